@@ -1,0 +1,65 @@
+// Kubernetes clients and the error handling the model shares.
+import * as k8s from '@kubernetes/client-node';
+
+export interface Clients {
+  readonly config: k8s.KubeConfig;
+  readonly core: k8s.CoreV1Api;
+  readonly registration: k8s.ApiregistrationV1Api;
+  readonly admission: k8s.AdmissionregistrationV1Api;
+  readonly extensions: k8s.ApiextensionsV1Api;
+  readonly custom: k8s.CustomObjectsApi;
+}
+
+export function clients(kubeconfig: string): Clients {
+  const config = new k8s.KubeConfig();
+  config.loadFromFile(kubeconfig);
+  return {
+    config,
+    core: config.makeApiClient(k8s.CoreV1Api),
+    registration: config.makeApiClient(k8s.ApiregistrationV1Api),
+    admission: config.makeApiClient(k8s.AdmissionregistrationV1Api),
+    extensions: config.makeApiClient(k8s.ApiextensionsV1Api),
+    custom: config.makeApiClient(k8s.CustomObjectsApi),
+  };
+}
+
+export const statusOf = (error: unknown): number | undefined =>
+  error instanceof k8s.ApiException ? error.code : undefined;
+
+export const isNotFound = (error: unknown) => statusOf(error) === 404;
+export const isConflict = (error: unknown) => statusOf(error) === 409;
+export const isAlreadyExists = isConflict;
+
+/** Runs a read-modify-write until it does not conflict. */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isConflict(error) || i >= attempts) throw error;
+    }
+  }
+}
+
+/** Returns undefined for a 404, the object otherwise. */
+export async function readOptional<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof k8s.ApiException) {
+    const body = error.body as { message?: string } | string | undefined;
+    const message = typeof body === 'object' && body?.message ? body.message : String(body ?? '');
+    return `HTTP ${error.code}: ${message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const log = (...parts: unknown[]) => console.log(new Date().toISOString(), ...parts);
+
+export { k8s };
