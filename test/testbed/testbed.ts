@@ -67,8 +67,8 @@ export async function up(options: UpOptions = {}): Promise<TestbedState> {
   if (options.manifest && !existsSync(options.manifest)) throw new Error(`the manifest ${options.manifest} does not exist`);
   const bins = ensureBinaries();
 
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  for (const leftover of ['etcd', 'pki', 'apiserver-certs']) rmSync(join(dir, leftover), { recursive: true, force: true });
   const started: Record<string, Started> = {};
   const t0 = Date.now();
   const step = (what: string) => progress(`${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`);

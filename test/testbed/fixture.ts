@@ -1,0 +1,135 @@
+// A testbed for one test file: brought up in a temporary directory, taken down
+// after the file's tests (and by the watchdog if the test process dies).
+import { after } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { up, down, type UpOptions, type TestbedState } from './testbed.ts';
+import { findBinaries } from './binaries.ts';
+import { clients, readOptional, type Clients } from './model/kube.ts';
+
+export interface Testbed extends TestbedState {
+  readonly api: Clients;
+  /** Runs kubectl against the testbed; throws with its stderr when it fails. */
+  kubectl(...args: string[]): string;
+  /** Runs kubectl and returns its exit status and output, without throwing. */
+  kubectlResult(...args: string[]): { status: number; stdout: string; stderr: string };
+  /** The CA bundle in ConfigMap antrea-ca, or undefined. */
+  publishedCa(): Promise<string | undefined>;
+  down(): Promise<void>;
+}
+
+/** Brings a testbed up for the current test file; call it at the file's top level (await), where `after` belongs to the file. */
+export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {}): Promise<Testbed> {
+  const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-testbed-'));
+  const state = await up({ ...options, dir, ownerPid: process.pid });
+  const kubectlPath = findBinaries()?.kubectl ?? 'kubectl';
+  const kubectlResult = (...args: string[]) => {
+    const result = spawnSync(kubectlPath, ['--kubeconfig', state.kubeconfig, ...args], { encoding: 'utf8' });
+    return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  };
+  let isDown = false;
+  const bed: Testbed = {
+    ...state,
+    api: clients(state.kubeconfig),
+    kubectl: (...args) => {
+      const result = kubectlResult(...args);
+      if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+      return result.stdout;
+    },
+    kubectlResult,
+    publishedCa: async () =>
+      (await readOptional(() => bed.api.core.readNamespacedConfigMap({ name: 'antrea-ca', namespace: state.namespace })))?.data?.['ca.crt'],
+    down: async () => {
+      if (isDown) return;
+      isDown = true;
+      await down(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  after(() => bed.down());
+  return bed;
+}
+
+/** Polls until the check returns a value other than undefined/false, or fails with the description. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+}
+
+/** The CA bundle (decoded PEM) of every consumer that points at Service antrea, by "Kind/name[/webhook]". */
+export async function consumerBundles(bed: Testbed): Promise<Map<string, string>> {
+  const { registration, admission, extensions } = bed.api;
+  const pointsHere = (service?: { name?: string; namespace?: string }) => service?.name === 'antrea' && service.namespace === bed.namespace;
+  const decode = (b64?: string) => (b64 ? Buffer.from(b64, 'base64').toString('utf8') : '');
+  const [apiServices, validating, mutating, crds] = await Promise.all([
+    registration.listAPIService(),
+    admission.listValidatingWebhookConfiguration(),
+    admission.listMutatingWebhookConfiguration(),
+    extensions.listCustomResourceDefinition(),
+  ]);
+  const bundles = new Map<string, string>();
+  for (const o of apiServices.items) if (pointsHere(o.spec?.service)) bundles.set(`APIService/${o.metadata?.name}`, decode(o.spec?.caBundle));
+  for (const [kind, list] of [['ValidatingWebhookConfiguration', validating], ['MutatingWebhookConfiguration', mutating]] as const) {
+    for (const o of list.items) {
+      for (const w of o.webhooks ?? []) {
+        if (pointsHere(w.clientConfig.service)) bundles.set(`${kind}/${o.metadata?.name}/${w.name}`, decode(w.clientConfig.caBundle));
+      }
+    }
+  }
+  for (const o of crds.items) {
+    const client = o.spec.conversion?.webhook?.clientConfig;
+    if (o.spec.conversion?.strategy === 'Webhook' && pointsHere(client?.service)) bundles.set(`CustomResourceDefinition/${o.metadata?.name}`, decode(client?.caBundle));
+  }
+  return bundles;
+}
+
+/** True when antrea-ca is set and every consumer carries exactly it. */
+export async function converged(bed: Testbed, ca: string): Promise<boolean> {
+  if ((await bed.publishedCa()) !== ca) return false;
+  const bundles = await consumerBundles(bed);
+  return bundles.size > 0 && [...bundles.values()].every((b) => b === ca);
+}
+
+/** The controller Pods of the testbed's Antrea. */
+export async function controllerPods(bed: Testbed) {
+  return (await bed.api.core.listNamespacedPod({ namespace: bed.namespace, labelSelector: 'app=antrea,component=antrea-controller' })).items;
+}
+
+export const isReady = (pod: { status?: { conditions?: { type: string; status: string }[] } }) =>
+  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+/** Sets selfSignedCert in the ConfigMap the controller mounts (its name from the Deployment's volume). */
+export async function setSelfSignedCert(bed: Testbed, value: boolean): Promise<void> {
+  const { core, config } = bed.api;
+  const apps = config.makeApiClient((await import('@kubernetes/client-node')).AppsV1Api);
+  const deployment = await apps.readNamespacedDeployment({ name: 'antrea-controller', namespace: bed.namespace });
+  const name = deployment.spec?.template.spec?.volumes?.find((v) => v.name === 'antrea-config')?.configMap?.name ?? 'antrea-config';
+  const cm = await core.readNamespacedConfigMap({ name, namespace: bed.namespace });
+  const conf = cm.data?.['antrea-controller.conf'] ?? '';
+  cm.data = { ...cm.data, 'antrea-controller.conf': conf.replace(/^#?selfSignedCert:.*$/m, `selfSignedCert: ${value}`) };
+  await core.replaceNamespacedConfigMap({ name, namespace: bed.namespace, body: cm });
+}
+
+/** Restarts the controller as `kubectl rollout restart` does and returns the new Pod once it runs. */
+export async function restartController(bed: Testbed) {
+  const before = new Set((await controllerPods(bed)).map((p) => p.metadata?.uid));
+  bed.kubectl('-n', bed.namespace, 'rollout', 'restart', 'deployment/antrea-controller');
+  return eventually('a new controller Pod to run', async () => {
+    const pods = await controllerPods(bed);
+    const fresh = pods.filter((p) => !before.has(p.metadata?.uid));
+    return pods.length === 1 && fresh.length === 1 && fresh[0]?.status?.containerStatuses?.length ? fresh[0] : undefined;
+  }, 60_000);
+}
