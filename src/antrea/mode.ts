@@ -1,0 +1,74 @@
+// Which certificate mode an installation is in, and what that implies.
+import { readSelfSignedCert } from './config.ts';
+import { parseRelease, persistsSelfSignedPair } from './versions.ts';
+import { CERT_MANAGER_CERTIFICATE_ANNOTATION } from './names.ts';
+
+export type Mode = 'self-signed' | 'user-provided';
+/** Where a self-signed pair lives: Secret antrea-controller-tls (v2 and late 1.13-1.15 patches) or only in the Pod. */
+export type PairStorage = 'secret' | 'pod' | 'unknown';
+
+export interface ModeFacts {
+  readonly configText?: string;
+  readonly controllerInfoVersion?: string;
+  readonly image?: string;
+  readonly deploymentLabels: Record<string, string>;
+  readonly deploymentAnnotations: Record<string, string>;
+  readonly secret?: { readonly hasCa: boolean; readonly hasCert: boolean; readonly annotations: Record<string, string> };
+}
+
+export interface ModeInfo {
+  readonly mode: Mode;
+  /** selfSignedCert is written in the config file (not the default). */
+  readonly explicit: boolean;
+  readonly configError?: string;
+  readonly pairStorage?: PairStorage;
+  readonly version?: string;
+  readonly versionSource: 'AntreaControllerInfo' | 'image tag' | 'unknown';
+  /** The cert-manager Certificate that owns the Secret, if any. */
+  readonly certManagerCertificate?: string;
+  readonly helmManaged: boolean;
+}
+
+export function versionFromImage(image?: string): string | undefined {
+  if (!image || image.includes('@')) return undefined;
+  const tag = image.slice(image.lastIndexOf('/') + 1).split(':')[1];
+  return tag && tag !== 'latest' ? tag : undefined;
+}
+
+export function detectMode(facts: ModeFacts): ModeInfo {
+  const setting = facts.configText === undefined ? { value: true, explicit: false } : readSelfSignedCert(facts.configText);
+  const imageVersion = versionFromImage(facts.image);
+  const version = facts.controllerInfoVersion ?? imageVersion;
+  const versionSource = facts.controllerInfoVersion ? 'AntreaControllerInfo' : imageVersion ? 'image tag' : 'unknown';
+  const certManagerCertificate = facts.secret?.annotations[CERT_MANAGER_CERTIFICATE_ANNOTATION];
+  const helmManaged =
+    facts.deploymentLabels['app.kubernetes.io/managed-by'] === 'Helm' || Object.keys(facts.deploymentAnnotations).some((k) => k.startsWith('meta.helm.sh/'));
+  const common = {
+    ...(version ? { version } : {}),
+    versionSource,
+    ...(certManagerCertificate ? { certManagerCertificate } : {}),
+    helmManaged,
+  } as const;
+  if ('error' in setting) return { mode: 'self-signed', explicit: false, configError: setting.error, ...common };
+  if (!setting.value) return { mode: 'user-provided', explicit: setting.explicit, ...common };
+  return { mode: 'self-signed', explicit: setting.explicit, pairStorage: pairStorage(version, facts.secret), ...common };
+}
+
+function pairStorage(version: string | undefined, secret: ModeFacts['secret']): PairStorage {
+  const release = parseRelease(version);
+  if (release) return persistsSelfSignedPair(release) ? 'secret' : 'pod';
+  if (secret?.hasCert && !secret.hasCa) return 'secret';
+  return secret ? 'unknown' : 'pod';
+}
+
+export function describeMode(info: ModeInfo, secretName: string): string {
+  if (info.mode === 'user-provided') return `user-provided (Secret ${secretName})`;
+  switch (info.pairStorage) {
+    case 'secret':
+      return `self-signed, pair persisted in Secret ${secretName}`;
+    case 'pod':
+      return 'self-signed, pair held in the controller Pod (new at every restart)';
+    default:
+      return 'self-signed (version unknown: pair in the Secret or in the Pod)';
+  }
+}

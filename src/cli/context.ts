@@ -1,0 +1,52 @@
+// What every command gets: its flags, output streams and style, a verbose
+// logger, and the shared client factory (loaded only when a command connects).
+import type { GlobalFlags, OutputFormat } from './options.ts';
+import { createStyle, colorEnabled, type Style } from '../render/style.ts';
+import { parseDuration } from './duration.ts';
+import type { Client } from '../cluster/client.ts';
+
+export interface Streams {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env: Record<string, string | undefined>;
+}
+
+export interface CommandContext {
+  readonly flags: GlobalFlags;
+  readonly output: OutputFormat;
+  readonly style: Style;
+  /** Text width for tables: the terminal's, at most 100. */
+  readonly width: number;
+  readonly verbosity: number;
+  print(text: string): void;
+  /** A line on stderr when -v is given. */
+  debug(line: string): void;
+  connect(): Promise<Client>;
+}
+
+export function createContext(flags: GlobalFlags, streams: Streams): CommandContext {
+  const verbosity = flags.verbose ?? 0;
+  const debug = (line: string) => {
+    if (verbosity > 0) streams.stderr.write(`${line}\n`);
+  };
+  const timeoutMs = parseDuration(flags['request-timeout'] ?? '0', '--request-timeout');
+  let client: Promise<Client> | undefined;
+  return {
+    flags,
+    output: flags.output as OutputFormat,
+    style: createStyle(colorEnabled(flags.color ?? true, streams.stdout, streams.env)),
+    width: Math.min(100, streams.stdout.columns ?? 100),
+    verbosity,
+    print: (text) => void streams.stdout.write(text),
+    debug,
+    connect: () => {
+      client ??= (async () => {
+        const [{ loadKubeconfig }, { Client }] = await Promise.all([import('../cluster/kubeconfig.ts'), import('../cluster/client.ts')]);
+        const loaded = loadKubeconfig(flags, streams.env);
+        debug(`using context "${loaded.contextName}" from ${loaded.source}, server ${loaded.server}`);
+        return new Client(loaded, { timeoutMs, verbosity, log: debug });
+      })();
+      return client;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The command line: yargs from the option table, commands loaded only when
+// they run (so --help and usage errors never load the Kubernetes client), and
+// the one place where errors become messages and exit codes.
+import yargs, { type Argv } from 'yargs';
+import { globalOptions, verifyOptions, type GlobalFlags, type VerifyFlags } from './options.ts';
+import { createContext, type Streams } from './context.ts';
+import { ExitCode, UsageError, exitCodeFor, messageFor } from '../errors.ts';
+
+declare const PLUGIN_VERSION: string | undefined;
+const version = typeof PLUGIN_VERSION === 'string' ? PLUGIN_VERSION : '0.0.0-dev';
+
+const EXIT_CODES = `Exit codes:
+  0  all checks passed
+  1  could not check (kubeconfig, connection, permissions, no Antrea)
+  2  a check failed
+  3  warnings only, with --strict`;
+
+export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let verbose = false;
+  const run = (load: (flags: GlobalFlags) => Promise<number>) => async (flags: GlobalFlags) => {
+    verbose = (flags.verbose ?? 0) > 0;
+    exitCode = await load(flags);
+  };
+
+  const parser: Argv = yargs([...argv])
+    .scriptName('kubectl antrea-certs')
+    .usage('$0 <command> [options]\n\nSee and check the TLS certificates of Antrea\'s control plane.')
+    .options(globalOptions)
+    .command(
+      'status',
+      'Show the certificate mode, the serving certificate, the published CA and who carries it',
+      (y) => y.example('$0 status', '').example('$0 status -o json', ''),
+      run(async (flags) => (await import('../commands/status.ts')).status(createContext(flags, streams))),
+    )
+    .command(
+      'verify',
+      'Check that every CA consumer carries the published CA and that the controller answers through it',
+      (y) => y.options(verifyOptions).epilogue(EXIT_CODES),
+      run(async (flags) => (await import('../commands/verify.ts')).verify(createContext(flags, streams), flags as GlobalFlags & VerifyFlags)),
+    )
+    .demandCommand(1, 'Name a command: status or verify.')
+    .recommendCommands()
+    .strict()
+    .env(false)
+    .help()
+    .alias('h', 'help')
+    .version(version)
+    .wrap(Math.min(100, streams.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(`${message} (see kubectl antrea-certs --help)`);
+    });
+
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (error) {
+    streams.stderr.write(`${messageFor(error, verbose || argv.some((a) => /^-v+$|^--verbose/.test(a)))}\n`);
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,104 @@
+// The shared client factory: typed API clients and raw GETs over one HTTP
+// layer that adds impersonation, the request timeout and -v request logging,
+// and counts requests.
+import * as k8s from '@kubernetes/client-node';
+import type { LoadedConfig } from './kubeconfig.ts';
+import { translate, type RequestDescription } from './errors.ts';
+
+export interface ClientOptions {
+  readonly timeoutMs: number;
+  /** 0 quiet, 1 one line per request, 2 also response headers of note. */
+  readonly verbosity: number;
+  readonly log: (line: string) => void;
+}
+
+type ApiConstructor<T> = new (configuration: k8s.Configuration) => T;
+
+export class Client {
+  readonly server: string;
+  readonly contextName: string;
+  requestCount = 0;
+  private readonly configuration: k8s.Configuration;
+  private readonly http: k8s.HttpLibrary;
+  private readonly apis = new Map<unknown, unknown>();
+
+  constructor(private readonly loaded: LoadedConfig, private readonly options: ClientOptions) {
+    this.server = loaded.server;
+    this.contextName = loaded.contextName;
+    const inner = new k8s.IsomorphicFetchHttpLibrary();
+    this.http = k8s.wrapHttpLibrary({ send: (request) => this.send(inner, request) });
+    this.configuration = k8s.createConfiguration({
+      baseServer: new k8s.ServerConfiguration(loaded.server, {}),
+      authMethods: { default: loaded.config },
+      httpApi: this.http,
+    });
+  }
+
+  api<T>(type: ApiConstructor<T>): T {
+    let api = this.apis.get(type) as T | undefined;
+    if (!api) {
+      api = new type(this.configuration);
+      this.apis.set(type, api);
+    }
+    return api;
+  }
+
+  get core() {
+    return this.api(k8s.CoreV1Api);
+  }
+  get apps() {
+    return this.api(k8s.AppsV1Api);
+  }
+  get registration() {
+    return this.api(k8s.ApiregistrationV1Api);
+  }
+  get admission() {
+    return this.api(k8s.AdmissionregistrationV1Api);
+  }
+  get extensions() {
+    return this.api(k8s.ApiextensionsV1Api);
+  }
+  get custom() {
+    return this.api(k8s.CustomObjectsApi);
+  }
+
+  /** GET a path of the API server; returns the status and body, throws only when there is no answer. */
+  async getRaw(path: string): Promise<{ status: number; body: string }> {
+    const request = new k8s.RequestContext(`${this.server.replace(/\/$/, '')}${path}`, k8s.HttpMethod.GET);
+    request.setHeaderParam('Accept', 'application/json');
+    await this.loaded.config.applySecurityAuthentication(request);
+    const response = await this.http.send(request).toPromise();
+    return { status: response.httpStatusCode, body: await response.body.text() };
+  }
+
+  /** Runs an API call; a failure becomes a typed error that names what was refused. */
+  async call<T>(what: RequestDescription, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw translate(error, what, this);
+    }
+  }
+
+  private async send(inner: k8s.HttpLibrary, request: k8s.RequestContext): Promise<k8s.ResponseContext> {
+    const { user, group } = this.loaded.impersonate;
+    if (user) request.setHeaderParam('Impersonate-User', user);
+    if (group) request.setHeaderParam('Impersonate-Group', group);
+    if (this.options.timeoutMs > 0) request.setSignal(AbortSignal.timeout(this.options.timeoutMs));
+    this.requestCount++;
+    const started = performance.now();
+    const line = `${request.getHttpMethod()} ${request.getUrl()}`;
+    try {
+      const response = await inner.send(request).toPromise();
+      if (this.options.verbosity > 0) {
+        const ms = (performance.now() - started).toFixed(0);
+        const extra = this.options.verbosity > 1 ? ` (${response.headers['content-type'] ?? 'no content type'}, ${response.headers['content-length'] ?? '?'} bytes)` : '';
+        this.options.log(`${line} ${response.httpStatusCode} in ${ms} ms${extra}`);
+      }
+      return response;
+    } catch (error) {
+      if (this.options.verbosity > 0) this.options.log(`${line} failed after ${(performance.now() - started).toFixed(0)} ms: ${(error as Error).name}`);
+      throw error;
+    }
+  }
+}

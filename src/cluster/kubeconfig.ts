@@ -1,0 +1,159 @@
+// Loading the kubeconfig as kubectl does: --kubeconfig, else every file in
+// KUBECONFIG merged first-file-wins, else ~/.kube/config, else in-cluster;
+// then kubectl's connection flags override what the context says. Never a
+// silent fallback to localhost:8080.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, delimiter } from 'node:path';
+import { KubeConfig, type Cluster, type User, type Context } from '@kubernetes/client-node';
+import { KubeconfigError, UsageError } from '../errors.ts';
+import type { ConnectionFlags } from '../cli/options.ts';
+
+export interface LoadedConfig {
+  readonly config: KubeConfig;
+  /** Where it came from, for messages: file paths, "in-cluster" or "flags". */
+  readonly source: string;
+  readonly contextName: string;
+  readonly server: string;
+  readonly impersonate: { readonly user?: string; readonly group?: string };
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Sources {
+  readonly files: string[];
+  readonly inCluster: boolean;
+}
+
+function findSources(flags: ConnectionFlags, env: Env): Sources {
+  if (flags.kubeconfig) {
+    if (!existsSync(flags.kubeconfig)) throw new KubeconfigError(`the kubeconfig file ${flags.kubeconfig} given with --kubeconfig does not exist.`);
+    return { files: [flags.kubeconfig], inCluster: false };
+  }
+  if (env.KUBECONFIG) {
+    const files = env.KUBECONFIG.split(delimiter).filter((f) => f !== '' && existsSync(f));
+    if (files.length === 0 && !flags.server) {
+      throw new KubeconfigError(`none of the files in KUBECONFIG (${env.KUBECONFIG}) exists; fix KUBECONFIG or pass --kubeconfig.`);
+    }
+    return { files, inCluster: false };
+  }
+  const home = join(env.HOME ?? homedir(), '.kube', 'config');
+  if (existsSync(home)) return { files: [home], inCluster: false };
+  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'));
+  if (!inCluster && !flags.server) {
+    throw new KubeconfigError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (the plugin uses the same configuration as kubectl).');
+  }
+  return { files: [], inCluster };
+}
+
+function loadFile(file: string): KubeConfig {
+  const config = new KubeConfig();
+  try {
+    config.loadFromFile(file);
+  } catch (error) {
+    throw new KubeconfigError(`the kubeconfig file ${file} cannot be read: ${(error as Error).message.split('\n')[0]}.`);
+  }
+  return config;
+}
+
+/** kubectl's merge: the first file that defines a name wins; the first current-context wins. */
+function merge(configs: readonly KubeConfig[]): { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string } {
+  const firstByName = <T extends { name: string }>(lists: T[][]) => {
+    const seen = new Map<string, T>();
+    for (const item of lists.flat()) if (!seen.has(item.name)) seen.set(item.name, item);
+    return [...seen.values()];
+  };
+  return {
+    clusters: firstByName(configs.map((c) => c.getClusters())),
+    users: firstByName(configs.map((c) => c.getUsers())),
+    contexts: firstByName(configs.map((c) => c.getContexts())),
+    currentContext: configs.map((c) => c.getCurrentContext()).find((name) => name) ?? '',
+  };
+}
+
+function requireFile(path: string | undefined, flag: string): string | undefined {
+  if (path !== undefined && !existsSync(path)) throw new KubeconfigError(`the file ${path} given with ${flag} does not exist.`);
+  return path;
+}
+
+export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): LoadedConfig {
+  if (flags['insecure-skip-tls-verify'] && flags['certificate-authority']) {
+    throw new UsageError('--insecure-skip-tls-verify and --certificate-authority cannot be used together (as with kubectl).');
+  }
+  const asGroup: unknown = flags['as-group'];
+  if (Array.isArray(asGroup)) {
+    throw new UsageError('--as-group can be given once: the Kubernetes client library sends a single Impersonate-Group header.');
+  }
+  if (asGroup !== undefined && !flags.as) throw new UsageError('--as-group needs --as: impersonating groups requires impersonating a user (as with kubectl).');
+  const sources = findSources(flags, env);
+  let base: ReturnType<typeof merge>;
+  let source: string;
+  if (sources.inCluster && sources.files.length === 0) {
+    const config = new KubeConfig();
+    config.loadFromCluster();
+    base = merge([config]);
+    source = 'in-cluster configuration';
+  } else {
+    base = merge(sources.files.map(loadFile));
+    source = sources.files.length ? sources.files.join(delimiter) : 'command-line flags';
+  }
+
+  const contextName = flags.context ?? base.currentContext;
+  let context: Context | undefined;
+  if (contextName) {
+    context = base.contexts.find((c) => c.name === contextName);
+    if (!context && (flags.context || !flags.server)) {
+      const known = base.contexts.map((c) => c.name).join(', ') || 'none';
+      throw new KubeconfigError(`context "${contextName}" is not in ${source} (contexts there: ${known}); pick one with --context.`);
+    }
+  } else if (!flags.server) {
+    throw new KubeconfigError(`${source} sets no current context; pass --context (kubectl config get-contexts lists them) or --server.`);
+  }
+
+  const clusterName = flags.cluster ?? context?.cluster;
+  const baseCluster = clusterName ? base.clusters.find((c) => c.name === clusterName) : undefined;
+  if (clusterName && !baseCluster && !flags.server) {
+    throw new KubeconfigError(`cluster "${clusterName}" is not in ${source}; fix the context or pass --cluster.`);
+  }
+  const userName = flags.user ?? context?.user;
+  const baseUser = userName ? base.users.find((u) => u.name === userName) : undefined;
+  if (flags.user && !baseUser) throw new KubeconfigError(`user "${flags.user}" is not in ${source}; pick one with --user.`);
+
+  const server = flags.server ?? baseCluster?.server;
+  if (!server) throw new KubeconfigError(`cluster "${clusterName}" in ${source} has no server address; pass --server.`);
+  const caFile = requireFile(flags['certificate-authority'], '--certificate-authority');
+  const cluster: Cluster = {
+    name: clusterName ?? 'antrea-certs',
+    server: /^https?:\/\//.test(server) ? server : `https://${server}`,
+    skipTLSVerify: flags['insecure-skip-tls-verify'] ?? baseCluster?.skipTLSVerify ?? false,
+    ...(caFile ? { caFile } : flags['insecure-skip-tls-verify'] ? {} : { caData: baseCluster?.caData, caFile: baseCluster?.caFile }),
+    ...((flags['tls-server-name'] ?? baseCluster?.tlsServerName) ? { tlsServerName: flags['tls-server-name'] ?? baseCluster?.tlsServerName } : {}),
+    ...(baseCluster?.proxyUrl ? { proxyUrl: baseCluster.proxyUrl } : {}),
+  };
+
+  const certFile = requireFile(flags['client-certificate'], '--client-certificate');
+  const keyFile = requireFile(flags['client-key'], '--client-key');
+  const user: User = {
+    ...(flags.token ? {} : baseUser),
+    name: userName ?? 'antrea-certs',
+    ...(flags.token ? { token: flags.token } : {}),
+    ...(certFile ? { certFile, certData: undefined } : {}),
+    ...(keyFile ? { keyFile, keyData: undefined } : {}),
+  };
+
+  const config = new KubeConfig();
+  const effectiveContext = 'antrea-certs';
+  config.loadFromOptions({
+    clusters: [cluster],
+    users: [user],
+    contexts: [{ name: effectiveContext, cluster: cluster.name, user: user.name }],
+    currentContext: effectiveContext,
+  });
+  return {
+    config,
+    source,
+    contextName: contextName || '(flags)',
+    server: cluster.server,
+    impersonate: { ...(flags.as ? { user: flags.as } : {}), ...(flags['as-group'] ? { group: flags['as-group'] } : {}) },
+  };
+}

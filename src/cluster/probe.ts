@@ -1,0 +1,27 @@
+// Discovery probes through the API server: the aggregation layer answers
+// GET /apis/<group>/<version> only when the APIService's caBundle verifies
+// the certificate the controller actually serves.
+import type { Client } from './client.ts';
+
+export interface ProbeResult {
+  readonly groupVersion: string;
+  readonly status: number;
+  readonly message?: string;
+}
+
+export async function probeGroupVersions(client: Client, groupVersions: readonly string[]): Promise<ProbeResult[]> {
+  return Promise.all(
+    [...new Set(groupVersions)].map(async (groupVersion) => {
+      const path = `/apis/${groupVersion}`;
+      const { status, body } = await client.call({ verb: 'get', resource: path }, () => client.getRaw(path));
+      if (status === 200) return { groupVersion, status };
+      let message: string | undefined;
+      try {
+        message = (JSON.parse(body) as { message?: string }).message;
+      } catch {
+        message = body.trim().split('\n')[0]?.slice(0, 200);
+      }
+      return { groupVersion, status, ...(message ? { message } : {}) };
+    }),
+  );
+}

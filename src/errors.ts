@@ -1,0 +1,49 @@
+// Typed errors and the one place that maps them to exit codes.
+
+export const ExitCode = {
+  ok: 0,
+  /** Could not do or check what was asked: usage, kubeconfig, cluster, RBAC, missing installation. */
+  error: 1,
+  /** verify: a check failed. */
+  checkFailed: 2,
+  /** verify --strict: warnings only. */
+  warnings: 3,
+  /** A wait ran out of time. */
+  timeout: 124,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error whose message is one sentence for the user: what is wrong and what to do. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: ExitCode = ExitCode.error) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends CliError {}
+export class KubeconfigError extends CliError {}
+/** The API server could not be reached, or the connection failed. */
+export class ConnectionError extends CliError {}
+export class AuthenticationError extends CliError {}
+export class ForbiddenError extends CliError {
+  constructor(message: string, readonly verb: string, readonly resource: string, readonly namespace?: string) {
+    super(message);
+  }
+}
+export class NotInstalledError extends CliError {}
+/** An object that does not exist (404); callers that expect it absent catch this. */
+export class NotFoundError extends CliError {}
+/** Input files (certificates, keys) that cannot be used. */
+export class InputError extends CliError {}
+
+export function exitCodeFor(error: unknown): ExitCode {
+  return error instanceof CliError ? error.exitCode : ExitCode.error;
+}
+
+/** The line printed for an error: its own sentence, or a generic one for a bug (the stack only when verbose). */
+export function messageFor(error: unknown, verbose: boolean): string {
+  if (error instanceof CliError) return `error: ${error.message}`;
+  const detail = error instanceof Error ? (verbose && error.stack ? error.stack : error.message) : String(error);
+  return `error: unexpected failure: ${detail}${verbose ? '' : ' (run with -v for details)'}`;
+}

@@ -1,0 +1,14 @@
+// `verify` as text: one line per check, ✔ / ‼ / ×, and a hint under each failure or warning.
+import type { VerifyReport } from '../report/verify.ts';
+import { MARK, type Style } from './style.ts';
+
+export function renderChecks(report: VerifyReport, style: Style): string {
+  const colour = { pass: style.ok, warn: style.warn, fail: style.bad } as const;
+  const lines = report.checks.flatMap((check) => [
+    `${colour[check.status](MARK[check.status])} ${check.message}`,
+    ...(check.hint && check.status !== 'pass' ? [`  ${style.dim(`hint: ${check.hint}`)}`] : []),
+  ]);
+  const { passed, warnings, failed } = report.summary;
+  lines.push('', `${passed} passed, ${warnings} warning${warnings === 1 ? '' : 's'}, ${failed} failed`);
+  return `${lines.join('\n')}\n`;
+}

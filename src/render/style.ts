@@ -1,0 +1,25 @@
+// Colours and check marks. Colour only on a terminal, never with --no-color or NO_COLOR.
+export interface Style {
+  readonly ok: (s: string) => string;
+  readonly warn: (s: string) => string;
+  readonly bad: (s: string) => string;
+  readonly bold: (s: string) => string;
+  readonly dim: (s: string) => string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+const plain = (s: string) => s;
+
+export function createStyle(color: boolean): Style {
+  if (!color) return { ok: plain, warn: plain, bad: plain, bold: plain, dim: plain };
+  return { ok: wrap(32, 39), warn: wrap(33, 39), bad: wrap(31, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
+}
+
+export function colorEnabled(flag: boolean, stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
+  return flag && Boolean(stream.isTTY) && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
+}
+
+export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;
+
+/** Visible width, without ANSI colour codes. */
+export const visibleLength = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;

@@ -1,0 +1,29 @@
+// Aligned columns that fit a width: the widest column is shortened with an ellipsis.
+import { visibleLength } from './style.ts';
+
+export function table(rows: readonly (readonly string[])[], maxWidth: number, gap = 2): string[] {
+  if (rows.length === 0) return [];
+  const columns = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns - 1);
+  while (total() > maxWidth) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if ((widths[widest] ?? 0) <= 8) break;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+  }
+  return rows.map((row) =>
+    row
+      .map((cell, i) => {
+        const width = widths[i] ?? 0;
+        const fitted = visibleLength(cell) > width ? truncate(cell, width) : cell;
+        return i === row.length - 1 ? fitted : fitted + ' '.repeat(width - visibleLength(fitted) + gap);
+      })
+      .join('')
+      .trimEnd(),
+  );
+}
+
+function truncate(cell: string, width: number): string {
+  const plain = cell.replace(/\u001b\[\d+m/g, '');
+  return plain.slice(0, Math.max(width - 1, 0)) + '…';
+}

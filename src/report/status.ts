@@ -1,0 +1,200 @@
+// The status report: what `status` shows, as data (rendered elsewhere).
+// Pure: built from what the cluster layer read, at a given time.
+import { parseCertificates, sameCertificates, type Certificate, type CertificateInfo } from '../certs/certificate.ts';
+import { buildChain } from '../certs/chain.ts';
+import { CliError } from '../errors.ts';
+import { detectMode, describeMode, type ModeInfo } from '../antrea/mode.ts';
+import { CA_CONFIGMAP, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
+import type { Installation, Consumer, ControllerPod } from '../cluster/installation.ts';
+import { formatDuration } from '../cli/duration.ts';
+
+const SECRET_KEYS = [['ca', 'ca.crt'], ['cert', 'tls.crt'], ['key', 'tls.key']] as const;
+
+export interface CertificateReport extends CertificateInfo {
+  readonly expiresIn: string;
+  readonly expiresInSeconds: number;
+}
+
+export interface ConsumerReport {
+  readonly kind: Consumer['kind'];
+  readonly name: string;
+  readonly webhook?: string;
+  readonly caBundleMatches: boolean;
+  /** empty, unparsable, different, matches */
+  readonly caBundleState: 'matches' | 'different' | 'empty' | 'unparsable';
+  /** SHA-256 of the bundle's first certificate. */
+  readonly caBundleSha256?: string;
+  readonly available?: Consumer['available'];
+}
+
+export interface StatusReport {
+  readonly namespace: string;
+  readonly namespaceSource: Installation['namespaceSource'];
+  readonly antreaVersion: string | null;
+  readonly versionSource: ModeInfo['versionSource'];
+  readonly mode: ModeInfo['mode'];
+  readonly modeDescription: string;
+  readonly selfSignedPairStorage: ModeInfo['pairStorage'] | null;
+  readonly certManagerCertificate: string | null;
+  readonly helmManaged: boolean;
+  readonly configMap: string | null;
+  readonly secret: { readonly name: string; readonly type: string; readonly keys: string[] } | null;
+  readonly servingCertificate: CertificateReport | null;
+  readonly servingCertificateSource: string | null;
+  readonly servingChain: { readonly chainsToPublishedCA: boolean; readonly reason?: string; readonly serviceName: string; readonly hasServiceName: boolean } | null;
+  readonly caBundle: { readonly configMap: string; readonly present: boolean; readonly certificates: CertificateReport[]; readonly error?: string };
+  readonly consumers: ConsumerReport[];
+  readonly controller: { readonly deployment: string; readonly replicas: number; readonly readyReplicas: number; readonly pods: ControllerPod[] };
+  readonly warnings: string[];
+}
+
+export interface StatusInputs {
+  readonly installation: Installation;
+  readonly now: Date;
+  /** Expiry warning threshold (status: 30 days). */
+  readonly warnWithinMs: number;
+}
+
+/** Parses certificates where a failure is a finding, not a crash. */
+export function tryParse(pem: string | undefined, source: string): { certs: Certificate[]; error?: string } {
+  if (!pem || pem.trim() === '') return { certs: [], error: `${source} is empty` };
+  try {
+    return { certs: parseCertificates(pem, source) };
+  } catch (error) {
+    return { certs: [], error: error instanceof CliError ? error.message : String(error) };
+  }
+}
+
+export function certificateReport(cert: Certificate, now: Date): CertificateReport {
+  const left = cert.notAfter.getTime() - now.getTime();
+  return { ...cert.info, expiresIn: left > 0 ? formatDuration(left) : `expired ${formatDuration(-left)} ago`, expiresInSeconds: Math.floor(left / 1000) };
+}
+
+export function consumerReport(consumer: Consumer, published: Certificate[]): ConsumerReport {
+  const parsed = tryParse(consumer.caBundle, `${consumer.kind} ${consumer.name} caBundle`);
+  const state: ConsumerReport['caBundleState'] = consumer.caBundle.trim() === ''
+    ? 'empty'
+    : parsed.error
+      ? 'unparsable'
+      : published.length > 0 && sameCertificates(parsed.certs, published)
+        ? 'matches'
+        : 'different';
+  return {
+    kind: consumer.kind,
+    name: consumer.name,
+    ...(consumer.webhook ? { webhook: consumer.webhook } : {}),
+    caBundleMatches: state === 'matches',
+    caBundleState: state,
+    ...(parsed.certs[0] ? { caBundleSha256: parsed.certs[0].info.sha256 } : {}),
+    ...(consumer.available ? { available: consumer.available } : {}),
+  };
+}
+
+/** The serving certificate as the plugin can see it: the Secret's tls.crt, or in Pod-held mode the first certificate antrea-ca publishes. */
+export function servingChain(inst: Installation, mode: ModeInfo): { certs: Certificate[]; source: string } | undefined {
+  const secret = inst.tlsSecret;
+  if (secret?.cert && (mode.mode === 'user-provided' || mode.pairStorage !== 'pod')) {
+    const parsed = tryParse(secret.cert, `Secret ${secret.name} tls.crt`);
+    if (parsed.certs.length) return { certs: parsed.certs, source: `Secret ${secret.name}, tls.crt` };
+  }
+  if (mode.mode === 'self-signed') {
+    const parsed = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
+    const leaf = parsed.certs.find((c) => !c.info.isCA);
+    if (leaf) return { certs: [leaf, ...parsed.certs.filter((c) => c !== leaf)], source: `ConfigMap ${CA_CONFIGMAP} (the self-signed bundle starts with it)` };
+  }
+  return undefined;
+}
+
+export function modeOf(inst: Installation): ModeInfo {
+  return detectMode({
+    configText: inst.config?.text,
+    controllerInfoVersion: inst.controllerInfoVersion,
+    image: inst.deployment.image,
+    deploymentLabels: inst.deployment.labels,
+    deploymentAnnotations: inst.deployment.annotations,
+    ...(inst.tlsSecret ? { secret: { hasCa: Boolean(inst.tlsSecret.ca), hasCert: Boolean(inst.tlsSecret.cert), annotations: inst.tlsSecret.annotations } } : {}),
+  });
+}
+
+export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInputs): StatusReport {
+  const mode = modeOf(inst);
+  const warnings: string[] = [];
+  const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
+  const serving = servingChain(inst, mode);
+  const leaf = serving?.certs[0];
+  const serviceName = serviceDnsName(inst.namespace);
+
+  if (mode.configError) warnings.push(`${mode.configError}; the controller will not start with it.`);
+  if (!inst.caConfigMap) warnings.push(`ConfigMap ${CA_CONFIGMAP} is missing: antrea-agents and antctl cannot verify the controller.`);
+  else if (published.error) warnings.push(`ConfigMap ${CA_CONFIGMAP}: ${published.error}.`);
+  if (mode.mode === 'user-provided') {
+    const missing = SECRET_KEYS.filter(([field]) => !inst.tlsSecret?.[field]).map(([, key]) => key);
+    if (!inst.tlsSecret) warnings.push(`user-provided mode but Secret ${inst.deployment.secretName} does not exist: the controller cannot start.`);
+    else if (missing.length) warnings.push(`user-provided mode but Secret ${inst.tlsSecret.name} has no ${missing.join(', ')}: the controller cannot start.`);
+  }
+
+  let chain: StatusReport['servingChain'] = null;
+  if (leaf) {
+    const result = buildChain(leaf, serving.certs.slice(1), published.certs);
+    const hasServiceName = leaf.info.dnsNames.includes(serviceName);
+    chain = { chainsToPublishedCA: result.ok, ...(result.ok ? {} : { reason: result.reason }), serviceName, hasServiceName };
+    if (!result.ok && published.certs.length) warnings.push(`the serving certificate does not chain to ${CA_CONFIGMAP}: ${result.reason}.`);
+    if (!hasServiceName) warnings.push(`the serving certificate does not carry the DNS name ${serviceName} that clients verify.`);
+    if (mode.mode === 'self-signed' && mode.pairStorage === 'secret') {
+      const left = leaf.notAfter.getTime() - now.getTime();
+      if (left < SELF_SIGNED_REGENERATE_WITHIN_MS) {
+        warnings.push(`the self-signed certificate has ${formatDuration(Math.max(left, 0))} left, inside the 90-day window: the controller replaces it at its next check (within an hour).`);
+      }
+    }
+  }
+
+  const certs = [...new Map([...(serving?.certs ?? []), ...published.certs].map((c) => [c.info.sha256, c])).values()];
+  for (const cert of certs) {
+    const left = cert.notAfter.getTime() - now.getTime();
+    const what = `certificate "${cert.info.subject}"`;
+    if (left <= 0) warnings.push(`${what} expired ${formatDuration(-left)} ago.`);
+    else if (left < warnWithinMs) warnings.push(`${what} expires in ${formatDuration(left)}.`);
+    if (cert.notBefore.getTime() > now.getTime()) warnings.push(`${what} is not valid before ${cert.info.notBefore}.`);
+    if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048) warnings.push(`${what} has a ${cert.info.keySize}-bit RSA key; use 2048 bits or more.`);
+    if (/SHA1/.test(cert.info.signatureAlgorithm)) warnings.push(`${what} is signed with SHA-1; clients reject it.`);
+  }
+
+  const consumers = inst.consumers.map((c) => consumerReport(c, published.certs));
+  const differing = consumers.filter((c) => !c.caBundleMatches);
+  if (published.certs.length && differing.length) {
+    warnings.push(`${differing.length} of ${consumers.length} CA consumers do not carry the CA of ${CA_CONFIGMAP} (${[...new Set(differing.map((c) => c.name))].join(', ')}).`);
+  }
+  if (consumers.length === 0) warnings.push(`no APIService, webhook or CRD conversion points at Service antrea in ${inst.namespace}.`);
+  for (const pod of inst.pods.filter((p) => !p.ready && !p.deleting)) {
+    warnings.push(`controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}.`);
+  }
+  if (inst.pods.length === 0) warnings.push('no antrea-controller Pod exists.');
+
+  return {
+    namespace: inst.namespace,
+    namespaceSource: inst.namespaceSource,
+    antreaVersion: mode.version ?? null,
+    versionSource: mode.versionSource,
+    mode: mode.mode,
+    modeDescription: describeMode(mode, inst.deployment.secretName) + (mode.certManagerCertificate ? `, owned by cert-manager Certificate ${mode.certManagerCertificate}` : ''),
+    selfSignedPairStorage: mode.mode === 'self-signed' ? (mode.pairStorage ?? null) : null,
+    certManagerCertificate: mode.certManagerCertificate ?? null,
+    helmManaged: mode.helmManaged,
+    configMap: inst.config?.name ?? null,
+    secret: inst.tlsSecret
+      ? { name: inst.tlsSecret.name, type: inst.tlsSecret.type, keys: SECRET_KEYS.filter(([field]) => inst.tlsSecret?.[field]).map(([, key]) => key) }
+      : null,
+    servingCertificate: leaf ? certificateReport(leaf, now) : null,
+    servingCertificateSource: serving?.source ?? null,
+    servingChain: chain,
+    caBundle: {
+      configMap: CA_CONFIGMAP,
+      present: Boolean(inst.caConfigMap),
+      certificates: published.certs.map((c) => certificateReport(c, now)),
+      ...(inst.caConfigMap && published.error ? { error: published.error } : {}),
+    },
+    consumers,
+    controller: { deployment: inst.deployment.name, replicas: inst.deployment.replicas, readyReplicas: inst.deployment.readyReplicas, pods: inst.pods },
+    warnings,
+  };
+}

@@ -1,0 +1,204 @@
+// The checks of `verify`, as data: each passes, warns or fails, with a hint.
+// Pure: built from what the cluster layer read and from the discovery probes.
+import { ExitCode } from '../errors.ts';
+import { CA_CONFIGMAP, CONTROLLER, SELF_SIGNED_REGENERATE_WITHIN_MS } from '../antrea/names.ts';
+import { buildChain } from '../certs/chain.ts';
+import { keyMatchesCertificate } from '../certs/keys.ts';
+import type { Certificate } from '../certs/certificate.ts';
+import type { Installation } from '../cluster/installation.ts';
+import { buildStatus, tryParse, servingChain, modeOf, type ConsumerReport, type StatusReport } from './status.ts';
+import { formatDuration } from '../cli/duration.ts';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface Check {
+  readonly status: CheckStatus;
+  readonly message: string;
+  readonly hint?: string;
+  /** The object the check is about, e.g. "APIService/v1beta2.controlplane.antrea.io". */
+  readonly object?: string;
+}
+
+export interface Probe {
+  readonly groupVersion: string;
+  readonly status: number;
+  readonly message?: string;
+}
+
+export interface VerifyInputs {
+  readonly installation: Installation;
+  readonly probes: readonly Probe[];
+  readonly now: Date;
+  readonly warnWithinMs: number;
+  readonly failWithinMs: number;
+}
+
+export interface VerifyReport {
+  readonly namespace: string;
+  readonly checks: Check[];
+  readonly summary: { readonly passed: number; readonly warnings: number; readonly failed: number };
+}
+
+export function exitCodeForChecks(report: VerifyReport, strict: boolean): ExitCode {
+  if (report.summary.failed > 0) return ExitCode.checkFailed;
+  if (strict && report.summary.warnings > 0) return ExitCode.warnings;
+  return ExitCode.ok;
+}
+
+const restartHint = (ns: string) => `restart the controller to re-publish: kubectl -n ${ns} rollout restart deployment/${CONTROLLER.deployment}`;
+
+export function runChecks(inputs: VerifyInputs): VerifyReport {
+  const inst = inputs.installation;
+  const ns = inst.namespace;
+  const status = buildStatus({ installation: inst, now: inputs.now, warnWithinMs: inputs.warnWithinMs });
+  const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
+  const checks: Check[] = [];
+  const add = (status: CheckStatus, message: string, hint?: string, object?: string) =>
+    checks.push({ status, message, ...(hint ? { hint } : {}), ...(object ? { object } : {}) });
+
+  // 1. The published CA.
+  if (!inst.caConfigMap) add('fail', `ConfigMap ${CA_CONFIGMAP} does not exist`, restartHint(ns), `ConfigMap/${CA_CONFIGMAP}`);
+  else if (published.error) add('fail', `ConfigMap ${CA_CONFIGMAP} does not hold a usable CA: ${published.error}`, restartHint(ns), `ConfigMap/${CA_CONFIGMAP}`);
+  else add('pass', `ConfigMap ${CA_CONFIGMAP} holds ${published.certs.length} certificate${published.certs.length === 1 ? '' : 's'}`);
+
+  // 2. Every consumer carries it.
+  if (published.certs.length) consumerChecks(status.consumers, ns).forEach((c) => checks.push(c));
+  else if (status.consumers.length) add('warn', `${status.consumers.length} CA consumers not compared: there is no CA in ${CA_CONFIGMAP} to compare with`);
+  if (status.consumers.length === 0) add('fail', `no APIService, webhook or CRD conversion points at Service antrea in ${ns}`, 'the Antrea manifest may be incomplete; re-apply it');
+
+  // 3. The Secret agrees with what is published.
+  secretChecks(inputs, status, published.certs).forEach((c) => checks.push(c));
+
+  // 4. The aggregation layer reaches the controller through the caBundle.
+  for (const consumer of inst.consumers.filter((c) => c.kind === 'APIService')) {
+    const object = `APIService/${consumer.name}`;
+    const probe = inputs.probes.find((p) => p.groupVersion === consumer.groupVersion);
+    const available = consumer.available?.status === 'True';
+    if (probe?.status === 200 && available) add('pass', `${consumer.groupVersion} answers through the API server and ${consumer.name} is Available`, undefined, object);
+    else {
+      const why = [
+        available ? undefined : `not Available${consumer.available?.reason ? ` (${consumer.available.reason}${consumer.available.message ? `: ${consumer.available.message}` : ''})` : ''}`,
+        probe && probe.status !== 200 ? `GET /apis/${consumer.groupVersion} answered ${probe.status}${probe.message ? ` (${probe.message})` : ''}` : undefined,
+      ].filter(Boolean);
+      add('fail', `${consumer.name} is ${why.join('; ')}`, 'the caBundle must verify the certificate the controller serves, and the controller Pod must be ready', object);
+    }
+  }
+
+  // 5. Expiry.
+  const serving = servingChain(inst, modeOf(inst));
+  const seen = new Set<string>();
+  for (const cert of [...(serving?.certs ?? []), ...published.certs]) {
+    if (seen.has(cert.info.sha256)) continue;
+    seen.add(cert.info.sha256);
+    checks.push(expiryCheck(cert, inputs, status), ...strengthChecks(cert));
+  }
+
+  // 6. The controller runs.
+  const ready = inst.pods.filter((p) => p.ready && !p.deleting);
+  if (ready.length) add('pass', `controller Pod ${ready.map((p) => p.name).join(', ')} is ready`);
+  else {
+    const pod = inst.pods.find((p) => !p.deleting);
+    add('fail', pod ? `controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}` : 'no antrea-controller Pod exists', `kubectl -n ${ns} describe pod -l ${CONTROLLER.selector}`);
+  }
+
+  const summary = {
+    passed: checks.filter((c) => c.status === 'pass').length,
+    warnings: checks.filter((c) => c.status === 'warn').length,
+    failed: checks.filter((c) => c.status === 'fail').length,
+  };
+  return { namespace: ns, checks, summary };
+}
+
+function consumerChecks(consumers: readonly ConsumerReport[], ns: string): Check[] {
+  const groups = new Map<string, ConsumerReport[]>();
+  for (const c of consumers) groups.set(`${c.kind}/${c.name}`, [...(groups.get(`${c.kind}/${c.name}`) ?? []), c]);
+  const hint = `the controller re-publishes on every CA change (v2: also every 2 minutes); if it keeps differing, a GitOps tool may be reverting caBundle. Otherwise ${restartHint(ns)}`;
+  return [...groups].map(([object, entries]) => {
+    const bad = entries.filter((e) => !e.caBundleMatches);
+    if (bad.length === 0) {
+      return { status: 'pass' as const, message: `${object} carries the CA of ${CA_CONFIGMAP}${entries.length > 1 ? ` (${entries.length} webhooks)` : ''}`, object };
+    }
+    const what = bad.map((e) => `${e.webhook ? `webhook ${e.webhook}: ` : ''}${describeState(e.caBundleState)}`).join('; ');
+    return { status: 'fail' as const, message: `${object}: ${what}`, hint, object };
+  });
+}
+
+const describeState = (state: ConsumerReport['caBundleState']) =>
+  ({ empty: 'caBundle is empty', unparsable: 'caBundle does not parse', different: `caBundle differs from ${CA_CONFIGMAP}`, matches: 'matches' })[state];
+
+function secretChecks(inputs: VerifyInputs, status: StatusReport, published: Certificate[]): Check[] {
+  const inst = inputs.installation;
+  const secret = inst.tlsSecret;
+  const checks: Check[] = [];
+  const object = `Secret/${inst.deployment.secretName}`;
+  const add = (s: CheckStatus, message: string, hint?: string) => checks.push({ status: s, message, ...(hint ? { hint } : {}), object });
+  if (status.mode === 'self-signed') {
+    if (status.selfSignedPairStorage === 'secret' && secret?.cert && published.length) {
+      const certs = tryParse(secret.cert, `${object} tls.crt`).certs;
+      const same = certs.length > 0 && certs.map((c) => c.info.sha256).join() === published.map((c) => c.info.sha256).join();
+      if (same) add('pass', `${CA_CONFIGMAP} publishes the pair in ${object}`);
+      else add('fail', `${CA_CONFIGMAP} does not hold the tls.crt of ${object}`, 'the controller publishes tls.crt after each change (v2: every 2 minutes); wait, or restart it');
+    }
+    return checks;
+  }
+  if (!secret) {
+    add('fail', `user-provided mode but ${object} does not exist`, 'create it with kubectl antrea-certs import, or switch back with kubectl antrea-certs mode self-signed');
+    return checks;
+  }
+  const missing = (['ca', 'cert', 'key'] as const).filter((k) => !secret[k]);
+  if (missing.length) {
+    add('fail', `${object} lacks ${missing.map((k) => ({ ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' })[k]).join(', ')}`, 'the controller waits for all three keys, then crash-loops; use kubectl antrea-certs import');
+  }
+  const ca = tryParse(secret.ca, `${object} ca.crt`);
+  if (secret.ca) {
+    if (ca.error) add('fail', ca.error);
+    else if (published.length && ca.certs.map((c) => c.info.sha256).sort().join() === published.map((c) => c.info.sha256).sort().join()) add('pass', `the ca.crt of ${object} is what ${CA_CONFIGMAP} publishes`);
+    else add('fail', `the ca.crt of ${object} differs from ${CA_CONFIGMAP}`, 'the controller reloads ca.crt within a minute of the kubelet refreshing the Secret volume; wait, or restart it');
+  }
+  const leafChain = tryParse(secret.cert, `${object} tls.crt`);
+  const leaf = leafChain.certs[0];
+  if (secret.cert && leafChain.error) add('fail', leafChain.error);
+  if (leaf) {
+    const roots = ca.certs.length ? ca.certs : published;
+    const chain = buildChain(leaf, leafChain.certs.slice(1), roots);
+    if (chain.ok) add('pass', `the tls.crt of ${object} chains to its CA`);
+    else add('fail', `the tls.crt of ${object} does not chain to ca.crt: ${chain.reason}`, 'import a certificate issued by that CA, with any intermediates after it in tls.crt');
+    const name = status.servingChain?.serviceName ?? '';
+    if (leaf.info.dnsNames.includes(name)) add('pass', `the serving certificate carries ${name}`);
+    else add('fail', `the serving certificate does not carry the DNS name ${name}`, 'clients verify that name; issue the certificate with it as a SAN');
+    if (leaf.info.extendedKeyUsages.length && !leaf.info.extendedKeyUsages.includes('serverAuth') && !leaf.info.extendedKeyUsages.includes('any')) {
+      add('fail', 'the serving certificate lacks the serverAuth extended key usage', 'TLS clients refuse it as a server certificate; reissue it with EKU serverAuth');
+    }
+    const usages = ['digitalSignature', ...(leaf.info.keyAlgorithm === 'RSA' ? ['keyEncipherment'] : [])];
+    const lacking = usages.filter((u) => leaf.info.keyUsages.length > 0 && !leaf.info.keyUsages.includes(u));
+    if (lacking.length) add('warn', `the serving certificate's key usage lacks ${lacking.join(', ')}`, 'Antrea documents digital signature and key encipherment');
+    if (secret.key) {
+      const matches = keyMatchesCertificate(secret.key, leaf);
+      if (matches === true) add('pass', `the tls.key of ${object} matches tls.crt`);
+      else add('fail', matches === false ? `the tls.key of ${object} does not match tls.crt` : `the tls.key of ${object} cannot be read: ${matches}`, 'the controller cannot serve a certificate with another key; import the matching pair');
+    }
+  }
+  return checks;
+}
+
+function strengthChecks(cert: Certificate): Check[] {
+  const what = `certificate "${cert.info.subject}"`;
+  const checks: Check[] = [];
+  if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048) checks.push({ status: 'warn', message: `${what} has a ${cert.info.keySize}-bit RSA key`, hint: 'use 2048 bits or more' });
+  if (/SHA1/.test(cert.info.signatureAlgorithm)) checks.push({ status: 'warn', message: `${what} is signed with SHA-1`, hint: 'current TLS clients reject SHA-1 signatures; reissue it with SHA-256' });
+  return checks;
+}
+
+function expiryCheck(cert: Certificate, inputs: VerifyInputs, status: StatusReport): Check {
+  const left = cert.notAfter.getTime() - inputs.now.getTime();
+  const what = `certificate "${cert.info.subject}"`;
+  const renewHint = status.mode === 'self-signed' ? 'kubectl antrea-certs rotate makes a new one now' : 'import a renewed certificate with kubectl antrea-certs import';
+  if (cert.notBefore.getTime() > inputs.now.getTime()) return { status: 'fail', message: `${what} is not valid before ${cert.info.notBefore}`, hint: 'check the clocks, or reissue it' };
+  if (left <= 0) return { status: 'fail', message: `${what} expired ${formatDuration(-left)} ago`, hint: renewHint };
+  if (left < inputs.failWithinMs) return { status: 'fail', message: `${what} expires in ${formatDuration(left)}`, hint: renewHint };
+  if (left < inputs.warnWithinMs) {
+    const selfRenews = status.mode === 'self-signed' && status.selfSignedPairStorage === 'secret' && left < SELF_SIGNED_REGENERATE_WITHIN_MS;
+    return { status: 'warn', message: `${what} expires in ${formatDuration(left)}`, hint: selfRenews ? 'the controller replaces it within an hour' : renewHint };
+  }
+  return { status: 'pass', message: `${what} is valid for ${formatDuration(left)}` };
+}
