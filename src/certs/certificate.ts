@@ -120,7 +120,7 @@ function describe(cert: x509.X509Certificate, der: Buffer): CertificateInfo {
     ...(details.modulusLength ? { keySize: details.modulusLength } : {}),
     ...(details.namedCurve ? { curve: curveName(details.namedCurve) } : {}),
     keyUsages: keyUsage ? KEY_USAGE_NAMES.filter(([flag]) => (keyUsage.usages & flag) !== 0).map(([, name]) => name) : [],
-    extendedKeyUsages: eku ? eku.usages.map((u) => EKU_NAMES[String(u)] ?? String(u)) : [],
+    extendedKeyUsages: eku ? Array.from(eku.usages, (u) => EKU_NAMES[String(u)] ?? String(u)) : [],
     isCA: basic?.ca ?? false,
     sha256: createHash('sha256').update(der).digest('hex'),
     signatureAlgorithm: [sig.hash?.name.replace('-', ''), SIGNATURE_NAMES[sig.name] ?? sig.name].filter(Boolean).join('-'),

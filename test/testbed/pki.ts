@@ -9,7 +9,7 @@ import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-export type KeyKind = 'ecdsa-p256' | 'rsa-2048';
+export type KeyKind = 'ecdsa-p256' | 'rsa-2048' | 'rsa-1024' | 'rsa-2048-sha1';
 
 export interface KeyPair {
   readonly keys: CryptoKeyPair;
@@ -29,16 +29,18 @@ const algorithms = {
     generate: { name: 'ECDSA', namedCurve: 'P-256' } as webcrypto.EcKeyGenParams,
     sign: { name: 'ECDSA', hash: 'SHA-256' } as webcrypto.EcdsaParams,
   },
-  'rsa-2048': {
-    generate: {
-      name: 'RSASSA-PKCS1-v1_5',
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: 'SHA-256',
-    } as webcrypto.RsaHashedKeyGenParams,
-    sign: { name: 'RSASSA-PKCS1-v1_5' } as webcrypto.Algorithm,
-  },
+  'rsa-2048': rsa(2048, 'SHA-256'),
+  // Weak keys and signatures, for tests of the warnings about them.
+  'rsa-1024': rsa(1024, 'SHA-256'),
+  'rsa-2048-sha1': rsa(2048, 'SHA-1'),
 } as const;
+
+function rsa(modulusLength: number, hash: string) {
+  return {
+    generate: { name: 'RSASSA-PKCS1-v1_5', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash } as webcrypto.RsaHashedKeyGenParams,
+    sign: { name: 'RSASSA-PKCS1-v1_5' } as webcrypto.Algorithm,
+  };
+}
 
 export async function generateKey(kind: KeyKind): Promise<KeyPair> {
   const keys = (await webcrypto.subtle.generateKey(algorithms[kind].generate, true, ['sign', 'verify'])) as CryptoKeyPair;
