@@ -4,6 +4,7 @@
 import yargs, { type Argv } from 'yargs';
 import { globalOptions, verifyOptions, type GlobalFlags, type VerifyFlags } from './options.ts';
 import { createContext, type Streams } from './context.ts';
+import { parseDuration } from './duration.ts';
 import { ExitCode, UsageError, exitCodeFor, messageFor } from '../errors.ts';
 
 declare const PLUGIN_VERSION: string | undefined;
@@ -37,7 +38,13 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       'verify',
       'Check that every CA consumer carries the published CA and that the controller answers through it',
       (y) => y.options(verifyOptions).epilogue(EXIT_CODES),
-      run(async (flags) => (await import('../commands/verify.ts')).verify(createContext(flags, streams), flags as GlobalFlags & VerifyFlags)),
+      run(async (flags) => {
+        // Usage errors first, before the command (and the Kubernetes client) loads.
+        const verifyFlags = flags as GlobalFlags & VerifyFlags;
+        const thresholds = { warnWithinMs: parseDuration(verifyFlags['warn-within'], '--warn-within'), failWithinMs: parseDuration(verifyFlags['fail-within'], '--fail-within') };
+        const ctx = createContext(flags, streams);
+        return (await import('../commands/verify.ts')).verify(ctx, { ...thresholds, strict: verifyFlags.strict });
+      }),
     )
     .demandCommand(1, 'Name a command: status or verify.')
     .recommendCommands()

@@ -21,5 +21,8 @@ export function colorEnabled(flag: boolean, stream: { isTTY?: boolean }, env: Re
 
 export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;
 
+// eslint-disable-next-line no-control-regex -- matching the colour codes this module writes
+const ANSI = /\u001b\[\d+m/g;
+export const stripAnsi = (s: string) => s.replace(ANSI, '');
 /** Visible width, without ANSI colour codes. */
-export const visibleLength = (s: string) => s.replace(/\u001b\[\d+m/g, '').length;
+export const visibleLength = (s: string) => stripAnsi(s).length;

@@ -1,5 +1,5 @@
 // Aligned columns that fit a width: the widest column is shortened with an ellipsis.
-import { visibleLength } from './style.ts';
+import { visibleLength, stripAnsi } from './style.ts';
 
 export function table(rows: readonly (readonly string[])[], maxWidth: number, gap = 2): string[] {
   if (rows.length === 0) return [];
@@ -24,6 +24,6 @@ export function table(rows: readonly (readonly string[])[], maxWidth: number, ga
 }
 
 function truncate(cell: string, width: number): string {
-  const plain = cell.replace(/\u001b\[\d+m/g, '');
+  const plain = stripAnsi(cell);
   return plain.slice(0, Math.max(width - 1, 0)) + '…';
 }
