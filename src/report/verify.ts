@@ -80,7 +80,7 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
         available ? undefined : `not Available${consumer.available?.reason ? ` (${consumer.available.reason}${consumer.available.message ? `: ${consumer.available.message}` : ''})` : ''}`,
         probe && probe.status !== 200 ? `GET /apis/${consumer.groupVersion} answered ${probe.status}${probe.message ? ` (${probe.message})` : ''}` : undefined,
       ].filter(Boolean);
-      add('fail', `${consumer.name} is ${why.join('; ')}`, 'the caBundle must verify the certificate the controller serves, and the controller Pod must be ready', object);
+      add('fail', `${consumer.name} does not answer: ${why.join('; ')}`, 'the caBundle must verify the certificate the controller serves, and the controller Pod must be ready', object);
     }
   }
 

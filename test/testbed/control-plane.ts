@@ -152,22 +152,26 @@ export function startControllerManager(bins: Binaries, dir: string, kubeconfig: 
   ], join(dir, 'kube-controller-manager.log'));
 }
 
-/** Polls /readyz with the admin credentials until it answers 200. */
+/** GET a path of the API server with the admin credentials; 0 when there is no answer. */
+export function adminGet(port: number, pki: Pki, path: string): Promise<number> {
+  const tls = { ca: readFileSync(pki.file('ca.crt')), cert: readFileSync(pki.file('admin.crt')), key: readFileSync(pki.file('admin.key')) };
+  return new Promise<number>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: 2000, ...tls }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+/** Polls /readyz until it answers 200. */
 export async function waitApiserverReady(port: number, pki: Pki, process: Started, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const tls = { ca: readFileSync(pki.file('ca.crt')), cert: readFileSync(pki.file('admin.crt')), key: readFileSync(pki.file('admin.key')) };
   while (Date.now() < deadline) {
     if (!isAlive(process.pid)) throw new Error(`kube-apiserver exited during start; see ${process.log}`);
-    const status = await new Promise<number>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/readyz', method: 'GET', timeout: 2000, ...tls }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', () => resolve(0));
-      req.on('timeout', () => req.destroy());
-      req.end();
-    });
-    if (status === 200) return;
+    if ((await adminGet(port, pki, '/readyz')) === 200) return;
     await sleep(250);
   }
   throw new Error(`kube-apiserver did not become ready within ${timeoutMs / 1000}s; see ${process.log}`);

@@ -6,7 +6,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBinaries, type Binaries } from './binaries.ts';
-import { writePki, choosePorts, writeKubeconfig, startEtcd, startApiserver, startControllerManager, waitApiserverReady, type ControlPlanePorts } from './control-plane.ts';
+import { writePki, choosePorts, writeKubeconfig, startEtcd, startApiserver, startControllerManager, waitApiserverReady, adminGet, type ControlPlanePorts } from './control-plane.ts';
 import { startDetached, stopAll, isAlive, canListen, type Started } from './processes.ts';
 import { manifestObjects, toYaml } from './antrea/install.ts';
 import { parseRelease } from './antrea/versions.ts';
@@ -103,7 +103,8 @@ export async function up(options: UpOptions = {}): Promise<TestbedState> {
     started.model = startDetached('antrea-controller model', process.execPath, ['--import', tsxLoader(), here('./model/main.ts'), settingsFile], join(dir, 'model.log'));
     writeState(record());
     await waitForPublishedCa(kubeconfig, namespace, started.model);
-    step('antrea-controller model ready, CA published');
+    await waitForAggregatedApis(kubeconfig, namespace, (path) => adminGet(ports.apiserver, pki, path));
+    step('antrea-controller model ready, CA published, aggregated APIs answering');
     return record();
   } catch (error) {
     await stopAll(Object.values(started).map((p) => p.pid));
@@ -165,6 +166,21 @@ function installAntrea(bins: Binaries, kubeconfig: string, objects: ReturnType<t
       execFileSync(bins.kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all'], { stdio: 'ignore' });
     }
   }
+}
+
+/** Until every APIService backed by Service antrea answers its discovery GET through the aggregation layer. */
+async function waitForAggregatedApis(kubeconfig: string, namespace: string, get: (path: string) => Promise<number>, timeoutMs = 60_000): Promise<void> {
+  const { registration } = clients(kubeconfig);
+  const groupVersions = (await registration.listAPIService()).items
+    .filter((a) => a.spec?.service?.name === 'antrea' && a.spec.service.namespace === namespace)
+    .map((a) => `${a.spec?.group}/${a.spec?.version}`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const answers = await Promise.all(groupVersions.map((gv) => get(`/apis/${gv}`)));
+    if (answers.every((status) => status === 200)) return;
+    await sleep(200);
+  }
+  throw new Error(`the aggregated Antrea APIs did not answer within ${timeoutMs / 1000}s`);
 }
 
 async function waitForPublishedCa(kubeconfig: string, namespace: string, model: Started, timeoutMs = 120_000): Promise<void> {

@@ -105,7 +105,7 @@ test('one APIService with another caBundle: verify exits 2, names it, and the ag
       await eventually('the aggregated API to answer again', () => bed.kubectlResult('get', '--raw', '/apis/system.antrea.io/v1beta1').status === 0);
     };
   }, /× APIService\/v1beta1\.system\.antrea\.io: caBundle differs from antrea-ca/);
-  assert.match(result.stdout, /× v1beta1\.system\.antrea\.io is .*GET \/apis\/system\.antrea\.io\/v1beta1 answered 503/);
+  assert.match(result.stdout, /× v1beta1\.system\.antrea\.io does not answer: .*GET \/apis\/system\.antrea\.io\/v1beta1 answered 503/);
 });
 
 test('the CRD conversion webhook with another caBundle: verify exits 2 and names the CRD', async () => {
