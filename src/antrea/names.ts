@@ -23,6 +23,8 @@ export const CA_CONFIGMAP_KEY = 'ca.crt';
 export const SERVICE = 'antrea';
 export const APP_SELECTOR = 'app=antrea';
 export const SERVED_BY_LABEL = 'served-by';
+/** How v1.12+ label the CA consumers they update. */
+export const CONSUMER_SELECTOR = 'app=antrea,served-by=antrea-controller';
 
 export const CONTROLLER_INFO = {
   name: 'antrea-controller',

@@ -7,7 +7,7 @@ import { isNotFound } from './errors.ts';
 import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 import {
-  APP_SELECTOR, CA_CONFIGMAP, CA_CONFIGMAP_KEY, CONTROLLER, CONTROLLER_INFO, DEFAULT_NAMESPACE, SERVED_BY_LABEL, SERVICE, TLS_KEYS, TLS_SECRET,
+  APP_SELECTOR, CONSUMER_SELECTOR, CA_CONFIGMAP, CA_CONFIGMAP_KEY, CONTROLLER, CONTROLLER_INFO, DEFAULT_NAMESPACE, SERVED_BY_LABEL, SERVICE, TLS_KEYS, TLS_SECRET,
 } from '../antrea/names.ts';
 
 export type ConsumerKind = 'APIService' | 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration' | 'CustomResourceDefinition';
@@ -82,76 +82,104 @@ async function optional<T>(read: Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** The namespace to use: -n, else the one holding the controller Deployment, else kube-system. */
-async function locate(client: Client, namespaceFlag?: string): Promise<{ namespace: string; source: Installation['namespaceSource']; found?: k8s.V1Deployment }> {
-  if (namespaceFlag) return { namespace: namespaceFlag, source: 'flag' };
+/** The namespace holding the controller Deployment (undefined when none is listed or listing is refused). */
+async function locate(client: Client): Promise<k8s.V1Deployment | undefined> {
   let items: k8s.V1Deployment[];
   try {
     items = (await client.call({ verb: 'list', resource: 'deployments.apps' }, () => client.apps.listDeploymentForAllNamespaces({ labelSelector: CONTROLLER.selector }))).items;
   } catch (error) {
-    if (error instanceof ForbiddenError) return { namespace: DEFAULT_NAMESPACE, source: 'default' };
+    if (error instanceof ForbiddenError) return undefined;
     throw error;
   }
   const namespaces = [...new Set(items.map((d) => d.metadata?.namespace ?? ''))];
   if (namespaces.length > 1) throw new UsageError(`antrea-controller Deployments run in several namespaces (${namespaces.join(', ')}); pick one with -n.`);
-  const found = items.find((d) => d.metadata?.name === CONTROLLER.deployment) ?? items[0];
-  return found ? { namespace: found.metadata?.namespace ?? DEFAULT_NAMESPACE, source: 'found', found } : { namespace: DEFAULT_NAMESPACE, source: 'default' };
+  return items.find((d) => d.metadata?.name === CONTROLLER.deployment) ?? items[0];
 }
 
-export async function readInstallation(client: Client, namespaceFlag?: string): Promise<Installation> {
-  const { namespace, source, found } = await locate(client, namespaceFlag);
-  const ns = { namespace };
+/** Everything read from the Antrea namespace. */
+async function readNamespaced(client: Client, namespace: string) {
   const c = client;
-  const [deployment, pods, configMaps, secret, apiServices, validating, mutating, crds, info] = await Promise.all([
-    found ?? optional(c.call({ verb: 'get', resource: 'deployments.apps', name: CONTROLLER.deployment, namespace }, () => c.apps.readNamespacedDeployment({ name: CONTROLLER.deployment, namespace }))),
+  const [deployment, pods, configMaps, secret] = await Promise.all([
+    optional(c.call({ verb: 'get', resource: 'deployments.apps', name: CONTROLLER.deployment, namespace }, () => c.apps.readNamespacedDeployment({ name: CONTROLLER.deployment, namespace }))),
     c.call({ verb: 'list', resource: 'pods', namespace }, () => c.core.listNamespacedPod({ namespace, labelSelector: CONTROLLER.selector })),
     c.call({ verb: 'list', resource: 'configmaps', namespace }, () => c.core.listNamespacedConfigMap({ namespace, labelSelector: APP_SELECTOR })),
     optional(c.call({ verb: 'get', resource: 'secrets', name: TLS_SECRET, namespace }, () => c.core.readNamespacedSecret({ name: TLS_SECRET, namespace }))),
+  ]);
+  return { deployment, pods: pods.items, configMaps: configMaps.items, secret };
+}
+
+/** The cluster-scoped objects: the CA consumers and AntreaControllerInfo. */
+async function readClusterScoped(client: Client) {
+  const c = client;
+  const [apiServices, validating, mutating, crds, info] = await Promise.all([
     c.call({ verb: 'list', resource: 'apiservices.apiregistration.k8s.io' }, () => c.registration.listAPIService()),
     c.call({ verb: 'list', resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io' }, () => c.admission.listValidatingWebhookConfiguration()),
     c.call({ verb: 'list', resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io' }, () => c.admission.listMutatingWebhookConfiguration()),
-    c.call({ verb: 'list', resource: 'customresourcedefinitions.apiextensions.k8s.io' }, () => c.extensions.listCustomResourceDefinition({ labelSelector: APP_SELECTOR })),
+    // Only CRDs with conversion webhooks carry served-by (v1.12+; none before): this skips Antrea's large CRD schemas.
+    c.call({ verb: 'list', resource: 'customresourcedefinitions.apiextensions.k8s.io' }, () => c.extensions.listCustomResourceDefinition({ labelSelector: CONSUMER_SELECTOR })),
     readControllerInfo(client),
   ]);
-  if (!deployment) {
+  return { apiServices: apiServices.items, validating: validating.items, mutating: mutating.items, crds: crds.items, info };
+}
+
+/**
+ * Reads the installation in one parallel round: the namespace search runs
+ * beside the reads of the namespace given with -n or, without it, the usual
+ * one (kube-system); only when Antrea turns out to live elsewhere, or its
+ * Deployment names other objects, does a second round follow.
+ */
+export async function readInstallation(client: Client, namespaceFlag?: string): Promise<Installation> {
+  const guess = namespaceFlag ?? DEFAULT_NAMESPACE;
+  const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const [found, guessed, cluster] = await Promise.all([
+    namespaceFlag ? undefined : locate(client),
+    settle(readNamespaced(client, guess)),
+    readClusterScoped(client),
+  ]);
+  const namespace = found?.metadata?.namespace ?? guess;
+  const source: Installation['namespaceSource'] = namespaceFlag ? 'flag' : found ? 'found' : 'default';
+  let read: Awaited<ReturnType<typeof readNamespaced>>;
+  if (namespace === guess) {
+    if ('error' in guessed) throw guessed.error;
+    read = guessed.value;
+  } else {
+    read = await readNamespaced(client, namespace);
+  }
+  if (!read.deployment) {
     throw new NotInstalledError(
       source === 'flag'
         ? `no antrea-controller Deployment in namespace ${namespace}; is Antrea installed there? (leave out -n to search every namespace)`
         : `no Antrea installation found: no Deployment labelled ${CONTROLLER.selector} in any namespace${source === 'default' ? ` visible to you, nor ${CONTROLLER.deployment} in ${namespace}` : ''}; pass -n if Antrea runs elsewhere.`,
     );
   }
-  const controller = describeDeployment(deployment);
+  const controller = describeDeployment(read.deployment);
 
-  // A ConfigMap or Secret the Deployment names but the first round did not read (hashed or renamed).
-  let configMap = configMaps.items.find((cm) => cm.metadata?.name === controller.configMapName);
-  let tls = secret;
-  await Promise.all([
-    configMap
-      ? undefined
-      : optional(c.call({ verb: 'get', resource: 'configmaps', name: controller.configMapName, namespace }, () => c.core.readNamespacedConfigMap({ name: controller.configMapName, ...ns })))
-          .then((cm) => (configMap = cm)),
+  // A ConfigMap or Secret the Deployment names but the round did not read (v1.0's hashed ConfigMap, a renamed Secret).
+  const c = client;
+  const [configMap, tls] = await Promise.all([
+    read.configMaps.find((cm) => cm.metadata?.name === controller.configMapName) ??
+      optional(c.call({ verb: 'get', resource: 'configmaps', name: controller.configMapName, namespace }, () => c.core.readNamespacedConfigMap({ name: controller.configMapName, namespace }))),
     controller.secretName === TLS_SECRET
-      ? undefined
-      : optional(c.call({ verb: 'get', resource: 'secrets', name: controller.secretName, namespace }, () => c.core.readNamespacedSecret({ name: controller.secretName, ...ns })))
-          .then((s) => (tls = s)),
+      ? read.secret
+      : optional(c.call({ verb: 'get', resource: 'secrets', name: controller.secretName, namespace }, () => c.core.readNamespacedSecret({ name: controller.secretName, namespace }))),
   ]);
-  const ca = configMaps.items.find((cm) => cm.metadata?.name === CA_CONFIGMAP);
+  const ca = read.configMaps.find((cm) => cm.metadata?.name === CA_CONFIGMAP);
 
   return {
     namespace,
     namespaceSource: source,
     deployment: controller,
-    pods: pods.items.map(describePod),
+    pods: read.pods.map(describePod),
     ...(configMap ? { config: { name: configMap.metadata?.name ?? '', text: configMap.data?.[CONTROLLER.configKey] } } : {}),
     ...(tls ? { tlsSecret: describeSecret(tls) } : {}),
     ...(ca ? { caConfigMap: { resourceVersion: ca.metadata?.resourceVersion ?? '', bundle: ca.data?.[CA_CONFIGMAP_KEY] } } : {}),
     consumers: [
-      ...apiServiceConsumers(apiServices.items, namespace),
-      ...webhookConsumers('ValidatingWebhookConfiguration', validating.items, namespace),
-      ...webhookConsumers('MutatingWebhookConfiguration', mutating.items, namespace),
-      ...crdConsumers(crds.items, namespace),
+      ...apiServiceConsumers(cluster.apiServices, namespace),
+      ...webhookConsumers('ValidatingWebhookConfiguration', cluster.validating, namespace),
+      ...webhookConsumers('MutatingWebhookConfiguration', cluster.mutating, namespace),
+      ...crdConsumers(cluster.crds, namespace),
     ],
-    ...(info ? { controllerInfoVersion: info } : {}),
+    ...(cluster.info ? { controllerInfoVersion: cluster.info } : {}),
   };
 }
 

@@ -213,7 +213,7 @@ test('-v prints each request on stderr, and no output at any verbosity holds key
   const keyLine = key.split('\n')[1] ?? 'unreachable';
   const verbose = run('status', '-v');
   assert.match(verbose.stderr, /GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/kube-system\/secrets\/antrea-controller-tls 200 in \d+ ms/);
-  assert.match(verbose.stderr, /^10 API requests$/m);
+  assert.match(verbose.stderr, /^11 API requests$/m, "one parallel round: the namespace search, four namespaced and six cluster-scoped reads");
   for (const args of [['status', '-vv'], ['status', '-vv', '-o', 'json'], ['status', '-o', 'yaml', '-v'], ['status', '-o', 'wide', '-vv'], ['verify', '-vv'], ['verify', '-o', 'json', '-vv']]) {
     const r = run(...args);
     for (const out of [r.stdout, r.stderr]) {
