@@ -64,11 +64,6 @@ export class Client {
     return this.api(k8s.CustomObjectsApi);
   }
 
-  /** Closes kept-alive connections so the process can exit at once. */
-  close(): void {
-    this.agent?.destroy();
-  }
-
   /** GET a path of the API server; returns the status and body, throws only when there is no answer. */
   async getRaw(path: string): Promise<{ status: number; body: string }> {
     const request = new k8s.RequestContext(`${this.server.replace(/\/$/, '')}${path}`, k8s.HttpMethod.GET);

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { up, down, type UpOptions, type TestbedState } from './testbed.ts';
 import { findBinaries } from './binaries.ts';
 import { clients, readOptional, type Clients } from './model/kube.ts';
+import { issue, usage, extendedUsage } from './pki.ts';
 
 export interface Testbed extends TestbedState {
   readonly api: Clients;
@@ -132,4 +133,25 @@ export async function restartController(bed: Testbed) {
     const fresh = pods.filter((p) => !before.has(p.metadata?.uid));
     return pods.length === 1 && fresh.length === 1 && fresh[0]?.status?.containerStatuses?.length ? fresh[0] : undefined;
   }, 60_000);
+}
+
+/** A CA and a serving certificate as an admin would bring them for user-provided mode. */
+export async function userProvidedPair(namespace: string, commonName: string) {
+  const ca = await issue({ commonName: `${commonName}-ca`, isCA: true, usages: usage.keyCertSign | usage.digitalSignature });
+  const leaf = await issue({
+    commonName,
+    issuer: ca,
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: [extendedUsage.serverAuth],
+    dnsNames: [`antrea.${namespace}.svc`, `antrea.${namespace}.svc.cluster.local`],
+  });
+  return { ca: ca.certPem, cert: leaf.certPem, key: leaf.keyPem };
+}
+
+/** Replaces the data of Secret antrea-controller-tls (keys to PEM text). */
+export async function writeTlsSecret(bed: Testbed, data: Record<string, string>): Promise<void> {
+  const { core } = bed.api;
+  const secret = await core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: bed.namespace });
+  secret.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+  await core.replaceNamespacedSecret({ name: 'antrea-controller-tls', namespace: bed.namespace, body: secret });
 }

@@ -111,6 +111,11 @@ test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a
   assert.match(noSan.warnings.join('\n'), /does not carry the DNS name antrea\.kube-system\.svc/);
   const expiring = verify(selfSigned(await pair({ days: 3 })));
   assert.ok(expiring.checks.some((c) => c.status === 'fail' && /expires in 2d/.test(c.message)));
+  const future = await pair();
+  const early = verify(selfSigned(future), probesOk);
+  const notYet = runChecks({ installation: selfSigned(future), probes: probesOk, now: new Date(now.getTime() - 2 * DAY), warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY });
+  assert.equal(early.checks.some((c) => /not valid before/.test(c.message)), false);
+  assert.ok(notYet.checks.some((c) => c.status === 'fail' && /"CN=antrea@1" is not valid before/.test(c.message)));
   const warnOnly = verify(selfSigned(await pair({ days: 20 })));
   assert.equal(warnOnly.summary.failed, 0);
   assert.equal(exitCodeForChecks(warnOnly, true), 3);

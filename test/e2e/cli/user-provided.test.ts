@@ -2,8 +2,7 @@
 // that the published CA does not verify.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testbed, eventually, setSelfSignedCert, restartController, controllerPods, isReady, type Testbed } from '../../testbed/fixture.ts';
-import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
+import { testbed, eventually, setSelfSignedCert, restartController, controllerPods, isReady, userProvidedPair, writeTlsSecret, type Testbed } from '../../testbed/fixture.ts';
 import { plugin, json } from '../plugin.ts';
 
 const bed: Testbed = await testbed({
@@ -13,28 +12,11 @@ const bed: Testbed = await testbed({
 const run = (...args: string[]) => plugin(bed.kubeconfig, args);
 const namespace = bed.namespace;
 
-async function userPair(name: string) {
-  const ca = await issue({ commonName: `${name} CA`, isCA: true, usages: usage.keyCertSign | usage.digitalSignature });
-  const leaf = await issue({
-    commonName: name,
-    issuer: ca,
-    usages: usage.digitalSignature | usage.keyEncipherment,
-    extendedUsages: [extendedUsage.serverAuth],
-    dnsNames: [`antrea.${namespace}.svc`, `antrea.${namespace}.svc.cluster.local`],
-  });
-  return { ca: ca.certPem, cert: leaf.certPem, key: leaf.keyPem };
-}
 
-async function writeSecret(data: Record<string, string>) {
-  const s = await bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace });
-  s.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  await bed.api.core.replaceNamespacedSecret({ name: 'antrea-controller-tls', namespace, body: s });
-}
-
-const good = await userPair('antrea-user');
+const good = await userProvidedPair(namespace, 'antrea-user');
 
 test('user-provided mode with a valid Secret: status shows it and verify passes', async () => {
-  await writeSecret({ 'ca.crt': good.ca, 'tls.crt': good.cert, 'tls.key': good.key });
+  await writeTlsSecret(bed, { 'ca.crt': good.ca, 'tls.crt': good.cert, 'tls.key': good.key });
   await setSelfSignedCert(bed, false);
   await restartController(bed);
   await eventually('the controller to be ready', async () => isReady((await controllerPods(bed))[0] ?? {}), 30_000);
@@ -47,8 +29,8 @@ test('user-provided mode with a valid Secret: status shows it and verify passes'
 });
 
 test('a served certificate that the published CA does not verify: verify exits 2 and names the APIServices', async () => {
-  const other = await userPair('impostor');
-  await writeSecret({ 'ca.crt': good.ca, 'tls.crt': other.cert, 'tls.key': other.key });
+  const other = await userProvidedPair(namespace, 'impostor');
+  await writeTlsSecret(bed, { 'ca.crt': good.ca, 'tls.crt': other.cert, 'tls.key': other.key });
   // The API server keeps its verified connections to the controller; a restart, as after a manual
   // Secret change, makes it connect again and check the new certificate.
   await eventually('the controller to load the new files', async () => (await bed.publishedCa()) === good.ca);
@@ -64,7 +46,7 @@ test('a served certificate that the published CA does not verify: verify exits 2
 });
 
 test('user-provided without ca.crt: status warns, verify fails and names the missing key', async () => {
-  await writeSecret({ 'tls.crt': good.cert, 'tls.key': good.key });
+  await writeTlsSecret(bed, { 'tls.crt': good.cert, 'tls.key': good.key });
   const status = json<{ warnings: string[] }>(run('status', '-o', 'json'));
   assert.ok(status.warnings.some((w) => /has no ca\.crt: the controller cannot start/.test(w)), status.warnings.join('\n'));
   const result = run('verify');

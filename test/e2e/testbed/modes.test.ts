@@ -2,8 +2,8 @@
 // user-provided mode behaves as antrea-controller does with missing or present files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testbed, eventually, converged, controllerPods, isReady, setSelfSignedCert, restartController, type Testbed } from '../../testbed/fixture.ts';
-import { issue, usage, extendedUsage, parseBundle } from '../../testbed/pki.ts';
+import { testbed, eventually, converged, controllerPods, isReady, setSelfSignedCert, restartController, userProvidedPair, writeTlsSecret, type Testbed } from '../../testbed/fixture.ts';
+import { parseBundle } from '../../testbed/pki.ts';
 
 const bed: Testbed = await testbed({
   version: 'v2.7.0',
@@ -11,23 +11,6 @@ const bed: Testbed = await testbed({
 });
 const namespace = bed.namespace;
 
-async function userPair(commonName: string) {
-  const ca = await issue({ commonName: `${commonName}-ca`, isCA: true, usages: usage.keyCertSign | usage.digitalSignature });
-  const leaf = await issue({
-    commonName,
-    issuer: ca,
-    usages: usage.digitalSignature | usage.keyEncipherment,
-    extendedUsages: [extendedUsage.serverAuth],
-    dnsNames: [`antrea.${namespace}.svc`, `antrea.${namespace}.svc.cluster.local`],
-  });
-  return { ca: ca.certPem, cert: leaf.certPem, key: leaf.keyPem };
-}
-
-async function writeSecret(data: Record<string, string>) {
-  const s = await bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace });
-  s.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  await bed.api.core.replaceNamespacedSecret({ name: 'antrea-controller-tls', namespace, body: s });
-}
 
 const answers = () => bed.kubectlResult('get', '--raw', '/apis/controlplane.antrea.io/v1beta2').status === 0;
 
@@ -49,8 +32,8 @@ test('user-provided mode without ca.crt leaves the controller Pod not ready with
 });
 
 test('user-provided mode serves the Secret pair and publishes its ca.crt once all three keys are there', async () => {
-  const pair = await userPair('user-one');
-  await writeSecret({ 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
+  const pair = await userProvidedPair(namespace, 'user-one');
+  await writeTlsSecret(bed, { 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
   await eventually('the controller to become ready', async () => isReady((await controllerPods(bed))[0] ?? {}), 30_000);
   await eventually('ca.crt to be published everywhere', () => converged(bed, pair.ca));
   await eventually('the aggregated API to answer through the user CA', answers);
@@ -58,8 +41,8 @@ test('user-provided mode serves the Secret pair and publishes its ca.crt once al
 
 test('user-provided mode reloads new files and republishes without a restart', async () => {
   const [podBefore] = await controllerPods(bed);
-  const pair = await userPair('user-two');
-  await writeSecret({ 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
+  const pair = await userProvidedPair(namespace, 'user-two');
+  await writeTlsSecret(bed, { 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
   await eventually('the new ca.crt to be published everywhere', () => converged(bed, pair.ca));
   await eventually('the aggregated API to answer through the new CA', answers);
   const [podAfter] = await controllerPods(bed);
