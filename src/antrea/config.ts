@@ -18,3 +18,27 @@ export function readSelfSignedCert(conf: string): SelfSignedSetting {
   if (typeof value !== 'boolean') return { error: `selfSignedCert in antrea-controller.conf is ${JSON.stringify(value)}, not true or false` };
   return { value, explicit: true };
 }
+
+const KEY_LINE = /^(selfSignedCert:[ \t]*)(true|false|True|False|TRUE|FALSE)?([ \t]*(?:#.*)?)$/m;
+const COMMENTED_LINE = /^#[ \t]*(selfSignedCert:[ \t]*)(true|false)([ \t]*(?:#.*)?)$/m;
+
+/**
+ * Sets selfSignedCert in antrea-controller.conf, changing nothing else: the
+ * key's value where it is set, v1.0's commented-out default made a real key
+ * in place, or a new line at the end when the file has neither.
+ */
+export function setSelfSignedCert(conf: string, value: boolean): string {
+  const text = String(value);
+  let edited: string;
+  if (KEY_LINE.test(conf)) edited = conf.replace(KEY_LINE, (_line, key: string, _old: string, rest: string) => `${key}${key.endsWith(' ') ? '' : ' '}${text}${rest}`);
+  else if (COMMENTED_LINE.test(conf)) edited = conf.replace(COMMENTED_LINE, (_line, key: string, _old: string, rest: string) => `${key}${text}${rest}`);
+  else {
+    const newline = conf.includes('\r\n') ? '\r\n' : '\n';
+    edited = `${conf}${conf === '' || conf.endsWith('\n') ? '' : newline}selfSignedCert: ${text}${newline}`;
+  }
+  const check = readSelfSignedCert(edited);
+  if ('error' in check || check.value !== value) {
+    throw new Error(`could not set selfSignedCert in antrea-controller.conf (${'error' in check ? check.error : 'the value did not change'}); edit the ConfigMap by hand`);
+  }
+  return edited;
+}

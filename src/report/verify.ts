@@ -1,9 +1,8 @@
 // The checks of `verify`, as data: each passes, warns or fails, with a hint.
 // Pure: built from what the cluster layer read and from the discovery probes.
 import { ExitCode } from '../errors.ts';
-import { CA_CONFIGMAP, CONTROLLER, SELF_SIGNED_REGENERATE_WITHIN_MS } from '../antrea/names.ts';
-import { buildChain } from '../certs/chain.ts';
-import { keyMatchesCertificate } from '../certs/keys.ts';
+import { CA_CONFIGMAP, CONTROLLER, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
+import { preflight } from '../certs/preflight.ts';
 import type { Certificate } from '../certs/certificate.ts';
 import type { Installation } from '../cluster/installation.ts';
 import { buildStatus, tryParse, servingChain, modeOf, type ConsumerReport, type StatusReport } from './status.ts';
@@ -145,39 +144,25 @@ function secretChecks(inputs: VerifyInputs, status: StatusReport, published: Cer
     add('fail', `user-provided mode but ${object} does not exist`, 'create it with kubectl antrea-certs import, or switch back with kubectl antrea-certs mode self-signed');
     return checks;
   }
-  const missing = (['ca', 'cert', 'key'] as const).filter((k) => !secret[k]);
-  if (missing.length) {
-    add('fail', `${object} lacks ${missing.map((k) => ({ ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' })[k]).join(', ')}`, 'the controller waits for all three keys, then crash-loops; use kubectl antrea-certs import');
-  }
   const ca = tryParse(secret.ca, `${object} ca.crt`);
-  if (secret.ca) {
-    if (ca.error) add('fail', ca.error);
-    else if (published.length && ca.certs.map((c) => c.info.sha256).sort().join() === published.map((c) => c.info.sha256).sort().join()) add('pass', `the ca.crt of ${object} is what ${CA_CONFIGMAP} publishes`);
+  if (ca.certs.length) {
+    const same = published.length && ca.certs.map((c) => c.info.sha256).sort().join() === published.map((c) => c.info.sha256).sort().join();
+    if (same) add('pass', `the ca.crt of ${object} is what ${CA_CONFIGMAP} publishes`);
     else add('fail', `the ca.crt of ${object} differs from ${CA_CONFIGMAP}`, 'the controller reloads ca.crt within a minute of the kubelet refreshing the Secret volume; wait, or restart it');
   }
-  const leafChain = tryParse(secret.cert, `${object} tls.crt`);
-  const leaf = leafChain.certs[0];
-  if (secret.cert && leafChain.error) add('fail', leafChain.error);
-  if (leaf) {
-    const roots = ca.certs.length ? ca.certs : published;
-    const chain = buildChain(leaf, leafChain.certs.slice(1), roots);
-    if (chain.ok) add('pass', `the tls.crt of ${object} chains to its CA`);
-    else add('fail', `the tls.crt of ${object} does not chain to ca.crt: ${chain.reason}`, 'import a certificate issued by that CA, with any intermediates after it in tls.crt');
-    const name = status.servingChain?.serviceName ?? '';
-    if (leaf.info.dnsNames.includes(name)) add('pass', `the serving certificate carries ${name}`);
-    else add('fail', `the serving certificate does not carry the DNS name ${name}`, 'clients verify that name; issue the certificate with it as a SAN');
-    if (leaf.info.extendedKeyUsages.length && !leaf.info.extendedKeyUsages.includes('serverAuth') && !leaf.info.extendedKeyUsages.includes('any')) {
-      add('fail', 'the serving certificate lacks the serverAuth extended key usage', 'TLS clients refuse it as a server certificate; reissue it with EKU serverAuth');
-    }
-    const usages = ['digitalSignature', ...(leaf.info.keyAlgorithm === 'RSA' ? ['keyEncipherment'] : [])];
-    const lacking = usages.filter((u) => leaf.info.keyUsages.length > 0 && !leaf.info.keyUsages.includes(u));
-    if (lacking.length) add('warn', `the serving certificate's key usage lacks ${lacking.join(', ')}`, 'Antrea documents digital signature and key encipherment');
-    if (secret.key) {
-      const matches = keyMatchesCertificate(secret.key, leaf);
-      if (matches === true) add('pass', `the tls.key of ${object} matches tls.crt`);
-      else add('fail', matches === false ? `the tls.key of ${object} does not match tls.crt` : `the tls.key of ${object} cannot be read: ${matches}`, 'the controller cannot serve a certificate with another key; import the matching pair');
-    }
-  }
+  const result = preflight({
+    cert: { pem: secret.cert, source: `the tls.crt of ${object}` },
+    key: { pem: secret.key, source: `the tls.key of ${object}` },
+    ca: { pem: secret.ca, source: `the ca.crt of ${object}` },
+    requiredName: serviceDnsName(inst.namespace),
+    recommendedNames: [],
+    now: inputs.now,
+    // Expiry has checks of its own, with --warn-within and --fail-within.
+    checkValidity: false,
+  });
+  const hint = 'the controller cannot serve this pair (it waits for all three keys, then crash-loops); fix it with kubectl antrea-certs import';
+  for (const finding of result.findings) add(finding.severity === 'error' ? 'fail' : 'warn', finding.message.replace(/\.$/, ''), hint);
+  if (result.ok) add('pass', `${object} holds a usable pair: tls.crt chains to ca.crt, carries ${serviceDnsName(inst.namespace)} and matches tls.key`);
   return checks;
 }
 

@@ -139,18 +139,18 @@ test('user-provided: ca.crt missing, wrong key, wrong usages and a tls.crt from 
   const { ca: _ca, ...withoutCa } = good.tlsSecret as NonNullable<Installation['tlsSecret']>;
   const noCa = { ...good, tlsSecret: withoutCa };
   assert.match(buildStatus({ installation: noCa, now, warnWithinMs: 30 * DAY }).warnings.join('\n'), /has no ca\.crt: the controller cannot start/);
-  assert.ok(verify(noCa).checks.some((c) => c.status === 'fail' && /lacks ca\.crt/.test(c.message)));
+  assert.ok(verify(noCa).checks.some((c) => c.status === 'fail' && /the ca\.crt of Secret\/antrea-controller-tls is missing/.test(c.message)));
 
   const other = await pair();
   const wrongKey = verify(userProvided({ ca: user.ca.certPem, cert: user.leaf.certPem, key: new Sensitive(other.leaf.keyPem) }));
-  assert.ok(wrongKey.checks.some((c) => c.status === 'fail' && /tls\.key .* does not match tls\.crt/.test(c.message)));
+  assert.ok(wrongKey.checks.some((c) => c.status === 'fail' && /the tls\.key of .* does not match the tls\.crt of .*: it is the key of another certificate/.test(c.message)));
 
   const foreign = verify(userProvided({ ca: user.ca.certPem, cert: other.leaf.certPem, key: new Sensitive(other.leaf.keyPem) }));
-  assert.ok(foreign.checks.some((c) => c.status === 'fail' && /does not chain to ca\.crt/.test(c.message)));
+  assert.ok(foreign.checks.some((c) => c.status === 'fail' && /does not chain to a CA in the ca\.crt of Secret/.test(c.message)));
 
   const clientOnly = await pair({ eku: [extendedUsage.clientAuth] });
   const eku = verify({ ...userProvided({ ca: clientOnly.ca.certPem, cert: clientOnly.leaf.certPem, key: new Sensitive(clientOnly.leaf.keyPem) }), caConfigMap: { resourceVersion: '4', bundle: clientOnly.ca.certPem }, consumers: consumers(clientOnly.ca.certPem) });
-  assert.ok(eku.checks.some((c) => c.status === 'fail' && /serverAuth/.test(c.message)));
+  assert.ok(eku.checks.some((c) => c.status === 'fail' && /lacks the server auth extended key usage/.test(c.message)));
 });
 
 test('no private key appears in any rendering', () => {

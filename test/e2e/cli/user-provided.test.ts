@@ -41,7 +41,7 @@ test('a served certificate that the published CA does not verify: verify exits 2
     return r.status === 2 && /answered 503/.test(r.stdout) ? r : undefined;
   }, 30_000);
   assert.match(result.stdout, /× v1beta2\.controlplane\.antrea\.io does not answer: .*GET \/apis\/controlplane\.antrea\.io\/v1beta2 answered 503/);
-  assert.match(result.stdout, /× the tls\.crt of Secret\/antrea-controller-tls does not chain to ca\.crt/);
+  assert.match(result.stdout, /× the tls\.crt of Secret\/antrea-controller-tls does not chain to a CA in the ca\.crt of Secret\/antrea-controller-tls/);
   assert.match(result.stdout, /✔ APIService\/v1beta2\.controlplane\.antrea\.io carries the CA of antrea-ca/, 'the caBundles agree with antrea-ca; only the served certificate is wrong');
 });
 
@@ -51,5 +51,5 @@ test('user-provided without ca.crt: status warns, verify fails and names the mis
   assert.ok(status.warnings.some((w) => /has no ca\.crt: the controller cannot start/.test(w)), status.warnings.join('\n'));
   const result = run('verify');
   assert.equal(result.status, 2);
-  assert.match(result.stdout, /× Secret\/antrea-controller-tls lacks ca\.crt/);
+  assert.match(result.stdout, /× the ca\.crt of Secret\/antrea-controller-tls is missing/);
 });
