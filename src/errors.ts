@@ -32,8 +32,18 @@ export class ForbiddenError extends CliError {
   }
 }
 export class NotInstalledError extends CliError {}
+/** Someone else changed the object between the plugin's read and its write (409). */
+export class ConflictError extends CliError {}
 /** An object that does not exist (404); callers that expect it absent catch this. */
 export class NotFoundError extends CliError {}
+/** A wait ran out of time (exit 124, as timeout(1)). */
+export class TimeoutError extends CliError {
+  constructor(message: string, readonly waitingFor?: string) {
+    super(message, ExitCode.timeout);
+  }
+}
+/** The user said no, or a change needs --yes. */
+export class AbortedError extends CliError {}
 /** Input files (certificates, keys) that cannot be used. */
 export class InputError extends CliError {}
 

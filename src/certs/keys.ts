@@ -1,7 +1,7 @@
 // Private keys: parsing (PKCS#1, PKCS#8, SEC1, encrypted) and matching a
 // certificate. Key material stays in memory; messages never quote it.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { Sensitive } from '../sensitive.ts';
+import { Sensitive } from '../sensitive.ts';
 import type { Certificate } from './certificate.ts';
 
 /** Parses a private key; returns the reason as one phrase when it cannot. */
@@ -27,4 +27,12 @@ export function keyMatchesCertificate(pem: Sensitive, cert: Certificate, passphr
   if (typeof key === 'string') return key;
   const publicDer = createPublicKey(key).export({ type: 'spki', format: 'der' });
   return publicDer.equals(cert.publicKeyDer());
+}
+
+/** The key as antrea-controller can read it: an encrypted key is stored decrypted (PKCS#8), others as given. */
+export function storableKey(pem: Sensitive, passphrase?: Sensitive): Sensitive {
+  if (!passphrase) return pem;
+  const key = parsePrivateKey(pem, passphrase);
+  if (typeof key === 'string') return pem;
+  return new Sensitive(key.export({ type: 'pkcs8', format: 'pem' }).toString());
 }

@@ -8,6 +8,7 @@ import type { Client } from '../cluster/client.ts';
 export interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly env: Record<string, string | undefined>;
 }
 
@@ -19,8 +20,13 @@ export interface CommandContext {
   readonly width: number;
   readonly verbosity: number;
   print(text: string): void;
+  /** A line on stderr: notes and warnings that are not the command's output. */
+  note(line: string): void;
   /** A line on stderr when -v is given. */
   debug(line: string): void;
+  /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask on. */
+  confirm(question: string): Promise<boolean | undefined>;
+  readonly stderr: Streams['stderr'];
   connect(): Promise<Client>;
 }
 
@@ -38,7 +44,20 @@ export function createContext(flags: GlobalFlags, streams: Streams): CommandCont
     width: Math.min(100, streams.stdout.columns ?? 100),
     verbosity,
     print: (text) => void streams.stdout.write(text),
+    note: (line) => void streams.stderr.write(`${line}\n`),
     debug,
+    stderr: streams.stderr,
+    confirm: async (question) => {
+      const stdin = streams.stdin;
+      if (!stdin?.isTTY || !streams.stderr.isTTY) return undefined;
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: stdin, output: streams.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } finally {
+        rl.close();
+      }
+    },
     connect: () => {
       client ??= (async () => {
         const [{ loadKubeconfig }, { Client }] = await Promise.all([import('../cluster/kubeconfig.ts'), import('../cluster/client.ts')]);

@@ -2,7 +2,8 @@
 // they run (so --help and usage errors never load the Kubernetes client), and
 // the one place where errors become messages and exit codes.
 import yargs, { type Argv } from 'yargs';
-import { globalOptions, verifyOptions, type GlobalFlags, type VerifyFlags } from './options.ts';
+import { globalOptions, verifyOptions, changeOptions, importOptions, modeOptions, type GlobalFlags, type VerifyFlags, type ChangeFlags, type ImportFlags, type ModeFlags } from './options.ts';
+import { parseChangeFlags } from './change-flags.ts';
 import { createContext, type Streams } from './context.ts';
 import { parseDuration } from './duration.ts';
 import { ExitCode, UsageError, exitCodeFor, messageFor } from '../errors.ts';
@@ -16,9 +17,11 @@ const EXIT_CODES = `Exit codes:
   2  a check failed
   3  warnings only, with --strict`;
 
-export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let verbose = false;
+  /** A command's own options, which yargs parsed and validated from that command's part of the table. */
+  const own = <T>(flags: GlobalFlags) => flags as unknown as T;
   const run = (load: (flags: GlobalFlags) => Promise<number>) => async (flags: GlobalFlags) => {
     verbose = (flags.verbose ?? 0) > 0;
     exitCode = await load(flags);
@@ -40,13 +43,44 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       (y) => y.options(verifyOptions).epilogue(EXIT_CODES),
       run(async (flags) => {
         // Usage errors first, before the command (and the Kubernetes client) loads.
-        const verifyFlags = flags as GlobalFlags & VerifyFlags;
+        const verifyFlags = own<VerifyFlags>(flags);
         const thresholds = { warnWithinMs: parseDuration(verifyFlags['warn-within'], '--warn-within'), failWithinMs: parseDuration(verifyFlags['fail-within'], '--fail-within') };
         const ctx = createContext(flags, streams);
         return (await import('../commands/verify.ts')).verify(ctx, { ...thresholds, strict: verifyFlags.strict });
       }),
     )
-    .demandCommand(1, 'Name a command: status or verify.')
+    .command(
+      'import',
+      'Write your own serving certificate, key and CA to the controller\'s Secret, checked first',
+      (y) => y.options({ ...importOptions, ...changeOptions }).example('$0 import --cert tls.crt --key tls.key --ca ca.crt --mode user-provided', ''),
+      run(async (flags) => {
+        const change = parseChangeFlags(own<ChangeFlags>(flags));
+        const ctx = createContext(flags, streams);
+        return (await import('../commands/import.ts')).importPair(ctx, own<ImportFlags>(flags), change);
+      }),
+    )
+    .command(
+      'mode [target]',
+      'Show the certificate mode, or switch selfSignedCert and restart the controller safely',
+      (y) => y.positional('target', { choices: ['self-signed', 'user-provided'] as const, describe: 'The mode to switch to' }).options({ ...modeOptions, ...changeOptions }),
+      run(async (flags) => {
+        const change = parseChangeFlags(own<ChangeFlags>(flags));
+        const ctx = createContext(flags, streams);
+        const { target } = own<{ target?: 'self-signed' | 'user-provided' }>(flags);
+        return (await import('../commands/mode.ts')).mode(ctx, target, own<ModeFlags>(flags), change);
+      }),
+    )
+    .command(
+      'restore <file>',
+      'Put back the Secret and config saved in a backup file, restart and verify',
+      (y) => y.positional('file', { type: 'string', describe: 'A backup written by import, mode or restore' }).options(changeOptions),
+      run(async (flags) => {
+        const change = parseChangeFlags(own<ChangeFlags>(flags));
+        const ctx = createContext(flags, streams);
+        return (await import('../commands/restore.ts')).restore(ctx, own<{ file: string }>(flags).file, change);
+      }),
+    )
+    .demandCommand(1, 'Name a command: status, verify, import, mode or restore.')
     .recommendCommands()
     .strict()
     .env(false)

@@ -43,3 +43,37 @@ export type GlobalFlags = InferredOptionTypes<typeof globalOptions>;
 export type ConnectionFlags = InferredOptionTypes<typeof connectionOptions>;
 export type VerifyFlags = InferredOptionTypes<typeof verifyOptions>;
 export type OutputFormat = (typeof globalOptions.output.choices)[number];
+
+const CHANGE = 'Change:';
+
+/** Options of every command that writes to the cluster. */
+export const changeOptions = {
+  yes: { type: 'boolean', alias: 'y', group: CHANGE, default: false, describe: 'Do not ask for confirmation (needed without a terminal when the controller restarts)' },
+  'dry-run': { type: 'string', group: CHANGE, default: 'none', describe: 'client: show what would change; server: have the API server check the writes too. Nothing is written.' },
+  backup: { type: 'boolean', group: CHANGE, default: true, describe: 'Save the objects the change overwrites to a local file (mode 0600) first; --no-backup skips it' },
+  'backup-dir': { type: 'string', group: CHANGE, describe: 'Where backups go (default ~/.kube/antrea-certs-backups)' },
+  wait: { type: 'boolean', group: CHANGE, default: true, describe: 'Wait until the controller is ready and antrea-ca and every caBundle carry the CA (--wait=false returns after writing)' },
+  timeout: { type: 'string', group: CHANGE, default: '5m', describe: 'How long to wait; exit 124 when it runs out' },
+  'rollback-on-failure': { type: 'boolean', group: CHANGE, default: true, describe: 'Restore the backup when the controller does not come up after a restart' },
+  'fail-within': { type: 'string', group: CHANGE, default: '7d', describe: 'Refuse certificates that expire within this duration, and fail the final verify for them' },
+} as const satisfies Record<string, Options>;
+
+export const importOptions = {
+  cert: { type: 'string', describe: 'The serving certificate (PEM), any intermediates after it' },
+  key: { type: 'string', describe: 'Its private key (PEM: PKCS#1, PKCS#8 or SEC1; encrypted with --key-passphrase-file)' },
+  ca: { type: 'string', describe: 'The CA certificate(s) clients should trust (PEM)' },
+  'from-dir': { type: 'string', describe: 'A directory holding tls.crt, tls.key and ca.crt' },
+  'key-passphrase-file': { type: 'string', describe: 'A file holding the passphrase of an encrypted key' },
+  'cluster-domain': { type: 'string', default: 'cluster.local', describe: 'The cluster DNS domain, for the recommended name antrea.<namespace>.svc.<domain>' },
+  mode: { type: 'string', choices: ['user-provided'] as const, describe: 'Switch the controller to user-provided mode in the same run' },
+  force: { type: 'boolean', default: false, describe: 'Write even when cert-manager owns the Secret' },
+} as const satisfies Record<string, Options>;
+
+export const modeOptions = {
+  regenerate: { type: 'boolean', default: false, describe: 'To self-signed: delete the user pair from the Secret (after the backup) so the controller makes a fresh one' },
+  force: { type: 'boolean', default: false, describe: 'Switch even when the Secret would not let the controller start (the rollback still guards it)' },
+} as const satisfies Record<string, Options>;
+
+export type ChangeFlags = InferredOptionTypes<typeof changeOptions>;
+export type ImportFlags = InferredOptionTypes<typeof importOptions>;
+export type ModeFlags = InferredOptionTypes<typeof modeOptions>;

@@ -1,7 +1,7 @@
 // Turning API and network failures into one sentence that says what failed
 // and what to do.
 import { ApiException } from '@kubernetes/client-node';
-import { AuthenticationError, ConnectionError, ForbiddenError, CliError, NotFoundError } from '../errors.ts';
+import { AuthenticationError, ConnectionError, ForbiddenError, CliError, NotFoundError, ConflictError } from '../errors.ts';
 
 export interface RequestDescription {
   readonly verb: 'get' | 'list' | 'create' | 'update' | 'delete' | 'patch' | 'watch';
@@ -29,7 +29,7 @@ const TLS_CODES = new Set([
 
 export const statusOf = (error: unknown): number | undefined => (error instanceof ApiException ? error.code : undefined);
 export const isNotFound = (error: unknown) => error instanceof NotFoundError || statusOf(error) === 404;
-export const isConflict = (error: unknown) => statusOf(error) === 409;
+export const isConflict = (error: unknown) => error instanceof ConflictError || statusOf(error) === 409;
 
 export function describeRequest(what: RequestDescription): string {
   const object = what.name ? `${what.resource}/${what.name}` : what.resource;
@@ -67,6 +67,7 @@ export function translate(error: unknown, what: RequestDescription, target: Targ
       );
     }
     const message = serverMessage(error);
+    if (error.code === 409) return new ConflictError(`${describeRequest(what)} conflicted with another change (409 Conflict); nothing was overwritten: run the command again to re-check.`);
     if (error.code === 404) return new NotFoundError(`${describeRequest(what)}: not found${message ? ` (${message})` : ''}.`);
     return new CliError(`the API server answered ${error.code} to ${describeRequest(what)}${message ? `: ${message}` : ''}.`);
   }

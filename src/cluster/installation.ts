@@ -46,6 +46,8 @@ export interface ControllerDeployment {
   readonly secretName: string;
   readonly replicas: number;
   readonly readyReplicas: number;
+  /** The rollout is complete: the controller observed the latest spec and every replica is updated and ready. */
+  readonly rolledOut: boolean;
 }
 
 export interface TlsSecret {
@@ -64,7 +66,7 @@ export interface Installation {
   readonly namespaceSource: 'flag' | 'found' | 'default';
   readonly deployment: ControllerDeployment;
   readonly pods: ControllerPod[];
-  readonly config?: { readonly name: string; readonly text?: string };
+  readonly config?: { readonly name: string; readonly text?: string; readonly resourceVersion: string };
   readonly tlsSecret?: TlsSecret;
   readonly caConfigMap?: { readonly resourceVersion: string; readonly bundle?: string };
   readonly consumers: Consumer[];
@@ -170,7 +172,7 @@ export async function readInstallation(client: Client, namespaceFlag?: string): 
     namespaceSource: source,
     deployment: controller,
     pods: read.pods.map(describePod),
-    ...(configMap ? { config: { name: configMap.metadata?.name ?? '', text: configMap.data?.[CONTROLLER.configKey] } } : {}),
+    ...(configMap ? { config: { name: configMap.metadata?.name ?? '', text: configMap.data?.[CONTROLLER.configKey], resourceVersion: configMap.metadata?.resourceVersion ?? '' } } : {}),
     ...(tls ? { tlsSecret: describeSecret(tls) } : {}),
     ...(ca ? { caConfigMap: { resourceVersion: ca.metadata?.resourceVersion ?? '', bundle: ca.data?.[CA_CONFIGMAP_KEY] } } : {}),
     consumers: [
@@ -213,6 +215,11 @@ function describeDeployment(d: k8s.V1Deployment): ControllerDeployment {
     secretName: volume(CONTROLLER.tlsVolume)?.secret?.secretName ?? TLS_SECRET,
     replicas: d.spec?.replicas ?? 1,
     readyReplicas: d.status?.readyReplicas ?? 0,
+    rolledOut:
+      (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+      (d.status?.updatedReplicas ?? 0) === (d.spec?.replicas ?? 1) &&
+      (d.status?.readyReplicas ?? 0) === (d.spec?.replicas ?? 1) &&
+      (d.status?.replicas ?? 0) === (d.spec?.replicas ?? 1),
   };
 }
 

@@ -43,9 +43,9 @@ function selfSigned(p: { ca: Issued; leaf: Issued }, version = 'v2.7.0'): Instal
   return {
     namespace: ns,
     namespaceSource: 'found',
-    deployment: { name: 'antrea-controller', labels: {}, annotations: {}, image: `antrea/antrea-controller-ubuntu:${version}`, configMapName: 'antrea-config', secretName: 'antrea-controller-tls', replicas: 1, readyReplicas: 1 },
+    deployment: { name: 'antrea-controller', labels: {}, annotations: {}, image: `antrea/antrea-controller-ubuntu:${version}`, configMapName: 'antrea-config', secretName: 'antrea-controller-tls', replicas: 1, readyReplicas: 1, rolledOut: true },
     pods: [{ name: 'antrea-controller-abc', phase: 'Running', ready: true, restarts: 0, deleting: false }],
-    config: { name: 'antrea-config', text: 'selfSignedCert: true\n' },
+    config: { name: 'antrea-config', text: 'selfSignedCert: true\n', resourceVersion: '1' },
     tlsSecret: { name: 'antrea-controller-tls', type: 'kubernetes.io/tls', resourceVersion: '1', labels: {}, annotations: {}, cert: bundle, key: new Sensitive(p.leaf.keyPem) },
     caConfigMap: { resourceVersion: '2', bundle },
     consumers: consumers(bundle),
@@ -127,7 +127,7 @@ test('user-provided: ca.crt missing, wrong key, wrong usages and a tls.crt from 
   const base = selfSigned(user);
   const userProvided = (secret: Partial<NonNullable<Installation['tlsSecret']>>): Installation => ({
     ...base,
-    config: { name: 'antrea-config', text: 'selfSignedCert: false\n' },
+    config: { name: 'antrea-config', text: 'selfSignedCert: false\n', resourceVersion: '1' },
     tlsSecret: { ...(base.tlsSecret as NonNullable<Installation['tlsSecret']>), ...secret },
     caConfigMap: { resourceVersion: '3', bundle: user.ca.certPem },
     consumers: consumers(user.ca.certPem),

@@ -1,0 +1,30 @@
+// Turning the change flags into options, with usage errors before anything loads.
+import type { ChangeFlags } from './options.ts';
+import { parseDuration } from './duration.ts';
+import { UsageError } from '../errors.ts';
+import { defaultBackupDir } from '../backup.ts';
+
+export interface ParsedChangeFlags {
+  readonly yes: boolean;
+  readonly dryRun: 'none' | 'client' | 'server';
+  readonly backupDir?: string;
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  readonly rollbackOnFailure: boolean;
+  readonly failWithinMs: number;
+}
+
+export function parseChangeFlags(flags: ChangeFlags): ParsedChangeFlags {
+  const raw = flags['dry-run'] ?? 'none';
+  const dryRun = raw === '' || raw === 'true' ? 'client' : raw;
+  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server') throw new UsageError(`--dry-run takes client or server, not "${raw}".`);
+  return {
+    yes: flags.yes ?? false,
+    dryRun,
+    ...(flags.backup === false ? {} : { backupDir: flags['backup-dir'] ?? defaultBackupDir() }),
+    wait: flags.wait ?? true,
+    timeoutMs: parseDuration(flags.timeout ?? '5m', '--timeout'),
+    rollbackOnFailure: flags['rollback-on-failure'] ?? true,
+    failWithinMs: parseDuration(flags['fail-within'] ?? '7d', '--fail-within'),
+  };
+}

@@ -1,0 +1,156 @@
+// How every writing command carries out a change: show it, confirm it, back up
+// what it overwrites, write, restart when needed, wait until the cluster has
+// really converged, roll back if the controller does not come up, then verify.
+import type { CommandContext } from '../cli/context.ts';
+import { ExitCode, AbortedError, TimeoutError, type ExitCode as Code } from '../errors.ts';
+import type { Client } from '../cluster/client.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import { probeGroupVersions } from '../cluster/probe.ts';
+import { writeTlsSecret, deleteSecret, writeConfigMapKey, restartController, type DryRun } from '../cluster/writes.ts';
+import { backupOf, saveBackup, type Backup } from '../backup.ts';
+import { pending, type ConvergenceGoal } from '../report/convergence.ts';
+import { runChecks, exitCodeForChecks } from '../report/verify.ts';
+import { renderChecks } from '../render/checks.ts';
+import { createProgress } from '../render/progress.ts';
+import { readSelfSignedCert } from '../antrea/config.ts';
+import { SELF_SIGNED_REGENERATE_WITHIN_MS } from '../antrea/names.ts';
+import { tryParse } from '../report/status.ts';
+
+export interface ChangeOptions {
+  readonly yes: boolean;
+  readonly dryRun: 'none' | 'client' | 'server';
+  /** Where to save the backup; undefined with --no-backup. */
+  readonly backupDir?: string;
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  readonly rollbackOnFailure: boolean;
+  readonly failWithinMs: number;
+}
+
+export interface Change {
+  /** What will change, one line each, never key material. */
+  readonly lines: string[];
+  readonly restarts: boolean;
+  /** A note for the wait (e.g. the kubelet's Secret refresh delay). */
+  readonly waitNote?: string;
+  apply(dryRun: DryRun): Promise<void>;
+  readonly goal: ConvergenceGoal;
+}
+
+const WARN_WITHIN_MS = 30 * 86_400_000;
+const ROLLBACK_WAIT_MS = 3 * 60_000;
+
+export async function carryOut(ctx: CommandContext, client: Client, inst: Installation, change: Change, options: ChangeOptions): Promise<Code> {
+  ctx.note(`${options.dryRun === 'none' ? 'This will change' : 'Would change'} (namespace ${inst.namespace}):`);
+  for (const line of change.lines) ctx.note(`  ${line}`);
+  if (change.restarts) ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
+
+  if (options.dryRun === 'client') {
+    ctx.note('Dry run: nothing was written.');
+    return ExitCode.ok;
+  }
+  if (options.dryRun === 'server') {
+    await change.apply('server');
+    if (change.restarts) await restartController(client, inst.namespace, 'server');
+    ctx.note('Dry run: the API server accepted every write; nothing was written.');
+    return ExitCode.ok;
+  }
+
+  if (!options.yes) {
+    const answer = await ctx.confirm('Go ahead?');
+    if (answer === false) throw new AbortedError('nothing was changed.');
+    if (answer === undefined && change.restarts) {
+      throw new AbortedError('this change restarts antrea-controller; without a terminal to confirm on, pass --yes. Nothing was written.');
+    }
+  }
+
+  const backup = backupOf(inst);
+  if (options.backupDir) ctx.note(`Backup of the objects this changes: ${saveBackup(backup, options.backupDir)} (undo with kubectl antrea-certs restore FILE)`);
+
+  await change.apply('none');
+  if (change.restarts) await restartController(client, inst.namespace, 'none');
+  ctx.note('Written.');
+  if (!options.wait) return ExitCode.ok;
+
+  if (change.waitNote) ctx.note(change.waitNote);
+  try {
+    await waitForConvergence(ctx, client, inst.namespace, change.goal, options.timeoutMs);
+  } catch (error) {
+    if (!(error instanceof TimeoutError) || !change.restarts || !options.rollbackOnFailure) throw error;
+    ctx.note(`${error.message}`);
+    ctx.note('Rolling back to the objects in the backup (--rollback-on-failure).');
+    const current = await readInstallation(client, inst.namespace);
+    await applyBackup(client, current, backup);
+    await restartController(client, inst.namespace, 'none');
+    const restoredGoal: ConvergenceGoal = goalForBackup(backup);
+    try {
+      // However short --timeout was, give the restored controller the time the aggregation layer needs to trust it again.
+      await waitForConvergence(ctx, client, inst.namespace, restoredGoal, Math.max(options.timeoutMs, ROLLBACK_WAIT_MS));
+      ctx.note('Rolled back: the controller runs with the objects it had before.');
+    } catch (rollbackError) {
+      ctx.note(`The rollback did not converge either: ${(rollbackError as Error).message}`);
+    }
+    throw new TimeoutError(`the change did not converge within ${Math.round(options.timeoutMs / 1000)}s (still waiting for ${error.waitingFor ?? 'the controller'}); it was rolled back to the backup.`);
+  }
+  return verifyNow(ctx, client, inst.namespace, options.failWithinMs);
+}
+
+export async function waitForConvergence(ctx: CommandContext, client: Client, namespace: string, goal: ConvergenceGoal, timeoutMs: number): Promise<Installation> {
+  const progress = await createProgress(ctx.stderr, true);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const inst = await readInstallation(client, namespace);
+    const waitingFor = pending(inst, goal);
+    if (!waitingFor) {
+      progress.done('converged: the controller is ready and antrea-ca and every caBundle carry the CA');
+      return inst;
+    }
+    if (Date.now() >= deadline) {
+      progress.fail(`timed out waiting for ${waitingFor}`);
+      throw new TimeoutError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`, waitingFor);
+    }
+    progress.update(`waiting for ${waitingFor}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** The verify checks, printed, and their exit code. */
+export async function verifyNow(ctx: CommandContext, client: Client, namespace: string, failWithinMs: number): Promise<Code> {
+  const installation = await readInstallation(client, namespace);
+  const probes = await probeGroupVersions(client, installation.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])));
+  const report = runChecks({ installation, probes, now: new Date(), warnWithinMs: WARN_WITHIN_MS, failWithinMs });
+  ctx.print(renderChecks(report, ctx.style));
+  return exitCodeForChecks(report, false);
+}
+
+/** Puts the backed-up Secret and config back, over whatever is there now. */
+export async function applyBackup(client: Client, current: Installation, backup: Backup, dryRun: DryRun = 'none'): Promise<void> {
+  const ns = backup.namespace;
+  const secret = current.tlsSecret;
+  if (backup.secret.existed) {
+    await writeTlsSecret(
+      client,
+      ns,
+      backup.secret.name,
+      { ...(backup.secret.ca ? { 'ca.crt': backup.secret.ca } : {}), ...(backup.secret.cert ? { 'tls.crt': backup.secret.cert } : {}), ...(backup.secret.key ? { 'tls.key': backup.secret.key } : {}) },
+      secret ? { resourceVersion: secret.resourceVersion } : undefined,
+      dryRun,
+    );
+  } else if (secret) {
+    await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
+  }
+  if (backup.configMap && current.config && current.config.text !== backup.configMap.text) {
+    await writeConfigMapKey(client, ns, backup.configMap.name, backup.configMap.key, backup.configMap.text, current.config.resourceVersion, dryRun);
+  }
+}
+
+/** What converged means once a backup is back: its CA published (user-provided or a persisted pair), else just a ready controller. */
+export function goalForBackup(backup: Backup): ConvergenceGoal {
+  const setting = backup.configMap ? readSelfSignedCert(backup.configMap.text) : { value: true, explicit: false };
+  const selfSigned = 'error' in setting ? true : setting.value;
+  if (!selfSigned && backup.secret.ca) return { expectedCa: backup.secret.ca };
+  // A persisted self-signed pair is published as it is while 90+ days remain.
+  const persisted = selfSigned && !backup.secret.ca ? tryParse(backup.secret.cert, 'the backed-up tls.crt').certs[0] : undefined;
+  if (persisted && persisted.notAfter.getTime() - Date.now() > SELF_SIGNED_REGENERATE_WITHIN_MS) return { expectedCa: backup.secret.cert ?? '' };
+  return {};
+}

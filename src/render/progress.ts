@@ -1,0 +1,32 @@
+// Progress while waiting: a spinner on a terminal (ora, loaded only then),
+// plain lines with elapsed time otherwise. Always on stderr.
+export interface Progress {
+  update(text: string): void;
+  done(text: string): void;
+  fail(text: string): void;
+}
+
+type Stream = NodeJS.WritableStream & { isTTY?: boolean };
+
+export async function createProgress(stderr: Stream, useSpinner: boolean): Promise<Progress> {
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+  if (useSpinner && stderr.isTTY) {
+    const { default: ora } = await import('ora');
+    const spinner = ora({ stream: stderr, text: '' }).start();
+    return {
+      update: (text) => void (spinner.text = `${text} (${elapsed()})`),
+      done: (text) => void spinner.succeed(`${text} (${elapsed()})`),
+      fail: (text) => void spinner.fail(`${text} (${elapsed()})`),
+    };
+  }
+  let last = '';
+  return {
+    update: (text) => {
+      if (text !== last) stderr.write(`${elapsed().padStart(5)}  ${text}\n`);
+      last = text;
+    },
+    done: (text) => void stderr.write(`${elapsed().padStart(5)}  ${text}\n`),
+    fail: (text) => void stderr.write(`${elapsed().padStart(5)}  ${text}\n`),
+  };
+}

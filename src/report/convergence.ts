@@ -1,0 +1,39 @@
+// When a change has really converged: the rollout is done, a controller Pod
+// is ready, antrea-ca holds the expected CA, every consumer carries it, and
+// the aggregation layer reaches the controller again.
+// Pure: returns what is still pending, or undefined.
+import type { Installation } from '../cluster/installation.ts';
+import { tryParse, consumerReport } from './status.ts';
+import { sameCertificates } from '../certs/certificate.ts';
+import { CA_CONFIGMAP } from '../antrea/names.ts';
+
+export interface ConvergenceGoal {
+  /** The CA bundle antrea-ca must hold (user-provided ca.crt, or a persisted tls.crt). */
+  readonly expectedCa?: string;
+  /** antrea-ca must hold something else than this (a Pod-held pair regenerated). */
+  readonly caDiffersFrom?: string;
+}
+
+export function pending(inst: Installation, goal: ConvergenceGoal): string | undefined {
+  const pod = inst.pods.find((p) => !p.deleting);
+  const podNotReady = `the controller Pod to be ready${pod?.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}`;
+  if (pod && !pod.ready) return podNotReady;
+  if (!inst.deployment.rolledOut) return 'the controller rollout to finish';
+  if (!pod || inst.pods.some((p) => p.deleting)) return podNotReady;
+  const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
+  if (!published.certs.length) return `${CA_CONFIGMAP} to be published`;
+  if (goal.expectedCa !== undefined) {
+    const expected = tryParse(goal.expectedCa, 'the expected CA');
+    if (!sameCertificates(expected.certs, published.certs)) return `${CA_CONFIGMAP} to carry the new CA`;
+  }
+  if (goal.caDiffersFrom !== undefined) {
+    const old = tryParse(goal.caDiffersFrom, 'the old CA');
+    if (sameCertificates(old.certs, published.certs)) return `a new CA in ${CA_CONFIGMAP}`;
+  }
+  const behind = inst.consumers.map((c) => consumerReport(c, published.certs)).filter((c) => !c.caBundleMatches);
+  if (behind.length) return `${behind.length} caBundle${behind.length === 1 ? '' : 's'} to carry the CA of ${CA_CONFIGMAP}`;
+  // The aggregation layer marks an APIService Available once it reached the controller through the caBundle.
+  const unavailable = inst.consumers.filter((c) => c.kind === 'APIService' && c.available?.status !== 'True');
+  if (unavailable.length) return `APIService ${unavailable.map((c) => c.name).join(', ')} to become Available`;
+  return undefined;
+}
