@@ -22,6 +22,8 @@ export interface ModeInfo {
   readonly explicit: boolean;
   readonly configError?: string;
   readonly pairStorage?: PairStorage;
+  /** Where this release keeps a self-signed pair, whatever the current mode. */
+  readonly selfSignedStorage: PairStorage;
   readonly version?: string;
   readonly versionSource: 'AntreaControllerInfo' | 'image tag' | 'unknown';
   /** The cert-manager Certificate that owns the Secret, if any. */
@@ -44,6 +46,7 @@ export function detectMode(facts: ModeFacts): ModeInfo {
   const helmManaged =
     facts.deploymentLabels['app.kubernetes.io/managed-by'] === 'Helm' || Object.keys(facts.deploymentAnnotations).some((k) => k.startsWith('meta.helm.sh/'));
   const common = {
+    selfSignedStorage: pairStorage(version, facts.secret),
     ...(version ? { version } : {}),
     versionSource,
     ...(certManagerCertificate ? { certManagerCertificate } : {}),
@@ -51,7 +54,7 @@ export function detectMode(facts: ModeFacts): ModeInfo {
   } as const;
   if ('error' in setting) return { mode: 'self-signed', explicit: false, configError: setting.error, ...common };
   if (!setting.value) return { mode: 'user-provided', explicit: setting.explicit, ...common };
-  return { mode: 'self-signed', explicit: setting.explicit, pairStorage: pairStorage(version, facts.secret), ...common };
+  return { mode: 'self-signed', explicit: setting.explicit, pairStorage: common.selfSignedStorage, ...common };
 }
 
 function pairStorage(version: string | undefined, secret: ModeFacts['secret']): PairStorage {

@@ -49,7 +49,7 @@ export async function mode(ctx: CommandContext, target: Mode | undefined, flags:
       printFindings(ctx, result.findings);
       throw new InputError(`switching now would leave antrea-controller crash-looping; import a pair first: kubectl antrea-certs import --cert tls.crt --key tls.key --ca ca.crt --mode user-provided. Nothing was written.`);
     }
-  } else if (secret?.ca && current.pairStorage !== 'pod') {
+  } else if (secret?.ca && current.selfSignedStorage !== 'pod') {
     if (!flags.regenerate) {
       throw new InputError(
         `Secret ${secretName} holds a user-provided pair: in self-signed mode the controller would keep serving it while 90+ days remain, and publish its tls.crt as the CA. Pass --regenerate to delete it (after the backup) so the controller makes a fresh self-signed pair. Nothing was written.`,
