@@ -2,7 +2,7 @@
 // what it overwrites, write, restart when needed, wait until the cluster has
 // really converged, roll back if the controller does not come up, then verify.
 import type { CommandContext } from '../cli/context.ts';
-import { ExitCode, AbortedError, TimeoutError, type ExitCode as Code } from '../errors.ts';
+import { ExitCode, AbortedError, TimeoutError, ConflictError, type ExitCode as Code } from '../errors.ts';
 import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { probeGroupVersions } from '../cluster/probe.ts';
@@ -35,7 +35,11 @@ export interface Change {
   readonly waitNote?: string;
   apply(dryRun: DryRun): Promise<void>;
   readonly goal: ConvergenceGoal;
+  /** After a write conflicted: re-read the cluster and re-check, giving the same change against what is there now. */
+  replan?(): Promise<Change>;
 }
+
+const APPLY_ATTEMPTS = 3;
 
 const WARN_WITHIN_MS = 30 * 86_400_000;
 const ROLLBACK_WAIT_MS = 3 * 60_000;
@@ -67,20 +71,29 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
   const backup = backupOf(inst);
   if (options.backupDir) ctx.note(`Backup of the objects this changes: ${saveBackup(backup, options.backupDir)} (undo with kubectl antrea-certs restore FILE)`);
 
-  await change.apply('none');
-  if (change.restarts) await restartController(client, inst.namespace, 'none');
+  let current = change;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await current.apply('none');
+      break;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || !current.replan || attempt >= APPLY_ATTEMPTS) throw error;
+      ctx.note(`${error.message.split(';')[0]}: reading it again and re-checking.`);
+      current = await current.replan();
+    }
+  }
+  if (current.restarts) await restartController(client, inst.namespace, 'none');
   ctx.note('Written.');
   if (!options.wait) return ExitCode.ok;
 
-  if (change.waitNote) ctx.note(change.waitNote);
+  if (current.waitNote) ctx.note(current.waitNote);
   try {
-    await waitForConvergence(ctx, client, inst.namespace, change.goal, options.timeoutMs);
+    await waitForConvergence(ctx, client, inst.namespace, current.goal, options.timeoutMs);
   } catch (error) {
-    if (!(error instanceof TimeoutError) || !change.restarts || !options.rollbackOnFailure) throw error;
+    if (!(error instanceof TimeoutError) || !current.restarts || !options.rollbackOnFailure) throw error;
     ctx.note(`${error.message}`);
     ctx.note('Rolling back to the objects in the backup (--rollback-on-failure).');
-    const current = await readInstallation(client, inst.namespace);
-    await applyBackup(client, current, backup);
+    await applyBackup(client, await readInstallation(client, inst.namespace), backup);
     await restartController(client, inst.namespace, 'none');
     const restoredGoal: ConvergenceGoal = goalForBackup(backup);
     try {

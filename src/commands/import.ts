@@ -6,14 +6,15 @@ import type { ImportFlags } from '../cli/options.ts';
 import type { ParsedChangeFlags } from '../cli/change-flags.ts';
 import { InputError, UsageError, type ExitCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
-import { readInstallation } from '../cluster/installation.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import type { Client } from '../cluster/client.ts';
 import { writeTlsSecret, writeConfigMapKey } from '../cluster/writes.ts';
 import { preflight, type Finding } from '../certs/preflight.ts';
 import { storableKey } from '../certs/keys.ts';
 import { modeOf } from '../report/status.ts';
 import { serviceDnsName, CONTROLLER } from '../antrea/names.ts';
 import { setSelfSignedCert } from '../antrea/config.ts';
-import { carryOut } from './change.ts';
+import { carryOut, type Change } from './change.ts';
 import type { Certificate } from '../certs/certificate.ts';
 
 interface Files {
@@ -54,61 +55,68 @@ export function printFindings(ctx: CommandContext, findings: readonly Finding[])
 export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ParsedChangeFlags): Promise<ExitCode> {
   const files = readFiles(flags);
   const client = await ctx.connect();
-  const inst = await readInstallation(client, ctx.flags.namespace);
-  const ns = inst.namespace;
-  const result = preflight({
-    cert: files.cert,
-    key: files.key,
-    ca: files.ca,
-    requiredName: serviceDnsName(ns),
-    recommendedNames: [`${serviceDnsName(ns)}.${flags['cluster-domain'] ?? 'cluster.local'}`],
-    now: new Date(),
-    failWithinMs: change.failWithinMs,
-  });
-  const errors = result.findings.filter((f) => f.severity === 'error');
-  if (errors.length) {
-    ctx.note('Preflight found these problems:');
-    printFindings(ctx, result.findings);
-    throw new InputError(`${errors.length} problem${errors.length === 1 ? '' : 's'} with the certificate files; nothing was written to the cluster.`);
-  }
-  if (result.findings.length) {
-    ctx.note('Preflight warnings:');
-    printFindings(ctx, result.findings);
-  }
+  const plan = async (replanning: boolean): Promise<[Installation, Change]> => {
+    const inst = await readInstallation(client, ctx.flags.namespace);
+    return [inst, planImport(ctx, client, inst, files, flags, change, replanning)];
+  };
+  const [inst, first] = await plan(false);
+  return carryOut(ctx, client, inst, first, change);
 
-  const mode = modeOf(inst);
-  const switching = flags.mode === 'user-provided' && mode.mode !== 'user-provided';
-  if (mode.mode === 'self-signed' && !switching) {
-    throw new InputError(
-      'the controller is in self-signed mode: it would take this pair as its "self-signed" one only while 90+ days remain (and publish tls.crt, not ca.crt, as the CA), or ignore it (Antrea before v2.0); add --mode user-provided to switch in the same run. Nothing was written.',
-    );
+  function planImport(ctx: CommandContext, client: Client, inst: Installation, files: Files, flags: ImportFlags, change: ParsedChangeFlags, quiet: boolean): Change {
+    const ns = inst.namespace;
+    const result = preflight({
+      cert: files.cert,
+      key: files.key,
+      ca: files.ca,
+      requiredName: serviceDnsName(ns),
+      recommendedNames: [`${serviceDnsName(ns)}.${flags['cluster-domain'] ?? 'cluster.local'}`],
+      now: new Date(),
+      failWithinMs: change.failWithinMs,
+    });
+    const errors = result.findings.filter((f) => f.severity === 'error');
+    if (errors.length) {
+      ctx.note('Preflight found these problems:');
+      printFindings(ctx, result.findings);
+      throw new InputError(`${errors.length} problem${errors.length === 1 ? '' : 's'} with the certificate files; nothing was written to the cluster.`);
+    }
+    if (result.findings.length && !quiet) {
+      ctx.note('Preflight warnings:');
+      printFindings(ctx, result.findings);
+    }
+    const mode = modeOf(inst);
+    const switching = flags.mode === 'user-provided' && mode.mode !== 'user-provided';
+    if (mode.mode === 'self-signed' && !switching) {
+      throw new InputError(
+        'the controller is in self-signed mode: it would take this pair as its "self-signed" one only while 90+ days remain (and publish tls.crt, not ca.crt, as the CA), or ignore it (Antrea before v2.0); add --mode user-provided to switch in the same run. Nothing was written.',
+      );
+    }
+    if (mode.certManagerCertificate && !flags.force) {
+      throw new InputError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}) and would overwrite the import; change the Certificate instead, or pass --force. Nothing was written.`);
+    }
+    if (switching && mode.helmManaged && !quiet) {
+      ctx.note('‼ Antrea is managed by Helm: the next helm upgrade reverts the switch unless you set --set controller.selfSignedCert=false.');
+    }
+    const conf = inst.config;
+    if (switching && conf?.text === undefined) throw new InputError(`ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; cannot switch the mode.`);
+    const leaf = result.leaf;
+    const secretName = inst.deployment.secretName;
+    return {
+      lines: [
+        `Secret ${secretName}${inst.tlsSecret ? '' : ' (created, type kubernetes.io/tls)'}: tls.crt ${leaf ? describeCert(leaf) : ''}`,
+        `Secret ${secretName}: ca.crt ${result.cas.map(describeCert).join('; ')}`,
+        `Secret ${secretName}: tls.key replaced (not shown)`,
+        ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${mode.mode === 'self-signed' ? 'true' : 'false'} -> false`] : []),
+      ],
+      restarts: switching,
+      ...(switching ? {} : { waitNote: 'The kubelet refreshes the Secret volume within about a minute, and the controller reloads the files within another: waiting for that.' }),
+      goal: { expectedCa: files.ca.pem },
+      apply: async (dryRun) => {
+        await writeTlsSecret(client, ns, secretName, { 'ca.crt': files.ca.pem, 'tls.crt': files.cert.pem, 'tls.key': storableKey(files.key.pem, files.key.passphrase) }, inst.tlsSecret, dryRun);
+        if (switching && conf?.text !== undefined) {
+          await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, setSelfSignedCert(conf.text, false), conf.resourceVersion, dryRun);
+        }
+      },
+      replan: async () => (await plan(true))[1],
+    };
   }
-  if (mode.certManagerCertificate && !flags.force) {
-    throw new InputError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}) and would overwrite the import; change the Certificate instead, or pass --force. Nothing was written.`);
-  }
-  if (switching && mode.helmManaged) {
-    ctx.note(`‼ Antrea is managed by Helm: the next helm upgrade reverts the switch unless you set --set controller.selfSignedCert=false.`);
-  }
-  const conf = inst.config;
-  if (switching && conf?.text === undefined) throw new InputError(`ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; cannot switch the mode.`);
-  const leaf = result.leaf;
-  const secretName = inst.deployment.secretName;
-  const lines = [
-    `Secret ${secretName}${inst.tlsSecret ? '' : ' (created, type kubernetes.io/tls)'}: tls.crt ${leaf ? describeCert(leaf) : ''}`,
-    `Secret ${secretName}: ca.crt ${result.cas.map(describeCert).join('; ')}`,
-    `Secret ${secretName}: tls.key replaced (not shown)`,
-    ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${mode.mode === 'self-signed' ? 'true' : 'false'} -> false`] : []),
-  ];
-  return carryOut(ctx, client, inst, {
-    lines,
-    restarts: switching,
-    ...(switching ? {} : { waitNote: 'The kubelet refreshes the Secret volume within about a minute, and the controller reloads the files within another: waiting for that.' }),
-    goal: { expectedCa: files.ca.pem },
-    apply: async (dryRun) => {
-      await writeTlsSecret(client, ns, secretName, { 'ca.crt': files.ca.pem, 'tls.crt': files.cert.pem, 'tls.key': storableKey(files.key.pem, files.key.passphrase) }, inst.tlsSecret, dryRun);
-      if (switching && conf?.text !== undefined) {
-        await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, setSelfSignedCert(conf.text, false), conf.resourceVersion, dryRun);
-      }
-    },
-  }, change);
 }

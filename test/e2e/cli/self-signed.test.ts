@@ -204,7 +204,7 @@ test('RBAC: a user without the needed permissions gets the refused verb, resourc
 
   const nobody = run('status', '--as', 'nobody');
   assert.equal(nobody.status, 1);
-  assert.match(nobody.stderr, /^error: you are not allowed to (get deployments\.apps|list pods|list configmaps|get secrets|list [a-z.]+|get antreacontrollerinfos[a-z.]*) .*\(403 Forbidden\)/);
+  assert.match(nobody.stderr, /^error: you are not allowed to (get deployments\.apps|list pods|list configmaps|get secrets|list [a-z0-9.]+|get antreacontrollerinfos[a-z0-9.]*) .*\(403 Forbidden\)/);
 });
 
 test('-v prints each request on stderr, and no output at any verbosity holds key material', async () => {

@@ -1,0 +1,59 @@
+// The write step of every change: a conflict is re-read and re-checked, never overwritten blindly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { carryOut, type Change } from '../../src/commands/change.ts';
+import { ConflictError, AbortedError } from '../../src/errors.ts';
+import { createStyle } from '../../src/render/style.ts';
+import type { CommandContext } from '../../src/cli/context.ts';
+import type { Client } from '../../src/cluster/client.ts';
+import type { Installation } from '../../src/cluster/installation.ts';
+
+const notes: string[] = [];
+const ctx = {
+  style: createStyle(false),
+  note: (line: string) => void notes.push(line),
+  print: () => undefined,
+  debug: () => undefined,
+  confirm: async () => undefined,
+} as unknown as CommandContext;
+const inst = { namespace: 'kube-system', deployment: { name: 'antrea-controller' } } as unknown as Installation;
+const noClient = {} as Client;
+const options = { yes: true, dryRun: 'none' as const, wait: false, timeoutMs: 1000, rollbackOnFailure: true, failWithinMs: 0 };
+
+function change(name: string, log: string[], failures: number, replan?: () => Promise<Change>): Change {
+  let left = failures;
+  return {
+    lines: [name],
+    restarts: false,
+    goal: {},
+    apply: async () => {
+      log.push(name);
+      if (left-- > 0) throw new ConflictError(`Secret antrea-controller-tls changed while the plugin was working; nothing was overwritten`);
+    },
+    ...(replan ? { replan } : {}),
+  };
+}
+
+test('a conflicting write is planned again from a fresh read and applied', async () => {
+  const log: string[] = [];
+  const second = change('second', log, 0);
+  const first = change('first', log, 1, async () => second);
+  assert.equal(await carryOut(ctx, noClient, inst, first, options), 0);
+  assert.deepEqual(log, ['first', 'second']);
+  assert.ok(notes.some((n) => /changed while the plugin was working: reading it again and re-checking/.test(n)));
+});
+
+test('after three conflicts, or without a way to re-plan, the conflict is reported', async () => {
+  const log: string[] = [];
+  const always: Change = change('again', log, 99, async () => always);
+  await assert.rejects(carryOut(ctx, noClient, inst, always, options), ConflictError);
+  assert.equal(log.length, 3);
+  await assert.rejects(carryOut(ctx, noClient, inst, change('once', [], 1), options), ConflictError);
+});
+
+test('a change that restarts the controller needs --yes without a terminal, and writes nothing', async () => {
+  const log: string[] = [];
+  const restarting = { ...change('restart', log, 0), restarts: true };
+  await assert.rejects(carryOut(ctx, noClient, inst, restarting, { ...options, yes: false }), AbortedError);
+  assert.deepEqual(log, []);
+});
