@@ -3,18 +3,9 @@ import type { ChangeFlags } from './options.ts';
 import { parseDuration } from './duration.ts';
 import { UsageError } from '../errors.ts';
 import { defaultBackupDir } from '../backup.ts';
+import type { ChangeOptions } from '../commands/change.ts';
 
-export interface ParsedChangeFlags {
-  readonly yes: boolean;
-  readonly dryRun: 'none' | 'client' | 'server';
-  readonly backupDir?: string;
-  readonly wait: boolean;
-  readonly timeoutMs: number;
-  readonly rollbackOnFailure: boolean;
-  readonly failWithinMs: number;
-}
-
-export function parseChangeFlags(flags: ChangeFlags): ParsedChangeFlags {
+export function parseChangeFlags(flags: ChangeFlags): ChangeOptions {
   const raw = flags['dry-run'] ?? 'none';
   const dryRun = raw === '' || raw === 'true' ? 'client' : raw;
   if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server') throw new UsageError(`--dry-run takes client or server, not "${raw}".`);

@@ -3,18 +3,17 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../cli/context.ts';
 import type { ImportFlags } from '../cli/options.ts';
-import type { ParsedChangeFlags } from '../cli/change-flags.ts';
+
 import { InputError, UsageError, type ExitCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
-import type { Client } from '../cluster/client.ts';
 import { writeTlsSecret, writeConfigMapKey } from '../cluster/writes.ts';
 import { preflight, type Finding } from '../certs/preflight.ts';
 import { storableKey } from '../certs/keys.ts';
 import { modeOf } from '../report/status.ts';
 import { serviceDnsName, CONTROLLER } from '../antrea/names.ts';
 import { setSelfSignedCert } from '../antrea/config.ts';
-import { carryOut, type Change } from './change.ts';
+import { carryOut, type Change, type ChangeOptions } from './change.ts';
 import type { Certificate } from '../certs/certificate.ts';
 
 interface Files {
@@ -52,17 +51,17 @@ export function printFindings(ctx: CommandContext, findings: readonly Finding[])
   for (const f of findings) ctx.note(`  ${f.severity === 'error' ? ctx.style.bad('×') : ctx.style.warn('‼')} ${f.message}`);
 }
 
-export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ParsedChangeFlags): Promise<ExitCode> {
+export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ChangeOptions): Promise<ExitCode> {
   const files = readFiles(flags);
   const client = await ctx.connect();
   const plan = async (replanning: boolean): Promise<[Installation, Change]> => {
     const inst = await readInstallation(client, ctx.flags.namespace);
-    return [inst, planImport(ctx, client, inst, files, flags, change, replanning)];
+    return [inst, planImport(inst, replanning)];
   };
   const [inst, first] = await plan(false);
   return carryOut(ctx, client, inst, first, change);
 
-  function planImport(ctx: CommandContext, client: Client, inst: Installation, files: Files, flags: ImportFlags, change: ParsedChangeFlags, quiet: boolean): Change {
+  function planImport(inst: Installation, quiet: boolean): Change {
     const ns = inst.namespace;
     const result = preflight({
       cert: files.cert,

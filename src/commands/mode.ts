@@ -1,7 +1,7 @@
 // kubectl antrea-certs mode [self-signed|user-provided]: show or switch selfSignedCert safely.
 import type { CommandContext } from '../cli/context.ts';
 import type { ModeFlags } from '../cli/options.ts';
-import type { ParsedChangeFlags } from '../cli/change-flags.ts';
+
 import { ExitCode, InputError } from '../errors.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { writeConfigMapKey, deleteSecret } from '../cluster/writes.ts';
@@ -11,10 +11,10 @@ import { describeMode, type Mode } from '../antrea/mode.ts';
 import { serviceDnsName, CONTROLLER } from '../antrea/names.ts';
 import { setSelfSignedCert } from '../antrea/config.ts';
 import { renderData } from '../render/data.ts';
-import { carryOut, type Change } from './change.ts';
+import { carryOut, type Change, type ChangeOptions } from './change.ts';
 import { printFindings } from './import.ts';
 
-export async function mode(ctx: CommandContext, target: Mode | undefined, flags: ModeFlags, change: ParsedChangeFlags): Promise<ExitCode> {
+export async function mode(ctx: CommandContext, target: Mode | undefined, flags: ModeFlags, change: ChangeOptions): Promise<ExitCode> {
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace);
   const current = modeOf(inst);

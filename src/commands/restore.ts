@@ -1,13 +1,13 @@
 // kubectl antrea-certs restore FILE: put back the objects a change backed up.
 import type { CommandContext } from '../cli/context.ts';
-import type { ParsedChangeFlags } from '../cli/change-flags.ts';
+
 import { InputError, type ExitCode } from '../errors.ts';
 import { readInstallation } from '../cluster/installation.ts';
 import { loadBackup } from '../backup.ts';
 import { readSelfSignedCert } from '../antrea/config.ts';
-import { carryOut, applyBackup, goalForBackup } from './change.ts';
+import { carryOut, applyBackup, goalForBackup, type ChangeOptions } from './change.ts';
 
-export async function restore(ctx: CommandContext, file: string, change: ParsedChangeFlags): Promise<ExitCode> {
+export async function restore(ctx: CommandContext, file: string, change: ChangeOptions): Promise<ExitCode> {
   const backup = loadBackup(file);
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace ?? backup.namespace);
