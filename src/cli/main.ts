@@ -2,7 +2,7 @@
 // they run (so --help and usage errors never load the Kubernetes client), and
 // the one place where errors become messages and exit codes.
 import yargs, { type Argv } from 'yargs';
-import { globalOptions, verifyOptions, changeOptions, importOptions, modeOptions, type GlobalFlags, type VerifyFlags, type ChangeFlags, type ImportFlags, type ModeFlags } from './options.ts';
+import { globalOptions, verifyOptions, changeOptions, importOptions, modeOptions, rotateOptions, type GlobalFlags, type VerifyFlags, type ChangeFlags, type ImportFlags, type ModeFlags, type RotateFlags } from './options.ts';
 import { parseChangeFlags } from './change-flags.ts';
 import { createContext, type Streams } from './context.ts';
 import { parseDuration } from './duration.ts';
@@ -71,6 +71,16 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       }),
     )
     .command(
+      'rotate',
+      'Make a new certificate now, in every mode, and wait until the cluster uses it',
+      (y) => y.options({ ...rotateOptions, ...changeOptions }).example('$0 rotate', 'self-signed: a fresh pair from the controller').example('$0 rotate --ca-cert ca.crt --ca-key ca.key', 'user-provided: issue from your CA'),
+      run(async (flags) => {
+        const change = parseChangeFlags(own<ChangeFlags>(flags));
+        const ctx = createContext(flags, streams);
+        return (await import('../commands/rotate.ts')).rotate(ctx, own<RotateFlags>(flags), change);
+      }),
+    )
+    .command(
       'restore <file>',
       'Put back the Secret and config saved in a backup file, restart and verify',
       (y) => y.positional('file', { type: 'string', describe: 'A backup written by import, mode or restore' }).options(changeOptions),
@@ -80,7 +90,7 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
         return (await import('../commands/restore.ts')).restore(ctx, own<{ file: string }>(flags).file, change);
       }),
     )
-    .demandCommand(1, 'Name a command: status, verify, import, mode or restore.')
+    .demandCommand(1, 'Name a command: status, verify, import, mode, rotate or restore.')
     .recommendCommands()
     .strict()
     .env(false)

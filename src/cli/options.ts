@@ -77,3 +77,18 @@ export const modeOptions = {
 export type ChangeFlags = InferredOptionTypes<typeof changeOptions>;
 export type ImportFlags = InferredOptionTypes<typeof importOptions>;
 export type ModeFlags = InferredOptionTypes<typeof modeOptions>;
+
+export const rotateOptions = {
+  cert: { type: 'string', describe: 'User-provided mode: a new serving certificate (PEM), checked as import does' },
+  key: { type: 'string', describe: 'User-provided mode: its private key' },
+  ca: { type: 'string', describe: 'User-provided mode: the CA certificate(s)' },
+  'key-passphrase-file': { type: 'string', describe: 'A file holding the passphrase of an encrypted --key or --ca-key' },
+  'ca-cert': { type: 'string', describe: 'User-provided mode: issue a new serving certificate from this CA, with the names and usages of the current one' },
+  'ca-key': { type: 'string', describe: "That CA's private key; read here, never written to the cluster" },
+  'keep-key': { type: 'boolean', default: false, describe: 'With --ca-cert: keep the current key instead of making a new one' },
+  'key-algorithm': { type: 'string', choices: ['rsa-2048', 'rsa-4096', 'ecdsa-p256'] as const, describe: 'With --ca-cert: the new key (default: the kind of the current key)' },
+  validity: { type: 'string', default: '365d', describe: 'With --ca-cert: how long the new certificate is valid' },
+  'cluster-domain': { type: 'string', default: 'cluster.local', describe: 'The cluster DNS domain, for the recommended name antrea.<namespace>.svc.<domain>' },
+} as const satisfies Record<string, Options>;
+
+export type RotateFlags = InferredOptionTypes<typeof rotateOptions>;

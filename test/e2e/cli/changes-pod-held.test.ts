@@ -33,3 +33,12 @@ test('import --mode user-provided, then back to self-signed: each converges and 
   assert.notEqual(newCa, selfSignedCa, 'a restart of a Pod-held release makes a new CA');
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed, pair held in the controller Pod/);
 });
+
+test('rotate in Pod-held self-signed mode restarts the controller for a new CA', async () => {
+  const before = await bed.publishedCa();
+  const result = run('rotate', '--yes');
+  assert.equal(result.status, 0, result.stderr + result.stdout);
+  assert.match(result.stderr, /the self-signed pair lives in the controller Pod: a restart makes a new one/);
+  assert.match(result.stderr, /Deployment antrea-controller: restart/);
+  assert.notEqual(await bed.publishedCa(), before);
+});

@@ -1,0 +1,152 @@
+// kubectl antrea-certs rotate: a new certificate now, in every mode, and wait until the cluster uses it.
+import { readFileSync, existsSync } from 'node:fs';
+import type { CommandContext } from '../cli/context.ts';
+import type { RotateFlags, ImportFlags } from '../cli/options.ts';
+import { parseDuration } from '../cli/duration.ts';
+import { InputError, UsageError, type ExitCode } from '../errors.ts';
+import { Sensitive } from '../sensitive.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import type { Client } from '../cluster/client.ts';
+import { deleteSecret, writeTlsSecret } from '../cluster/writes.ts';
+import { modeOf, tryParse } from '../report/status.ts';
+import { parseCertificates, type Certificate } from '../certs/certificate.ts';
+import { parsePrivateKey } from '../certs/keys.ts';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { preflight } from '../certs/preflight.ts';
+import { issueServingCertificate, type KeyAlgorithm } from '../certs/issue.ts';
+import { serviceDnsName, CA_CONFIGMAP } from '../antrea/names.ts';
+import { carryOut, type Change, type ChangeOptions } from './change.ts';
+import { importPair, printFindings } from './import.ts';
+import { table } from '../render/table.ts';
+
+const read = (path: string, flag: string) => {
+  if (!existsSync(path)) throw new InputError(`the file ${path} given with ${flag} does not exist.`);
+  return readFileSync(path, 'latin1');
+};
+
+const brief = (c: Certificate | undefined) => (c ? [c.info.serialNumber.slice(0, 16), c.info.sha256.slice(0, 16), c.info.notAfter.slice(0, 10)] : ['-', '-', '-']);
+
+function servingAndCa(inst: Installation): { serving?: Certificate; ca?: Certificate } {
+  const published = tryParse(inst.caConfigMap?.bundle, CA_CONFIGMAP).certs;
+  const secretChain = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs;
+  const serving = secretChain[0] && modeOf(inst).pairStorage !== 'pod' ? secretChain[0] : published.find((c) => !c.info.isCA);
+  return { ...(serving ? { serving } : {}), ...(published.find((c) => c.info.isCA) ? { ca: published.find((c) => c.info.isCA) } : {}) };
+}
+
+export async function rotate(ctx: CommandContext, flags: RotateFlags, change: ChangeOptions): Promise<ExitCode> {
+  const withFiles = Boolean(flags.cert || flags.key || flags.ca);
+  const withCa = Boolean(flags['ca-cert'] || flags['ca-key']);
+  if (withFiles && withCa) throw new UsageError('give either --cert, --key and --ca, or --ca-cert and --ca-key, not both.');
+  if (withCa && !(flags['ca-cert'] && flags['ca-key'])) throw new UsageError('--ca-cert and --ca-key go together.');
+  const validityMs = parseDuration(flags.validity ?? '365d', '--validity');
+
+  const client = await ctx.connect();
+  const inst = await readInstallation(client, ctx.flags.namespace);
+  const mode = modeOf(inst);
+  const ns = inst.namespace;
+  const before = servingAndCa(inst);
+  if (mode.certManagerCertificate) {
+    throw new InputError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}); renew it with cert-manager (cmctl renew ${mode.certManagerCertificate} -n ${ns}) — rotate does not trigger cert-manager yet. Nothing was written.`);
+  }
+
+  let result: ExitCode;
+  if (mode.mode === 'user-provided') {
+    if (withFiles) {
+      const files = { cert: flags.cert, key: flags.key, ca: flags.ca, 'key-passphrase-file': flags['key-passphrase-file'], 'cluster-domain': flags['cluster-domain'], force: false };
+      result = await importPair(ctx, files as ImportFlags, change);
+    } else if (withCa) {
+      result = await carryOut(ctx, client, inst, await issueFromCa(ctx, client, inst, flags, validityMs, change), change);
+    } else {
+      throw new UsageError('in user-provided mode, rotate needs new files (--cert, --key, --ca) or the CA to issue from (--ca-cert, --ca-key).');
+    }
+  } else {
+    if (withFiles || withCa) throw new UsageError('the controller is in self-signed mode: it makes its own pair, so rotate takes no files (to bring your own, use import --mode user-provided).');
+    const secret = inst.tlsSecret;
+    const inSecret = mode.pairStorage === 'secret' && secret;
+    const plan: Change = {
+      lines: inSecret
+        ? [`Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`]
+        : ['the self-signed pair lives in the controller Pod: a restart makes a new one'],
+      restarts: !inSecret,
+      goal: inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {},
+      apply: async (dryRun) => {
+        if (inSecret) await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
+      },
+    };
+    result = await carryOut(ctx, client, inst, plan, change);
+  }
+
+  if (change.dryRun === 'none' && change.wait) {
+    const after = servingAndCa(await readInstallation(client, ns));
+    ctx.note(
+      table(
+        [
+          ['', 'SERIAL', 'SHA-256', 'EXPIRES'],
+          ['serving certificate, before', ...brief(before.serving)],
+          ['serving certificate, after', ...brief(after.serving)],
+          ['CA, before', ...brief(before.ca)],
+          ['CA, after', ...brief(after.ca)],
+        ],
+        ctx.width,
+      ).join('\n'),
+    );
+  }
+  return result;
+}
+
+async function issueFromCa(ctx: CommandContext, client: Client, inst: Installation, flags: RotateFlags, validityMs: number, change: ChangeOptions): Promise<Change> {
+  const secret = inst.tlsSecret;
+  const current = tryParse(secret?.cert, 'the current tls.crt').certs[0];
+  if (!secret || !current) throw new InputError(`Secret ${inst.deployment.secretName} holds no serving certificate to renew; use rotate --cert/--key/--ca or import.`);
+  const caPem = read(flags['ca-cert'] ?? '', '--ca-cert');
+  const caCerts = parseCertificates(caPem, flags['ca-cert'] ?? '--ca-cert');
+  const passphrase = flags['key-passphrase-file'] ? new Sensitive(read(flags['key-passphrase-file'], '--key-passphrase-file').replace(/\r?\n$/, '')) : undefined;
+  const caKey = parsePrivateKey(new Sensitive(read(flags['ca-key'] ?? '', '--ca-key')), passphrase);
+  if (typeof caKey === 'string') throw new InputError(`${flags['ca-key']} cannot be used: ${caKey}.`);
+  const ca = caCerts.find((c) => c.info.isCA && keyMatchesCertificateKey(caKey, c));
+  if (!ca) throw new InputError(`${flags['ca-cert']} holds no CA certificate whose key is ${flags['ca-key']}; nothing was written.`);
+  let key: { generate: KeyAlgorithm } | { keep: KeyObject };
+  if (flags['keep-key']) {
+    const kept = secret.key ? parsePrivateKey(secret.key) : 'there is no tls.key';
+    if (typeof kept === 'string') throw new InputError(`--keep-key: the current tls.key cannot be used (${kept}).`);
+    key = { keep: kept };
+  } else {
+    const algorithm = flags['key-algorithm'] ?? (current.info.keyAlgorithm === 'ECDSA' ? 'ecdsa-p256' : (current.info.keySize ?? 0) > 2048 ? 'rsa-4096' : 'rsa-2048');
+    key = { generate: algorithm };
+  }
+  let issued;
+  try {
+    issued = await issueServingCertificate({ template: current, ca, caKey, key, validityMs, now: new Date() });
+  } catch (error) {
+    throw new InputError(`cannot issue from ${flags['ca-cert']}: ${(error as Error).message}.`);
+  }
+  const ns = inst.namespace;
+  const check = preflight({
+    cert: { pem: issued.certPem, source: 'the new certificate' },
+    key: { pem: issued.keyPem, source: 'the new key' },
+    ca: { pem: caPem, source: flags['ca-cert'] ?? '--ca-cert' },
+    requiredName: serviceDnsName(ns),
+    recommendedNames: [`${serviceDnsName(ns)}.${flags['cluster-domain'] ?? 'cluster.local'}`],
+    now: new Date(),
+    failWithinMs: change.failWithinMs,
+  });
+  if (!check.ok) {
+    printFindings(ctx, check.findings);
+    throw new InputError('the certificate issued from that CA would not be usable (see above); nothing was written.');
+  }
+  const newLeaf = parseCertificates(issued.certPem, 'the new certificate')[0];
+  return {
+    lines: [
+      `Secret ${secret.name}: tls.crt ${newLeaf?.info.subject}, SHA-256 ${newLeaf?.info.sha256.slice(0, 16)}…, expires ${newLeaf?.info.notAfter.slice(0, 10)}, issued by ${ca.info.subject}`,
+      `Secret ${secret.name}: tls.key ${'keep' in key ? 'kept' : `new ${key.generate} key (not shown)`}`,
+      `Secret ${secret.name}: ca.crt ${ca.info.subject}`,
+    ],
+    restarts: false,
+    waitNote:
+      'The kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another; with an unchanged CA clients keep working meanwhile. (The served certificate itself cannot be seen through the API server: the checks below read the Secret.)',
+    goal: { expectedCa: caPem },
+    apply: (dryRun) => writeTlsSecret(client, ns, secret.name, { 'ca.crt': caPem, 'tls.crt': issued.certPem, 'tls.key': issued.keyPem }, secret, dryRun),
+  };
+}
+
+const keyMatchesCertificateKey = (key: KeyObject, cert: Certificate) => createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(cert.publicKeyDer());

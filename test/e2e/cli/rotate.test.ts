@@ -1,0 +1,84 @@
+// rotate on the testbed: self-signed with the pair in the Secret (twice in a
+// row), user-provided from the admin's CA and from new files, dry runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testbed, userProvidedPair, type Testbed } from '../../testbed/fixture.ts';
+import { issue, usage } from '../../testbed/pki.ts';
+import { plugin, json } from '../plugin.ts';
+
+const bed: Testbed = await testbed({ version: 'v2.7.0', timings: { secretVolumeRefreshSeconds: 1, certReloadSeconds: 1, publishResyncSeconds: 3 } });
+const ns = bed.namespace;
+const work = mkdtempSync(join(tmpdir(), 'antrea-certs-rotate-'));
+const run = (...args: string[]) => plugin(bed.kubeconfig, [...args, '--backup-dir', join(work, 'backups')]);
+const serial = () => json<{ servingCertificate: { serialNumber: string; sha256: string } }>(plugin(bed.kubeconfig, ['status', '-o', 'json'])).servingCertificate;
+
+test('self-signed, pair in the Secret: rotate twice in a row, each time a new CA everywhere', async () => {
+  for (let round = 0; round < 2; round++) {
+    const caBefore = await bed.publishedCa();
+    const before = serial();
+    const result = run('rotate', '--yes');
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    assert.match(result.stderr, /Secret antrea-controller-tls: deleted; the controller sees it gone/);
+    assert.match(result.stderr, /serving certificate, before +[0-9a-f]{16} +[0-9a-f]{16}/);
+    assert.notEqual(await bed.publishedCa(), caBefore);
+    assert.notEqual(serial().sha256, before.sha256);
+    assert.match(result.stdout, / 0 failed/);
+  }
+});
+
+test('--dry-run writes nothing, and self-signed mode takes no files', async () => {
+  const ca = await bed.publishedCa();
+  for (const dryRun of ['client', 'server']) {
+    const result = run('rotate', `--dry-run=${dryRun}`);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /Would change/);
+  }
+  assert.equal(await bed.publishedCa(), ca);
+  const files = run('rotate', '--ca-cert', 'x', '--ca-key', 'y', '--yes');
+  assert.equal(files.status, 1);
+  assert.match(files.stderr, /self-signed mode: it makes its own pair, so rotate takes no files/);
+});
+
+test('user-provided: issue from the admin CA with the same names, then rotate to new files', async () => {
+  const pair = await userProvidedPair(ns, 'antrea-user');
+  const caKeyPath = join(work, 'ca.key');
+  // The admin's CA, with its key on disk as an admin keeps it.
+  const ca = await issue({ commonName: 'Rotating CA', isCA: true, usages: usage.keyCertSign | usage.digitalSignature, keyKind: 'rsa-2048' });
+  writeFileSync(caKeyPath, ca.keyPem, { mode: 0o600 });
+  writeFileSync(join(work, 'ca.crt'), ca.certPem);
+  const leaf = await issue({ commonName: 'antrea', issuer: ca, usages: usage.digitalSignature | usage.keyEncipherment, extendedUsages: ['1.3.6.1.5.5.7.3.1'], dnsNames: [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`], ipAddresses: ['10.96.0.10'] });
+  const dir = join(work, 'first');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
+  writeFileSync(join(dir, 'tls.key'), leaf.keyPem);
+  writeFileSync(join(dir, 'ca.crt'), ca.certPem);
+  assert.equal(run('import', '--from-dir', dir, '--mode', 'user-provided', '--yes').status, 0);
+
+  const before = serial();
+  const issued = run('rotate', '--ca-cert', join(work, 'ca.crt'), '--ca-key', caKeyPath, '--key-algorithm', 'ecdsa-p256', '--yes');
+  assert.equal(issued.status, 0, issued.stderr + issued.stdout);
+  assert.match(issued.stderr, /tls\.key new ecdsa-p256 key \(not shown\)/);
+  const after = json<{ servingCertificate: { sha256: string; dnsNames: string[]; ipAddresses: string[]; keyAlgorithm: string; issuer: string } }>(plugin(bed.kubeconfig, ['status', '-o', 'json'])).servingCertificate;
+  assert.notEqual(after.sha256, before.sha256);
+  assert.deepEqual(after.dnsNames, [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`], 'the names of the certificate it replaces');
+  assert.deepEqual(after.ipAddresses, ['10.96.0.10']);
+  assert.equal(after.keyAlgorithm, 'ECDSA');
+  assert.equal(after.issuer, 'CN=Rotating CA');
+  for (const out of [issued.stdout, issued.stderr]) assert.doesNotMatch(out, /PRIVATE KEY/);
+
+  const files = join(work, 'second');
+  mkdirSync(files);
+  writeFileSync(join(files, 'tls.crt'), pair.cert);
+  writeFileSync(join(files, 'tls.key'), pair.key);
+  writeFileSync(join(files, 'ca.crt'), pair.ca);
+  const rotated = run('rotate', '--cert', join(files, 'tls.crt'), '--key', join(files, 'tls.key'), '--ca', join(files, 'ca.crt'), '--yes');
+  assert.equal(rotated.status, 0, rotated.stderr + rotated.stdout);
+  assert.equal(await bed.publishedCa(), pair.ca);
+
+  const wrongKey = run('rotate', '--ca-cert', join(work, 'ca.crt'), '--ca-key', join(files, 'tls.key'), '--yes');
+  assert.equal(wrongKey.status, 1);
+  assert.match(wrongKey.stderr, /holds no CA certificate whose key is/);
+});
