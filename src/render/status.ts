@@ -73,7 +73,10 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
   const nsNote = { flag: '', found: '', default: ' (default; no antrea-controller Deployment was listed)' }[report.namespaceSource];
   out.push(...table([
     ['Antrea', `${version} in namespace ${report.namespace}${nsNote}`],
-    ['Mode', report.modeDescription + (report.helmManaged ? ' [Helm-managed]' : '')],
+    ['Mode', report.modeDescription],
+    ...(report.certManagerCertificate || report.helmManaged
+      ? [['Managed by', [report.certManagerCertificate ? `cert-manager (Certificate ${report.certManagerCertificate} owns the Secret)` : '', report.helmManaged ? 'Helm' : ''].filter(Boolean).join('; ')]]
+      : []),
     ['Config', report.configMap ? `ConfigMap ${report.configMap}` : style.warn('ConfigMap not found')],
     ['Controller', controllerLine(report, style)],
   ], width));

@@ -176,7 +176,7 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
     antreaVersion: mode.version ?? null,
     versionSource: mode.versionSource,
     mode: mode.mode,
-    modeDescription: describeMode(mode, inst.deployment.secretName) + (mode.certManagerCertificate ? `, owned by cert-manager Certificate ${mode.certManagerCertificate}` : ''),
+    modeDescription: describeMode(mode, inst.deployment.secretName),
     selfSignedPairStorage: mode.mode === 'self-signed' ? (mode.pairStorage ?? null) : null,
     certManagerCertificate: mode.certManagerCertificate ?? null,
     helmManaged: mode.helmManaged,

@@ -26,8 +26,10 @@ test('import --mode user-provided, then back to self-signed: each converges and 
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^user-provided/);
 
   // Pod-held releases ignore the Secret in self-signed mode: no --regenerate needed.
+  bed.kubectl('-n', bed.namespace, 'label', 'deployment', 'antrea-controller', 'app.kubernetes.io/managed-by=Helm');
   const back = run('mode', 'self-signed', '--yes');
   assert.equal(back.status, 0, back.stderr + back.stdout);
+  assert.match(back.stderr, /managed by Helm: the next helm upgrade reverts this switch unless you set --set controller\.selfSignedCert=true/);
   const newCa = await bed.publishedCa();
   assert.notEqual(newCa, pair.ca);
   assert.notEqual(newCa, selfSignedCa, 'a restart of a Pod-held release makes a new CA');

@@ -236,3 +236,22 @@ test('restore puts the first backup back: the self-signed pair from before the f
   // The first backup was taken before the first import: self-signed with the original persisted pair.
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
 });
+
+test('a Secret owned by cert-manager is refused without --force, and a backup of another namespace is refused', async () => {
+  bed.kubectl('-n', ns, 'annotate', 'secret', 'antrea-controller-tls', 'cert-manager.io/certificate-name=antrea-controller-tls', '--overwrite');
+  try {
+    const before = await versions();
+    const result = run('import', '--from-dir', pairDir(goodFiles), '--mode', 'user-provided', '--yes');
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /cert-manager owns Secret antrea-controller-tls \(Certificate antrea-controller-tls\) and would overwrite the import; .* pass --force/);
+    assert.equal(await versions(), before);
+    assert.match(plugin(bed.kubeconfig, ['status']).stdout, /^Managed by +cert-manager \(Certificate antrea-controller-tls owns the Secret\)$/m);
+  } finally {
+    bed.kubectl('-n', ns, 'annotate', 'secret', 'antrea-controller-tls', 'cert-manager.io/certificate-name-');
+  }
+  const elsewhere = join(work, 'elsewhere.json');
+  writeFileSync(elsewhere, JSON.stringify({ apiVersion: 'antrea-certs.antrea.io/v1', kind: 'AntreaCertsBackup', namespace: 'elsewhere', createdAt: '', secret: { name: 'antrea-controller-tls', existed: false } }));
+  const refused = plugin(bed.kubeconfig, ['restore', elsewhere, '--yes', '-n', ns]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /is a backup of namespace elsewhere, not of kube-system; nothing was written/);
+});
