@@ -58,13 +58,18 @@ export const changeOptions = {
   'fail-within': { type: 'string', group: CHANGE, default: '7d', describe: 'Refuse certificates that expire within this duration, and fail the final verify for them' },
 } as const satisfies Record<string, Options>;
 
-export const importOptions = {
+/** A user-provided pair given as files: import, and rotate in user-provided mode. */
+const pairFileOptions = {
   cert: { type: 'string', describe: 'The serving certificate (PEM), any intermediates after it' },
   key: { type: 'string', describe: 'Its private key (PEM: PKCS#1, PKCS#8 or SEC1; encrypted with --key-passphrase-file)' },
   ca: { type: 'string', describe: 'The CA certificate(s) clients should trust (PEM)' },
-  'from-dir': { type: 'string', describe: 'A directory holding tls.crt, tls.key and ca.crt' },
   'key-passphrase-file': { type: 'string', describe: 'A file holding the passphrase of an encrypted key' },
   'cluster-domain': { type: 'string', default: 'cluster.local', describe: 'The cluster DNS domain, for the recommended name antrea.<namespace>.svc.<domain>' },
+} as const satisfies Record<string, Options>;
+
+export const importOptions = {
+  ...pairFileOptions,
+  'from-dir': { type: 'string', describe: 'A directory holding tls.crt, tls.key and ca.crt' },
   mode: { type: 'string', choices: ['user-provided'] as const, describe: 'Switch the controller to user-provided mode in the same run' },
   force: { type: 'boolean', default: false, describe: 'Write even when cert-manager owns the Secret' },
 } as const satisfies Record<string, Options>;
@@ -79,16 +84,12 @@ export type ImportFlags = InferredOptionTypes<typeof importOptions>;
 export type ModeFlags = InferredOptionTypes<typeof modeOptions>;
 
 export const rotateOptions = {
-  cert: { type: 'string', describe: 'User-provided mode: a new serving certificate (PEM), checked as import does' },
-  key: { type: 'string', describe: 'User-provided mode: its private key' },
-  ca: { type: 'string', describe: 'User-provided mode: the CA certificate(s)' },
-  'key-passphrase-file': { type: 'string', describe: 'A file holding the passphrase of an encrypted --key or --ca-key' },
+  ...pairFileOptions,
   'ca-cert': { type: 'string', describe: 'User-provided mode: issue a new serving certificate from this CA, with the names and usages of the current one' },
-  'ca-key': { type: 'string', describe: "That CA's private key; read here, never written to the cluster" },
+  'ca-key': { type: 'string', describe: "That CA's private key (--key-passphrase-file if encrypted); read here, never written to the cluster" },
   'keep-key': { type: 'boolean', default: false, describe: 'With --ca-cert: keep the current key instead of making a new one' },
   'key-algorithm': { type: 'string', choices: ['rsa-2048', 'rsa-4096', 'ecdsa-p256'] as const, describe: 'With --ca-cert: the new key (default: the kind of the current key)' },
   validity: { type: 'string', default: '365d', describe: 'With --ca-cert: how long the new certificate is valid' },
-  'cluster-domain': { type: 'string', default: 'cluster.local', describe: 'The cluster DNS domain, for the recommended name antrea.<namespace>.svc.<domain>' },
 } as const satisfies Record<string, Options>;
 
 export type RotateFlags = InferredOptionTypes<typeof rotateOptions>;
