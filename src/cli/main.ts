@@ -76,8 +76,10 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
       (y) => y.options({ ...rotateOptions, ...changeOptions }).example('$0 rotate', 'self-signed: a fresh pair from the controller').example('$0 rotate --ca-cert ca.crt --ca-key ca.key', 'user-provided: issue from your CA'),
       run(async (flags) => {
         const change = parseChangeFlags(own<ChangeFlags>(flags));
+        const rotateFlags = own<RotateFlags>(flags);
+        const validityMs = parseDuration(rotateFlags.validity ?? '365d', '--validity');
         const ctx = createContext(flags, streams);
-        return (await import('../commands/rotate.ts')).rotate(ctx, own<RotateFlags>(flags), change);
+        return (await import('../commands/rotate.ts')).rotate(ctx, rotateFlags, validityMs, change);
       }),
     )
     .command(

@@ -1,17 +1,16 @@
 // kubectl antrea-certs rotate: a new certificate now, in every mode, and wait until the cluster uses it.
 import { readFileSync, existsSync } from 'node:fs';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { CommandContext } from '../cli/context.ts';
 import type { RotateFlags, ImportFlags } from '../cli/options.ts';
-import { parseDuration } from '../cli/duration.ts';
 import { InputError, UsageError, type ExitCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import type { Client } from '../cluster/client.ts';
 import { deleteSecret, writeTlsSecret } from '../cluster/writes.ts';
-import { modeOf, tryParse } from '../report/status.ts';
+import { modeOf, tryParse, servingChain } from '../report/status.ts';
 import { parseCertificates, type Certificate } from '../certs/certificate.ts';
 import { parsePrivateKey } from '../certs/keys.ts';
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { preflight } from '../certs/preflight.ts';
 import { issueServingCertificate, type KeyAlgorithm } from '../certs/issue.ts';
 import { serviceDnsName, CA_CONFIGMAP } from '../antrea/names.ts';
@@ -27,18 +26,17 @@ const read = (path: string, flag: string) => {
 const brief = (c: Certificate | undefined) => (c ? [c.info.serialNumber.slice(0, 16), c.info.sha256.slice(0, 16), c.info.notAfter.slice(0, 10)] : ['-', '-', '-']);
 
 function servingAndCa(inst: Installation): { serving?: Certificate; ca?: Certificate } {
-  const published = tryParse(inst.caConfigMap?.bundle, CA_CONFIGMAP).certs;
-  const secretChain = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs;
-  const serving = secretChain[0] && modeOf(inst).pairStorage !== 'pod' ? secretChain[0] : published.find((c) => !c.info.isCA);
-  return { ...(serving ? { serving } : {}), ...(published.find((c) => c.info.isCA) ? { ca: published.find((c) => c.info.isCA) } : {}) };
+  return {
+    serving: servingChain(inst, modeOf(inst))?.certs[0],
+    ca: tryParse(inst.caConfigMap?.bundle, CA_CONFIGMAP).certs.find((c) => c.info.isCA),
+  };
 }
 
-export async function rotate(ctx: CommandContext, flags: RotateFlags, change: ChangeOptions): Promise<ExitCode> {
+export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs: number, change: ChangeOptions): Promise<ExitCode> {
   const withFiles = Boolean(flags.cert || flags.key || flags.ca);
   const withCa = Boolean(flags['ca-cert'] || flags['ca-key']);
   if (withFiles && withCa) throw new UsageError('give either --cert, --key and --ca, or --ca-cert and --ca-key, not both.');
   if (withCa && !(flags['ca-cert'] && flags['ca-key'])) throw new UsageError('--ca-cert and --ca-key go together.');
-  const validityMs = parseDuration(flags.validity ?? '365d', '--validity');
 
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace);
