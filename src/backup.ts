@@ -34,6 +34,14 @@ export function backupOf(inst: Installation, now = new Date()): Backup {
 
 /** Writes the backup (mode 0600, in a 0700 directory) and returns its path. */
 export function saveBackup(backup: Backup, dir: string): string {
+  try {
+    return writeBackupFile(backup, dir);
+  } catch (error) {
+    throw new InputError(`cannot write the backup to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); pass another --backup-dir, or --no-backup. Nothing was written to the cluster.`);
+  }
+}
+
+function writeBackupFile(backup: Backup, dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = backup.createdAt.replace(/[:.]/g, '-');
   const path = join(dir, `antrea-certs-${backup.namespace}-${stamp}.json`);

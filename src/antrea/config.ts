@@ -1,5 +1,6 @@
 // antrea-controller.conf: reading selfSignedCert as the controller does.
 import * as yaml from 'js-yaml';
+import { InputError } from '../errors.ts';
 
 export type SelfSignedSetting =
   | { readonly value: boolean; readonly explicit: boolean }
@@ -38,7 +39,7 @@ export function setSelfSignedCert(conf: string, value: boolean): string {
   }
   const check = readSelfSignedCert(edited);
   if ('error' in check || check.value !== value) {
-    throw new Error(`could not set selfSignedCert in antrea-controller.conf (${'error' in check ? check.error : 'the value did not change'}); edit the ConfigMap by hand`);
+    throw new InputError(`could not set selfSignedCert in antrea-controller.conf (${'error' in check ? check.error : 'the value did not change'}); edit the ConfigMap by hand. Nothing was written.`);
   }
   return edited;
 }

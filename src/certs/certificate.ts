@@ -38,7 +38,7 @@ const KEY_USAGE_NAMES: [x509.KeyUsageFlags, string][] = [
   [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
 ];
 
-const EKU_NAMES: Record<string, string> = {
+export const EKU_NAMES: Record<string, string> = {
   '1.3.6.1.5.5.7.3.1': 'serverAuth',
   '1.3.6.1.5.5.7.3.2': 'clientAuth',
   '1.3.6.1.5.5.7.3.3': 'codeSigning',

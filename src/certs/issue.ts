@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { webcrypto, generateKeyPairSync, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import type { Certificate } from './certificate.ts';
+import { EKU_NAMES, type Certificate } from './certificate.ts';
 import { Sensitive } from '../sensitive.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -54,7 +54,7 @@ const KEY_USAGE_FLAGS: Record<string, x509.KeyUsageFlags> = {
   keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
   keyAgreement: x509.KeyUsageFlags.keyAgreement,
 };
-const EKU_OIDS: Record<string, string> = { serverAuth: x509.ExtendedKeyUsage.serverAuth, clientAuth: x509.ExtendedKeyUsage.clientAuth };
+const EKU_OIDS: Record<string, string> = Object.fromEntries(Object.entries(EKU_NAMES).map(([oid, name]) => [name, oid]));
 
 export async function issueServingCertificate(request: IssueRequest): Promise<IssuedPair> {
   const { template, ca } = request;

@@ -2,7 +2,7 @@
 // what it overwrites, write, restart when needed, wait until the cluster has
 // really converged, roll back if the controller does not come up, then verify.
 import type { CommandContext } from '../cli/context.ts';
-import { ExitCode, AbortedError, TimeoutError, ConflictError, type ExitCode as Code } from '../errors.ts';
+import { ExitCode, AbortedError, TimeoutError, ConflictError, CliError, type ExitCode as Code } from '../errors.ts';
 import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { probeGroupVersions } from '../cluster/probe.ts';
@@ -69,20 +69,32 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
   }
 
   const backup = backupOf(inst);
-  if (options.backupDir) ctx.note(`Backup of the objects this changes: ${saveBackup(backup, options.backupDir)} (undo with kubectl antrea-certs restore FILE)`);
+  const backupFile = options.backupDir ? saveBackup(backup, options.backupDir) : undefined;
+  if (backupFile) ctx.note(`Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`);
 
   let current = change;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await current.apply('none');
-      break;
-    } catch (error) {
-      if (!(error instanceof ConflictError) || !current.replan || attempt >= APPLY_ATTEMPTS) throw error;
-      ctx.note(`${error.message.split(';')[0]}: reading it again and re-checking.`);
-      current = await current.replan();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await current.apply('none');
+        break;
+      } catch (error) {
+        if (!(error instanceof ConflictError) || !current.replan || attempt >= APPLY_ATTEMPTS) throw error;
+        ctx.note(`${error.message.split(';')[0]}: reading it again and re-checking.`);
+        current = await current.replan();
+      }
     }
+    if (current.restarts) await restartController(client, inst.namespace, 'none');
+  } catch (error) {
+    // Part of a multi-step change may be written: put the old objects back rather than leave it in between.
+    const why = error instanceof Error ? error.message : String(error);
+    try {
+      await applyBackup(client, await readInstallation(client, inst.namespace), backup);
+    } catch {
+      throw new CliError(`writing failed (${why}) and putting the old objects back failed too; restore them with kubectl antrea-certs restore ${backupFile ?? 'FILE'}.`);
+    }
+    throw new CliError(`writing failed (${why}); the objects it had changed were put back as they were.`);
   }
-  if (current.restarts) await restartController(client, inst.namespace, 'none');
   ctx.note('Written.');
   if (!options.wait) return ExitCode.ok;
 
@@ -93,17 +105,21 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
     if (!(error instanceof TimeoutError) || !current.restarts || !options.rollbackOnFailure) throw error;
     ctx.note(`${error.message}`);
     ctx.note('Rolling back to the objects in the backup (--rollback-on-failure).');
-    await applyBackup(client, await readInstallation(client, inst.namespace), backup);
-    await restartController(client, inst.namespace, 'none');
-    const restoredGoal: ConvergenceGoal = goalForBackup(backup);
+    let rolledBack = false;
     try {
+      await applyBackup(client, await readInstallation(client, inst.namespace), backup);
+      await restartController(client, inst.namespace, 'none');
       // However short --timeout was, give the restored controller the time the aggregation layer needs to trust it again.
-      await waitForConvergence(ctx, client, inst.namespace, restoredGoal, Math.max(options.timeoutMs, ROLLBACK_WAIT_MS));
-      ctx.note('Rolled back: the controller runs with the objects it had before.');
+      await waitForConvergence(ctx, client, inst.namespace, goalForBackup(backup), Math.max(options.timeoutMs, ROLLBACK_WAIT_MS));
+      rolledBack = true;
     } catch (rollbackError) {
-      ctx.note(`The rollback did not converge either: ${(rollbackError as Error).message}`);
+      ctx.note(`The rollback did not complete: ${(rollbackError as Error).message}${backupFile ? ` Restore by hand with kubectl antrea-certs restore ${backupFile}` : ''}`);
     }
-    throw new TimeoutError(`the change did not converge within ${Math.round(options.timeoutMs / 1000)}s (still waiting for ${error.waitingFor ?? 'the controller'}); it was rolled back to the backup.`);
+    if (rolledBack) {
+      ctx.note('Rolled back: the controller runs with the objects it had before. The cluster now:');
+      await verifyNow(ctx, client, inst.namespace, options.failWithinMs).catch((verifyError: unknown) => ctx.note(`(the checks could not run: ${(verifyError as Error).message})`));
+    }
+    throw new TimeoutError(`the change did not converge within ${Math.round(options.timeoutMs / 1000)}s (still waiting for ${error.waitingFor ?? 'the controller'}); ${rolledBack ? 'it was rolled back to the backup' : 'the rollback did not complete'}.`);
   }
   return verifyNow(ctx, client, inst.namespace, options.failWithinMs);
 }
@@ -111,19 +127,24 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
 export async function waitForConvergence(ctx: CommandContext, client: Client, namespace: string, goal: ConvergenceGoal, timeoutMs: number): Promise<Installation> {
   const progress = await createProgress(ctx.stderr, true);
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const inst = await readInstallation(client, namespace);
-    const waitingFor = pending(inst, goal);
-    if (!waitingFor) {
-      progress.done('converged: the controller is ready and antrea-ca and every caBundle carry the CA');
-      return inst;
+  let waitingFor = 'the first read';
+  try {
+    for (;;) {
+      const inst = await readInstallation(client, namespace);
+      const left = pending(inst, goal);
+      if (!left) {
+        progress.done('converged: the controller is ready and antrea-ca and every caBundle carry the CA');
+        return inst;
+      }
+      waitingFor = left;
+      if (Date.now() >= deadline) throw new TimeoutError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`, waitingFor);
+      progress.update(`waiting for ${waitingFor}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    if (Date.now() >= deadline) {
-      progress.fail(`timed out waiting for ${waitingFor}`);
-      throw new TimeoutError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`, waitingFor);
-    }
-    progress.update(`waiting for ${waitingFor}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+  } catch (error) {
+    // Always stop the spinner: a running one keeps the process alive.
+    progress.fail(error instanceof TimeoutError ? `timed out waiting for ${waitingFor}` : `stopped waiting for ${waitingFor}`);
+    throw error;
   }
 }
 

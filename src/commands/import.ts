@@ -22,9 +22,13 @@ interface Files {
   readonly ca: { pem: string; source: string };
 }
 
-function readInput(path: string, flag: string): Buffer {
+export function readInput(path: string, flag: string): Buffer {
   if (!existsSync(path)) throw new InputError(`the file ${path} given with ${flag} does not exist.`);
-  return readFileSync(path);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new InputError(`cannot read ${path} given with ${flag} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
+  }
 }
 
 function readFiles(flags: ImportFlags): Files {
@@ -97,6 +101,7 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
     }
     const conf = inst.config;
     if (switching && conf?.text === undefined) throw new InputError(`ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; cannot switch the mode.`);
+    const editedConf = switching && conf?.text !== undefined ? setSelfSignedCert(conf.text, false) : undefined;
     const leaf = result.leaf;
     const secretName = inst.deployment.secretName;
     return {
@@ -111,9 +116,7 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
       goal: { expectedCa: files.ca.pem },
       apply: async (dryRun) => {
         await writeTlsSecret(client, ns, secretName, { 'ca.crt': files.ca.pem, 'tls.crt': files.cert.pem, 'tls.key': storableKey(files.key.pem, files.key.passphrase) }, inst.tlsSecret, dryRun);
-        if (switching && conf?.text !== undefined) {
-          await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, setSelfSignedCert(conf.text, false), conf.resourceVersion, dryRun);
-        }
+        if (editedConf !== undefined && conf) await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, editedConf, conf.resourceVersion, dryRun);
       },
       replan: async () => (await plan(true))[1],
     };

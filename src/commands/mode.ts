@@ -62,6 +62,7 @@ export async function mode(ctx: CommandContext, target: Mode | undefined, flags:
       }
       deleteUserPair = true;
     }
+    const editedConf = setSelfSignedCert(conf.text ?? '', target === 'self-signed');
     if (current.helmManaged && !quiet) {
       ctx.note(`‼ Antrea is managed by Helm: the next helm upgrade reverts this switch unless you set --set controller.selfSignedCert=${target === 'self-signed'}.`);
     }
@@ -73,7 +74,7 @@ export async function mode(ctx: CommandContext, target: Mode | undefined, flags:
       restarts: true,
       goal: target === 'user-provided' ? { expectedCa: secret?.ca ?? '' } : inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {},
       apply: async (dryRun) => {
-        await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, setSelfSignedCert(conf.text ?? '', target === 'self-signed'), conf.resourceVersion, dryRun);
+        await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, editedConf, conf.resourceVersion, dryRun);
         if (deleteUserPair && secret) await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
       },
       replan: async () => plan(await readInstallation(client, ctx.flags.namespace), true),

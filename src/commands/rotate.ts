@@ -1,5 +1,4 @@
 // kubectl antrea-certs rotate: a new certificate now, in every mode, and wait until the cluster uses it.
-import { readFileSync, existsSync } from 'node:fs';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { CommandContext } from '../cli/context.ts';
 import type { RotateFlags, ImportFlags } from '../cli/options.ts';
@@ -15,13 +14,10 @@ import { preflight } from '../certs/preflight.ts';
 import { issueServingCertificate, type KeyAlgorithm } from '../certs/issue.ts';
 import { serviceDnsName, CA_CONFIGMAP } from '../antrea/names.ts';
 import { carryOut, type Change, type ChangeOptions } from './change.ts';
-import { importPair, printFindings } from './import.ts';
+import { importPair, printFindings, readInput } from './import.ts';
 import { table } from '../render/table.ts';
 
-const read = (path: string, flag: string) => {
-  if (!existsSync(path)) throw new InputError(`the file ${path} given with ${flag} does not exist.`);
-  return readFileSync(path, 'latin1');
-};
+const read = (path: string, flag: string) => readInput(path, flag).toString('latin1');
 
 const brief = (c: Certificate | undefined) => (c ? [c.info.serialNumber.slice(0, 16), c.info.sha256.slice(0, 16), c.info.notAfter.slice(0, 10)] : ['-', '-', '-']);
 

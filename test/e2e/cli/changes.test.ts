@@ -214,7 +214,8 @@ test('a forced switch that leaves the controller not ready is rolled back', asyn
   const result = run('mode', 'user-provided', '--force', '--yes', '--timeout', '8s');
   assert.equal(result.status, 124, result.stderr);
   assert.match(result.stderr, /timed out waiting for the controller Pod to be ready \((NotReady|CrashLoopBackOff)/);
-  assert.match(result.stderr, /Rolled back: the controller runs with the objects it had before/);
+  assert.match(result.stderr, /Rolled back: the controller runs with the objects it had before\. The cluster now:/);
+  assert.match(result.stdout, /✔ controller Pod .* is ready/, 'the cluster as it is after the rollback');
   assert.match(result.stderr, /error: the change did not converge within 8s \(still waiting for the controller Pod to be ready.*\); it was rolled back to the backup\./);
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
   assert.equal(await bed.publishedCa(), caBefore, 'the persisted pair was kept');
