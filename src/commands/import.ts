@@ -112,7 +112,12 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
         ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${mode.mode === 'self-signed' ? 'true' : 'false'} -> false`] : []),
       ],
       restarts: switching,
-      ...(switching ? {} : { waitNote: 'The kubelet refreshes the Secret volume within about a minute, and the controller reloads the files within another: waiting for that.' }),
+      ...(switching
+        ? {}
+        : {
+            waitNote:
+              'The kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another. A new CA shows when antrea-ca changes; the served certificate itself cannot be seen through the API server.',
+          }),
       goal: { expectedCa: files.ca.pem },
       apply: async (dryRun) => {
         await writeTlsSecret(client, ns, secretName, { 'ca.crt': files.ca.pem, 'tls.crt': files.cert.pem, 'tls.key': storableKey(files.key.pem, files.key.passphrase) }, inst.tlsSecret, dryRun);
