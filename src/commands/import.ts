@@ -55,15 +55,12 @@ export function printFindings(ctx: CommandContext, findings: readonly Finding[])
   for (const f of findings) ctx.note(`  ${f.severity === 'error' ? ctx.style.bad('×') : ctx.style.warn('‼')} ${f.message}`);
 }
 
-export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ChangeOptions): Promise<ExitCode> {
+/** `read`: the installation when the caller (rotate) has just read it, to spare a second round. */
+export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ChangeOptions, read?: Installation): Promise<ExitCode> {
   const files = readFiles(flags);
   const client = await ctx.connect();
-  const plan = async (replanning: boolean): Promise<[Installation, Change]> => {
-    const inst = await readInstallation(client, ctx.flags.namespace);
-    return [inst, planImport(inst, replanning)];
-  };
-  const [inst, first] = await plan(false);
-  return carryOut(ctx, client, inst, first, change);
+  const inst = read ?? (await readInstallation(client, ctx.flags.namespace));
+  return carryOut(ctx, client, inst, planImport(inst, false), change);
 
   function planImport(inst: Installation, quiet: boolean): Change {
     const ns = inst.namespace;
@@ -123,7 +120,7 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
         await writeTlsSecret(client, ns, secretName, { 'ca.crt': files.ca.pem, 'tls.crt': files.cert.pem, 'tls.key': storableKey(files.key.pem, files.key.passphrase) }, inst.tlsSecret, dryRun);
         if (editedConf !== undefined && conf) await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, editedConf, conf.resourceVersion, dryRun);
       },
-      replan: async () => (await plan(true))[1],
+      replan: async () => planImport(await readInstallation(client, ctx.flags.namespace), true),
     };
   }
 }

@@ -47,7 +47,7 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
   if (mode.mode === 'user-provided') {
     if (withFiles) {
       const files = { cert: flags.cert, key: flags.key, ca: flags.ca, 'key-passphrase-file': flags['key-passphrase-file'], 'cluster-domain': flags['cluster-domain'], force: false };
-      result = await importPair(ctx, files as ImportFlags, change);
+      result = await importPair(ctx, files as ImportFlags, change, inst);
     } else if (withCa) {
       result = await carryOut(ctx, client, inst, await issueFromCa(ctx, client, inst, flags, validityMs, change), change);
     } else {
