@@ -25,6 +25,8 @@ export class UsageError extends CliError {}
 export class KubeconfigError extends CliError {}
 /** The API server could not be reached, or the connection failed. */
 export class ConnectionError extends CliError {}
+/** The API server answered but could not serve the request now (429, 5xx): it may be starting or overloaded. */
+export class UnavailableError extends CliError {}
 export class AuthenticationError extends CliError {}
 export class ForbiddenError extends CliError {
   constructor(message: string, readonly verb: string, readonly resource: string, readonly namespace?: string) {

@@ -73,6 +73,39 @@ export class Client {
     return { status: response.httpStatusCode, body: await response.body.text() };
   }
 
+  /**
+   * Watches a collection: onEvent for each event, onEnd once when the watch
+   * closes (with why, if it failed). Returns a function that stops it.
+   */
+  async watch(what: RequestDescription, path: string, query: Record<string, string>, onEvent: (type: string) => void, onEnd: (error?: Error) => void): Promise<() => void> {
+    const config = this.loaded.config;
+    const { user, group } = this.loaded.impersonate;
+    // client-node's Watch takes its headers from the kubeconfig: add the impersonation the other requests get.
+    const watchConfig = Object.create(config) as k8s.KubeConfig;
+    watchConfig.applyToFetchOptions = async (options) => {
+      const applied = await config.applyToFetchOptions(options);
+      const headers = new Headers(applied.headers as Record<string, string> | undefined);
+      if (user) headers.set('Impersonate-User', user);
+      if (group) headers.set('Impersonate-Group', group);
+      return { ...applied, headers: Object.fromEntries(headers) };
+    };
+    this.requestCount++;
+    const search = new URLSearchParams(query).toString();
+    if (this.options.verbosity > 0) this.options.log(`WATCH ${this.server}${path}${search ? `?${search}` : ''}`);
+    let stopped = false;
+    const controller = await new k8s.Watch(watchConfig).watch(path, query, (type: string) => onEvent(type), (error: unknown) => {
+      if (stopped) return;
+      if (this.options.verbosity > 0 && error) this.options.log(`WATCH ${path} ended: ${(error as Error).message}`);
+      const status = (error as { statusCode?: unknown } | null)?.statusCode;
+      const failure = typeof status === 'number' ? new k8s.ApiException(status, (error as Error).message, undefined, {}) : error;
+      onEnd(failure ? translate(failure, what, this) : undefined);
+    });
+    return () => {
+      stopped = true;
+      controller.abort();
+    };
+  }
+
   /** Runs an API call; a failure becomes a typed error that names what was refused. */
   async call<T>(what: RequestDescription, run: () => Promise<T>): Promise<T> {
     try {

@@ -1,7 +1,7 @@
 // Turning API and network failures into one sentence that says what failed
 // and what to do.
 import { ApiException } from '@kubernetes/client-node';
-import { AuthenticationError, ConnectionError, ForbiddenError, CliError, NotFoundError, ConflictError } from '../errors.ts';
+import { AuthenticationError, ConnectionError, ForbiddenError, CliError, NotFoundError, ConflictError, UnavailableError } from '../errors.ts';
 
 export interface RequestDescription {
   readonly verb: 'get' | 'list' | 'create' | 'update' | 'delete' | 'patch' | 'watch';
@@ -30,6 +30,8 @@ const TLS_CODES = new Set([
 export const statusOf = (error: unknown): number | undefined => (error instanceof ApiException ? error.code : undefined);
 export const isNotFound = (error: unknown) => error instanceof NotFoundError || statusOf(error) === 404;
 export const isConflict = (error: unknown) => error instanceof ConflictError || statusOf(error) === 409;
+/** A failure that may pass by itself: no answer from the API server, or an answer that it cannot serve now. */
+export const isTransient = (error: unknown) => error instanceof ConnectionError || error instanceof UnavailableError;
 
 export function describeRequest(what: RequestDescription): string {
   const object = what.name ? `${what.resource}/${what.name}` : what.resource;
@@ -69,6 +71,9 @@ export function translate(error: unknown, what: RequestDescription, target: Targ
     const message = serverMessage(error);
     if (error.code === 409) return new ConflictError(`${describeRequest(what)} conflicted with another change (409 Conflict); nothing was overwritten: run the command again to re-check.`);
     if (error.code === 404) return new NotFoundError(`${describeRequest(what)}: not found${message ? ` (${message})` : ''}.`);
+    if (error.code === 429 || error.code >= 500) {
+      return new UnavailableError(`the API server could not serve ${describeRequest(what)} now (${error.code}${message ? `: ${message}` : ''}); try again in a moment.`);
+    }
     return new CliError(`the API server answered ${error.code} to ${describeRequest(what)}${message ? `: ${message}` : ''}.`);
   }
   const err = error as { name?: string; code?: string; message?: string; type?: string };

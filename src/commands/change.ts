@@ -2,10 +2,12 @@
 // what it overwrites, write, restart when needed, wait until the cluster has
 // really converged, roll back if the controller does not come up, then verify.
 import type { CommandContext } from '../cli/context.ts';
-import { ExitCode, AbortedError, TimeoutError, ConflictError, CliError, type ExitCode as Code } from '../errors.ts';
+import { ExitCode, AbortedError, TimeoutError, ConflictError, CliError, UnavailableError, type ExitCode as Code } from '../errors.ts';
 import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { probeGroupVersions } from '../cluster/probe.ts';
+import { ChangeFeed, installationTargets, type WatchTarget } from '../cluster/watch.ts';
+import { isTransient } from '../cluster/errors.ts';
 import { writeTlsSecret, deleteSecret, writeConfigMapKey, restartController, type DryRun } from '../cluster/writes.ts';
 import { backupOf, saveBackup, type Backup } from '../backup.ts';
 import { pending, type ConvergenceGoal } from '../report/convergence.ts';
@@ -35,6 +37,8 @@ export interface Change {
   readonly waitNote?: string;
   apply(dryRun: DryRun): Promise<void>;
   readonly goal: ConvergenceGoal;
+  /** What the wait watches besides the installation. */
+  readonly wait?: WaitOptions;
   /** After a write conflicted: re-read the cluster and re-check, giving the same change against what is there now. */
   replan?(): Promise<Change>;
 }
@@ -100,9 +104,12 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
 
   if (current.waitNote) ctx.note(current.waitNote);
   try {
-    await waitForConvergence(ctx, client, inst.namespace, current.goal, options.timeoutMs);
+    await waitForConvergence(ctx, client, inst, current.goal, options.timeoutMs, current.wait);
   } catch (error) {
-    if (!(error instanceof TimeoutError) || !current.restarts || !options.rollbackOnFailure) throw error;
+    if (!(error instanceof TimeoutError) || !current.restarts || !options.rollbackOnFailure) {
+      ctx.note(whereItStands(current, inst, error));
+      throw error;
+    }
     ctx.note(`${error.message}`);
     ctx.note('Rolling back to the objects in the backup (--rollback-on-failure).');
     let rolledBack = false;
@@ -110,7 +117,7 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
       await applyBackup(client, await readInstallation(client, inst.namespace), backup);
       await restartController(client, inst.namespace, 'none');
       // However short --timeout was, give the restored controller the time the aggregation layer needs to trust it again.
-      await waitForConvergence(ctx, client, inst.namespace, goalForBackup(backup), Math.max(options.timeoutMs, ROLLBACK_WAIT_MS));
+      await waitForConvergence(ctx, client, inst, goalForBackup(backup), Math.max(options.timeoutMs, ROLLBACK_WAIT_MS));
       rolledBack = true;
     } catch (rollbackError) {
       ctx.note(`The rollback did not complete: ${(rollbackError as Error).message}${backupFile ? ` Restore by hand with kubectl antrea-certs restore ${backupFile}` : ''}`);
@@ -124,28 +131,64 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
   return verifyNow(ctx, client, inst.namespace, options.failWithinMs);
 }
 
-export async function waitForConvergence(ctx: CommandContext, client: Client, namespace: string, goal: ConvergenceGoal, timeoutMs: number): Promise<Installation> {
+/** What a wait watches besides the installation (e.g. a cert-manager Certificate). */
+export interface WaitOptions {
+  readonly extraTargets?: readonly WatchTarget[];
+}
+
+const POLL_MS = 1000;
+/** With every watch open a change wakes the wait; this re-read is only a safety net. */
+const RECHECK_MS = 10_000;
+
+export async function waitForConvergence(ctx: CommandContext, client: Client, inst: Installation, goal: ConvergenceGoal, timeoutMs: number, options: WaitOptions = {}): Promise<Installation> {
+  const namespace = inst.namespace;
   const progress = await createProgress(ctx.stderr, true);
+  const feed = new ChangeFeed(client, [...installationTargets(namespace, inst.deployment.secretName), ...(options.extraTargets ?? [])]);
   const deadline = Date.now() + timeoutMs;
   let waitingFor = 'the first read';
+  let unreachableSince: number | undefined;
   try {
     for (;;) {
-      const inst = await readInstallation(client, namespace);
-      const left = pending(inst, goal);
-      if (!left) {
-        progress.done('converged: the controller is ready and antrea-ca and every caBundle carry the CA');
-        return inst;
+      await feed.open();
+      feed.settle();
+      try {
+        const current = await readInstallation(client, namespace);
+        unreachableSince = undefined;
+        const left = pending(current, goal);
+        if (!left) {
+          progress.done('converged: the controller is ready and antrea-ca and every caBundle carry the CA');
+          return current;
+        }
+        waitingFor = left;
+      } catch (error) {
+        // The API server restarting or overloaded: keep waiting, the change goes on without it.
+        if (!isTransient(error)) throw error;
+        unreachableSince ??= Date.now();
+        waitingFor = `the API server at ${client.server} to answer again (${error instanceof UnavailableError ? 'unavailable' : 'unreachable'} for ${Math.round((Date.now() - unreachableSince) / 1000)}s)`;
       }
-      waitingFor = left;
       if (Date.now() >= deadline) throw new TimeoutError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`, waitingFor);
       progress.update(`waiting for ${waitingFor}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await feed.next(Math.min(deadline - Date.now(), unreachableSince !== undefined || !feed.complete ? POLL_MS : RECHECK_MS));
     }
   } catch (error) {
     // Always stop the spinner: a running one keeps the process alive.
     progress.fail(error instanceof TimeoutError ? `timed out waiting for ${waitingFor}` : `stopped waiting for ${waitingFor}`);
     throw error;
+  } finally {
+    feed.stop();
   }
+}
+
+/** After a wait stopped short: what was done, what was not seen yet, and how to finish. */
+function whereItStands(change: Change, inst: Installation, error: unknown): string {
+  const done = [...change.lines, ...(change.restarts ? [`Deployment ${inst.deployment.name}: restart requested`] : [])];
+  const notSeen = error instanceof TimeoutError && error.waitingFor ? error.waitingFor : 'the cluster to converge';
+  return [
+    'Where the change stands:',
+    ...done.map((line) => `  done: ${line}`),
+    `  not seen yet: ${notSeen}`,
+    'The controller finishes the change by itself once it and the API server run; kubectl antrea-certs verify shows where it is, and running the same command again completes it.',
+  ].join('\n');
 }
 
 /** The verify checks, printed, and their exit code. */

@@ -56,17 +56,27 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
   } else {
     if (withFiles || withCa) throw new UsageError('the controller is in self-signed mode: it makes its own pair, so rotate takes no files (to bring your own, use import --mode user-provided).');
     const secret = inst.tlsSecret;
-    const inSecret = mode.pairStorage === 'secret' && secret;
-    const plan: Change = {
-      lines: inSecret
-        ? [`Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`]
-        : ['the self-signed pair lives in the controller Pod: a restart makes a new one'],
-      restarts: !inSecret,
-      goal: inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {},
-      apply: async (dryRun) => {
-        if (inSecret) await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
-      },
-    };
+    const persisted = mode.pairStorage === 'secret';
+    const goal = inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {};
+    let plan: Change;
+    if (persisted && secret) {
+      plan = {
+        lines: [`Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`],
+        restarts: false,
+        goal,
+        apply: (dryRun) => deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun),
+      };
+    } else if (persisted) {
+      // An earlier rotate deleted it and stopped before the controller wrote the new pair (the API server went away, say).
+      plan = {
+        lines: [`Secret ${inst.deployment.secretName} is already gone: nothing to write; the controller writes and publishes a new self-signed pair when it sees that`],
+        restarts: false,
+        goal,
+        apply: () => Promise.resolve(),
+      };
+    } else {
+      plan = { lines: ['the self-signed pair lives in the controller Pod: a restart makes a new one'], restarts: true, goal, apply: () => Promise.resolve() };
+    }
     result = await carryOut(ctx, client, inst, plan, change);
   }
 

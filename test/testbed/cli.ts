@@ -1,7 +1,7 @@
 // npm run testbed -- install | up | down | status | restart-apiserver
 import { parseArgs } from 'node:util';
 import { ensureBinaries, installBinaries, findBinaries } from './binaries.ts';
-import { up, down, readState, describeState, DEFAULT_DIR, DEFAULT_VERSION } from './testbed.ts';
+import { up, down, readState, describeState, restartApiserver, DEFAULT_DIR, DEFAULT_VERSION } from './testbed.ts';
 import type { Timings } from './model/settings.ts';
 
 const usage = `usage: npm run testbed -- <command> [options]
@@ -11,6 +11,8 @@ commands:
   up        start a control plane with Antrea and the antrea-controller model
   down      stop everything a testbed started
   status    show a testbed's processes
+  restart-apiserver [--down S]
+            stop kube-apiserver, wait S seconds (default 0), start it again
 
 options:
   --dir DIR               testbed directory (default ${DEFAULT_DIR})
@@ -35,6 +37,7 @@ const { values, positionals } = parseArgs({
     'cert-reload': { type: 'string' },
     'user-provided-wait': { type: 'string' },
     'crash-backoff': { type: 'string' },
+    down: { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -95,6 +98,14 @@ async function main(): Promise<number> {
       const state = readState(values.dir);
       console.log(state ? describeState(state) : `no testbed is up in ${values.dir}`);
       return state ? 0 : 1;
+    }
+    case 'restart-apiserver': {
+      const downSeconds = Number(values.down);
+      if (!(downSeconds >= 0)) throw new Error(`--down takes a number of seconds, not "${values.down}"`);
+      const start = Date.now();
+      await restartApiserver(values.dir, downSeconds * 1000);
+      console.error(`kube-apiserver restarted and ready in ${((Date.now() - start) / 1000).toFixed(1)}s`);
+      return 0;
     }
     default:
       console.error(`unknown command "${command}"\n\n${usage}`);

@@ -26,6 +26,11 @@ function writeSecret(path: string, content: string): void {
   writeFileSync(path, content, { mode: 0o600 });
 }
 
+/** The PKI a testbed wrote earlier into dir. */
+export function pkiIn(dir: string): Pki {
+  return { dir, file: (name: string) => join(dir, name) };
+}
+
 /** Writes the cluster CA, serving and client certificates, front proxy PKI and service-account keys. */
 export async function writePki(dir: string): Promise<Pki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });

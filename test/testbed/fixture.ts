@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { up, down, type UpOptions, type TestbedState } from './testbed.ts';
+import { up, down, stopApiserver, startApiserverAgain, type UpOptions, type TestbedState } from './testbed.ts';
 import { findBinaries } from './binaries.ts';
 import { clients, readOptional, type Clients } from './model/kube.ts';
 import { issue, usage, extendedUsage } from './pki.ts';
@@ -19,6 +19,10 @@ export interface Testbed extends TestbedState {
   kubectlResult(...args: string[]): { status: number; stdout: string; stderr: string };
   /** The CA bundle in ConfigMap antrea-ca, or undefined. */
   publishedCa(): Promise<string | undefined>;
+  /** Stops kube-apiserver; the rest of the testbed keeps running. */
+  stopApiserver(): Promise<void>;
+  /** Starts kube-apiserver again and waits until it is ready. */
+  startApiserver(): Promise<void>;
   down(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {})
     kubectlResult,
     publishedCa: async () =>
       (await readOptional(() => bed.api.core.readNamespacedConfigMap({ name: 'antrea-ca', namespace: state.namespace })))?.data?.['ca.crt'],
+    stopApiserver: () => stopApiserver(dir),
+    startApiserver: () => startApiserverAgain(dir),
     down: async () => {
       if (isDown) return;
       isDown = true;

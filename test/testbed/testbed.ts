@@ -6,7 +6,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBinaries, type Binaries } from './binaries.ts';
-import { writePki, choosePorts, writeKubeconfig, startEtcd, startApiserver, startControllerManager, waitApiserverReady, adminGet, type ControlPlanePorts } from './control-plane.ts';
+import { writePki, pkiIn, choosePorts, writeKubeconfig, startEtcd, startApiserver, startControllerManager, waitApiserverReady, adminGet, type ControlPlanePorts } from './control-plane.ts';
 import { startDetached, stopAll, isAlive, canListen, type Started } from './processes.ts';
 import { manifestObjects, toYaml } from './antrea/install.ts';
 import { parseRelease } from './antrea/versions.ts';
@@ -122,6 +122,31 @@ export async function down(dir = DEFAULT_DIR): Promise<boolean> {
   rmSync(stateFile(state.dir), { force: true });
   if (watchdog && watchdog.pid !== process.pid) await stopAll([watchdog.pid]);
   return true;
+}
+
+/** Stops kube-apiserver (etcd keeps the cluster's state); everything else keeps running and retries. */
+export async function stopApiserver(dir = DEFAULT_DIR): Promise<void> {
+  const state = readState(dir);
+  if (!state?.processes.apiserver) throw new Error(`no testbed is up in ${dir}`);
+  await stopAll([state.processes.apiserver.pid]);
+}
+
+/** Starts kube-apiserver again with the same flags, certificates and port, and waits until it is ready. */
+export async function startApiserverAgain(dir = DEFAULT_DIR): Promise<void> {
+  const state = readState(dir);
+  if (!state?.processes.apiserver) throw new Error(`no testbed is up in ${dir}`);
+  if (isAlive(state.processes.apiserver.pid)) throw new Error('kube-apiserver is still running');
+  const pki = pkiIn(join(state.dir, 'pki'));
+  const apiserver = startApiserver(ensureBinaries(), state.dir, state.ports, pki);
+  writeState({ ...state, processes: { ...state.processes, apiserver } });
+  await waitApiserverReady(state.ports.apiserver, pki, apiserver);
+}
+
+/** A kube-apiserver restart, as an upgrade or a crash of the control plane does it. */
+export async function restartApiserver(dir = DEFAULT_DIR, downMs = 0): Promise<void> {
+  await stopApiserver(dir);
+  if (downMs > 0) await sleep(downMs);
+  await startApiserverAgain(dir);
 }
 
 export function describeState(state: TestbedState): string {

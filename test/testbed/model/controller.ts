@@ -1,6 +1,6 @@
 // One run of the antrea-controller container: what it does with its
 // certificate in each mode, as the behaviour page describes.
-import { type Clients, k8s, readOptional, retryOnConflict, describe, log } from './kube.ts';
+import { type Clients, k8s, keepRunning, readOptional, retryOnConflict, describe, log } from './kube.ts';
 import { generateSelfSignedPair, firstCertificateExpiry, type ServingPair } from './selfsigned.ts';
 import type { ModelServer } from './server.ts';
 import type { Publisher } from './publisher.ts';
@@ -118,7 +118,7 @@ class SelfSignedPersisted extends Base {
     informer.on('add', onEvent);
     informer.on('update', onEvent);
     informer.on('delete', onEvent);
-    informer.on('error', () => this.after(1000, () => void informer.start().catch(() => undefined)));
+    keepRunning(informer, TLS_SECRET, () => this.stopped);
     this.informer = informer;
     await this.check();
     await informer.start();

@@ -62,4 +62,23 @@ export function describe(error: unknown): string {
 
 export const log = (...parts: unknown[]) => console.log(new Date().toISOString(), ...parts);
 
+/**
+ * Restarts an informer whenever its watch fails, retrying every second until
+ * the API server answers again (a restart of kube-apiserver must not leave
+ * the model deaf). `stopped` tells when the owner has stopped it.
+ */
+export function keepRunning<T extends k8s.KubernetesObject>(informer: k8s.Informer<T>, what: string, stopped: () => boolean): void {
+  let timer: NodeJS.Timeout | undefined;
+  // A failed start may itself report an error: one pending retry at a time.
+  const schedule = () => {
+    if (stopped()) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void informer.start().catch(schedule), 1000);
+  };
+  informer.on('error', (error: unknown) => {
+    log(`${what} watch failed (${describe(error)}); restarting it`);
+    schedule();
+  });
+}
+
 export { k8s };

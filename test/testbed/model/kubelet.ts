@@ -3,7 +3,7 @@
 // crashed containers with a back-off, and completes graceful deletion.
 import { randomBytes } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import { type Clients, k8s, readOptional, retryOnConflict, isNotFound, isAlreadyExists, describe, log } from './kube.ts';
+import { type Clients, k8s, keepRunning, readOptional, retryOnConflict, isNotFound, isAlreadyExists, describe, log } from './kube.ts';
 import { containerFor, type Container, TLS_SECRET } from './controller.ts';
 import { SecretVolume } from './secret-volume.ts';
 import type { ModelServer } from './server.ts';
@@ -26,6 +26,7 @@ export class Kubelet {
   private readonly pods = new Map<string, PodRecord>();
   private readonly queues = new Map<string, Promise<void>>();
   private informer: k8s.Informer<k8s.V1Pod> | undefined;
+  private stopped = false;
 
   constructor(private readonly shared: Shared) {}
 
@@ -42,15 +43,13 @@ export class Kubelet {
     informer.on('add', (pod) => this.enqueue(pod));
     informer.on('update', (pod) => this.enqueue(pod));
     informer.on('delete', (pod) => this.enqueue(pod, true));
-    informer.on('error', (error: unknown) => {
-      log(`pod watch failed (${describe(error)}); restarting it`);
-      setTimeout(() => void informer.start().catch(() => undefined), 1000);
-    });
+    keepRunning(informer, 'pod', () => this.stopped);
     this.informer = informer;
     await informer.start();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.informer?.stop();
     for (const record of this.pods.values()) record.stop();
   }

@@ -1,0 +1,109 @@
+// Watching the objects a wait depends on, so that it re-reads the cluster when
+// one of them changed instead of polling. Where a watch cannot be opened (no
+// RBAC for watch, the API server gone for a while), the wait polls instead.
+import type { Client } from './client.ts';
+import type { RequestDescription } from './errors.ts';
+import { APP_SELECTOR, CONSUMER_SELECTOR, CONTROLLER } from '../antrea/names.ts';
+
+export interface WatchTarget {
+  readonly what: RequestDescription;
+  /** The collection's path, e.g. /api/v1/namespaces/kube-system/pods. */
+  readonly path: string;
+  readonly query: Record<string, string>;
+}
+
+const REOPEN_AFTER_MS = 1000;
+
+/** What readInstallation reads, as watches: the controller, its Pods, Secret and ConfigMaps, and every kind of CA consumer. */
+export function installationTargets(namespace: string, secretName: string): WatchTarget[] {
+  const ns = `/api/v1/namespaces/${namespace}`;
+  return [
+    { what: { verb: 'watch', resource: 'deployments.apps', namespace }, path: `/apis/apps/v1/namespaces/${namespace}/deployments`, query: { fieldSelector: `metadata.name=${CONTROLLER.deployment}` } },
+    { what: { verb: 'watch', resource: 'pods', namespace }, path: `${ns}/pods`, query: { labelSelector: CONTROLLER.selector } },
+    { what: { verb: 'watch', resource: 'configmaps', namespace }, path: `${ns}/configmaps`, query: { labelSelector: APP_SELECTOR } },
+    { what: { verb: 'watch', resource: 'secrets', namespace }, path: `${ns}/secrets`, query: { fieldSelector: `metadata.name=${secretName}` } },
+    { what: { verb: 'watch', resource: 'apiservices.apiregistration.k8s.io' }, path: '/apis/apiregistration.k8s.io/v1/apiservices', query: {} },
+    { what: { verb: 'watch', resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io' }, path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', query: {} },
+    { what: { verb: 'watch', resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io' }, path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', query: {} },
+    { what: { verb: 'watch', resource: 'customresourcedefinitions.apiextensions.k8s.io' }, path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', query: { labelSelector: CONSUMER_SELECTOR } },
+  ];
+}
+
+/**
+ * A set of watches that tells when anything in them changed. Use: open(),
+ * then settle() right before each read and next() after it, so a change made
+ * during the read is never missed.
+ */
+export class ChangeFeed {
+  private changed = false;
+  private wake: (() => void) | undefined;
+  private stopped = false;
+  private readonly stops = new Map<WatchTarget, () => void>();
+  private readonly opening = new Set<WatchTarget>();
+  private readonly lastTried = new Map<WatchTarget, number>();
+
+  constructor(private readonly client: Client, private readonly targets: readonly WatchTarget[]) {}
+
+  /** Every watch is open: a change to any object the wait reads will be seen. */
+  get complete(): boolean {
+    return this.stops.size === this.targets.length;
+  }
+
+  /** Opens the watches that are not open (each at most once a second); a failure only leaves that one closed. */
+  async open(): Promise<void> {
+    const now = Date.now();
+    const closed = this.targets.filter((t) => !this.stops.has(t) && !this.opening.has(t) && now - (this.lastTried.get(t) ?? 0) >= REOPEN_AFTER_MS);
+    await Promise.all(closed.map((target) => this.openOne(target)));
+  }
+
+  private async openOne(target: WatchTarget): Promise<void> {
+    this.opening.add(target);
+    this.lastTried.set(target, Date.now());
+    let ended = false;
+    try {
+      const stop = await this.client.watch(target.what, target.path, target.query, () => this.signal(), () => {
+        ended = true;
+        this.stops.delete(target);
+        // Whatever happened while it was closed is unknown: read again.
+        this.signal();
+      });
+      if (this.stopped) stop();
+      else if (!ended) this.stops.set(target, stop);
+    } catch {
+      // Left closed: the wait polls while any watch is closed.
+    } finally {
+      this.opening.delete(target);
+    }
+  }
+
+  /** Called right before a read: changes from now on make next() return at once. */
+  settle(): void {
+    this.changed = false;
+  }
+
+  /** Waits until a watched object changed since settle(), or ms passed. */
+  async next(ms: number): Promise<void> {
+    if (this.changed || ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+    this.wake = undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const stop of this.stops.values()) stop();
+    this.stops.clear();
+    this.wake?.();
+  }
+
+  private signal(): void {
+    this.changed = true;
+    this.wake?.();
+  }
+}
