@@ -147,6 +147,7 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
   const deadline = Date.now() + timeoutMs;
   let waitingFor = 'the first read';
   let unreachableSince: number | undefined;
+  let probing = false;
   try {
     for (;;) {
       await feed.open();
@@ -154,9 +155,12 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
       try {
         const current = await readInstallation(client, namespace);
         unreachableSince = undefined;
-        const left = pending(current, goal);
+        const objectsLeft = pending(current, goal);
+        const left = objectsLeft ?? (await notAnswering(client, current));
+        // Discovery answers are not watchable: poll while waiting on them.
+        probing = objectsLeft === undefined;
         if (!left) {
-          progress.done('converged: the controller is ready and antrea-ca and every caBundle carry the CA');
+          progress.done('converged: the controller is ready, antrea-ca and every caBundle carry the CA, and the aggregated APIs answer through it');
           return current;
         }
         waitingFor = left;
@@ -168,7 +172,8 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
       }
       if (Date.now() >= deadline) throw new TimeoutError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`, waitingFor);
       progress.update(`waiting for ${waitingFor}`);
-      await feed.next(Math.min(deadline - Date.now(), unreachableSince !== undefined || !feed.complete ? POLL_MS : RECHECK_MS));
+      const polling = probing || unreachableSince !== undefined || !feed.complete;
+      await feed.next(Math.min(deadline - Date.now(), polling ? POLL_MS : RECHECK_MS));
     }
   } catch (error) {
     // Always stop the spinner: a running one keeps the process alive.
@@ -177,6 +182,13 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
   } finally {
     feed.stop();
   }
+}
+
+/** The aggregated APIs that do not answer through the API server yet (Available can be stale right after an API server restart). */
+async function notAnswering(client: Client, inst: Installation): Promise<string | undefined> {
+  const probes = await probeGroupVersions(client, inst.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])));
+  const failing = probes.filter((p) => p.status !== 200);
+  return failing.length ? `${failing.map((p) => p.groupVersion).join(', ')} to answer through the API server` : undefined;
 }
 
 /** After a wait stopped short: what was done, what was not seen yet, and how to finish. */

@@ -14,6 +14,7 @@ import { preflight } from '../certs/preflight.ts';
 import { issueServingCertificate, type KeyAlgorithm } from '../certs/issue.ts';
 import { serviceDnsName, CA_CONFIGMAP } from '../antrea/names.ts';
 import { carryOut, type Change, type ChangeOptions } from './change.ts';
+import { readCertificate, issuingCondition, triggerIssuance, certificateTarget } from '../cluster/cert-manager.ts';
 import { importPair, printFindings, readInput } from './import.ts';
 import { table } from '../render/table.ts';
 
@@ -40,11 +41,13 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
   const ns = inst.namespace;
   const before = servingAndCa(inst);
   if (mode.certManagerCertificate) {
-    throw new InputError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}); renew it with cert-manager (cmctl renew ${mode.certManagerCertificate} -n ${ns}) — rotate does not trigger cert-manager yet. Nothing was written.`);
+    if (withFiles || withCa) throw new UsageError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}): rotate renews it through cert-manager and takes no files.`);
   }
 
   let result: ExitCode;
-  if (mode.mode === 'user-provided') {
+  if (mode.certManagerCertificate) {
+    result = await carryOut(ctx, client, inst, await renewWithCertManager(client, inst, mode.certManagerCertificate, mode.mode === 'user-provided'), change);
+  } else if (mode.mode === 'user-provided') {
     if (withFiles) {
       const files = { cert: flags.cert, key: flags.key, ca: flags.ca, 'key-passphrase-file': flags['key-passphrase-file'], 'cluster-domain': flags['cluster-domain'], force: false };
       result = await importPair(ctx, files as ImportFlags, change, inst);
@@ -96,6 +99,30 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
     );
   }
   return result;
+}
+
+async function renewWithCertManager(client: Client, inst: Installation, name: string, userProvided: boolean): Promise<Change> {
+  const certificate = await readCertificate(client, inst.namespace, name);
+  const secretName = inst.deployment.secretName;
+  if (certificate.secretName && certificate.secretName !== secretName) {
+    throw new InputError(`cert-manager Certificate ${name} writes Secret ${certificate.secretName}, not ${secretName} which the controller mounts; fix the Certificate's secretName. Nothing was written.`);
+  }
+  const issuing = issuingCondition(certificate);
+  const inProgress = issuing?.status === 'True';
+  const oldCert = inst.tlsSecret?.cert ?? '';
+  return {
+    lines: [
+      inProgress
+        ? `Certificate ${name}: cert-manager is already issuing (Issuing=True, ${issuing?.reason ?? 'no reason'}): nothing to write, waiting for it`
+        : `Certificate ${name}: status condition Issuing=True, reason ManuallyTriggered (as cmctl renew); cert-manager then issues a new certificate into Secret ${secretName}`,
+    ],
+    restarts: false,
+    waitNote: `cert-manager issues the certificate; then the kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another.${userProvided ? ' With an unchanged CA, whether the controller already serves the new certificate cannot be seen through the API server.' : ''}`,
+    goal: { secretCertDiffersFrom: oldCert, ...(userProvided ? { caFromSecret: true } : {}) },
+    wait: { extraTargets: [certificateTarget(inst.namespace, name)] },
+    apply: (dryRun) => (inProgress ? Promise.resolve() : triggerIssuance(client, certificate, dryRun, new Date())),
+    replan: async () => renewWithCertManager(client, await readInstallation(client, inst.namespace), name, userProvided),
+  };
 }
 
 async function issueFromCa(ctx: CommandContext, client: Client, inst: Installation, flags: RotateFlags, validityMs: number, change: ChangeOptions): Promise<Change> {

@@ -12,9 +12,19 @@ export interface ConvergenceGoal {
   readonly expectedCa?: string;
   /** antrea-ca must hold something else than this (a Pod-held pair regenerated). */
   readonly caDiffersFrom?: string;
+  /** The Secret's tls.crt must be something else than this (cert-manager issued a new one). */
+  readonly secretCertDiffersFrom?: string;
+  /** antrea-ca must carry the Secret's ca.crt, known only once it is issued (user-provided mode). */
+  readonly caFromSecret?: boolean;
 }
 
 export function pending(inst: Installation, goal: ConvergenceGoal): string | undefined {
+  if (goal.secretCertDiffersFrom !== undefined) {
+    const now = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs;
+    if (!now.length || sameCertificates(now, tryParse(goal.secretCertDiffersFrom, 'the old tls.crt').certs)) {
+      return `a new certificate in Secret ${inst.deployment.secretName}`;
+    }
+  }
   const pod = inst.pods.find((p) => !p.deleting);
   const podNotReady = `the controller Pod to be ready${pod?.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}`;
   if (pod && !pod.ready) return podNotReady;
@@ -25,6 +35,11 @@ export function pending(inst: Installation, goal: ConvergenceGoal): string | und
   if (goal.expectedCa !== undefined) {
     const expected = tryParse(goal.expectedCa, 'the expected CA');
     if (!sameCertificates(expected.certs, published.certs)) return `${CA_CONFIGMAP} to carry the new CA`;
+  }
+  if (goal.caFromSecret) {
+    const expected = tryParse(inst.tlsSecret?.ca, 'ca.crt');
+    if (!expected.certs.length) return `a ca.crt in Secret ${inst.deployment.secretName}`;
+    if (!sameCertificates(expected.certs, published.certs)) return `${CA_CONFIGMAP} to carry the CA of Secret ${inst.deployment.secretName}`;
   }
   if (goal.caDiffersFrom !== undefined) {
     const old = tryParse(goal.caDiffersFrom, 'the old CA');

@@ -1,5 +1,5 @@
 // Running the built plugin against a testbed, as a user would.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -11,11 +11,63 @@ export interface Run {
   readonly stderr: string;
 }
 
+const environment = (kubeconfig: string | undefined, env: Record<string, string>) => ({
+  PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}), ...env,
+});
+
+export interface Running {
+  /** Resolves once stderr matches, rejects when the process ends first or the time runs out. */
+  stderrMatches(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  readonly done: Promise<Run>;
+}
+
+/** Starts the plugin without waiting for it, to act on the cluster while it runs. */
+export function pluginInBackground(kubeconfig: string | undefined, args: readonly string[], env: Record<string, string> = {}): Running {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
+  const child = spawn(process.execPath, [BIN, ...args], { env: environment(kubeconfig, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const listener of listeners) listener();
+  });
+  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr })));
+  return {
+    done,
+    stderrMatches: (pattern, timeoutMs = 60_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(stderr)) return;
+          cleanup();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`stderr did not match ${pattern} within ${timeoutMs / 1000}s:\n${stderr}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        void done.then(() => {
+          if (!listeners.has(check)) return;
+          cleanup();
+          if (pattern.test(stderr)) resolve();
+          else reject(new Error(`the plugin ended before stderr matched ${pattern}:\n${stderr}`));
+        });
+        check();
+      }),
+  };
+}
+
 export function plugin(kubeconfig: string | undefined, args: readonly string[], env: Record<string, string> = {}): Run {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}), ...env },
+    env: environment(kubeconfig, env),
     timeout: 60_000,
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
@@ -25,3 +77,6 @@ export function json<T = Record<string, unknown>>(run: Run): T {
   if (run.status !== 0 && run.status !== 2 && run.status !== 3) throw new Error(`exit ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }
+
+/** Runs the plugin without blocking this process (for tests whose own helpers must keep working meanwhile). */
+export const pluginAsync = (kubeconfig: string | undefined, args: readonly string[], env: Record<string, string> = {}): Promise<Run> => pluginInBackground(kubeconfig, args, env).done;

@@ -19,6 +19,9 @@ export interface Testbed extends TestbedState {
   kubectlResult(...args: string[]): { status: number; stdout: string; stderr: string };
   /** The CA bundle in ConfigMap antrea-ca, or undefined. */
   publishedCa(): Promise<string | undefined>;
+  /** Freezes the antrea-controller model (SIGSTOP): the controller does nothing until resumeController(). */
+  pauseController(): void;
+  resumeController(): void;
   /** Stops kube-apiserver; the rest of the testbed keeps running. */
   stopApiserver(): Promise<void>;
   /** Starts kube-apiserver again and waits until it is ready. */
@@ -47,6 +50,8 @@ export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {})
     kubectlResult,
     publishedCa: async () =>
       (await readOptional(() => bed.api.core.readNamespacedConfigMap({ name: 'antrea-ca', namespace: state.namespace })))?.data?.['ca.crt'],
+    pauseController: () => process.kill(modelPid(state), 'SIGSTOP'),
+    resumeController: () => process.kill(modelPid(state), 'SIGCONT'),
     stopApiserver: () => stopApiserver(dir),
     startApiserver: () => startApiserverAgain(dir),
     down: async () => {
@@ -58,6 +63,12 @@ export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {})
   };
   after(() => bed.down());
   return bed;
+}
+
+function modelPid(state: TestbedState): number {
+  const pid = state.processes.model?.pid;
+  if (!pid) throw new Error('this testbed runs no antrea-controller model');
+  return pid;
 }
 
 /** Polls until the check returns a value other than undefined/false, or fails with the description. */

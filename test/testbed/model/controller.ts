@@ -118,7 +118,7 @@ class SelfSignedPersisted extends Base {
     informer.on('add', onEvent);
     informer.on('update', onEvent);
     informer.on('delete', onEvent);
-    keepRunning(informer, TLS_SECRET, () => this.stopped);
+    keepRunning(informer, this.ctx.api.config, TLS_SECRET, () => this.stopped);
     this.informer = informer;
     await this.check();
     await informer.start();
@@ -132,7 +132,11 @@ class SelfSignedPersisted extends Base {
   }
 
   private check(): Promise<void> {
-    this.checking = this.checking.then(() => this.checkOnce()).catch((error) => log(`checking ${TLS_SECRET} failed: ${describe(error)}`));
+    // Like the controller's work queue: a failed check (the API server gone, say) is retried.
+    this.checking = this.checking.then(() => this.checkOnce()).catch((error) => {
+      log(`checking ${TLS_SECRET} failed: ${describe(error)}; retrying in 1s`);
+      this.after(1000, () => void this.check());
+    });
     return this.checking;
   }
 

@@ -1,4 +1,5 @@
 // Kubernetes clients and the error handling the model shares.
+import * as https from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 
 export interface Clients {
@@ -62,18 +63,44 @@ export function describe(error: unknown): string {
 
 export const log = (...parts: unknown[]) => console.log(new Date().toISOString(), ...parts);
 
+/** Whether the API server says it is ready (GET /readyz answers 200). */
+export async function apiserverReady(config: k8s.KubeConfig): Promise<boolean> {
+  const server = config.getCurrentCluster()?.server;
+  if (!server) return false;
+  const options: https.RequestOptions = {};
+  await config.applyToHTTPSOptions(options);
+  return new Promise<boolean>((resolve) => {
+    const req = https.request(`${server}/readyz`, { ...options, method: 'GET', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
 /**
  * Restarts an informer whenever its watch fails, retrying every second until
- * the API server answers again (a restart of kube-apiserver must not leave
- * the model deaf). `stopped` tells when the owner has stopped it.
+ * the API server is ready again (a restart of kube-apiserver must not leave
+ * the model deaf: a watch opened while it is still starting can hang).
+ * `stopped` tells when the owner has stopped it.
  */
-export function keepRunning<T extends k8s.KubernetesObject>(informer: k8s.Informer<T>, what: string, stopped: () => boolean): void {
+export function keepRunning<T extends k8s.KubernetesObject>(informer: k8s.Informer<T>, config: k8s.KubeConfig, what: string, stopped: () => boolean): void {
   let timer: NodeJS.Timeout | undefined;
   // A failed start may itself report an error: one pending retry at a time.
   const schedule = () => {
     if (stopped()) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void informer.start().catch(schedule), 1000);
+    timer = setTimeout(() => {
+      void apiserverReady(config)
+        .then(async (ready) => {
+          if (!ready) return schedule();
+          await informer.start();
+          log(`${what} watch restarted`);
+        })
+        .catch(schedule);
+    }, 1000);
   };
   informer.on('error', (error: unknown) => {
     log(`${what} watch failed (${describe(error)}); restarting it`);

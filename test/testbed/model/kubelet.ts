@@ -43,7 +43,7 @@ export class Kubelet {
     informer.on('add', (pod) => this.enqueue(pod));
     informer.on('update', (pod) => this.enqueue(pod));
     informer.on('delete', (pod) => this.enqueue(pod, true));
-    keepRunning(informer, 'pod', () => this.stopped);
+    keepRunning(informer, this.shared.api.config, 'pod', () => this.stopped);
     this.informer = informer;
     await informer.start();
   }

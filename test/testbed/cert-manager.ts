@@ -1,0 +1,223 @@
+// cert-manager on the testbed: its Certificate CRD (the v1 fields a renewal
+// touches, with the status subresource cert-manager uses) and an issuer that
+// behaves like cert-manager's controllers for one CA Issuer: it issues when a
+// Certificate has no Secret of its own yet or when its Issuing condition is True, writes
+// the Secret with cert-manager's annotations, and sets Ready, the revision
+// and the validity on the status, removing Issuing.
+import { k8s, readOptional, retryOnConflict, describe, log } from './model/kube.ts';
+import { issue, usage, extendedUsage, type Issued } from './pki.ts';
+import type { Testbed } from './fixture.ts';
+
+const GROUP = 'cert-manager.io';
+const VERSION = 'v1';
+const PLURAL = 'certificates';
+
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+export interface Certificate {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace: string; resourceVersion?: string; generation?: number };
+  spec: { secretName: string; commonName?: string; dnsNames?: string[]; ipAddresses?: string[]; duration?: string; issuerRef: { name: string; kind?: string; group?: string } };
+  status?: { conditions?: Condition[]; revision?: number; notBefore?: string; notAfter?: string; renewalTime?: string };
+}
+
+const conditionSchema = {
+  type: 'object',
+  required: ['type', 'status'],
+  properties: {
+    type: { type: 'string' },
+    status: { type: 'string', enum: ['True', 'False', 'Unknown'] },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+    lastTransitionTime: { type: 'string', format: 'date-time' },
+    observedGeneration: { type: 'integer', format: 'int64' },
+  },
+};
+
+/** The Certificate CRD: cert-manager's group, names and status subresource; the schema covers the fields used here. */
+export const certificateCrd: k8s.V1CustomResourceDefinition = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `${PLURAL}.${GROUP}`, labels: { app: 'cert-manager', 'app.kubernetes.io/name': 'cert-manager' } },
+  spec: {
+    group: GROUP,
+    names: { kind: 'Certificate', listKind: 'CertificateList', plural: PLURAL, singular: 'certificate', shortNames: ['cert', 'certs'], categories: ['cert-manager'] },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: VERSION,
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            required: ['spec'],
+            properties: {
+              apiVersion: { type: 'string' },
+              kind: { type: 'string' },
+              metadata: { type: 'object' },
+              spec: {
+                type: 'object',
+                required: ['issuerRef', 'secretName'],
+                properties: {
+                  secretName: { type: 'string' },
+                  commonName: { type: 'string' },
+                  dnsNames: { type: 'array', items: { type: 'string' } },
+                  ipAddresses: { type: 'array', items: { type: 'string' } },
+                  duration: { type: 'string' },
+                  renewBefore: { type: 'string' },
+                  usages: { type: 'array', items: { type: 'string' } },
+                  privateKey: { type: 'object', properties: { algorithm: { type: 'string' }, rotationPolicy: { type: 'string' }, size: { type: 'integer' } } },
+                  issuerRef: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, kind: { type: 'string' }, group: { type: 'string' } } },
+                },
+              },
+              status: {
+                type: 'object',
+                properties: {
+                  conditions: { type: 'array', items: conditionSchema, x_kubernetes_list_map_keys: ['type'], x_kubernetes_list_type: 'map' },
+                  revision: { type: 'integer' },
+                  notBefore: { type: 'string', format: 'date-time' },
+                  notAfter: { type: 'string', format: 'date-time' },
+                  renewalTime: { type: 'string', format: 'date-time' },
+                  lastFailureTime: { type: 'string', format: 'date-time' },
+                  nextPrivateKeySecretName: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+const stamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+
+export class CertManager {
+  /** The reasons of every Issuing=True condition it acted on, in order. */
+  readonly triggers: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private working: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  private constructor(private readonly bed: Testbed, private ca: Issued) {}
+
+  /** Installs the CRD and starts issuing from the CA. */
+  static async start(bed: Testbed, ca: Issued): Promise<CertManager> {
+    await bed.api.extensions.createCustomResourceDefinition({ body: certificateCrd });
+    // The CRD is usable once it is Established.
+    for (let i = 0; i < 100; i++) {
+      const crd = await bed.api.extensions.readCustomResourceDefinition({ name: `${PLURAL}.${GROUP}` });
+      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const manager = new CertManager(bed, ca);
+    manager.loop();
+    return manager;
+  }
+
+  /** Issues from another CA from now on (an Issuer whose CA was replaced). */
+  useCa(ca: Issued): void {
+    this.ca = ca;
+  }
+
+  async createCertificate(certificate: Certificate): Promise<void> {
+    await this.bed.api.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: certificate.metadata.namespace, plural: PLURAL, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Certificate', ...certificate } });
+  }
+
+  async read(namespace: string, name: string): Promise<Certificate> {
+    return (await this.bed.api.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as Certificate;
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    return this.working;
+  }
+
+  private loop(): void {
+    if (this.stopped) return;
+    this.working = this.reconcileAll()
+      .catch((error) => log(`cert-manager helper: ${describe(error)}`))
+      .finally(() => {
+        this.timer = setTimeout(() => this.loop(), 200);
+      });
+  }
+
+  private async reconcileAll(): Promise<void> {
+    const list = (await this.bed.api.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.bed.namespace, plural: PLURAL })) as { items: Certificate[] };
+    for (const certificate of list.items) await this.reconcile(certificate);
+  }
+
+  private async reconcile(certificate: Certificate): Promise<void> {
+    const { core } = this.bed.api;
+    const { namespace, name } = certificate.metadata;
+    const secret = await readOptional(() => core.readNamespacedSecret({ name: certificate.spec.secretName, namespace }));
+    const issuing = certificate.status?.conditions?.find((c) => c.type === 'Issuing' && c.status === 'True');
+    // cert-manager issues when the Secret is missing, is not its own for this Certificate, or a renewal was triggered.
+    const ours = secret?.data?.['tls.crt'] && secret.metadata?.annotations?.['cert-manager.io/certificate-name'] === name;
+    if (ours && !issuing) return;
+    if (issuing) this.triggers.push(issuing.reason ?? '');
+
+    const now = new Date();
+    // cert-manager's default duration is 90 days; spec.duration is a Go duration in hours here (e.g. 8760h).
+    const hours = /^(\d+)h$/.exec(certificate.spec.duration ?? '')?.[1];
+    const days = hours ? Number(hours) / 24 : 90;
+    const leaf = await issue({
+      commonName: certificate.spec.commonName ?? certificate.spec.dnsNames?.[0] ?? name,
+      issuer: this.ca,
+      usages: usage.digitalSignature | usage.keyEncipherment,
+      extendedUsages: [extendedUsage.serverAuth],
+      dnsNames: certificate.spec.dnsNames ?? [],
+      ipAddresses: certificate.spec.ipAddresses ?? [],
+      notBefore: now,
+      notAfter: new Date(now.getTime() + days * 86_400_000),
+    });
+    const data = { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem, 'ca.crt': this.ca.certPem };
+    const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+    const annotations = {
+      'cert-manager.io/certificate-name': name,
+      'cert-manager.io/issuer-name': certificate.spec.issuerRef.name,
+      'cert-manager.io/issuer-kind': certificate.spec.issuerRef.kind ?? 'Issuer',
+      'cert-manager.io/issuer-group': certificate.spec.issuerRef.group ?? GROUP,
+      'cert-manager.io/common-name': certificate.spec.commonName ?? '',
+      'cert-manager.io/alt-names': (certificate.spec.dnsNames ?? []).join(','),
+      'cert-manager.io/ip-sans': (certificate.spec.ipAddresses ?? []).join(','),
+      'cert-manager.io/uri-sans': '',
+    };
+    await retryOnConflict(async () => {
+      const current = await readOptional(() => core.readNamespacedSecret({ name: certificate.spec.secretName, namespace }));
+      if (current) {
+        current.data = encoded;
+        current.metadata = { ...current.metadata, annotations: { ...current.metadata?.annotations, ...annotations } };
+        await core.replaceNamespacedSecret({ name: certificate.spec.secretName, namespace, body: current });
+      } else {
+        await core.createNamespacedSecret({ namespace, body: { metadata: { name: certificate.spec.secretName, namespace, annotations }, type: 'kubernetes.io/tls', data: encoded } });
+      }
+    });
+    const notAfter = new Date(now.getTime() + days * 86_400_000);
+    await retryOnConflict(async () => {
+      const fresh = await this.read(namespace, name);
+      const others = (fresh.status?.conditions ?? []).filter((c) => c.type !== 'Issuing' && c.type !== 'Ready');
+      fresh.status = {
+        ...fresh.status,
+        conditions: [...others, { type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired', lastTransitionTime: stamp(now), ...(fresh.metadata.generation !== undefined ? { observedGeneration: fresh.metadata.generation } : {}) }],
+        revision: (fresh.status?.revision ?? 0) + 1,
+        notBefore: stamp(now),
+        notAfter: stamp(notAfter),
+        renewalTime: stamp(new Date(now.getTime() + (days * 2 / 3) * 86_400_000)),
+      };
+      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: fresh });
+    });
+    log(`cert-manager helper: issued revision ${(certificate.status?.revision ?? 0) + 1} of Certificate ${name}`);
+  }
+}
