@@ -94,7 +94,13 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
     const why = error instanceof Error ? error.message : String(error);
     try {
       await applyBackup(client, await readInstallation(client, inst.namespace), backup);
-    } catch {
+    } catch (putBackError) {
+      if (isTransient(error) || isTransient(putBackError)) {
+        // Nothing can be read or written now: say what may have happened and both ways forward.
+        throw new CliError(
+          `the API server went away while writing (${why.split(';')[0]}); the cluster holds the old objects or part of the change. Once it answers, run kubectl antrea-certs verify, then the same command again to complete the change, or kubectl antrea-certs restore ${backupFile ?? 'FILE'} to go back.`,
+        );
+      }
       throw new CliError(`writing failed (${why}) and putting the old objects back failed too; restore them with kubectl antrea-certs restore ${backupFile ?? 'FILE'}.`);
     }
     throw new CliError(`writing failed (${why}); the objects it had changed were put back as they were.`);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { carryOut, type Change } from '../../src/commands/change.ts';
-import { ConflictError, AbortedError } from '../../src/errors.ts';
+import { ConflictError, AbortedError, ConnectionError } from '../../src/errors.ts';
 
 import { createStyle } from '../../src/render/style.ts';
 import type { CommandContext } from '../../src/cli/context.ts';
@@ -59,4 +59,15 @@ test('a change that restarts the controller needs --yes without a terminal, and 
   const restarting = { ...change('restart', log, 0), restarts: true };
   await assert.rejects(carryOut(ctx, noClient, inst, restarting, { ...options, yes: false }), AbortedError);
   assert.deepEqual(log, []);
+});
+
+test('the API server going away while writing: the message says the state may be partial and gives both ways forward', async () => {
+  const gone = new ConnectionError('cannot reach the API server at https://127.0.0.1:6443 (ECONNREFUSED); check that the cluster is up');
+  const failing: Change = { lines: ['x'], restarts: false, goal: {}, apply: async () => Promise.reject(gone) };
+  // The put-back re-reads through a client whose API server is gone as well.
+  const unreachable = { call: async () => Promise.reject(gone), core: {}, apps: {}, registration: {}, admission: {}, extensions: {}, custom: {} } as unknown as Client;
+  await assert.rejects(
+    carryOut(ctx, unreachable, inst, failing, { ...options, backupDir: undefined }),
+    /^CliError: the API server went away while writing \(cannot reach the API server at https:\/\/127\.0\.0\.1:6443 \(ECONNREFUSED\)\); the cluster holds the old objects or part of the change\. Once it answers, run kubectl antrea-certs verify, then the same command again to complete the change, or kubectl antrea-certs restore FILE to go back\.$/,
+  );
 });
