@@ -40,12 +40,9 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
   const mode = modeOf(inst);
   const ns = inst.namespace;
   const before = servingAndCa(inst);
-  if (mode.certManagerCertificate) {
-    if (withFiles || withCa) throw new UsageError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}): rotate renews it through cert-manager and takes no files.`);
-  }
-
   let result: ExitCode;
   if (mode.certManagerCertificate) {
+    if (withFiles || withCa) throw new UsageError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}): rotate renews it through cert-manager and takes no files.`);
     result = await carryOut(ctx, client, inst, await renewWithCertManager(client, inst, mode.certManagerCertificate, mode.mode === 'user-provided'), change);
   } else if (mode.mode === 'user-provided') {
     if (withFiles) {
@@ -58,29 +55,7 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
     }
   } else {
     if (withFiles || withCa) throw new UsageError('the controller is in self-signed mode: it makes its own pair, so rotate takes no files (to bring your own, use import --mode user-provided).');
-    const secret = inst.tlsSecret;
-    const persisted = mode.pairStorage === 'secret';
-    const goal = inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {};
-    let plan: Change;
-    if (persisted && secret) {
-      plan = {
-        lines: [`Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`],
-        restarts: false,
-        goal,
-        apply: (dryRun) => deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun),
-      };
-    } else if (persisted) {
-      // An earlier rotate deleted it and stopped before the controller wrote the new pair (the API server went away, say).
-      plan = {
-        lines: [`Secret ${inst.deployment.secretName} is already gone: nothing to write; the controller writes and publishes a new self-signed pair when it sees that`],
-        restarts: false,
-        goal,
-        apply: () => Promise.resolve(),
-      };
-    } else {
-      plan = { lines: ['the self-signed pair lives in the controller Pod: a restart makes a new one'], restarts: true, goal, apply: () => Promise.resolve() };
-    }
-    result = await carryOut(ctx, client, inst, plan, change);
+    result = await carryOut(ctx, client, inst, planSelfSigned(client, inst), change);
   }
 
   if (change.dryRun === 'none' && change.wait) {
@@ -99,6 +74,33 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
     );
   }
   return result;
+}
+
+/** Self-signed: the controller makes the new pair, after the Secret is deleted (pair persisted) or on a restart (pair in the Pod). */
+function planSelfSigned(client: Client, inst: Installation): Change {
+  const secret = inst.tlsSecret;
+  const persisted = modeOf(inst).pairStorage === 'secret';
+  const goal = inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {};
+  const replan = async () => planSelfSigned(client, await readInstallation(client, inst.namespace));
+  if (persisted && secret) {
+    return {
+      lines: [`Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`],
+      restarts: false,
+      goal,
+      apply: (dryRun) => deleteSecret(client, inst.namespace, secret.name, secret.resourceVersion, dryRun),
+      replan,
+    };
+  }
+  if (persisted) {
+    // An earlier rotate deleted it and stopped before the controller wrote the new pair (the API server went away, say).
+    return {
+      lines: [`Secret ${inst.deployment.secretName} is already gone: nothing to write; the controller writes and publishes a new self-signed pair when it sees that`],
+      restarts: false,
+      goal,
+      apply: () => Promise.resolve(),
+    };
+  }
+  return { lines: ['the self-signed pair lives in the controller Pod: a restart makes a new one'], restarts: true, goal, apply: () => Promise.resolve() };
 }
 
 async function renewWithCertManager(client: Client, inst: Installation, name: string, userProvided: boolean): Promise<Change> {
