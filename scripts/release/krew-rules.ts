@@ -61,7 +61,8 @@ export function krewViolations(text: string, pluginName: string, archiveFor: Arc
     const uri = typeof platform.uri === 'string' ? platform.uri : '';
     if (!/\.(tar\.gz|zip)$/.test(uri)) problems.push(`${where} uri ${uri || '(none)'} does not end in .tar.gz or .zip`);
     const sha256 = typeof platform.sha256 === 'string' ? platform.sha256 : '';
-    if (!/^[a-f0-9]{64}$/.test(sha256)) problems.push(`${where} sha256 ${sha256 || '(none)'} is not 64 lowercase hex digits`);
+    const validSha = /^[a-f0-9]{64}$/.test(sha256);
+    if (!validSha) problems.push(`${where} sha256 ${sha256 || '(none)'} is not 64 lowercase hex digits`);
     const bin = typeof platform.bin === 'string' ? platform.bin : '';
     if (!bin) problems.push(`${where} has no bin`);
     const file = uri.slice(uri.lastIndexOf('/') + 1);
@@ -71,7 +72,7 @@ export function krewViolations(text: string, pluginName: string, archiveFor: Arc
       return;
     }
     const actual = createHash('sha256').update(archive).digest('hex');
-    if (sha256 && actual !== sha256) problems.push(`${where}: ${file} has sha256 ${actual}, the manifest says ${sha256}`);
+    if (validSha && actual !== sha256) problems.push(`${where}: ${file} has sha256 ${actual}, the manifest says ${sha256}`);
     const names = listArchive(file, archive).map((e) => e.name);
     if (bin && !names.includes(bin)) problems.push(`${where}: ${file} holds no ${bin}`);
     if (!names.includes('LICENSE')) problems.push(`${where}: ${file} holds no LICENSE`);
