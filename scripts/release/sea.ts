@@ -32,8 +32,8 @@ export async function buildSea({ builder, main, base, output }: SeaInputs): Prom
       disableExperimentalSEAWarning: true,
       useSnapshot: false,
       useCodeCache: false,
-      // client-node's URL parser loads the deprecated punycode module: not the user's concern.
-      execArgv: ['--disable-warning=DEP0040'],
+      // Node 26 warns about what the bundled dependencies use (punycode, url.parse): nothing the user can act on.
+      execArgv: ['--no-deprecation'],
       // The user's NODE_OPTIONS (say --import tsx) must not change the plugin.
       execArgvExtension: 'none',
     }),
