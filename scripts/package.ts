@@ -6,7 +6,7 @@
 //                          (signed on macOS by the release workflow) instead of building them
 //   --keep-manifest        do not rewrite krew-manifest.yaml (npm test: the test checks the committed one)
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILDER, NODE_VERSION, TARGETS, nodeBinary, nodeTarball, targetName, type Target } from './release/node-binaries.ts';
@@ -47,62 +47,93 @@ if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run buil
 if (!Number.isInteger(MTIME) || MTIME < 0) throw new Error(`SOURCE_DATE_EPOCH must be a Unix time in seconds, not "${process.env.SOURCE_DATE_EPOCH}".`);
 const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as PackageJson;
 const signedDarwin = args['darwin-binaries'] ? resolve(args['darwin-binaries']) : undefined;
-
-rmSync(RELEASE_DIR, { recursive: true, force: true });
-mkdirSync(RELEASE_DIR, { recursive: true });
-mkdirSync(join(SEA_DIR, 'base'), { recursive: true });
-
-// 1. The Node binaries, downloaded once and checked every time.
-const tarballs = await Promise.all(TARGETS.map(nodeTarball));
-const downloads = tarballs.filter((t) => t.downloaded).length;
-console.log(`Node.js ${NODE_VERSION} for ${TARGETS.length} platforms: ${downloads ? `${downloads} downloaded` : 'all cached'} (${elapsed()})`);
-const builder = join(SEA_DIR, 'base', `${targetName(BUILDER)}-node`);
-writeFileSync(builder, nodeBinary(tarballs[0]?.file ?? '', BUILDER), { mode: 0o755 });
-chmodSync(builder, 0o755);
-
-// 2. The executables.
 const executable = (t: Target) => join(SEA_DIR, targetName(t), binName(t.os));
-await pool(TARGETS, 2, async (target) => {
-  mkdirSync(join(SEA_DIR, targetName(target)), { recursive: true });
-  const out = executable(target);
-  if (target.os === 'darwin' && signedDarwin) {
-    const signed = join(signedDarwin, targetName(target), binName(target.os));
-    if (!existsSync(signed)) throw new Error(`--darwin-binaries: ${signed} is missing.`);
-    copyFileSync(signed, out);
-    return;
-  }
-  const i = TARGETS.indexOf(target);
-  let base = join(SEA_DIR, 'base', `${targetName(target)}-${binName(target.os)}`);
-  writeFileSync(base, nodeBinary(tarballs[i]?.file ?? '', target), { mode: 0o755 });
-  if (target.os === 'windows') {
-    const unsigned = base.replace(/\.exe$/, '-unsigned.exe');
-    rmSync(unsigned, { force: true });
-    await removeSignature(base, unsigned);
-    base = unsigned;
-  }
-  rmSync(out, { force: true });
-  await buildSea({ builder, main: BUNDLE, base, output: out });
-});
-console.log(`executables in ${SEA_DIR}${signedDarwin ? ` (darwin from ${signedDarwin})` : ''} (${elapsed()})`);
 
-// 3. The archives.
-const compress = pinnedCompress(builder);
-const text = (file: string) => readFileSync(at(file));
-const archives: BuiltArchive[] = await pool(TARGETS, 2, async (target) => {
-  const windows = target.os === 'windows';
-  const entries: Entry[] = [
-    { name: binName(target.os), data: readFileSync(executable(target)), mode: 0o755 },
-    { name: helperName(target.os), data: Buffer.from(windows ? KUBECTL_HELPER_WINDOWS : KUBECTL_HELPER_UNIX), mode: 0o755 },
-    { name: 'LICENSE', data: text('LICENSE'), mode: 0o644 },
-    { name: 'README.md', data: text('README.md'), mode: 0o644 },
-  ];
-  const bytes = windows ? await zip(entries, MTIME, compress) : await tarGz(entries, MTIME, compress);
-  const file = archiveName(target.os, target.arch);
-  writeFileSync(join(RELEASE_DIR, file), bytes);
-  return { os: target.os, arch: target.arch, file, sha256: createHash('sha256').update(bytes).digest('hex'), bin: binName(target.os) };
-});
-const sums = [...archives].sort((a, b) => a.file.localeCompare(b.file)).map((a) => `${a.sha256}  ${a.file}\n`).join('');
-writeFileSync(join(RELEASE_DIR, 'sha256sums.txt'), sums);
+/** Everything the archives are made of; unchanged inputs leave the archives as they are. */
+function inputsKey(): string {
+  const hash = createHash('sha256');
+  const sources = [join('scripts', 'package.ts'), ...readdirSync(at('scripts/release')).sort().map((f) => join('scripts/release', f)), 'src/cli/completion/scripts.ts'];
+  for (const file of ['dist/bin/kubectl-antrea_certs', 'LICENSE', 'README.md', 'package.json', ...sources]) hash.update(file).update(readFileSync(at(file)));
+  hash.update(JSON.stringify({ NODE_VERSION, TARGETS, MTIME }));
+  for (const t of TARGETS.filter((t) => t.os === 'darwin' && signedDarwin)) {
+    const signed = join(signedDarwin ?? '', targetName(t), binName(t.os));
+    if (!existsSync(signed)) throw new Error(`--darwin-binaries: ${signed} is missing.`);
+    hash.update(readFileSync(signed));
+  }
+  return hash.digest('hex');
+}
+const key = inputsKey();
+const keyFile = join(RELEASE_DIR, '.inputs');
+const upToDate =
+  existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(RELEASE_DIR, 'sha256sums.txt')) && TARGETS.every((t) => existsSync(join(RELEASE_DIR, archiveName(t.os, t.arch))) && existsSync(executable(t)));
+
+let archives: BuiltArchive[];
+if (upToDate) {
+  archives = TARGETS.map((t) => {
+    const file = archiveName(t.os, t.arch);
+    return { os: t.os, arch: t.arch, file, sha256: createHash('sha256').update(readFileSync(join(RELEASE_DIR, file))).digest('hex'), bin: binName(t.os) };
+  });
+  console.log(`dist/release/ is up to date with its inputs (${elapsed()})`);
+} else {
+  archives = await build();
+  writeFileSync(keyFile, key);
+}
+
+async function build(): Promise<BuiltArchive[]> {
+  rmSync(RELEASE_DIR, { recursive: true, force: true });
+  mkdirSync(RELEASE_DIR, { recursive: true });
+  mkdirSync(join(SEA_DIR, 'base'), { recursive: true });
+
+  // 1. The Node binaries, downloaded once and checked every time.
+  const tarballs = await Promise.all(TARGETS.map(nodeTarball));
+  const downloads = tarballs.filter((t) => t.downloaded).length;
+  console.log(`Node.js ${NODE_VERSION} for ${TARGETS.length} platforms: ${downloads ? `${downloads} downloaded` : 'all cached'} (${elapsed()})`);
+  const builder = join(SEA_DIR, 'base', `${targetName(BUILDER)}-node`);
+  writeFileSync(builder, nodeBinary(tarballs[0]?.file ?? '', BUILDER), { mode: 0o755 });
+  chmodSync(builder, 0o755);
+
+  // 2. The executables.
+  await pool(TARGETS, 2, async (target) => {
+    mkdirSync(join(SEA_DIR, targetName(target)), { recursive: true });
+    const out = executable(target);
+    if (target.os === 'darwin' && signedDarwin) {
+      copyFileSync(join(signedDarwin, targetName(target), binName(target.os)), out);
+      return;
+    }
+    const i = TARGETS.indexOf(target);
+    let base = join(SEA_DIR, 'base', `${targetName(target)}-${binName(target.os)}`);
+    writeFileSync(base, nodeBinary(tarballs[i]?.file ?? '', target), { mode: 0o755 });
+    if (target.os === 'windows') {
+      const unsigned = base.replace(/\.exe$/, '-unsigned.exe');
+      rmSync(unsigned, { force: true });
+      await removeSignature(base, unsigned);
+      base = unsigned;
+    }
+    rmSync(out, { force: true });
+    await buildSea({ builder, main: BUNDLE, base, output: out });
+  });
+  console.log(`executables in ${SEA_DIR}${signedDarwin ? ` (darwin from ${signedDarwin})` : ''} (${elapsed()})`);
+
+  // 3. The archives.
+  const compress = pinnedCompress(builder);
+  const text = (file: string) => readFileSync(at(file));
+  const archives = await pool(TARGETS, 2, async (target) => {
+    const windows = target.os === 'windows';
+    const entries: Entry[] = [
+      { name: binName(target.os), data: readFileSync(executable(target)), mode: 0o755 },
+      { name: helperName(target.os), data: Buffer.from(windows ? KUBECTL_HELPER_WINDOWS : KUBECTL_HELPER_UNIX), mode: 0o755 },
+      { name: 'LICENSE', data: text('LICENSE'), mode: 0o644 },
+      { name: 'README.md', data: text('README.md'), mode: 0o644 },
+    ];
+    const bytes = windows ? await zip(entries, MTIME, compress) : await tarGz(entries, MTIME, compress);
+    const file = archiveName(target.os, target.arch);
+    writeFileSync(join(RELEASE_DIR, file), bytes);
+    return { os: target.os, arch: target.arch, file, sha256: createHash('sha256').update(bytes).digest('hex'), bin: binName(target.os) };
+  });
+  const sums = [...archives].sort((a, b) => a.file.localeCompare(b.file)).map((a) => `${a.sha256}  ${a.file}\n`).join('');
+  writeFileSync(join(RELEASE_DIR, 'sha256sums.txt'), sums);
+  return archives;
+}
 
 // 4. The krew manifest, for the repository and for the release.
 const manifest = renderManifest(pkg, archives);
@@ -116,4 +147,4 @@ for (const a of archives) {
   const size = statSync(join(RELEASE_DIR, a.file)).size;
   console.log(`${a.file.padEnd(44)}${String(size).padStart(12)}${(size / 1024 / 1024).toFixed(1).padStart(9)}`);
 }
-console.log(`\ndist/release/sha256sums.txt written; ${MANIFEST_FILE} ${manifestNote}. Done in ${elapsed()}.`);
+console.log(`\ndist/release/: the archives and sha256sums.txt; ${MANIFEST_FILE} ${manifestNote}. Done in ${elapsed()}.`);
