@@ -10,7 +10,7 @@ const runs = Number(values.runs);
 const binary = 'dist/sea/linux_amd64/kubectl-antrea_certs';
 const bundle = 'dist/bin/kubectl-antrea_certs';
 /** The Node 26 the executable is made from, as npm run package left it. */
-const node26 = 'dist/sea/base/linux_amd64-node';
+const node26 = 'dist/sea/base/builder-node';
 if (!existsSync(binary) || !existsSync(bundle) || !existsSync(node26)) {
   console.error(`${binary} is missing: run npm run package first.`);
   process.exit(1);

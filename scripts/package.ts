@@ -7,7 +7,7 @@
 //   --keep-manifest        do not rewrite krew-manifest.yaml (npm test: the test checks the committed one)
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILDER, NODE_VERSION, TARGETS, nodeBinary, nodeTarball, targetName, type Target } from './release/node-binaries.ts';
 import { buildSea, removeSignature } from './release/sea.ts';
@@ -88,7 +88,7 @@ async function build(): Promise<BuiltArchive[]> {
   const tarballs = await Promise.all(TARGETS.map(nodeTarball));
   const downloads = tarballs.filter((t) => t.downloaded).length;
   console.log(`Node.js ${NODE_VERSION} for ${TARGETS.length} platforms: ${downloads ? `${downloads} downloaded` : 'all cached'} (${elapsed()})`);
-  const builder = join(SEA_DIR, 'base', `${targetName(BUILDER)}-node`);
+  const builder = join(SEA_DIR, 'base', 'builder-node');
   writeFileSync(builder, nodeBinary(tarballs[0]?.file ?? '', BUILDER), { mode: 0o755 });
   chmodSync(builder, 0o755);
 
@@ -101,7 +101,8 @@ async function build(): Promise<BuiltArchive[]> {
       return;
     }
     const i = TARGETS.indexOf(target);
-    let base = join(SEA_DIR, 'base', `${targetName(target)}-${binName(target.os)}`);
+    mkdirSync(join(SEA_DIR, 'base', targetName(target)), { recursive: true });
+    let base = join(SEA_DIR, 'base', targetName(target), basename(target.nodeEntry));
     writeFileSync(base, nodeBinary(tarballs[i]?.file ?? '', target), { mode: 0o755 });
     if (target.os === 'windows') {
       const unsigned = base.replace(/\.exe$/, '-unsigned.exe');

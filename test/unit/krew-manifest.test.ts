@@ -62,7 +62,27 @@ test('every archive holds the executable, the completion helper, LICENSE and REA
     const magic = { linux: '7f454c46', darwin: 'cffaedfe', windows: '4d5a' }[t.os];
     assert.equal(bin.subarray(0, magic.length / 2).toString('hex'), magic, `${file}: the executable's format`);
     assert.ok(bin.includes("See and check the TLS certificates of Antrea's control plane"), `${file}: the bundle is injected`);
+    assert.ok(bin.includes(`${SEA_FUSE}:1`) && !bin.includes(`${SEA_FUSE}:0`), `${file}: Node's single-executable fuse is set`);
+    if (t.os === 'windows') assert.equal(authenticodeSize(bin), 0, `${file}: no Authenticode signature (a broken one would be worse than none)`);
   }
+});
+
+/** The sentinel Node flips from :0 to :1 when a blob is injected. */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/** The size of a PE32+ file's certificate table (data directory 4): 0 when unsigned. */
+function authenticodeSize(pe: Buffer): number {
+  const header = pe.readUInt32LE(0x3c);
+  assert.equal(pe.subarray(header, header + 4).toString('binary'), 'PE\0\0');
+  const optional = header + 24;
+  assert.equal(pe.readUInt16LE(optional), 0x20b, 'PE32+');
+  return pe.readUInt32LE(optional + 112 + 4 * 8 + 4);
+}
+
+test('the Windows base binary was signed, so stripping the signature is what leaves none', () => {
+  const base = join(root, 'dist/sea/base/windows_amd64/node.exe');
+  assert.ok(existsSync(base), `${base} is missing: run npm run package (npm test does it)`);
+  assert.ok(authenticodeSize(readFileSync(base)) > 0);
 });
 
 // Small archives for the rule checks, compressed here (the release uses the pinned Node's zlib).
