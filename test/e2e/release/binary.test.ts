@@ -3,7 +3,7 @@
 // Node.js on PATH.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { BIN } from '../plugin.ts';
 
 const archive = fileURLToPath(new URL('../../../dist/release/kubectl-antrea_certs_linux_amd64.tar.gz', import.meta.url));
 if (!existsSync(archive)) throw new Error(`${archive} is missing: run npm run package (npm test does it)`);
-const version = (JSON.parse(spawnSync('git', ['show', 'HEAD:package.json'], { encoding: 'utf8' }).stdout || '{}') as { version?: string }).version ?? '';
+const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string };
 
 const bed: Testbed = await testbed({ version: 'v2.7.0' });
 const scratch = mkdtempSync(join(tmpdir(), 'antrea-certs-krew-'));
@@ -88,9 +88,10 @@ test('the completion helper in the archive answers for kubectl antrea-certs <TAB
   // kubectl 1.26+ runs the helper; older ones (the testbed's own 1.20 build) have no plugin completion.
   const client = JSON.parse(kubectl('version', '--client', '-o', 'json').stdout) as { clientVersion: { minor: string } };
   const through = kubectl('__complete', 'antrea-certs', 've');
-  assert.equal(through.status, 0, through.stderr);
-  if (parseInt(client.clientVersion.minor, 10) >= 26) assert.match(through.stdout, /^verify\t.*\nversion\t.*\n:4\n$/);
-  else assert.doesNotMatch(through.stdout, /^verify\t/m, `kubectl 1.${client.clientVersion.minor} has no plugin completion`);
+  if (parseInt(client.clientVersion.minor, 10) >= 26) {
+    assert.equal(through.status, 0, through.stderr);
+    assert.match(through.stdout, /^verify\t.*\nversion\t.*\n:4\n$/);
+  } else assert.doesNotMatch(through.stdout, /^verify\t/m, `kubectl 1.${client.clientVersion.minor} has no plugin completion`);
 });
 
 test('completing commands and flags never loads the Kubernetes client; --namespace values do', () => {
