@@ -141,7 +141,14 @@ const manifest = renderManifest(pkg, archives);
 writeFileSync(join(RELEASE_DIR, MANIFEST_FILE), manifest);
 const committed = existsSync(at(MANIFEST_FILE)) ? readFileSync(at(MANIFEST_FILE), 'utf8') : '';
 if (!args['keep-manifest']) writeFileSync(at(MANIFEST_FILE), manifest);
-const manifestNote = committed === manifest ? 'unchanged' : args['keep-manifest'] ? 'differs from dist/release/krew-manifest.yaml (stale: run npm run package and commit it)' : 'updated: commit it';
+const manifestNote =
+  committed === manifest
+    ? 'unchanged'
+    : signedDarwin
+      ? 'differs from dist/release/krew-manifest.yaml in the signed darwin archives, as it should'
+      : args['keep-manifest']
+        ? 'differs from dist/release/krew-manifest.yaml (stale: run npm run package and commit it)'
+        : 'updated: commit it';
 
 console.log(`\n${'archive'.padEnd(44)}${'bytes'.padStart(12)}${'MiB'.padStart(9)}`);
 for (const a of archives) {
