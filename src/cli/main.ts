@@ -3,13 +3,13 @@
 // the one place where errors become messages and exit codes.
 import yargs, { type Argv } from 'yargs';
 import { globalOptions, verifyOptions, changeOptions, importOptions, modeOptions, rotateOptions, type GlobalFlags, type VerifyFlags, type ChangeFlags, type ImportFlags, type ModeFlags, type RotateFlags } from './options.ts';
+import { versionOptions, type VersionFlags } from './options.ts';
+import { SHELLS, type Shell } from './completion/spec.ts';
+import { pluginVersion as version } from './version.ts';
 import { parseChangeFlags } from './change-flags.ts';
 import { createContext, type Streams } from './context.ts';
 import { parseDuration } from './duration.ts';
 import { ExitCode, UsageError, exitCodeFor, messageFor } from '../errors.ts';
-
-declare const PLUGIN_VERSION: string | undefined;
-const version = typeof PLUGIN_VERSION === 'string' ? PLUGIN_VERSION : '0.0.0-dev';
 
 const EXIT_CODES = `Exit codes:
   0  all checks passed
@@ -18,6 +18,8 @@ const EXIT_CODES = `Exit codes:
   3  warnings only, with --strict`;
 
 export async function main(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }): Promise<number> {
+  // Shell completion (hidden): before yargs, which would reject the partial words.
+  if (argv[0] === '__complete') return (await import('../commands/complete.ts')).completeCommandLine(argv.slice(1), streams);
   let exitCode: number = ExitCode.ok;
   let verbose = false;
   /** A command's own options, which yargs parsed and validated from that command's part of the table. */
@@ -92,7 +94,19 @@ export async function main(argv: readonly string[], streams: Streams = { stdout:
         return (await import('../commands/restore.ts')).restore(ctx, own<{ file: string }>(flags).file, change);
       }),
     )
-    .demandCommand(1, 'Name a command: status, verify, import, mode, rotate or restore.')
+    .command(
+      'version',
+      'Print the plugin version and the Antrea version the cluster runs',
+      (y) => y.options(versionOptions),
+      run(async (flags) => (await import('../commands/version.ts')).version(createContext(flags, streams), { clientOnly: own<VersionFlags>(flags).client })),
+    )
+    .command(
+      'completion <shell>',
+      'Print a shell completion script (bash, zsh, fish, powershell)',
+      (y) => y.positional('shell', { choices: SHELLS, describe: 'The shell' }),
+      run(async (flags) => (await import('../commands/completion.ts')).completion(createContext(flags, streams), own<{ shell: Shell }>(flags).shell)),
+    )
+    .demandCommand(1, 'Name a command: status, verify, import, mode, rotate, restore, version or completion.')
     .recommendCommands()
     .strict()
     .env(false)

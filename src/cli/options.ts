@@ -93,3 +93,9 @@ export const rotateOptions = {
 } as const satisfies Record<string, Options>;
 
 export type RotateFlags = InferredOptionTypes<typeof rotateOptions>;
+
+export const versionOptions = {
+  client: { type: 'boolean', default: false, describe: 'Print only the plugin version; do not contact the cluster' },
+} as const satisfies Record<string, Options>;
+
+export type VersionFlags = InferredOptionTypes<typeof versionOptions>;

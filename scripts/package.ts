@@ -1,0 +1,158 @@
+// npm run package: the plugin as a single executable for each platform krew
+// serves, archived with LICENSE, README and the completion helper, with
+// dist/release/sha256sums.txt and krew-manifest.yaml.
+//
+//   --darwin-binaries DIR  take the darwin executables from DIR/darwin_<arch>/
+//                          (signed on macOS by the release workflow) instead of building them
+//   --keep-manifest        do not rewrite krew-manifest.yaml (npm test: the test checks the committed one)
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BUILDER, NODE_VERSION, TARGETS, nodeBinary, nodeTarball, targetName, type Target } from './release/node-binaries.ts';
+import { buildSea, removeSignature } from './release/sea.ts';
+import { tarGz, zip, type Entry } from './release/archive.ts';
+import { pinnedCompress } from './release/compress.ts';
+import { MANIFEST_FILE, archiveName, binName, helperName, renderManifest, type BuiltArchive, type PackageJson } from './release/manifest.ts';
+import { KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../src/cli/completion/scripts.ts';
+
+const { values: args } = parseArgs({ options: { 'darwin-binaries': { type: 'string' }, 'keep-manifest': { type: 'boolean', default: false } } });
+const root = resolve(import.meta.dirname, '..');
+const at = (...parts: string[]) => join(root, ...parts);
+const BUNDLE = at('dist/bin/kubectl-antrea_certs');
+const SEA_DIR = at('dist/sea');
+const RELEASE_DIR = at('dist/release');
+/** Archive timestamps: SOURCE_DATE_EPOCH, else 1980-01-01 (the earliest zip can hold), never the clock. */
+const MTIME = Number(process.env.SOURCE_DATE_EPOCH ?? 315_532_800);
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+
+/** Runs the jobs at most `limit` at a time (two: each holds a ~150 MB binary). */
+async function pool<T, R>(items: readonly T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await job(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('npm run package runs on linux/amd64: it builds every platform with the linux-x64 Node.');
+if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first.`);
+if (!Number.isInteger(MTIME) || MTIME < 0) throw new Error(`SOURCE_DATE_EPOCH must be a Unix time in seconds, not "${process.env.SOURCE_DATE_EPOCH}".`);
+const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as PackageJson;
+const signedDarwin = args['darwin-binaries'] ? resolve(args['darwin-binaries']) : undefined;
+const executable = (t: Target) => join(SEA_DIR, targetName(t), binName(t.os));
+
+/** Everything the archives are made of; unchanged inputs leave the archives as they are. */
+function inputsKey(): string {
+  const hash = createHash('sha256');
+  const sources = [join('scripts', 'package.ts'), ...readdirSync(at('scripts/release')).sort().map((f) => join('scripts/release', f)), 'src/cli/completion/scripts.ts'];
+  for (const file of ['dist/bin/kubectl-antrea_certs', 'LICENSE', 'README.md', 'package.json', ...sources]) hash.update(file).update(readFileSync(at(file)));
+  hash.update(JSON.stringify({ NODE_VERSION, TARGETS, MTIME }));
+  for (const t of TARGETS.filter((t) => t.os === 'darwin' && signedDarwin)) {
+    const signed = join(signedDarwin ?? '', targetName(t), binName(t.os));
+    if (!existsSync(signed)) throw new Error(`--darwin-binaries: ${signed} is missing.`);
+    hash.update(readFileSync(signed));
+  }
+  return hash.digest('hex');
+}
+const key = inputsKey();
+const keyFile = join(RELEASE_DIR, '.inputs');
+const upToDate =
+  existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(RELEASE_DIR, 'sha256sums.txt')) && TARGETS.every((t) => existsSync(join(RELEASE_DIR, archiveName(t.os, t.arch))) && existsSync(executable(t)));
+
+let archives: BuiltArchive[];
+if (upToDate) {
+  archives = TARGETS.map((t) => {
+    const file = archiveName(t.os, t.arch);
+    return { os: t.os, arch: t.arch, file, sha256: createHash('sha256').update(readFileSync(join(RELEASE_DIR, file))).digest('hex'), bin: binName(t.os) };
+  });
+  console.log(`dist/release/ is up to date with its inputs (${elapsed()})`);
+} else {
+  archives = await build();
+  writeFileSync(keyFile, key);
+}
+
+async function build(): Promise<BuiltArchive[]> {
+  rmSync(RELEASE_DIR, { recursive: true, force: true });
+  mkdirSync(RELEASE_DIR, { recursive: true });
+  mkdirSync(join(SEA_DIR, 'base'), { recursive: true });
+
+  // 1. The Node binaries, downloaded once and checked every time.
+  const tarballs = await Promise.all(TARGETS.map(nodeTarball));
+  const downloads = tarballs.filter((t) => t.downloaded).length;
+  console.log(`Node.js ${NODE_VERSION} for ${TARGETS.length} platforms: ${downloads ? `${downloads} downloaded` : 'all cached'} (${elapsed()})`);
+  const builder = join(SEA_DIR, 'base', 'builder-node');
+  writeFileSync(builder, nodeBinary(tarballs[0]?.file ?? '', BUILDER), { mode: 0o755 });
+  chmodSync(builder, 0o755);
+
+  // 2. The executables.
+  await pool(TARGETS, 2, async (target) => {
+    mkdirSync(join(SEA_DIR, targetName(target)), { recursive: true });
+    const out = executable(target);
+    if (target.os === 'darwin' && signedDarwin) {
+      copyFileSync(join(signedDarwin, targetName(target), binName(target.os)), out);
+      return;
+    }
+    const i = TARGETS.indexOf(target);
+    mkdirSync(join(SEA_DIR, 'base', targetName(target)), { recursive: true });
+    let base = join(SEA_DIR, 'base', targetName(target), basename(target.nodeEntry));
+    writeFileSync(base, nodeBinary(tarballs[i]?.file ?? '', target), { mode: 0o755 });
+    if (target.os === 'windows') {
+      const unsigned = base.replace(/\.exe$/, '-unsigned.exe');
+      rmSync(unsigned, { force: true });
+      await removeSignature(base, unsigned);
+      base = unsigned;
+    }
+    rmSync(out, { force: true });
+    await buildSea({ builder, main: BUNDLE, base, output: out });
+  });
+  console.log(`executables in ${SEA_DIR}${signedDarwin ? ` (darwin from ${signedDarwin})` : ''} (${elapsed()})`);
+
+  // 3. The archives.
+  const compress = pinnedCompress(builder);
+  const text = (file: string) => readFileSync(at(file));
+  const archives = await pool(TARGETS, 2, async (target) => {
+    const windows = target.os === 'windows';
+    const entries: Entry[] = [
+      { name: binName(target.os), data: readFileSync(executable(target)), mode: 0o755 },
+      { name: helperName(target.os), data: Buffer.from(windows ? KUBECTL_HELPER_WINDOWS : KUBECTL_HELPER_UNIX), mode: 0o755 },
+      { name: 'LICENSE', data: text('LICENSE'), mode: 0o644 },
+      { name: 'README.md', data: text('README.md'), mode: 0o644 },
+    ];
+    const bytes = windows ? await zip(entries, MTIME, compress) : await tarGz(entries, MTIME, compress);
+    const file = archiveName(target.os, target.arch);
+    writeFileSync(join(RELEASE_DIR, file), bytes);
+    return { os: target.os, arch: target.arch, file, sha256: createHash('sha256').update(bytes).digest('hex'), bin: binName(target.os) };
+  });
+  const sums = [...archives].sort((a, b) => a.file.localeCompare(b.file)).map((a) => `${a.sha256}  ${a.file}\n`).join('');
+  writeFileSync(join(RELEASE_DIR, 'sha256sums.txt'), sums);
+  return archives;
+}
+
+// 4. The krew manifest, for the repository and for the release.
+const manifest = renderManifest(pkg, archives);
+writeFileSync(join(RELEASE_DIR, MANIFEST_FILE), manifest);
+const committed = existsSync(at(MANIFEST_FILE)) ? readFileSync(at(MANIFEST_FILE), 'utf8') : '';
+if (!args['keep-manifest']) writeFileSync(at(MANIFEST_FILE), manifest);
+const manifestNote =
+  committed === manifest
+    ? 'unchanged'
+    : signedDarwin
+      ? 'differs from dist/release/krew-manifest.yaml in the signed darwin archives, as it should'
+      : args['keep-manifest']
+        ? 'differs from dist/release/krew-manifest.yaml (stale: run npm run package and commit it)'
+        : 'updated: commit it';
+
+console.log(`\n${'archive'.padEnd(44)}${'bytes'.padStart(12)}${'MiB'.padStart(9)}`);
+for (const a of archives) {
+  const size = statSync(join(RELEASE_DIR, a.file)).size;
+  console.log(`${a.file.padEnd(44)}${String(size).padStart(12)}${(size / 1024 / 1024).toFixed(1).padStart(9)}`);
+}
+console.log(`\ndist/release/: the archives and sha256sums.txt; ${MANIFEST_FILE} ${manifestNote}. Done in ${elapsed()}.`);

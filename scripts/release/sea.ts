@@ -1,0 +1,60 @@
+// One single executable application: Node's own --build-sea, run by the
+// pinned linux-x64 Node, injects the bundle into another platform's binary.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const run = promisify(execFile);
+
+export interface SeaInputs {
+  /** The Node that builds: the same version as every base binary. */
+  readonly builder: string;
+  /** The ESM bundle. */
+  readonly main: string;
+  /** The Node binary of the target platform. */
+  readonly base: string;
+  readonly output: string;
+}
+
+export async function buildSea({ builder, main, base, output }: SeaInputs): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'antrea-certs-sea-'));
+  const config = join(scratch, 'sea-config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main,
+      // The bundle is ESM (yargs, ora and client-node are ESM-only); Node 26 runs an ESM main (no code cache for it yet).
+      mainFormat: 'module',
+      executable: base,
+      output,
+      disableExperimentalSEAWarning: true,
+      useSnapshot: false,
+      useCodeCache: false,
+      // Node 26 warns about what the bundled dependencies use (punycode, url.parse): nothing the user can act on.
+      execArgv: ['--no-deprecation'],
+      // The user's NODE_OPTIONS (say --import tsx) must not change the plugin.
+      execArgvExtension: 'none',
+    }),
+  );
+  try {
+    await run(builder, ['--build-sea', config], { maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`node --build-sea for ${output} failed: ${stderr || stdout || String(error)}`, { cause: error });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Windows: strip Node's Authenticode signature, which the injection would leave broken. */
+export async function removeSignature(input: string, output: string): Promise<void> {
+  try {
+    await run('osslsigncode', ['remove-signature', '-in', input, '-out', output]);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT') throw new Error('osslsigncode is not installed; it strips the Windows binary\'s signature (Debian: apt-get install osslsigncode).', { cause: error });
+    throw new Error(`osslsigncode remove-signature failed: ${(error as { stderr?: string }).stderr ?? String(error)}`, { cause: error });
+  }
+}
