@@ -2,7 +2,7 @@
 // pinned linux-x64 Node, injects the bundle into another platform's binary.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,16 +19,19 @@ export interface SeaInputs {
 }
 
 export async function buildSea({ builder, main, base, output }: SeaInputs): Promise<void> {
+  // Node records the paths of the config in the blob: with every path relative to one scratch
+  // directory, the executable is the same byte for byte wherever the checkout lives.
   const scratch = mkdtempSync(join(tmpdir(), 'antrea-certs-sea-'));
-  const config = join(scratch, 'sea-config.json');
+  copyFileSync(main, join(scratch, 'main.mjs'));
+  copyFileSync(base, join(scratch, 'base'));
   writeFileSync(
-    config,
+    join(scratch, 'sea-config.json'),
     JSON.stringify({
-      main,
+      main: 'main.mjs',
       // The bundle is ESM (yargs, ora and client-node are ESM-only); Node 26 runs an ESM main (no code cache for it yet).
       mainFormat: 'module',
-      executable: base,
-      output,
+      executable: 'base',
+      output: 'out',
       disableExperimentalSEAWarning: true,
       useSnapshot: false,
       useCodeCache: false,
@@ -39,7 +42,8 @@ export async function buildSea({ builder, main, base, output }: SeaInputs): Prom
     }),
   );
   try {
-    await run(builder, ['--build-sea', config], { maxBuffer: 16 * 1024 * 1024 });
+    await run(builder, ['--build-sea', 'sea-config.json'], { cwd: scratch, maxBuffer: 16 * 1024 * 1024 });
+    copyFileSync(join(scratch, 'out'), output);
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`node --build-sea for ${output} failed: ${stderr || stdout || String(error)}`, { cause: error });
