@@ -13,7 +13,7 @@ import { complete, Directive, type ValueSources } from '../../src/cli/completion
 import { COMMANDS } from '../../src/cli/completion/spec.ts';
 import { COMPLETION_SCRIPTS, KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../../src/cli/completion/scripts.ts';
 import { contextNames, kubeconfigFiles } from '../../src/commands/complete.ts';
-import { renderVersion } from '../../src/commands/version.ts';
+import { renderVersion } from '../../src/render/version.ts';
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const stdout = new PassThrough();

@@ -1,0 +1,29 @@
+// The version report (kubectl antrea-certs version) as text.
+import type { ModeInfo } from '../antrea/mode.ts';
+import type { Installation } from '../cluster/installation.ts';
+
+export const PLUGIN_NAME = 'kubectl-antrea_certs';
+
+export interface AntreaVersion {
+  /** null when neither AntreaControllerInfo nor the image tag says it. */
+  readonly version: string | null;
+  readonly versionSource: ModeInfo['versionSource'];
+  readonly namespace: string;
+  readonly namespaceSource: Installation['namespaceSource'];
+}
+
+export interface VersionReport {
+  readonly plugin: { readonly name: string; readonly version: string };
+  readonly antrea?: AntreaVersion;
+}
+
+export function renderVersion(report: VersionReport): string {
+  const lines = [`${report.plugin.name} v${report.plugin.version}`];
+  const antrea = report.antrea;
+  if (antrea) {
+    const where = `in namespace ${antrea.namespace}`;
+    lines.push(antrea.version ? `Antrea ${antrea.version} ${where} (from ${antrea.versionSource})` : `Antrea (version unknown: no AntreaControllerInfo, no image tag) ${where}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
