@@ -55,7 +55,8 @@ rotate and restore also need create/update/delete on secrets, update on
 configmaps and get/update on deployments in the Antrea namespace; their waits
 watch those objects where allowed (they poll otherwise). rotate with a
 cert-manager Secret needs get on certificates.cert-manager.io and update on
-certificates/status. The README has the ClusterRole.
+certificates/status; create on pods/portforward lets the wait see the
+certificate the controller serves. The README has the ClusterRole.
 
 Shell completion: for "kubectl antrea-certs <TAB>" (kubectl 1.26+), put the
 kubectl_complete-antrea_certs helper from this plugin's directory on PATH:

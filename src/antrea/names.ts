@@ -11,6 +11,8 @@ export const CONTROLLER = {
   configVolume: 'antrea-config',
   tlsVolume: 'antrea-controller-tls',
   configKey: 'antrea-controller.conf',
+  /** The controller's API port (container port "api"), the target of Service antrea. */
+  apiPort: 10349,
 } as const;
 
 export const TLS_SECRET = 'antrea-controller-tls';

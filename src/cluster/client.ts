@@ -2,6 +2,7 @@
 // layer that adds impersonation, the request timeout and -v request logging,
 // and counts requests.
 import { Agent } from 'node:https';
+import { Duplex, PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type { LoadedConfig } from './kubeconfig.ts';
 import { translate, type RequestDescription } from './errors.ts';
@@ -78,17 +79,7 @@ export class Client {
    * closes (with why, if it failed). Returns a function that stops it.
    */
   async watch(what: RequestDescription, path: string, query: Record<string, string>, onEvent: (type: string) => void, onEnd: (error?: Error) => void): Promise<() => void> {
-    const config = this.loaded.config;
-    const { user, group } = this.loaded.impersonate;
-    // client-node's Watch takes its headers from the kubeconfig: add the impersonation the other requests get.
-    const watchConfig = Object.create(config) as k8s.KubeConfig;
-    watchConfig.applyToFetchOptions = async (options) => {
-      const applied = await config.applyToFetchOptions(options);
-      const headers = new Headers(applied.headers as Record<string, string> | undefined);
-      if (user) headers.set('Impersonate-User', user);
-      if (group) headers.set('Impersonate-Group', group);
-      return { ...applied, headers: Object.fromEntries(headers) };
-    };
+    const watchConfig = this.impersonatingConfig();
     this.requestCount++;
     const search = new URLSearchParams(query).toString();
     if (this.options.verbosity > 0) this.options.log(`WATCH ${this.server}${path}${search ? `?${search}` : ''}`);
@@ -104,6 +95,46 @@ export class Client {
       stopped = true;
       controller.abort();
     };
+  }
+
+  /**
+   * A port-forward to a Pod through the API server (pods/portforward, over a
+   * WebSocket), as a duplex stream to that port.
+   */
+  async portForward(namespace: string, pod: string, port: number): Promise<{ stream: Duplex; close(): void }> {
+    const what: RequestDescription = { verb: 'create', resource: 'pods/portforward', name: pod, namespace };
+    const fromPod = new PassThrough();
+    const toPod = new PassThrough();
+    const errors = new PassThrough();
+    this.requestCount++;
+    if (this.options.verbosity > 0) this.options.log(`PORT-FORWARD ${this.server}/api/v1/namespaces/${namespace}/pods/${pod}/portforward?ports=${port}`);
+    let socket: { close(): void };
+    try {
+      socket = (await new k8s.PortForward(this.impersonatingConfig(), true).portForward(namespace, pod, [port], fromPod, errors, toPod)) as { close(): void };
+    } catch (error) {
+      // The WebSocket handshake reports a refused upgrade as "Unexpected server response: 403".
+      const status = /Unexpected server response: (\d+)/.exec((error as { message?: string }).message ?? '')?.[1];
+      throw translate(status ? new k8s.ApiException(Number(status), 'port-forward refused', undefined, {}) : error, what, this);
+    }
+    errors.on('data', (chunk: Buffer) => fromPod.destroy(new Error(chunk.toString().trim())));
+    return { stream: Duplex.from({ readable: fromPod, writable: toPod }), close: () => socket.close() };
+  }
+
+  /** The kubeconfig as client-node's Watch and WebSocket clients read it, plus the impersonation the other requests get. */
+  private impersonatingConfig(): k8s.KubeConfig {
+    const config = this.loaded.config;
+    const { user, group } = this.loaded.impersonate;
+    const headers = { ...(user ? { 'Impersonate-User': user } : {}), ...(group ? { 'Impersonate-Group': group } : {}) };
+    const adapted = Object.create(config) as k8s.KubeConfig;
+    adapted.applyToFetchOptions = async (options) => {
+      const applied = await config.applyToFetchOptions(options);
+      return { ...applied, headers: { ...Object.fromEntries(new Headers(applied.headers as Record<string, string> | undefined)), ...headers } };
+    };
+    adapted.applyToHTTPSOptions = async (options) => {
+      await config.applyToHTTPSOptions(options);
+      Object.assign(options, { headers: { ...(options as { headers?: Record<string, string> }).headers, ...headers } });
+    };
+    return adapted;
   }
 
   /** Runs an API call; a failure becomes a typed error that names what was refused. */

@@ -44,6 +44,8 @@ export interface ControllerDeployment {
   readonly image?: string;
   readonly configMapName: string;
   readonly secretName: string;
+  /** The container port the controller serves its API on (named api; 10349 in every release). */
+  readonly apiPort: number;
   readonly replicas: number;
   readonly readyReplicas: number;
   /** The rollout is complete: the controller observed the latest spec and every replica is updated and ready. */
@@ -213,6 +215,7 @@ function describeDeployment(d: k8s.V1Deployment): ControllerDeployment {
     ...(container?.image ? { image: container.image } : {}),
     configMapName: volume(CONTROLLER.configVolume)?.configMap?.name ?? 'antrea-config',
     secretName: volume(CONTROLLER.tlsVolume)?.secret?.secretName ?? TLS_SECRET,
+    apiPort: container?.ports?.find((p) => p.name === 'api')?.containerPort ?? CONTROLLER.apiPort,
     replicas: d.spec?.replicas ?? 1,
     readyReplicas: d.status?.readyReplicas ?? 0,
     rolledOut:

@@ -3,6 +3,7 @@
 // RBAC for watch, the API server gone for a while), the wait polls instead.
 import type { Client } from './client.ts';
 import type { RequestDescription } from './errors.ts';
+import { ForbiddenError } from '../errors.ts';
 import { APP_SELECTOR, CONSUMER_SELECTOR, CONTROLLER } from '../antrea/names.ts';
 
 export interface WatchTarget {
@@ -41,6 +42,8 @@ export class ChangeFeed {
   private readonly stops = new Map<WatchTarget, () => void>();
   private readonly opening = new Set<WatchTarget>();
   private readonly lastTried = new Map<WatchTarget, number>();
+  /** Watches RBAC refuses: not tried again (the wait polls instead). */
+  private readonly refused = new Set<WatchTarget>();
 
   constructor(private readonly client: Client, private readonly targets: readonly WatchTarget[]) {}
 
@@ -52,7 +55,7 @@ export class ChangeFeed {
   /** Opens the watches that are not open (each at most once a second); a failure only leaves that one closed. */
   async open(): Promise<void> {
     const now = Date.now();
-    const closed = this.targets.filter((t) => !this.stops.has(t) && !this.opening.has(t) && now - (this.lastTried.get(t) ?? 0) >= REOPEN_AFTER_MS);
+    const closed = this.targets.filter((t) => !this.stops.has(t) && !this.opening.has(t) && !this.refused.has(t) && now - (this.lastTried.get(t) ?? 0) >= REOPEN_AFTER_MS);
     await Promise.all(closed.map((target) => this.openOne(target)));
   }
 
@@ -61,9 +64,10 @@ export class ChangeFeed {
     this.lastTried.set(target, Date.now());
     let ended = false;
     try {
-      const stop = await this.client.watch(target.what, target.path, target.query, () => this.signal(), () => {
+      const stop = await this.client.watch(target.what, target.path, target.query, () => this.signal(), (error) => {
         ended = true;
         this.stops.delete(target);
+        if (error instanceof ForbiddenError) this.refused.add(target);
         // Whatever happened while it was closed is unknown: read again.
         this.signal();
       });

@@ -7,6 +7,7 @@ import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { probeGroupVersions } from '../cluster/probe.ts';
 import { ChangeFeed, installationTargets, type WatchTarget } from '../cluster/watch.ts';
+import { servedCertificateSha256 } from '../cluster/served.ts';
 import { isTransient } from '../cluster/errors.ts';
 import { writeTlsSecret, deleteSecret, writeConfigMapKey, restartController, type DryRun } from '../cluster/writes.ts';
 import { backupOf, saveBackup, type Backup } from '../backup.ts';
@@ -15,7 +16,7 @@ import { runChecks, exitCodeForChecks } from '../report/verify.ts';
 import { renderChecks } from '../render/checks.ts';
 import { createProgress } from '../render/progress.ts';
 import { readSelfSignedCert } from '../antrea/config.ts';
-import { SELF_SIGNED_REGENERATE_WITHIN_MS } from '../antrea/names.ts';
+import { SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
 import { tryParse } from '../report/status.ts';
 
 export interface ChangeOptions {
@@ -154,6 +155,7 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
   let waitingFor = 'the first read';
   let unreachableSince: number | undefined;
   let probing = false;
+  let served: 'unobservable' | undefined;
   try {
     for (;;) {
       await feed.open();
@@ -162,11 +164,16 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
         const current = await readInstallation(client, namespace);
         unreachableSince = undefined;
         const objectsLeft = pending(current, goal);
-        const left = objectsLeft ?? (await notAnswering(client, current));
+        let left = objectsLeft ?? (await notAnswering(client, current));
+        if (!left && goal.servedMatchesSecret && served !== 'unobservable') {
+          const check = await notServed(client, current, (line) => ctx.note(line));
+          if (check === 'unobservable') served = check;
+          else left = check;
+        }
         // Discovery answers are not watchable: poll while waiting on them.
         probing = objectsLeft === undefined;
         if (!left) {
-          progress.done('converged: the controller is ready, antrea-ca and every caBundle carry the CA, and the aggregated APIs answer through it');
+          progress.done(`converged: the controller is ready, antrea-ca and every caBundle carry the CA, the aggregated APIs answer through it${goal.servedMatchesSecret && served !== 'unobservable' ? ', and the controller serves the certificate in the Secret' : ''}`);
           return current;
         }
         waitingFor = left;
@@ -195,6 +202,27 @@ async function notAnswering(client: Client, inst: Installation): Promise<string 
   const probes = await probeGroupVersions(client, inst.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])));
   const failing = probes.filter((p) => p.status !== 200);
   return failing.length ? `${failing.map((p) => p.groupVersion).join(', ')} to answer through the API server` : undefined;
+}
+
+const NOT_SERVED_YET = 'the controller to serve the new certificate (the kubelet refreshes the Secret volume within about a minute, then the controller reloads it)';
+
+/**
+ * Whether the ready controller Pod serves the Secret's tls.crt, through a
+ * port-forward. 'unobservable' when port-forward is refused or unsupported:
+ * the wait then ends on what the API shows, as it says.
+ */
+async function notServed(client: Client, inst: Installation, note: (line: string) => void): Promise<string | 'unobservable' | undefined> {
+  const pod = inst.pods.find((p) => p.ready && !p.deleting);
+  const expected = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs[0]?.info.sha256;
+  if (!pod || !expected) return undefined;
+  try {
+    const sha256 = await servedCertificateSha256(client, inst.namespace, pod.name, inst.deployment.apiPort, serviceDnsName(inst.namespace));
+    return sha256 === expected ? undefined : NOT_SERVED_YET;
+  } catch (error) {
+    if (isTransient(error)) return `the controller Pod ${pod.name} to answer through a port-forward`;
+    note(`(Which certificate the controller serves cannot be seen: ${(error as Error).message.replace(/\.$/, '')}. The wait ends when the Secret, antrea-ca and the caBundles are right.)`);
+    return 'unobservable';
+  }
 }
 
 /** After a wait stopped short: what was done, what was not seen yet, and how to finish. */

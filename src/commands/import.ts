@@ -113,9 +113,9 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
         ? {}
         : {
             waitNote:
-              'The kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another. A new CA shows when antrea-ca changes; the served certificate itself cannot be seen through the API server.',
+              'The kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another: the wait lasts until the controller serves the new certificate (seen through a port-forward to its Pod).',
           }),
-      goal: { expectedCa: files.ca.pem },
+      goal: { expectedCa: files.ca.pem, servedMatchesSecret: true },
       apply: async (dryRun) => {
         await writeTlsSecret(client, ns, secretName, { 'ca.crt': files.ca.pem, 'tls.crt': files.cert.pem, 'tls.key': storableKey(files.key.pem, files.key.passphrase) }, inst.tlsSecret, dryRun);
         if (editedConf !== undefined && conf) await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, editedConf, conf.resourceVersion, dryRun);

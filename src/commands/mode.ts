@@ -72,7 +72,7 @@ export async function mode(ctx: CommandContext, target: Mode | undefined, flags:
         ...(deleteUserPair ? [`Secret ${secretName}: deleted, so that the controller makes a fresh self-signed pair`] : []),
       ],
       restarts: true,
-      goal: target === 'user-provided' ? { expectedCa: secret?.ca ?? '' } : inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {},
+      goal: target === 'user-provided' ? { expectedCa: secret?.ca ?? '', servedMatchesSecret: true } : inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {},
       apply: async (dryRun) => {
         await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, editedConf, conf.resourceVersion, dryRun);
         if (deleteUserPair && secret) await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);

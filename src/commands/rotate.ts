@@ -119,8 +119,8 @@ async function renewWithCertManager(client: Client, inst: Installation, name: st
         : `Certificate ${name}: status condition Issuing=True, reason ManuallyTriggered (as cmctl renew); cert-manager then issues a new certificate into Secret ${secretName}`,
     ],
     restarts: false,
-    waitNote: `cert-manager issues the certificate; then the kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another.${userProvided ? ' With an unchanged CA, whether the controller already serves the new certificate cannot be seen through the API server.' : ''}`,
-    goal: { secretCertDiffersFrom: oldCert, ...(userProvided ? { caFromSecret: true } : {}) },
+    waitNote: `cert-manager issues the certificate; then the kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another${userProvided ? ': the wait lasts until the controller serves it (seen through a port-forward to its Pod)' : ''}.`,
+    goal: { secretCertDiffersFrom: oldCert, ...(userProvided ? { caFromSecret: true, servedMatchesSecret: true } : {}) },
     wait: { extraTargets: [certificateTarget(inst.namespace, name)] },
     apply: (dryRun) => (inProgress ? Promise.resolve() : triggerIssuance(client, certificate, dryRun, new Date())),
     replan: async () => renewWithCertManager(client, await readInstallation(client, inst.namespace), name, userProvided),
@@ -176,8 +176,8 @@ async function issueFromCa(ctx: CommandContext, client: Client, inst: Installati
     ],
     restarts: false,
     waitNote:
-      'The kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another; with an unchanged CA clients keep working meanwhile. (The served certificate itself cannot be seen through the API server: the checks below read the Secret.)',
-    goal: { expectedCa: caPem },
+      'The kubelet refreshes the Secret volume within about a minute and the controller reloads the files within another: the wait lasts until the controller serves the new certificate (seen through a port-forward to its Pod); with an unchanged CA clients keep working meanwhile.',
+    goal: { expectedCa: caPem, servedMatchesSecret: true },
     apply: (dryRun) => writeTlsSecret(client, ns, secret.name, { 'ca.crt': caPem, 'tls.crt': issued.certPem, 'tls.key': issued.keyPem }, secret, dryRun),
   };
 }

@@ -16,6 +16,8 @@ export interface ConvergenceGoal {
   readonly secretCertDiffersFrom?: string;
   /** antrea-ca must carry the Secret's ca.crt, known only once it is issued (user-provided mode). */
   readonly caFromSecret?: boolean;
+  /** The controller must serve the Secret's tls.crt (checked by the wait through a port-forward, not here: it is not in the API). */
+  readonly servedMatchesSecret?: boolean;
 }
 
 export function pending(inst: Installation, goal: ConvergenceGoal): string | undefined {

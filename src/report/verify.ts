@@ -160,8 +160,12 @@ function secretChecks(inputs: VerifyInputs, status: StatusReport, published: Cer
     // Expiry has checks of its own, with --warn-within and --fail-within.
     checkValidity: false,
   });
-  const hint = 'the controller cannot serve this pair (it waits for all three keys, then crash-loops); fix it with kubectl antrea-certs import';
-  for (const finding of result.findings) add(finding.severity === 'error' ? 'fail' : 'warn', finding.message.replace(/\.$/, ''), hint);
+  const failHint = 'the controller cannot serve this pair (it waits for all three keys, then crash-loops); fix it with kubectl antrea-certs import';
+  const warnHint = 'the controller serves it; reissue it when you next rotate (kubectl antrea-certs rotate)';
+  for (const finding of result.findings) {
+    const error = finding.severity === 'error';
+    add(error ? 'fail' : 'warn', finding.message.replace(/\.$/, ''), error ? failHint : warnHint);
+  }
   if (result.ok) add('pass', `${object} holds a usable pair: tls.crt chains to ca.crt, carries ${serviceDnsName(inst.namespace)} and matches tls.key`);
   return checks;
 }

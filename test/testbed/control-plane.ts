@@ -138,6 +138,8 @@ export function startApiserver(bins: Binaries, dir: string, ports: ControlPlaneP
     '--requestheader-extra-headers-prefix=X-Remote-Extra-',
     `--proxy-client-cert-file=${f('front-proxy-client.crt')}`,
     `--proxy-client-key-file=${f('front-proxy-client.key')}`,
+    // As kubeadm: the model's Node has no resolvable host name; port-forward goes to its InternalIP.
+    '--kubelet-preferred-address-types=InternalIP',
     '--profiling=false',
     '--v=1',
   ], join(dir, 'kube-apiserver.log'));

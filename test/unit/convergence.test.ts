@@ -1,5 +1,5 @@
-// When a change has converged (src/report/convergence.ts), and which API
-// failures a wait rides out (src/cluster/errors.ts).
+// When a change has converged (src/report/convergence.ts), which API failures
+// a wait rides out (src/cluster/errors.ts), and which watches it asks again for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiException } from '@kubernetes/client-node';
@@ -8,6 +8,8 @@ import { pending } from '../../src/report/convergence.ts';
 import { translate, isTransient } from '../../src/cluster/errors.ts';
 import { UnavailableError, ConnectionError, ForbiddenError } from '../../src/errors.ts';
 import type { Installation, Consumer } from '../../src/cluster/installation.ts';
+import type { Client } from '../../src/cluster/client.ts';
+import { ChangeFeed } from '../../src/cluster/watch.ts';
 
 const ns = 'kube-system';
 
@@ -27,7 +29,7 @@ function installation(secret: { ca: string; cert: string }, published: string, o
   return {
     namespace: ns,
     namespaceSource: 'found',
-    deployment: { name: 'antrea-controller', labels: {}, annotations: {}, configMapName: 'antrea-config', secretName: 'antrea-controller-tls', replicas: 1, readyReplicas: 1, rolledOut: true },
+    deployment: { name: 'antrea-controller', labels: {}, annotations: {}, configMapName: 'antrea-config', secretName: 'antrea-controller-tls', apiPort: 10349, replicas: 1, readyReplicas: 1, rolledOut: true },
     pods: [{ name: 'antrea-controller-a', phase: 'Running', ready: true, restarts: 0, deleting: false }],
     tlsSecret: { name: 'antrea-controller-tls', type: 'kubernetes.io/tls', resourceVersion: '1', labels: {}, annotations: {}, ca: secret.ca, cert: secret.cert },
     caConfigMap: { resourceVersion: '1', bundle: published },
@@ -79,4 +81,23 @@ test('a wait rides out an API server that is gone or cannot serve now, not one t
   const forbidden = translate(new ApiException(403, 'x', {}, {}), what, target);
   assert.ok(forbidden instanceof ForbiddenError);
   assert.equal(isTransient(forbidden), false);
+});
+
+test('a watch RBAC refuses is not asked for again: the wait polls instead; a watch that failed otherwise is reopened', async () => {
+  const asked: string[] = [];
+  const fake = {
+    watch: async (_what: unknown, path: string, _query: unknown, _onEvent: unknown, onEnd: (error?: Error) => void) => {
+      asked.push(path);
+      onEnd(path === '/refused' ? new ForbiddenError('no watch', 'watch', 'pods') : new ConnectionError('gone'));
+      return () => undefined;
+    },
+  } as unknown as Client;
+  const targets = ['/refused', '/flaky'].map((path) => ({ what: { verb: 'watch' as const, resource: 'pods' }, path, query: {} }));
+  const feed = new ChangeFeed(fake, targets);
+  await feed.open();
+  assert.equal(feed.complete, false);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await feed.open();
+  assert.deepEqual(asked, ['/refused', '/flaky', '/flaky']);
+  feed.stop();
 });

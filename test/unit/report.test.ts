@@ -43,7 +43,7 @@ function selfSigned(p: { ca: Issued; leaf: Issued }, version = 'v2.7.0'): Instal
   return {
     namespace: ns,
     namespaceSource: 'found',
-    deployment: { name: 'antrea-controller', labels: {}, annotations: {}, image: `antrea/antrea-controller-ubuntu:${version}`, configMapName: 'antrea-config', secretName: 'antrea-controller-tls', replicas: 1, readyReplicas: 1, rolledOut: true },
+    deployment: { name: 'antrea-controller', labels: {}, annotations: {}, image: `antrea/antrea-controller-ubuntu:${version}`, configMapName: 'antrea-config', secretName: 'antrea-controller-tls', apiPort: 10349, replicas: 1, readyReplicas: 1, rolledOut: true },
     pods: [{ name: 'antrea-controller-abc', phase: 'Running', ready: true, restarts: 0, deleting: false }],
     config: { name: 'antrea-config', text: 'selfSignedCert: true\n', resourceVersion: '1' },
     tlsSecret: { name: 'antrea-controller-tls', type: 'kubernetes.io/tls', resourceVersion: '1', labels: {}, annotations: {}, cert: bundle, key: new Sensitive(p.leaf.keyPem) },

@@ -6,6 +6,7 @@ import * as yaml from 'js-yaml';
 import { type Clients, k8s, keepRunning, readOptional, retryOnConflict, isNotFound, isAlreadyExists, describe, log } from './kube.ts';
 import { containerFor, type Container, TLS_SECRET } from './controller.ts';
 import { SecretVolume } from './secret-volume.ts';
+import { StreamingServer, KUBELET_PORT } from './streaming.ts';
 import type { ModelServer } from './server.ts';
 import type { Publisher } from './publisher.ts';
 import type { ModelSettings } from './settings.ts';
@@ -27,10 +28,16 @@ export class Kubelet {
   private readonly queues = new Map<string, Promise<void>>();
   private informer: k8s.Informer<k8s.V1Pod> | undefined;
   private stopped = false;
+  private streaming: StreamingServer | undefined;
 
   constructor(private readonly shared: Shared) {}
 
   async start(): Promise<void> {
+    const { settings } = this.shared;
+    this.streaming = new StreamingServer(settings.address, { host: settings.address, port: 443 }, (namespace, pod) =>
+      namespace === settings.namespace && [...this.pods.values()].some((record) => record.name === pod && record.running),
+    );
+    await this.streaming.listen();
     await this.registerNode();
     const { core } = this.shared.api;
     const namespace = this.shared.settings.namespace;
@@ -50,6 +57,7 @@ export class Kubelet {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.streaming?.close();
     await this.informer?.stop();
     for (const record of this.pods.values()) record.stop();
   }
@@ -120,7 +128,9 @@ export class Kubelet {
       node.status = {
         ...node.status,
         conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'antrea-certs testbed model', lastHeartbeatTime: now, lastTransitionTime: now }],
-        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: name }],
+        // kube-apiserver reaches the kubelet (port-forward) at the InternalIP: the model's own loopback address.
+        addresses: [{ type: 'InternalIP', address: this.shared.settings.address }, { type: 'Hostname', address: name }],
+        daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
       };
       await core.replaceNodeStatus({ name, body: node });
     });
@@ -132,7 +142,7 @@ type ContainerState =
   | { kind: 'waiting'; reason: string; message: string };
 
 class PodRecord {
-  private readonly name: string;
+  readonly name: string;
   private readonly uid: string;
   private readonly image: string;
   private readonly containerName: string;
@@ -150,6 +160,10 @@ class PodRecord {
   private restartTimer: NodeJS.Timeout | undefined;
   private infoTimer: NodeJS.Timeout | undefined;
   private writes: Promise<void> = Promise.resolve();
+
+  get running(): boolean {
+    return this.state.kind === 'running';
+  }
 
   constructor(private readonly shared: Shared, pod: k8s.V1Pod) {
     this.name = pod.metadata?.name ?? '';
