@@ -103,3 +103,42 @@ test('user-provided: issue from the admin CA with the same names, then rotate to
   assert.equal(wrongKey.status, 1);
   assert.match(wrongKey.stderr, /holds no CA certificate whose key is/);
 });
+
+test("RBAC: README's roles are enough for rotate; without watch and pods/portforward the wait polls and says what it cannot see", async () => {
+  const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]) => ({ apiGroups, resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
+  const reader = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'antrea-certs-reader' },
+    rules: [
+      rule(['apps'], ['deployments'], ['get', 'list']),
+      rule([''], ['pods', 'configmaps'], ['get', 'list']),
+      rule([''], ['secrets'], ['get'], ['antrea-controller-tls']),
+      rule(['apiregistration.k8s.io'], ['apiservices'], ['list']),
+      rule(['admissionregistration.k8s.io'], ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], ['list']),
+      rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], ['list']),
+      rule(['crd.antrea.io', 'clusterinformation.antrea.tanzu.vmware.com'], ['antreacontrollerinfos'], ['get']),
+    ],
+  };
+  const writer = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'antrea-certs-writer', namespace: ns },
+    rules: [rule([''], ['secrets'], ['create', 'update', 'delete']), rule([''], ['configmaps'], ['update']), rule(['apps'], ['deployments'], ['get', 'update'])],
+  };
+  const subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'rotator' }];
+  const bindings = [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'rotator-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'antrea-certs-reader' }, subjects },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rotator-writer', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'antrea-certs-writer' }, subjects },
+  ];
+  const file = join(work, 'rbac.json');
+  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [reader, writer, ...bindings] }));
+  bed.kubectl('apply', '-f', file);
+
+  const before = serial();
+  const result = run('rotate', '--ca-cert', join(work, 'ca.crt'), '--ca-key', join(work, 'ca.key'), '--as', 'rotator', '--yes');
+  assert.equal(result.status, 0, result.stderr + result.stdout);
+  assert.match(result.stderr, /Which certificate the controller serves cannot be seen: you are not allowed to create pods\/portforward in namespace kube-system \(403 Forbidden\)/);
+  assert.match(result.stderr, /converged: the controller is ready, antrea-ca and every caBundle carry the CA, the aggregated APIs answer through it\n/);
+  assert.notEqual(serial().sha256, before.sha256);
+});
