@@ -47,7 +47,8 @@ const APPLY_ATTEMPTS = 3;
 const WARN_WITHIN_MS = 30 * 86_400_000;
 const ROLLBACK_WAIT_MS = 3 * 60_000;
 
-export async function carryOut(ctx: CommandContext, client: Client, inst: Installation, change: Change, options: ChangeOptions): Promise<Code> {
+/** `verified` receives the installation the closing checks read (rotate prints its before/after from it). */
+export async function carryOut(ctx: CommandContext, client: Client, inst: Installation, change: Change, options: ChangeOptions, verified?: (installation: Installation) => void): Promise<Code> {
   ctx.note(`${options.dryRun === 'none' ? 'This will change' : 'Would change'} (namespace ${inst.namespace}):`);
   for (const line of change.lines) ctx.note(`  ${line}`);
   if (change.restarts) ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
@@ -133,7 +134,7 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
     }
     throw new TimeoutError(`the change did not converge within ${Math.round(options.timeoutMs / 1000)}s (still waiting for ${error.waitingFor ?? 'the controller'}); ${rolledBack ? 'it was rolled back to the backup' : 'the rollback did not complete'}.`);
   }
-  return verifyNow(ctx, client, inst.namespace, options.failWithinMs);
+  return verifyNow(ctx, client, inst.namespace, options.failWithinMs, verified);
 }
 
 /** After a wait stopped short: what was done, what was not seen yet, and how to finish. */
@@ -149,8 +150,9 @@ function whereItStands(change: Change, inst: Installation, error: unknown): stri
 }
 
 /** The verify checks, printed, and their exit code. */
-export async function verifyNow(ctx: CommandContext, client: Client, namespace: string, failWithinMs: number): Promise<Code> {
+export async function verifyNow(ctx: CommandContext, client: Client, namespace: string, failWithinMs: number, verified?: (installation: Installation) => void): Promise<Code> {
   const installation = await readInstallation(client, namespace);
+  verified?.(installation);
   const probes = await probeGroupVersions(client, installation.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])));
   const report = runChecks({ installation, probes, now: new Date(), warnWithinMs: WARN_WITHIN_MS, failWithinMs });
   ctx.print(renderChecks(report, ctx.style));

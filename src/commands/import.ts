@@ -56,11 +56,11 @@ export function printFindings(ctx: CommandContext, findings: readonly Finding[])
 }
 
 /** `read`: the installation when the caller (rotate) has just read it, to spare a second round. */
-export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ChangeOptions, read?: Installation): Promise<ExitCode> {
+export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ChangeOptions, read?: Installation, verified?: (installation: Installation) => void): Promise<ExitCode> {
   const files = readFiles(flags);
   const client = await ctx.connect();
   const inst = read ?? (await readInstallation(client, ctx.flags.namespace));
-  return carryOut(ctx, client, inst, planImport(inst, false), change);
+  return carryOut(ctx, client, inst, planImport(inst, false), change, verified);
 
   function planImport(inst: Installation, quiet: boolean): Change {
     const ns = inst.namespace;

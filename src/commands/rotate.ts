@@ -38,36 +38,38 @@ export async function rotate(ctx: CommandContext, flags: RotateFlags, validityMs
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace);
   const mode = modeOf(inst);
-  const ns = inst.namespace;
   const before = servingAndCa(inst);
+  let after: Installation | undefined;
+  const verified = (installation: Installation) => void (after = installation);
   let result: ExitCode;
   if (mode.certManagerCertificate) {
     if (withFiles || withCa) throw new UsageError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}): rotate renews it through cert-manager and takes no files.`);
-    result = await carryOut(ctx, client, inst, await renewWithCertManager(client, inst, mode.certManagerCertificate, mode.mode === 'user-provided'), change);
+    result = await carryOut(ctx, client, inst, await renewWithCertManager(client, inst, mode.certManagerCertificate, mode.mode === 'user-provided'), change, verified);
   } else if (mode.mode === 'user-provided') {
     if (withFiles) {
       const files = { cert: flags.cert, key: flags.key, ca: flags.ca, 'key-passphrase-file': flags['key-passphrase-file'], 'cluster-domain': flags['cluster-domain'], force: false };
-      result = await importPair(ctx, files as ImportFlags, change, inst);
+      result = await importPair(ctx, files as ImportFlags, change, inst, verified);
     } else if (withCa) {
-      result = await carryOut(ctx, client, inst, await issueFromCa(ctx, client, inst, flags, validityMs, change), change);
+      result = await carryOut(ctx, client, inst, await issueFromCa(ctx, client, inst, flags, validityMs, change), change, verified);
     } else {
       throw new UsageError('in user-provided mode, rotate needs new files (--cert, --key, --ca) or the CA to issue from (--ca-cert, --ca-key).');
     }
   } else {
     if (withFiles || withCa) throw new UsageError('the controller is in self-signed mode: it makes its own pair, so rotate takes no files (to bring your own, use import --mode user-provided).');
-    result = await carryOut(ctx, client, inst, planSelfSigned(client, inst), change);
+    result = await carryOut(ctx, client, inst, planSelfSigned(client, inst), change, verified);
   }
 
-  if (change.dryRun === 'none' && change.wait) {
-    const after = servingAndCa(await readInstallation(client, ns));
+  // The installation the closing checks read: no read of its own.
+  if (after) {
+    const now = servingAndCa(after);
     ctx.note(
       table(
         [
           ['', 'SERIAL', 'SHA-256', 'EXPIRES'],
           ['serving certificate, before', ...brief(before.serving)],
-          ['serving certificate, after', ...brief(after.serving)],
+          ['serving certificate, after', ...brief(now.serving)],
           ['CA, before', ...brief(before.ca)],
-          ['CA, after', ...brief(after.ca)],
+          ['CA, after', ...brief(now.ca)],
         ],
         ctx.width,
       ).join('\n'),
