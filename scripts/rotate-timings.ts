@@ -15,7 +15,6 @@ import { up, down, type TestbedState } from '../test/testbed/testbed.ts';
 import { clients } from '../test/testbed/model/kube.ts';
 import { issue, usage, extendedUsage, type Issued } from '../test/testbed/pki.ts';
 import { CertManager } from '../test/testbed/cert-manager.ts';
-import type { Testbed } from '../test/testbed/fixture.ts';
 
 const { values } = parseArgs({ options: { modes: { type: 'string', default: 'self-signed,pod-held,user-provided,cert-manager' } } });
 const modes = new Set(values.modes.split(','));
@@ -72,11 +71,6 @@ async function timeRotate(mode: string, state: TestbedState, args: string[]): Pr
   return { mode, totalMs, servedMs, waitMs: converged - written, exit };
 }
 
-function asTestbed(state: TestbedState): Testbed {
-  // The parts of the test fixture the cert-manager helper uses.
-  return { ...state, api: clients(state.kubeconfig) } as unknown as Testbed;
-}
-
 async function bring(version: string): Promise<TestbedState> {
   const dir = join(work, version);
   mkdirSync(dir, { recursive: true });
@@ -121,8 +115,7 @@ try {
       results.push(await timeRotate('user-provided, new files from a new CA (--cert/--key/--ca)', state, ['--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--ca', join(dir, 'ca.crt')]));
     }
     if (modes.has('cert-manager')) {
-      const bed = asTestbed(state);
-      const manager = await CertManager.start(bed, ca);
+      const manager = await CertManager.start({ api: clients(state.kubeconfig), namespace: state.namespace }, ca);
       await manager.createCertificate({ metadata: { name: 'antrea-controller-tls', namespace: state.namespace }, spec: { secretName: 'antrea-controller-tls', commonName: 'antrea', duration: '8760h', dnsNames: [`antrea.${state.namespace}.svc`], issuerRef: { name: 'ca-issuer', kind: 'Issuer' } } });
       // Let the first issuance reach the controller before timing a renewal.
       const first = await served(state);

@@ -123,8 +123,7 @@ export class Client {
   /** The kubeconfig as client-node's Watch and WebSocket clients read it, plus the impersonation the other requests get. */
   private impersonatingConfig(): k8s.KubeConfig {
     const config = this.loaded.config;
-    const { user, group } = this.loaded.impersonate;
-    const headers = { ...(user ? { 'Impersonate-User': user } : {}), ...(group ? { 'Impersonate-Group': group } : {}) };
+    const headers = this.impersonation();
     const adapted = Object.create(config) as k8s.KubeConfig;
     adapted.applyToFetchOptions = async (options) => {
       const applied = await config.applyToFetchOptions(options);
@@ -137,6 +136,12 @@ export class Client {
     return adapted;
   }
 
+  /** The headers that make every request act as --as and --as-group. */
+  private impersonation(): Record<string, string> {
+    const { user, group } = this.loaded.impersonate;
+    return { ...(user ? { 'Impersonate-User': user } : {}), ...(group ? { 'Impersonate-Group': group } : {}) };
+  }
+
   /** Runs an API call; a failure becomes a typed error that names what was refused. */
   async call<T>(what: RequestDescription, run: () => Promise<T>): Promise<T> {
     try {
@@ -147,9 +152,7 @@ export class Client {
   }
 
   private async send(inner: k8s.HttpLibrary, request: k8s.RequestContext): Promise<k8s.ResponseContext> {
-    const { user, group } = this.loaded.impersonate;
-    if (user) request.setHeaderParam('Impersonate-User', user);
-    if (group) request.setHeaderParam('Impersonate-Group', group);
+    for (const [name, value] of Object.entries(this.impersonation())) request.setHeaderParam(name, value);
     if (this.options.timeoutMs > 0) request.setSignal(AbortSignal.timeout(this.options.timeoutMs));
     // client-node makes a new agent per request; one keep-alive agent saves a TLS handshake per request.
     const perRequest = request.getAgent() as (Agent & { options?: object }) | undefined;

@@ -3,10 +3,10 @@
 // then kubectl's connection flags override what the context says. Never a
 // silent fallback to localhost:8080.
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, delimiter } from 'node:path';
+import { delimiter } from 'node:path';
 import { KubeConfig, type Cluster, type User, type Context } from '@kubernetes/client-node';
 import { KubeconfigError, UsageError } from '../errors.ts';
+import { kubeconfigFiles } from './kubeconfig-files.ts';
 import type { ConnectionFlags } from '../cli/options.ts';
 
 export interface LoadedConfig {
@@ -26,19 +26,20 @@ interface Sources {
 }
 
 function findSources(flags: ConnectionFlags, env: Env): Sources {
+  const candidates = kubeconfigFiles(flags, env);
   if (flags.kubeconfig) {
     if (!existsSync(flags.kubeconfig)) throw new KubeconfigError(`the kubeconfig file ${flags.kubeconfig} given with --kubeconfig does not exist.`);
-    return { files: [flags.kubeconfig], inCluster: false };
+    return { files: candidates, inCluster: false };
   }
   if (env.KUBECONFIG) {
-    const files = env.KUBECONFIG.split(delimiter).filter((f) => f !== '' && existsSync(f));
+    const files = candidates.filter((f) => existsSync(f));
     if (files.length === 0 && !flags.server) {
       throw new KubeconfigError(`none of the files in KUBECONFIG (${env.KUBECONFIG}) exists; fix KUBECONFIG or pass --kubeconfig.`);
     }
     return { files, inCluster: false };
   }
-  const home = join(env.HOME ?? homedir(), '.kube', 'config');
-  if (existsSync(home)) return { files: [home], inCluster: false };
+  const home = candidates.filter((f) => existsSync(f));
+  if (home.length) return { files: home, inCluster: false };
   const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'));
   if (!inCluster && !flags.server) {
     throw new KubeconfigError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (the plugin uses the same configuration as kubectl).');

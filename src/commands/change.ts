@@ -109,8 +109,9 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
   if (!options.wait) return ExitCode.ok;
 
   if (current.waitNote) ctx.note(current.waitNote);
+  let converged: Installation;
   try {
-    await waitForConvergence(ctx, client, inst, current.goal, options.timeoutMs, current.wait);
+    converged = await waitForConvergence(ctx, client, inst, current.goal, options.timeoutMs, current.wait);
   } catch (error) {
     if (!(error instanceof TimeoutError) || !current.restarts || !options.rollbackOnFailure) {
       ctx.note(whereItStands(current, inst, error));
@@ -134,7 +135,8 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
     }
     throw new TimeoutError(`the change did not converge within ${Math.round(options.timeoutMs / 1000)}s (still waiting for ${error.waitingFor ?? 'the controller'}); ${rolledBack ? 'it was rolled back to the backup' : 'the rollback did not complete'}.`);
   }
-  return verifyNow(ctx, client, inst.namespace, options.failWithinMs, verified);
+  // The checks run on what the wait last read: no second read round.
+  return verifyNow(ctx, client, inst.namespace, options.failWithinMs, verified, converged);
 }
 
 /** After a wait stopped short: what was done, what was not seen yet, and how to finish. */
@@ -150,8 +152,8 @@ function whereItStands(change: Change, inst: Installation, error: unknown): stri
 }
 
 /** The verify checks, printed, and their exit code. */
-export async function verifyNow(ctx: CommandContext, client: Client, namespace: string, failWithinMs: number, verified?: (installation: Installation) => void): Promise<Code> {
-  const installation = await readInstallation(client, namespace);
+export async function verifyNow(ctx: CommandContext, client: Client, namespace: string, failWithinMs: number, verified?: (installation: Installation) => void, read?: Installation): Promise<Code> {
+  const installation = read ?? (await readInstallation(client, namespace));
   verified?.(installation);
   const probes = await probeGroupVersions(client, installation.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])));
   const report = runChecks({ installation, probes, now: new Date(), warnWithinMs: WARN_WITHIN_MS, failWithinMs });

@@ -2,22 +2,15 @@
 // --namespace values load the Kubernetes client; --context values come from
 // reading the kubeconfig files.
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, delimiter } from 'node:path';
 import * as yaml from 'js-yaml';
 import { PassThrough } from 'node:stream';
 import { createContext, type Streams } from '../cli/context.ts';
 import type { GlobalFlags } from '../cli/options.ts';
 import { complete, renderCompletion, type ValueSources } from '../cli/completion/complete.ts';
 import { ExitCode } from '../errors.ts';
+import { kubeconfigFiles } from '../cluster/kubeconfig-files.ts';
 
 type Env = Streams['env'];
-
-export function kubeconfigFiles(flags: Readonly<Record<string, string>>, env: Env): string[] {
-  if (flags.kubeconfig) return [flags.kubeconfig];
-  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  return fromEnv.length > 0 ? fromEnv : [join(env.HOME ?? homedir(), '.kube', 'config')];
-}
 
 /** Context names from the kubeconfig files, first file first; unreadable files add none. */
 export function contextNames(files: readonly string[]): string[] {

@@ -6,7 +6,13 @@
 // and the validity on the status, removing Issuing.
 import { k8s, readOptional, retryOnConflict, describe, log } from './model/kube.ts';
 import { issue, usage, extendedUsage, type Issued } from './pki.ts';
-import type { Testbed } from './fixture.ts';
+import type { Clients } from './model/kube.ts';
+
+/** What the helper needs of a testbed: its API clients and the Antrea namespace. */
+export interface Cluster {
+  readonly api: Clients;
+  readonly namespace: string;
+}
 
 const GROUP = 'cert-manager.io';
 const VERSION = 'v1';
@@ -109,10 +115,10 @@ export class CertManager {
   private working: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  private constructor(private readonly bed: Testbed, private ca: Issued) {}
+  private constructor(private readonly bed: Cluster, private ca: Issued) {}
 
   /** Installs the CRD and starts issuing from the CA. */
-  static async start(bed: Testbed, ca: Issued): Promise<CertManager> {
+  static async start(bed: Cluster, ca: Issued): Promise<CertManager> {
     await bed.api.extensions.createCustomResourceDefinition({ body: certificateCrd });
     // The CRD is usable once it is Established.
     for (let i = 0; i < 100; i++) {

@@ -12,7 +12,8 @@ import { main } from '../../src/cli/main.ts';
 import { complete, Directive, type ValueSources } from '../../src/cli/completion/complete.ts';
 import { COMMANDS } from '../../src/cli/completion/spec.ts';
 import { COMPLETION_SCRIPTS, KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../../src/cli/completion/scripts.ts';
-import { contextNames, kubeconfigFiles } from '../../src/commands/complete.ts';
+import { contextNames } from '../../src/commands/complete.ts';
+import { kubeconfigFiles } from '../../src/cluster/kubeconfig-files.ts';
 import { renderVersion } from '../../src/render/version.ts';
 
 async function run(args: string[], env: Record<string, string> = {}) {
