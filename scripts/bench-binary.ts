@@ -23,14 +23,18 @@ const commands: readonly (readonly [string, string, string[]])[] = [
   [`node ${bundle} version --client`, process.execPath, [bundle, 'version', '--client']],
   [`node26 ${bundle} --help (the same Node, not single-executable)`, node26, [bundle, '--help']],
   [`node -e 0 (the floor, node ${process.version})`, process.execPath, ['-e', '0']],
-  ['node26 -e 0 (the floor of the executable\'s Node)', node26, ['-e', '0']],
+  ["node26 -e 0 (the floor of the executable's Node)", node26, ['-e', '0']],
 ];
 
 function once(command: string, args: string[]): number {
   const start = performance.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+  });
   const elapsed = performance.now() - start;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return elapsed;
 }
 
@@ -44,11 +48,22 @@ for (let round = 0; round <= runs; round++) {
 }
 const stats = (samples: number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)] ?? 0, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+  return {
+    median: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    min: sorted[0] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+  };
 };
 const rows = commands.map(([name], i) => [name, stats(times[i] ?? [])] as const);
 
 console.log(`\n${runs} runs each after one warm-up, ${new Date().toISOString()}`);
-console.log(`${'command'.padEnd(76)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}`);
-for (const [name, t] of rows) console.log(`${name.padEnd(76)}${`${t.median.toFixed(0)} ms`.padStart(10)}${`${t.min.toFixed(0)} ms`.padStart(10)}${`${t.max.toFixed(0)} ms`.padStart(10)}`);
-console.log(`\nexecutable / node bundle (--help): ${((rows[0]?.[1].median ?? 0) / (rows[1]?.[1].median ?? 1)).toFixed(2)}x`);
+console.log(
+  `${'command'.padEnd(76)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}`,
+);
+for (const [name, t] of rows)
+  console.log(
+    `${name.padEnd(76)}${`${t.median.toFixed(0)} ms`.padStart(10)}${`${t.min.toFixed(0)} ms`.padStart(10)}${`${t.max.toFixed(0)} ms`.padStart(10)}`,
+  );
+console.log(
+  `\nexecutable / node bundle (--help): ${((rows[0]?.[1].median ?? 0) / (rows[1]?.[1].median ?? 1)).toFixed(2)}x`,
+);

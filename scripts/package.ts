@@ -6,17 +6,48 @@
 //                          (signed on macOS by the release workflow) instead of building them
 //   --keep-manifest        do not rewrite krew-manifest.yaml (npm test: the test checks the committed one)
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUILDER, NODE_VERSION, TARGETS, nodeBinary, nodeTarball, targetName, type Target } from './release/node-binaries.ts';
+import {
+  BUILDER,
+  NODE_VERSION,
+  TARGETS,
+  nodeBinary,
+  nodeTarball,
+  targetName,
+  type Target,
+} from './release/node-binaries.ts';
 import { buildSea, removeSignature } from './release/sea.ts';
 import { tarGz, zip, type Entry } from './release/archive.ts';
 import { pinnedCompress } from './release/compress.ts';
-import { MANIFEST_FILE, archiveName, binName, helperName, renderManifest, type BuiltArchive, type PackageJson } from './release/manifest.ts';
+import {
+  MANIFEST_FILE,
+  archiveName,
+  binName,
+  helperName,
+  renderManifest,
+  type BuiltArchive,
+  type PackageJson,
+} from './release/manifest.ts';
 import { KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../src/cli/completion/scripts.ts';
 
-const { values: args } = parseArgs({ options: { 'darwin-binaries': { type: 'string' }, 'keep-manifest': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    'darwin-binaries': { type: 'string' },
+    'keep-manifest': { type: 'boolean', default: false },
+  },
+});
 const root = resolve(import.meta.dirname, '..');
 const at = (...parts: string[]) => join(root, ...parts);
 const BUNDLE = at('dist/bin/kubectl-antrea_certs');
@@ -29,7 +60,11 @@ const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
 
 /** Runs the jobs at most `limit` at a time (two: each holds a ~150 MB binary). */
-async function pool<T, R>(items: readonly T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  job: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -42,9 +77,15 @@ async function pool<T, R>(items: readonly T[], limit: number, job: (item: T) => 
   return results;
 }
 
-if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('npm run package runs on linux/amd64: it builds every platform with the linux-x64 Node.');
+if (process.platform !== 'linux' || process.arch !== 'x64')
+  throw new Error(
+    'npm run package runs on linux/amd64: it builds every platform with the linux-x64 Node.',
+  );
 if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first.`);
-if (!Number.isInteger(MTIME) || MTIME < 0) throw new Error(`SOURCE_DATE_EPOCH must be a Unix time in seconds, not "${process.env.SOURCE_DATE_EPOCH}".`);
+if (!Number.isInteger(MTIME) || MTIME < 0)
+  throw new Error(
+    `SOURCE_DATE_EPOCH must be a Unix time in seconds, not "${process.env.SOURCE_DATE_EPOCH}".`,
+  );
 const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as PackageJson;
 const signedDarwin = args['darwin-binaries'] ? resolve(args['darwin-binaries']) : undefined;
 const executable = (t: Target) => join(SEA_DIR, targetName(t), binName(t.os));
@@ -52,8 +93,21 @@ const executable = (t: Target) => join(SEA_DIR, targetName(t), binName(t.os));
 /** Everything the archives are made of; unchanged inputs leave the archives as they are. */
 function inputsKey(): string {
   const hash = createHash('sha256');
-  const sources = [join('scripts', 'package.ts'), ...readdirSync(at('scripts/release')).sort().map((f) => join('scripts/release', f)), 'src/cli/completion/scripts.ts'];
-  for (const file of ['dist/bin/kubectl-antrea_certs', 'LICENSE', 'README.md', 'package.json', ...sources]) hash.update(file).update(readFileSync(at(file)));
+  const sources = [
+    join('scripts', 'package.ts'),
+    ...readdirSync(at('scripts/release'))
+      .sort()
+      .map((f) => join('scripts/release', f)),
+    'src/cli/completion/scripts.ts',
+  ];
+  for (const file of [
+    'dist/bin/kubectl-antrea_certs',
+    'LICENSE',
+    'README.md',
+    'package.json',
+    ...sources,
+  ])
+    hash.update(file).update(readFileSync(at(file)));
   hash.update(JSON.stringify({ NODE_VERSION, TARGETS, MTIME }));
   for (const t of TARGETS.filter((t) => t.os === 'darwin' && signedDarwin)) {
     const signed = join(signedDarwin ?? '', targetName(t), binName(t.os));
@@ -65,13 +119,26 @@ function inputsKey(): string {
 const key = inputsKey();
 const keyFile = join(RELEASE_DIR, '.inputs');
 const upToDate =
-  existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key && existsSync(join(RELEASE_DIR, 'sha256sums.txt')) && TARGETS.every((t) => existsSync(join(RELEASE_DIR, archiveName(t.os, t.arch))) && existsSync(executable(t)));
+  existsSync(keyFile) &&
+  readFileSync(keyFile, 'utf8') === key &&
+  existsSync(join(RELEASE_DIR, 'sha256sums.txt')) &&
+  TARGETS.every(
+    (t) => existsSync(join(RELEASE_DIR, archiveName(t.os, t.arch))) && existsSync(executable(t)),
+  );
 
 let archives: BuiltArchive[];
 if (upToDate) {
   archives = TARGETS.map((t) => {
     const file = archiveName(t.os, t.arch);
-    return { os: t.os, arch: t.arch, file, sha256: createHash('sha256').update(readFileSync(join(RELEASE_DIR, file))).digest('hex'), bin: binName(t.os) };
+    return {
+      os: t.os,
+      arch: t.arch,
+      file,
+      sha256: createHash('sha256')
+        .update(readFileSync(join(RELEASE_DIR, file)))
+        .digest('hex'),
+      bin: binName(t.os),
+    };
   });
   console.log(`dist/release/ is up to date with its inputs (${elapsed()})`);
 } else {
@@ -87,7 +154,9 @@ async function build(): Promise<BuiltArchive[]> {
   // 1. The Node binaries, downloaded once and checked every time.
   const tarballs = await Promise.all(TARGETS.map(nodeTarball));
   const downloads = tarballs.filter((t) => t.downloaded).length;
-  console.log(`Node.js ${NODE_VERSION} for ${TARGETS.length} platforms: ${downloads ? `${downloads} downloaded` : 'all cached'} (${elapsed()})`);
+  console.log(
+    `Node.js ${NODE_VERSION} for ${TARGETS.length} platforms: ${downloads ? `${downloads} downloaded` : 'all cached'} (${elapsed()})`,
+  );
   const builder = join(SEA_DIR, 'base', 'builder-node');
   writeFileSync(builder, nodeBinary(tarballs[0]?.file ?? '', BUILDER), { mode: 0o755 });
   chmodSync(builder, 0o755);
@@ -113,7 +182,9 @@ async function build(): Promise<BuiltArchive[]> {
     rmSync(out, { force: true });
     await buildSea({ builder, main: BUNDLE, base, output: out });
   });
-  console.log(`executables in ${SEA_DIR}${signedDarwin ? ` (darwin from ${signedDarwin})` : ''} (${elapsed()})`);
+  console.log(
+    `executables in ${SEA_DIR}${signedDarwin ? ` (darwin from ${signedDarwin})` : ''} (${elapsed()})`,
+  );
 
   // 3. The archives.
   const compress = pinnedCompress(builder);
@@ -122,16 +193,31 @@ async function build(): Promise<BuiltArchive[]> {
     const windows = target.os === 'windows';
     const entries: Entry[] = [
       { name: binName(target.os), data: readFileSync(executable(target)), mode: 0o755 },
-      { name: helperName(target.os), data: Buffer.from(windows ? KUBECTL_HELPER_WINDOWS : KUBECTL_HELPER_UNIX), mode: 0o755 },
+      {
+        name: helperName(target.os),
+        data: Buffer.from(windows ? KUBECTL_HELPER_WINDOWS : KUBECTL_HELPER_UNIX),
+        mode: 0o755,
+      },
       { name: 'LICENSE', data: text('LICENSE'), mode: 0o644 },
       { name: 'README.md', data: text('README.md'), mode: 0o644 },
     ];
-    const bytes = windows ? await zip(entries, MTIME, compress) : await tarGz(entries, MTIME, compress);
+    const bytes = windows
+      ? await zip(entries, MTIME, compress)
+      : await tarGz(entries, MTIME, compress);
     const file = archiveName(target.os, target.arch);
     writeFileSync(join(RELEASE_DIR, file), bytes);
-    return { os: target.os, arch: target.arch, file, sha256: createHash('sha256').update(bytes).digest('hex'), bin: binName(target.os) };
+    return {
+      os: target.os,
+      arch: target.arch,
+      file,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bin: binName(target.os),
+    };
   });
-  const sums = [...archives].sort((a, b) => a.file.localeCompare(b.file)).map((a) => `${a.sha256}  ${a.file}\n`).join('');
+  const sums = [...archives]
+    .sort((a, b) => a.file.localeCompare(b.file))
+    .map((a) => `${a.sha256}  ${a.file}\n`)
+    .join('');
   writeFileSync(join(RELEASE_DIR, 'sha256sums.txt'), sums);
   return archives;
 }
@@ -153,6 +239,10 @@ const manifestNote =
 console.log(`\n${'archive'.padEnd(44)}${'bytes'.padStart(12)}${'MiB'.padStart(9)}`);
 for (const a of archives) {
   const size = statSync(join(RELEASE_DIR, a.file)).size;
-  console.log(`${a.file.padEnd(44)}${String(size).padStart(12)}${(size / 1024 / 1024).toFixed(1).padStart(9)}`);
+  console.log(
+    `${a.file.padEnd(44)}${String(size).padStart(12)}${(size / 1024 / 1024).toFixed(1).padStart(9)}`,
+  );
 }
-console.log(`\ndist/release/: the archives and sha256sums.txt; ${MANIFEST_FILE} ${manifestNote}. Done in ${elapsed()}.`);
+console.log(
+  `\ndist/release/: the archives and sha256sums.txt; ${MANIFEST_FILE} ${manifestNote}. Done in ${elapsed()}.`,
+);

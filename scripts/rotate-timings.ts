@@ -16,20 +16,33 @@ import { clients } from '../test/testbed/model/kube.ts';
 import { issue, usage, extendedUsage, type Issued } from '../test/testbed/pki.ts';
 import { CertManager } from '../test/testbed/cert-manager.ts';
 
-const { values } = parseArgs({ options: { modes: { type: 'string', default: 'self-signed,pod-held,user-provided,cert-manager' } } });
+const { values } = parseArgs({
+  options: {
+    modes: { type: 'string', default: 'self-signed,pod-held,user-provided,cert-manager' },
+  },
+});
 const modes = new Set(values.modes.split(','));
 const BIN = 'dist/bin/kubectl-antrea_certs';
-if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0)
+  process.exit(1);
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-rotate-timings-'));
 
 /** SHA-256 of the certificate the controller serves now. */
 function served(state: TestbedState): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: state.address, port: 443, servername: `antrea.${state.namespace}.svc`, rejectUnauthorized: false }, () => {
-      const der = socket.getPeerCertificate().raw;
-      socket.end();
-      resolve(createHash('sha256').update(der).digest('hex'));
-    });
+    const socket = connect(
+      {
+        host: state.address,
+        port: 443,
+        servername: `antrea.${state.namespace}.svc`,
+        rejectUnauthorized: false,
+      },
+      () => {
+        const der = socket.getPeerCertificate().raw;
+        socket.end();
+        resolve(createHash('sha256').update(der).digest('hex'));
+      },
+    );
     socket.on('error', reject);
   });
 }
@@ -48,11 +61,18 @@ async function timeRotate(mode: string, state: TestbedState, args: string[]): Pr
   const start = performance.now();
   let servedMs = Number.NaN;
   const poll = setInterval(() => {
-    void served(state).then((now) => {
-      if (now !== before && Number.isNaN(servedMs)) servedMs = performance.now() - start;
-    }, () => undefined);
+    void served(state).then(
+      (now) => {
+        if (now !== before && Number.isNaN(servedMs)) servedMs = performance.now() - start;
+      },
+      () => undefined,
+    );
   }, 100);
-  const child = spawn(process.execPath, [BIN, 'rotate', '--yes', '--backup-dir', join(work, 'backups'), ...args], { env: { ...process.env, KUBECONFIG: state.kubeconfig, NO_COLOR: '1' } });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'rotate', '--yes', '--backup-dir', join(work, 'backups'), ...args],
+    { env: { ...process.env, KUBECONFIG: state.kubeconfig, NO_COLOR: '1' } },
+  );
   let written = Number.NaN;
   let converged = Number.NaN;
   let stderr = '';
@@ -62,10 +82,13 @@ async function timeRotate(mode: string, state: TestbedState, args: string[]): Pr
     if (Number.isNaN(converged) && /converged/.test(stderr)) converged = performance.now() - start;
   });
   child.stdout.resume();
-  const exit = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const exit = await new Promise<number>((resolve) =>
+    child.on('close', (code) => resolve(code ?? -1)),
+  );
   const totalMs = performance.now() - start;
   // A user-provided rotation with the same CA ends before the reload can be seen: keep watching what is served.
-  while (Number.isNaN(servedMs) && performance.now() - start < 300_000) await new Promise((resolve) => setTimeout(resolve, 200));
+  while (Number.isNaN(servedMs) && performance.now() - start < 300_000)
+    await new Promise((resolve) => setTimeout(resolve, 200));
   clearInterval(poll);
   if (exit !== 0) console.error(stderr);
   return { mode, totalMs, servedMs, waitMs: converged - written, exit };
@@ -78,7 +101,13 @@ async function bring(version: string): Promise<TestbedState> {
 }
 
 async function userPairFiles(state: TestbedState, ca: Issued, name: string): Promise<string> {
-  const leaf = await issue({ commonName: 'antrea', issuer: ca, usages: usage.digitalSignature | usage.keyEncipherment, extendedUsages: [extendedUsage.serverAuth], dnsNames: [`antrea.${state.namespace}.svc`, `antrea.${state.namespace}.svc.cluster.local`] });
+  const leaf = await issue({
+    commonName: 'antrea',
+    issuer: ca,
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: [extendedUsage.serverAuth],
+    dnsNames: [`antrea.${state.namespace}.svc`, `antrea.${state.namespace}.svc.cluster.local`],
+  });
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
@@ -88,7 +117,10 @@ async function userPairFiles(state: TestbedState, ca: Issued, name: string): Pro
 }
 
 const plugin = (state: TestbedState, ...args: string[]) => {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, KUBECONFIG: state.kubeconfig, NO_COLOR: '1' }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, KUBECONFIG: state.kubeconfig, NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`${args.join(' ')}: ${result.stderr}`);
 };
 
@@ -101,25 +133,75 @@ try {
   }
   if (modes.has('self-signed') || modes.has('user-provided') || modes.has('cert-manager')) {
     const state = await bring('v2.7.0');
-    if (modes.has('self-signed')) results.push(await timeRotate('self-signed, pair in the Secret (v2.7.0)', state, []));
-    const ca = await issue({ commonName: 'timings CA', isCA: true, usages: usage.keyCertSign | usage.digitalSignature, keyKind: 'ecdsa-p256' });
+    if (modes.has('self-signed'))
+      results.push(await timeRotate('self-signed, pair in the Secret (v2.7.0)', state, []));
+    const ca = await issue({
+      commonName: 'timings CA',
+      isCA: true,
+      usages: usage.keyCertSign | usage.digitalSignature,
+      keyKind: 'ecdsa-p256',
+    });
     if (modes.has('user-provided') || modes.has('cert-manager')) {
-      plugin(state, 'import', '--from-dir', await userPairFiles(state, ca, 'first'), '--mode', 'user-provided', '--yes', '--backup-dir', join(work, 'backups'));
+      plugin(
+        state,
+        'import',
+        '--from-dir',
+        await userPairFiles(state, ca, 'first'),
+        '--mode',
+        'user-provided',
+        '--yes',
+        '--backup-dir',
+        join(work, 'backups'),
+      );
     }
     if (modes.has('user-provided')) {
       writeFileSync(join(work, 'ca.crt'), ca.certPem);
       writeFileSync(join(work, 'ca.key'), ca.keyPem, { mode: 0o600 });
-      results.push(await timeRotate('user-provided, issued from the same CA (--ca-cert/--ca-key)', state, ['--ca-cert', join(work, 'ca.crt'), '--ca-key', join(work, 'ca.key')]));
-      const next = await issue({ commonName: 'timings CA two', isCA: true, usages: usage.keyCertSign | usage.digitalSignature, keyKind: 'ecdsa-p256' });
+      results.push(
+        await timeRotate('user-provided, issued from the same CA (--ca-cert/--ca-key)', state, [
+          '--ca-cert',
+          join(work, 'ca.crt'),
+          '--ca-key',
+          join(work, 'ca.key'),
+        ]),
+      );
+      const next = await issue({
+        commonName: 'timings CA two',
+        isCA: true,
+        usages: usage.keyCertSign | usage.digitalSignature,
+        keyKind: 'ecdsa-p256',
+      });
       const dir = await userPairFiles(state, next, 'second');
-      results.push(await timeRotate('user-provided, new files from a new CA (--cert/--key/--ca)', state, ['--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--ca', join(dir, 'ca.crt')]));
+      results.push(
+        await timeRotate('user-provided, new files from a new CA (--cert/--key/--ca)', state, [
+          '--cert',
+          join(dir, 'tls.crt'),
+          '--key',
+          join(dir, 'tls.key'),
+          '--ca',
+          join(dir, 'ca.crt'),
+        ]),
+      );
     }
     if (modes.has('cert-manager')) {
-      const manager = await CertManager.start({ api: clients(state.kubeconfig), namespace: state.namespace }, ca);
-      await manager.createCertificate({ metadata: { name: 'antrea-controller-tls', namespace: state.namespace }, spec: { secretName: 'antrea-controller-tls', commonName: 'antrea', duration: '8760h', dnsNames: [`antrea.${state.namespace}.svc`], issuerRef: { name: 'ca-issuer', kind: 'Issuer' } } });
+      const manager = await CertManager.start(
+        { api: clients(state.kubeconfig), namespace: state.namespace },
+        ca,
+      );
+      await manager.createCertificate({
+        metadata: { name: 'antrea-controller-tls', namespace: state.namespace },
+        spec: {
+          secretName: 'antrea-controller-tls',
+          commonName: 'antrea',
+          duration: '8760h',
+          dnsNames: [`antrea.${state.namespace}.svc`],
+          issuerRef: { name: 'ca-issuer', kind: 'Issuer' },
+        },
+      });
       // Let the first issuance reach the controller before timing a renewal.
       const first = await served(state);
-      while ((await served(state)) === first) await new Promise((resolve) => setTimeout(resolve, 500));
+      while ((await served(state)) === first)
+        await new Promise((resolve) => setTimeout(resolve, 500));
       results.push(await timeRotate('cert-manager (same CA Issuer)', state, []));
       await manager.stop();
     }
@@ -127,6 +209,11 @@ try {
   }
 } finally {
   const s = (ms: number) => (Number.isNaN(ms) ? '-' : `${(ms / 1000).toFixed(1)} s`);
-  console.log('\nmode | rotate exit | command ran | controller serves the new certificate after | plugin waited for the cluster | plugin\'s own share');
-  for (const r of results) console.log(`${r.mode} | ${r.exit} | ${s(r.totalMs)} | ${s(r.servedMs)} | ${s(r.waitMs)} | ${s(r.totalMs - r.waitMs)}`);
+  console.log(
+    "\nmode | rotate exit | command ran | controller serves the new certificate after | plugin waited for the cluster | plugin's own share",
+  );
+  for (const r of results)
+    console.log(
+      `${r.mode} | ${r.exit} | ${s(r.totalMs)} | ${s(r.servedMs)} | ${s(r.waitMs)} | ${s(r.totalMs - r.waitMs)}`,
+    );
 }

@@ -15,12 +15,18 @@ function find(dir) {
   });
 }
 
-const files = (roots.length ? roots : ['test']).flatMap((root) => (statSync(root).isDirectory() ? find(root) : [root])).sort();
+const files = (roots.length ? roots : ['test'])
+  .flatMap((root) => (statSync(root).isDirectory() ? find(root) : [root]))
+  .sort();
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
 // Unit tests first: they are fast and say the most when they fail.
 files.sort((a, b) => Number(!a.includes('/unit/')) - Number(!b.includes('/unit/')));
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...files], { stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...files],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

@@ -14,7 +14,13 @@ export const BACKUP_API_VERSION = 'antrea-certs.antrea.io/v1';
 export interface Backup {
   readonly namespace: string;
   readonly createdAt: string;
-  readonly secret: { readonly name: string; readonly existed: boolean; readonly ca?: string; readonly cert?: string; readonly key?: Sensitive };
+  readonly secret: {
+    readonly name: string;
+    readonly existed: boolean;
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: Sensitive;
+  };
   readonly configMap?: { readonly name: string; readonly key: string; readonly text: string };
 }
 
@@ -26,9 +32,17 @@ export function backupOf(inst: Installation, now = new Date()): Backup {
     namespace: inst.namespace,
     createdAt: now.toISOString(),
     secret: secret
-      ? { name: secret.name, existed: true, ...(secret.ca ? { ca: secret.ca } : {}), ...(secret.cert ? { cert: secret.cert } : {}), ...(secret.key ? { key: secret.key } : {}) }
+      ? {
+          name: secret.name,
+          existed: true,
+          ...(secret.ca ? { ca: secret.ca } : {}),
+          ...(secret.cert ? { cert: secret.cert } : {}),
+          ...(secret.key ? { key: secret.key } : {}),
+        }
       : { name: inst.deployment.secretName, existed: false },
-    ...(inst.config?.text !== undefined ? { configMap: { name: inst.config.name, key: CONTROLLER.configKey, text: inst.config.text } } : {}),
+    ...(inst.config?.text !== undefined
+      ? { configMap: { name: inst.config.name, key: CONTROLLER.configKey, text: inst.config.text } }
+      : {}),
   };
 }
 
@@ -37,7 +51,9 @@ export function saveBackup(backup: Backup, dir: string): string {
   try {
     return writeBackupFile(backup, dir);
   } catch (error) {
-    throw new InputError(`cannot write the backup to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); pass another --backup-dir, or --no-backup. Nothing was written to the cluster.`);
+    throw new InputError(
+      `cannot write the backup to ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'}); pass another --backup-dir, or --no-backup. Nothing was written to the cluster.`,
+    );
   }
 }
 
@@ -67,11 +83,19 @@ export function loadBackup(path: string): Backup {
     throw new InputError(`${path} is not a backup of kubectl antrea-certs (it is not JSON).`);
   }
   if (parsed.kind !== BACKUP_KIND || parsed.apiVersion !== BACKUP_API_VERSION) {
-    throw new InputError(`${path} is not a backup of kubectl antrea-certs (kind ${JSON.stringify(parsed.kind ?? null)}).`);
+    throw new InputError(
+      `${path} is not a backup of kubectl antrea-certs (kind ${JSON.stringify(parsed.kind ?? null)}).`,
+    );
   }
-  const secret = parsed.secret as { name?: unknown; existed?: unknown; ca?: unknown; cert?: unknown; key?: unknown } | undefined;
-  const configMap = parsed.configMap as { name?: unknown; key?: unknown; text?: unknown } | undefined;
-  if (typeof parsed.namespace !== 'string' || typeof secret?.name !== 'string' || typeof secret.existed !== 'boolean') {
+  const secret = parsed.secret as
+    { name?: unknown; existed?: unknown; ca?: unknown; cert?: unknown; key?: unknown } | undefined;
+  const configMap = parsed.configMap as
+    { name?: unknown; key?: unknown; text?: unknown } | undefined;
+  if (
+    typeof parsed.namespace !== 'string' ||
+    typeof secret?.name !== 'string' ||
+    typeof secret.existed !== 'boolean'
+  ) {
     throw new InputError(`${path} is a damaged backup: namespace or secret is missing.`);
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -86,7 +110,13 @@ export function loadBackup(path: string): Backup {
       ...(str(secret.key) ? { key: new Sensitive(str(secret.key) ?? '') } : {}),
     },
     ...(configMap && typeof configMap.name === 'string' && typeof configMap.text === 'string'
-      ? { configMap: { name: configMap.name, key: str(configMap.key) ?? CONTROLLER.configKey, text: configMap.text } }
+      ? {
+          configMap: {
+            name: configMap.name,
+            key: str(configMap.key) ?? CONTROLLER.configKey,
+            text: configMap.text,
+          },
+        }
       : {}),
   };
 }

@@ -15,7 +15,10 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error whose message is one sentence for the user: what is wrong and what to do. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: ExitCode = ExitCode.error) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.error,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -29,7 +32,12 @@ export class ConnectionError extends CliError {}
 export class UnavailableError extends CliError {}
 export class AuthenticationError extends CliError {}
 export class ForbiddenError extends CliError {
-  constructor(message: string, readonly verb: string, readonly resource: string, readonly namespace?: string) {
+  constructor(
+    message: string,
+    readonly verb: string,
+    readonly resource: string,
+    readonly namespace?: string,
+  ) {
     super(message);
   }
 }
@@ -40,7 +48,10 @@ export class ConflictError extends CliError {}
 export class NotFoundError extends CliError {}
 /** A wait ran out of time (exit 124, as timeout(1)). */
 export class TimeoutError extends CliError {
-  constructor(message: string, readonly waitingFor?: string) {
+  constructor(
+    message: string,
+    readonly waitingFor?: string,
+  ) {
     super(message, ExitCode.timeout);
   }
 }
@@ -56,6 +67,7 @@ export function exitCodeFor(error: unknown): ExitCode {
 /** The line printed for an error: its own sentence, or a generic one for a bug (the stack only when verbose). */
 export function messageFor(error: unknown, verbose: boolean): string {
   if (error instanceof CliError) return `error: ${error.message}`;
-  const detail = error instanceof Error ? (verbose && error.stack ? error.stack : error.message) : String(error);
+  const detail =
+    error instanceof Error ? (verbose && error.stack ? error.stack : error.message) : String(error);
   return `error: unexpected failure: ${detail}${verbose ? '' : ' (run with -v for details)'}`;
 }

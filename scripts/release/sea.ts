@@ -42,11 +42,16 @@ export async function buildSea({ builder, main, base, output }: SeaInputs): Prom
     }),
   );
   try {
-    await run(builder, ['--build-sea', 'sea-config.json'], { cwd: scratch, maxBuffer: 16 * 1024 * 1024 });
+    await run(builder, ['--build-sea', 'sea-config.json'], {
+      cwd: scratch,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     copyFileSync(join(scratch, 'out'), output);
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`node --build-sea for ${output} failed: ${stderr || stdout || String(error)}`, { cause: error });
+    throw new Error(`node --build-sea for ${output} failed: ${stderr || stdout || String(error)}`, {
+      cause: error,
+    });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -58,7 +63,14 @@ export async function removeSignature(input: string, output: string): Promise<vo
     await run('osslsigncode', ['remove-signature', '-in', input, '-out', output]);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new Error('osslsigncode is not installed; it strips the Windows binary\'s signature (Debian: apt-get install osslsigncode).', { cause: error });
-    throw new Error(`osslsigncode remove-signature failed: ${(error as { stderr?: string }).stderr ?? String(error)}`, { cause: error });
+    if (code === 'ENOENT')
+      throw new Error(
+        "osslsigncode is not installed; it strips the Windows binary's signature (Debian: apt-get install osslsigncode).",
+        { cause: error },
+      );
+    throw new Error(
+      `osslsigncode remove-signature failed: ${(error as { stderr?: string }).stderr ?? String(error)}`,
+      { cause: error },
+    );
   }
 }

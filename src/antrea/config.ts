@@ -3,8 +3,7 @@ import * as yaml from 'js-yaml';
 import { InputError } from '../errors.ts';
 
 export type SelfSignedSetting =
-  | { readonly value: boolean; readonly explicit: boolean }
-  | { readonly error: string };
+  { readonly value: boolean; readonly explicit: boolean } | { readonly error: string };
 
 /** selfSignedCert from the config file; absent (or commented out, as in v1.0) means true. */
 export function readSelfSignedCert(conf: string): SelfSignedSetting {
@@ -12,11 +11,19 @@ export function readSelfSignedCert(conf: string): SelfSignedSetting {
   try {
     parsed = yaml.load(conf);
   } catch (error) {
-    return { error: `antrea-controller.conf is not valid YAML (${(error as Error).message.split('\n')[0]})` };
+    return {
+      error: `antrea-controller.conf is not valid YAML (${(error as Error).message.split('\n')[0]})`,
+    };
   }
-  const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).selfSignedCert : undefined;
+  const value =
+    typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown>).selfSignedCert
+      : undefined;
   if (value === undefined || value === null) return { value: true, explicit: false };
-  if (typeof value !== 'boolean') return { error: `selfSignedCert in antrea-controller.conf is ${JSON.stringify(value)}, not true or false` };
+  if (typeof value !== 'boolean')
+    return {
+      error: `selfSignedCert in antrea-controller.conf is ${JSON.stringify(value)}, not true or false`,
+    };
   return { value, explicit: true };
 }
 
@@ -31,15 +38,26 @@ const COMMENTED_LINE = /^#[ \t]*(selfSignedCert:[ \t]*)(true|false)([ \t]*(?:#.*
 export function setSelfSignedCert(conf: string, value: boolean): string {
   const text = String(value);
   let edited: string;
-  if (KEY_LINE.test(conf)) edited = conf.replace(KEY_LINE, (_line, key: string, _old: string, rest: string) => `${key}${key.endsWith(' ') ? '' : ' '}${text}${rest}`);
-  else if (COMMENTED_LINE.test(conf)) edited = conf.replace(COMMENTED_LINE, (_line, key: string, _old: string, rest: string) => `${key}${text}${rest}`);
+  if (KEY_LINE.test(conf))
+    edited = conf.replace(
+      KEY_LINE,
+      (_line, key: string, _old: string, rest: string) =>
+        `${key}${key.endsWith(' ') ? '' : ' '}${text}${rest}`,
+    );
+  else if (COMMENTED_LINE.test(conf))
+    edited = conf.replace(
+      COMMENTED_LINE,
+      (_line, key: string, _old: string, rest: string) => `${key}${text}${rest}`,
+    );
   else {
     const newline = conf.includes('\r\n') ? '\r\n' : '\n';
     edited = `${conf}${conf === '' || conf.endsWith('\n') ? '' : newline}selfSignedCert: ${text}${newline}`;
   }
   const check = readSelfSignedCert(edited);
   if ('error' in check || check.value !== value) {
-    throw new InputError(`could not set selfSignedCert in antrea-controller.conf (${'error' in check ? check.error : 'the value did not change'}); edit the ConfigMap by hand. Nothing was written.`);
+    throw new InputError(
+      `could not set selfSignedCert in antrea-controller.conf (${'error' in check ? check.error : 'the value did not change'}); edit the ConfigMap by hand. Nothing was written.`,
+    );
   }
   return edited;
 }

@@ -13,7 +13,11 @@ export interface ModeFacts {
   readonly image?: string;
   readonly deploymentLabels: Record<string, string>;
   readonly deploymentAnnotations: Record<string, string>;
-  readonly secret?: { readonly hasCa: boolean; readonly hasCert: boolean; readonly annotations: Record<string, string> };
+  readonly secret?: {
+    readonly hasCa: boolean;
+    readonly hasCert: boolean;
+    readonly annotations: Record<string, string>;
+  };
 }
 
 export interface ModeInfo {
@@ -38,13 +42,21 @@ export function versionFromImage(image?: string): string | undefined {
 }
 
 export function detectMode(facts: ModeFacts): ModeInfo {
-  const setting = facts.configText === undefined ? { value: true, explicit: false } : readSelfSignedCert(facts.configText);
+  const setting =
+    facts.configText === undefined
+      ? { value: true, explicit: false }
+      : readSelfSignedCert(facts.configText);
   const imageVersion = versionFromImage(facts.image);
   const version = facts.controllerInfoVersion ?? imageVersion;
-  const versionSource = facts.controllerInfoVersion ? 'AntreaControllerInfo' : imageVersion ? 'image tag' : 'unknown';
+  const versionSource = facts.controllerInfoVersion
+    ? 'AntreaControllerInfo'
+    : imageVersion
+      ? 'image tag'
+      : 'unknown';
   const certManagerCertificate = facts.secret?.annotations[CERT_MANAGER_CERTIFICATE_ANNOTATION];
   const helmManaged =
-    facts.deploymentLabels['app.kubernetes.io/managed-by'] === 'Helm' || Object.keys(facts.deploymentAnnotations).some((k) => k.startsWith('meta.helm.sh/'));
+    facts.deploymentLabels['app.kubernetes.io/managed-by'] === 'Helm' ||
+    Object.keys(facts.deploymentAnnotations).some((k) => k.startsWith('meta.helm.sh/'));
   const common = {
     selfSignedStorage: pairStorage(version, facts.secret),
     ...(version ? { version } : {}),
@@ -52,9 +64,15 @@ export function detectMode(facts: ModeFacts): ModeInfo {
     ...(certManagerCertificate ? { certManagerCertificate } : {}),
     helmManaged,
   } as const;
-  if ('error' in setting) return { mode: 'self-signed', explicit: false, configError: setting.error, ...common };
+  if ('error' in setting)
+    return { mode: 'self-signed', explicit: false, configError: setting.error, ...common };
   if (!setting.value) return { mode: 'user-provided', explicit: setting.explicit, ...common };
-  return { mode: 'self-signed', explicit: setting.explicit, pairStorage: common.selfSignedStorage, ...common };
+  return {
+    mode: 'self-signed',
+    explicit: setting.explicit,
+    pairStorage: common.selfSignedStorage,
+    ...common,
+  };
 }
 
 function pairStorage(version: string | undefined, secret: ModeFacts['secret']): PairStorage {

@@ -10,7 +10,9 @@ export interface Release {
 /** Parses v2.7.0, 2.7.0, v1.12.3-abcdef; undefined for anything else (latest, a digest). */
 export function parseRelease(version: string | undefined): Release | undefined {
   const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
-  return match ? { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) } : undefined;
+  return match
+    ? { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) }
+    : undefined;
 }
 
 const FIRST_PERSISTING_PATCH: Record<number, number> = { 13: 4, 14: 3, 15: 1 };
@@ -24,4 +26,5 @@ export function persistsSelfSignedPair(r: Release): boolean {
 }
 
 /** From v1.12 the controller selects CA consumers by label. */
-export const selectsConsumersByLabel = (r: Release) => r.major > 1 || (r.major === 1 && r.minor >= 12);
+export const selectsConsumersByLabel = (r: Release) =>
+  r.major > 1 || (r.major === 1 && r.minor >= 12);

@@ -48,7 +48,13 @@ export const EKU_NAMES: Record<string, string> = {
   '2.5.29.37.0': 'any',
 };
 
-const KEY_TYPE_NAMES: Record<string, string> = { rsa: 'RSA', 'rsa-pss': 'RSA-PSS', ec: 'ECDSA', ed25519: 'Ed25519', ed448: 'Ed448' };
+const KEY_TYPE_NAMES: Record<string, string> = {
+  rsa: 'RSA',
+  'rsa-pss': 'RSA-PSS',
+  ec: 'ECDSA',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+};
 
 const SIGNATURE_NAMES: Record<string, string> = {
   'RSASSA-PKCS1-v1_5': 'RSA',
@@ -104,7 +110,11 @@ function describe(cert: x509.X509Certificate, der: Buffer): CertificateInfo {
   const keyUsage = cert.getExtension(x509.KeyUsagesExtension);
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
   const basic = cert.getExtension(x509.BasicConstraintsExtension);
-  const key = createPublicKey({ key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki' });
+  const key = createPublicKey({
+    key: Buffer.from(cert.publicKey.rawData),
+    format: 'der',
+    type: 'spki',
+  });
   const details = key.asymmetricKeyDetails ?? {};
   const keyType = key.asymmetricKeyType ?? 'unknown';
   const sig = cert.signatureAlgorithm as { name: string; hash?: { name: string } };
@@ -119,15 +129,23 @@ function describe(cert: x509.X509Certificate, der: Buffer): CertificateInfo {
     keyAlgorithm: KEY_TYPE_NAMES[keyType] ?? keyType.toUpperCase(),
     ...(details.modulusLength ? { keySize: details.modulusLength } : {}),
     ...(details.namedCurve ? { curve: curveName(details.namedCurve) } : {}),
-    keyUsages: keyUsage ? KEY_USAGE_NAMES.filter(([flag]) => (keyUsage.usages & flag) !== 0).map(([, name]) => name) : [],
+    keyUsages: keyUsage
+      ? KEY_USAGE_NAMES.filter(([flag]) => (keyUsage.usages & flag) !== 0).map(([, name]) => name)
+      : [],
     extendedKeyUsages: eku ? Array.from(eku.usages, (u) => EKU_NAMES[String(u)] ?? String(u)) : [],
     isCA: basic?.ca ?? false,
     sha256: createHash('sha256').update(der).digest('hex'),
-    signatureAlgorithm: [sig.hash?.name.replace('-', ''), SIGNATURE_NAMES[sig.name] ?? sig.name].filter(Boolean).join('-'),
+    signatureAlgorithm: [sig.hash?.name.replace('-', ''), SIGNATURE_NAMES[sig.name] ?? sig.name]
+      .filter(Boolean)
+      .join('-'),
   };
 }
 
-const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+const CURVE_NAMES: Record<string, string> = {
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
+};
 const curveName = (curve: string) => CURVE_NAMES[curve] ?? curve;
 
 /** Parses every certificate of a PEM bundle; `source` names it in messages. */
@@ -142,13 +160,16 @@ export function parseCertificates(input: string | Buffer, source: string): Certi
     try {
       return new Certificate(block.der);
     } catch {
-      throw new InputError(`${source}: certificate ${i + 1} of ${blocks.length} cannot be parsed; the PEM data may be corrupt or truncated.`);
+      throw new InputError(
+        `${source}: certificate ${i + 1} of ${blocks.length} cannot be parsed; the PEM data may be corrupt or truncated.`,
+      );
     }
   });
 }
 
 /** Two bundles hold the same certificates, whatever their order, whitespace or duplicates. */
 export function sameCertificates(a: readonly Certificate[], b: readonly Certificate[]): boolean {
-  const fingerprints = (list: readonly Certificate[]) => [...new Set(list.map((c) => c.info.sha256))].sort().join();
+  const fingerprints = (list: readonly Certificate[]) =>
+    [...new Set(list.map((c) => c.info.sha256))].sort().join();
   return fingerprints(a) === fingerprints(b);
 }

@@ -8,7 +8,11 @@ export type ChainResult =
 
 const MAX_DEPTH = 10;
 
-export function buildChain(leaf: Certificate, intermediates: readonly Certificate[], roots: readonly Certificate[]): ChainResult {
+export function buildChain(
+  leaf: Certificate,
+  intermediates: readonly Certificate[],
+  roots: readonly Certificate[],
+): ChainResult {
   const chain = [leaf];
   let current = leaf;
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
@@ -17,7 +21,9 @@ export function buildChain(leaf: Certificate, intermediates: readonly Certificat
     if (root) return { ok: true, chain: [...chain, root] };
     const next = intermediates.find((c) => !chain.includes(c) && current.isIssuedBy(c));
     if (!next) {
-      const wrongKey = [...roots, ...intermediates].some((c) => c.info.subject === current.info.issuer);
+      const wrongKey = [...roots, ...intermediates].some(
+        (c) => c.info.subject === current.info.issuer,
+      );
       return {
         ok: false,
         chain,

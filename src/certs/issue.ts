@@ -1,7 +1,13 @@
 // Issuing a serving certificate from an admin's CA, with the names and usages
 // of the current one. The CA key stays in this process.
 import 'reflect-metadata';
-import { webcrypto, generateKeyPairSync, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  webcrypto,
+  generateKeyPairSync,
+  createPublicKey,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { EKU_NAMES, type Certificate } from './certificate.ts';
 import { Sensitive } from '../sensitive.ts';
@@ -27,26 +33,41 @@ export interface IssuedPair {
 }
 
 function newKey(algorithm: KeyAlgorithm): KeyObject {
-  if (algorithm === 'ecdsa-p256') return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  return generateKeyPairSync('rsa', { modulusLength: algorithm === 'rsa-4096' ? 4096 : 2048 }).privateKey;
+  if (algorithm === 'ecdsa-p256')
+    return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  return generateKeyPairSync('rsa', { modulusLength: algorithm === 'rsa-4096' ? 4096 : 2048 })
+    .privateKey;
 }
 
 /** The Web Crypto view of a Node key, for signing with @peculiar/x509. */
-async function toWebKey(key: KeyObject, usage: 'sign' | 'verify'): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm | webcrypto.EcdsaParams }> {
+async function toWebKey(
+  key: KeyObject,
+  usage: 'sign' | 'verify',
+): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm | webcrypto.EcdsaParams }> {
   const type = key.asymmetricKeyType;
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const format = usage === 'sign' ? 'pkcs8' : 'spki';
   const der = key.export({ type: format, format: 'der' });
   if (type === 'rsa') {
     const params = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-    return { key: await webcrypto.subtle.importKey(format, der, params, true, [usage]), algorithm: { name: 'RSASSA-PKCS1-v1_5' } };
+    return {
+      key: await webcrypto.subtle.importKey(format, der, params, true, [usage]),
+      algorithm: { name: 'RSASSA-PKCS1-v1_5' },
+    };
   }
   if (type === 'ec' && (curve === 'prime256v1' || curve === 'secp384r1')) {
     const namedCurve = curve === 'prime256v1' ? 'P-256' : 'P-384';
     const hash = curve === 'prime256v1' ? 'SHA-256' : 'SHA-384';
-    return { key: await webcrypto.subtle.importKey(format, der, { name: 'ECDSA', namedCurve }, true, [usage]), algorithm: { name: 'ECDSA', hash } as webcrypto.EcdsaParams };
+    return {
+      key: await webcrypto.subtle.importKey(format, der, { name: 'ECDSA', namedCurve }, true, [
+        usage,
+      ]),
+      algorithm: { name: 'ECDSA', hash } as webcrypto.EcdsaParams,
+    };
   }
-  throw new Error(`keys of type ${type}${curve ? ` (${curve})` : ''} are not supported for issuing; use RSA or ECDSA P-256/P-384`);
+  throw new Error(
+    `keys of type ${type}${curve ? ` (${curve})` : ''} are not supported for issuing; use RSA or ECDSA P-256/P-384`,
+  );
 }
 
 const KEY_USAGE_FLAGS: Record<string, x509.KeyUsageFlags> = {
@@ -54,13 +75,19 @@ const KEY_USAGE_FLAGS: Record<string, x509.KeyUsageFlags> = {
   keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
   keyAgreement: x509.KeyUsageFlags.keyAgreement,
 };
-const EKU_OIDS: Record<string, string> = Object.fromEntries(Object.entries(EKU_NAMES).map(([oid, name]) => [name, oid]));
+const EKU_OIDS: Record<string, string> = Object.fromEntries(
+  Object.entries(EKU_NAMES).map(([oid, name]) => [name, oid]),
+);
 
 export async function issueServingCertificate(request: IssueRequest): Promise<IssuedPair> {
   const { template, ca } = request;
   const privateKey = 'keep' in request.key ? request.key.keep : newKey(request.key.generate);
-  const [signer, subjectKey] = await Promise.all([toWebKey(request.caKey, 'sign'), toWebKey(createPublicKey(privateKey), 'verify')]);
-  const usages = template.info.keyUsages.reduce((flags, name) => flags | (KEY_USAGE_FLAGS[name] ?? 0), 0) ||
+  const [signer, subjectKey] = await Promise.all([
+    toWebKey(request.caKey, 'sign'),
+    toWebKey(createPublicKey(privateKey), 'verify'),
+  ]);
+  const usages =
+    template.info.keyUsages.reduce((flags, name) => flags | (KEY_USAGE_FLAGS[name] ?? 0), 0) ||
     x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
   const ekus = template.info.extendedKeyUsages.map((name) => EKU_OIDS[name] ?? name);
   const names: x509.JsonGeneralName[] = [
@@ -86,5 +113,8 @@ export async function issueServingCertificate(request: IssueRequest): Promise<Is
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],
   });
-  return { certPem: `${cert.toString('pem')}\n`, keyPem: new Sensitive(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) };
+  return {
+    certPem: `${cert.toString('pem')}\n`,
+    keyPem: new Sensitive(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
+  };
 }

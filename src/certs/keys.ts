@@ -8,21 +8,33 @@ import type { Certificate } from './certificate.ts';
 export function parsePrivateKey(pem: Sensitive, passphrase?: Sensitive): KeyObject | string {
   const text = pem.reveal();
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
-    return /-----BEGIN CERTIFICATE-----/.test(text) ? 'it holds a certificate, not a private key' : 'it holds no PEM private key';
+    return /-----BEGIN CERTIFICATE-----/.test(text)
+      ? 'it holds a certificate, not a private key'
+      : 'it holds no PEM private key';
   }
   try {
-    return createPrivateKey({ key: text, format: 'pem', ...(passphrase ? { passphrase: passphrase.reveal() } : {}) });
+    return createPrivateKey({
+      key: text,
+      format: 'pem',
+      ...(passphrase ? { passphrase: passphrase.reveal() } : {}),
+    });
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     if (/ENCRYPTED/.test(text) || code === 'ERR_MISSING_PASSPHRASE') {
-      return passphrase ? 'the passphrase does not decrypt it' : 'it is encrypted and no passphrase was given';
+      return passphrase
+        ? 'the passphrase does not decrypt it'
+        : 'it is encrypted and no passphrase was given';
     }
     return 'it is not a readable private key (corrupt or truncated)';
   }
 }
 
 /** true or false, or why the key could not be read. */
-export function keyMatchesCertificate(pem: Sensitive, cert: Certificate, passphrase?: Sensitive): boolean | string {
+export function keyMatchesCertificate(
+  pem: Sensitive,
+  cert: Certificate,
+  passphrase?: Sensitive,
+): boolean | string {
   const key = parsePrivateKey(pem, passphrase);
   if (typeof key === 'string') return key;
   const publicDer = createPublicKey(key).export({ type: 'spki', format: 'der' });

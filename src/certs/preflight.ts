@@ -11,7 +11,11 @@ import { formatDuration } from '../cli/duration.ts';
 export interface PreflightInput {
   /** tls.crt: the serving certificate, then any intermediates. */
   readonly cert: { readonly pem: string | undefined; readonly source: string };
-  readonly key: { readonly pem: Sensitive | undefined; readonly source: string; readonly passphrase?: Sensitive };
+  readonly key: {
+    readonly pem: Sensitive | undefined;
+    readonly source: string;
+    readonly passphrase?: Sensitive;
+  };
   /** ca.crt: one or more CA certificates. */
   readonly ca: { readonly pem: string | undefined; readonly source: string };
   /** The DNS names clients verify: the first is required, the others are warned about. */
@@ -45,7 +49,10 @@ function parse(pem: string | undefined, source: string, findings: Finding[]): Ce
   try {
     return parseCertificates(pem, source);
   } catch (error) {
-    findings.push({ severity: 'error', message: error instanceof CliError ? error.message : `${source} cannot be read.` });
+    findings.push({
+      severity: 'error',
+      message: error instanceof CliError ? error.message : `${source} cannot be read.`,
+    });
     return [];
   }
 }
@@ -62,39 +69,63 @@ export function preflight(input: PreflightInput): PreflightResult {
   else if (leaf) {
     const match = keyMatchesCertificate(input.key.pem, leaf, input.key.passphrase);
     if (typeof match === 'string') error(`${input.key.source} cannot be used: ${match}.`);
-    else if (!match) error(`${input.key.source} does not match ${input.cert.source}: it is the key of another certificate.`);
+    else if (!match)
+      error(
+        `${input.key.source} does not match ${input.cert.source}: it is the key of another certificate.`,
+      );
   }
 
   if (leaf && cas.length) {
     const chain = buildChain(leaf, intermediates, cas);
-    if (!chain.ok) error(`${input.cert.source} does not chain to a CA in ${input.ca.source}: ${chain.reason}; put any intermediates after the certificate in ${input.cert.source}.`);
+    if (!chain.ok)
+      error(
+        `${input.cert.source} does not chain to a CA in ${input.ca.source}: ${chain.reason}; put any intermediates after the certificate in ${input.cert.source}.`,
+      );
   }
 
   for (const ca of cas) {
-    if (!ca.info.isCA) error(`"${ca.info.subject}" in ${input.ca.source} is not a CA certificate (no CA:TRUE basic constraint).`);
+    if (!ca.info.isCA)
+      error(
+        `"${ca.info.subject}" in ${input.ca.source} is not a CA certificate (no CA:TRUE basic constraint).`,
+      );
   }
   for (const intermediate of intermediates) {
-    if (!intermediate.info.isCA) error(`"${intermediate.info.subject}" after the serving certificate in ${input.cert.source} is not a CA certificate.`);
+    if (!intermediate.info.isCA)
+      error(
+        `"${intermediate.info.subject}" after the serving certificate in ${input.cert.source} is not a CA certificate.`,
+      );
   }
 
   if (leaf) {
     const { dnsNames, keyUsages, extendedKeyUsages, keyAlgorithm } = leaf.info;
     if (!dnsNames.includes(input.requiredName)) {
-      error(`${input.cert.source} lacks the DNS name ${input.requiredName} that clients verify (its DNS names: ${dnsNames.join(', ') || 'none'}).`);
+      error(
+        `${input.cert.source} lacks the DNS name ${input.requiredName} that clients verify (its DNS names: ${dnsNames.join(', ') || 'none'}).`,
+      );
     }
-    for (const name of input.recommendedNames.filter((n) => !dnsNames.includes(n))) warning(`${input.cert.source} lacks the DNS name ${name}, which Antrea's documentation recommends.`);
-    if (keyUsages.length === 0) warning(`${input.cert.source} has no key usage extension; Antrea documents digital signature and key encipherment.`);
+    for (const name of input.recommendedNames.filter((n) => !dnsNames.includes(n)))
+      warning(
+        `${input.cert.source} lacks the DNS name ${name}, which Antrea's documentation recommends.`,
+      );
+    if (keyUsages.length === 0)
+      warning(
+        `${input.cert.source} has no key usage extension; Antrea documents digital signature and key encipherment.`,
+      );
     else {
-      if (!keyUsages.includes('digitalSignature')) error(`${input.cert.source} lacks the digital signature key usage.`);
+      if (!keyUsages.includes('digitalSignature'))
+        error(`${input.cert.source} lacks the digital signature key usage.`);
       if (!keyUsages.includes('keyEncipherment')) {
         const message = `${input.cert.source} lacks the key encipherment key usage`;
         if (keyAlgorithm === 'RSA') error(`${message}.`);
         else warning(`${message} (not needed by ${keyAlgorithm} keys, but Antrea documents it).`);
       }
     }
-    if (extendedKeyUsages.length === 0) warning(`${input.cert.source} has no extended key usage; Antrea documents server auth.`);
+    if (extendedKeyUsages.length === 0)
+      warning(`${input.cert.source} has no extended key usage; Antrea documents server auth.`);
     else if (!extendedKeyUsages.includes('serverAuth') && !extendedKeyUsages.includes('any')) {
-      error(`${input.cert.source} lacks the server auth extended key usage (it has ${extendedKeyUsages.join(', ')}): TLS clients refuse it for a server.`);
+      error(
+        `${input.cert.source} lacks the server auth extended key usage (it has ${extendedKeyUsages.join(', ')}): TLS clients refuse it for a server.`,
+      );
     }
   }
 
@@ -103,13 +134,22 @@ export function preflight(input: PreflightInput): PreflightResult {
     const what = `"${cert.info.subject}"`;
     const left = cert.notAfter.getTime() - now;
     if (input.checkValidity !== false) {
-      if (cert.notBefore.getTime() > now) error(`${what} is not valid before ${cert.info.notBefore}.`);
+      if (cert.notBefore.getTime() > now)
+        error(`${what} is not valid before ${cert.info.notBefore}.`);
       else if (left <= 0) error(`${what} expired ${formatDuration(-left)} ago.`);
-      else if (left < (input.failWithinMs ?? 0)) error(`${what} expires in ${formatDuration(left)}, within --fail-within.`);
+      else if (left < (input.failWithinMs ?? 0))
+        error(`${what} expires in ${formatDuration(left)}, within --fail-within.`);
     }
-    if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < MIN_RSA_BITS) error(`${what} has a ${cert.info.keySize}-bit RSA key; use ${MIN_RSA_BITS} bits or more.`);
-    if (/SHA1/.test(cert.info.signatureAlgorithm)) warning(`${what} is signed with SHA-1, which current TLS clients reject.`);
+    if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < MIN_RSA_BITS)
+      error(`${what} has a ${cert.info.keySize}-bit RSA key; use ${MIN_RSA_BITS} bits or more.`);
+    if (/SHA1/.test(cert.info.signatureAlgorithm))
+      warning(`${what} is signed with SHA-1, which current TLS clients reject.`);
   }
 
-  return { findings, ...(leaf ? { leaf } : {}), cas, ok: !findings.some((f) => f.severity === 'error') };
+  return {
+    findings,
+    ...(leaf ? { leaf } : {}),
+    cas,
+    ok: !findings.some((f) => f.severity === 'error'),
+  };
 }

@@ -8,9 +8,11 @@ import type { ChangeOptions } from '../commands/change.ts';
 export function parseChangeFlags(flags: ChangeFlags): ChangeOptions {
   const raw = flags['dry-run'] ?? 'none';
   const dryRun = raw === '' || raw === 'true' ? 'client' : raw;
-  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server') throw new UsageError(`--dry-run takes client or server, not "${raw}".`);
+  if (dryRun !== 'none' && dryRun !== 'client' && dryRun !== 'server')
+    throw new UsageError(`--dry-run takes client or server, not "${raw}".`);
   const timeoutMs = parseDuration(flags.timeout ?? '5m', '--timeout');
-  if (timeoutMs <= 0) throw new UsageError('--timeout must be longer than 0 (use --wait=false not to wait).');
+  if (timeoutMs <= 0)
+    throw new UsageError('--timeout must be longer than 0 (use --wait=false not to wait).');
   return {
     yes: flags.yes ?? false,
     dryRun,

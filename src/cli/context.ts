@@ -60,9 +60,14 @@ export function createContext(flags: GlobalFlags, streams: Streams): CommandCont
     },
     connect: () => {
       client ??= (async () => {
-        const [{ loadKubeconfig }, { Client }] = await Promise.all([import('../cluster/kubeconfig.ts'), import('../cluster/client.ts')]);
+        const [{ loadKubeconfig }, { Client }] = await Promise.all([
+          import('../cluster/kubeconfig.ts'),
+          import('../cluster/client.ts'),
+        ]);
         const loaded = loadKubeconfig(flags, streams.env);
-        debug(`using context "${loaded.contextName}" from ${loaded.source}, server ${loaded.server}`);
+        debug(
+          `using context "${loaded.contextName}" from ${loaded.source}, server ${loaded.server}`,
+        );
         return new Client(loaded, { timeoutMs, verbosity, log: debug });
       })();
       return client;

@@ -1,4 +1,5 @@
 // The plugin's version: set by the bundler from package.json, a dev marker when run from source.
 declare const PLUGIN_VERSION: string | undefined;
 
-export const pluginVersion: string = typeof PLUGIN_VERSION === 'string' ? PLUGIN_VERSION : '0.0.0-dev';
+export const pluginVersion: string =
+  typeof PLUGIN_VERSION === 'string' ? PLUGIN_VERSION : '0.0.0-dev';

@@ -38,11 +38,21 @@ interface CertificateObject {
   status?: { revision?: number; conditions?: CertificateCondition[] };
 }
 
-export async function readCertificate(client: Client, namespace: string, name: string): Promise<CertManagerCertificate> {
+export async function readCertificate(
+  client: Client,
+  namespace: string,
+  name: string,
+): Promise<CertManagerCertificate> {
   let object: CertificateObject & Record<string, unknown>;
   try {
     object = (await client.call({ verb: 'get', resource: RESOURCE, name, namespace }, () =>
-      client.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name }),
+      client.custom.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name,
+      }),
     )) as CertificateObject & Record<string, unknown>;
   } catch (error) {
     if (isNotFound(error)) {
@@ -56,7 +66,9 @@ export async function readCertificate(client: Client, namespace: string, name: s
     name,
     namespace,
     resourceVersion: object.metadata?.resourceVersion ?? '',
-    ...(object.metadata?.generation !== undefined ? { generation: object.metadata.generation } : {}),
+    ...(object.metadata?.generation !== undefined
+      ? { generation: object.metadata.generation }
+      : {}),
     ...(object.spec?.secretName ? { secretName: object.spec.secretName } : {}),
     ...(object.status?.revision !== undefined ? { revision: object.status.revision } : {}),
     conditions: object.status?.conditions ?? [],
@@ -64,14 +76,20 @@ export async function readCertificate(client: Client, namespace: string, name: s
   };
 }
 
-export const issuingCondition = (certificate: CertManagerCertificate) => certificate.conditions.find((c) => c.type === 'Issuing');
+export const issuingCondition = (certificate: CertManagerCertificate) =>
+  certificate.conditions.find((c) => c.type === 'Issuing');
 
 /**
  * Sets the Issuing condition to True with reason ManuallyTriggered on the
  * Certificate's status, with the resourceVersion read: cert-manager then
  * issues a new certificate into the Secret.
  */
-export async function triggerIssuance(client: Client, certificate: CertManagerCertificate, dryRun: DryRun, now: Date): Promise<void> {
+export async function triggerIssuance(
+  client: Client,
+  certificate: CertManagerCertificate,
+  dryRun: DryRun,
+  now: Date,
+): Promise<void> {
   const condition: CertificateCondition = {
     type: 'Issuing',
     status: 'True',
@@ -83,11 +101,22 @@ export async function triggerIssuance(client: Client, certificate: CertManagerCe
   const status = (certificate.object.status ?? {}) as Record<string, unknown>;
   const body = {
     ...certificate.object,
-    status: { ...status, conditions: [...certificate.conditions.filter((c) => c.type !== 'Issuing'), condition] },
+    status: {
+      ...status,
+      conditions: [...certificate.conditions.filter((c) => c.type !== 'Issuing'), condition],
+    },
   };
   const { namespace, name } = certificate;
   await client.call({ verb: 'update', resource: `${RESOURCE}/status`, name, namespace }, () =>
-    client.custom.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body, ...(dryRun === 'server' ? { dryRun: 'All' } : {}) }),
+    client.custom.replaceNamespacedCustomObjectStatus({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURAL,
+      name,
+      body,
+      ...(dryRun === 'server' ? { dryRun: 'All' } : {}),
+    }),
   );
 }
 

@@ -25,7 +25,10 @@ export class Client {
   private readonly apis = new Map<unknown, unknown>();
   private agent: Agent | undefined;
 
-  constructor(private readonly loaded: LoadedConfig, private readonly options: ClientOptions) {
+  constructor(
+    private readonly loaded: LoadedConfig,
+    private readonly options: ClientOptions,
+  ) {
     this.server = loaded.server;
     this.contextName = loaded.contextName;
     const inner = new k8s.IsomorphicFetchHttpLibrary();
@@ -67,7 +70,10 @@ export class Client {
 
   /** GET a path of the API server; returns the status and body, throws only when there is no answer. */
   async getRaw(path: string): Promise<{ status: number; body: string }> {
-    const request = new k8s.RequestContext(`${this.server.replace(/\/$/, '')}${path}`, k8s.HttpMethod.GET);
+    const request = new k8s.RequestContext(
+      `${this.server.replace(/\/$/, '')}${path}`,
+      k8s.HttpMethod.GET,
+    );
     request.setHeaderParam('Accept', 'application/json');
     await this.loaded.config.applySecurityAuthentication(request);
     const response = await this.http.send(request).toPromise();
@@ -78,19 +84,35 @@ export class Client {
    * Watches a collection: onEvent for each event, onEnd once when the watch
    * closes (with why, if it failed). Returns a function that stops it.
    */
-  async watch(what: RequestDescription, path: string, query: Record<string, string>, onEvent: (type: string) => void, onEnd: (error?: Error) => void): Promise<() => void> {
+  async watch(
+    what: RequestDescription,
+    path: string,
+    query: Record<string, string>,
+    onEvent: (type: string) => void,
+    onEnd: (error?: Error) => void,
+  ): Promise<() => void> {
     const watchConfig = this.impersonatingConfig();
     this.requestCount++;
     const search = new URLSearchParams(query).toString();
-    if (this.options.verbosity > 0) this.options.log(`WATCH ${this.server}${path}${search ? `?${search}` : ''}`);
+    if (this.options.verbosity > 0)
+      this.options.log(`WATCH ${this.server}${path}${search ? `?${search}` : ''}`);
     let stopped = false;
-    const controller = await new k8s.Watch(watchConfig).watch(path, query, (type: string) => onEvent(type), (error: unknown) => {
-      if (stopped) return;
-      if (this.options.verbosity > 0 && error) this.options.log(`WATCH ${path} ended: ${(error as Error).message}`);
-      const status = (error as { statusCode?: unknown } | null)?.statusCode;
-      const failure = typeof status === 'number' ? new k8s.ApiException(status, (error as Error).message, undefined, {}) : error;
-      onEnd(failure ? translate(failure, what, this) : undefined);
-    });
+    const controller = await new k8s.Watch(watchConfig).watch(
+      path,
+      query,
+      (type: string) => onEvent(type),
+      (error: unknown) => {
+        if (stopped) return;
+        if (this.options.verbosity > 0 && error)
+          this.options.log(`WATCH ${path} ended: ${(error as Error).message}`);
+        const status = (error as { statusCode?: unknown } | null)?.statusCode;
+        const failure =
+          typeof status === 'number'
+            ? new k8s.ApiException(status, (error as Error).message, undefined, {})
+            : error;
+        onEnd(failure ? translate(failure, what, this) : undefined);
+      },
+    );
     return () => {
       stopped = true;
       controller.abort();
@@ -101,23 +123,53 @@ export class Client {
    * A port-forward to a Pod through the API server (pods/portforward, over a
    * WebSocket), as a duplex stream to that port.
    */
-  async portForward(namespace: string, pod: string, port: number): Promise<{ stream: Duplex; close(): void }> {
-    const what: RequestDescription = { verb: 'create', resource: 'pods/portforward', name: pod, namespace };
+  async portForward(
+    namespace: string,
+    pod: string,
+    port: number,
+  ): Promise<{ stream: Duplex; close(): void }> {
+    const what: RequestDescription = {
+      verb: 'create',
+      resource: 'pods/portforward',
+      name: pod,
+      namespace,
+    };
     const fromPod = new PassThrough();
     const toPod = new PassThrough();
     const errors = new PassThrough();
     this.requestCount++;
-    if (this.options.verbosity > 0) this.options.log(`PORT-FORWARD ${this.server}/api/v1/namespaces/${namespace}/pods/${pod}/portforward?ports=${port}`);
+    if (this.options.verbosity > 0)
+      this.options.log(
+        `PORT-FORWARD ${this.server}/api/v1/namespaces/${namespace}/pods/${pod}/portforward?ports=${port}`,
+      );
     let socket: { close(): void };
     try {
-      socket = (await new k8s.PortForward(this.impersonatingConfig(), true).portForward(namespace, pod, [port], fromPod, errors, toPod)) as { close(): void };
+      socket = (await new k8s.PortForward(this.impersonatingConfig(), true).portForward(
+        namespace,
+        pod,
+        [port],
+        fromPod,
+        errors,
+        toPod,
+      )) as { close(): void };
     } catch (error) {
       // The WebSocket handshake reports a refused upgrade as "Unexpected server response: 403".
-      const status = /Unexpected server response: (\d+)/.exec((error as { message?: string }).message ?? '')?.[1];
-      throw translate(status ? new k8s.ApiException(Number(status), 'port-forward refused', undefined, {}) : error, what, this);
+      const status = /Unexpected server response: (\d+)/.exec(
+        (error as { message?: string }).message ?? '',
+      )?.[1];
+      throw translate(
+        status
+          ? new k8s.ApiException(Number(status), 'port-forward refused', undefined, {})
+          : error,
+        what,
+        this,
+      );
     }
     errors.on('data', (chunk: Buffer) => fromPod.destroy(new Error(chunk.toString().trim())));
-    return { stream: Duplex.from({ readable: fromPod, writable: toPod }), close: () => socket.close() };
+    return {
+      stream: Duplex.from({ readable: fromPod, writable: toPod }),
+      close: () => socket.close(),
+    };
   }
 
   /** The kubeconfig as client-node's Watch and WebSocket clients read it, plus the impersonation the other requests get. */
@@ -127,11 +179,19 @@ export class Client {
     const adapted = Object.create(config) as k8s.KubeConfig;
     adapted.applyToFetchOptions = async (options) => {
       const applied = await config.applyToFetchOptions(options);
-      return { ...applied, headers: { ...Object.fromEntries(new Headers(applied.headers as Record<string, string> | undefined)), ...headers } };
+      return {
+        ...applied,
+        headers: {
+          ...Object.fromEntries(new Headers(applied.headers as Record<string, string> | undefined)),
+          ...headers,
+        },
+      };
     };
     adapted.applyToHTTPSOptions = async (options) => {
       await config.applyToHTTPSOptions(options);
-      Object.assign(options, { headers: { ...(options as { headers?: Record<string, string> }).headers, ...headers } });
+      Object.assign(options, {
+        headers: { ...(options as { headers?: Record<string, string> }).headers, ...headers },
+      });
     };
     return adapted;
   }
@@ -139,7 +199,10 @@ export class Client {
   /** The headers that make every request act as --as and --as-group. */
   private impersonation(): Record<string, string> {
     const { user, group } = this.loaded.impersonate;
-    return { ...(user ? { 'Impersonate-User': user } : {}), ...(group ? { 'Impersonate-Group': group } : {}) };
+    return {
+      ...(user ? { 'Impersonate-User': user } : {}),
+      ...(group ? { 'Impersonate-Group': group } : {}),
+    };
   }
 
   /** Runs an API call; a failure becomes a typed error that names what was refused. */
@@ -151,8 +214,12 @@ export class Client {
     }
   }
 
-  private async send(inner: k8s.HttpLibrary, request: k8s.RequestContext): Promise<k8s.ResponseContext> {
-    for (const [name, value] of Object.entries(this.impersonation())) request.setHeaderParam(name, value);
+  private async send(
+    inner: k8s.HttpLibrary,
+    request: k8s.RequestContext,
+  ): Promise<k8s.ResponseContext> {
+    for (const [name, value] of Object.entries(this.impersonation()))
+      request.setHeaderParam(name, value);
     if (this.options.timeoutMs > 0) request.setSignal(AbortSignal.timeout(this.options.timeoutMs));
     // client-node makes a new agent per request; one keep-alive agent saves a TLS handshake per request.
     const perRequest = request.getAgent() as (Agent & { options?: object }) | undefined;
@@ -167,12 +234,18 @@ export class Client {
       const response = await inner.send(request).toPromise();
       if (this.options.verbosity > 0) {
         const ms = (performance.now() - started).toFixed(0);
-        const extra = this.options.verbosity > 1 ? ` (${response.headers['content-type'] ?? 'no content type'}, ${response.headers['content-length'] ?? '?'} bytes)` : '';
+        const extra =
+          this.options.verbosity > 1
+            ? ` (${response.headers['content-type'] ?? 'no content type'}, ${response.headers['content-length'] ?? '?'} bytes)`
+            : '';
         this.options.log(`${line} ${response.httpStatusCode} in ${ms} ms${extra}`);
       }
       return response;
     } catch (error) {
-      if (this.options.verbosity > 0) this.options.log(`${line} failed after ${(performance.now() - started).toFixed(0)} ms: ${(error as Error).name}`);
+      if (this.options.verbosity > 0)
+        this.options.log(
+          `${line} failed after ${(performance.now() - started).toFixed(0)} ms: ${(error as Error).name}`,
+        );
       throw error;
     }
   }

@@ -1,7 +1,15 @@
 // Turning API and network failures into one sentence that says what failed
 // and what to do.
 import { ApiException } from '@kubernetes/client-node';
-import { AuthenticationError, ConnectionError, ForbiddenError, CliError, NotFoundError, ConflictError, UnavailableError } from '../errors.ts';
+import {
+  AuthenticationError,
+  ConnectionError,
+  ForbiddenError,
+  CliError,
+  NotFoundError,
+  ConflictError,
+  UnavailableError,
+} from '../errors.ts';
 
 export interface RequestDescription {
   readonly verb: 'get' | 'list' | 'create' | 'update' | 'delete' | 'patch' | 'watch';
@@ -27,11 +35,15 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
-export const statusOf = (error: unknown): number | undefined => (error instanceof ApiException ? error.code : undefined);
-export const isNotFound = (error: unknown) => error instanceof NotFoundError || statusOf(error) === 404;
-export const isConflict = (error: unknown) => error instanceof ConflictError || statusOf(error) === 409;
+export const statusOf = (error: unknown): number | undefined =>
+  error instanceof ApiException ? error.code : undefined;
+export const isNotFound = (error: unknown) =>
+  error instanceof NotFoundError || statusOf(error) === 404;
+export const isConflict = (error: unknown) =>
+  error instanceof ConflictError || statusOf(error) === 409;
 /** A failure that may pass by itself: no answer from the API server, or an answer that it cannot serve now. */
-export const isTransient = (error: unknown) => error instanceof ConnectionError || error instanceof UnavailableError;
+export const isTransient = (error: unknown) =>
+  error instanceof ConnectionError || error instanceof UnavailableError;
 
 export function describeRequest(what: RequestDescription): string {
   const object = what.name ? `${what.resource}/${what.name}` : what.resource;
@@ -40,7 +52,8 @@ export function describeRequest(what: RequestDescription): string {
 
 function serverMessage(error: ApiException<unknown>): string {
   const body = error.body;
-  if (typeof body === 'object' && body !== null && 'message' in body) return String((body as { message: unknown }).message);
+  if (typeof body === 'object' && body !== null && 'message' in body)
+    return String((body as { message: unknown }).message);
   if (typeof body === 'string') {
     try {
       return String((JSON.parse(body) as { message?: string }).message ?? '');
@@ -69,16 +82,28 @@ export function translate(error: unknown, what: RequestDescription, target: Targ
       );
     }
     const message = serverMessage(error);
-    if (error.code === 409) return new ConflictError(`${describeRequest(what)} conflicted with another change (409 Conflict); nothing was overwritten: run the command again to re-check.`);
-    if (error.code === 404) return new NotFoundError(`${describeRequest(what)}: not found${message ? ` (${message})` : ''}.`);
+    if (error.code === 409)
+      return new ConflictError(
+        `${describeRequest(what)} conflicted with another change (409 Conflict); nothing was overwritten: run the command again to re-check.`,
+      );
+    if (error.code === 404)
+      return new NotFoundError(
+        `${describeRequest(what)}: not found${message ? ` (${message})` : ''}.`,
+      );
     if (error.code === 429 || error.code >= 500) {
-      return new UnavailableError(`the API server could not serve ${describeRequest(what)} now (${error.code}${message ? `: ${message}` : ''}); try again in a moment.`);
+      return new UnavailableError(
+        `the API server could not serve ${describeRequest(what)} now (${error.code}${message ? `: ${message}` : ''}); try again in a moment.`,
+      );
     }
-    return new CliError(`the API server answered ${error.code} to ${describeRequest(what)}${message ? `: ${message}` : ''}.`);
+    return new CliError(
+      `the API server answered ${error.code} to ${describeRequest(what)}${message ? `: ${message}` : ''}.`,
+    );
   }
   const err = error as { name?: string; code?: string; message?: string; type?: string };
   if (err.name === 'AbortError' || err.name === 'TimeoutError' || err.type === 'aborted') {
-    return new ConnectionError(`the request to ${target.server} (${describeRequest(what)}) timed out; raise --request-timeout or check the connection.`);
+    return new ConnectionError(
+      `the request to ${target.server} (${describeRequest(what)}) timed out; raise --request-timeout or check the connection.`,
+    );
   }
   const code = err.code ?? /reason: .*?([A-Z_]{5,})/.exec(err.message ?? '')?.[1];
   if (code && TLS_CODES.has(code)) {

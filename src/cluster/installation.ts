@@ -7,10 +7,24 @@ import { isNotFound } from './errors.ts';
 import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 import {
-  APP_SELECTOR, CONSUMER_SELECTOR, CA_CONFIGMAP, CA_CONFIGMAP_KEY, CONTROLLER, CONTROLLER_INFO, DEFAULT_NAMESPACE, SERVED_BY_LABEL, SERVICE, TLS_KEYS, TLS_SECRET,
+  APP_SELECTOR,
+  CONSUMER_SELECTOR,
+  CA_CONFIGMAP,
+  CA_CONFIGMAP_KEY,
+  CONTROLLER,
+  CONTROLLER_INFO,
+  DEFAULT_NAMESPACE,
+  SERVED_BY_LABEL,
+  SERVICE,
+  TLS_KEYS,
+  TLS_SECRET,
 } from '../antrea/names.ts';
 
-export type ConsumerKind = 'APIService' | 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration' | 'CustomResourceDefinition';
+export type ConsumerKind =
+  | 'APIService'
+  | 'ValidatingWebhookConfiguration'
+  | 'MutatingWebhookConfiguration'
+  | 'CustomResourceDefinition';
 
 export interface Consumer {
   readonly kind: ConsumerKind;
@@ -23,7 +37,11 @@ export interface Consumer {
   readonly servedByLabel: boolean;
   /** APIServices: the group-version and the Available condition. */
   readonly groupVersion?: string;
-  readonly available?: { readonly status: string; readonly reason?: string; readonly message?: string };
+  readonly available?: {
+    readonly status: string;
+    readonly reason?: string;
+    readonly message?: string;
+  };
 }
 
 export interface ControllerPod {
@@ -68,7 +86,11 @@ export interface Installation {
   readonly namespaceSource: 'flag' | 'found' | 'default';
   readonly deployment: ControllerDeployment;
   readonly pods: ControllerPod[];
-  readonly config?: { readonly name: string; readonly text?: string; readonly resourceVersion: string };
+  readonly config?: {
+    readonly name: string;
+    readonly text?: string;
+    readonly resourceVersion: string;
+  };
   readonly tlsSecret?: TlsSecret;
   readonly caConfigMap?: { readonly resourceVersion: string; readonly bundle?: string };
   readonly consumers: Consumer[];
@@ -90,13 +112,20 @@ async function optional<T>(read: Promise<T>): Promise<T | undefined> {
 async function locate(client: Client): Promise<k8s.V1Deployment | undefined> {
   let items: k8s.V1Deployment[];
   try {
-    items = (await client.call({ verb: 'list', resource: 'deployments.apps' }, () => client.apps.listDeploymentForAllNamespaces({ labelSelector: CONTROLLER.selector }))).items;
+    items = (
+      await client.call({ verb: 'list', resource: 'deployments.apps' }, () =>
+        client.apps.listDeploymentForAllNamespaces({ labelSelector: CONTROLLER.selector }),
+      )
+    ).items;
   } catch (error) {
     if (error instanceof ForbiddenError) return undefined;
     throw error;
   }
   const namespaces = [...new Set(items.map((d) => d.metadata?.namespace ?? ''))];
-  if (namespaces.length > 1) throw new UsageError(`antrea-controller Deployments run in several namespaces (${namespaces.join(', ')}); pick one with -n.`);
+  if (namespaces.length > 1)
+    throw new UsageError(
+      `antrea-controller Deployments run in several namespaces (${namespaces.join(', ')}); pick one with -n.`,
+    );
   return items.find((d) => d.metadata?.name === CONTROLLER.deployment) ?? items[0];
 }
 
@@ -104,10 +133,23 @@ async function locate(client: Client): Promise<k8s.V1Deployment | undefined> {
 async function readNamespaced(client: Client, namespace: string) {
   const c = client;
   const [deployment, pods, configMaps, secret] = await Promise.all([
-    optional(c.call({ verb: 'get', resource: 'deployments.apps', name: CONTROLLER.deployment, namespace }, () => c.apps.readNamespacedDeployment({ name: CONTROLLER.deployment, namespace }))),
-    c.call({ verb: 'list', resource: 'pods', namespace }, () => c.core.listNamespacedPod({ namespace, labelSelector: CONTROLLER.selector })),
-    c.call({ verb: 'list', resource: 'configmaps', namespace }, () => c.core.listNamespacedConfigMap({ namespace, labelSelector: APP_SELECTOR })),
-    optional(c.call({ verb: 'get', resource: 'secrets', name: TLS_SECRET, namespace }, () => c.core.readNamespacedSecret({ name: TLS_SECRET, namespace }))),
+    optional(
+      c.call(
+        { verb: 'get', resource: 'deployments.apps', name: CONTROLLER.deployment, namespace },
+        () => c.apps.readNamespacedDeployment({ name: CONTROLLER.deployment, namespace }),
+      ),
+    ),
+    c.call({ verb: 'list', resource: 'pods', namespace }, () =>
+      c.core.listNamespacedPod({ namespace, labelSelector: CONTROLLER.selector }),
+    ),
+    c.call({ verb: 'list', resource: 'configmaps', namespace }, () =>
+      c.core.listNamespacedConfigMap({ namespace, labelSelector: APP_SELECTOR }),
+    ),
+    optional(
+      c.call({ verb: 'get', resource: 'secrets', name: TLS_SECRET, namespace }, () =>
+        c.core.readNamespacedSecret({ name: TLS_SECRET, namespace }),
+      ),
+    ),
   ]);
   return { deployment, pods: pods.items, configMaps: configMaps.items, secret };
 }
@@ -116,14 +158,30 @@ async function readNamespaced(client: Client, namespace: string) {
 async function readClusterScoped(client: Client) {
   const c = client;
   const [apiServices, validating, mutating, crds, info] = await Promise.all([
-    c.call({ verb: 'list', resource: 'apiservices.apiregistration.k8s.io' }, () => c.registration.listAPIService()),
-    c.call({ verb: 'list', resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io' }, () => c.admission.listValidatingWebhookConfiguration()),
-    c.call({ verb: 'list', resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io' }, () => c.admission.listMutatingWebhookConfiguration()),
+    c.call({ verb: 'list', resource: 'apiservices.apiregistration.k8s.io' }, () =>
+      c.registration.listAPIService(),
+    ),
+    c.call(
+      { verb: 'list', resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io' },
+      () => c.admission.listValidatingWebhookConfiguration(),
+    ),
+    c.call(
+      { verb: 'list', resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io' },
+      () => c.admission.listMutatingWebhookConfiguration(),
+    ),
     // Only CRDs with conversion webhooks carry served-by (v1.12+; none before): this skips Antrea's large CRD schemas.
-    c.call({ verb: 'list', resource: 'customresourcedefinitions.apiextensions.k8s.io' }, () => c.extensions.listCustomResourceDefinition({ labelSelector: CONSUMER_SELECTOR })),
+    c.call({ verb: 'list', resource: 'customresourcedefinitions.apiextensions.k8s.io' }, () =>
+      c.extensions.listCustomResourceDefinition({ labelSelector: CONSUMER_SELECTOR }),
+    ),
     readControllerInfo(client),
   ]);
-  return { apiServices: apiServices.items, validating: validating.items, mutating: mutating.items, crds: crds.items, info };
+  return {
+    apiServices: apiServices.items,
+    validating: validating.items,
+    mutating: mutating.items,
+    crds: crds.items,
+    info,
+  };
 }
 
 /**
@@ -132,16 +190,27 @@ async function readClusterScoped(client: Client) {
  * one (kube-system); only when Antrea turns out to live elsewhere, or its
  * Deployment names other objects, does a second round follow.
  */
-export async function readInstallation(client: Client, namespaceFlag?: string): Promise<Installation> {
+export async function readInstallation(
+  client: Client,
+  namespaceFlag?: string,
+): Promise<Installation> {
   const guess = namespaceFlag ?? DEFAULT_NAMESPACE;
-  const settle = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const settle = <T>(p: Promise<T>) =>
+    p.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
   const [found, guessed, cluster] = await Promise.all([
     namespaceFlag ? undefined : locate(client),
     settle(readNamespaced(client, guess)),
     readClusterScoped(client),
   ]);
   const namespace = found?.metadata?.namespace ?? guess;
-  const source: Installation['namespaceSource'] = namespaceFlag ? 'flag' : found ? 'found' : 'default';
+  const source: Installation['namespaceSource'] = namespaceFlag
+    ? 'flag'
+    : found
+      ? 'found'
+      : 'default';
   let read: Awaited<ReturnType<typeof readNamespaced>>;
   if (namespace === guess) {
     if ('error' in guessed) throw guessed.error;
@@ -162,10 +231,19 @@ export async function readInstallation(client: Client, namespaceFlag?: string): 
   const c = client;
   const [configMap, tls] = await Promise.all([
     read.configMaps.find((cm) => cm.metadata?.name === controller.configMapName) ??
-      optional(c.call({ verb: 'get', resource: 'configmaps', name: controller.configMapName, namespace }, () => c.core.readNamespacedConfigMap({ name: controller.configMapName, namespace }))),
+      optional(
+        c.call(
+          { verb: 'get', resource: 'configmaps', name: controller.configMapName, namespace },
+          () => c.core.readNamespacedConfigMap({ name: controller.configMapName, namespace }),
+        ),
+      ),
     controller.secretName === TLS_SECRET
       ? read.secret
-      : optional(c.call({ verb: 'get', resource: 'secrets', name: controller.secretName, namespace }, () => c.core.readNamespacedSecret({ name: controller.secretName, namespace }))),
+      : optional(
+          c.call({ verb: 'get', resource: 'secrets', name: controller.secretName, namespace }, () =>
+            c.core.readNamespacedSecret({ name: controller.secretName, namespace }),
+          ),
+        ),
   ]);
   const ca = read.configMaps.find((cm) => cm.metadata?.name === CA_CONFIGMAP);
 
@@ -174,9 +252,24 @@ export async function readInstallation(client: Client, namespaceFlag?: string): 
     namespaceSource: source,
     deployment: controller,
     pods: read.pods.map(describePod),
-    ...(configMap ? { config: { name: configMap.metadata?.name ?? '', text: configMap.data?.[CONTROLLER.configKey], resourceVersion: configMap.metadata?.resourceVersion ?? '' } } : {}),
+    ...(configMap
+      ? {
+          config: {
+            name: configMap.metadata?.name ?? '',
+            text: configMap.data?.[CONTROLLER.configKey],
+            resourceVersion: configMap.metadata?.resourceVersion ?? '',
+          },
+        }
+      : {}),
     ...(tls ? { tlsSecret: describeSecret(tls) } : {}),
-    ...(ca ? { caConfigMap: { resourceVersion: ca.metadata?.resourceVersion ?? '', bundle: ca.data?.[CA_CONFIGMAP_KEY] } } : {}),
+    ...(ca
+      ? {
+          caConfigMap: {
+            resourceVersion: ca.metadata?.resourceVersion ?? '',
+            bundle: ca.data?.[CA_CONFIGMAP_KEY],
+          },
+        }
+      : {}),
     consumers: [
       ...apiServiceConsumers(cluster.apiServices, namespace),
       ...webhookConsumers('ValidatingWebhookConfiguration', cluster.validating, namespace),
@@ -191,8 +284,19 @@ async function readControllerInfo(client: Client): Promise<string | undefined> {
   const versions = await Promise.all(
     CONTROLLER_INFO.groups.map((group) =>
       optional(
-        client.call({ verb: 'get', resource: `${CONTROLLER_INFO.plural}.${group}`, name: CONTROLLER_INFO.name }, () =>
-          client.custom.getClusterCustomObject({ group, version: CONTROLLER_INFO.version, plural: CONTROLLER_INFO.plural, name: CONTROLLER_INFO.name }),
+        client.call(
+          {
+            verb: 'get',
+            resource: `${CONTROLLER_INFO.plural}.${group}`,
+            name: CONTROLLER_INFO.name,
+          },
+          () =>
+            client.custom.getClusterCustomObject({
+              group,
+              version: CONTROLLER_INFO.version,
+              plural: CONTROLLER_INFO.plural,
+              name: CONTROLLER_INFO.name,
+            }),
         ),
       ),
     ),
@@ -206,7 +310,8 @@ async function readControllerInfo(client: Client): Promise<string | undefined> {
 
 function describeDeployment(d: k8s.V1Deployment): ControllerDeployment {
   const spec = d.spec?.template.spec;
-  const container = spec?.containers.find((c) => c.name === CONTROLLER.container) ?? spec?.containers[0];
+  const container =
+    spec?.containers.find((c) => c.name === CONTROLLER.container) ?? spec?.containers[0];
   const volume = (name: string) => spec?.volumes?.find((v) => v.name === name);
   return {
     name: d.metadata?.name ?? CONTROLLER.deployment,
@@ -227,8 +332,11 @@ function describeDeployment(d: k8s.V1Deployment): ControllerDeployment {
 }
 
 function describePod(p: k8s.V1Pod): ControllerPod {
-  const status = p.status?.containerStatuses?.find((s) => s.name === CONTROLLER.container) ?? p.status?.containerStatuses?.[0];
-  const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const status =
+    p.status?.containerStatuses?.find((s) => s.name === CONTROLLER.container) ??
+    p.status?.containerStatuses?.[0];
+  const ready =
+    p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   const waiting = status?.state?.waiting;
   const terminated = status?.lastState?.terminated;
   const reason = waiting?.reason ?? (ready ? undefined : 'NotReady');
@@ -259,8 +367,10 @@ function describeSecret(s: k8s.V1Secret): TlsSecret {
   };
 }
 
-const pointsAtAntrea = (namespace: string, service?: { name?: string; namespace?: string }) => service?.name === SERVICE && service.namespace === namespace;
-const servedBy = (labels?: Record<string, string>) => labels?.app === 'antrea' && labels[SERVED_BY_LABEL] === 'antrea-controller';
+const pointsAtAntrea = (namespace: string, service?: { name?: string; namespace?: string }) =>
+  service?.name === SERVICE && service.namespace === namespace;
+const servedBy = (labels?: Record<string, string>) =>
+  labels?.app === 'antrea' && labels[SERVED_BY_LABEL] === 'antrea-controller';
 
 function apiServiceConsumers(items: k8s.V1APIService[], namespace: string): Consumer[] {
   return items
@@ -273,7 +383,15 @@ function apiServiceConsumers(items: k8s.V1APIService[], namespace: string): Cons
         caBundle: decode(a.spec?.caBundle) ?? '',
         servedByLabel: servedBy(a.metadata?.labels),
         groupVersion: `${a.spec?.group}/${a.spec?.version}`,
-        ...(available ? { available: { status: available.status, ...(available.reason ? { reason: available.reason } : {}), ...(available.message ? { message: available.message } : {}) } } : {}),
+        ...(available
+          ? {
+              available: {
+                status: available.status,
+                ...(available.reason ? { reason: available.reason } : {}),
+                ...(available.message ? { message: available.message } : {}),
+              },
+            }
+          : {}),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -301,7 +419,11 @@ function webhookConsumers(
 
 function crdConsumers(items: k8s.V1CustomResourceDefinition[], namespace: string): Consumer[] {
   return items
-    .filter((crd) => crd.spec.conversion?.strategy === 'Webhook' && pointsAtAntrea(namespace, crd.spec.conversion.webhook?.clientConfig?.service))
+    .filter(
+      (crd) =>
+        crd.spec.conversion?.strategy === 'Webhook' &&
+        pointsAtAntrea(namespace, crd.spec.conversion.webhook?.clientConfig?.service),
+    )
     .map((crd) => ({
       kind: 'CustomResourceDefinition' as const,
       name: crd.metadata?.name ?? '',

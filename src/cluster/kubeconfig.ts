@@ -28,21 +28,31 @@ interface Sources {
 function findSources(flags: ConnectionFlags, env: Env): Sources {
   const candidates = kubeconfigFiles(flags, env);
   if (flags.kubeconfig) {
-    if (!existsSync(flags.kubeconfig)) throw new KubeconfigError(`the kubeconfig file ${flags.kubeconfig} given with --kubeconfig does not exist.`);
+    if (!existsSync(flags.kubeconfig))
+      throw new KubeconfigError(
+        `the kubeconfig file ${flags.kubeconfig} given with --kubeconfig does not exist.`,
+      );
     return { files: candidates, inCluster: false };
   }
   if (env.KUBECONFIG) {
     const files = candidates.filter((f) => existsSync(f));
     if (files.length === 0 && !flags.server) {
-      throw new KubeconfigError(`none of the files in KUBECONFIG (${env.KUBECONFIG}) exists; fix KUBECONFIG or pass --kubeconfig.`);
+      throw new KubeconfigError(
+        `none of the files in KUBECONFIG (${env.KUBECONFIG}) exists; fix KUBECONFIG or pass --kubeconfig.`,
+      );
     }
     return { files, inCluster: false };
   }
   const home = candidates.filter((f) => existsSync(f));
   if (home.length) return { files: home, inCluster: false };
-  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'));
+  const inCluster = Boolean(
+    env.KUBERNETES_SERVICE_HOST &&
+    existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'),
+  );
   if (!inCluster && !flags.server) {
-    throw new KubeconfigError('no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (the plugin uses the same configuration as kubectl).');
+    throw new KubeconfigError(
+      'no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create ~/.kube/config (the plugin uses the same configuration as kubectl).',
+    );
   }
   return { files: [], inCluster };
 }
@@ -52,13 +62,20 @@ function loadFile(file: string): KubeConfig {
   try {
     config.loadFromFile(file);
   } catch (error) {
-    throw new KubeconfigError(`the kubeconfig file ${file} cannot be read: ${(error as Error).message.split('\n')[0]}.`);
+    throw new KubeconfigError(
+      `the kubeconfig file ${file} cannot be read: ${(error as Error).message.split('\n')[0]}.`,
+    );
   }
   return config;
 }
 
 /** kubectl's merge: the first file that defines a name wins; the first current-context wins. */
-function merge(configs: readonly KubeConfig[]): { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string } {
+function merge(configs: readonly KubeConfig[]): {
+  clusters: Cluster[];
+  users: User[];
+  contexts: Context[];
+  currentContext: string;
+} {
   const firstByName = <T extends { name: string }>(lists: T[][]) => {
     const seen = new Map<string, T>();
     for (const item of lists.flat()) if (!seen.has(item.name)) seen.set(item.name, item);
@@ -73,19 +90,27 @@ function merge(configs: readonly KubeConfig[]): { clusters: Cluster[]; users: Us
 }
 
 function requireFile(path: string | undefined, flag: string): string | undefined {
-  if (path !== undefined && !existsSync(path)) throw new KubeconfigError(`the file ${path} given with ${flag} does not exist.`);
+  if (path !== undefined && !existsSync(path))
+    throw new KubeconfigError(`the file ${path} given with ${flag} does not exist.`);
   return path;
 }
 
 export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): LoadedConfig {
   if (flags['insecure-skip-tls-verify'] && flags['certificate-authority']) {
-    throw new UsageError('--insecure-skip-tls-verify and --certificate-authority cannot be used together (as with kubectl).');
+    throw new UsageError(
+      '--insecure-skip-tls-verify and --certificate-authority cannot be used together (as with kubectl).',
+    );
   }
   const asGroup: unknown = flags['as-group'];
   if (Array.isArray(asGroup)) {
-    throw new UsageError('--as-group can be given once: the Kubernetes client library sends a single Impersonate-Group header.');
+    throw new UsageError(
+      '--as-group can be given once: the Kubernetes client library sends a single Impersonate-Group header.',
+    );
   }
-  if (asGroup !== undefined && !flags.as) throw new UsageError('--as-group needs --as: impersonating groups requires impersonating a user (as with kubectl).');
+  if (asGroup !== undefined && !flags.as)
+    throw new UsageError(
+      '--as-group needs --as: impersonating groups requires impersonating a user (as with kubectl).',
+    );
   const sources = findSources(flags, env);
   let base: ReturnType<typeof merge>;
   let source: string;
@@ -105,30 +130,46 @@ export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
     context = base.contexts.find((c) => c.name === contextName);
     if (!context && (flags.context || !flags.server)) {
       const known = base.contexts.map((c) => c.name).join(', ') || 'none';
-      throw new KubeconfigError(`context "${contextName}" is not in ${source} (contexts there: ${known}); pick one with --context.`);
+      throw new KubeconfigError(
+        `context "${contextName}" is not in ${source} (contexts there: ${known}); pick one with --context.`,
+      );
     }
   } else if (!flags.server) {
-    throw new KubeconfigError(`${source} sets no current context; pass --context (kubectl config get-contexts lists them) or --server.`);
+    throw new KubeconfigError(
+      `${source} sets no current context; pass --context (kubectl config get-contexts lists them) or --server.`,
+    );
   }
 
   const clusterName = flags.cluster ?? context?.cluster;
   const baseCluster = clusterName ? base.clusters.find((c) => c.name === clusterName) : undefined;
   if (clusterName && !baseCluster && !flags.server) {
-    throw new KubeconfigError(`cluster "${clusterName}" is not in ${source}; fix the context or pass --cluster.`);
+    throw new KubeconfigError(
+      `cluster "${clusterName}" is not in ${source}; fix the context or pass --cluster.`,
+    );
   }
   const userName = flags.user ?? context?.user;
   const baseUser = userName ? base.users.find((u) => u.name === userName) : undefined;
-  if (flags.user && !baseUser) throw new KubeconfigError(`user "${flags.user}" is not in ${source}; pick one with --user.`);
+  if (flags.user && !baseUser)
+    throw new KubeconfigError(`user "${flags.user}" is not in ${source}; pick one with --user.`);
 
   const server = flags.server ?? baseCluster?.server;
-  if (!server) throw new KubeconfigError(`cluster "${clusterName}" in ${source} has no server address; pass --server.`);
+  if (!server)
+    throw new KubeconfigError(
+      `cluster "${clusterName}" in ${source} has no server address; pass --server.`,
+    );
   const caFile = requireFile(flags['certificate-authority'], '--certificate-authority');
   const cluster: Cluster = {
     name: clusterName ?? 'antrea-certs',
     server: /^https?:\/\//.test(server) ? server : `https://${server}`,
     skipTLSVerify: flags['insecure-skip-tls-verify'] ?? baseCluster?.skipTLSVerify ?? false,
-    ...(caFile ? { caFile } : flags['insecure-skip-tls-verify'] ? {} : { caData: baseCluster?.caData, caFile: baseCluster?.caFile }),
-    ...((flags['tls-server-name'] ?? baseCluster?.tlsServerName) ? { tlsServerName: flags['tls-server-name'] ?? baseCluster?.tlsServerName } : {}),
+    ...(caFile
+      ? { caFile }
+      : flags['insecure-skip-tls-verify']
+        ? {}
+        : { caData: baseCluster?.caData, caFile: baseCluster?.caFile }),
+    ...((flags['tls-server-name'] ?? baseCluster?.tlsServerName)
+      ? { tlsServerName: flags['tls-server-name'] ?? baseCluster?.tlsServerName }
+      : {}),
     ...(baseCluster?.proxyUrl ? { proxyUrl: baseCluster.proxyUrl } : {}),
   };
 
@@ -155,6 +196,9 @@ export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
     source,
     contextName: contextName || '(flags)',
     server: cluster.server,
-    impersonate: { ...(flags.as ? { user: flags.as } : {}), ...(flags['as-group'] ? { group: flags['as-group'] } : {}) },
+    impersonate: {
+      ...(flags.as ? { user: flags.as } : {}),
+      ...(flags['as-group'] ? { group: flags['as-group'] } : {}),
+    },
   };
 }

@@ -9,11 +9,16 @@ export interface ProbeResult {
   readonly message?: string;
 }
 
-export async function probeGroupVersions(client: Client, groupVersions: readonly string[]): Promise<ProbeResult[]> {
+export async function probeGroupVersions(
+  client: Client,
+  groupVersions: readonly string[],
+): Promise<ProbeResult[]> {
   return Promise.all(
     [...new Set(groupVersions)].map(async (groupVersion) => {
       const path = `/apis/${groupVersion}`;
-      const { status, body } = await client.call({ verb: 'get', resource: path }, () => client.getRaw(path));
+      const { status, body } = await client.call({ verb: 'get', resource: path }, () =>
+        client.getRaw(path),
+      );
       if (status === 200) return { groupVersion, status };
       let message: string | undefined;
       try {

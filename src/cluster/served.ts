@@ -9,17 +9,34 @@ import { ConnectionError } from '../errors.ts';
 const HANDSHAKE_TIMEOUT_MS = 5000;
 
 /** The SHA-256 (lowercase hex of the DER) of the certificate the Pod serves on that port. */
-export async function servedCertificateSha256(client: Client, namespace: string, pod: string, port: number, serverName: string): Promise<string> {
+export async function servedCertificateSha256(
+  client: Client,
+  namespace: string,
+  pod: string,
+  port: number,
+  serverName: string,
+): Promise<string> {
   const forward = await client.portForward(namespace, pod, port);
   try {
     return await new Promise<string>((resolve, reject) => {
-      const tls = connect({ socket: forward.stream, servername: serverName, rejectUnauthorized: false }, () => {
-        const der = tls.getPeerCertificate().raw;
-        tls.destroy();
-        resolve(createHash('sha256').update(der).digest('hex'));
-      });
-      tls.setTimeout(HANDSHAKE_TIMEOUT_MS, () => tls.destroy(new Error(`no TLS handshake within ${HANDSHAKE_TIMEOUT_MS / 1000}s`)));
-      tls.on('error', (error) => reject(new ConnectionError(`the TLS handshake with Pod ${pod} through a port-forward failed: ${error.message}.`)));
+      const tls = connect(
+        { socket: forward.stream, servername: serverName, rejectUnauthorized: false },
+        () => {
+          const der = tls.getPeerCertificate().raw;
+          tls.destroy();
+          resolve(createHash('sha256').update(der).digest('hex'));
+        },
+      );
+      tls.setTimeout(HANDSHAKE_TIMEOUT_MS, () =>
+        tls.destroy(new Error(`no TLS handshake within ${HANDSHAKE_TIMEOUT_MS / 1000}s`)),
+      );
+      tls.on('error', (error) =>
+        reject(
+          new ConnectionError(
+            `the TLS handshake with Pod ${pod} through a port-forward failed: ${error.message}.`,
+          ),
+        ),
+      );
     });
   } finally {
     forward.close();

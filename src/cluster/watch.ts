@@ -19,14 +19,52 @@ const REOPEN_AFTER_MS = 1000;
 export function installationTargets(namespace: string, secretName: string): WatchTarget[] {
   const ns = `/api/v1/namespaces/${namespace}`;
   return [
-    { what: { verb: 'watch', resource: 'deployments.apps', namespace }, path: `/apis/apps/v1/namespaces/${namespace}/deployments`, query: { fieldSelector: `metadata.name=${CONTROLLER.deployment}` } },
-    { what: { verb: 'watch', resource: 'pods', namespace }, path: `${ns}/pods`, query: { labelSelector: CONTROLLER.selector } },
-    { what: { verb: 'watch', resource: 'configmaps', namespace }, path: `${ns}/configmaps`, query: { labelSelector: APP_SELECTOR } },
-    { what: { verb: 'watch', resource: 'secrets', namespace }, path: `${ns}/secrets`, query: { fieldSelector: `metadata.name=${secretName}` } },
-    { what: { verb: 'watch', resource: 'apiservices.apiregistration.k8s.io' }, path: '/apis/apiregistration.k8s.io/v1/apiservices', query: {} },
-    { what: { verb: 'watch', resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io' }, path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', query: {} },
-    { what: { verb: 'watch', resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io' }, path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', query: {} },
-    { what: { verb: 'watch', resource: 'customresourcedefinitions.apiextensions.k8s.io' }, path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', query: { labelSelector: CONSUMER_SELECTOR } },
+    {
+      what: { verb: 'watch', resource: 'deployments.apps', namespace },
+      path: `/apis/apps/v1/namespaces/${namespace}/deployments`,
+      query: { fieldSelector: `metadata.name=${CONTROLLER.deployment}` },
+    },
+    {
+      what: { verb: 'watch', resource: 'pods', namespace },
+      path: `${ns}/pods`,
+      query: { labelSelector: CONTROLLER.selector },
+    },
+    {
+      what: { verb: 'watch', resource: 'configmaps', namespace },
+      path: `${ns}/configmaps`,
+      query: { labelSelector: APP_SELECTOR },
+    },
+    {
+      what: { verb: 'watch', resource: 'secrets', namespace },
+      path: `${ns}/secrets`,
+      query: { fieldSelector: `metadata.name=${secretName}` },
+    },
+    {
+      what: { verb: 'watch', resource: 'apiservices.apiregistration.k8s.io' },
+      path: '/apis/apiregistration.k8s.io/v1/apiservices',
+      query: {},
+    },
+    {
+      what: {
+        verb: 'watch',
+        resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io',
+      },
+      path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      query: {},
+    },
+    {
+      what: {
+        verb: 'watch',
+        resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+      },
+      path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+      query: {},
+    },
+    {
+      what: { verb: 'watch', resource: 'customresourcedefinitions.apiextensions.k8s.io' },
+      path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      query: { labelSelector: CONSUMER_SELECTOR },
+    },
   ];
 }
 
@@ -45,7 +83,10 @@ export class ChangeFeed {
   /** Watches RBAC refuses: not tried again (the wait polls instead). */
   private readonly refused = new Set<WatchTarget>();
 
-  constructor(private readonly client: Client, private readonly targets: readonly WatchTarget[]) {}
+  constructor(
+    private readonly client: Client,
+    private readonly targets: readonly WatchTarget[],
+  ) {}
 
   /** Every watch is open: a change to any object the wait reads will be seen. */
   get complete(): boolean {
@@ -55,7 +96,13 @@ export class ChangeFeed {
   /** Opens the watches that are not open (each at most once a second); a failure only leaves that one closed. */
   async open(): Promise<void> {
     const now = Date.now();
-    const closed = this.targets.filter((t) => !this.stops.has(t) && !this.opening.has(t) && !this.refused.has(t) && now - (this.lastTried.get(t) ?? 0) >= REOPEN_AFTER_MS);
+    const closed = this.targets.filter(
+      (t) =>
+        !this.stops.has(t) &&
+        !this.opening.has(t) &&
+        !this.refused.has(t) &&
+        now - (this.lastTried.get(t) ?? 0) >= REOPEN_AFTER_MS,
+    );
     await Promise.all(closed.map((target) => this.openOne(target)));
   }
 
@@ -64,13 +111,19 @@ export class ChangeFeed {
     this.lastTried.set(target, Date.now());
     let ended = false;
     try {
-      const stop = await this.client.watch(target.what, target.path, target.query, () => this.signal(), (error) => {
-        ended = true;
-        this.stops.delete(target);
-        if (error instanceof ForbiddenError) this.refused.add(target);
-        // Whatever happened while it was closed is unknown: read again.
-        this.signal();
-      });
+      const stop = await this.client.watch(
+        target.what,
+        target.path,
+        target.query,
+        () => this.signal(),
+        (error) => {
+          ended = true;
+          this.stops.delete(target);
+          if (error instanceof ForbiddenError) this.refused.add(target);
+          // Whatever happened while it was closed is unknown: read again.
+          this.signal();
+        },
+      );
       if (this.stopped) stop();
       else if (!ended) this.stops.set(target, stop);
     } catch {

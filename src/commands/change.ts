@@ -2,12 +2,25 @@
 // what it overwrites, write, restart when needed, wait until the cluster has
 // really converged, roll back if the controller does not come up, then verify.
 import type { CommandContext } from '../cli/context.ts';
-import { ExitCode, AbortedError, TimeoutError, ConflictError, CliError, type ExitCode as Code } from '../errors.ts';
+import {
+  ExitCode,
+  AbortedError,
+  TimeoutError,
+  ConflictError,
+  CliError,
+  type ExitCode as Code,
+} from '../errors.ts';
 import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { probeGroupVersions } from '../cluster/probe.ts';
 import { isTransient } from '../cluster/errors.ts';
-import { writeTlsSecret, deleteSecret, writeConfigMapKey, restartController, type DryRun } from '../cluster/writes.ts';
+import {
+  writeTlsSecret,
+  deleteSecret,
+  writeConfigMapKey,
+  restartController,
+  type DryRun,
+} from '../cluster/writes.ts';
 import { backupOf, saveBackup, type Backup } from '../backup.ts';
 import { waitForConvergence, type WaitOptions } from './wait.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
@@ -48,10 +61,20 @@ const WARN_WITHIN_MS = 30 * 86_400_000;
 const ROLLBACK_WAIT_MS = 3 * 60_000;
 
 /** `verified` receives the installation the closing checks read (rotate prints its before/after from it). */
-export async function carryOut(ctx: CommandContext, client: Client, inst: Installation, change: Change, options: ChangeOptions, verified?: (installation: Installation) => void): Promise<Code> {
-  ctx.note(`${options.dryRun === 'none' ? 'This will change' : 'Would change'} (namespace ${inst.namespace}):`);
+export async function carryOut(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  change: Change,
+  options: ChangeOptions,
+  verified?: (installation: Installation) => void,
+): Promise<Code> {
+  ctx.note(
+    `${options.dryRun === 'none' ? 'This will change' : 'Would change'} (namespace ${inst.namespace}):`,
+  );
   for (const line of change.lines) ctx.note(`  ${line}`);
-  if (change.restarts) ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
+  if (change.restarts)
+    ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
 
   if (options.dryRun === 'client') {
     ctx.note('Dry run: nothing was written.');
@@ -68,13 +91,18 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
     const answer = await ctx.confirm('Go ahead?');
     if (answer === false) throw new AbortedError('nothing was changed.');
     if (answer === undefined && change.restarts) {
-      throw new AbortedError('this change restarts antrea-controller; without a terminal to confirm on, pass --yes. Nothing was written.');
+      throw new AbortedError(
+        'this change restarts antrea-controller; without a terminal to confirm on, pass --yes. Nothing was written.',
+      );
     }
   }
 
   const backup = backupOf(inst);
   const backupFile = options.backupDir ? saveBackup(backup, options.backupDir) : undefined;
-  if (backupFile) ctx.note(`Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`);
+  if (backupFile)
+    ctx.note(
+      `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
+    );
 
   let current = change;
   try {
@@ -83,7 +111,8 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
         await current.apply('none');
         break;
       } catch (error) {
-        if (!(error instanceof ConflictError) || !current.replan || attempt >= APPLY_ATTEMPTS) throw error;
+        if (!(error instanceof ConflictError) || !current.replan || attempt >= APPLY_ATTEMPTS)
+          throw error;
         ctx.note(`${error.message.split(';')[0]}: reading it again and re-checking.`);
         current = await current.replan();
       }
@@ -101,9 +130,13 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
           `the API server went away while writing (${why.split(';')[0]}); the cluster holds the old objects or part of the change. Once it answers, run kubectl antrea-certs verify, then the same command again to complete the change, or kubectl antrea-certs restore ${backupFile ?? 'FILE'} to go back.`,
         );
       }
-      throw new CliError(`writing failed (${why}) and putting the old objects back failed too; restore them with kubectl antrea-certs restore ${backupFile ?? 'FILE'}.`);
+      throw new CliError(
+        `writing failed (${why}) and putting the old objects back failed too; restore them with kubectl antrea-certs restore ${backupFile ?? 'FILE'}.`,
+      );
     }
-    throw new CliError(`writing failed (${why}); the objects it had changed were put back as they were.`);
+    throw new CliError(
+      `writing failed (${why}); the objects it had changed were put back as they were.`,
+    );
   }
   ctx.note('Written.');
   if (!options.wait) return ExitCode.ok;
@@ -111,7 +144,14 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
   if (current.waitNote) ctx.note(current.waitNote);
   let converged: Installation;
   try {
-    converged = await waitForConvergence(ctx, client, inst, current.goal, options.timeoutMs, current.wait);
+    converged = await waitForConvergence(
+      ctx,
+      client,
+      inst,
+      current.goal,
+      options.timeoutMs,
+      current.wait,
+    );
   } catch (error) {
     if (!(error instanceof TimeoutError) || !current.restarts || !options.rollbackOnFailure) {
       ctx.note(whereItStands(current, inst, error));
@@ -124,16 +164,29 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
       await applyBackup(client, await readInstallation(client, inst.namespace), backup);
       await restartController(client, inst.namespace, 'none');
       // However short --timeout was, give the restored controller the time the aggregation layer needs to trust it again.
-      await waitForConvergence(ctx, client, inst, goalForBackup(backup), Math.max(options.timeoutMs, ROLLBACK_WAIT_MS));
+      await waitForConvergence(
+        ctx,
+        client,
+        inst,
+        goalForBackup(backup),
+        Math.max(options.timeoutMs, ROLLBACK_WAIT_MS),
+      );
       rolledBack = true;
     } catch (rollbackError) {
-      ctx.note(`The rollback did not complete: ${(rollbackError as Error).message}${backupFile ? ` Restore by hand with kubectl antrea-certs restore ${backupFile}` : ''}`);
+      ctx.note(
+        `The rollback did not complete: ${(rollbackError as Error).message}${backupFile ? ` Restore by hand with kubectl antrea-certs restore ${backupFile}` : ''}`,
+      );
     }
     if (rolledBack) {
       ctx.note('Rolled back: the controller runs with the objects it had before. The cluster now:');
-      await verifyNow(ctx, client, inst.namespace, options.failWithinMs).catch((verifyError: unknown) => ctx.note(`(the checks could not run: ${(verifyError as Error).message})`));
+      await verifyNow(ctx, client, inst.namespace, options.failWithinMs).catch(
+        (verifyError: unknown) =>
+          ctx.note(`(the checks could not run: ${(verifyError as Error).message})`),
+      );
     }
-    throw new TimeoutError(`the change did not converge within ${Math.round(options.timeoutMs / 1000)}s (still waiting for ${error.waitingFor ?? 'the controller'}); ${rolledBack ? 'it was rolled back to the backup' : 'the rollback did not complete'}.`);
+    throw new TimeoutError(
+      `the change did not converge within ${Math.round(options.timeoutMs / 1000)}s (still waiting for ${error.waitingFor ?? 'the controller'}); ${rolledBack ? 'it was rolled back to the backup' : 'the rollback did not complete'}.`,
+    );
   }
   // The checks run on what the wait last read: no second read round.
   return verifyNow(ctx, client, inst.namespace, options.failWithinMs, verified, converged);
@@ -141,8 +194,14 @@ export async function carryOut(ctx: CommandContext, client: Client, inst: Instal
 
 /** After a wait stopped short: what was done, what was not seen yet, and how to finish. */
 function whereItStands(change: Change, inst: Installation, error: unknown): string {
-  const done = [...change.lines, ...(change.restarts ? [`Deployment ${inst.deployment.name}: restart requested`] : [])];
-  const notSeen = error instanceof TimeoutError && error.waitingFor ? error.waitingFor : 'the cluster to converge';
+  const done = [
+    ...change.lines,
+    ...(change.restarts ? [`Deployment ${inst.deployment.name}: restart requested`] : []),
+  ];
+  const notSeen =
+    error instanceof TimeoutError && error.waitingFor
+      ? error.waitingFor
+      : 'the cluster to converge';
   return [
     'Where the change stands:',
     ...done.map((line) => `  done: ${line}`),
@@ -152,17 +211,38 @@ function whereItStands(change: Change, inst: Installation, error: unknown): stri
 }
 
 /** The verify checks, printed, and their exit code. */
-export async function verifyNow(ctx: CommandContext, client: Client, namespace: string, failWithinMs: number, verified?: (installation: Installation) => void, read?: Installation): Promise<Code> {
+export async function verifyNow(
+  ctx: CommandContext,
+  client: Client,
+  namespace: string,
+  failWithinMs: number,
+  verified?: (installation: Installation) => void,
+  read?: Installation,
+): Promise<Code> {
   const installation = read ?? (await readInstallation(client, namespace));
   verified?.(installation);
-  const probes = await probeGroupVersions(client, installation.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])));
-  const report = runChecks({ installation, probes, now: new Date(), warnWithinMs: WARN_WITHIN_MS, failWithinMs });
+  const probes = await probeGroupVersions(
+    client,
+    installation.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])),
+  );
+  const report = runChecks({
+    installation,
+    probes,
+    now: new Date(),
+    warnWithinMs: WARN_WITHIN_MS,
+    failWithinMs,
+  });
   ctx.print(renderChecks(report, ctx.style));
   return exitCodeForChecks(report, false);
 }
 
 /** Puts the backed-up Secret and config back, over whatever is there now. */
-export async function applyBackup(client: Client, current: Installation, backup: Backup, dryRun: DryRun = 'none'): Promise<void> {
+export async function applyBackup(
+  client: Client,
+  current: Installation,
+  backup: Backup,
+  dryRun: DryRun = 'none',
+): Promise<void> {
   const ns = backup.namespace;
   const secret = current.tlsSecret;
   if (backup.secret.existed) {
@@ -170,7 +250,11 @@ export async function applyBackup(client: Client, current: Installation, backup:
       client,
       ns,
       backup.secret.name,
-      { ...(backup.secret.ca ? { 'ca.crt': backup.secret.ca } : {}), ...(backup.secret.cert ? { 'tls.crt': backup.secret.cert } : {}), ...(backup.secret.key ? { 'tls.key': backup.secret.key } : {}) },
+      {
+        ...(backup.secret.ca ? { 'ca.crt': backup.secret.ca } : {}),
+        ...(backup.secret.cert ? { 'tls.crt': backup.secret.cert } : {}),
+        ...(backup.secret.key ? { 'tls.key': backup.secret.key } : {}),
+      },
       secret ? { resourceVersion: secret.resourceVersion } : undefined,
       dryRun,
     );
@@ -178,17 +262,31 @@ export async function applyBackup(client: Client, current: Installation, backup:
     await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
   }
   if (backup.configMap && current.config && current.config.text !== backup.configMap.text) {
-    await writeConfigMapKey(client, ns, backup.configMap.name, backup.configMap.key, backup.configMap.text, current.config.resourceVersion, dryRun);
+    await writeConfigMapKey(
+      client,
+      ns,
+      backup.configMap.name,
+      backup.configMap.key,
+      backup.configMap.text,
+      current.config.resourceVersion,
+      dryRun,
+    );
   }
 }
 
 /** What converged means once a backup is back: its CA published (user-provided or a persisted pair), else just a ready controller. */
 export function goalForBackup(backup: Backup): ConvergenceGoal {
-  const setting = backup.configMap ? readSelfSignedCert(backup.configMap.text) : { value: true, explicit: false };
+  const setting = backup.configMap
+    ? readSelfSignedCert(backup.configMap.text)
+    : { value: true, explicit: false };
   const selfSigned = 'error' in setting ? true : setting.value;
   if (!selfSigned && backup.secret.ca) return { expectedCa: backup.secret.ca };
   // A persisted self-signed pair is published as it is while 90+ days remain.
-  const persisted = selfSigned && !backup.secret.ca ? tryParse(backup.secret.cert, 'the backed-up tls.crt').certs[0] : undefined;
-  if (persisted && persisted.notAfter.getTime() - Date.now() > SELF_SIGNED_REGENERATE_WITHIN_MS) return { expectedCa: backup.secret.cert ?? '' };
+  const persisted =
+    selfSigned && !backup.secret.ca
+      ? tryParse(backup.secret.cert, 'the backed-up tls.crt').certs[0]
+      : undefined;
+  if (persisted && persisted.notAfter.getTime() - Date.now() > SELF_SIGNED_REGENERATE_WITHIN_MS)
+    return { expectedCa: backup.secret.cert ?? '' };
   return {};
 }

@@ -16,8 +16,11 @@ type Env = Streams['env'];
 export function contextNames(files: readonly string[]): string[] {
   const names = files.flatMap((file) => {
     try {
-      const doc = yaml.load(readFileSync(file, 'utf8')) as { contexts?: { name?: unknown }[] } | undefined;
-      return (doc?.contexts ?? []).map((c) => c.name).filter((n): n is string => typeof n === 'string');
+      const doc = yaml.load(readFileSync(file, 'utf8')) as
+        { contexts?: { name?: unknown }[] } | undefined;
+      return (doc?.contexts ?? [])
+        .map((c) => c.name)
+        .filter((n): n is string => typeof n === 'string');
     } catch {
       return [];
     }
@@ -29,16 +32,31 @@ function sources(env: Env): ValueSources {
   return {
     contexts: async (flags) => contextNames(kubeconfigFiles(flags, env)),
     namespaces: async (flags) => {
-      const globalFlags = { ...flags, 'request-timeout': '5s', output: 'table', color: false, verbose: 0 } as GlobalFlags;
+      const globalFlags = {
+        ...flags,
+        'request-timeout': '5s',
+        output: 'table',
+        color: false,
+        verbose: 0,
+      } as GlobalFlags;
       const silent = new PassThrough();
-      const client = await createContext(globalFlags, { stdout: silent, stderr: silent, env }).connect();
-      const list = await client.call({ verb: 'list', resource: 'namespaces' }, () => client.core.listNamespace());
+      const client = await createContext(globalFlags, {
+        stdout: silent,
+        stderr: silent,
+        env,
+      }).connect();
+      const list = await client.call({ verb: 'list', resource: 'namespaces' }, () =>
+        client.core.listNamespace(),
+      );
       return list.items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
     },
   };
 }
 
-export async function completeCommandLine(words: readonly string[], streams: Streams): Promise<ExitCode> {
+export async function completeCommandLine(
+  words: readonly string[],
+  streams: Streams,
+): Promise<ExitCode> {
   const answer = await complete(words.length > 0 ? words : [''], sources(streams.env));
   streams.stdout.write(renderCompletion(answer));
   return ExitCode.ok;

@@ -23,40 +23,73 @@ interface Files {
 }
 
 export function readInput(path: string, flag: string): Buffer {
-  if (!existsSync(path)) throw new InputError(`the file ${path} given with ${flag} does not exist.`);
+  if (!existsSync(path))
+    throw new InputError(`the file ${path} given with ${flag} does not exist.`);
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new InputError(`cannot read ${path} given with ${flag} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
+    throw new InputError(
+      `cannot read ${path} given with ${flag} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}).`,
+    );
   }
 }
 
 function readFiles(flags: ImportFlags): Files {
   const dir = flags['from-dir'];
-  if (dir && (flags.cert || flags.key || flags.ca)) throw new UsageError('give either --from-dir or --cert, --key and --ca, not both.');
+  if (dir && (flags.cert || flags.key || flags.ca))
+    throw new UsageError('give either --from-dir or --cert, --key and --ca, not both.');
   const paths = dir
-    ? { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key'), ca: join(dir, 'ca.crt'), flag: '--from-dir' }
+    ? {
+        cert: join(dir, 'tls.crt'),
+        key: join(dir, 'tls.key'),
+        ca: join(dir, 'ca.crt'),
+        flag: '--from-dir',
+      }
     : { cert: flags.cert, key: flags.key, ca: flags.ca, flag: '' };
   const missing = (['cert', 'key', 'ca'] as const).filter((k) => !paths[k]);
-  if (missing.length) throw new UsageError(`import needs ${missing.map((k) => `--${k}`).join(', ')} (or --from-dir DIR holding tls.crt, tls.key and ca.crt).`);
+  if (missing.length)
+    throw new UsageError(
+      `import needs ${missing.map((k) => `--${k}`).join(', ')} (or --from-dir DIR holding tls.crt, tls.key and ca.crt).`,
+    );
   const flag = (k: 'cert' | 'key' | 'ca') => paths.flag || `--${k}`;
   const passphraseFile = flags['key-passphrase-file'];
-  const passphrase = passphraseFile ? new Sensitive(readInput(passphraseFile, '--key-passphrase-file').toString('utf8').replace(/\r?\n$/, '')) : undefined;
+  const passphrase = passphraseFile
+    ? new Sensitive(
+        readInput(passphraseFile, '--key-passphrase-file')
+          .toString('utf8')
+          .replace(/\r?\n$/, ''),
+      )
+    : undefined;
   return {
-    cert: { pem: readInput(paths.cert ?? '', flag('cert')).toString('latin1'), source: paths.cert ?? '' },
-    key: { pem: new Sensitive(readInput(paths.key ?? '', flag('key')).toString('latin1')), source: paths.key ?? '', ...(passphrase ? { passphrase } : {}) },
+    cert: {
+      pem: readInput(paths.cert ?? '', flag('cert')).toString('latin1'),
+      source: paths.cert ?? '',
+    },
+    key: {
+      pem: new Sensitive(readInput(paths.key ?? '', flag('key')).toString('latin1')),
+      source: paths.key ?? '',
+      ...(passphrase ? { passphrase } : {}),
+    },
     ca: { pem: readInput(paths.ca ?? '', flag('ca')).toString('latin1'), source: paths.ca ?? '' },
   };
 }
 
-const describeCert = (c: Certificate) => `${c.info.subject}, SHA-256 ${c.info.sha256.slice(0, 16)}…, expires ${c.info.notAfter.slice(0, 10)}`;
+const describeCert = (c: Certificate) =>
+  `${c.info.subject}, SHA-256 ${c.info.sha256.slice(0, 16)}…, expires ${c.info.notAfter.slice(0, 10)}`;
 
 export function printFindings(ctx: CommandContext, findings: readonly Finding[]): void {
-  for (const f of findings) ctx.note(`  ${f.severity === 'error' ? ctx.style.bad('×') : ctx.style.warn('‼')} ${f.message}`);
+  for (const f of findings)
+    ctx.note(`  ${f.severity === 'error' ? ctx.style.bad('×') : ctx.style.warn('‼')} ${f.message}`);
 }
 
 /** `read`: the installation when the caller (rotate) has just read it, to spare a second round. */
-export async function importPair(ctx: CommandContext, flags: ImportFlags, change: ChangeOptions, read?: Installation, verified?: (installation: Installation) => void): Promise<ExitCode> {
+export async function importPair(
+  ctx: CommandContext,
+  flags: ImportFlags,
+  change: ChangeOptions,
+  read?: Installation,
+  verified?: (installation: Installation) => void,
+): Promise<ExitCode> {
   const files = readFiles(flags);
   const client = await ctx.connect();
   const inst = read ?? (await readInstallation(client, ctx.flags.namespace));
@@ -77,7 +110,9 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
     if (errors.length) {
       ctx.note('Preflight found these problems:');
       printFindings(ctx, result.findings);
-      throw new InputError(`${errors.length} problem${errors.length === 1 ? '' : 's'} with the certificate files; nothing was written to the cluster.`);
+      throw new InputError(
+        `${errors.length} problem${errors.length === 1 ? '' : 's'} with the certificate files; nothing was written to the cluster.`,
+      );
     }
     if (result.findings.length && !quiet) {
       ctx.note('Preflight warnings:');
@@ -91,14 +126,22 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
       );
     }
     if (mode.certManagerCertificate && !flags.force) {
-      throw new InputError(`cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}) and would overwrite the import; change the Certificate instead, or pass --force. Nothing was written.`);
+      throw new InputError(
+        `cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${mode.certManagerCertificate}) and would overwrite the import; change the Certificate instead, or pass --force. Nothing was written.`,
+      );
     }
     if (switching && mode.helmManaged && !quiet) {
-      ctx.note('‼ Antrea is managed by Helm: the next helm upgrade reverts the switch unless you set --set controller.selfSignedCert=false.');
+      ctx.note(
+        '‼ Antrea is managed by Helm: the next helm upgrade reverts the switch unless you set --set controller.selfSignedCert=false.',
+      );
     }
     const conf = inst.config;
-    if (switching && conf?.text === undefined) throw new InputError(`ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; cannot switch the mode.`);
-    const editedConf = switching && conf?.text !== undefined ? setSelfSignedCert(conf.text, false) : undefined;
+    if (switching && conf?.text === undefined)
+      throw new InputError(
+        `ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; cannot switch the mode.`,
+      );
+    const editedConf =
+      switching && conf?.text !== undefined ? setSelfSignedCert(conf.text, false) : undefined;
     const leaf = result.leaf;
     const secretName = inst.deployment.secretName;
     return {
@@ -106,7 +149,11 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
         `Secret ${secretName}${inst.tlsSecret ? '' : ' (created, type kubernetes.io/tls)'}: tls.crt ${leaf ? describeCert(leaf) : ''}`,
         `Secret ${secretName}: ca.crt ${result.cas.map(describeCert).join('; ')}`,
         `Secret ${secretName}: tls.key replaced (not shown)`,
-        ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${mode.mode === 'self-signed' ? 'true' : 'false'} -> false`] : []),
+        ...(switching
+          ? [
+              `ConfigMap ${conf?.name}: selfSignedCert ${mode.mode === 'self-signed' ? 'true' : 'false'} -> false`,
+            ]
+          : []),
       ],
       restarts: switching,
       ...(switching
@@ -117,8 +164,28 @@ export async function importPair(ctx: CommandContext, flags: ImportFlags, change
           }),
       goal: { expectedCa: files.ca.pem, servedMatchesSecret: true },
       apply: async (dryRun) => {
-        await writeTlsSecret(client, ns, secretName, { 'ca.crt': files.ca.pem, 'tls.crt': files.cert.pem, 'tls.key': storableKey(files.key.pem, files.key.passphrase) }, inst.tlsSecret, dryRun);
-        if (editedConf !== undefined && conf) await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, editedConf, conf.resourceVersion, dryRun);
+        await writeTlsSecret(
+          client,
+          ns,
+          secretName,
+          {
+            'ca.crt': files.ca.pem,
+            'tls.crt': files.cert.pem,
+            'tls.key': storableKey(files.key.pem, files.key.passphrase),
+          },
+          inst.tlsSecret,
+          dryRun,
+        );
+        if (editedConf !== undefined && conf)
+          await writeConfigMapKey(
+            client,
+            ns,
+            conf.name,
+            CONTROLLER.configKey,
+            editedConf,
+            conf.resourceVersion,
+            dryRun,
+          );
       },
       replan: async () => planImport(await readInstallation(client, ctx.flags.namespace), true),
     };

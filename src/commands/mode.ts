@@ -14,13 +14,29 @@ import { renderData } from '../render/data.ts';
 import { carryOut, type Change, type ChangeOptions } from './change.ts';
 import { printFindings } from './import.ts';
 
-export async function mode(ctx: CommandContext, target: Mode | undefined, flags: ModeFlags, change: ChangeOptions): Promise<ExitCode> {
+export async function mode(
+  ctx: CommandContext,
+  target: Mode | undefined,
+  flags: ModeFlags,
+  change: ChangeOptions,
+): Promise<ExitCode> {
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace);
   const current = modeOf(inst);
   const secretName = inst.deployment.secretName;
   if (!target) {
-    if (ctx.output === 'json' || ctx.output === 'yaml') ctx.print(renderData({ namespace: inst.namespace, mode: current.mode, selfSignedPairStorage: current.pairStorage ?? null, explicit: current.explicit }, ctx.output));
+    if (ctx.output === 'json' || ctx.output === 'yaml')
+      ctx.print(
+        renderData(
+          {
+            namespace: inst.namespace,
+            mode: current.mode,
+            selfSignedPairStorage: current.pairStorage ?? null,
+            explicit: current.explicit,
+          },
+          ctx.output,
+        ),
+      );
     else ctx.print(`${describeMode(current, secretName)}\n`);
     return ExitCode.ok;
   }
@@ -34,7 +50,10 @@ export async function mode(ctx: CommandContext, target: Mode | undefined, flags:
     const current = modeOf(inst);
     const secretName = inst.deployment.secretName;
     const conf = inst.config;
-    if (conf?.text === undefined) throw new InputError(`ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; cannot switch the mode.`);
+    if (conf?.text === undefined)
+      throw new InputError(
+        `ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; cannot switch the mode.`,
+      );
     const ns = inst.namespace;
     const secret = inst.tlsSecret;
     let deleteUserPair = false;
@@ -52,7 +71,9 @@ export async function mode(ctx: CommandContext, target: Mode | undefined, flags:
       if (!result.ok && !flags.force) {
         ctx.note(`Secret ${secretName} is not ready for user-provided mode:`);
         printFindings(ctx, result.findings);
-        throw new InputError(`switching now would leave antrea-controller crash-looping; import a pair first: kubectl antrea-certs import --cert tls.crt --key tls.key --ca ca.crt --mode user-provided. Nothing was written.`);
+        throw new InputError(
+          `switching now would leave antrea-controller crash-looping; import a pair first: kubectl antrea-certs import --cert tls.crt --key tls.key --ca ca.crt --mode user-provided. Nothing was written.`,
+        );
       }
     } else if (secret?.ca && current.selfSignedStorage !== 'pod') {
       if (!flags.regenerate) {
@@ -64,18 +85,36 @@ export async function mode(ctx: CommandContext, target: Mode | undefined, flags:
     }
     const editedConf = setSelfSignedCert(conf.text ?? '', target === 'self-signed');
     if (current.helmManaged && !quiet) {
-      ctx.note(`‼ Antrea is managed by Helm: the next helm upgrade reverts this switch unless you set --set controller.selfSignedCert=${target === 'self-signed'}.`);
+      ctx.note(
+        `‼ Antrea is managed by Helm: the next helm upgrade reverts this switch unless you set --set controller.selfSignedCert=${target === 'self-signed'}.`,
+      );
     }
     return {
       lines: [
         `ConfigMap ${conf.name}: selfSignedCert ${current.mode === 'self-signed'} -> ${target === 'self-signed'}`,
-        ...(deleteUserPair ? [`Secret ${secretName}: deleted, so that the controller makes a fresh self-signed pair`] : []),
+        ...(deleteUserPair
+          ? [`Secret ${secretName}: deleted, so that the controller makes a fresh self-signed pair`]
+          : []),
       ],
       restarts: true,
-      goal: target === 'user-provided' ? { expectedCa: secret?.ca ?? '', servedMatchesSecret: true } : inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {},
+      goal:
+        target === 'user-provided'
+          ? { expectedCa: secret?.ca ?? '', servedMatchesSecret: true }
+          : inst.caConfigMap?.bundle
+            ? { caDiffersFrom: inst.caConfigMap.bundle }
+            : {},
       apply: async (dryRun) => {
-        await writeConfigMapKey(client, ns, conf.name, CONTROLLER.configKey, editedConf, conf.resourceVersion, dryRun);
-        if (deleteUserPair && secret) await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
+        await writeConfigMapKey(
+          client,
+          ns,
+          conf.name,
+          CONTROLLER.configKey,
+          editedConf,
+          conf.resourceVersion,
+          dryRun,
+        );
+        if (deleteUserPair && secret)
+          await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
       },
       replan: async () => plan(await readInstallation(client, ctx.flags.namespace), true),
     };

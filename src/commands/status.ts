@@ -14,6 +14,9 @@ export async function status(ctx: CommandContext): Promise<ExitCode> {
   const report = buildStatus({ installation, now: new Date(), warnWithinMs: THIRTY_DAYS_MS });
   ctx.debug(`${client.requestCount} API requests`);
   if (ctx.output === 'json' || ctx.output === 'yaml') ctx.print(renderData(report, ctx.output));
-  else ctx.print(renderStatus(report, { style: ctx.style, width: ctx.width, wide: ctx.output === 'wide' }));
+  else
+    ctx.print(
+      renderStatus(report, { style: ctx.style, width: ctx.width, wide: ctx.output === 'wide' }),
+    );
   return ExitCode.ok;
 }

@@ -13,15 +13,21 @@ export interface VerifyOptions {
   readonly strict: boolean;
 }
 
-export async function verify(ctx: CommandContext, { warnWithinMs, failWithinMs, strict }: VerifyOptions): Promise<ExitCode> {
+export async function verify(
+  ctx: CommandContext,
+  { warnWithinMs, failWithinMs, strict }: VerifyOptions,
+): Promise<ExitCode> {
   const client = await ctx.connect();
   const installation = await readInstallation(client, ctx.flags.namespace);
-  const groupVersions = installation.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : []));
+  const groupVersions = installation.consumers.flatMap((c) =>
+    c.groupVersion ? [c.groupVersion] : [],
+  );
   const probes = await probeGroupVersions(client, groupVersions);
   const report = runChecks({ installation, probes, now: new Date(), warnWithinMs, failWithinMs });
   const exitCode = exitCodeForChecks(report, strict);
   ctx.debug(`${client.requestCount} API requests`);
-  if (ctx.output === 'json' || ctx.output === 'yaml') ctx.print(renderData({ ...report, exitCode }, ctx.output));
+  if (ctx.output === 'json' || ctx.output === 'yaml')
+    ctx.print(renderData({ ...report, exitCode }, ctx.output));
   else ctx.print(renderChecks(report, ctx.style));
   return exitCode;
 }

@@ -4,12 +4,25 @@
 import type { CommandContext } from '../cli/context.ts';
 import { ExitCode } from '../errors.ts';
 import { renderData } from '../render/data.ts';
-import { renderVersion, PLUGIN_NAME, type AntreaVersion, type VersionReport } from '../render/version.ts';
+import {
+  renderVersion,
+  PLUGIN_NAME,
+  type AntreaVersion,
+  type VersionReport,
+} from '../render/version.ts';
 import { pluginVersion } from '../cli/version.ts';
 
-export async function version(ctx: CommandContext, options: { readonly clientOnly: boolean }): Promise<ExitCode> {
+export async function version(
+  ctx: CommandContext,
+  options: { readonly clientOnly: boolean },
+): Promise<ExitCode> {
   const plugin = { name: PLUGIN_NAME, version: pluginVersion };
-  const print = (report: VersionReport) => ctx.print(ctx.output === 'json' || ctx.output === 'yaml' ? renderData(report, ctx.output) : renderVersion(report));
+  const print = (report: VersionReport) =>
+    ctx.print(
+      ctx.output === 'json' || ctx.output === 'yaml'
+        ? renderData(report, ctx.output)
+        : renderVersion(report),
+    );
   if (options.clientOnly) {
     print({ plugin });
     return ExitCode.ok;
@@ -26,8 +39,16 @@ export async function version(ctx: CommandContext, options: { readonly clientOnl
 }
 
 async function readAntreaVersion(ctx: CommandContext): Promise<AntreaVersion> {
-  const [{ readInstallation }, { modeOf }] = await Promise.all([import('../cluster/installation.ts'), import('../report/status.ts')]);
+  const [{ readInstallation }, { modeOf }] = await Promise.all([
+    import('../cluster/installation.ts'),
+    import('../report/status.ts'),
+  ]);
   const installation = await readInstallation(await ctx.connect(), ctx.flags.namespace);
   const mode = modeOf(installation);
-  return { version: mode.version ?? null, versionSource: mode.versionSource, namespace: installation.namespace, namespaceSource: installation.namespaceSource };
+  return {
+    version: mode.version ?? null,
+    versionSource: mode.versionSource,
+    namespace: installation.namespace,
+    namespaceSource: installation.namespaceSource,
+  };
 }

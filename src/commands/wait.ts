@@ -24,10 +24,20 @@ const POLL_MS = 1000;
 /** With every watch open a change wakes the wait; this re-read is only a safety net. */
 const RECHECK_MS = 10_000;
 
-export async function waitForConvergence(ctx: CommandContext, client: Client, inst: Installation, goal: ConvergenceGoal, timeoutMs: number, options: WaitOptions = {}): Promise<Installation> {
+export async function waitForConvergence(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  goal: ConvergenceGoal,
+  timeoutMs: number,
+  options: WaitOptions = {},
+): Promise<Installation> {
   const namespace = inst.namespace;
   const progress = await createProgress(ctx.stderr, true);
-  const feed = new ChangeFeed(client, [...installationTargets(namespace, inst.deployment.secretName), ...(options.extraTargets ?? [])]);
+  const feed = new ChangeFeed(client, [
+    ...installationTargets(namespace, inst.deployment.secretName),
+    ...(options.extraTargets ?? []),
+  ]);
   const deadline = Date.now() + timeoutMs;
   let waitingFor = 'the first read';
   let unreachableSince: number | undefined;
@@ -50,7 +60,9 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
         // Discovery answers are not watchable: poll while waiting on them.
         probing = objectsLeft === undefined;
         if (!left) {
-          progress.done(`converged: the controller is ready, antrea-ca and every caBundle carry the CA, the aggregated APIs answer through it${goal.servedMatchesSecret && served !== 'unobservable' ? ', and the controller serves the certificate in the Secret' : ''}`);
+          progress.done(
+            `converged: the controller is ready, antrea-ca and every caBundle carry the CA, the aggregated APIs answer through it${goal.servedMatchesSecret && served !== 'unobservable' ? ', and the controller serves the certificate in the Secret' : ''}`,
+          );
           return current;
         }
         waitingFor = left;
@@ -60,14 +72,22 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
         unreachableSince ??= Date.now();
         waitingFor = `the API server at ${client.server} to answer again (${error instanceof UnavailableError ? 'unavailable' : 'unreachable'} for ${Math.round((Date.now() - unreachableSince) / 1000)}s)`;
       }
-      if (Date.now() >= deadline) throw new TimeoutError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`, waitingFor);
+      if (Date.now() >= deadline)
+        throw new TimeoutError(
+          `timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`,
+          waitingFor,
+        );
       progress.update(`waiting for ${waitingFor}`);
       const polling = probing || unreachableSince !== undefined || !feed.complete;
       await feed.next(Math.min(deadline - Date.now(), polling ? POLL_MS : RECHECK_MS));
     }
   } catch (error) {
     // Always stop the spinner: a running one keeps the process alive.
-    progress.fail(error instanceof TimeoutError ? `timed out waiting for ${waitingFor}` : `stopped waiting for ${waitingFor}`);
+    progress.fail(
+      error instanceof TimeoutError
+        ? `timed out waiting for ${waitingFor}`
+        : `stopped waiting for ${waitingFor}`,
+    );
     throw error;
   } finally {
     feed.stop();
@@ -76,28 +96,47 @@ export async function waitForConvergence(ctx: CommandContext, client: Client, in
 
 /** The aggregated APIs that do not answer through the API server yet (Available can be stale right after an API server restart). */
 async function notAnswering(client: Client, inst: Installation): Promise<string | undefined> {
-  const probes = await probeGroupVersions(client, inst.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])));
+  const probes = await probeGroupVersions(
+    client,
+    inst.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : [])),
+  );
   const failing = probes.filter((p) => p.status !== 200);
-  return failing.length ? `${failing.map((p) => p.groupVersion).join(', ')} to answer through the API server` : undefined;
+  return failing.length
+    ? `${failing.map((p) => p.groupVersion).join(', ')} to answer through the API server`
+    : undefined;
 }
 
-const NOT_SERVED_YET = 'the controller to serve the new certificate (the kubelet refreshes the Secret volume within about a minute, then the controller reloads it)';
+const NOT_SERVED_YET =
+  'the controller to serve the new certificate (the kubelet refreshes the Secret volume within about a minute, then the controller reloads it)';
 
 /**
  * Whether the ready controller Pod serves the Secret's tls.crt, through a
  * port-forward. 'unobservable' when port-forward is refused or unsupported:
  * the wait then ends on what the API shows, as it says.
  */
-async function notServed(client: Client, inst: Installation, note: (line: string) => void): Promise<string | 'unobservable' | undefined> {
+async function notServed(
+  client: Client,
+  inst: Installation,
+  note: (line: string) => void,
+): Promise<string | 'unobservable' | undefined> {
   const pod = inst.pods.find((p) => p.ready && !p.deleting);
   const expected = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs[0]?.info.sha256;
   if (!pod || !expected) return undefined;
   try {
-    const sha256 = await servedCertificateSha256(client, inst.namespace, pod.name, inst.deployment.apiPort, serviceDnsName(inst.namespace));
+    const sha256 = await servedCertificateSha256(
+      client,
+      inst.namespace,
+      pod.name,
+      inst.deployment.apiPort,
+      serviceDnsName(inst.namespace),
+    );
     return sha256 === expected ? undefined : NOT_SERVED_YET;
   } catch (error) {
-    if (isTransient(error)) return `the controller Pod ${pod.name} to answer through a port-forward`;
-    note(`(Which certificate the controller serves cannot be seen: ${(error as Error).message.replace(/\.$/, '')}. The wait ends when the Secret, antrea-ca and the caBundles are right.)`);
+    if (isTransient(error))
+      return `the controller Pod ${pod.name} to answer through a port-forward`;
+    note(
+      `(Which certificate the controller serves cannot be seen: ${(error as Error).message.replace(/\.$/, '')}. The wait ends when the Secret, antrea-ca and the caBundles are right.)`,
+    );
     return 'unobservable';
   }
 }

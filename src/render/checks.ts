@@ -9,6 +9,9 @@ export function renderChecks(report: VerifyReport, style: Style): string {
     ...(check.hint && check.status !== 'pass' ? [`  ${style.dim(`hint: ${check.hint}`)}`] : []),
   ]);
   const { passed, warnings, failed } = report.summary;
-  lines.push('', `${passed} passed, ${warnings} warning${warnings === 1 ? '' : 's'}, ${failed} failed`);
+  lines.push(
+    '',
+    `${passed} passed, ${warnings} warning${warnings === 1 ? '' : 's'}, ${failed} failed`,
+  );
   return `${lines.join('\n')}\n`;
 }

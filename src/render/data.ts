@@ -3,5 +3,7 @@ import * as yaml from 'js-yaml';
 
 export function renderData(value: unknown, format: 'json' | 'yaml'): string {
   const plain = JSON.parse(JSON.stringify(value)) as unknown;
-  return format === 'json' ? `${JSON.stringify(plain, null, 2)}\n` : yaml.dump(plain, { lineWidth: -1, noRefs: true });
+  return format === 'json'
+    ? `${JSON.stringify(plain, null, 2)}\n`
+    : yaml.dump(plain, { lineWidth: -1, noRefs: true });
 }

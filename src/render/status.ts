@@ -21,7 +21,12 @@ const shortDate = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/,
 
 function certificateLines(cert: CertificateReport, opts: TextOptions): string[][] {
   const { style } = opts;
-  const expiry = cert.expiresInSeconds <= 0 ? style.bad(cert.expiresIn) : cert.expiresInSeconds < 30 * 86400 ? style.warn(`${cert.expiresIn} left`) : `${cert.expiresIn} left`;
+  const expiry =
+    cert.expiresInSeconds <= 0
+      ? style.bad(cert.expiresIn)
+      : cert.expiresInSeconds < 30 * 86400
+        ? style.warn(`${cert.expiresIn} left`)
+        : `${cert.expiresIn} left`;
   const key = `${cert.keyAlgorithm}${cert.keySize ? ` ${cert.keySize}` : ''}${cert.curve ? ` ${cert.curve}` : ''}, signed ${cert.signatureAlgorithm}`;
   return [
     ['  Subject', cert.subject],
@@ -38,28 +43,45 @@ function certificateLines(cert: CertificateReport, opts: TextOptions): string[][
 
 function consumerRows(consumers: readonly ConsumerReport[], opts: TextOptions): string[][] {
   const { style } = opts;
-  const mark = (ok: boolean, text: string) => (ok ? style.ok(`${MARK.pass} ${text}`) : style.bad(`${MARK.fail} ${text}`));
+  const mark = (ok: boolean, text: string) =>
+    ok ? style.ok(`${MARK.pass} ${text}`) : style.bad(`${MARK.fail} ${text}`);
   const describe = (c: ConsumerReport) =>
-    c.caBundleMatches ? 'matches' : c.caBundleState === 'different' ? `differs${c.caBundleSha256 ? ` (${c.caBundleSha256.slice(0, 8)})` : ''}` : c.caBundleState;
-  const header = ['KIND', 'NAME', 'CA BUNDLE', ...(opts.wide ? ['SHA-256 (first certificate)'] : [])].map(style.dim);
+    c.caBundleMatches
+      ? 'matches'
+      : c.caBundleState === 'different'
+        ? `differs${c.caBundleSha256 ? ` (${c.caBundleSha256.slice(0, 8)})` : ''}`
+        : c.caBundleState;
+  const header = [
+    'KIND',
+    'NAME',
+    'CA BUNDLE',
+    ...(opts.wide ? ['SHA-256 (first certificate)'] : []),
+  ].map(style.dim);
   if (opts.wide) {
     return [
       header,
-      ...consumers.map((c) => [SHORT_KIND[c.kind], c.webhook ? `${c.name}/${c.webhook}` : c.name, mark(c.caBundleMatches, describe(c)), c.caBundleSha256 ?? '-']),
+      ...consumers.map((c) => [
+        SHORT_KIND[c.kind],
+        c.webhook ? `${c.name}/${c.webhook}` : c.name,
+        mark(c.caBundleMatches, describe(c)),
+        c.caBundleSha256 ?? '-',
+      ]),
     ];
   }
   const groups = new Map<string, ConsumerReport[]>();
-  for (const c of consumers) groups.set(`${c.kind}\u0000${c.name}`, [...(groups.get(`${c.kind}\u0000${c.name}`) ?? []), c]);
+  for (const c of consumers)
+    groups.set(`${c.kind}\u0000${c.name}`, [...(groups.get(`${c.kind}\u0000${c.name}`) ?? []), c]);
   return [
     header,
     ...[...groups.values()].map((entries) => {
       const first = entries[0] as ConsumerReport;
       const bad = entries.filter((e) => !e.caBundleMatches);
-      const text = entries.length === 1
-        ? describe(first)
-        : bad.length === 0
-          ? `${entries.length} webhooks match`
-          : `${bad.length} of ${entries.length} webhooks differ`;
+      const text =
+        entries.length === 1
+          ? describe(first)
+          : bad.length === 0
+            ? `${entries.length} webhooks match`
+            : `${bad.length} of ${entries.length} webhooks differ`;
       return [SHORT_KIND[first.kind], first.name, mark(bad.length === 0, text)];
     }),
   ];
@@ -70,18 +92,44 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
   const out: string[] = [];
   const section = (title: string) => out.push('', style.bold(title));
   const version = report.antreaVersion ? report.antreaVersion : 'version unknown';
-  const nsNote = { flag: '', found: '', default: ' (default; no antrea-controller Deployment was listed)' }[report.namespaceSource];
-  out.push(...table([
-    ['Antrea', `${version} in namespace ${report.namespace}${nsNote}`],
-    ['Mode', report.modeDescription],
-    ...(report.certManagerCertificate || report.helmManaged
-      ? [['Managed by', [report.certManagerCertificate ? `cert-manager (Certificate ${report.certManagerCertificate} owns the Secret)` : '', report.helmManaged ? 'Helm' : ''].filter(Boolean).join('; ')]]
-      : []),
-    ['Config', report.configMap ? `ConfigMap ${report.configMap}` : style.warn('ConfigMap not found')],
-    ['Controller', controllerLine(report, style)],
-  ], width));
+  const nsNote = {
+    flag: '',
+    found: '',
+    default: ' (default; no antrea-controller Deployment was listed)',
+  }[report.namespaceSource];
+  out.push(
+    ...table(
+      [
+        ['Antrea', `${version} in namespace ${report.namespace}${nsNote}`],
+        ['Mode', report.modeDescription],
+        ...(report.certManagerCertificate || report.helmManaged
+          ? [
+              [
+                'Managed by',
+                [
+                  report.certManagerCertificate
+                    ? `cert-manager (Certificate ${report.certManagerCertificate} owns the Secret)`
+                    : '',
+                  report.helmManaged ? 'Helm' : '',
+                ]
+                  .filter(Boolean)
+                  .join('; '),
+              ],
+            ]
+          : []),
+        [
+          'Config',
+          report.configMap ? `ConfigMap ${report.configMap}` : style.warn('ConfigMap not found'),
+        ],
+        ['Controller', controllerLine(report, style)],
+      ],
+      width,
+    ),
+  );
 
-  section(`Serving certificate${report.servingCertificateSource ? ` (${report.servingCertificateSource})` : ''}`);
+  section(
+    `Serving certificate${report.servingCertificateSource ? ` (${report.servingCertificateSource})` : ''}`,
+  );
   if (report.servingCertificate) {
     out.push(...table(certificateLines(report.servingCertificate, opts), width));
     const chain = report.servingChain;
@@ -92,7 +140,9 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
       );
     }
   } else {
-    out.push(`  ${style.dim('not visible: no tls.crt in the Secret and no leaf certificate in antrea-ca')}`);
+    out.push(
+      `  ${style.dim('not visible: no tls.crt in the Secret and no leaf certificate in antrea-ca')}`,
+    );
   }
 
   const ca = report.caBundle;
@@ -100,16 +150,26 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
   if (!ca.present) out.push(`  ${style.bad(`${MARK.fail} missing`)}`);
   else if (ca.error) out.push(`  ${style.bad(`${MARK.fail} ${ca.error}`)}`);
   else {
-    out.push(...table(ca.certificates.map((c) => [
-      `  ${c.subject}`,
-      c.isCA ? 'CA' : 'leaf',
-      c.expiresInSeconds <= 0 ? style.bad(c.expiresIn) : `${c.expiresIn} left`,
-      opts.wide ? c.sha256 : c.sha256.slice(0, 8),
-    ]), width));
+    out.push(
+      ...table(
+        ca.certificates.map((c) => [
+          `  ${c.subject}`,
+          c.isCA ? 'CA' : 'leaf',
+          c.expiresInSeconds <= 0 ? style.bad(c.expiresIn) : `${c.expiresIn} left`,
+          opts.wide ? c.sha256 : c.sha256.slice(0, 8),
+        ]),
+        width,
+      ),
+    );
   }
 
   section('CA consumers (caBundle compared with antrea-ca)');
-  out.push(...table(consumerRows(report.consumers, opts).map((r) => [`  ${r[0]}`, ...r.slice(1)]), width));
+  out.push(
+    ...table(
+      consumerRows(report.consumers, opts).map((r) => [`  ${r[0]}`, ...r.slice(1)]),
+      width,
+    ),
+  );
 
   if (report.warnings.length) {
     section('Warnings');
@@ -123,7 +183,11 @@ function controllerLine(report: StatusReport, style: Style): string {
   if (pods.length === 0) return style.bad('no Pod');
   return pods
     .map((p) => {
-      const state = p.deleting ? 'terminating' : p.ready ? style.ok('ready') : style.bad(`not ready${p.reason ? ` (${p.reason})` : ''}`);
+      const state = p.deleting
+        ? 'terminating'
+        : p.ready
+          ? style.ok('ready')
+          : style.bad(`not ready${p.reason ? ` (${p.reason})` : ''}`);
       return `${p.name} ${state}, ${p.restarts} restart${p.restarts === 1 ? '' : 's'}`;
     })
     .join('; ');

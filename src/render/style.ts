@@ -12,11 +12,26 @@ const plain = (s: string) => s;
 
 export function createStyle(color: boolean): Style {
   if (!color) return { ok: plain, warn: plain, bad: plain, bold: plain, dim: plain };
-  return { ok: wrap(32, 39), warn: wrap(33, 39), bad: wrap(31, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
+  return {
+    ok: wrap(32, 39),
+    warn: wrap(33, 39),
+    bad: wrap(31, 39),
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+  };
 }
 
-export function colorEnabled(flag: boolean, stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
-  return flag && Boolean(stream.isTTY) && !('NO_COLOR' in env && env.NO_COLOR !== '') && env.TERM !== 'dumb';
+export function colorEnabled(
+  flag: boolean,
+  stream: { isTTY?: boolean },
+  env: Record<string, string | undefined> = process.env,
+): boolean {
+  return (
+    flag &&
+    Boolean(stream.isTTY) &&
+    !('NO_COLOR' in env && env.NO_COLOR !== '') &&
+    env.TERM !== 'dumb'
+  );
 }
 
 export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;

@@ -4,7 +4,9 @@ import { visibleLength, stripAnsi } from './style.ts';
 export function table(rows: readonly (readonly string[])[], maxWidth: number, gap = 2): string[] {
   if (rows.length === 0) return [];
   const columns = Math.max(...rows.map((r) => r.length));
-  const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const widths = Array.from({ length: columns }, (_, i) =>
+    Math.max(...rows.map((r) => visibleLength(r[i] ?? ''))),
+  );
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns - 1);
   while (total() > maxWidth) {
     const widest = widths.indexOf(Math.max(...widths));
@@ -16,7 +18,9 @@ export function table(rows: readonly (readonly string[])[], maxWidth: number, ga
       .map((cell, i) => {
         const width = widths[i] ?? 0;
         const fitted = visibleLength(cell) > width ? truncate(cell, width) : cell;
-        return i === row.length - 1 ? fitted : fitted + ' '.repeat(width - visibleLength(fitted) + gap);
+        return i === row.length - 1
+          ? fitted
+          : fitted + ' '.repeat(width - visibleLength(fitted) + gap);
       })
       .join('')
       .trimEnd(),

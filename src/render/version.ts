@@ -22,8 +22,11 @@ export function renderVersion(report: VersionReport): string {
   const antrea = report.antrea;
   if (antrea) {
     const where = `in namespace ${antrea.namespace}`;
-    lines.push(antrea.version ? `Antrea ${antrea.version} ${where} (from ${antrea.versionSource})` : `Antrea (version unknown: no AntreaControllerInfo, no image tag) ${where}`);
+    lines.push(
+      antrea.version
+        ? `Antrea ${antrea.version} ${where} (from ${antrea.versionSource})`
+        : `Antrea (version unknown: no AntreaControllerInfo, no image tag) ${where}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
-

@@ -23,7 +23,10 @@ export interface ConvergenceGoal {
 export function pending(inst: Installation, goal: ConvergenceGoal): string | undefined {
   if (goal.secretCertDiffersFrom !== undefined) {
     const now = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs;
-    if (!now.length || sameCertificates(now, tryParse(goal.secretCertDiffersFrom, 'the old tls.crt').certs)) {
+    if (
+      !now.length ||
+      sameCertificates(now, tryParse(goal.secretCertDiffersFrom, 'the old tls.crt').certs)
+    ) {
       return `a new certificate in Secret ${inst.deployment.secretName}`;
     }
   }
@@ -36,21 +39,29 @@ export function pending(inst: Installation, goal: ConvergenceGoal): string | und
   if (!published.certs.length) return `${CA_CONFIGMAP} to be published`;
   if (goal.expectedCa !== undefined) {
     const expected = tryParse(goal.expectedCa, 'the expected CA');
-    if (!sameCertificates(expected.certs, published.certs)) return `${CA_CONFIGMAP} to carry the new CA`;
+    if (!sameCertificates(expected.certs, published.certs))
+      return `${CA_CONFIGMAP} to carry the new CA`;
   }
   if (goal.caFromSecret) {
     const expected = tryParse(inst.tlsSecret?.ca, 'ca.crt');
     if (!expected.certs.length) return `a ca.crt in Secret ${inst.deployment.secretName}`;
-    if (!sameCertificates(expected.certs, published.certs)) return `${CA_CONFIGMAP} to carry the CA of Secret ${inst.deployment.secretName}`;
+    if (!sameCertificates(expected.certs, published.certs))
+      return `${CA_CONFIGMAP} to carry the CA of Secret ${inst.deployment.secretName}`;
   }
   if (goal.caDiffersFrom !== undefined) {
     const old = tryParse(goal.caDiffersFrom, 'the old CA');
     if (sameCertificates(old.certs, published.certs)) return `a new CA in ${CA_CONFIGMAP}`;
   }
-  const behind = inst.consumers.map((c) => consumerReport(c, published.certs)).filter((c) => !c.caBundleMatches);
-  if (behind.length) return `${behind.length} caBundle${behind.length === 1 ? '' : 's'} to carry the CA of ${CA_CONFIGMAP}`;
+  const behind = inst.consumers
+    .map((c) => consumerReport(c, published.certs))
+    .filter((c) => !c.caBundleMatches);
+  if (behind.length)
+    return `${behind.length} caBundle${behind.length === 1 ? '' : 's'} to carry the CA of ${CA_CONFIGMAP}`;
   // The aggregation layer marks an APIService Available once it reached the controller through the caBundle.
-  const unavailable = inst.consumers.filter((c) => c.kind === 'APIService' && c.available?.status !== 'True');
-  if (unavailable.length) return `APIService ${unavailable.map((c) => c.name).join(', ')} to become Available`;
+  const unavailable = inst.consumers.filter(
+    (c) => c.kind === 'APIService' && c.available?.status !== 'True',
+  );
+  if (unavailable.length)
+    return `APIService ${unavailable.map((c) => c.name).join(', ')} to become Available`;
   return undefined;
 }

@@ -1,6 +1,11 @@
 // The status report: what `status` shows, as data (rendered elsewhere).
 // Pure: built from what the cluster layer read, at a given time.
-import { parseCertificates, sameCertificates, type Certificate, type CertificateInfo } from '../certs/certificate.ts';
+import {
+  parseCertificates,
+  sameCertificates,
+  type Certificate,
+  type CertificateInfo,
+} from '../certs/certificate.ts';
 import { buildChain } from '../certs/chain.ts';
 import { CliError } from '../errors.ts';
 import { detectMode, describeMode, type ModeInfo } from '../antrea/mode.ts';
@@ -8,7 +13,11 @@ import { CA_CONFIGMAP, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '
 import type { Installation, Consumer, ControllerPod } from '../cluster/installation.ts';
 import { formatDuration } from '../cli/duration.ts';
 
-const SECRET_KEYS = [['ca', 'ca.crt'], ['cert', 'tls.crt'], ['key', 'tls.key']] as const;
+const SECRET_KEYS = [
+  ['ca', 'ca.crt'],
+  ['cert', 'tls.crt'],
+  ['key', 'tls.key'],
+] as const;
 
 export interface CertificateReport extends CertificateInfo {
   readonly expiresIn: string;
@@ -41,10 +50,25 @@ export interface StatusReport {
   readonly secret: { readonly name: string; readonly type: string; readonly keys: string[] } | null;
   readonly servingCertificate: CertificateReport | null;
   readonly servingCertificateSource: string | null;
-  readonly servingChain: { readonly chainsToPublishedCA: boolean; readonly reason?: string; readonly serviceName: string; readonly hasServiceName: boolean } | null;
-  readonly caBundle: { readonly configMap: string; readonly present: boolean; readonly certificates: CertificateReport[]; readonly error?: string };
+  readonly servingChain: {
+    readonly chainsToPublishedCA: boolean;
+    readonly reason?: string;
+    readonly serviceName: string;
+    readonly hasServiceName: boolean;
+  } | null;
+  readonly caBundle: {
+    readonly configMap: string;
+    readonly present: boolean;
+    readonly certificates: CertificateReport[];
+    readonly error?: string;
+  };
   readonly consumers: ConsumerReport[];
-  readonly controller: { readonly deployment: string; readonly replicas: number; readonly readyReplicas: number; readonly pods: ControllerPod[] };
+  readonly controller: {
+    readonly deployment: string;
+    readonly replicas: number;
+    readonly readyReplicas: number;
+    readonly pods: ControllerPod[];
+  };
   readonly warnings: string[];
 }
 
@@ -56,7 +80,10 @@ export interface StatusInputs {
 }
 
 /** Parses certificates where a failure is a finding, not a crash. */
-export function tryParse(pem: string | undefined, source: string): { certs: Certificate[]; error?: string } {
+export function tryParse(
+  pem: string | undefined,
+  source: string,
+): { certs: Certificate[]; error?: string } {
   if (!pem || pem.trim() === '') return { certs: [], error: `${source} is empty` };
   try {
     return { certs: parseCertificates(pem, source) };
@@ -67,18 +94,23 @@ export function tryParse(pem: string | undefined, source: string): { certs: Cert
 
 export function certificateReport(cert: Certificate, now: Date): CertificateReport {
   const left = cert.notAfter.getTime() - now.getTime();
-  return { ...cert.info, expiresIn: left > 0 ? formatDuration(left) : `expired ${formatDuration(-left)} ago`, expiresInSeconds: Math.floor(left / 1000) };
+  return {
+    ...cert.info,
+    expiresIn: left > 0 ? formatDuration(left) : `expired ${formatDuration(-left)} ago`,
+    expiresInSeconds: Math.floor(left / 1000),
+  };
 }
 
 export function consumerReport(consumer: Consumer, published: Certificate[]): ConsumerReport {
   const parsed = tryParse(consumer.caBundle, `${consumer.kind} ${consumer.name} caBundle`);
-  const state: ConsumerReport['caBundleState'] = consumer.caBundle.trim() === ''
-    ? 'empty'
-    : parsed.error
-      ? 'unparsable'
-      : published.length > 0 && sameCertificates(parsed.certs, published)
-        ? 'matches'
-        : 'different';
+  const state: ConsumerReport['caBundleState'] =
+    consumer.caBundle.trim() === ''
+      ? 'empty'
+      : parsed.error
+        ? 'unparsable'
+        : published.length > 0 && sameCertificates(parsed.certs, published)
+          ? 'matches'
+          : 'different';
   return {
     kind: consumer.kind,
     name: consumer.name,
@@ -91,16 +123,24 @@ export function consumerReport(consumer: Consumer, published: Certificate[]): Co
 }
 
 /** The serving certificate as the plugin can see it: the Secret's tls.crt, or in Pod-held mode the first certificate antrea-ca publishes. */
-export function servingChain(inst: Installation, mode: ModeInfo): { certs: Certificate[]; source: string } | undefined {
+export function servingChain(
+  inst: Installation,
+  mode: ModeInfo,
+): { certs: Certificate[]; source: string } | undefined {
   const secret = inst.tlsSecret;
   if (secret?.cert && (mode.mode === 'user-provided' || mode.pairStorage !== 'pod')) {
     const parsed = tryParse(secret.cert, `Secret ${secret.name} tls.crt`);
-    if (parsed.certs.length) return { certs: parsed.certs, source: `Secret ${secret.name}, tls.crt` };
+    if (parsed.certs.length)
+      return { certs: parsed.certs, source: `Secret ${secret.name}, tls.crt` };
   }
   if (mode.mode === 'self-signed') {
     const parsed = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
     const leaf = parsed.certs.find((c) => !c.info.isCA);
-    if (leaf) return { certs: [leaf, ...parsed.certs.filter((c) => c !== leaf)], source: `ConfigMap ${CA_CONFIGMAP} (the self-signed bundle starts with it)` };
+    if (leaf)
+      return {
+        certs: [leaf, ...parsed.certs.filter((c) => c !== leaf)],
+        source: `ConfigMap ${CA_CONFIGMAP} (the self-signed bundle starts with it)`,
+      };
   }
   return undefined;
 }
@@ -112,7 +152,15 @@ export function modeOf(inst: Installation): ModeInfo {
     image: inst.deployment.image,
     deploymentLabels: inst.deployment.labels,
     deploymentAnnotations: inst.deployment.annotations,
-    ...(inst.tlsSecret ? { secret: { hasCa: Boolean(inst.tlsSecret.ca), hasCert: Boolean(inst.tlsSecret.cert), annotations: inst.tlsSecret.annotations } } : {}),
+    ...(inst.tlsSecret
+      ? {
+          secret: {
+            hasCa: Boolean(inst.tlsSecret.ca),
+            hasCert: Boolean(inst.tlsSecret.cert),
+            annotations: inst.tlsSecret.annotations,
+          },
+        }
+      : {}),
   });
 }
 
@@ -124,49 +172,84 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
   const leaf = serving?.certs[0];
   const serviceName = serviceDnsName(inst.namespace);
 
-  if (mode.configError) warnings.push(`${mode.configError}; the controller will not start with it.`);
-  if (!inst.caConfigMap) warnings.push(`ConfigMap ${CA_CONFIGMAP} is missing: antrea-agents and antctl cannot verify the controller.`);
+  if (mode.configError)
+    warnings.push(`${mode.configError}; the controller will not start with it.`);
+  if (!inst.caConfigMap)
+    warnings.push(
+      `ConfigMap ${CA_CONFIGMAP} is missing: antrea-agents and antctl cannot verify the controller.`,
+    );
   else if (published.error) warnings.push(`ConfigMap ${CA_CONFIGMAP}: ${published.error}.`);
   if (mode.mode === 'user-provided') {
     const missing = SECRET_KEYS.filter(([field]) => !inst.tlsSecret?.[field]).map(([, key]) => key);
-    if (!inst.tlsSecret) warnings.push(`user-provided mode but Secret ${inst.deployment.secretName} does not exist: the controller cannot start.`);
-    else if (missing.length) warnings.push(`user-provided mode but Secret ${inst.tlsSecret.name} has no ${missing.join(', ')}: the controller cannot start.`);
+    if (!inst.tlsSecret)
+      warnings.push(
+        `user-provided mode but Secret ${inst.deployment.secretName} does not exist: the controller cannot start.`,
+      );
+    else if (missing.length)
+      warnings.push(
+        `user-provided mode but Secret ${inst.tlsSecret.name} has no ${missing.join(', ')}: the controller cannot start.`,
+      );
   }
 
   let chain: StatusReport['servingChain'] = null;
   if (leaf) {
     const result = buildChain(leaf, serving.certs.slice(1), published.certs);
     const hasServiceName = leaf.info.dnsNames.includes(serviceName);
-    chain = { chainsToPublishedCA: result.ok, ...(result.ok ? {} : { reason: result.reason }), serviceName, hasServiceName };
-    if (!result.ok && published.certs.length) warnings.push(`the serving certificate does not chain to ${CA_CONFIGMAP}: ${result.reason}.`);
-    if (!hasServiceName) warnings.push(`the serving certificate does not carry the DNS name ${serviceName} that clients verify.`);
+    chain = {
+      chainsToPublishedCA: result.ok,
+      ...(result.ok ? {} : { reason: result.reason }),
+      serviceName,
+      hasServiceName,
+    };
+    if (!result.ok && published.certs.length)
+      warnings.push(`the serving certificate does not chain to ${CA_CONFIGMAP}: ${result.reason}.`);
+    if (!hasServiceName)
+      warnings.push(
+        `the serving certificate does not carry the DNS name ${serviceName} that clients verify.`,
+      );
     if (mode.mode === 'self-signed' && mode.pairStorage === 'secret') {
       const left = leaf.notAfter.getTime() - now.getTime();
       if (left < SELF_SIGNED_REGENERATE_WITHIN_MS) {
-        warnings.push(`the self-signed certificate has ${formatDuration(Math.max(left, 0))} left, inside the 90-day window: the controller replaces it at its next check (within an hour).`);
+        warnings.push(
+          `the self-signed certificate has ${formatDuration(Math.max(left, 0))} left, inside the 90-day window: the controller replaces it at its next check (within an hour).`,
+        );
       }
     }
   }
 
-  const certs = [...new Map([...(serving?.certs ?? []), ...published.certs].map((c) => [c.info.sha256, c])).values()];
+  const certs = [
+    ...new Map(
+      [...(serving?.certs ?? []), ...published.certs].map((c) => [c.info.sha256, c]),
+    ).values(),
+  ];
   for (const cert of certs) {
     const left = cert.notAfter.getTime() - now.getTime();
     const what = `certificate "${cert.info.subject}"`;
     if (left <= 0) warnings.push(`${what} expired ${formatDuration(-left)} ago.`);
     else if (left < warnWithinMs) warnings.push(`${what} expires in ${formatDuration(left)}.`);
-    if (cert.notBefore.getTime() > now.getTime()) warnings.push(`${what} is not valid before ${cert.info.notBefore}.`);
-    if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048) warnings.push(`${what} has a ${cert.info.keySize}-bit RSA key; use 2048 bits or more.`);
-    if (/SHA1/.test(cert.info.signatureAlgorithm)) warnings.push(`${what} is signed with SHA-1; clients reject it.`);
+    if (cert.notBefore.getTime() > now.getTime())
+      warnings.push(`${what} is not valid before ${cert.info.notBefore}.`);
+    if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048)
+      warnings.push(`${what} has a ${cert.info.keySize}-bit RSA key; use 2048 bits or more.`);
+    if (/SHA1/.test(cert.info.signatureAlgorithm))
+      warnings.push(`${what} is signed with SHA-1; clients reject it.`);
   }
 
   const consumers = inst.consumers.map((c) => consumerReport(c, published.certs));
   const differing = consumers.filter((c) => !c.caBundleMatches);
   if (published.certs.length && differing.length) {
-    warnings.push(`${differing.length} of ${consumers.length} CA consumers do not carry the CA of ${CA_CONFIGMAP} (${[...new Set(differing.map((c) => c.name))].join(', ')}).`);
+    warnings.push(
+      `${differing.length} of ${consumers.length} CA consumers do not carry the CA of ${CA_CONFIGMAP} (${[...new Set(differing.map((c) => c.name))].join(', ')}).`,
+    );
   }
-  if (consumers.length === 0) warnings.push(`no APIService, webhook or CRD conversion points at Service antrea in ${inst.namespace}.`);
+  if (consumers.length === 0)
+    warnings.push(
+      `no APIService, webhook or CRD conversion points at Service antrea in ${inst.namespace}.`,
+    );
   for (const pod of inst.pods.filter((p) => !p.ready && !p.deleting)) {
-    warnings.push(`controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}.`);
+    warnings.push(
+      `controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}.`,
+    );
   }
   if (inst.pods.length === 0) warnings.push('no antrea-controller Pod exists.');
 
@@ -182,7 +265,11 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
     helmManaged: mode.helmManaged,
     configMap: inst.config?.name ?? null,
     secret: inst.tlsSecret
-      ? { name: inst.tlsSecret.name, type: inst.tlsSecret.type, keys: SECRET_KEYS.filter(([field]) => inst.tlsSecret?.[field]).map(([, key]) => key) }
+      ? {
+          name: inst.tlsSecret.name,
+          type: inst.tlsSecret.type,
+          keys: SECRET_KEYS.filter(([field]) => inst.tlsSecret?.[field]).map(([, key]) => key),
+        }
       : null,
     servingCertificate: leaf ? certificateReport(leaf, now) : null,
     servingCertificateSource: serving?.source ?? null,
@@ -194,7 +281,12 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
       ...(inst.caConfigMap && published.error ? { error: published.error } : {}),
     },
     consumers,
-    controller: { deployment: inst.deployment.name, replicas: inst.deployment.replicas, readyReplicas: inst.deployment.readyReplicas, pods: inst.pods },
+    controller: {
+      deployment: inst.deployment.name,
+      replicas: inst.deployment.replicas,
+      readyReplicas: inst.deployment.readyReplicas,
+      pods: inst.pods,
+    },
     warnings,
   };
 }

@@ -1,11 +1,23 @@
 // The checks of `verify`, as data: each passes, warns or fails, with a hint.
 // Pure: built from what the cluster layer read and from the discovery probes.
 import { ExitCode } from '../errors.ts';
-import { CA_CONFIGMAP, CONTROLLER, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
+import {
+  CA_CONFIGMAP,
+  CONTROLLER,
+  SELF_SIGNED_REGENERATE_WITHIN_MS,
+  serviceDnsName,
+} from '../antrea/names.ts';
 import { preflight } from '../certs/preflight.ts';
 import type { Certificate } from '../certs/certificate.ts';
 import type { Installation } from '../cluster/installation.ts';
-import { buildStatus, tryParse, servingChain, modeOf, type ConsumerReport, type StatusReport } from './status.ts';
+import {
+  buildStatus,
+  tryParse,
+  servingChain,
+  modeOf,
+  type ConsumerReport,
+  type StatusReport,
+} from './status.ts';
 import { formatDuration } from '../cli/duration.ts';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -44,26 +56,56 @@ export function exitCodeForChecks(report: VerifyReport, strict: boolean): ExitCo
   return ExitCode.ok;
 }
 
-const restartHint = (ns: string) => `restart the controller to re-publish: kubectl -n ${ns} rollout restart deployment/${CONTROLLER.deployment}`;
+const restartHint = (ns: string) =>
+  `restart the controller to re-publish: kubectl -n ${ns} rollout restart deployment/${CONTROLLER.deployment}`;
 
 export function runChecks(inputs: VerifyInputs): VerifyReport {
   const inst = inputs.installation;
   const ns = inst.namespace;
-  const status = buildStatus({ installation: inst, now: inputs.now, warnWithinMs: inputs.warnWithinMs });
+  const status = buildStatus({
+    installation: inst,
+    now: inputs.now,
+    warnWithinMs: inputs.warnWithinMs,
+  });
   const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
   const checks: Check[] = [];
   const add = (status: CheckStatus, message: string, hint?: string, object?: string) =>
     checks.push({ status, message, ...(hint ? { hint } : {}), ...(object ? { object } : {}) });
 
   // 1. The published CA.
-  if (!inst.caConfigMap) add('fail', `ConfigMap ${CA_CONFIGMAP} does not exist`, restartHint(ns), `ConfigMap/${CA_CONFIGMAP}`);
-  else if (published.error) add('fail', `ConfigMap ${CA_CONFIGMAP} does not hold a usable CA: ${published.error}`, restartHint(ns), `ConfigMap/${CA_CONFIGMAP}`);
-  else add('pass', `ConfigMap ${CA_CONFIGMAP} holds ${published.certs.length} certificate${published.certs.length === 1 ? '' : 's'}`);
+  if (!inst.caConfigMap)
+    add(
+      'fail',
+      `ConfigMap ${CA_CONFIGMAP} does not exist`,
+      restartHint(ns),
+      `ConfigMap/${CA_CONFIGMAP}`,
+    );
+  else if (published.error)
+    add(
+      'fail',
+      `ConfigMap ${CA_CONFIGMAP} does not hold a usable CA: ${published.error}`,
+      restartHint(ns),
+      `ConfigMap/${CA_CONFIGMAP}`,
+    );
+  else
+    add(
+      'pass',
+      `ConfigMap ${CA_CONFIGMAP} holds ${published.certs.length} certificate${published.certs.length === 1 ? '' : 's'}`,
+    );
 
   // 2. Every consumer carries it.
   if (published.certs.length) consumerChecks(status.consumers, ns).forEach((c) => checks.push(c));
-  else if (status.consumers.length) add('warn', `${status.consumers.length} CA consumers not compared: there is no CA in ${CA_CONFIGMAP} to compare with`);
-  if (status.consumers.length === 0) add('fail', `no APIService, webhook or CRD conversion points at Service antrea in ${ns}`, 'the Antrea manifest may be incomplete; re-apply it');
+  else if (status.consumers.length)
+    add(
+      'warn',
+      `${status.consumers.length} CA consumers not compared: there is no CA in ${CA_CONFIGMAP} to compare with`,
+    );
+  if (status.consumers.length === 0)
+    add(
+      'fail',
+      `no APIService, webhook or CRD conversion points at Service antrea in ${ns}`,
+      'the Antrea manifest may be incomplete; re-apply it',
+    );
 
   // 3. The Secret agrees with what is published.
   secretChecks(inputs, status, published.certs).forEach((c) => checks.push(c));
@@ -73,13 +115,28 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
     const object = `APIService/${consumer.name}`;
     const probe = inputs.probes.find((p) => p.groupVersion === consumer.groupVersion);
     const available = consumer.available?.status === 'True';
-    if (probe?.status === 200 && available) add('pass', `${consumer.groupVersion} answers through the API server and ${consumer.name} is Available`, undefined, object);
+    if (probe?.status === 200 && available)
+      add(
+        'pass',
+        `${consumer.groupVersion} answers through the API server and ${consumer.name} is Available`,
+        undefined,
+        object,
+      );
     else {
       const why = [
-        available ? undefined : `not Available${consumer.available?.reason ? ` (${consumer.available.reason}${consumer.available.message ? `: ${consumer.available.message}` : ''})` : ''}`,
-        probe && probe.status !== 200 ? `GET /apis/${consumer.groupVersion} answered ${probe.status}${probe.message ? ` (${probe.message})` : ''}` : undefined,
+        available
+          ? undefined
+          : `not Available${consumer.available?.reason ? ` (${consumer.available.reason}${consumer.available.message ? `: ${consumer.available.message}` : ''})` : ''}`,
+        probe && probe.status !== 200
+          ? `GET /apis/${consumer.groupVersion} answered ${probe.status}${probe.message ? ` (${probe.message})` : ''}`
+          : undefined,
       ].filter(Boolean);
-      add('fail', `${consumer.name} does not answer: ${why.join('; ')}`, 'the caBundle must verify the certificate the controller serves, and the controller Pod must be ready', object);
+      add(
+        'fail',
+        `${consumer.name} does not answer: ${why.join('; ')}`,
+        'the caBundle must verify the certificate the controller serves, and the controller Pod must be ready',
+        object,
+      );
     }
   }
 
@@ -97,7 +154,13 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
   if (ready.length) add('pass', `controller Pod ${ready.map((p) => p.name).join(', ')} is ready`);
   else {
     const pod = inst.pods.find((p) => !p.deleting);
-    add('fail', pod ? `controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}` : 'no antrea-controller Pod exists', `kubectl -n ${ns} describe pod -l ${CONTROLLER.selector}`);
+    add(
+      'fail',
+      pod
+        ? `controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}`
+        : 'no antrea-controller Pod exists',
+      `kubectl -n ${ns} describe pod -l ${CONTROLLER.selector}`,
+    );
   }
 
   const summary = {
@@ -110,45 +173,87 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
 
 function consumerChecks(consumers: readonly ConsumerReport[], ns: string): Check[] {
   const groups = new Map<string, ConsumerReport[]>();
-  for (const c of consumers) groups.set(`${c.kind}/${c.name}`, [...(groups.get(`${c.kind}/${c.name}`) ?? []), c]);
+  for (const c of consumers)
+    groups.set(`${c.kind}/${c.name}`, [...(groups.get(`${c.kind}/${c.name}`) ?? []), c]);
   const hint = `the controller re-publishes on every CA change (v2: also every 2 minutes); if it keeps differing, a GitOps tool may be reverting caBundle. Otherwise ${restartHint(ns)}`;
   return [...groups].map(([object, entries]) => {
     const bad = entries.filter((e) => !e.caBundleMatches);
     if (bad.length === 0) {
-      return { status: 'pass' as const, message: `${object} carries the CA of ${CA_CONFIGMAP}${entries.length > 1 ? ` (${entries.length} webhooks)` : ''}`, object };
+      return {
+        status: 'pass' as const,
+        message: `${object} carries the CA of ${CA_CONFIGMAP}${entries.length > 1 ? ` (${entries.length} webhooks)` : ''}`,
+        object,
+      };
     }
-    const what = bad.map((e) => `${e.webhook ? `webhook ${e.webhook}: ` : ''}${describeState(e.caBundleState)}`).join('; ');
+    const what = bad
+      .map((e) => `${e.webhook ? `webhook ${e.webhook}: ` : ''}${describeState(e.caBundleState)}`)
+      .join('; ');
     return { status: 'fail' as const, message: `${object}: ${what}`, hint, object };
   });
 }
 
 const describeState = (state: ConsumerReport['caBundleState']) =>
-  ({ empty: 'caBundle is empty', unparsable: 'caBundle does not parse', different: `caBundle differs from ${CA_CONFIGMAP}`, matches: 'matches' })[state];
+  ({
+    empty: 'caBundle is empty',
+    unparsable: 'caBundle does not parse',
+    different: `caBundle differs from ${CA_CONFIGMAP}`,
+    matches: 'matches',
+  })[state];
 
-function secretChecks(inputs: VerifyInputs, status: StatusReport, published: Certificate[]): Check[] {
+function secretChecks(
+  inputs: VerifyInputs,
+  status: StatusReport,
+  published: Certificate[],
+): Check[] {
   const inst = inputs.installation;
   const secret = inst.tlsSecret;
   const checks: Check[] = [];
   const object = `Secret/${inst.deployment.secretName}`;
-  const add = (s: CheckStatus, message: string, hint?: string) => checks.push({ status: s, message, ...(hint ? { hint } : {}), object });
+  const add = (s: CheckStatus, message: string, hint?: string) =>
+    checks.push({ status: s, message, ...(hint ? { hint } : {}), object });
   if (status.mode === 'self-signed') {
     if (status.selfSignedPairStorage === 'secret' && secret?.cert && published.length) {
       const certs = tryParse(secret.cert, `${object} tls.crt`).certs;
-      const same = certs.length > 0 && certs.map((c) => c.info.sha256).join() === published.map((c) => c.info.sha256).join();
+      const same =
+        certs.length > 0 &&
+        certs.map((c) => c.info.sha256).join() === published.map((c) => c.info.sha256).join();
       if (same) add('pass', `${CA_CONFIGMAP} publishes the pair in ${object}`);
-      else add('fail', `${CA_CONFIGMAP} does not hold the tls.crt of ${object}`, 'the controller publishes tls.crt after each change (v2: every 2 minutes); wait, or restart it');
+      else
+        add(
+          'fail',
+          `${CA_CONFIGMAP} does not hold the tls.crt of ${object}`,
+          'the controller publishes tls.crt after each change (v2: every 2 minutes); wait, or restart it',
+        );
     }
     return checks;
   }
   if (!secret) {
-    add('fail', `user-provided mode but ${object} does not exist`, 'create it with kubectl antrea-certs import, or switch back with kubectl antrea-certs mode self-signed');
+    add(
+      'fail',
+      `user-provided mode but ${object} does not exist`,
+      'create it with kubectl antrea-certs import, or switch back with kubectl antrea-certs mode self-signed',
+    );
     return checks;
   }
   const ca = tryParse(secret.ca, `${object} ca.crt`);
   if (ca.certs.length) {
-    const same = published.length && ca.certs.map((c) => c.info.sha256).sort().join() === published.map((c) => c.info.sha256).sort().join();
+    const same =
+      published.length &&
+      ca.certs
+        .map((c) => c.info.sha256)
+        .sort()
+        .join() ===
+        published
+          .map((c) => c.info.sha256)
+          .sort()
+          .join();
     if (same) add('pass', `the ca.crt of ${object} is what ${CA_CONFIGMAP} publishes`);
-    else add('fail', `the ca.crt of ${object} differs from ${CA_CONFIGMAP}`, 'the controller reloads ca.crt within a minute of the kubelet refreshing the Secret volume; wait, or restart it');
+    else
+      add(
+        'fail',
+        `the ca.crt of ${object} differs from ${CA_CONFIGMAP}`,
+        'the controller reloads ca.crt within a minute of the kubelet refreshing the Secret volume; wait, or restart it',
+      );
   }
   const result = preflight({
     cert: { pem: secret.cert, source: `the tls.crt of ${object}` },
@@ -160,34 +265,75 @@ function secretChecks(inputs: VerifyInputs, status: StatusReport, published: Cer
     // Expiry has checks of its own, with --warn-within and --fail-within.
     checkValidity: false,
   });
-  const failHint = 'the controller cannot serve this pair (it waits for all three keys, then crash-loops); fix it with kubectl antrea-certs import';
-  const warnHint = 'the controller serves it; reissue it when you next rotate (kubectl antrea-certs rotate)';
+  const failHint =
+    'the controller cannot serve this pair (it waits for all three keys, then crash-loops); fix it with kubectl antrea-certs import';
+  const warnHint =
+    'the controller serves it; reissue it when you next rotate (kubectl antrea-certs rotate)';
   for (const finding of result.findings) {
     const error = finding.severity === 'error';
     add(error ? 'fail' : 'warn', finding.message.replace(/\.$/, ''), error ? failHint : warnHint);
   }
-  if (result.ok) add('pass', `${object} holds a usable pair: tls.crt chains to ca.crt, carries ${serviceDnsName(inst.namespace)} and matches tls.key`);
+  if (result.ok)
+    add(
+      'pass',
+      `${object} holds a usable pair: tls.crt chains to ca.crt, carries ${serviceDnsName(inst.namespace)} and matches tls.key`,
+    );
   return checks;
 }
 
 function strengthChecks(cert: Certificate): Check[] {
   const what = `certificate "${cert.info.subject}"`;
   const checks: Check[] = [];
-  if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048) checks.push({ status: 'warn', message: `${what} has a ${cert.info.keySize}-bit RSA key`, hint: 'use 2048 bits or more' });
-  if (/SHA1/.test(cert.info.signatureAlgorithm)) checks.push({ status: 'warn', message: `${what} is signed with SHA-1`, hint: 'current TLS clients reject SHA-1 signatures; reissue it with SHA-256' });
+  if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048)
+    checks.push({
+      status: 'warn',
+      message: `${what} has a ${cert.info.keySize}-bit RSA key`,
+      hint: 'use 2048 bits or more',
+    });
+  if (/SHA1/.test(cert.info.signatureAlgorithm))
+    checks.push({
+      status: 'warn',
+      message: `${what} is signed with SHA-1`,
+      hint: 'current TLS clients reject SHA-1 signatures; reissue it with SHA-256',
+    });
   return checks;
 }
 
 function expiryCheck(cert: Certificate, inputs: VerifyInputs, status: StatusReport): Check {
   const left = cert.notAfter.getTime() - inputs.now.getTime();
   const what = `certificate "${cert.info.subject}"`;
-  const renewHint = status.mode === 'self-signed' ? 'kubectl antrea-certs rotate makes a new one now' : 'import a renewed certificate with kubectl antrea-certs import';
-  if (cert.notBefore.getTime() > inputs.now.getTime()) return { status: 'fail', message: `${what} is not valid before ${cert.info.notBefore}`, hint: 'check the clocks, or reissue it' };
-  if (left <= 0) return { status: 'fail', message: `${what} expired ${formatDuration(-left)} ago`, hint: renewHint };
-  if (left < inputs.failWithinMs) return { status: 'fail', message: `${what} expires in ${formatDuration(left)}`, hint: renewHint };
+  const renewHint =
+    status.mode === 'self-signed'
+      ? 'kubectl antrea-certs rotate makes a new one now'
+      : 'import a renewed certificate with kubectl antrea-certs import';
+  if (cert.notBefore.getTime() > inputs.now.getTime())
+    return {
+      status: 'fail',
+      message: `${what} is not valid before ${cert.info.notBefore}`,
+      hint: 'check the clocks, or reissue it',
+    };
+  if (left <= 0)
+    return {
+      status: 'fail',
+      message: `${what} expired ${formatDuration(-left)} ago`,
+      hint: renewHint,
+    };
+  if (left < inputs.failWithinMs)
+    return {
+      status: 'fail',
+      message: `${what} expires in ${formatDuration(left)}`,
+      hint: renewHint,
+    };
   if (left < inputs.warnWithinMs) {
-    const selfRenews = status.mode === 'self-signed' && status.selfSignedPairStorage === 'secret' && left < SELF_SIGNED_REGENERATE_WITHIN_MS;
-    return { status: 'warn', message: `${what} expires in ${formatDuration(left)}`, hint: selfRenews ? 'the controller replaces it within an hour' : renewHint };
+    const selfRenews =
+      status.mode === 'self-signed' &&
+      status.selfSignedPairStorage === 'secret' &&
+      left < SELF_SIGNED_REGENERATE_WITHIN_MS;
+    return {
+      status: 'warn',
+      message: `${what} expires in ${formatDuration(left)}`,
+      hint: selfRenews ? 'the controller replaces it within an hour' : renewHint,
+    };
   }
   return { status: 'pass', message: `${what} is valid for ${formatDuration(left)}` };
 }

@@ -12,7 +12,11 @@ export interface Run {
 }
 
 const environment = (kubeconfig: string | undefined, env: Record<string, string>) => ({
-  PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}), ...env,
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  NO_COLOR: '1',
+  ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
+  ...env,
 });
 
 export interface Running {
@@ -22,9 +26,17 @@ export interface Running {
 }
 
 /** Starts the plugin without waiting for it, to act on the cluster while it runs. */
-export function pluginInBackground(kubeconfig: string | undefined, args: readonly string[], env: Record<string, string> = {}): Running {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
-  const child = spawn(process.execPath, [BIN, ...args], { env: environment(kubeconfig, env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function pluginInBackground(
+  kubeconfig: string | undefined,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Running {
+  if (!existsSync(BIN))
+    throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: environment(kubeconfig, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -33,7 +45,9 @@ export function pluginInBackground(kubeconfig: string | undefined, args: readonl
     stderr += chunk.toString();
     for (const listener of listeners) listener();
   });
-  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr })));
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr })),
+  );
   return {
     done,
     stderrMatches: (pattern, timeoutMs = 60_000) =>
@@ -45,7 +59,9 @@ export function pluginInBackground(kubeconfig: string | undefined, args: readonl
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`stderr did not match ${pattern} within ${timeoutMs / 1000}s:\n${stderr}`));
+          reject(
+            new Error(`stderr did not match ${pattern} within ${timeoutMs / 1000}s:\n${stderr}`),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
@@ -63,8 +79,13 @@ export function pluginInBackground(kubeconfig: string | undefined, args: readonl
   };
 }
 
-export function plugin(kubeconfig: string | undefined, args: readonly string[], env: Record<string, string> = {}): Run {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
+export function plugin(
+  kubeconfig: string | undefined,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Run {
+  if (!existsSync(BIN))
+    throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: environment(kubeconfig, env),
@@ -74,9 +95,14 @@ export function plugin(kubeconfig: string | undefined, args: readonly string[], 
 }
 
 export function json<T = Record<string, unknown>>(run: Run): T {
-  if (run.status !== 0 && run.status !== 2 && run.status !== 3) throw new Error(`exit ${run.status}: ${run.stderr}`);
+  if (run.status !== 0 && run.status !== 2 && run.status !== 3)
+    throw new Error(`exit ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }
 
 /** Runs the plugin without blocking this process (for tests whose own helpers must keep working meanwhile). */
-export const pluginAsync = (kubeconfig: string | undefined, args: readonly string[], env: Record<string, string> = {}): Promise<Run> => pluginInBackground(kubeconfig, args, env).done;
+export const pluginAsync = (
+  kubeconfig: string | undefined,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<Run> => pluginInBackground(kubeconfig, args, env).done;

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const cacheDir = (): string =>
-  process.env.KUBECTL_ANTREA_CERTS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubectl-antrea-certs');
+  process.env.KUBECTL_ANTREA_CERTS_CACHE ??
+  join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'kubectl-antrea-certs');
 
 export interface Binaries {
   readonly etcd: string;
@@ -38,9 +39,13 @@ export function findBinaries(): Binaries | undefined {
 export function installBinaries(): Binaries {
   const script = fileURLToPath(new URL('./install-binaries.sh', import.meta.url));
   const result = spawnSync('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error('installing the testbed binaries failed (see the lines above)');
+  if (result.status !== 0)
+    throw new Error('installing the testbed binaries failed (see the lines above)');
   const found = findBinaries();
-  if (!found) throw new Error(`the testbed binaries are still missing from ${join(cacheDir(), 'bin')} after installing`);
+  if (!found)
+    throw new Error(
+      `the testbed binaries are still missing from ${join(cacheDir(), 'bin')} after installing`,
+    );
   return found;
 }
 

@@ -31,8 +31,21 @@ export interface Certificate {
   apiVersion?: string;
   kind?: string;
   metadata: { name: string; namespace: string; resourceVersion?: string; generation?: number };
-  spec: { secretName: string; commonName?: string; dnsNames?: string[]; ipAddresses?: string[]; duration?: string; issuerRef: { name: string; kind?: string; group?: string } };
-  status?: { conditions?: Condition[]; revision?: number; notBefore?: string; notAfter?: string; renewalTime?: string };
+  spec: {
+    secretName: string;
+    commonName?: string;
+    dnsNames?: string[];
+    ipAddresses?: string[];
+    duration?: string;
+    issuerRef: { name: string; kind?: string; group?: string };
+  };
+  status?: {
+    conditions?: Condition[];
+    revision?: number;
+    notBefore?: string;
+    notAfter?: string;
+    renewalTime?: string;
+  };
 }
 
 const conditionSchema = {
@@ -52,10 +65,20 @@ const conditionSchema = {
 export const certificateCrd: k8s.V1CustomResourceDefinition = {
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
-  metadata: { name: `${PLURAL}.${GROUP}`, labels: { app: 'cert-manager', 'app.kubernetes.io/name': 'cert-manager' } },
+  metadata: {
+    name: `${PLURAL}.${GROUP}`,
+    labels: { app: 'cert-manager', 'app.kubernetes.io/name': 'cert-manager' },
+  },
   spec: {
     group: GROUP,
-    names: { kind: 'Certificate', listKind: 'CertificateList', plural: PLURAL, singular: 'certificate', shortNames: ['cert', 'certs'], categories: ['cert-manager'] },
+    names: {
+      kind: 'Certificate',
+      listKind: 'CertificateList',
+      plural: PLURAL,
+      singular: 'certificate',
+      shortNames: ['cert', 'certs'],
+      categories: ['cert-manager'],
+    },
     scope: 'Namespaced',
     versions: [
       {
@@ -82,14 +105,34 @@ export const certificateCrd: k8s.V1CustomResourceDefinition = {
                   duration: { type: 'string' },
                   renewBefore: { type: 'string' },
                   usages: { type: 'array', items: { type: 'string' } },
-                  privateKey: { type: 'object', properties: { algorithm: { type: 'string' }, rotationPolicy: { type: 'string' }, size: { type: 'integer' } } },
-                  issuerRef: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, kind: { type: 'string' }, group: { type: 'string' } } },
+                  privateKey: {
+                    type: 'object',
+                    properties: {
+                      algorithm: { type: 'string' },
+                      rotationPolicy: { type: 'string' },
+                      size: { type: 'integer' },
+                    },
+                  },
+                  issuerRef: {
+                    type: 'object',
+                    required: ['name'],
+                    properties: {
+                      name: { type: 'string' },
+                      kind: { type: 'string' },
+                      group: { type: 'string' },
+                    },
+                  },
                 },
               },
               status: {
                 type: 'object',
                 properties: {
-                  conditions: { type: 'array', items: conditionSchema, x_kubernetes_list_map_keys: ['type'], x_kubernetes_list_type: 'map' },
+                  conditions: {
+                    type: 'array',
+                    items: conditionSchema,
+                    x_kubernetes_list_map_keys: ['type'],
+                    x_kubernetes_list_type: 'map',
+                  },
                   revision: { type: 'integer' },
                   notBefore: { type: 'string', format: 'date-time' },
                   notAfter: { type: 'string', format: 'date-time' },
@@ -115,15 +158,21 @@ export class CertManager {
   private working: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  private constructor(private readonly bed: Cluster, private ca: Issued) {}
+  private constructor(
+    private readonly bed: Cluster,
+    private ca: Issued,
+  ) {}
 
   /** Installs the CRD and starts issuing from the CA. */
   static async start(bed: Cluster, ca: Issued): Promise<CertManager> {
     await bed.api.extensions.createCustomResourceDefinition({ body: certificateCrd });
     // The CRD is usable once it is Established.
     for (let i = 0; i < 100; i++) {
-      const crd = await bed.api.extensions.readCustomResourceDefinition({ name: `${PLURAL}.${GROUP}` });
-      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      const crd = await bed.api.extensions.readCustomResourceDefinition({
+        name: `${PLURAL}.${GROUP}`,
+      });
+      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'))
+        break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const manager = new CertManager(bed, ca);
@@ -137,11 +186,23 @@ export class CertManager {
   }
 
   async createCertificate(certificate: Certificate): Promise<void> {
-    await this.bed.api.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: certificate.metadata.namespace, plural: PLURAL, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Certificate', ...certificate } });
+    await this.bed.api.custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: certificate.metadata.namespace,
+      plural: PLURAL,
+      body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Certificate', ...certificate },
+    });
   }
 
   async read(namespace: string, name: string): Promise<Certificate> {
-    return (await this.bed.api.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as Certificate;
+    return (await this.bed.api.custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: PLURAL,
+      name,
+    })) as Certificate;
   }
 
   stop(): Promise<void> {
@@ -160,17 +221,28 @@ export class CertManager {
   }
 
   private async reconcileAll(): Promise<void> {
-    const list = (await this.bed.api.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.bed.namespace, plural: PLURAL })) as { items: Certificate[] };
+    const list = (await this.bed.api.custom.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: this.bed.namespace,
+      plural: PLURAL,
+    })) as { items: Certificate[] };
     for (const certificate of list.items) await this.reconcile(certificate);
   }
 
   private async reconcile(certificate: Certificate): Promise<void> {
     const { core } = this.bed.api;
     const { namespace, name } = certificate.metadata;
-    const secret = await readOptional(() => core.readNamespacedSecret({ name: certificate.spec.secretName, namespace }));
-    const issuing = certificate.status?.conditions?.find((c) => c.type === 'Issuing' && c.status === 'True');
+    const secret = await readOptional(() =>
+      core.readNamespacedSecret({ name: certificate.spec.secretName, namespace }),
+    );
+    const issuing = certificate.status?.conditions?.find(
+      (c) => c.type === 'Issuing' && c.status === 'True',
+    );
     // cert-manager issues when the Secret is missing, is not its own for this Certificate, or a renewal was triggered.
-    const ours = secret?.data?.['tls.crt'] && secret.metadata?.annotations?.['cert-manager.io/certificate-name'] === name;
+    const ours =
+      secret?.data?.['tls.crt'] &&
+      secret.metadata?.annotations?.['cert-manager.io/certificate-name'] === name;
     if (ours && !issuing) return;
     if (issuing) this.triggers.push(issuing.reason ?? '');
 
@@ -189,7 +261,9 @@ export class CertManager {
       notAfter: new Date(now.getTime() + days * 86_400_000),
     });
     const data = { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem, 'ca.crt': this.ca.certPem };
-    const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+    const encoded = Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    );
     const annotations = {
       'cert-manager.io/certificate-name': name,
       'cert-manager.io/issuer-name': certificate.spec.issuerRef.name,
@@ -201,29 +275,68 @@ export class CertManager {
       'cert-manager.io/uri-sans': '',
     };
     await retryOnConflict(async () => {
-      const current = await readOptional(() => core.readNamespacedSecret({ name: certificate.spec.secretName, namespace }));
+      const current = await readOptional(() =>
+        core.readNamespacedSecret({ name: certificate.spec.secretName, namespace }),
+      );
       if (current) {
         current.data = encoded;
-        current.metadata = { ...current.metadata, annotations: { ...current.metadata?.annotations, ...annotations } };
-        await core.replaceNamespacedSecret({ name: certificate.spec.secretName, namespace, body: current });
+        current.metadata = {
+          ...current.metadata,
+          annotations: { ...current.metadata?.annotations, ...annotations },
+        };
+        await core.replaceNamespacedSecret({
+          name: certificate.spec.secretName,
+          namespace,
+          body: current,
+        });
       } else {
-        await core.createNamespacedSecret({ namespace, body: { metadata: { name: certificate.spec.secretName, namespace, annotations }, type: 'kubernetes.io/tls', data: encoded } });
+        await core.createNamespacedSecret({
+          namespace,
+          body: {
+            metadata: { name: certificate.spec.secretName, namespace, annotations },
+            type: 'kubernetes.io/tls',
+            data: encoded,
+          },
+        });
       }
     });
     const notAfter = new Date(now.getTime() + days * 86_400_000);
     await retryOnConflict(async () => {
       const fresh = await this.read(namespace, name);
-      const others = (fresh.status?.conditions ?? []).filter((c) => c.type !== 'Issuing' && c.type !== 'Ready');
+      const others = (fresh.status?.conditions ?? []).filter(
+        (c) => c.type !== 'Issuing' && c.type !== 'Ready',
+      );
       fresh.status = {
         ...fresh.status,
-        conditions: [...others, { type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired', lastTransitionTime: stamp(now), ...(fresh.metadata.generation !== undefined ? { observedGeneration: fresh.metadata.generation } : {}) }],
+        conditions: [
+          ...others,
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Ready',
+            message: 'Certificate is up to date and has not expired',
+            lastTransitionTime: stamp(now),
+            ...(fresh.metadata.generation !== undefined
+              ? { observedGeneration: fresh.metadata.generation }
+              : {}),
+          },
+        ],
         revision: (fresh.status?.revision ?? 0) + 1,
         notBefore: stamp(now),
         notAfter: stamp(notAfter),
-        renewalTime: stamp(new Date(now.getTime() + (days * 2 / 3) * 86_400_000)),
+        renewalTime: stamp(new Date(now.getTime() + ((days * 2) / 3) * 86_400_000)),
       };
-      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: fresh });
+      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name,
+        body: fresh,
+      });
     });
-    log(`cert-manager helper: issued revision ${(certificate.status?.revision ?? 0) + 1} of Certificate ${name}`);
+    log(
+      `cert-manager helper: issued revision ${(certificate.status?.revision ?? 0) + 1} of Certificate ${name}`,
+    );
   }
 }

@@ -1,7 +1,15 @@
 // npm run testbed -- install | up | down | status | restart-apiserver
 import { parseArgs } from 'node:util';
 import { ensureBinaries, installBinaries, findBinaries } from './binaries.ts';
-import { up, down, readState, describeState, restartApiserver, DEFAULT_DIR, DEFAULT_VERSION } from './testbed.ts';
+import {
+  up,
+  down,
+  readState,
+  describeState,
+  restartApiserver,
+  DEFAULT_DIR,
+  DEFAULT_VERSION,
+} from './testbed.ts';
 import type { Timings } from './model/settings.ts';
 
 const usage = `usage: npm run testbed -- <command> [options]
@@ -71,7 +79,9 @@ async function main(): Promise<number> {
     case 'install': {
       const start = Date.now();
       const bins = findBinaries() ?? installBinaries();
-      console.log(`testbed binaries ready in ${((Date.now() - start) / 1000).toFixed(1)}s:\n${Object.values(bins).join('\n')}`);
+      console.log(
+        `testbed binaries ready in ${((Date.now() - start) / 1000).toFixed(1)}s:\n${Object.values(bins).join('\n')}`,
+      );
       return 0;
     }
     case 'up': {
@@ -87,12 +97,18 @@ async function main(): Promise<number> {
       });
       console.error(`testbed up in ${((Date.now() - start) / 1000).toFixed(1)}s`);
       console.error(`use it with: export KUBECONFIG=${state.kubeconfig}`);
-      console.error(`take it down with: npm run testbed -- down${values.dir === DEFAULT_DIR ? '' : ` --dir ${values.dir}`}`);
+      console.error(
+        `take it down with: npm run testbed -- down${values.dir === DEFAULT_DIR ? '' : ` --dir ${values.dir}`}`,
+      );
       console.log(state.kubeconfig);
       return 0;
     }
     case 'down':
-      console.error((await down(values.dir)) ? `testbed in ${values.dir} is down` : `no testbed is up in ${values.dir}`);
+      console.error(
+        (await down(values.dir))
+          ? `testbed in ${values.dir} is down`
+          : `no testbed is up in ${values.dir}`,
+      );
       return 0;
     case 'status': {
       const state = readState(values.dir);
@@ -101,10 +117,13 @@ async function main(): Promise<number> {
     }
     case 'restart-apiserver': {
       const downSeconds = Number(values.down);
-      if (!(downSeconds >= 0)) throw new Error(`--down takes a number of seconds, not "${values.down}"`);
+      if (!(downSeconds >= 0))
+        throw new Error(`--down takes a number of seconds, not "${values.down}"`);
       const start = Date.now();
       await restartApiserver(values.dir, downSeconds * 1000);
-      console.error(`kube-apiserver restarted and ready in ${((Date.now() - start) / 1000).toFixed(1)}s`);
+      console.error(
+        `kube-apiserver restarted and ready in ${((Date.now() - start) / 1000).toFixed(1)}s`,
+      );
       return 0;
     }
     default:

@@ -41,21 +41,40 @@ export async function writePki(dir: string): Promise<Pki> {
   };
   const caUsages = usage.keyCertSign | usage.cRLSign | usage.digitalSignature;
   const [ca, frontProxyCa, saKey] = await Promise.all([
-    issue({ commonName: 'testbed-ca', isCA: true, usages: caUsages, notAfter: new Date(Date.now() + 10 * 365 * 86400e3) }),
+    issue({
+      commonName: 'testbed-ca',
+      isCA: true,
+      usages: caUsages,
+      notAfter: new Date(Date.now() + 10 * 365 * 86400e3),
+    }),
     issue({ commonName: 'testbed-front-proxy-ca', isCA: true, usages: caUsages }),
     generateKey('ecdsa-p256'),
   ]);
-  const clientUsage = { usages: usage.digitalSignature | usage.keyEncipherment, extendedUsages: [extendedUsage.clientAuth] };
+  const clientUsage = {
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: [extendedUsage.clientAuth],
+  };
   const [apiserver, admin, frontProxyClient] = await Promise.all([
     issue({
       commonName: 'kube-apiserver',
       issuer: ca,
       usages: usage.digitalSignature | usage.keyEncipherment,
       extendedUsages: [extendedUsage.serverAuth],
-      dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+      dnsNames: [
+        'localhost',
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+      ],
       ipAddresses: ['127.0.0.1', '10.96.0.1'],
     }),
-    issue({ commonName: 'testbed-admin', organizations: ['system:masters'], issuer: ca, ...clientUsage }),
+    issue({
+      commonName: 'testbed-admin',
+      organizations: ['system:masters'],
+      issuer: ca,
+      ...clientUsage,
+    }),
     issue({ commonName: 'front-proxy-client', issuer: frontProxyCa, ...clientUsage }),
   ]);
   save('ca', ca);
@@ -79,7 +98,12 @@ export function writeKubeconfig(path: string, server: string, pki: Pki): void {
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'testbed', cluster: { server, 'certificate-authority-data': b64(readFileSync(pki.file('ca.crt'))) } }],
+    clusters: [
+      {
+        name: 'testbed',
+        cluster: { server, 'certificate-authority-data': b64(readFileSync(pki.file('ca.crt'))) },
+      },
+    ],
     users: [
       {
         name: 'testbed-admin',
@@ -100,73 +124,105 @@ const b64 = (data: Buffer) => data.toString('base64');
 export function startEtcd(bins: Binaries, dir: string, ports: ControlPlanePorts): Started {
   const peer = `http://127.0.0.1:${ports.etcdPeer}`;
   const client = `http://127.0.0.1:${ports.etcdClient}`;
-  return startDetached('etcd', bins.etcd, [
-    '--name=testbed',
-    `--data-dir=${join(dir, 'etcd')}`,
-    `--listen-client-urls=${client}`,
-    `--advertise-client-urls=${client}`,
-    `--listen-peer-urls=${peer}`,
-    `--initial-advertise-peer-urls=${peer}`,
-    `--initial-cluster=testbed=${peer}`,
-    '--initial-cluster-state=new',
-    '--log-level=warn',
-  ], join(dir, 'etcd.log'));
+  return startDetached(
+    'etcd',
+    bins.etcd,
+    [
+      '--name=testbed',
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=testbed=${peer}`,
+      '--initial-cluster-state=new',
+      '--log-level=warn',
+    ],
+    join(dir, 'etcd.log'),
+  );
 }
 
-export function startApiserver(bins: Binaries, dir: string, ports: ControlPlanePorts, pki: Pki): Started {
+export function startApiserver(
+  bins: Binaries,
+  dir: string,
+  ports: ControlPlanePorts,
+  pki: Pki,
+): Started {
   const f = pki.file;
-  return startDetached('kube-apiserver', bins.kubeApiserver, [
-    `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
-    '--bind-address=127.0.0.1',
-    '--advertise-address=127.0.0.1',
-    `--secure-port=${ports.apiserver}`,
-    '--insecure-port=0',
-    `--cert-dir=${join(dir, 'apiserver-certs')}`,
-    `--tls-cert-file=${f('apiserver.crt')}`,
-    `--tls-private-key-file=${f('apiserver.key')}`,
-    `--client-ca-file=${f('ca.crt')}`,
-    '--authorization-mode=RBAC',
-    '--allow-privileged=true',
-    `--service-cluster-ip-range=${SERVICE_CIDR}`,
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${f('sa.pub')}`,
-    `--service-account-signing-key-file=${f('sa.key')}`,
-    `--requestheader-client-ca-file=${f('front-proxy-ca.crt')}`,
-    '--requestheader-allowed-names=front-proxy-client',
-    '--requestheader-username-headers=X-Remote-User',
-    '--requestheader-group-headers=X-Remote-Group',
-    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
-    `--proxy-client-cert-file=${f('front-proxy-client.crt')}`,
-    `--proxy-client-key-file=${f('front-proxy-client.key')}`,
-    // As kubeadm: the model's Node has no resolvable host name; port-forward goes to its InternalIP.
-    '--kubelet-preferred-address-types=InternalIP',
-    '--profiling=false',
-    '--v=1',
-  ], join(dir, 'kube-apiserver.log'));
+  return startDetached(
+    'kube-apiserver',
+    bins.kubeApiserver,
+    [
+      `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${ports.apiserver}`,
+      '--insecure-port=0',
+      `--cert-dir=${join(dir, 'apiserver-certs')}`,
+      `--tls-cert-file=${f('apiserver.crt')}`,
+      `--tls-private-key-file=${f('apiserver.key')}`,
+      `--client-ca-file=${f('ca.crt')}`,
+      '--authorization-mode=RBAC',
+      '--allow-privileged=true',
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${f('sa.pub')}`,
+      `--service-account-signing-key-file=${f('sa.key')}`,
+      `--requestheader-client-ca-file=${f('front-proxy-ca.crt')}`,
+      '--requestheader-allowed-names=front-proxy-client',
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
+      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+      `--proxy-client-cert-file=${f('front-proxy-client.crt')}`,
+      `--proxy-client-key-file=${f('front-proxy-client.key')}`,
+      // As kubeadm: the model's Node has no resolvable host name; port-forward goes to its InternalIP.
+      '--kubelet-preferred-address-types=InternalIP',
+      '--profiling=false',
+      '--v=1',
+    ],
+    join(dir, 'kube-apiserver.log'),
+  );
 }
 
-export function startControllerManager(bins: Binaries, dir: string, kubeconfig: string, pki: Pki): Started {
-  return startDetached('kube-controller-manager', bins.kubeControllerManager, [
-    `--kubeconfig=${kubeconfig}`,
-    '--controllers=deployment,replicaset,garbagecollector,serviceaccount,serviceaccount-token,namespace',
-    '--leader-elect=false',
-    `--service-account-private-key-file=${pki.file('sa.key')}`,
-    `--root-ca-file=${pki.file('ca.crt')}`,
-    '--port=0',
-    '--secure-port=0',
-    '--concurrent-deployment-syncs=2',
-    '--v=1',
-  ], join(dir, 'kube-controller-manager.log'));
+export function startControllerManager(
+  bins: Binaries,
+  dir: string,
+  kubeconfig: string,
+  pki: Pki,
+): Started {
+  return startDetached(
+    'kube-controller-manager',
+    bins.kubeControllerManager,
+    [
+      `--kubeconfig=${kubeconfig}`,
+      '--controllers=deployment,replicaset,garbagecollector,serviceaccount,serviceaccount-token,namespace',
+      '--leader-elect=false',
+      `--service-account-private-key-file=${pki.file('sa.key')}`,
+      `--root-ca-file=${pki.file('ca.crt')}`,
+      '--port=0',
+      '--secure-port=0',
+      '--concurrent-deployment-syncs=2',
+      '--v=1',
+    ],
+    join(dir, 'kube-controller-manager.log'),
+  );
 }
 
 /** GET a path of the API server with the admin credentials; 0 when there is no answer. */
 export function adminGet(port: number, pki: Pki, path: string): Promise<number> {
-  const tls = { ca: readFileSync(pki.file('ca.crt')), cert: readFileSync(pki.file('admin.crt')), key: readFileSync(pki.file('admin.key')) };
+  const tls = {
+    ca: readFileSync(pki.file('ca.crt')),
+    cert: readFileSync(pki.file('admin.crt')),
+    key: readFileSync(pki.file('admin.key')),
+  };
   return new Promise<number>((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: 2000, ...tls }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', timeout: 2000, ...tls },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', () => resolve(0));
     req.on('timeout', () => req.destroy());
     req.end();
@@ -174,12 +230,20 @@ export function adminGet(port: number, pki: Pki, path: string): Promise<number> 
 }
 
 /** Polls /readyz until it answers 200. */
-export async function waitApiserverReady(port: number, pki: Pki, process: Started, timeoutMs = 90_000): Promise<void> {
+export async function waitApiserverReady(
+  port: number,
+  pki: Pki,
+  process: Started,
+  timeoutMs = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(process.pid)) throw new Error(`kube-apiserver exited during start; see ${process.log}`);
+    if (!isAlive(process.pid))
+      throw new Error(`kube-apiserver exited during start; see ${process.log}`);
     if ((await adminGet(port, pki, '/readyz')) === 200) return;
     await sleep(250);
   }
-  throw new Error(`kube-apiserver did not become ready within ${timeoutMs / 1000}s; see ${process.log}`);
+  throw new Error(
+    `kube-apiserver did not become ready within ${timeoutMs / 1000}s; see ${process.log}`,
+  );
 }

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { up, down, stopApiserver, startApiserverAgain, type UpOptions, type TestbedState } from './testbed.ts';
+import {
+  up,
+  down,
+  stopApiserver,
+  startApiserverAgain,
+  type UpOptions,
+  type TestbedState,
+} from './testbed.ts';
 import { findBinaries } from './binaries.ts';
 import { clients, readOptional, type Clients } from './model/kube.ts';
 import { issue, usage, extendedUsage } from './pki.ts';
@@ -35,7 +42,9 @@ export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {})
   const state = await up({ ...options, dir, ownerPid: process.pid });
   const kubectlPath = findBinaries()?.kubectl ?? 'kubectl';
   const kubectlResult = (...args: string[]) => {
-    const result = spawnSync(kubectlPath, ['--kubeconfig', state.kubeconfig, ...args], { encoding: 'utf8' });
+    const result = spawnSync(kubectlPath, ['--kubeconfig', state.kubeconfig, ...args], {
+      encoding: 'utf8',
+    });
     return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   };
   let isDown = false;
@@ -44,12 +53,17 @@ export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {})
     api: clients(state.kubeconfig),
     kubectl: (...args) => {
       const result = kubectlResult(...args);
-      if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+      if (result.status !== 0)
+        throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
       return result.stdout;
     },
     kubectlResult,
     publishedCa: async () =>
-      (await readOptional(() => bed.api.core.readNamespacedConfigMap({ name: 'antrea-ca', namespace: state.namespace })))?.data?.['ca.crt'],
+      (
+        await readOptional(() =>
+          bed.api.core.readNamespacedConfigMap({ name: 'antrea-ca', namespace: state.namespace }),
+        )
+      )?.data?.['ca.crt'],
     pauseController: () => process.kill(modelPid(state), 'SIGSTOP'),
     resumeController: () => process.kill(modelPid(state), 'SIGCONT'),
     stopApiserver: () => stopApiserver(dir),
@@ -72,7 +86,11 @@ function modelPid(state: TestbedState): number {
 }
 
 /** Polls until the check returns a value other than undefined/false, or fails with the description. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -84,13 +102,16 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     }
     await sleep(200);
   }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+  );
 }
 
 /** The CA bundle (decoded PEM) of every consumer that points at Service antrea, by "Kind/name[/webhook]". */
 export async function consumerBundles(bed: Testbed): Promise<Map<string, string>> {
   const { registration, admission, extensions } = bed.api;
-  const pointsHere = (service?: { name?: string; namespace?: string }) => service?.name === 'antrea' && service.namespace === bed.namespace;
+  const pointsHere = (service?: { name?: string; namespace?: string }) =>
+    service?.name === 'antrea' && service.namespace === bed.namespace;
   const decode = (b64?: string) => (b64 ? Buffer.from(b64, 'base64').toString('utf8') : '');
   const [apiServices, validating, mutating, crds] = await Promise.all([
     registration.listAPIService(),
@@ -99,17 +120,24 @@ export async function consumerBundles(bed: Testbed): Promise<Map<string, string>
     extensions.listCustomResourceDefinition(),
   ]);
   const bundles = new Map<string, string>();
-  for (const o of apiServices.items) if (pointsHere(o.spec?.service)) bundles.set(`APIService/${o.metadata?.name}`, decode(o.spec?.caBundle));
-  for (const [kind, list] of [['ValidatingWebhookConfiguration', validating], ['MutatingWebhookConfiguration', mutating]] as const) {
+  for (const o of apiServices.items)
+    if (pointsHere(o.spec?.service))
+      bundles.set(`APIService/${o.metadata?.name}`, decode(o.spec?.caBundle));
+  for (const [kind, list] of [
+    ['ValidatingWebhookConfiguration', validating],
+    ['MutatingWebhookConfiguration', mutating],
+  ] as const) {
     for (const o of list.items) {
       for (const w of o.webhooks ?? []) {
-        if (pointsHere(w.clientConfig.service)) bundles.set(`${kind}/${o.metadata?.name}/${w.name}`, decode(w.clientConfig.caBundle));
+        if (pointsHere(w.clientConfig.service))
+          bundles.set(`${kind}/${o.metadata?.name}/${w.name}`, decode(w.clientConfig.caBundle));
       }
     }
   }
   for (const o of crds.items) {
     const client = o.spec.conversion?.webhook?.clientConfig;
-    if (o.spec.conversion?.strategy === 'Webhook' && pointsHere(client?.service)) bundles.set(`CustomResourceDefinition/${o.metadata?.name}`, decode(client?.caBundle));
+    if (o.spec.conversion?.strategy === 'Webhook' && pointsHere(client?.service))
+      bundles.set(`CustomResourceDefinition/${o.metadata?.name}`, decode(client?.caBundle));
   }
   return bundles;
 }
@@ -123,7 +151,12 @@ export async function converged(bed: Testbed, ca: string): Promise<boolean> {
 
 /** The controller Pods of the testbed's Antrea. */
 export async function controllerPods(bed: Testbed) {
-  return (await bed.api.core.listNamespacedPod({ namespace: bed.namespace, labelSelector: 'app=antrea,component=antrea-controller' })).items;
+  return (
+    await bed.api.core.listNamespacedPod({
+      namespace: bed.namespace,
+      labelSelector: 'app=antrea,component=antrea-controller',
+    })
+  ).items;
 }
 
 export const isReady = (pod: { status?: { conditions?: { type: string; status: string }[] } }) =>
@@ -133,11 +166,19 @@ export const isReady = (pod: { status?: { conditions?: { type: string; status: s
 export async function setSelfSignedCert(bed: Testbed, value: boolean): Promise<void> {
   const { core, config } = bed.api;
   const apps = config.makeApiClient((await import('@kubernetes/client-node')).AppsV1Api);
-  const deployment = await apps.readNamespacedDeployment({ name: 'antrea-controller', namespace: bed.namespace });
-  const name = deployment.spec?.template.spec?.volumes?.find((v) => v.name === 'antrea-config')?.configMap?.name ?? 'antrea-config';
+  const deployment = await apps.readNamespacedDeployment({
+    name: 'antrea-controller',
+    namespace: bed.namespace,
+  });
+  const name =
+    deployment.spec?.template.spec?.volumes?.find((v) => v.name === 'antrea-config')?.configMap
+      ?.name ?? 'antrea-config';
   const cm = await core.readNamespacedConfigMap({ name, namespace: bed.namespace });
   const conf = cm.data?.['antrea-controller.conf'] ?? '';
-  cm.data = { ...cm.data, 'antrea-controller.conf': conf.replace(/^#?selfSignedCert:.*$/m, `selfSignedCert: ${value}`) };
+  cm.data = {
+    ...cm.data,
+    'antrea-controller.conf': conf.replace(/^#?selfSignedCert:.*$/m, `selfSignedCert: ${value}`),
+  };
   await core.replaceNamespacedConfigMap({ name, namespace: bed.namespace, body: cm });
 }
 
@@ -145,16 +186,26 @@ export async function setSelfSignedCert(bed: Testbed, value: boolean): Promise<v
 export async function restartController(bed: Testbed) {
   const before = new Set((await controllerPods(bed)).map((p) => p.metadata?.uid));
   bed.kubectl('-n', bed.namespace, 'rollout', 'restart', 'deployment/antrea-controller');
-  return eventually('a new controller Pod to run', async () => {
-    const pods = await controllerPods(bed);
-    const fresh = pods.filter((p) => !before.has(p.metadata?.uid));
-    return pods.length === 1 && fresh.length === 1 && fresh[0]?.status?.containerStatuses?.length ? fresh[0] : undefined;
-  }, 60_000);
+  return eventually(
+    'a new controller Pod to run',
+    async () => {
+      const pods = await controllerPods(bed);
+      const fresh = pods.filter((p) => !before.has(p.metadata?.uid));
+      return pods.length === 1 && fresh.length === 1 && fresh[0]?.status?.containerStatuses?.length
+        ? fresh[0]
+        : undefined;
+    },
+    60_000,
+  );
 }
 
 /** A CA and a serving certificate as an admin would bring them for user-provided mode. */
 export async function userProvidedPair(namespace: string, commonName: string) {
-  const ca = await issue({ commonName: `${commonName}-ca`, isCA: true, usages: usage.keyCertSign | usage.digitalSignature });
+  const ca = await issue({
+    commonName: `${commonName}-ca`,
+    isCA: true,
+    usages: usage.keyCertSign | usage.digitalSignature,
+  });
   const leaf = await issue({
     commonName,
     issuer: ca,
@@ -168,7 +219,16 @@ export async function userProvidedPair(namespace: string, commonName: string) {
 /** Replaces the data of Secret antrea-controller-tls (keys to PEM text). */
 export async function writeTlsSecret(bed: Testbed, data: Record<string, string>): Promise<void> {
   const { core } = bed.api;
-  const secret = await core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: bed.namespace });
-  secret.data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  await core.replaceNamespacedSecret({ name: 'antrea-controller-tls', namespace: bed.namespace, body: secret });
+  const secret = await core.readNamespacedSecret({
+    name: 'antrea-controller-tls',
+    namespace: bed.namespace,
+  });
+  secret.data = Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+  );
+  await core.replaceNamespacedSecret({
+    name: 'antrea-controller-tls',
+    namespace: bed.namespace,
+    body: secret,
+  });
 }

@@ -37,20 +37,33 @@ const algorithms = {
 
 function rsa(modulusLength: number, hash: string) {
   return {
-    generate: { name: 'RSASSA-PKCS1-v1_5', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash } as webcrypto.RsaHashedKeyGenParams,
+    generate: {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash,
+    } as webcrypto.RsaHashedKeyGenParams,
     sign: { name: 'RSASSA-PKCS1-v1_5' } as webcrypto.Algorithm,
   };
 }
 
 export async function generateKey(kind: KeyKind): Promise<KeyPair> {
-  const keys = (await webcrypto.subtle.generateKey(algorithms[kind].generate, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(algorithms[kind].generate, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   return { keys, kind };
 }
 
-export async function privateKeyPem(key: KeyPair, format: 'pkcs8' | 'pkcs1' = 'pkcs8'): Promise<string> {
+export async function privateKeyPem(
+  key: KeyPair,
+  format: 'pkcs8' | 'pkcs1' = 'pkcs8',
+): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key.keys.privateKey));
   if (format === 'pkcs8') return x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n';
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs1', format: 'pem' }).toString();
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+    .export({ type: 'pkcs1', format: 'pem' })
+    .toString();
 }
 
 export async function publicKeyPem(key: KeyPair): Promise<string> {
@@ -90,13 +103,15 @@ export async function issue(options: IssueOptions): Promise<Issued> {
     new x509.KeyUsagesExtension(options.usages, true),
     await x509.SubjectKeyIdentifierExtension.create(key.keys.publicKey),
   ];
-  if (options.extendedUsages?.length) extensions.push(new x509.ExtendedKeyUsageExtension([...options.extendedUsages]));
+  if (options.extendedUsages?.length)
+    extensions.push(new x509.ExtendedKeyUsageExtension([...options.extendedUsages]));
   const names: x509.JsonGeneralName[] = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   if (names.length) extensions.push(new x509.SubjectAlternativeNameExtension(names));
-  if (options.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert));
+  if (options.issuer)
+    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.cert));
 
   const signer = options.issuer?.key ?? key;
   const cert = await x509.X509CertificateGenerator.create({

@@ -11,7 +11,13 @@ export interface Started {
 }
 
 /** Starts a process in its own session, detached, its output in a log file. */
-export function startDetached(name: string, command: string, args: readonly string[], log: string, env: NodeJS.ProcessEnv = process.env): Started {
+export function startDetached(
+  name: string,
+  command: string,
+  args: readonly string[],
+  log: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Started {
   const fd = openSync(log, 'a');
   try {
     const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
@@ -58,7 +64,11 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

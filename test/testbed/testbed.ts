@@ -6,7 +6,18 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureBinaries, type Binaries } from './binaries.ts';
-import { writePki, pkiIn, choosePorts, writeKubeconfig, startEtcd, startApiserver, startControllerManager, waitApiserverReady, adminGet, type ControlPlanePorts } from './control-plane.ts';
+import {
+  writePki,
+  pkiIn,
+  choosePorts,
+  writeKubeconfig,
+  startEtcd,
+  startApiserver,
+  startControllerManager,
+  waitApiserverReady,
+  adminGet,
+  type ControlPlanePorts,
+} from './control-plane.ts';
 import { startDetached, stopAll, isAlive, canListen, type Started } from './processes.ts';
 import { manifestObjects, toYaml } from './antrea/install.ts';
 import { parseRelease } from './antrea/versions.ts';
@@ -62,22 +73,38 @@ export async function up(options: UpOptions = {}): Promise<TestbedState> {
   const progress = options.progress ?? (() => undefined);
   const existing = readState(dir);
   if (existing && Object.values(existing.processes).some((p) => isAlive(p.pid))) {
-    throw new Error(`a testbed is already up in ${dir}; run 'npm run testbed -- down --dir ${dir}' first`);
+    throw new Error(
+      `a testbed is already up in ${dir}; run 'npm run testbed -- down --dir ${dir}' first`,
+    );
   }
-  if (options.manifest && !existsSync(options.manifest)) throw new Error(`the manifest ${options.manifest} does not exist`);
+  if (options.manifest && !existsSync(options.manifest))
+    throw new Error(`the manifest ${options.manifest} does not exist`);
   const bins = ensureBinaries();
 
   mkdirSync(dir, { recursive: true });
-  for (const leftover of ['etcd', 'pki', 'apiserver-certs']) rmSync(join(dir, leftover), { recursive: true, force: true });
+  for (const leftover of ['etcd', 'pki', 'apiserver-certs'])
+    rmSync(join(dir, leftover), { recursive: true, force: true });
   const started: Record<string, Started> = {};
   const t0 = Date.now();
   const step = (what: string) => progress(`${((Date.now() - t0) / 1000).toFixed(1)}s ${what}`);
   try {
-    const [pki, ports, address] = await Promise.all([writePki(join(dir, 'pki')), choosePorts(), chooseModelAddress()]);
+    const [pki, ports, address] = await Promise.all([
+      writePki(join(dir, 'pki')),
+      choosePorts(),
+      chooseModelAddress(),
+    ]);
     const kubeconfig = join(dir, 'kubeconfig');
     const server = `https://127.0.0.1:${ports.apiserver}`;
     const record = (): TestbedState => ({
-      dir, kubeconfig, server, namespace, version, address, ports, processes: started, startedAt: new Date(t0).toISOString(),
+      dir,
+      kubeconfig,
+      server,
+      namespace,
+      version,
+      address,
+      ports,
+      processes: started,
+      startedAt: new Date(t0).toISOString(),
       ...(options.manifest ? { manifest: resolve(options.manifest) } : {}),
     });
     step('PKI written');
@@ -92,18 +119,37 @@ export async function up(options: UpOptions = {}): Promise<TestbedState> {
     started.controllerManager = startControllerManager(bins, dir, kubeconfig, pki);
     writeState(record());
 
-    installAntrea(bins, kubeconfig, manifestObjects({ namespace, version, modelAddress: address, manifest: options.manifest }));
-    step(`Antrea installed (${options.manifest ? options.manifest : `minimal manifest, ${version}`})`);
+    installAntrea(
+      bins,
+      kubeconfig,
+      manifestObjects({ namespace, version, modelAddress: address, manifest: options.manifest }),
+    );
+    step(
+      `Antrea installed (${options.manifest ? options.manifest : `minimal manifest, ${version}`})`,
+    );
 
     const settings: ModelSettings = {
-      kubeconfig, namespace, version, address, nodeName: NODE_NAME, ...REAL_TIMINGS, ...options.timings,
+      kubeconfig,
+      namespace,
+      version,
+      address,
+      nodeName: NODE_NAME,
+      ...REAL_TIMINGS,
+      ...options.timings,
     };
     const settingsFile = join(dir, 'model.json');
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-    started.model = startDetached('antrea-controller model', process.execPath, ['--import', tsxLoader(), here('./model/main.ts'), settingsFile], join(dir, 'model.log'));
+    started.model = startDetached(
+      'antrea-controller model',
+      process.execPath,
+      ['--import', tsxLoader(), here('./model/main.ts'), settingsFile],
+      join(dir, 'model.log'),
+    );
     writeState(record());
     await waitForPublishedCa(kubeconfig, namespace, started.model);
-    await waitForAggregatedApis(kubeconfig, namespace, (path) => adminGet(ports.apiserver, pki, path));
+    await waitForAggregatedApis(kubeconfig, namespace, (path) =>
+      adminGet(ports.apiserver, pki, path),
+    );
     step('antrea-controller model ready, CA published, aggregated APIs answering');
     return record();
   } catch (error) {
@@ -155,7 +201,10 @@ export function describeState(state: TestbedState): string {
     `kubeconfig: ${state.kubeconfig}`,
     `API server: ${state.server}`,
     `Antrea ${state.version} in namespace ${state.namespace}${state.manifest ? ` from ${state.manifest}` : ' (minimal manifest)'}, model on ${state.address}:443`,
-    ...Object.values(state.processes).map((p) => `  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${isAlive(p.pid) ? 'running' : 'NOT RUNNING'}  log ${p.log}`),
+    ...Object.values(state.processes).map(
+      (p) =>
+        `  ${p.name.padEnd(24)} pid ${String(p.pid).padEnd(8)} ${isAlive(p.pid) ? 'running' : 'NOT RUNNING'}  log ${p.log}`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -165,7 +214,12 @@ function tsxLoader(): string {
 }
 
 function startWatchdog(dir: string, ownerPid: number): Started {
-  return startDetached('watchdog', process.execPath, ['--import', tsxLoader(), here('./watchdog.ts'), dir, String(ownerPid)], join(dir, 'watchdog.log'));
+  return startDetached(
+    'watchdog',
+    process.execPath,
+    ['--import', tsxLoader(), here('./watchdog.ts'), dir, String(ownerPid)],
+    join(dir, 'watchdog.log'),
+  );
 }
 
 /** A loopback address where port 443 is free, for the model (Service antrea points there). */
@@ -174,27 +228,57 @@ async function chooseModelAddress(): Promise<string> {
     const address = `127.${50 + Math.floor(Math.random() * 150)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
     if (await canListen(address, 443)) return address;
   }
-  throw new Error('found no loopback address where port 443 is free; the model needs one (run as root)');
+  throw new Error(
+    'found no loopback address where port 443 is free; the model needs one (run as root)',
+  );
 }
 
-function installAntrea(bins: Binaries, kubeconfig: string, objects: ReturnType<typeof manifestObjects>): void {
+function installAntrea(
+  bins: Binaries,
+  kubeconfig: string,
+  objects: ReturnType<typeof manifestObjects>,
+): void {
   // CRDs first, so that objects of their kinds in the same manifest find them.
-  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace');
+  const crds = objects.filter(
+    (o) => o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace',
+  );
   const rest = objects.filter((o) => !crds.includes(o));
   for (const batch of [crds, rest]) {
-    const result = spawnSync(bins.kubectl, ['--kubeconfig', kubeconfig, 'create', '--validate=false', '-f', '-'], {
-      input: toYaml(batch),
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`applying the Antrea manifest failed:\n${result.stderr}`);
+    const result = spawnSync(
+      bins.kubectl,
+      ['--kubeconfig', kubeconfig, 'create', '--validate=false', '-f', '-'],
+      {
+        input: toYaml(batch),
+        encoding: 'utf8',
+      },
+    );
+    if (result.status !== 0)
+      throw new Error(`applying the Antrea manifest failed:\n${result.stderr}`);
     if (batch === crds && crds.length) {
-      execFileSync(bins.kubectl, ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all'], { stdio: 'ignore' });
+      execFileSync(
+        bins.kubectl,
+        [
+          '--kubeconfig',
+          kubeconfig,
+          'wait',
+          '--for=condition=Established',
+          '--timeout=60s',
+          'crd',
+          '--all',
+        ],
+        { stdio: 'ignore' },
+      );
     }
   }
 }
 
 /** Until every APIService backed by Service antrea answers its discovery GET through the aggregation layer. */
-async function waitForAggregatedApis(kubeconfig: string, namespace: string, get: (path: string) => Promise<number>, timeoutMs = 60_000): Promise<void> {
+async function waitForAggregatedApis(
+  kubeconfig: string,
+  namespace: string,
+  get: (path: string) => Promise<number>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const { registration } = clients(kubeconfig);
   const groupVersions = (await registration.listAPIService()).items
     .filter((a) => a.spec?.service?.name === 'antrea' && a.spec.service.namespace === namespace)
@@ -208,17 +292,35 @@ async function waitForAggregatedApis(kubeconfig: string, namespace: string, get:
   throw new Error(`the aggregated Antrea APIs did not answer within ${timeoutMs / 1000}s`);
 }
 
-async function waitForPublishedCa(kubeconfig: string, namespace: string, model: Started, timeoutMs = 120_000): Promise<void> {
+async function waitForPublishedCa(
+  kubeconfig: string,
+  namespace: string,
+  model: Started,
+  timeoutMs = 120_000,
+): Promise<void> {
   const { core } = clients(kubeconfig);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(model.pid)) throw new Error(`the antrea-controller model exited; see ${model.log}`);
-    const ca = await readOptional(() => core.readNamespacedConfigMap({ name: 'antrea-ca', namespace })).catch(() => undefined);
+    if (!isAlive(model.pid))
+      throw new Error(`the antrea-controller model exited; see ${model.log}`);
+    const ca = await readOptional(() =>
+      core.readNamespacedConfigMap({ name: 'antrea-ca', namespace }),
+    ).catch(() => undefined);
     if (ca?.data?.['ca.crt']) {
-      const pods = await core.listNamespacedPod({ namespace, labelSelector: 'app=antrea,component=antrea-controller' });
-      if (pods.items.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) return;
+      const pods = await core.listNamespacedPod({
+        namespace,
+        labelSelector: 'app=antrea,component=antrea-controller',
+      });
+      if (
+        pods.items.some((p) =>
+          p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        )
+      )
+        return;
     }
     await sleep(200);
   }
-  throw new Error(`the antrea-controller model did not publish its CA within ${timeoutMs / 1000}s; see ${model.log}`);
+  throw new Error(
+    `the antrea-controller model did not publish its CA within ${timeoutMs / 1000}s; see ${model.log}`,
+  );
 }

@@ -11,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.ts';
 import { complete, Directive, type ValueSources } from '../../src/cli/completion/complete.ts';
 import { COMMANDS } from '../../src/cli/completion/spec.ts';
-import { COMPLETION_SCRIPTS, KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../../src/cli/completion/scripts.ts';
+import {
+  COMPLETION_SCRIPTS,
+  KUBECTL_HELPER_UNIX,
+  KUBECTL_HELPER_WINDOWS,
+} from '../../src/cli/completion/scripts.ts';
 import { contextNames } from '../../src/commands/complete.ts';
 import { kubeconfigFiles } from '../../src/cluster/kubeconfig-files.ts';
 import { renderVersion } from '../../src/render/version.ts';
@@ -41,7 +45,16 @@ const noSources: ValueSources = { contexts: async () => [], namespaces: async ()
 
 test('an empty word completes the commands, with descriptions, and no files', async () => {
   const { values, lines, directive } = await answer('');
-  assert.deepEqual(values, ['status', 'verify', 'import', 'mode', 'rotate', 'restore', 'version', 'completion']);
+  assert.deepEqual(values, [
+    'status',
+    'verify',
+    'import',
+    'mode',
+    'rotate',
+    'restore',
+    'version',
+    'completion',
+  ]);
   assert.match(lines[0] ?? '', /^status\tShow the certificate mode/);
   assert.equal(directive, Directive.noFileComp);
   assert.deepEqual((await answer('ve')).values, ['verify', 'version']);
@@ -50,16 +63,27 @@ test('an empty word completes the commands, with descriptions, and no files', as
 test('every command the help lists is completed, and nothing else', async () => {
   // yargs prints help with console.log, so this runs the CLI from source.
   const entry = fileURLToPath(new URL('../../cmd/kubectl-antrea_certs.ts', import.meta.url));
-  const help = spawnSync(process.execPath, ['--import', 'tsx', entry, '--help'], { encoding: 'utf8' });
+  const help = spawnSync(process.execPath, ['--import', 'tsx', entry, '--help'], {
+    encoding: 'utf8',
+  });
   assert.equal(help.status, 0, help.stderr);
   const listed = [...help.stdout.matchAll(/^ {2}kubectl antrea-certs (\w+)/gm)].map((m) => m[1]);
   assert.deepEqual(listed.sort(), COMMANDS.map((c) => c.name).sort());
 });
 
-test('flags: the global ones and the command\'s own, by prefix, without those already given', async () => {
+test("flags: the global ones and the command's own, by prefix, without those already given", async () => {
   const verify = await answer('verify', '--');
-  for (const flag of ['--warn-within', '--fail-within', '--strict', '--kubeconfig', '--context', '--output', '--no-color']) assert.ok(verify.values.includes(flag), flag);
-  assert.ok(!verify.values.includes('--ca-cert'), 'rotate\'s flag is not verify\'s');
+  for (const flag of [
+    '--warn-within',
+    '--fail-within',
+    '--strict',
+    '--kubeconfig',
+    '--context',
+    '--output',
+    '--no-color',
+  ])
+    assert.ok(verify.values.includes(flag), flag);
+  assert.ok(!verify.values.includes('--ca-cert'), "rotate's flag is not verify's");
   assert.deepEqual((await answer('rotate', '--ca-')).values, ['--ca-cert', '--ca-key']);
   assert.ok(!(await answer('verify', '--strict', '--s')).values.includes('--strict'));
   assert.ok((await answer('status', '-')).values.includes('-n'));
@@ -70,12 +94,23 @@ test('flag values: choices, --flag=value, files, directories and free text', asy
   assert.deepEqual((await answer('status', '-o', '')).values, ['table', 'wide', 'json', 'yaml']);
   assert.deepEqual((await answer('status', '--output', 'y')).values, ['yaml']);
   assert.deepEqual((await answer('status', '--output=j')).values, ['--output=json']);
-  assert.deepEqual((await answer('rotate', '--key-algorithm', 'rsa')).values, ['rsa-2048', 'rsa-4096']);
+  assert.deepEqual((await answer('rotate', '--key-algorithm', 'rsa')).values, [
+    'rsa-2048',
+    'rsa-4096',
+  ]);
   assert.deepEqual((await answer('import', '--dry-run', '')).values, ['none', 'client', 'server']);
   const file = await answer('import', '--cert', '');
-  assert.deepEqual([file.values, file.directive], [[], Directive.default], 'the shell completes file names');
+  assert.deepEqual(
+    [file.values, file.directive],
+    [[], Directive.default],
+    'the shell completes file names',
+  );
   assert.equal((await answer('import', '--from-dir', '')).directive, Directive.filterDirs);
-  assert.deepEqual(await answer('verify', '--warn-within', ''), { values: [], lines: [], directive: Directive.noFileComp });
+  assert.deepEqual(await answer('verify', '--warn-within', ''), {
+    values: [],
+    lines: [],
+    directive: Directive.noFileComp,
+  });
   // A flag value is not a command: `-n status` leaves the command to come.
   assert.ok((await answer('-n', 'status', '')).values.includes('verify'));
 });
@@ -92,10 +127,18 @@ test('--context completes the contexts of the kubeconfig given on the command li
   const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-completion-'));
   const a = join(dir, 'a');
   const b = join(dir, 'b');
-  writeFileSync(a, 'apiVersion: v1\nkind: Config\ncontexts:\n- name: prod\n  context: {cluster: c, user: u}\n- name: staging\n  context: {cluster: c, user: u}\n');
+  writeFileSync(
+    a,
+    'apiVersion: v1\nkind: Config\ncontexts:\n- name: prod\n  context: {cluster: c, user: u}\n- name: staging\n  context: {cluster: c, user: u}\n',
+  );
   writeFileSync(b, 'contexts:\n- name: prod\n- name: lab\n');
-  assert.deepEqual((await answer('--kubeconfig', a, 'status', '--context', '')).values, ['prod', 'staging']);
-  assert.deepEqual((await answer(`--kubeconfig=${a}`, '--context=s')).values, ['--context=staging']);
+  assert.deepEqual((await answer('--kubeconfig', a, 'status', '--context', '')).values, [
+    'prod',
+    'staging',
+  ]);
+  assert.deepEqual((await answer(`--kubeconfig=${a}`, '--context=s')).values, [
+    '--context=staging',
+  ]);
   assert.deepEqual(contextNames([a, b, join(dir, 'missing')]), ['prod', 'staging', 'lab']);
   assert.deepEqual(kubeconfigFiles({}, { KUBECONFIG: `${a}:${b}` }), [a, b]);
   assert.deepEqual(kubeconfigFiles({ kubeconfig: b }, { KUBECONFIG: a }), [b]);
@@ -103,9 +146,25 @@ test('--context completes the contexts of the kubeconfig given on the command li
 });
 
 test('a value source that fails completes nothing instead of failing', async () => {
-  const failing: ValueSources = { contexts: async () => { throw new Error('unreadable'); }, namespaces: async () => { throw new Error('no cluster'); } };
-  assert.deepEqual(await complete(['-n', ''], failing), { candidates: [], directive: Directive.noFileComp });
-  assert.deepEqual(await complete(['--namespace', 'k'], { ...noSources, namespaces: async () => ['kube-system', 'default'] }), { candidates: ['kube-system'], directive: Directive.noFileComp });
+  const failing: ValueSources = {
+    contexts: async () => {
+      throw new Error('unreadable');
+    },
+    namespaces: async () => {
+      throw new Error('no cluster');
+    },
+  };
+  assert.deepEqual(await complete(['-n', ''], failing), {
+    candidates: [],
+    directive: Directive.noFileComp,
+  });
+  assert.deepEqual(
+    await complete(['--namespace', 'k'], {
+      ...noSources,
+      namespaces: async () => ['kube-system', 'default'],
+    }),
+    { candidates: ['kube-system'], directive: Directive.noFileComp },
+  );
 });
 
 test('completion SHELL prints each script; an unknown shell is a usage error', async () => {
@@ -124,26 +183,43 @@ test('the bash script turns the answers into COMPREPLY, cutting descriptions and
   const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-bash-'));
   const stub = join(dir, 'kubectl-antrea_certs');
   // Answers as the plugin would: commands for the first word, nothing and "files" for --cert, --output=json after =.
-  writeFileSync(stub, `#!/bin/sh
+  writeFileSync(
+    stub,
+    `#!/bin/sh
 case "$*" in
   "__complete st") printf 'status\\tShow it\\n:4\\n' ;;
   "__complete import --cert ") printf ':0\\n' ;;
   "__complete status --output=j") printf -- '--output=json\\n:4\\n' ;;
   *) printf ':1\\n' ;;
 esac
-`);
+`,
+  );
   chmodSync(stub, 0o755);
   writeFileSync(join(dir, 'cert.pem'), '');
   const complete = (line: string) => {
     const script = `${COMPLETION_SCRIPTS.bash}\ncd "${dir}"; COMP_LINE=${JSON.stringify(line)}; COMP_POINT=\${#COMP_LINE}; COMPREPLY=(); _kubectl_antrea_certs; printf '%s\\n' "\${COMPREPLY[@]}"`;
-    const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH ?? ''}` } });
+    const result = spawnSync('bash', ['-c', script], {
+      encoding: 'utf8',
+      env: { PATH: `${dir}:${process.env.PATH ?? ''}` },
+    });
     assert.equal(result.status, 0, result.stderr);
     return result.stdout.split('\n').filter(Boolean);
   };
   assert.deepEqual(complete('kubectl-antrea_certs st'), ['status']);
-  assert.ok(complete('kubectl-antrea_certs import --cert ').includes('cert.pem'), 'the default directive completes file names');
-  assert.deepEqual(complete('kubectl-antrea_certs status --output=j'), ['json'], 'bash replaces only the part after =');
-  assert.deepEqual(complete('kubectl-antrea_certs nope'), [], 'the error directive completes nothing');
+  assert.ok(
+    complete('kubectl-antrea_certs import --cert ').includes('cert.pem'),
+    'the default directive completes file names',
+  );
+  assert.deepEqual(
+    complete('kubectl-antrea_certs status --output=j'),
+    ['json'],
+    'bash replaces only the part after =',
+  );
+  assert.deepEqual(
+    complete('kubectl-antrea_certs nope'),
+    [],
+    'the error directive completes nothing',
+  );
 });
 
 test('the kubectl helpers pass the words on to __complete', () => {
@@ -152,8 +228,13 @@ test('the kubectl helpers pass the words on to __complete', () => {
   assert.match(KUBECTL_HELPER_WINDOWS, /"%~dp0kubectl-antrea_certs\.exe" __complete %\*\r\n$/);
   const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-helper-'));
   writeFileSync(join(dir, 'kubectl_complete-antrea_certs'), KUBECTL_HELPER_UNIX, { mode: 0o755 });
-  writeFileSync(join(dir, 'kubectl-antrea_certs'), '#!/bin/sh\nprintf "%s|" "$@"\n', { mode: 0o755 });
-  const result = spawnSync(join(dir, 'kubectl_complete-antrea_certs'), ['status', ''], { encoding: 'utf8', env: { PATH: dir } });
+  writeFileSync(join(dir, 'kubectl-antrea_certs'), '#!/bin/sh\nprintf "%s|" "$@"\n', {
+    mode: 0o755,
+  });
+  const result = spawnSync(join(dir, 'kubectl_complete-antrea_certs'), ['status', ''], {
+    encoding: 'utf8',
+    env: { PATH: dir },
+  });
   assert.equal(result.stdout, '__complete|status||');
 });
 
@@ -161,19 +242,43 @@ test('version renders the plugin line, then where Antrea was found', () => {
   const plugin = { name: 'kubectl-antrea_certs', version: '1.2.3' };
   assert.equal(renderVersion({ plugin }), 'kubectl-antrea_certs v1.2.3\n');
   assert.equal(
-    renderVersion({ plugin, antrea: { version: 'v2.7.0', versionSource: 'AntreaControllerInfo', namespace: 'kube-system', namespaceSource: 'found' } }),
+    renderVersion({
+      plugin,
+      antrea: {
+        version: 'v2.7.0',
+        versionSource: 'AntreaControllerInfo',
+        namespace: 'kube-system',
+        namespaceSource: 'found',
+      },
+    }),
     'kubectl-antrea_certs v1.2.3\nAntrea v2.7.0 in namespace kube-system (from AntreaControllerInfo)\n',
   );
-  assert.match(renderVersion({ plugin, antrea: { version: null, versionSource: 'unknown', namespace: 'antrea', namespaceSource: 'flag' } }), /^Antrea \(version unknown.*\) in namespace antrea$/m);
+  assert.match(
+    renderVersion({
+      plugin,
+      antrea: {
+        version: null,
+        versionSource: 'unknown',
+        namespace: 'antrea',
+        namespaceSource: 'flag',
+      },
+    }),
+    /^Antrea \(version unknown.*\) in namespace antrea$/m,
+  );
 });
 
 test('version --client needs no cluster; without it, an unreachable cluster fails after the plugin line', async () => {
   const client = await run(['version', '--client'], { KUBECONFIG: '/nonexistent/kubeconfig' });
   assert.deepEqual([client.status, client.stdout], [0, 'kubectl-antrea_certs v0.0.0-dev\n']);
   const json = await run(['version', '--client', '-o', 'json']);
-  assert.deepEqual(JSON.parse(json.stdout), { plugin: { name: 'kubectl-antrea_certs', version: '0.0.0-dev' } });
+  assert.deepEqual(JSON.parse(json.stdout), {
+    plugin: { name: 'kubectl-antrea_certs', version: '0.0.0-dev' },
+  });
   const server = await run(['version', '--kubeconfig', '/nonexistent/kubeconfig']);
   assert.equal(server.status, 1);
   assert.equal(server.stdout, 'kubectl-antrea_certs v0.0.0-dev\n');
-  assert.match(server.stderr, /^error: the kubeconfig file \/nonexistent\/kubeconfig given with --kubeconfig does not exist\.$/m);
+  assert.match(
+    server.stderr,
+    /^error: the kubeconfig file \/nonexistent\/kubeconfig given with --kubeconfig does not exist\.$/m,
+  );
 });

@@ -10,8 +10,12 @@ import { setSelfSignedCert, readSelfSignedCert } from '../../src/antrea/config.t
 const manifests = fileURLToPath(new URL('../../../shared/antrea-manifests/', import.meta.url));
 
 function controllerConf(version: string): string {
-  const docs = yaml.loadAll(readFileSync(`${manifests}antrea-${version}.yml`, 'utf8')) as { kind?: string; data?: Record<string, string> }[];
-  const conf = docs.find((d) => d?.kind === 'ConfigMap' && d.data?.['antrea-controller.conf'])?.data?.['antrea-controller.conf'];
+  const docs = yaml.loadAll(readFileSync(`${manifests}antrea-${version}.yml`, 'utf8')) as {
+    kind?: string;
+    data?: Record<string, string>;
+  }[];
+  const conf = docs.find((d) => d?.kind === 'ConfigMap' && d.data?.['antrea-controller.conf'])
+    ?.data?.['antrea-controller.conf'];
   assert.ok(conf, `${version} has antrea-controller.conf`);
   return conf;
 }
@@ -21,7 +25,9 @@ function changedLines(before: string, after: string): [string, string][] {
   const a = before.split('\n');
   const b = after.split('\n');
   assert.equal(b.length, a.length, 'no line added or removed');
-  return a.flatMap((line, i) => (line === b[i] ? [] : [[line, b[i] ?? '']] as [string, string][]));
+  return a.flatMap((line, i) =>
+    line === b[i] ? [] : ([[line, b[i] ?? '']] as [string, string][]),
+  );
 }
 
 for (const version of ['v1.0.0', 'v1.12.3', 'v2.7.0']) {
@@ -36,17 +42,34 @@ for (const version of ['v1.0.0', 'v1.12.3', 'v2.7.0']) {
 
     const on = setSelfSignedCert(off, true);
     assert.deepEqual(readSelfSignedCert(on), { value: true, explicit: true });
-    assert.equal(changedLines(original, on).length, version === 'v1.0.0' ? 1 : 0, 'v1.0 keeps a real key where the comment was');
+    assert.equal(
+      changedLines(original, on).length,
+      version === 'v1.0.0' ? 1 : 0,
+      'v1.0 keeps a real key where the comment was',
+    );
     if (version !== 'v1.0.0') assert.equal(on, original, 'byte for byte');
   });
 }
 
 test('trailing comments, CRLF line ends and a file without the key', () => {
-  assert.equal(setSelfSignedCert('a: 1\nselfSignedCert: true   # keep me\nb: 2\n', false), 'a: 1\nselfSignedCert: false   # keep me\nb: 2\n');
-  assert.equal(setSelfSignedCert('a: 1\r\nselfSignedCert: false\r\nb: 2\r\n', true), 'a: 1\r\nselfSignedCert: true\r\nb: 2\r\n');
+  assert.equal(
+    setSelfSignedCert('a: 1\nselfSignedCert: true   # keep me\nb: 2\n', false),
+    'a: 1\nselfSignedCert: false   # keep me\nb: 2\n',
+  );
+  assert.equal(
+    setSelfSignedCert('a: 1\r\nselfSignedCert: false\r\nb: 2\r\n', true),
+    'a: 1\r\nselfSignedCert: true\r\nb: 2\r\n',
+  );
   assert.equal(setSelfSignedCert('a: 1\nb: 2', false), 'a: 1\nb: 2\nselfSignedCert: false\n');
   assert.equal(setSelfSignedCert('', false), 'selfSignedCert: false\n');
   assert.equal(setSelfSignedCert('# selfSignedCert: true\n', false), 'selfSignedCert: false\n');
-  assert.equal(setSelfSignedCert('nested:\n  selfSignedCert: true\n', false), 'nested:\n  selfSignedCert: true\nselfSignedCert: false\n', 'an indented key belongs to another map');
-  assert.throws(() => setSelfSignedCert('selfSignedCert: [\n', false), /edit the ConfigMap by hand/);
+  assert.equal(
+    setSelfSignedCert('nested:\n  selfSignedCert: true\n', false),
+    'nested:\n  selfSignedCert: true\nselfSignedCert: false\n',
+    'an indented key belongs to another map',
+  );
+  assert.throws(
+    () => setSelfSignedCert('selfSignedCert: [\n', false),
+    /edit the ConfigMap by hand/,
+  );
 });

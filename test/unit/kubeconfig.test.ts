@@ -19,7 +19,12 @@ function file(name: string, config: object): string {
 }
 
 const first = file('first.yaml', {
-  clusters: [{ name: 'shared', cluster: { server: 'https://first.example:6443', 'insecure-skip-tls-verify': true } }],
+  clusters: [
+    {
+      name: 'shared',
+      cluster: { server: 'https://first.example:6443', 'insecure-skip-tls-verify': true },
+    },
+  ],
   users: [{ name: 'alice', user: { token: 'first-token' } }],
   contexts: [{ name: 'dev', context: { cluster: 'shared', user: 'alice' } }],
   'current-context': 'dev',
@@ -36,7 +41,8 @@ const second = file('second.yaml', {
   ],
   'current-context': 'prod',
 });
-const flags = (f: Partial<ConnectionFlags> = {}) => ({ 'request-timeout': '0', ...f }) as ConnectionFlags;
+const flags = (f: Partial<ConnectionFlags> = {}) =>
+  ({ 'request-timeout': '0', ...f }) as ConnectionFlags;
 const env = (e: Record<string, string> = {}) => ({ HOME: emptyHome, ...e });
 
 test('KUBECONFIG files merge first-file-wins, names and current-context alike', () => {
@@ -44,19 +50,32 @@ test('KUBECONFIG files merge first-file-wins, names and current-context alike', 
   assert.equal(loaded.contextName, 'dev');
   assert.equal(loaded.server, 'https://first.example:6443');
   assert.equal(loaded.config.getCurrentUser()?.token, 'first-token');
-  const prod = loadKubeconfig(flags({ context: 'prod' }), env({ KUBECONFIG: [first, second].join(delimiter) }));
+  const prod = loadKubeconfig(
+    flags({ context: 'prod' }),
+    env({ KUBECONFIG: [first, second].join(delimiter) }),
+  );
   assert.equal(prod.server, 'https://prod.example:6443');
   assert.equal(prod.config.getCurrentUser()?.token, 'bob-token');
 });
 
 test('missing files in KUBECONFIG are skipped, as kubectl does', () => {
-  const loaded = loadKubeconfig(flags(), env({ KUBECONFIG: [join(dir, 'nope.yaml'), second].join(delimiter) }));
+  const loaded = loadKubeconfig(
+    flags(),
+    env({ KUBECONFIG: [join(dir, 'nope.yaml'), second].join(delimiter) }),
+  );
   assert.equal(loaded.contextName, 'prod');
 });
 
 test('connection flags override the context', () => {
   const loaded = loadKubeconfig(
-    flags({ kubeconfig: first, server: 'https://other.example:443', token: 'flag-token', 'tls-server-name': 'api.internal', as: 'jane', 'as-group': 'admins' }),
+    flags({
+      kubeconfig: first,
+      server: 'https://other.example:443',
+      token: 'flag-token',
+      'tls-server-name': 'api.internal',
+      as: 'jane',
+      'as-group': 'admins',
+    }),
     env(),
   );
   assert.equal(loaded.server, 'https://other.example:443');
@@ -68,18 +87,59 @@ test('connection flags override the context', () => {
 });
 
 test('an unknown context, a missing kubeconfig and contradictory flags are refused with one sentence', () => {
-  assert.throws(() => loadKubeconfig(flags({ kubeconfig: first, context: 'staging' }), env()), (e: unknown) => e instanceof KubeconfigError && /context "staging" is not in .*first\.yaml \(contexts there: dev\)/.test(e.message));
-  assert.throws(() => loadKubeconfig(flags(), env()), (e: unknown) => e instanceof KubeconfigError && /no kubeconfig found/.test(e.message));
-  assert.throws(() => loadKubeconfig(flags({ kubeconfig: join(dir, 'absent') }), env()), /does not exist/);
-  assert.throws(() => loadKubeconfig(flags(), env({ KUBECONFIG: join(dir, 'absent') })), /none of the files in KUBECONFIG/);
-  assert.throws(() => loadKubeconfig(flags({ kubeconfig: first, 'insecure-skip-tls-verify': true, 'certificate-authority': first }), env()), UsageError);
-  assert.throws(() => loadKubeconfig(flags({ kubeconfig: first, 'as-group': 'x' }), env()), /--as-group needs --as/);
-  assert.throws(() => loadKubeconfig(flags({ kubeconfig: first, as: 'a', 'as-group': ['x', 'y'] as unknown as string }), env()), /--as-group can be given once/);
-  assert.throws(() => loadKubeconfig(flags({ kubeconfig: first, 'client-key': join(dir, 'none.key') }), env()), /given with --client-key does not exist/);
+  assert.throws(
+    () => loadKubeconfig(flags({ kubeconfig: first, context: 'staging' }), env()),
+    (e: unknown) =>
+      e instanceof KubeconfigError &&
+      /context "staging" is not in .*first\.yaml \(contexts there: dev\)/.test(e.message),
+  );
+  assert.throws(
+    () => loadKubeconfig(flags(), env()),
+    (e: unknown) => e instanceof KubeconfigError && /no kubeconfig found/.test(e.message),
+  );
+  assert.throws(
+    () => loadKubeconfig(flags({ kubeconfig: join(dir, 'absent') }), env()),
+    /does not exist/,
+  );
+  assert.throws(
+    () => loadKubeconfig(flags(), env({ KUBECONFIG: join(dir, 'absent') })),
+    /none of the files in KUBECONFIG/,
+  );
+  assert.throws(
+    () =>
+      loadKubeconfig(
+        flags({
+          kubeconfig: first,
+          'insecure-skip-tls-verify': true,
+          'certificate-authority': first,
+        }),
+        env(),
+      ),
+    UsageError,
+  );
+  assert.throws(
+    () => loadKubeconfig(flags({ kubeconfig: first, 'as-group': 'x' }), env()),
+    /--as-group needs --as/,
+  );
+  assert.throws(
+    () =>
+      loadKubeconfig(
+        flags({ kubeconfig: first, as: 'a', 'as-group': ['x', 'y'] as unknown as string }),
+        env(),
+      ),
+    /--as-group can be given once/,
+  );
+  assert.throws(
+    () => loadKubeconfig(flags({ kubeconfig: first, 'client-key': join(dir, 'none.key') }), env()),
+    /given with --client-key does not exist/,
+  );
 });
 
 test('--server alone works without any kubeconfig, never falling back to localhost:8080', () => {
-  const loaded = loadKubeconfig(flags({ server: '127.0.0.1:6443', token: 't', 'insecure-skip-tls-verify': true }), env());
+  const loaded = loadKubeconfig(
+    flags({ server: '127.0.0.1:6443', token: 't', 'insecure-skip-tls-verify': true }),
+    env(),
+  );
   assert.equal(loaded.server, 'https://127.0.0.1:6443');
   assert.equal(loaded.source, 'command-line flags');
 });

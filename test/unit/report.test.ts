@@ -17,8 +17,20 @@ const DAY = 86400e3;
 const now = new Date();
 const ns = 'kube-system';
 
-async function pair(options: { days?: number; dnsNames?: string[]; keyKind?: 'rsa-2048' | 'rsa-1024' | 'rsa-2048-sha1'; eku?: string[] } = {}) {
-  const ca = await issue({ commonName: 'antrea-ca@1', isCA: true, usages: usage.keyCertSign | usage.digitalSignature | usage.keyEncipherment, keyKind: options.keyKind ?? 'rsa-2048' });
+async function pair(
+  options: {
+    days?: number;
+    dnsNames?: string[];
+    keyKind?: 'rsa-2048' | 'rsa-1024' | 'rsa-2048-sha1';
+    eku?: string[];
+  } = {},
+) {
+  const ca = await issue({
+    commonName: 'antrea-ca@1',
+    isCA: true,
+    usages: usage.keyCertSign | usage.digitalSignature | usage.keyEncipherment,
+    keyKind: options.keyKind ?? 'rsa-2048',
+  });
   const leaf = await issue({
     commonName: 'antrea@1',
     issuer: ca,
@@ -32,10 +44,34 @@ async function pair(options: { days?: number; dnsNames?: string[]; keyKind?: 'rs
 }
 
 const consumers = (bundle: string): Consumer[] => [
-  { kind: 'APIService', name: 'v1beta2.controlplane.antrea.io', caBundle: bundle, servedByLabel: true, groupVersion: 'controlplane.antrea.io/v1beta2', available: { status: 'True' } },
-  { kind: 'ValidatingWebhookConfiguration', name: 'crdvalidator.antrea.io', webhook: 'tiervalidator.antrea.io', caBundle: bundle, servedByLabel: true },
-  { kind: 'ValidatingWebhookConfiguration', name: 'crdvalidator.antrea.io', webhook: 'acnpvalidator.antrea.io', caBundle: bundle, servedByLabel: true },
-  { kind: 'CustomResourceDefinition', name: 'ippools.crd.antrea.io', caBundle: bundle, servedByLabel: true },
+  {
+    kind: 'APIService',
+    name: 'v1beta2.controlplane.antrea.io',
+    caBundle: bundle,
+    servedByLabel: true,
+    groupVersion: 'controlplane.antrea.io/v1beta2',
+    available: { status: 'True' },
+  },
+  {
+    kind: 'ValidatingWebhookConfiguration',
+    name: 'crdvalidator.antrea.io',
+    webhook: 'tiervalidator.antrea.io',
+    caBundle: bundle,
+    servedByLabel: true,
+  },
+  {
+    kind: 'ValidatingWebhookConfiguration',
+    name: 'crdvalidator.antrea.io',
+    webhook: 'acnpvalidator.antrea.io',
+    caBundle: bundle,
+    servedByLabel: true,
+  },
+  {
+    kind: 'CustomResourceDefinition',
+    name: 'ippools.crd.antrea.io',
+    caBundle: bundle,
+    servedByLabel: true,
+  },
 ];
 
 function selfSigned(p: { ca: Issued; leaf: Issued }, version = 'v2.7.0'): Installation {
@@ -43,10 +79,37 @@ function selfSigned(p: { ca: Issued; leaf: Issued }, version = 'v2.7.0'): Instal
   return {
     namespace: ns,
     namespaceSource: 'found',
-    deployment: { name: 'antrea-controller', labels: {}, annotations: {}, image: `antrea/antrea-controller-ubuntu:${version}`, configMapName: 'antrea-config', secretName: 'antrea-controller-tls', apiPort: 10349, replicas: 1, readyReplicas: 1, rolledOut: true },
-    pods: [{ name: 'antrea-controller-abc', phase: 'Running', ready: true, restarts: 0, deleting: false }],
+    deployment: {
+      name: 'antrea-controller',
+      labels: {},
+      annotations: {},
+      image: `antrea/antrea-controller-ubuntu:${version}`,
+      configMapName: 'antrea-config',
+      secretName: 'antrea-controller-tls',
+      apiPort: 10349,
+      replicas: 1,
+      readyReplicas: 1,
+      rolledOut: true,
+    },
+    pods: [
+      {
+        name: 'antrea-controller-abc',
+        phase: 'Running',
+        ready: true,
+        restarts: 0,
+        deleting: false,
+      },
+    ],
     config: { name: 'antrea-config', text: 'selfSignedCert: true\n', resourceVersion: '1' },
-    tlsSecret: { name: 'antrea-controller-tls', type: 'kubernetes.io/tls', resourceVersion: '1', labels: {}, annotations: {}, cert: bundle, key: new Sensitive(p.leaf.keyPem) },
+    tlsSecret: {
+      name: 'antrea-controller-tls',
+      type: 'kubernetes.io/tls',
+      resourceVersion: '1',
+      labels: {},
+      annotations: {},
+      cert: bundle,
+      key: new Sensitive(p.leaf.keyPem),
+    },
     caConfigMap: { resourceVersion: '2', bundle },
     consumers: consumers(bundle),
     controllerInfoVersion: version,
@@ -79,15 +142,34 @@ test('a differing webhook and an unanswered APIService fail verify and are named
   const inst = selfSigned(healthy);
   const changed: Installation = {
     ...inst,
-    consumers: inst.consumers.map((c) => (c.webhook === 'acnpvalidator.antrea.io' ? { ...c, caBundle: other.ca.certPem } : c)),
+    consumers: inst.consumers.map((c) =>
+      c.webhook === 'acnpvalidator.antrea.io' ? { ...c, caBundle: other.ca.certPem } : c,
+    ),
   };
-  const report = verify(changed, [{ groupVersion: 'controlplane.antrea.io/v1beta2', status: 503, message: 'service unavailable' }]);
+  const report = verify(changed, [
+    { groupVersion: 'controlplane.antrea.io/v1beta2', status: 503, message: 'service unavailable' },
+  ]);
   const failed = report.checks.filter((c) => c.status === 'fail');
-  assert.ok(failed.some((c) => c.object === 'ValidatingWebhookConfiguration/crdvalidator.antrea.io' && /webhook acnpvalidator\.antrea\.io: caBundle differs/.test(c.message)));
-  assert.ok(failed.some((c) => c.object === 'APIService/v1beta2.controlplane.antrea.io' && /answered 503 \(service unavailable\)/.test(c.message)));
+  assert.ok(
+    failed.some(
+      (c) =>
+        c.object === 'ValidatingWebhookConfiguration/crdvalidator.antrea.io' &&
+        /webhook acnpvalidator\.antrea\.io: caBundle differs/.test(c.message),
+    ),
+  );
+  assert.ok(
+    failed.some(
+      (c) =>
+        c.object === 'APIService/v1beta2.controlplane.antrea.io' &&
+        /answered 503 \(service unavailable\)/.test(c.message),
+    ),
+  );
   assert.equal(exitCodeForChecks(report, false), 2);
   const status = buildStatus({ installation: changed, now, warnWithinMs: 30 * DAY });
-  assert.deepEqual(status.consumers.filter((c) => !c.caBundleMatches).map((c) => c.webhook), ['acnpvalidator.antrea.io']);
+  assert.deepEqual(
+    status.consumers.filter((c) => !c.caBundleMatches).map((c) => c.webhook),
+    ['acnpvalidator.antrea.io'],
+  );
 });
 
 test('a missing antrea-ca fails and its consumers are not compared', () => {
@@ -95,27 +177,59 @@ test('a missing antrea-ca fails and its consumers are not compared', () => {
   const report = verify(rest);
   assert.equal(report.checks[0]?.status, 'fail');
   assert.match(report.checks[0]?.message ?? '', /ConfigMap antrea-ca does not exist/);
-  assert.match(buildStatus({ installation: rest, now, warnWithinMs: 30 * DAY }).warnings.join('\n'), /antrea-ca is missing/);
+  assert.match(
+    buildStatus({ installation: rest, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    /antrea-ca is missing/,
+  );
 });
 
 test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a missing SAN', async () => {
-  const soon = buildStatus({ installation: selfSigned(await pair({ days: 20 })), now, warnWithinMs: 30 * DAY }).warnings.join('\n');
+  const soon = buildStatus({
+    installation: selfSigned(await pair({ days: 20 })),
+    now,
+    warnWithinMs: 30 * DAY,
+  }).warnings.join('\n');
   assert.match(soon, /"CN=antrea@1" expires in 19d/);
   assert.match(soon, /inside the 90-day window/);
-  const weak = buildStatus({ installation: selfSigned(await pair({ keyKind: 'rsa-1024' })), now, warnWithinMs: 30 * DAY }).warnings.join('\n');
+  const weak = buildStatus({
+    installation: selfSigned(await pair({ keyKind: 'rsa-1024' })),
+    now,
+    warnWithinMs: 30 * DAY,
+  }).warnings.join('\n');
   assert.match(weak, /1024-bit RSA key/);
-  const sha1 = buildStatus({ installation: selfSigned(await pair({ keyKind: 'rsa-2048-sha1' })), now, warnWithinMs: 30 * DAY }).warnings.join('\n');
+  const sha1 = buildStatus({
+    installation: selfSigned(await pair({ keyKind: 'rsa-2048-sha1' })),
+    now,
+    warnWithinMs: 30 * DAY,
+  }).warnings.join('\n');
   assert.match(sha1, /signed with SHA-1/);
-  const noSan = buildStatus({ installation: selfSigned(await pair({ dnsNames: ['antrea'] })), now, warnWithinMs: 30 * DAY });
+  const noSan = buildStatus({
+    installation: selfSigned(await pair({ dnsNames: ['antrea'] })),
+    now,
+    warnWithinMs: 30 * DAY,
+  });
   assert.equal(noSan.servingChain?.hasServiceName, false);
   assert.match(noSan.warnings.join('\n'), /does not carry the DNS name antrea\.kube-system\.svc/);
   const expiring = verify(selfSigned(await pair({ days: 3 })));
   assert.ok(expiring.checks.some((c) => c.status === 'fail' && /expires in 2d/.test(c.message)));
   const future = await pair();
   const early = verify(selfSigned(future), probesOk);
-  const notYet = runChecks({ installation: selfSigned(future), probes: probesOk, now: new Date(now.getTime() - 2 * DAY), warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY });
-  assert.equal(early.checks.some((c) => /not valid before/.test(c.message)), false);
-  assert.ok(notYet.checks.some((c) => c.status === 'fail' && /"CN=antrea@1" is not valid before/.test(c.message)));
+  const notYet = runChecks({
+    installation: selfSigned(future),
+    probes: probesOk,
+    now: new Date(now.getTime() - 2 * DAY),
+    warnWithinMs: 30 * DAY,
+    failWithinMs: 7 * DAY,
+  });
+  assert.equal(
+    early.checks.some((c) => /not valid before/.test(c.message)),
+    false,
+  );
+  assert.ok(
+    notYet.checks.some(
+      (c) => c.status === 'fail' && /"CN=antrea@1" is not valid before/.test(c.message),
+    ),
+  );
   const warnOnly = verify(selfSigned(await pair({ days: 20 })));
   assert.equal(warnOnly.summary.failed, 0);
   assert.equal(exitCodeForChecks(warnOnly, true), 3);
@@ -134,23 +248,72 @@ test('user-provided: ca.crt missing, wrong key, wrong usages and a tls.crt from 
   });
   const good = userProvided({ ca: user.ca.certPem, cert: user.leaf.certPem });
   assert.equal(verify(good).summary.failed, 0, renderChecks(verify(good), createStyle(false)));
-  assert.equal(buildStatus({ installation: good, now, warnWithinMs: 30 * DAY }).mode, 'user-provided');
+  assert.equal(
+    buildStatus({ installation: good, now, warnWithinMs: 30 * DAY }).mode,
+    'user-provided',
+  );
 
   const { ca: _ca, ...withoutCa } = good.tlsSecret as NonNullable<Installation['tlsSecret']>;
   const noCa = { ...good, tlsSecret: withoutCa };
-  assert.match(buildStatus({ installation: noCa, now, warnWithinMs: 30 * DAY }).warnings.join('\n'), /has no ca\.crt: the controller cannot start/);
-  assert.ok(verify(noCa).checks.some((c) => c.status === 'fail' && /the ca\.crt of Secret\/antrea-controller-tls is missing/.test(c.message)));
+  assert.match(
+    buildStatus({ installation: noCa, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    /has no ca\.crt: the controller cannot start/,
+  );
+  assert.ok(
+    verify(noCa).checks.some(
+      (c) =>
+        c.status === 'fail' &&
+        /the ca\.crt of Secret\/antrea-controller-tls is missing/.test(c.message),
+    ),
+  );
 
   const other = await pair();
-  const wrongKey = verify(userProvided({ ca: user.ca.certPem, cert: user.leaf.certPem, key: new Sensitive(other.leaf.keyPem) }));
-  assert.ok(wrongKey.checks.some((c) => c.status === 'fail' && /the tls\.key of .* does not match the tls\.crt of .*: it is the key of another certificate/.test(c.message)));
+  const wrongKey = verify(
+    userProvided({
+      ca: user.ca.certPem,
+      cert: user.leaf.certPem,
+      key: new Sensitive(other.leaf.keyPem),
+    }),
+  );
+  assert.ok(
+    wrongKey.checks.some(
+      (c) =>
+        c.status === 'fail' &&
+        /the tls\.key of .* does not match the tls\.crt of .*: it is the key of another certificate/.test(
+          c.message,
+        ),
+    ),
+  );
 
-  const foreign = verify(userProvided({ ca: user.ca.certPem, cert: other.leaf.certPem, key: new Sensitive(other.leaf.keyPem) }));
-  assert.ok(foreign.checks.some((c) => c.status === 'fail' && /does not chain to a CA in the ca\.crt of Secret/.test(c.message)));
+  const foreign = verify(
+    userProvided({
+      ca: user.ca.certPem,
+      cert: other.leaf.certPem,
+      key: new Sensitive(other.leaf.keyPem),
+    }),
+  );
+  assert.ok(
+    foreign.checks.some(
+      (c) =>
+        c.status === 'fail' && /does not chain to a CA in the ca\.crt of Secret/.test(c.message),
+    ),
+  );
 
   const clientOnly = await pair({ eku: [extendedUsage.clientAuth] });
-  const eku = verify({ ...userProvided({ ca: clientOnly.ca.certPem, cert: clientOnly.leaf.certPem, key: new Sensitive(clientOnly.leaf.keyPem) }), caConfigMap: { resourceVersion: '4', bundle: clientOnly.ca.certPem }, consumers: consumers(clientOnly.ca.certPem) });
-  assert.ok(eku.checks.some((c) => c.status === 'fail' && /lacks the server auth extended key usage/.test(c.message)));
+  const eku = verify({
+    ...userProvided({
+      ca: clientOnly.ca.certPem,
+      cert: clientOnly.leaf.certPem,
+      key: new Sensitive(clientOnly.leaf.keyPem),
+    }),
+    caConfigMap: { resourceVersion: '4', bundle: clientOnly.ca.certPem },
+    consumers: consumers(clientOnly.ca.certPem),
+  });
+  assert.ok(
+    eku.checks.some(
+      (c) => c.status === 'fail' && /lacks the server auth extended key usage/.test(c.message),
+    ),
+  );
 });
 
 test('no private key appears in any rendering', () => {
@@ -174,19 +337,44 @@ test('no private key appears in any rendering', () => {
 
 test('the status table fits 100 columns even with long names, and json/yaml carry the documented fields', () => {
   const inst = selfSigned(healthy);
-  const long: Installation = { ...inst, consumers: [...inst.consumers, { kind: 'MutatingWebhookConfiguration', name: `${'very-long-webhook-configuration-name.'.repeat(4)}antrea.io`, webhook: 'x', caBundle: '', servedByLabel: false }] };
+  const long: Installation = {
+    ...inst,
+    consumers: [
+      ...inst.consumers,
+      {
+        kind: 'MutatingWebhookConfiguration',
+        name: `${'very-long-webhook-configuration-name.'.repeat(4)}antrea.io`,
+        webhook: 'x',
+        caBundle: '',
+        servedByLabel: false,
+      },
+    ],
+  };
   const status = buildStatus({ installation: long, now, warnWithinMs: 30 * DAY });
   for (const style of [createStyle(false), createStyle(true)]) {
     const text = renderStatus(status, { style, width: 100, wide: false });
-    const widths = text.split('\n').filter((l) => !l.includes('‼')).map(visibleLength);
+    const widths = text
+      .split('\n')
+      .filter((l) => !l.includes('‼'))
+      .map(visibleLength);
     assert.ok(Math.max(...widths) <= 100, `widest line ${Math.max(...widths)}`);
     assert.match(text, /MutatingWebhook +very-long-webhook-configuration-name\.very-long.*…/);
     assert.match(text, /× empty/);
   }
   const json = JSON.parse(renderData(status, 'json')) as Record<string, unknown>;
-  for (const field of ['mode', 'namespace', 'antreaVersion', 'servingCertificate', 'caBundle', 'consumers', 'warnings']) assert.ok(field in json, field);
+  for (const field of [
+    'mode',
+    'namespace',
+    'antreaVersion',
+    'servingCertificate',
+    'caBundle',
+    'consumers',
+    'warnings',
+  ])
+    assert.ok(field in json, field);
   const cert = (json.caBundle as { certificates: Record<string, unknown>[] }).certificates[0] ?? {};
-  for (const field of ['subject', 'issuer', 'notBefore', 'notAfter', 'dnsNames', 'sha256']) assert.ok(field in cert, field);
+  for (const field of ['subject', 'issuer', 'notBefore', 'notAfter', 'dnsNames', 'sha256'])
+    assert.ok(field in cert, field);
   const consumer = (json.consumers as Record<string, unknown>[])[0] ?? {};
   for (const field of ['kind', 'name', 'caBundleMatches']) assert.ok(field in consumer, field);
   assert.deepEqual(yaml.load(renderData(status, 'yaml')), json);
@@ -197,7 +385,10 @@ test('durations', () => {
   assert.equal(parseDuration('720h', '--x'), 30 * DAY);
   assert.equal(parseDuration('1h30m', '--x'), 90 * 60e3);
   assert.equal(parseDuration('0', '--x'), 0);
-  assert.throws(() => parseDuration('30 days', '--warn-within'), /--warn-within takes a duration like 30d/);
+  assert.throws(
+    () => parseDuration('30 days', '--warn-within'),
+    /--warn-within takes a duration like 30d/,
+  );
   assert.throws(() => parseDuration('', '--x'), /takes a duration/);
   assert.equal(formatDuration(3 * DAY + 5), '3d');
   assert.equal(formatDuration(-2 * 3600e3), '-2h');

@@ -2,7 +2,14 @@
 // kubectl (1.26+) relays from its kubectl_complete-<plugin> helpers: one
 // candidate a line ("value<TAB>description"), then ":<directive>".
 import type { Options } from 'yargs';
-import { COMMANDS, GLOBAL_OPTIONS, valueKind, takesValue, type CommandSpec, type ValueKind } from './spec.ts';
+import {
+  COMMANDS,
+  GLOBAL_OPTIONS,
+  valueKind,
+  takesValue,
+  type CommandSpec,
+  type ValueKind,
+} from './spec.ts';
 
 /** cobra's ShellCompDirective bits. */
 export const Directive = {
@@ -69,7 +76,11 @@ function scan(words: readonly string[]): Scan {
       const option = name ? options[name] : undefined;
       if (!name || !option) continue;
       given.add(name);
-      const inline = word.startsWith('--') ? word.indexOf('=') : word.length > 2 && option.type !== 'count' ? 1 : -1;
+      const inline = word.startsWith('--')
+        ? word.indexOf('=')
+        : word.length > 2 && option.type !== 'count'
+          ? 1
+          : -1;
       if (inline > 0) flags[name] = word.slice(inline + 1);
       else if (takesValue(option)) pendingFlag = name;
       continue;
@@ -80,11 +91,24 @@ function scan(words: readonly string[]): Scan {
   return { command, positionals, pendingFlag, flags, given };
 }
 
-const withPrefix = (candidates: readonly string[], partial: string) => candidates.filter((c) => c.startsWith(partial));
-const oneLine = (text: unknown) => String(text ?? '').split(/[.;(]/)[0]?.trim() ?? '';
+const withPrefix = (candidates: readonly string[], partial: string) =>
+  candidates.filter((c) => c.startsWith(partial));
+const oneLine = (text: unknown) =>
+  String(text ?? '')
+    .split(/[.;(]/)[0]
+    ?.trim() ?? '';
 
-async function values(kind: ValueKind, partial: string, scanned: Scan, sources: ValueSources, prefix = ''): Promise<Completion> {
-  const done = (names: readonly string[]): Completion => ({ candidates: withPrefix(names, partial).map((n) => prefix + n), directive: Directive.noFileComp });
+async function values(
+  kind: ValueKind,
+  partial: string,
+  scanned: Scan,
+  sources: ValueSources,
+  prefix = '',
+): Promise<Completion> {
+  const done = (names: readonly string[]): Completion => ({
+    candidates: withPrefix(names, partial).map((n) => prefix + n),
+    directive: Directive.noFileComp,
+  });
   switch (kind.kind) {
     case 'choices':
       return done(kind.values);
@@ -108,20 +132,30 @@ function flagNames(scanned: Scan, partial: string): Completion {
     if (scanned.given.has(name) && option.type !== 'count') continue;
     const describe = oneLine(option.describe);
     candidates.push(`--${name}\t${describe}`);
-    if (option.type === 'boolean' && option.default === true) candidates.push(`--no-${name}\tTurn off --${name}`);
-    if (typeof option.alias === 'string' && partial.length <= 2 && !partial.startsWith('--')) candidates.push(`-${option.alias}\t${describe}`);
+    if (option.type === 'boolean' && option.default === true)
+      candidates.push(`--no-${name}\tTurn off --${name}`);
+    if (typeof option.alias === 'string' && partial.length <= 2 && !partial.startsWith('--'))
+      candidates.push(`-${option.alias}\t${describe}`);
   }
-  return { candidates: candidates.filter((c) => c.startsWith(partial)).sort(), directive: Directive.noFileComp };
+  return {
+    candidates: candidates.filter((c) => c.startsWith(partial)).sort(),
+    directive: Directive.noFileComp,
+  };
 }
 
 /** Completes the last word of `words` (empty when the cursor starts a new word). */
-export async function complete(words: readonly string[], sources: ValueSources): Promise<Completion> {
+export async function complete(
+  words: readonly string[],
+  sources: ValueSources,
+): Promise<Completion> {
   const partial = words.at(-1) ?? '';
   const scanned = scan(words.slice(0, -1));
   const options = optionsOf(scanned.command);
   if (scanned.pendingFlag) {
     const option = options[scanned.pendingFlag];
-    return option ? values(valueKind(scanned.pendingFlag, option), partial, scanned, sources) : { candidates: [], directive: Directive.default };
+    return option
+      ? values(valueKind(scanned.pendingFlag, option), partial, scanned, sources)
+      : { candidates: [], directive: Directive.default };
   }
   if (partial.startsWith('--') && partial.includes('=')) {
     const name = lookup(options, partial);
@@ -132,10 +166,18 @@ export async function complete(words: readonly string[], sources: ValueSources):
   }
   if (partial.startsWith('-')) return flagNames(scanned, partial);
   if (!scanned.command) {
-    return { candidates: withPrefix(COMMANDS.map((c) => c.name), partial).map((name) => `${name}\t${COMMANDS.find((c) => c.name === name)?.description ?? ''}`), directive: Directive.noFileComp };
+    return {
+      candidates: withPrefix(
+        COMMANDS.map((c) => c.name),
+        partial,
+      ).map((name) => `${name}\t${COMMANDS.find((c) => c.name === name)?.description ?? ''}`),
+      directive: Directive.noFileComp,
+    };
   }
   const positional = scanned.command.positionals[scanned.positionals];
-  return positional ? values(positional, partial, scanned, sources) : { candidates: [], directive: Directive.noFileComp };
+  return positional
+    ? values(positional, partial, scanned, sources)
+    : { candidates: [], directive: Directive.noFileComp };
 }
 
 export function renderCompletion(completion: Completion): string {

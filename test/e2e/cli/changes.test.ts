@@ -14,7 +14,13 @@ import type { ConnectionFlags } from '../../../src/cli/options.ts';
 
 const bed: Testbed = await testbed({
   version: 'v2.7.0',
-  timings: { userProvidedWaitSeconds: 4, crashBackoffSeconds: 1, secretVolumeRefreshSeconds: 1, certReloadSeconds: 1, publishResyncSeconds: 3 },
+  timings: {
+    userProvidedWaitSeconds: 4,
+    crashBackoffSeconds: 1,
+    secretVolumeRefreshSeconds: 1,
+    certReloadSeconds: 1,
+    publishResyncSeconds: 3,
+  },
 });
 const ns = bed.namespace;
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-changes-'));
@@ -23,7 +29,9 @@ const run = (...args: string[]) => plugin(bed.kubeconfig, [...args, '--backup-di
 
 async function versions() {
   const [secret, config] = await Promise.all([
-    bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: ns }).catch(() => undefined),
+    bed.api.core
+      .readNamespacedSecret({ name: 'antrea-controller-tls', namespace: ns })
+      .catch(() => undefined),
     bed.api.core.readNamespacedConfigMap({ name: 'antrea-config', namespace: ns }),
   ]);
   return `${secret?.metadata?.resourceVersion}/${config.metadata?.resourceVersion}`;
@@ -59,60 +67,182 @@ test('a corpus of 30 bad inputs: each exits 1 with one clear sentence and writes
   const other = await serving();
   const otherCa = await issue({ commonName: 'Other CA', isCA: true, usages: caUsages });
   const flagless = await issue({ commonName: 'Flagless CA', usages: caUsages });
-  const underFlagless = await issue({ commonName: 'antrea', issuer: flagless, usages: usage.digitalSignature | usage.keyEncipherment, extendedUsages: [extendedUsage.serverAuth], dnsNames: [`antrea.${ns}.svc`] });
-  const encrypted = createPrivateKey(good.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
+  const underFlagless = await issue({
+    commonName: 'antrea',
+    issuer: flagless,
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: [extendedUsage.serverAuth],
+    dnsNames: [`antrea.${ns}.svc`],
+  });
+  const encrypted = createPrivateKey(good.keyPem)
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' })
+    .toString();
   const leafWith = async (o: Partial<IssueOptions>) => {
     const leaf = await serving(o);
     return { ...goodFiles, cert: leaf.certPem, key: leaf.keyPem };
   };
-  const cases: [string, { cert?: string; key?: string; ca?: string; passphrase?: string }, RegExp][] = [
+  const cases: [
+    string,
+    { cert?: string; key?: string; ca?: string; passphrase?: string },
+    RegExp,
+  ][] = [
     ['wrong key', { ...goodFiles, key: other.keyPem }, /tls\.key does not match .*tls\.crt/],
-    ['RSA key for an ECDSA certificate', { ...goodFiles, key: (await serving({ keyKind: 'rsa-2048' })).keyPem }, /does not match/],
-    ['missing SAN', await leafWith({ dnsNames: ['antrea'] }), /lacks the DNS name antrea\.kube-system\.svc/],
-    ['client auth only', await leafWith({ extendedUsages: [extendedUsage.clientAuth] }), /server auth extended key usage/],
-    ['no digital signature', await leafWith({ usages: usage.keyEncipherment }), /digital signature key usage/],
-    ['RSA without key encipherment', await leafWith({ usages: usage.digitalSignature, keyKind: 'rsa-2048' }), /key encipherment key usage\./],
-    ['expired', await leafWith({ notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }), /expired/],
-    ['not yet valid', await leafWith({ notBefore: new Date(Date.now() + DAY) }), /not valid before/],
-    ['expires within --fail-within', await leafWith({ notAfter: new Date(Date.now() + 2 * DAY) }), /within --fail-within/],
+    [
+      'RSA key for an ECDSA certificate',
+      { ...goodFiles, key: (await serving({ keyKind: 'rsa-2048' })).keyPem },
+      /does not match/,
+    ],
+    [
+      'missing SAN',
+      await leafWith({ dnsNames: ['antrea'] }),
+      /lacks the DNS name antrea\.kube-system\.svc/,
+    ],
+    [
+      'client auth only',
+      await leafWith({ extendedUsages: [extendedUsage.clientAuth] }),
+      /server auth extended key usage/,
+    ],
+    [
+      'no digital signature',
+      await leafWith({ usages: usage.keyEncipherment }),
+      /digital signature key usage/,
+    ],
+    [
+      'RSA without key encipherment',
+      await leafWith({ usages: usage.digitalSignature, keyKind: 'rsa-2048' }),
+      /key encipherment key usage\./,
+    ],
+    [
+      'expired',
+      await leafWith({
+        notBefore: new Date(Date.now() - 30 * DAY),
+        notAfter: new Date(Date.now() - DAY),
+      }),
+      /expired/,
+    ],
+    [
+      'not yet valid',
+      await leafWith({ notBefore: new Date(Date.now() + DAY) }),
+      /not valid before/,
+    ],
+    [
+      'expires within --fail-within',
+      await leafWith({ notAfter: new Date(Date.now() + 2 * DAY) }),
+      /within --fail-within/,
+    ],
     ['1024-bit RSA', await leafWith({ keyKind: 'rsa-1024' }), /1024-bit RSA key/],
-    ['CA without CA flag', { cert: underFlagless.certPem, key: underFlagless.keyPem, ca: flagless.certPem }, /is not a CA certificate/],
+    [
+      'CA without CA flag',
+      { cert: underFlagless.certPem, key: underFlagless.keyPem, ca: flagless.certPem },
+      /is not a CA certificate/,
+    ],
     ['chain to another CA', { ...goodFiles, ca: otherCa.certPem }, /does not chain to a CA/],
     ['truncated certificate', { ...goodFiles, cert: good.certPem.slice(0, 150) }, /is truncated/],
-    ['corrupt base64', { ...goodFiles, cert: good.certPem.replace(/\n[A-Za-z0-9+/]{10}/, '\n**********') }, /not valid base64/],
-    ['DER certificate', { ...goodFiles, cert: Buffer.from(good.cert.rawData).toString('latin1') }, /DER \(binary\), not PEM/],
+    [
+      'corrupt base64',
+      { ...goodFiles, cert: good.certPem.replace(/\n[A-Za-z0-9+/]{10}/, '\n**********') },
+      /not valid base64/,
+    ],
+    [
+      'DER certificate',
+      { ...goodFiles, cert: Buffer.from(good.cert.rawData).toString('latin1') },
+      /DER \(binary\), not PEM/,
+    ],
     ['empty certificate', { ...goodFiles, cert: '' }, /tls\.crt is empty/],
-    ['a key as certificate', { ...goodFiles, cert: good.keyPem }, /holds a private key where certificates were expected/],
+    [
+      'a key as certificate',
+      { ...goodFiles, cert: good.keyPem },
+      /holds a private key where certificates were expected/,
+    ],
     ['empty key', { ...goodFiles, key: '' }, /holds no PEM private key/],
-    ['a certificate as key', { ...goodFiles, key: good.certPem }, /holds a certificate, not a private key/],
-    ['truncated key', { ...goodFiles, key: good.keyPem.slice(0, 90) + '\n-----END PRIVATE KEY-----\n' }, /corrupt or truncated/],
-    ['encrypted key, no passphrase', { ...goodFiles, key: encrypted }, /encrypted and no passphrase was given/],
-    ['encrypted key, wrong passphrase', { ...goodFiles, key: encrypted, passphrase: 'nope' }, /passphrase does not decrypt it/],
+    [
+      'a certificate as key',
+      { ...goodFiles, key: good.certPem },
+      /holds a certificate, not a private key/,
+    ],
+    [
+      'truncated key',
+      { ...goodFiles, key: good.keyPem.slice(0, 90) + '\n-----END PRIVATE KEY-----\n' },
+      /corrupt or truncated/,
+    ],
+    [
+      'encrypted key, no passphrase',
+      { ...goodFiles, key: encrypted },
+      /encrypted and no passphrase was given/,
+    ],
+    [
+      'encrypted key, wrong passphrase',
+      { ...goodFiles, key: encrypted, passphrase: 'nope' },
+      /passphrase does not decrypt it/,
+    ],
     ['empty CA', { ...goodFiles, ca: '' }, /ca\.crt is empty/],
     ['garbage CA', { ...goodFiles, ca: 'hello' }, /holds no PEM data/],
-    ['DER CA', { ...goodFiles, ca: Buffer.from(adminCa.cert.rawData).toString('latin1') }, /DER \(binary\)/],
-    ['missing tls.crt', { key: good.keyPem, ca: adminCa.certPem }, /tls\.crt given with --from-dir does not exist/],
-    ['missing tls.key', { cert: good.certPem, ca: adminCa.certPem }, /tls\.key given with --from-dir does not exist/],
-    ['missing ca.crt', { cert: good.certPem, key: good.keyPem }, /ca\.crt given with --from-dir does not exist/],
-    ['intermediate not given', await (async () => {
-      const intermediate = await issue({ commonName: 'Intermediate', isCA: true, usages: caUsages, issuer: adminCa });
-      const leaf = await serving({ issuer: intermediate });
-      return { ...goodFiles, cert: leaf.certPem, key: leaf.keyPem };
-    })(), /no certificate given is the issuer "CN=Intermediate"/],
-    ['impostor CA', { ...goodFiles, ca: (await issue({ commonName: 'Admin CA', isCA: true, usages: caUsages })).certPem }, /did not sign it/],
+    [
+      'DER CA',
+      { ...goodFiles, ca: Buffer.from(adminCa.cert.rawData).toString('latin1') },
+      /DER \(binary\)/,
+    ],
+    [
+      'missing tls.crt',
+      { key: good.keyPem, ca: adminCa.certPem },
+      /tls\.crt given with --from-dir does not exist/,
+    ],
+    [
+      'missing tls.key',
+      { cert: good.certPem, ca: adminCa.certPem },
+      /tls\.key given with --from-dir does not exist/,
+    ],
+    [
+      'missing ca.crt',
+      { cert: good.certPem, key: good.keyPem },
+      /ca\.crt given with --from-dir does not exist/,
+    ],
+    [
+      'intermediate not given',
+      await (async () => {
+        const intermediate = await issue({
+          commonName: 'Intermediate',
+          isCA: true,
+          usages: caUsages,
+          issuer: adminCa,
+        });
+        const leaf = await serving({ issuer: intermediate });
+        return { ...goodFiles, cert: leaf.certPem, key: leaf.keyPem };
+      })(),
+      /no certificate given is the issuer "CN=Intermediate"/,
+    ],
+    [
+      'impostor CA',
+      {
+        ...goodFiles,
+        ca: (await issue({ commonName: 'Admin CA', isCA: true, usages: caUsages })).certPem,
+      },
+      /did not sign it/,
+    ],
   ];
   assert.ok(cases.length >= 30);
   const before = await versions();
   const keyLines = [good.keyPem, other.keyPem, encrypted].flatMap((k) => k.split('\n').slice(1, 3));
   for (const [name, files, message] of cases) {
     const dir = pairDir(files);
-    const args = ['import', '--from-dir', dir, '--mode', 'user-provided', '--yes', ...(files.passphrase ? ['--key-passphrase-file', join(dir, 'passphrase')] : [])];
+    const args = [
+      'import',
+      '--from-dir',
+      dir,
+      '--mode',
+      'user-provided',
+      '--yes',
+      ...(files.passphrase ? ['--key-passphrase-file', join(dir, 'passphrase')] : []),
+    ];
     const result = run(...args);
     assert.equal(result.status, 1, `${name}: ${result.stderr}`);
     assert.match(result.stderr, message, name);
     assert.match(result.stderr, /nothing was written|does not exist/i, name);
     assert.doesNotMatch(result.stderr, /\n\s+at /, `${name}: no stack trace`);
-    assert.ok(keyLines.every((line) => !result.stderr.includes(line) && !result.stdout.includes(line)), `${name}: no key material`);
+    assert.ok(
+      keyLines.every((line) => !result.stderr.includes(line) && !result.stdout.includes(line)),
+      `${name}: no key material`,
+    );
   }
   assert.equal(await versions(), before, 'the Secret and the ConfigMap were not touched');
 });
@@ -121,18 +251,33 @@ test('importing in self-signed mode without switching is explained and refused',
   const before = await versions();
   const result = run('import', '--from-dir', pairDir(goodFiles), '--yes');
   assert.equal(result.status, 1);
-  assert.match(result.stderr, /self-signed mode: it would take this pair as its "self-signed" one only while 90\+ days remain .* add --mode user-provided/);
+  assert.match(
+    result.stderr,
+    /self-signed mode: it would take this pair as its "self-signed" one only while 90\+ days remain .* add --mode user-provided/,
+  );
   assert.equal(await versions(), before);
 });
 
 test('dry runs (client and server) and a missing --yes without a terminal write nothing', async () => {
   const before = await versions();
   for (const dryRun of ['client', 'server']) {
-    const result = run('import', '--from-dir', pairDir(goodFiles), '--mode', 'user-provided', `--dry-run=${dryRun}`);
+    const result = run(
+      'import',
+      '--from-dir',
+      pairDir(goodFiles),
+      '--mode',
+      'user-provided',
+      `--dry-run=${dryRun}`,
+    );
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /Would change/);
     assert.match(result.stderr, /ConfigMap antrea-config: selfSignedCert true -> false/);
-    assert.match(result.stderr, dryRun === 'server' ? /the API server accepted every write; nothing was written/ : /Dry run: nothing was written/);
+    assert.match(
+      result.stderr,
+      dryRun === 'server'
+        ? /the API server accepted every write; nothing was written/
+        : /Dry run: nothing was written/,
+    );
   }
   const noYes = run('import', '--from-dir', pairDir(goodFiles), '--mode', 'user-provided');
   assert.equal(noYes.status, 1);
@@ -145,11 +290,28 @@ test('a write whose object changed since it was read is a conflict, and nothing 
   const { loadKubeconfig } = await import('../../../src/cluster/kubeconfig.ts');
   const { writeConfigMapKey } = await import('../../../src/cluster/writes.ts');
   const { ConflictError } = await import('../../../src/errors.ts');
-  const client = new Client(loadKubeconfig({ kubeconfig: bed.kubeconfig, 'request-timeout': '0' } as ConnectionFlags), { timeoutMs: 0, verbosity: 0, log: () => undefined });
+  const client = new Client(
+    loadKubeconfig({ kubeconfig: bed.kubeconfig, 'request-timeout': '0' } as ConnectionFlags),
+    { timeoutMs: 0, verbosity: 0, log: () => undefined },
+  );
   const read = await bed.api.core.readNamespacedConfigMap({ name: 'antrea-config', namespace: ns });
   bed.kubectl('-n', ns, 'annotate', 'configmap', 'antrea-config', 'someone=else');
-  await assert.rejects(writeConfigMapKey(client, ns, 'antrea-config', 'antrea-controller.conf', 'selfSignedCert: false\n', read.metadata?.resourceVersion ?? '', 'none'), ConflictError);
-  const after = await bed.api.core.readNamespacedConfigMap({ name: 'antrea-config', namespace: ns });
+  await assert.rejects(
+    writeConfigMapKey(
+      client,
+      ns,
+      'antrea-config',
+      'antrea-controller.conf',
+      'selfSignedCert: false\n',
+      read.metadata?.resourceVersion ?? '',
+      'none',
+    ),
+    ConflictError,
+  );
+  const after = await bed.api.core.readNamespacedConfigMap({
+    name: 'antrea-config',
+    namespace: ns,
+  });
   assert.equal(after.data?.['antrea-controller.conf'], read.data?.['antrea-controller.conf']);
 });
 
@@ -158,7 +320,15 @@ let firstBackup = '';
 test('import --mode user-provided: backup (0600), switch, wait, verify; -v shows no key material', async () => {
   const before = json<{ mode: string }>(plugin(bed.kubeconfig, ['status', '-o', 'json']));
   assert.equal(before.mode, 'self-signed');
-  const result = run('import', '--from-dir', pairDir(goodFiles), '--mode', 'user-provided', '--yes', '-vv');
+  const result = run(
+    'import',
+    '--from-dir',
+    pairDir(goodFiles),
+    '--mode',
+    'user-provided',
+    '--yes',
+    '-vv',
+  );
   assert.equal(result.status, 0, result.stderr + result.stdout);
   assert.match(result.stderr, /converged/);
   assert.match(result.stdout, /0 failed/);
@@ -166,7 +336,9 @@ test('import --mode user-provided: backup (0600), switch, wait, verify; -v shows
     assert.doesNotMatch(out, /PRIVATE KEY/);
     assert.ok(!out.includes(good.keyPem.split('\n')[1] ?? 'unreachable'));
   }
-  const status = json<{ mode: string; servingCertificate: { issuer: string } }>(plugin(bed.kubeconfig, ['status', '-o', 'json']));
+  const status = json<{ mode: string; servingCertificate: { issuer: string } }>(
+    plugin(bed.kubeconfig, ['status', '-o', 'json']),
+  );
   assert.equal(status.mode, 'user-provided');
   assert.equal(status.servingCertificate.issuer, 'CN=Admin CA');
   const files = readdirSync(backups);
@@ -178,11 +350,16 @@ test('import --mode user-provided: backup (0600), switch, wait, verify; -v shows
 test('import while already user-provided: no restart, the controller reloads and republishes', async () => {
   const [podBefore] = await controllerPods(bed);
   const next = await userProvidedPair(ns, 'antrea-next');
-  const result = run('import', '--from-dir', pairDir({ cert: next.cert, key: next.key, ca: next.ca }), '--yes');
+  const result = run(
+    'import',
+    '--from-dir',
+    pairDir({ cert: next.cert, key: next.key, ca: next.ca }),
+    '--yes',
+  );
   assert.equal(result.status, 0, result.stderr + result.stdout);
   assert.doesNotMatch(result.stderr, /restart/);
   assert.match(result.stderr, /kubelet refreshes the Secret volume/);
-  assert.equal((await bed.publishedCa()), next.ca);
+  assert.equal(await bed.publishedCa(), next.ca);
   const [podAfter] = await controllerPods(bed);
   assert.equal(podAfter?.metadata?.uid, podBefore?.metadata?.uid);
 });
@@ -197,7 +374,10 @@ test('mode self-signed refuses to keep a user pair unless --regenerate, which ma
   const switched = run('mode', 'self-signed', '--regenerate', '--yes');
   assert.equal(switched.status, 0, switched.stderr + switched.stdout);
   assert.notEqual(await bed.publishedCa(), caBefore);
-  assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed, pair persisted in Secret antrea-controller-tls$/m);
+  assert.match(
+    plugin(bed.kubeconfig, ['mode']).stdout,
+    /^self-signed, pair persisted in Secret antrea-controller-tls$/m,
+  );
 });
 
 test('mode user-provided is refused while the Secret holds no usable pair', async () => {
@@ -205,7 +385,10 @@ test('mode user-provided is refused while the Secret holds no usable pair', asyn
   const result = run('mode', 'user-provided', '--yes');
   assert.equal(result.status, 1);
   assert.match(result.stderr, /ca\.crt of Secret antrea-controller-tls is missing/);
-  assert.match(result.stderr, /switching now would leave antrea-controller crash-looping; import a pair first/);
+  assert.match(
+    result.stderr,
+    /switching now would leave antrea-controller crash-looping; import a pair first/,
+  );
   assert.equal(await versions(), before);
 });
 
@@ -213,10 +396,23 @@ test('a forced switch that leaves the controller not ready is rolled back', asyn
   const caBefore = await bed.publishedCa();
   const result = run('mode', 'user-provided', '--force', '--yes', '--timeout', '8s');
   assert.equal(result.status, 124, result.stderr);
-  assert.match(result.stderr, /timed out waiting for the controller Pod to be ready \((NotReady|CrashLoopBackOff)/);
-  assert.match(result.stderr, /Rolled back: the controller runs with the objects it had before\. The cluster now:/);
-  assert.match(result.stdout, /✔ controller Pod .* is ready/, 'the cluster as it is after the rollback');
-  assert.match(result.stderr, /error: the change did not converge within 8s \(still waiting for the controller Pod to be ready.*\); it was rolled back to the backup\./);
+  assert.match(
+    result.stderr,
+    /timed out waiting for the controller Pod to be ready \((NotReady|CrashLoopBackOff)/,
+  );
+  assert.match(
+    result.stderr,
+    /Rolled back: the controller runs with the objects it had before\. The cluster now:/,
+  );
+  assert.match(
+    result.stdout,
+    /✔ controller Pod .* is ready/,
+    'the cluster as it is after the rollback',
+  );
+  assert.match(
+    result.stderr,
+    /error: the change did not converge within 8s \(still waiting for the controller Pod to be ready.*\); it was rolled back to the backup\./,
+  );
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
   assert.equal(await bed.publishedCa(), caBefore, 'the persisted pair was kept');
   assert.equal(plugin(bed.kubeconfig, ['verify']).status, 0);
@@ -239,20 +435,60 @@ test('restore puts the first backup back: the self-signed pair from before the f
 });
 
 test('a Secret owned by cert-manager is refused without --force, and a backup of another namespace is refused', async () => {
-  bed.kubectl('-n', ns, 'annotate', 'secret', 'antrea-controller-tls', 'cert-manager.io/certificate-name=antrea-controller-tls', '--overwrite');
+  bed.kubectl(
+    '-n',
+    ns,
+    'annotate',
+    'secret',
+    'antrea-controller-tls',
+    'cert-manager.io/certificate-name=antrea-controller-tls',
+    '--overwrite',
+  );
   try {
     const before = await versions();
-    const result = run('import', '--from-dir', pairDir(goodFiles), '--mode', 'user-provided', '--yes');
+    const result = run(
+      'import',
+      '--from-dir',
+      pairDir(goodFiles),
+      '--mode',
+      'user-provided',
+      '--yes',
+    );
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /cert-manager owns Secret antrea-controller-tls \(Certificate antrea-controller-tls\) and would overwrite the import; .* pass --force/);
+    assert.match(
+      result.stderr,
+      /cert-manager owns Secret antrea-controller-tls \(Certificate antrea-controller-tls\) and would overwrite the import; .* pass --force/,
+    );
     assert.equal(await versions(), before);
-    assert.match(plugin(bed.kubeconfig, ['status']).stdout, /^Managed by +cert-manager \(Certificate antrea-controller-tls owns the Secret\)$/m);
+    assert.match(
+      plugin(bed.kubeconfig, ['status']).stdout,
+      /^Managed by +cert-manager \(Certificate antrea-controller-tls owns the Secret\)$/m,
+    );
   } finally {
-    bed.kubectl('-n', ns, 'annotate', 'secret', 'antrea-controller-tls', 'cert-manager.io/certificate-name-');
+    bed.kubectl(
+      '-n',
+      ns,
+      'annotate',
+      'secret',
+      'antrea-controller-tls',
+      'cert-manager.io/certificate-name-',
+    );
   }
   const elsewhere = join(work, 'elsewhere.json');
-  writeFileSync(elsewhere, JSON.stringify({ apiVersion: 'antrea-certs.antrea.io/v1', kind: 'AntreaCertsBackup', namespace: 'elsewhere', createdAt: '', secret: { name: 'antrea-controller-tls', existed: false } }));
+  writeFileSync(
+    elsewhere,
+    JSON.stringify({
+      apiVersion: 'antrea-certs.antrea.io/v1',
+      kind: 'AntreaCertsBackup',
+      namespace: 'elsewhere',
+      createdAt: '',
+      secret: { name: 'antrea-controller-tls', existed: false },
+    }),
+  );
   const refused = plugin(bed.kubeconfig, ['restore', elsewhere, '--yes', '-n', ns]);
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /is a backup of namespace elsewhere, not of kube-system; nothing was written/);
+  assert.match(
+    refused.stderr,
+    /is a backup of namespace elsewhere, not of kube-system; nothing was written/,
+  );
 });

@@ -24,7 +24,10 @@ test('status says the pair is held in the Pod and shows the serving certificate 
   assert.match(status.servingCertificateSource, /ConfigMap antrea-ca/);
   assert.match(status.servingCertificate.subject, /^CN=antrea@\d+$/);
   assert.equal(status.caBundle.certificates[0]?.sha256, status.servingCertificate.sha256);
-  assert.match(run('status').stdout, /self-signed, pair held in the controller Pod \(new at every restart\)/);
+  assert.match(
+    run('status').stdout,
+    /self-signed, pair held in the controller Pod \(new at every restart\)/,
+  );
   assert.equal(run('verify').status, 0);
 });
 

@@ -14,11 +14,21 @@ import { plugin, pluginInBackground } from '../plugin.ts';
 
 // A frozen model can lose a watch event across the restart; its periodic re-check of the Secret
 // (an hour by default) then catches up, shortened here so a lost event costs seconds, not the test.
-const bed: Testbed = await testbed({ version: 'v2.7.0', timings: { publishResyncSeconds: 3, secretRecheckSeconds: 5 } });
+const bed: Testbed = await testbed({
+  version: 'v2.7.0',
+  timings: { publishResyncSeconds: 3, secretRecheckSeconds: 5 },
+});
 const ns = bed.namespace;
 const backups = join(mkdtempSync(join(tmpdir(), 'antrea-certs-restart-')), 'backups');
-const rotate = (...args: string[]) => pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups, ...args]);
-const secretExists = async () => (await bed.api.core.listNamespacedSecret({ namespace: ns, fieldSelector: 'metadata.name=antrea-controller-tls' })).items.length > 0;
+const rotate = (...args: string[]) =>
+  pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups, ...args]);
+const secretExists = async () =>
+  (
+    await bed.api.core.listNamespacedSecret({
+      namespace: ns,
+      fieldSelector: 'metadata.name=antrea-controller-tls',
+    })
+  ).items.length > 0;
 
 async function withController<T>(frozen: () => Promise<T>): Promise<T> {
   bed.pauseController();
@@ -45,7 +55,8 @@ test('kube-apiserver restarts while rotate waits: the wait rides it out and the 
   assert.match(result.stdout, / 0 failed/);
   const caAfter = await bed.publishedCa();
   assert.ok(caAfter && caAfter !== caBefore, 'a new CA is published');
-  for (const [consumer, bundle] of await consumerBundles(bed)) assert.equal(bundle, caAfter, `${consumer} carries the new CA`);
+  for (const [consumer, bundle] of await consumerBundles(bed))
+    assert.equal(bundle, caAfter, `${consumer} carries the new CA`);
 });
 
 test('kube-apiserver stays away past --timeout: exit 124 naming what was done, one consistent state, and a re-run completes', async () => {
@@ -58,12 +69,20 @@ test('kube-apiserver stays away past --timeout: exit 124 naming what was done, o
     await bed.startApiserver();
     // Still frozen: what the cluster holds now is what the plugin left.
     assert.equal(await secretExists(), false, 'the Secret the rotation deleted stays deleted');
-    assert.equal(await bed.publishedCa(), caBefore, 'clients still get the old CA, which the controller still serves');
-    for (const [consumer, bundle] of await consumerBundles(bed)) assert.equal(bundle, caBefore, `${consumer} still carries the old CA`);
+    assert.equal(
+      await bed.publishedCa(),
+      caBefore,
+      'clients still get the old CA, which the controller still serves',
+    );
+    for (const [consumer, bundle] of await consumerBundles(bed))
+      assert.equal(bundle, caBefore, `${consumer} still carries the old CA`);
     return result;
   });
   assert.equal(first.status, 124, first.stderr);
-  assert.match(first.stderr, /timed out after 6s waiting for the API server at \S+ to answer again/);
+  assert.match(
+    first.stderr,
+    /timed out after 6s waiting for the API server at \S+ to answer again/,
+  );
   assert.match(first.stderr, /done: Secret antrea-controller-tls: deleted/);
   assert.match(first.stderr, /not seen yet: the API server .* to answer again/);
   assert.match(first.stderr, /running the same command again completes it/);
@@ -78,7 +97,10 @@ test('kube-apiserver stays away past --timeout: exit 124 naming what was done, o
   const result = await second.done;
   assert.equal(result.status, 0, result.stderr + result.stdout);
   assert.match(result.stdout, / 0 failed/);
-  const caAfter = await eventually('antrea-ca to change', async () => ((await bed.publishedCa()) !== caBefore ? bed.publishedCa() : undefined));
-  for (const [consumer, bundle] of await consumerBundles(bed)) assert.equal(bundle, caAfter, `${consumer} carries the new CA`);
+  const caAfter = await eventually('antrea-ca to change', async () =>
+    (await bed.publishedCa()) !== caBefore ? bed.publishedCa() : undefined,
+  );
+  for (const [consumer, bundle] of await consumerBundles(bed))
+    assert.equal(bundle, caAfter, `${consumer} carries the new CA`);
   assert.equal(plugin(bed.kubeconfig, ['verify']).status, 0);
 });

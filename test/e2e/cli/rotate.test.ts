@@ -14,23 +14,40 @@ import { plugin, json } from '../plugin.ts';
 /** The certificate the controller model serves now, read with a TLS handshake (what a client of Service antrea gets). */
 function servedSha256(bed: Testbed): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: bed.address, port: 443, servername: `antrea.${bed.namespace}.svc`, rejectUnauthorized: false }, () => {
-      resolve(createHash('sha256').update(socket.getPeerCertificate().raw).digest('hex'));
-      socket.end();
-    });
+    const socket = connect(
+      {
+        host: bed.address,
+        port: 443,
+        servername: `antrea.${bed.namespace}.svc`,
+        rejectUnauthorized: false,
+      },
+      () => {
+        resolve(createHash('sha256').update(socket.getPeerCertificate().raw).digest('hex'));
+        socket.end();
+      },
+    );
     socket.on('error', reject);
   });
 }
 
 const secretLeafSha256 = (secret: { data?: Record<string, string> }) =>
-  createHash('sha256').update(new X509Certificate(Buffer.from(secret.data?.['tls.crt'] ?? '', 'base64')).raw).digest('hex');
+  createHash('sha256')
+    .update(new X509Certificate(Buffer.from(secret.data?.['tls.crt'] ?? '', 'base64')).raw)
+    .digest('hex');
 
 // The Secret volume lags 3 s behind the Secret, so a same-CA rotation has to wait for the controller to serve it.
-const bed: Testbed = await testbed({ version: 'v2.7.0', timings: { secretVolumeRefreshSeconds: 3, certReloadSeconds: 1, publishResyncSeconds: 3 } });
+const bed: Testbed = await testbed({
+  version: 'v2.7.0',
+  timings: { secretVolumeRefreshSeconds: 3, certReloadSeconds: 1, publishResyncSeconds: 3 },
+});
 const ns = bed.namespace;
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-rotate-'));
-const run = (...args: string[]) => plugin(bed.kubeconfig, [...args, '--backup-dir', join(work, 'backups')]);
-const serial = () => json<{ servingCertificate: { serialNumber: string; sha256: string } }>(plugin(bed.kubeconfig, ['status', '-o', 'json'])).servingCertificate;
+const run = (...args: string[]) =>
+  plugin(bed.kubeconfig, [...args, '--backup-dir', join(work, 'backups')]);
+const serial = () =>
+  json<{ servingCertificate: { serialNumber: string; sha256: string } }>(
+    plugin(bed.kubeconfig, ['status', '-o', 'json']),
+  ).servingCertificate;
 
 test('self-signed, pair in the Secret: rotate twice in a row, each time a new CA everywhere', async () => {
   for (let round = 0; round < 2; round++) {
@@ -38,7 +55,10 @@ test('self-signed, pair in the Secret: rotate twice in a row, each time a new CA
     const before = serial();
     const result = run('rotate', '--yes');
     assert.equal(result.status, 0, result.stderr + result.stdout);
-    assert.match(result.stderr, /Secret antrea-controller-tls: deleted; the controller sees it gone/);
+    assert.match(
+      result.stderr,
+      /Secret antrea-controller-tls: deleted; the controller sees it gone/,
+    );
     assert.match(result.stderr, /serving certificate, before +[0-9a-f]{16} +[0-9a-f]{16}/);
     assert.notEqual(await bed.publishedCa(), caBefore);
     assert.notEqual(serial().sha256, before.sha256);
@@ -63,10 +83,22 @@ test('user-provided: issue from the admin CA with the same names, then rotate to
   const pair = await userProvidedPair(ns, 'antrea-user');
   const caKeyPath = join(work, 'ca.key');
   // The admin's CA, with its key on disk as an admin keeps it.
-  const ca = await issue({ commonName: 'Rotating CA', isCA: true, usages: usage.keyCertSign | usage.digitalSignature, keyKind: 'rsa-2048' });
+  const ca = await issue({
+    commonName: 'Rotating CA',
+    isCA: true,
+    usages: usage.keyCertSign | usage.digitalSignature,
+    keyKind: 'rsa-2048',
+  });
   writeFileSync(caKeyPath, ca.keyPem, { mode: 0o600 });
   writeFileSync(join(work, 'ca.crt'), ca.certPem);
-  const leaf = await issue({ commonName: 'antrea', issuer: ca, usages: usage.digitalSignature | usage.keyEncipherment, extendedUsages: ['1.3.6.1.5.5.7.3.1'], dnsNames: [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`], ipAddresses: ['10.96.0.10'] });
+  const leaf = await issue({
+    commonName: 'antrea',
+    issuer: ca,
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: ['1.3.6.1.5.5.7.3.1'],
+    dnsNames: [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`],
+    ipAddresses: ['10.96.0.10'],
+  });
   const dir = join(work, 'first');
   mkdirSync(dir);
   writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
@@ -75,16 +107,46 @@ test('user-provided: issue from the admin CA with the same names, then rotate to
   assert.equal(run('import', '--from-dir', dir, '--mode', 'user-provided', '--yes').status, 0);
 
   const before = serial();
-  const issued = run('rotate', '--ca-cert', join(work, 'ca.crt'), '--ca-key', caKeyPath, '--key-algorithm', 'ecdsa-p256', '--yes');
+  const issued = run(
+    'rotate',
+    '--ca-cert',
+    join(work, 'ca.crt'),
+    '--ca-key',
+    caKeyPath,
+    '--key-algorithm',
+    'ecdsa-p256',
+    '--yes',
+  );
   assert.equal(issued.status, 0, issued.stderr + issued.stdout);
   assert.match(issued.stderr, /tls\.key new ecdsa-p256 key \(not shown\)/);
   // Same CA: nothing in the API changes when the controller reloads; the wait sees it through a port-forward.
   assert.match(issued.stderr, /waiting for the controller to serve the new certificate/);
-  assert.match(issued.stderr, /converged: .*and the controller serves the certificate in the Secret/);
-  assert.equal(await servedSha256(bed), secretLeafSha256(await bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: ns })), 'when rotate ends, the controller serves the Secret');
-  const after = json<{ servingCertificate: { sha256: string; dnsNames: string[]; ipAddresses: string[]; keyAlgorithm: string; issuer: string } }>(plugin(bed.kubeconfig, ['status', '-o', 'json'])).servingCertificate;
+  assert.match(
+    issued.stderr,
+    /converged: .*and the controller serves the certificate in the Secret/,
+  );
+  assert.equal(
+    await servedSha256(bed),
+    secretLeafSha256(
+      await bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: ns }),
+    ),
+    'when rotate ends, the controller serves the Secret',
+  );
+  const after = json<{
+    servingCertificate: {
+      sha256: string;
+      dnsNames: string[];
+      ipAddresses: string[];
+      keyAlgorithm: string;
+      issuer: string;
+    };
+  }>(plugin(bed.kubeconfig, ['status', '-o', 'json'])).servingCertificate;
   assert.notEqual(after.sha256, before.sha256);
-  assert.deepEqual(after.dnsNames, [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`], 'the names of the certificate it replaces');
+  assert.deepEqual(
+    after.dnsNames,
+    [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`],
+    'the names of the certificate it replaces',
+  );
   assert.deepEqual(after.ipAddresses, ['10.96.0.10']);
   assert.equal(after.keyAlgorithm, 'ECDSA');
   assert.equal(after.issuer, 'CN=Rotating CA');
@@ -95,17 +157,38 @@ test('user-provided: issue from the admin CA with the same names, then rotate to
   writeFileSync(join(files, 'tls.crt'), pair.cert);
   writeFileSync(join(files, 'tls.key'), pair.key);
   writeFileSync(join(files, 'ca.crt'), pair.ca);
-  const rotated = run('rotate', '--cert', join(files, 'tls.crt'), '--key', join(files, 'tls.key'), '--ca', join(files, 'ca.crt'), '--yes');
+  const rotated = run(
+    'rotate',
+    '--cert',
+    join(files, 'tls.crt'),
+    '--key',
+    join(files, 'tls.key'),
+    '--ca',
+    join(files, 'ca.crt'),
+    '--yes',
+  );
   assert.equal(rotated.status, 0, rotated.stderr + rotated.stdout);
   assert.equal(await bed.publishedCa(), pair.ca);
 
-  const wrongKey = run('rotate', '--ca-cert', join(work, 'ca.crt'), '--ca-key', join(files, 'tls.key'), '--yes');
+  const wrongKey = run(
+    'rotate',
+    '--ca-cert',
+    join(work, 'ca.crt'),
+    '--ca-key',
+    join(files, 'tls.key'),
+    '--yes',
+  );
   assert.equal(wrongKey.status, 1);
   assert.match(wrongKey.stderr, /holds no CA certificate whose key is/);
 });
 
 test("RBAC: README's roles are enough for rotate; without watch and pods/portforward the wait polls and says what it cannot see", async () => {
-  const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]) => ({ apiGroups, resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
+  const rule = (
+    apiGroups: string[],
+    resources: string[],
+    verbs: string[],
+    resourceNames?: string[],
+  ) => ({ apiGroups, resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
   const reader = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -115,30 +198,76 @@ test("RBAC: README's roles are enough for rotate; without watch and pods/portfor
       rule([''], ['pods', 'configmaps'], ['get', 'list']),
       rule([''], ['secrets'], ['get'], ['antrea-controller-tls']),
       rule(['apiregistration.k8s.io'], ['apiservices'], ['list']),
-      rule(['admissionregistration.k8s.io'], ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], ['list']),
+      rule(
+        ['admissionregistration.k8s.io'],
+        ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+        ['list'],
+      ),
       rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], ['list']),
-      rule(['crd.antrea.io', 'clusterinformation.antrea.tanzu.vmware.com'], ['antreacontrollerinfos'], ['get']),
+      rule(
+        ['crd.antrea.io', 'clusterinformation.antrea.tanzu.vmware.com'],
+        ['antreacontrollerinfos'],
+        ['get'],
+      ),
     ],
   };
   const writer = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
     metadata: { name: 'antrea-certs-writer', namespace: ns },
-    rules: [rule([''], ['secrets'], ['create', 'update', 'delete']), rule([''], ['configmaps'], ['update']), rule(['apps'], ['deployments'], ['get', 'update'])],
+    rules: [
+      rule([''], ['secrets'], ['create', 'update', 'delete']),
+      rule([''], ['configmaps'], ['update']),
+      rule(['apps'], ['deployments'], ['get', 'update']),
+    ],
   };
   const subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'rotator' }];
   const bindings = [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'rotator-reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'antrea-certs-reader' }, subjects },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rotator-writer', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'antrea-certs-writer' }, subjects },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'rotator-reader' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'antrea-certs-reader',
+      },
+      subjects,
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'rotator-writer', namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'antrea-certs-writer' },
+      subjects,
+    },
   ];
   const file = join(work, 'rbac.json');
-  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [reader, writer, ...bindings] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [reader, writer, ...bindings] }),
+  );
   bed.kubectl('apply', '-f', file);
 
   const before = serial();
-  const result = run('rotate', '--ca-cert', join(work, 'ca.crt'), '--ca-key', join(work, 'ca.key'), '--as', 'rotator', '--yes');
+  const result = run(
+    'rotate',
+    '--ca-cert',
+    join(work, 'ca.crt'),
+    '--ca-key',
+    join(work, 'ca.key'),
+    '--as',
+    'rotator',
+    '--yes',
+  );
   assert.equal(result.status, 0, result.stderr + result.stdout);
-  assert.match(result.stderr, /Which certificate the controller serves cannot be seen: you are not allowed to create pods\/portforward in namespace kube-system \(403 Forbidden\)/);
-  assert.match(result.stderr, /converged: the controller is ready, antrea-ca and every caBundle carry the CA, the aggregated APIs answer through it\n/);
+  assert.match(
+    result.stderr,
+    /Which certificate the controller serves cannot be seen: you are not allowed to create pods\/portforward in namespace kube-system \(403 Forbidden\)/,
+  );
+  assert.match(
+    result.stderr,
+    /converged: the controller is ready, antrea-ca and every caBundle carry the CA, the aggregated APIs answer through it\n/,
+  );
   assert.notEqual(serial().sha256, before.sha256);
 });

@@ -76,16 +76,27 @@ test('one webhook with another caBundle: verify exits 2 and names the configurat
     assert.ok(webhook);
     const original = webhook.clientConfig.caBundle;
     webhook.clientConfig.caBundle = b64(other.certPem);
-    await api.replaceValidatingWebhookConfiguration({ name: 'crdvalidator.antrea.io', body: config });
+    await api.replaceValidatingWebhookConfiguration({
+      name: 'crdvalidator.antrea.io',
+      body: config,
+    });
     return async () => {
-      const fresh = await api.readValidatingWebhookConfiguration({ name: 'crdvalidator.antrea.io' });
+      const fresh = await api.readValidatingWebhookConfiguration({
+        name: 'crdvalidator.antrea.io',
+      });
       fresh.webhooks![1]!.clientConfig.caBundle = original;
-      await api.replaceValidatingWebhookConfiguration({ name: 'crdvalidator.antrea.io', body: fresh });
+      await api.replaceValidatingWebhookConfiguration({
+        name: 'crdvalidator.antrea.io',
+        body: fresh,
+      });
     };
   }, /× ValidatingWebhookConfiguration\/crdvalidator\.antrea\.io: webhook acnpvalidator\.antrea\.io: caBundle differs from antrea-ca/);
   assert.match(result.stdout, /hint: the controller re-publishes/);
   const status = json<StatusJson>(run('status', '-o', 'json'));
-  assert.ok(status.consumers.every((c) => c.caBundleMatches), 'restored');
+  assert.ok(
+    status.consumers.every((c) => c.caBundleMatches),
+    'restored',
+  );
 });
 
 test('one APIService with another caBundle: verify exits 2, names it, and the aggregated API no longer answers', async () => {
@@ -97,15 +108,24 @@ test('one APIService with another caBundle: verify exits 2, names it, and the ag
     const original = apiService.spec!.caBundle;
     apiService.spec!.caBundle = b64(other.certPem);
     await api.replaceAPIService({ name, body: apiService });
-    await eventually('the aggregation layer to refuse the old certificate', () => bed.kubectlResult('get', '--raw', '/apis/system.antrea.io/v1beta1').status !== 0);
+    await eventually(
+      'the aggregation layer to refuse the old certificate',
+      () => bed.kubectlResult('get', '--raw', '/apis/system.antrea.io/v1beta1').status !== 0,
+    );
     return async () => {
       const fresh = await api.readAPIService({ name });
       fresh.spec!.caBundle = original;
       await api.replaceAPIService({ name, body: fresh });
-      await eventually('the aggregated API to answer again', () => bed.kubectlResult('get', '--raw', '/apis/system.antrea.io/v1beta1').status === 0);
+      await eventually(
+        'the aggregated API to answer again',
+        () => bed.kubectlResult('get', '--raw', '/apis/system.antrea.io/v1beta1').status === 0,
+      );
     };
   }, /× APIService\/v1beta1\.system\.antrea\.io: caBundle differs from antrea-ca/);
-  assert.match(result.stdout, /× v1beta1\.system\.antrea\.io does not answer: .*GET \/apis\/system\.antrea\.io\/v1beta1 answered 503/);
+  assert.match(
+    result.stdout,
+    /× v1beta1\.system\.antrea\.io does not answer: .*GET \/apis\/system\.antrea\.io\/v1beta1 answered 503/,
+  );
 });
 
 test('the CRD conversion webhook with another caBundle: verify exits 2 and names the CRD', async () => {
@@ -135,7 +155,13 @@ test('antrea-ca deleted: verify exits 2 and status warns', async () => {
     assert.match(result.stdout, /× ConfigMap antrea-ca does not exist/);
     assert.match(run('status').stdout, /ConfigMap antrea-ca is missing/);
   } finally {
-    await bed.api.core.createNamespacedConfigMap({ namespace: 'kube-system', body: { metadata: { name: 'antrea-ca', labels: { app: 'antrea' } }, data: { 'ca.crt': ca ?? '' } } });
+    await bed.api.core.createNamespacedConfigMap({
+      namespace: 'kube-system',
+      body: {
+        metadata: { name: 'antrea-ca', labels: { app: 'antrea' } },
+        data: { 'ca.crt': ca ?? '' },
+      },
+    });
   }
   assert.equal(run('verify').status, 0);
 });
@@ -144,28 +170,47 @@ test('-n names the Antrea namespace; a wrong one is one clear sentence and exit 
   assert.equal(run('status', '-n', 'kube-system', '-o', 'json').status, 0);
   const wrong = run('status', '-n', 'nope');
   assert.equal(wrong.status, 1);
-  assert.equal(wrong.stderr.trim(), 'error: no antrea-controller Deployment in namespace nope; is Antrea installed there? (leave out -n to search every namespace)');
+  assert.equal(
+    wrong.stderr.trim(),
+    'error: no antrea-controller Deployment in namespace nope; is Antrea installed there? (leave out -n to search every namespace)',
+  );
 });
 
 test('bad connections: unknown context, no kubeconfig, unreachable server, untrusted server certificate', () => {
   const unknown = run('status', '--context', 'staging');
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /^error: context "staging" is not in .*kubeconfig \(contexts there: testbed\); pick one with --context\.\n$/);
+  assert.match(
+    unknown.stderr,
+    /^error: context "staging" is not in .*kubeconfig \(contexts there: testbed\); pick one with --context\.\n$/,
+  );
 
   const home = mkdtempSync(join(tmpdir(), 'antrea-certs-nohome-'));
   const none = plugin(undefined, ['status'], { HOME: home });
   assert.equal(none.status, 1);
   assert.match(none.stderr, /^error: no kubeconfig found/);
 
-  const unreachable = run('status', '--server', 'https://127.0.0.1:1', '--insecure-skip-tls-verify');
+  const unreachable = run(
+    'status',
+    '--server',
+    'https://127.0.0.1:1',
+    '--insecure-skip-tls-verify',
+  );
   assert.equal(unreachable.status, 1);
-  assert.match(unreachable.stderr, /^error: cannot reach the API server at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
+  assert.match(
+    unreachable.stderr,
+    /^error: cannot reach the API server at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+  );
 
-  const untrusted = run('status', '--certificate-authority', join(bed.dir, 'pki', 'front-proxy-ca.crt'));
+  const untrusted = run(
+    'status',
+    '--certificate-authority',
+    join(bed.dir, 'pki', 'front-proxy-ca.crt'),
+  );
   assert.equal(untrusted.status, 1);
   assert.match(untrusted.stderr, /^error: the API server's certificate at .* was not accepted/);
 
-  for (const r of [unknown, none, unreachable, untrusted]) assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  for (const r of [unknown, none, unreachable, untrusted])
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
 
 test('RBAC: a user without the needed permissions gets the refused verb, resource and namespace', () => {
@@ -176,14 +221,35 @@ test('RBAC: a user without the needed permissions gets the refused verb, resourc
     rules: [
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list'] },
       { apiGroups: [''], resources: ['pods', 'configmaps'], verbs: ['get', 'list'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['antrea-controller-tls'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        verbs: ['get'],
+        resourceNames: ['antrea-controller-tls'],
+      },
       { apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], verbs: ['list'] },
-      { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['list'] },
-      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['list'] },
-      { apiGroups: ['crd.antrea.io', 'clusterinformation.antrea.tanzu.vmware.com'], resources: ['antreacontrollerinfos'], verbs: ['get'] },
+      {
+        apiGroups: ['admissionregistration.k8s.io'],
+        resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+        verbs: ['list'],
+      },
+      {
+        apiGroups: ['apiextensions.k8s.io'],
+        resources: ['customresourcedefinitions'],
+        verbs: ['list'],
+      },
+      {
+        apiGroups: ['crd.antrea.io', 'clusterinformation.antrea.tanzu.vmware.com'],
+        resources: ['antreacontrollerinfos'],
+        verbs: ['get'],
+      },
     ],
   };
-  const noSecrets = { ...reader, metadata: { name: 'antrea-certs-no-secrets' }, rules: reader.rules.filter((r) => !r.resources.includes('secrets')) };
+  const noSecrets = {
+    ...reader,
+    metadata: { name: 'antrea-certs-no-secrets' },
+    rules: reader.rules.filter((r) => !r.resources.includes('secrets')),
+  };
   const bind = (user: string, role: string) => ({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
@@ -192,42 +258,98 @@ test('RBAC: a user without the needed permissions gets the refused verb, resourc
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
   });
   const file = join(bed.dir, 'rbac.json');
-  writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [reader, noSecrets, bind('reader', 'antrea-certs-reader'), bind('limited', 'antrea-certs-no-secrets')] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        reader,
+        noSecrets,
+        bind('reader', 'antrea-certs-reader'),
+        bind('limited', 'antrea-certs-no-secrets'),
+      ],
+    }),
+  );
   bed.kubectl('apply', '-f', file);
 
   const allowed = run('verify', '--as', 'reader');
-  assert.equal(allowed.status, 0, `README's read-only role is enough for verify: ${allowed.stdout}${allowed.stderr}`);
+  assert.equal(
+    allowed.status,
+    0,
+    `README's read-only role is enough for verify: ${allowed.stdout}${allowed.stderr}`,
+  );
 
   const limited = run('status', '--as', 'limited');
   assert.equal(limited.status, 1);
-  assert.equal(limited.stderr.trim(), 'error: you are not allowed to get secrets in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).');
+  assert.equal(
+    limited.stderr.trim(),
+    'error: you are not allowed to get secrets in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
+  );
 
   const nobody = run('status', '--as', 'nobody');
   assert.equal(nobody.status, 1);
-  assert.match(nobody.stderr, /^error: you are not allowed to (get deployments\.apps|list pods|list configmaps|get secrets|list [a-z0-9.]+|get antreacontrollerinfos[a-z0-9.]*) .*\(403 Forbidden\)/);
+  assert.match(
+    nobody.stderr,
+    /^error: you are not allowed to (get deployments\.apps|list pods|list configmaps|get secrets|list [a-z0-9.]+|get antreacontrollerinfos[a-z0-9.]*) .*\(403 Forbidden\)/,
+  );
 });
 
 test('-v prints each request on stderr, and no output at any verbosity holds key material', async () => {
-  const secret = await bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: 'kube-system' });
+  const secret = await bed.api.core.readNamespacedSecret({
+    name: 'antrea-controller-tls',
+    namespace: 'kube-system',
+  });
   const key = Buffer.from(secret.data?.['tls.key'] ?? '', 'base64').toString();
   const keyLine = key.split('\n')[1] ?? 'unreachable';
   const verbose = run('status', '-v');
-  assert.match(verbose.stderr, /GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/kube-system\/secrets\/antrea-controller-tls 200 in \d+ ms/);
-  assert.match(verbose.stderr, /^11 API requests$/m, "one parallel round: the namespace search, four namespaced and six cluster-scoped reads");
-  for (const args of [['status', '-vv'], ['status', '-vv', '-o', 'json'], ['status', '-o', 'yaml', '-v'], ['status', '-o', 'wide', '-vv'], ['verify', '-vv'], ['verify', '-o', 'json', '-vv']]) {
+  assert.match(
+    verbose.stderr,
+    /GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/kube-system\/secrets\/antrea-controller-tls 200 in \d+ ms/,
+  );
+  assert.match(
+    verbose.stderr,
+    /^11 API requests$/m,
+    'one parallel round: the namespace search, four namespaced and six cluster-scoped reads',
+  );
+  for (const args of [
+    ['status', '-vv'],
+    ['status', '-vv', '-o', 'json'],
+    ['status', '-o', 'yaml', '-v'],
+    ['status', '-o', 'wide', '-vv'],
+    ['verify', '-vv'],
+    ['verify', '-o', 'json', '-vv'],
+  ]) {
     const r = run(...args);
     for (const out of [r.stdout, r.stderr]) {
       assert.doesNotMatch(out, /PRIVATE KEY/, args.join(' '));
       assert.ok(!out.includes(keyLine), args.join(' '));
-      assert.ok(!out.includes(secret.data?.['tls.key']?.slice(0, 40) ?? 'unreachable'), args.join(' '));
+      assert.ok(
+        !out.includes(secret.data?.['tls.key']?.slice(0, 40) ?? 'unreachable'),
+        args.join(' '),
+      );
     }
   }
 });
 
 test('--help and usage errors never load the Kubernetes client', () => {
   const loaded = (args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'data:text/javascript,process.on("exit",()=>console.error("MODULES:"+process.moduleLoadList.join(",")))', BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', KUBECONFIG: bed.kubeconfig } });
-    return { status: r.status, modules: r.stderr.split('MODULES:')[1] ?? '', stdout: r.stdout, stderr: r.stderr };
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'data:text/javascript,process.on("exit",()=>console.error("MODULES:"+process.moduleLoadList.join(",")))',
+        BIN,
+        ...args,
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', KUBECONFIG: bed.kubeconfig } },
+    );
+    return {
+      status: r.status,
+      modules: r.stderr.split('MODULES:')[1] ?? '',
+      stdout: r.stdout,
+      stderr: r.stderr,
+    };
   };
   // node-fetch and whatwg-url, inside the client, load zlib and punycode when they are evaluated.
   const marker = /NativeModule (zlib|punycode)\b/;
@@ -245,7 +367,10 @@ test('--help and usage errors never load the Kubernetes client', () => {
   assert.doesNotMatch(usage.modules, marker);
   const badDuration = loaded(['verify', '--warn-within', 'soon']);
   assert.equal(badDuration.status, 1);
-  assert.match(badDuration.stderr, /--warn-within takes a duration like 30d, 720h or 90s, not "soon"/);
+  assert.match(
+    badDuration.stderr,
+    /--warn-within takes a duration like 30d, 720h or 90s, not "soon"/,
+  );
   assert.doesNotMatch(badDuration.modules, marker);
   assert.match(loaded(['status']).modules, marker, 'the marker does show when the client runs');
 });

@@ -3,7 +3,14 @@
 // Node.js on PATH.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -12,9 +19,14 @@ import { testbed, type Testbed } from '../../testbed/fixture.ts';
 import { ensureBinaries } from '../../testbed/binaries.ts';
 import { BIN } from '../plugin.ts';
 
-const archive = fileURLToPath(new URL('../../../dist/release/kubectl-antrea_certs_linux_amd64.tar.gz', import.meta.url));
-if (!existsSync(archive)) throw new Error(`${archive} is missing: run npm run package (npm test does it)`);
-const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as { version: string };
+const archive = fileURLToPath(
+  new URL('../../../dist/release/kubectl-antrea_certs_linux_amd64.tar.gz', import.meta.url),
+);
+if (!existsSync(archive))
+  throw new Error(`${archive} is missing: run npm run package (npm test does it)`);
+const { version } = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8'),
+) as { version: string };
 
 const bed: Testbed = await testbed({ version: 'v2.7.0' });
 const scratch = mkdtempSync(join(tmpdir(), 'antrea-certs-krew-'));
@@ -26,7 +38,12 @@ const unpack = spawnSync('tar', ['-xzf', archive, '-C', pluginDir], { encoding: 
 if (unpack.status !== 0) throw new Error(`tar failed: ${unpack.stderr}`);
 // kubectl alone in its directory: the system's bin directory may hold node.
 symlinkSync(realpathSync(ensureBinaries().kubectl), join(kubectlDir, 'kubectl'));
-const env = { PATH: `${pluginDir}:${kubectlDir}`, HOME: scratch, KUBECONFIG: bed.kubeconfig, NO_COLOR: '1' };
+const env = {
+  PATH: `${pluginDir}:${kubectlDir}`,
+  HOME: scratch,
+  KUBECONFIG: bed.kubeconfig,
+  NO_COLOR: '1',
+};
 
 function run(command: string, args: readonly string[]) {
   const result = spawnSync(command, args, { encoding: 'utf8', env, timeout: 60_000 });
@@ -35,7 +52,8 @@ function run(command: string, args: readonly string[]) {
 const kubectl = (...args: string[]) => run(join(kubectlDir, 'kubectl'), args);
 
 test('the PATH has no node: the plugin runs on its own', () => {
-  for (const dir of env.PATH.split(':')) assert.ok(!existsSync(join(dir, 'node')), `${dir} holds no node`);
+  for (const dir of env.PATH.split(':'))
+    assert.ok(!existsSync(join(dir, 'node')), `${dir} holds no node`);
   assert.notEqual(spawnSync('/bin/sh', ['-c', 'command -v node'], { env }).status, 0);
   const direct = run(join(pluginDir, 'kubectl-antrea_certs'), ['version', '--client']);
   assert.deepEqual([direct.status, direct.stdout], [0, `kubectl-antrea_certs v${version}\n`]);
@@ -56,8 +74,16 @@ test('kubectl antrea-certs --help, version, status and verify', () => {
 
   const versions = kubectl('antrea-certs', 'version');
   assert.equal(versions.status, 0, versions.stderr);
-  assert.equal(versions.stdout, `kubectl-antrea_certs v${version}\nAntrea v2.7.0 in namespace kube-system (from AntreaControllerInfo)\n`);
-  assert.deepEqual(JSON.parse(kubectl('antrea-certs', 'version', '-o', 'json').stdout).antrea, { version: 'v2.7.0', versionSource: 'AntreaControllerInfo', namespace: 'kube-system', namespaceSource: 'found' });
+  assert.equal(
+    versions.stdout,
+    `kubectl-antrea_certs v${version}\nAntrea v2.7.0 in namespace kube-system (from AntreaControllerInfo)\n`,
+  );
+  assert.deepEqual(JSON.parse(kubectl('antrea-certs', 'version', '-o', 'json').stdout).antrea, {
+    version: 'v2.7.0',
+    versionSource: 'AntreaControllerInfo',
+    namespace: 'kube-system',
+    namespaceSource: 'found',
+  });
 
   const status = kubectl('antrea-certs', 'status');
   assert.equal(status.status, 0, status.stderr);
@@ -70,7 +96,13 @@ test('kubectl antrea-certs --help, version, status and verify', () => {
 });
 
 test('version fails like kubectl version when the cluster cannot be reached, after the plugin line', () => {
-  const result = run(join(pluginDir, 'kubectl-antrea_certs'), ['version', '--server', 'https://127.0.0.1:1', '--request-timeout', '5s']);
+  const result = run(join(pluginDir, 'kubectl-antrea_certs'), [
+    'version',
+    '--server',
+    'https://127.0.0.1:1',
+    '--request-timeout',
+    '5s',
+  ]);
   assert.equal(result.status, 1);
   assert.equal(result.stdout, `kubectl-antrea_certs v${version}\n`);
   assert.match(result.stderr, /^error: /);
@@ -81,22 +113,43 @@ test('the completion helper in the archive answers for kubectl antrea-certs <TAB
   assert.equal(helper.status, 0, helper.stderr);
   assert.match(helper.stdout, /^status\tShow the certificate mode/m);
   assert.match(helper.stdout, /\n:4\n$/);
-  const namespaces = run(join(pluginDir, 'kubectl_complete-antrea_certs'), ['status', '-n', 'kube-']);
+  const namespaces = run(join(pluginDir, 'kubectl_complete-antrea_certs'), [
+    'status',
+    '-n',
+    'kube-',
+  ]);
   assert.match(namespaces.stdout, /^kube-system$/m, 'namespaces from the cluster');
   assert.doesNotMatch(namespaces.stdout, /^default$/m, 'filtered by what was typed');
 
   // kubectl 1.26+ runs the helper; older ones (the testbed's own 1.20 build) have no plugin completion.
-  const client = JSON.parse(kubectl('version', '--client', '-o', 'json').stdout) as { clientVersion: { minor: string } };
+  const client = JSON.parse(kubectl('version', '--client', '-o', 'json').stdout) as {
+    clientVersion: { minor: string };
+  };
   const through = kubectl('__complete', 'antrea-certs', 've');
   if (parseInt(client.clientVersion.minor, 10) >= 26) {
     assert.equal(through.status, 0, through.stderr);
     assert.match(through.stdout, /^verify\t.*\nversion\t.*\n:4\n$/);
-  } else assert.doesNotMatch(through.stdout, /^verify\t/m, `kubectl 1.${client.clientVersion.minor} has no plugin completion`);
+  } else
+    assert.doesNotMatch(
+      through.stdout,
+      /^verify\t/m,
+      `kubectl 1.${client.clientVersion.minor} has no plugin completion`,
+    );
 });
 
 test('completing commands and flags never loads the Kubernetes client; --namespace values do', () => {
   const modules = (args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'data:text/javascript,process.on("exit",()=>console.error("MODULES:"+process.moduleLoadList.join(",")))', BIN, '__complete', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', KUBECONFIG: bed.kubeconfig } });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'data:text/javascript,process.on("exit",()=>console.error("MODULES:"+process.moduleLoadList.join(",")))',
+        BIN,
+        '__complete',
+        ...args,
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', KUBECONFIG: bed.kubeconfig } },
+    );
     return r.stderr.split('MODULES:')[1] ?? '';
   };
   const marker = /NativeModule (zlib|punycode)\b/;

@@ -28,7 +28,10 @@ function tempDir(): string {
 test('the CLI brings a testbed up, reports it, and down stops every process it started', async () => {
   const dir = tempDir();
   try {
-    const upRun = spawnSync(tsx, ['test/testbed/cli.ts', 'up', '--dir', dir], { cwd: root, encoding: 'utf8' });
+    const upRun = spawnSync(tsx, ['test/testbed/cli.ts', 'up', '--dir', dir], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(upRun.status, 0, upRun.stderr);
     assert.equal(upRun.stdout.trim(), join(dir, 'kubeconfig'));
     const state = readState(dir);
@@ -36,15 +39,24 @@ test('the CLI brings a testbed up, reports it, and down stops every process it s
     const pids = Object.values(state.processes).map((p) => p.pid);
     assert.ok(pids.length >= 4 && pids.every(isAlive));
 
-    const status = spawnSync(tsx, ['test/testbed/cli.ts', 'status', '--dir', dir], { cwd: root, encoding: 'utf8' });
+    const status = spawnSync(tsx, ['test/testbed/cli.ts', 'status', '--dir', dir], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(status.status, 0);
     assert.match(status.stdout, /kube-apiserver\s+pid \d+\s+running/);
 
-    const again = spawnSync(tsx, ['test/testbed/cli.ts', 'up', '--dir', dir], { cwd: root, encoding: 'utf8' });
+    const again = spawnSync(tsx, ['test/testbed/cli.ts', 'up', '--dir', dir], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(again.status, 1);
     assert.match(again.stderr, /already up/);
 
-    const downRun = spawnSync(tsx, ['test/testbed/cli.ts', 'down', '--dir', dir], { cwd: root, encoding: 'utf8' });
+    const downRun = spawnSync(tsx, ['test/testbed/cli.ts', 'down', '--dir', dir], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(downRun.status, 0);
     assert.deepEqual(pids.filter(isAlive), []);
     assert.deepEqual(processesUsing(dir), []);
@@ -58,7 +70,10 @@ test('a failed up stops what it had started', async () => {
   const dir = tempDir();
   const manifestDir = tempDir();
   const manifest = join(manifestDir, 'broken.yml');
-  writeFileSync(manifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\n  namespace: kube-system\n');
+  writeFileSync(
+    manifest,
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_Valid_Name\n  namespace: kube-system\n',
+  );
   try {
     await assert.rejects(up({ dir, manifest }), /applying the Antrea manifest failed/);
     assert.equal(readState(dir), undefined);
@@ -79,15 +94,25 @@ test('when the process that brought a testbed up dies, the watchdog takes it dow
       `console.log('up');\nsetInterval(() => undefined, 1000);\n`,
   );
   // node itself, not the tsx wrapper: the owner is the process that calls up().
-  const owner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const owner = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     let output = '';
     owner.stdout.on('data', (d: Buffer) => (output += d.toString()));
     await eventually('the owner to bring the testbed up', () => output.includes('up'), 60_000);
     const pids = Object.values(readState(dir)?.processes ?? {}).map((p) => p.pid);
-    assert.ok(pids.length >= 5 && pids.every(isAlive), 'etcd, apiserver, controller manager, model and watchdog run');
+    assert.ok(
+      pids.length >= 5 && pids.every(isAlive),
+      'etcd, apiserver, controller manager, model and watchdog run',
+    );
     owner.kill('SIGKILL');
-    await eventually('every testbed process to stop', () => pids.every((pid) => !isAlive(pid)), 20_000);
+    await eventually(
+      'every testbed process to stop',
+      () => pids.every((pid) => !isAlive(pid)),
+      20_000,
+    );
     assert.deepEqual(processesUsing(dir), []);
     assert.equal(readState(dir), undefined);
   } finally {
@@ -100,14 +125,40 @@ test('when the process that brought a testbed up dies, the watchdog takes it dow
 test('two testbeds run side by side with separate clusters and model addresses', async () => {
   const dirs = [tempDir(), tempDir()];
   try {
-    const states = await Promise.all(dirs.map((dir) => up({ dir, namespace: dir === dirs[0] ? 'kube-system' : 'antrea-ns', ownerPid: process.pid })));
+    const states = await Promise.all(
+      dirs.map((dir) =>
+        up({
+          dir,
+          namespace: dir === dirs[0] ? 'kube-system' : 'antrea-ns',
+          ownerPid: process.pid,
+        }),
+      ),
+    );
     assert.notEqual(states[0]?.server, states[1]?.server);
     assert.notEqual(states[0]?.address, states[1]?.address);
     const kubeconfig = states[1]?.kubeconfig ?? '';
     const { kubectl } = ensureBinaries();
-    const ca = execFileSync(kubectl, ['--kubeconfig', kubeconfig, '-n', 'antrea-ns', 'get', 'configmap', 'antrea-ca', '-o', 'jsonpath={.data.ca\\.crt}'], { encoding: 'utf8' });
+    const ca = execFileSync(
+      kubectl,
+      [
+        '--kubeconfig',
+        kubeconfig,
+        '-n',
+        'antrea-ns',
+        'get',
+        'configmap',
+        'antrea-ca',
+        '-o',
+        'jsonpath={.data.ca\\.crt}',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.match(ca, /BEGIN CERTIFICATE/);
-    const served = execFileSync(kubectl, ['--kubeconfig', kubeconfig, 'get', '--raw', '/apis/controlplane.antrea.io/v1beta2'], { encoding: 'utf8' });
+    const served = execFileSync(
+      kubectl,
+      ['--kubeconfig', kubeconfig, 'get', '--raw', '/apis/controlplane.antrea.io/v1beta2'],
+      { encoding: 'utf8' },
+    );
     assert.equal(JSON.parse(served).groupVersion, 'controlplane.antrea.io/v1beta2');
     assert.match(readFileSync(join(dirs[1] ?? '', 'model.log'), 'utf8'), /namespace antrea-ns/);
   } finally {

@@ -2,7 +2,13 @@
 // is written, and every container start brings a new CA.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testbed, eventually, converged, restartController, type Testbed } from '../../testbed/fixture.ts';
+import {
+  testbed,
+  eventually,
+  converged,
+  restartController,
+  type Testbed,
+} from '../../testbed/fixture.ts';
 import { readOptional } from '../../testbed/model/kube.ts';
 
 const bed: Testbed = await testbed({ version: 'v1.12.3' });
@@ -11,7 +17,9 @@ test('self-signed mode of a Pod-held release writes no Secret', async () => {
   const ca = await bed.publishedCa();
   assert.ok(ca);
   assert.ok(await converged(bed, ca));
-  const secret = await readOptional(() => bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: bed.namespace }));
+  const secret = await readOptional(() =>
+    bed.api.core.readNamespacedSecret({ name: 'antrea-controller-tls', namespace: bed.namespace }),
+  );
   assert.equal(secret, undefined);
 });
 
@@ -23,7 +31,10 @@ test('a rollout restart gives a new CA, published everywhere, and the aggregated
     return ca && ca !== before ? ca : undefined;
   });
   await eventually('the new CA everywhere', () => converged(bed, after));
-  await eventually('the aggregated API to answer', () => bed.kubectlResult('get', '--raw', '/apis/system.antrea.io/v1beta1').status === 0);
+  await eventually(
+    'the aggregated API to answer',
+    () => bed.kubectlResult('get', '--raw', '/apis/system.antrea.io/v1beta1').status === 0,
+  );
 });
 
 test('deleting antrea-ca is not repaired by a Pod-held release until its CA changes', async () => {

@@ -14,10 +14,18 @@ export interface InstallOptions {
 
 export function manifestObjects(options: InstallOptions): KubeObject[] {
   if (!options.manifest) return minimalManifest(options);
-  const docs = yaml.loadAll(readFileSync(options.manifest, 'utf8')).filter(isObject) as KubeObject[];
-  const adjusted = docs.map((doc) => adjustRealObject(renameNamespace(doc, 'kube-system', options.namespace), options));
+  const docs = yaml
+    .loadAll(readFileSync(options.manifest, 'utf8'))
+    .filter(isObject) as KubeObject[];
+  const adjusted = docs.map((doc) =>
+    adjustRealObject(renameNamespace(doc, 'kube-system', options.namespace), options),
+  );
   if (options.namespace !== 'kube-system') {
-    adjusted.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.namespace } });
+    adjusted.unshift({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: options.namespace },
+    });
   }
   return adjusted;
 }

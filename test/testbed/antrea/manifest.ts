@@ -5,7 +5,12 @@ import { parseRelease, selectsConsumersByLabel } from './versions.ts';
 export type KubeObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 };
 
@@ -49,7 +54,11 @@ tlsMinVersion:
 `;
 }
 
-export function minimalManifest({ namespace, version, modelAddress }: ManifestOptions): KubeObject[] {
+export function minimalManifest({
+  namespace,
+  version,
+  modelAddress,
+}: ManifestOptions): KubeObject[] {
   const labels: Record<string, string> = selectsConsumersByLabel(parseRelease(version))
     ? { app: 'antrea', 'served-by': 'antrea-controller' }
     : { app: 'antrea' };
@@ -59,20 +68,43 @@ export function minimalManifest({ namespace, version, modelAddress }: ManifestOp
     apiVersion: 'apiregistration.k8s.io/v1',
     kind: 'APIService',
     metadata: { name: `${v}.${group}`, labels },
-    spec: { group, groupPriorityMinimum: 100, version: v, versionPriority: 100, service: service() },
+    spec: {
+      group,
+      groupPriorityMinimum: 100,
+      version: v,
+      versionPriority: 100,
+      service: service(),
+    },
   });
-  const webhook = (name: string, path: string, resource: string, scope: 'Cluster' | 'Namespaced') => ({
+  const webhook = (
+    name: string,
+    path: string,
+    resource: string,
+    scope: 'Cluster' | 'Namespaced',
+  ) => ({
     name,
     clientConfig: { service: service(path) },
-    rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: ['crd.antrea.io'], apiVersions: ['v1beta1'], resources: [resource], scope }],
+    rules: [
+      {
+        operations: ['CREATE', 'UPDATE'],
+        apiGroups: ['crd.antrea.io'],
+        apiVersions: ['v1beta1'],
+        resources: [resource],
+        scope,
+      },
+    ],
     admissionReviewVersions: ['v1', 'v1beta1'],
     sideEffects: 'None',
     timeoutSeconds: 5,
   });
-  const openSchema = { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } };
+  const openSchema = {
+    openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  };
 
   return [
-    ...(namespace === 'kube-system' ? [] : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]),
+    ...(namespace === 'kube-system'
+      ? []
+      : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]),
     {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -81,7 +113,12 @@ export function minimalManifest({ namespace, version, modelAddress }: ManifestOp
         group: 'crd.antrea.io',
         versions: [{ name: 'v1beta1', served: true, storage: true, schema: openSchema }],
         scope: 'Cluster',
-        names: { plural: 'antreacontrollerinfos', singular: 'antreacontrollerinfo', kind: 'AntreaControllerInfo', shortNames: ['aci'] },
+        names: {
+          plural: 'antreacontrollerinfos',
+          singular: 'antreacontrollerinfo',
+          kind: 'AntreaControllerInfo',
+          shortNames: ['aci'],
+        },
       },
     },
     {
@@ -96,7 +133,10 @@ export function minimalManifest({ namespace, version, modelAddress }: ManifestOp
         ],
         conversion: {
           strategy: 'Webhook',
-          webhook: { conversionReviewVersions: ['v1', 'v1beta1'], clientConfig: { service: service('/convert/ippool') } },
+          webhook: {
+            conversionReviewVersions: ['v1', 'v1beta1'],
+            clientConfig: { service: service('/convert/ippool') },
+          },
         },
         scope: 'Cluster',
         names: { plural: 'ippools', singular: 'ippool', kind: 'IPPool', shortNames: ['ipp'] },
@@ -119,7 +159,11 @@ export function minimalManifest({ namespace, version, modelAddress }: ManifestOp
       metadata: { name: 'antrea', namespace, labels: { app: 'antrea' } },
       // On a real cluster: ClusterIP, port 443 to containerPort api. Here the
       // aggregation layer and webhooks reach the model on a loopback address.
-      spec: { type: 'ExternalName', externalName: modelAddress, ports: [{ port: 443, protocol: 'TCP', targetPort: 'api' }] },
+      spec: {
+        type: 'ExternalName',
+        externalName: modelAddress,
+        ports: [{ port: 443, protocol: 'TCP', targetPort: 'api' }],
+      },
     },
     {
       apiVersion: 'apps/v1',
@@ -144,7 +188,10 @@ export function minimalManifest({ namespace, version, modelAddress }: ManifestOp
                 args: ['--config=/etc/antrea/antrea-controller.conf'],
                 env: [
                   { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  {
+                    name: 'POD_NAMESPACE',
+                    valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+                  },
                   { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 ],
                 ports: [{ containerPort: 10349, name: 'api', protocol: 'TCP' }],
@@ -155,14 +202,25 @@ export function minimalManifest({ namespace, version, modelAddress }: ManifestOp
                   failureThreshold: 5,
                 },
                 volumeMounts: [
-                  { name: 'antrea-config', mountPath: '/etc/antrea/antrea-controller.conf', subPath: 'antrea-controller.conf', readOnly: true },
-                  { name: 'antrea-controller-tls', mountPath: '/var/run/antrea/antrea-controller-tls' },
+                  {
+                    name: 'antrea-config',
+                    mountPath: '/etc/antrea/antrea-controller.conf',
+                    subPath: 'antrea-controller.conf',
+                    readOnly: true,
+                  },
+                  {
+                    name: 'antrea-controller-tls',
+                    mountPath: '/var/run/antrea/antrea-controller-tls',
+                  },
                 ],
               },
             ],
             volumes: [
               { name: 'antrea-config', configMap: { name: 'antrea-config' } },
-              { name: 'antrea-controller-tls', secret: { secretName: 'antrea-controller-tls', defaultMode: 0o400, optional: true } },
+              {
+                name: 'antrea-controller-tls',
+                secret: { secretName: 'antrea-controller-tls', defaultMode: 0o400, optional: true },
+              },
             ],
           },
         },

@@ -42,5 +42,10 @@ export const LEGACY_CONSUMERS = {
     'v1alpha1.stats.antrea.tanzu.vmware.com',
   ],
   validatingWebhooks: ['crdvalidator.antrea.io', 'crdvalidator.antrea.tanzu.vmware.com'],
-  mutatingWebhooks: ['crdmutator.antrea.io', 'labelsmutator.antrea.io', 'crdmutator.antrea.tanzu.vmware.com', 'labelsmutator.antrea.tanzu.vmware.com'],
+  mutatingWebhooks: [
+    'crdmutator.antrea.io',
+    'labelsmutator.antrea.io',
+    'crdmutator.antrea.tanzu.vmware.com',
+    'labelsmutator.antrea.tanzu.vmware.com',
+  ],
 } as const;

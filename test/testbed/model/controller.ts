@@ -1,6 +1,14 @@
 // One run of the antrea-controller container: what it does with its
 // certificate in each mode, as the behaviour page describes.
-import { type Clients, k8s, keepRunning, readOptional, retryOnConflict, describe, log } from './kube.ts';
+import {
+  type Clients,
+  k8s,
+  keepRunning,
+  readOptional,
+  retryOnConflict,
+  describe,
+  log,
+} from './kube.ts';
 import { generateSelfSignedPair, firstCertificateExpiry, type ServingPair } from './selfsigned.ts';
 import type { ModelServer } from './server.ts';
 import type { Publisher } from './publisher.ts';
@@ -33,7 +41,9 @@ export interface Container {
 
 export function containerFor(context: ContainerContext): Container {
   if (!context.selfSignedCert) return new UserProvided(context);
-  return persistsSelfSignedPair(parseRelease(context.settings.version)) ? new SelfSignedPersisted(context) : new SelfSignedInPod(context);
+  return persistsSelfSignedPair(parseRelease(context.settings.version))
+    ? new SelfSignedPersisted(context)
+    : new SelfSignedInPod(context);
 }
 
 abstract class Base implements Container {
@@ -56,17 +66,22 @@ abstract class Base implements Container {
   protected every(seconds: number, task: () => Promise<void>): void {
     const tick = () => {
       if (this.stopped) return;
-      void task().catch((error) => log(`periodic task failed: ${describe(error)}`)).finally(() => this.after(seconds * 1000, tick));
+      void task()
+        .catch((error) => log(`periodic task failed: ${describe(error)}`))
+        .finally(() => this.after(seconds * 1000, tick));
     };
     this.after(seconds * 1000, tick);
   }
 
   protected after(ms: number, task: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (ms > MAX_TIMER_MS) this.after(ms - MAX_TIMER_MS, task);
-      else if (!this.stopped) task();
-    }, Math.min(ms, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        if (ms > MAX_TIMER_MS) this.after(ms - MAX_TIMER_MS, task);
+        else if (!this.stopped) task();
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
     this.timers.add(timer);
   }
 
@@ -109,8 +124,10 @@ class SelfSignedPersisted extends Base {
   async start(): Promise<void> {
     const { core } = this.ctx.api;
     const namespace = this.ctx.settings.namespace;
-    const informer = k8s.makeInformer(this.ctx.api.config, `/api/v1/namespaces/${namespace}/secrets`, () =>
-      core.listNamespacedSecret({ namespace }),
+    const informer = k8s.makeInformer(
+      this.ctx.api.config,
+      `/api/v1/namespaces/${namespace}/secrets`,
+      () => core.listNamespacedSecret({ namespace }),
     );
     const onEvent = (secret: k8s.V1Secret) => {
       if (secret.metadata?.name === TLS_SECRET) void this.check();
@@ -133,10 +150,12 @@ class SelfSignedPersisted extends Base {
 
   private check(): Promise<void> {
     // Like the controller's work queue: a failed check (the API server gone, say) is retried.
-    this.checking = this.checking.then(() => this.checkOnce()).catch((error) => {
-      log(`checking ${TLS_SECRET} failed: ${describe(error)}; retrying in 1s`);
-      this.after(1000, () => void this.check());
-    });
+    this.checking = this.checking
+      .then(() => this.checkOnce())
+      .catch((error) => {
+        log(`checking ${TLS_SECRET} failed: ${describe(error)}; retrying in 1s`);
+        this.after(1000, () => void this.check());
+      });
     return this.checking;
   }
 
@@ -145,7 +164,9 @@ class SelfSignedPersisted extends Base {
     const { core } = this.ctx.api;
     const namespace = this.ctx.settings.namespace;
     await retryOnConflict(async () => {
-      const secret = await readOptional(() => core.readNamespacedSecret({ name: TLS_SECRET, namespace }));
+      const secret = await readOptional(() =>
+        core.readNamespacedSecret({ name: TLS_SECRET, namespace }),
+      );
       const certPem = decode(secret?.data?.['tls.crt']);
       const keyPem = decode(secret?.data?.['tls.key']);
       const expiry = certPem ? firstCertificateExpiry(certPem) : undefined;
@@ -154,7 +175,9 @@ class SelfSignedPersisted extends Base {
           await this.serve({ certPem, keyPem }, certPem);
           return;
         } catch (error) {
-          log(`the pair in ${TLS_SECRET} cannot be served (${describe(error)}); generating a new one`);
+          log(
+            `the pair in ${TLS_SECRET} cannot be served (${describe(error)}); generating a new one`,
+          );
         }
       }
       const pair = await generateSelfSignedPair(namespace);
@@ -202,7 +225,9 @@ class UserProvided extends Base {
       if (this.stopped) return;
       const message = `waiting for ${missing().join(', ')} in Secret ${TLS_SECRET} (selfSignedCert is false)`;
       if (Date.now() >= deadline) {
-        this.ctx.exit(`error creating the API server: ${missing().join(', ')} not found in /var/run/antrea/antrea-controller-tls after ${this.ctx.settings.userProvidedWaitSeconds}s; provide them in Secret ${TLS_SECRET} or set selfSignedCert to true`);
+        this.ctx.exit(
+          `error creating the API server: ${missing().join(', ')} not found in /var/run/antrea/antrea-controller-tls after ${this.ctx.settings.userProvidedWaitSeconds}s; provide them in Secret ${TLS_SECRET} or set selfSignedCert to true`,
+        );
         return;
       }
       this.ctx.setReady(false, message);
@@ -215,7 +240,9 @@ class UserProvided extends Base {
       this.ctx.exit(`error loading the serving certificate: ${describe(error)}`);
       return;
     }
-    this.every(this.ctx.settings.certReloadSeconds, () => this.reload().catch((error) => log(`keeping the current certificate: ${describe(error)}`)));
+    this.every(this.ctx.settings.certReloadSeconds, () =>
+      this.reload().catch((error) => log(`keeping the current certificate: ${describe(error)}`)),
+    );
     this.publishPeriodically();
   }
 
@@ -224,12 +251,19 @@ class UserProvided extends Base {
     const cert = this.ctx.volume.file('tls.crt');
     const key = this.ctx.volume.file('tls.key');
     if (!ca || !cert || !key) throw new Error('ca.crt, tls.crt or tls.key is missing');
-    if (this.loaded && this.loaded.ca === ca && this.loaded.cert === cert && this.loaded.key === key) return;
+    if (
+      this.loaded &&
+      this.loaded.ca === ca &&
+      this.loaded.cert === cert &&
+      this.loaded.key === key
+    )
+      return;
     await this.serve({ certPem: cert, keyPem: key }, ca);
     if (this.loaded) log('reloaded the user-provided certificate files');
     this.loaded = { ca, cert, key };
   }
 }
 
-const decode = (value: string | undefined) => (value ? Buffer.from(value, 'base64').toString('utf8') : undefined);
+const decode = (value: string | undefined) =>
+  value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
 const encode = (value: string) => Buffer.from(value).toString('base64');

@@ -70,10 +70,14 @@ export async function apiserverReady(config: k8s.KubeConfig): Promise<boolean> {
   const options: https.RequestOptions = {};
   await config.applyToHTTPSOptions(options);
   return new Promise<boolean>((resolve) => {
-    const req = https.request(`${server}/readyz`, { ...options, method: 'GET', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = https.request(
+      `${server}/readyz`,
+      { ...options, method: 'GET', timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());
     req.end();
@@ -86,7 +90,12 @@ export async function apiserverReady(config: k8s.KubeConfig): Promise<boolean> {
  * the model deaf: a watch opened while it is still starting can hang).
  * `stopped` tells when the owner has stopped it.
  */
-export function keepRunning<T extends k8s.KubernetesObject>(informer: k8s.Informer<T>, config: k8s.KubeConfig, what: string, stopped: () => boolean): void {
+export function keepRunning<T extends k8s.KubernetesObject>(
+  informer: k8s.Informer<T>,
+  config: k8s.KubeConfig,
+  what: string,
+  stopped: () => boolean,
+): void {
   let timer: NodeJS.Timeout | undefined;
   // A failed start may itself report an error: one pending retry at a time.
   const schedule = () => {

@@ -3,7 +3,17 @@
 // crashed containers with a back-off, and completes graceful deletion.
 import { randomBytes } from 'node:crypto';
 import * as yaml from 'js-yaml';
-import { type Clients, k8s, keepRunning, readOptional, retryOnConflict, isNotFound, isAlreadyExists, describe, log } from './kube.ts';
+import {
+  type Clients,
+  k8s,
+  keepRunning,
+  readOptional,
+  retryOnConflict,
+  isNotFound,
+  isAlreadyExists,
+  describe,
+  log,
+} from './kube.ts';
 import { containerFor, type Container, TLS_SECRET } from './controller.ts';
 import { SecretVolume } from './secret-volume.ts';
 import { StreamingServer, KUBELET_PORT } from './streaming.ts';
@@ -34,8 +44,12 @@ export class Kubelet {
 
   async start(): Promise<void> {
     const { settings } = this.shared;
-    this.streaming = new StreamingServer(settings.address, { host: settings.address, port: 443 }, (namespace, pod) =>
-      namespace === settings.namespace && [...this.pods.values()].some((record) => record.name === pod && record.running),
+    this.streaming = new StreamingServer(
+      settings.address,
+      { host: settings.address, port: 443 },
+      (namespace, pod) =>
+        namespace === settings.namespace &&
+        [...this.pods.values()].some((record) => record.name === pod && record.running),
     );
     await this.streaming.listen();
     await this.registerNode();
@@ -85,7 +99,12 @@ export class Kubelet {
       }
       if (!deleted) {
         await core
-          .deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0, preconditions: { uid } } })
+          .deleteNamespacedPod({
+            name,
+            namespace,
+            gracePeriodSeconds: 0,
+            body: { gracePeriodSeconds: 0, preconditions: { uid } },
+          })
           .catch((error) => {
             if (!isNotFound(error)) throw error;
           });
@@ -98,7 +117,10 @@ export class Kubelet {
       await core
         .createNamespacedBinding({
           namespace,
-          body: { metadata: { name, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: this.shared.settings.nodeName } },
+          body: {
+            metadata: { name, namespace },
+            target: { apiVersion: 'v1', kind: 'Node', name: this.shared.settings.nodeName },
+          },
         })
         .catch((error) => {
           if (!isAlreadyExists(error)) throw error;
@@ -106,7 +128,12 @@ export class Kubelet {
       log(`pod ${name}: bound to ${this.shared.settings.nodeName}`);
       return;
     }
-    if (!record && pod.spec.nodeName === this.shared.settings.nodeName && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed') {
+    if (
+      !record &&
+      pod.spec.nodeName === this.shared.settings.nodeName &&
+      pod.status?.phase !== 'Succeeded' &&
+      pod.status?.phase !== 'Failed'
+    ) {
       const started = new PodRecord(this.shared, pod);
       this.pods.set(uid, started);
       await started.boot();
@@ -119,7 +146,16 @@ export class Kubelet {
     const existing = await readOptional(() => core.readNode({ name }));
     if (!existing) {
       await core.createNode({
-        body: { metadata: { name, labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': name } } },
+        body: {
+          metadata: {
+            name,
+            labels: {
+              'kubernetes.io/os': 'linux',
+              'kubernetes.io/arch': 'amd64',
+              'kubernetes.io/hostname': name,
+            },
+          },
+        },
       });
     }
     await retryOnConflict(async () => {
@@ -127,9 +163,21 @@ export class Kubelet {
       const now = new Date();
       node.status = {
         ...node.status,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'antrea-certs testbed model', lastHeartbeatTime: now, lastTransitionTime: now }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'antrea-certs testbed model',
+            lastHeartbeatTime: now,
+            lastTransitionTime: now,
+          },
+        ],
         // kube-apiserver reaches the kubelet (port-forward) at the InternalIP: the model's own loopback address.
-        addresses: [{ type: 'InternalIP', address: this.shared.settings.address }, { type: 'Hostname', address: name }],
+        addresses: [
+          { type: 'InternalIP', address: this.shared.settings.address },
+          { type: 'Hostname', address: name },
+        ],
         daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
       };
       await core.replaceNodeStatus({ name, body: node });
@@ -165,22 +213,36 @@ class PodRecord {
     return this.state.kind === 'running';
   }
 
-  constructor(private readonly shared: Shared, pod: k8s.V1Pod) {
+  constructor(
+    private readonly shared: Shared,
+    pod: k8s.V1Pod,
+  ) {
     this.name = pod.metadata?.name ?? '';
     this.uid = pod.metadata?.uid ?? '';
-    const container = pod.spec?.containers.find((c) => c.name === 'antrea-controller') ?? pod.spec?.containers[0];
+    const container =
+      pod.spec?.containers.find((c) => c.name === 'antrea-controller') ?? pod.spec?.containers[0];
     this.containerName = container?.name ?? 'antrea-controller';
     this.image = container?.image ?? '';
     const volumeFor = (path: string) => {
       const mount = container?.volumeMounts?.find((m) => m.mountPath === path);
-      return mount ? { mount, volume: pod.spec?.volumes?.find((v) => v.name === mount.name) } : undefined;
+      return mount
+        ? { mount, volume: pod.spec?.volumes?.find((v) => v.name === mount.name) }
+        : undefined;
     };
     const config = volumeFor(CONFIG_PATH);
     if (config?.volume?.configMap?.name) {
-      this.configMap = { name: config.volume.configMap.name, key: config.mount.subPath ?? 'antrea-controller.conf' };
+      this.configMap = {
+        name: config.volume.configMap.name,
+        key: config.mount.subPath ?? 'antrea-controller.conf',
+      };
     }
     const secretName = volumeFor(TLS_PATH)?.volume?.secret?.secretName ?? TLS_SECRET;
-    this.volume = new SecretVolume(shared.api, shared.settings.namespace, secretName, shared.settings.secretVolumeRefreshSeconds);
+    this.volume = new SecretVolume(
+      shared.api,
+      shared.settings.namespace,
+      secretName,
+      shared.settings.secretVolumeRefreshSeconds,
+    );
   }
 
   async boot(): Promise<void> {
@@ -212,7 +274,9 @@ class PodRecord {
       this.exit(describe(error));
       return;
     }
-    log(`pod ${this.name}: antrea-controller ${this.shared.settings.version} starting, selfSignedCert=${this.selfSignedCert}`);
+    log(
+      `pod ${this.name}: antrea-controller ${this.shared.settings.version} starting, selfSignedCert=${this.selfSignedCert}`,
+    );
     const container = containerFor({
       ...this.shared,
       selfSignedCert: this.selfSignedCert,
@@ -244,12 +308,18 @@ class PodRecord {
   private async readSelfSignedCert(): Promise<boolean> {
     if (!this.configMap) throw new Error(`no ConfigMap is mounted at ${CONFIG_PATH}`);
     const { name, key } = this.configMap;
-    const cm = await this.shared.api.core.readNamespacedConfigMap({ name, namespace: this.shared.settings.namespace });
+    const cm = await this.shared.api.core.readNamespacedConfigMap({
+      name,
+      namespace: this.shared.settings.namespace,
+    });
     const text = cm.data?.[key];
     if (text === undefined) throw new Error(`ConfigMap ${name} has no key ${key}`);
     const parsed = (yaml.load(text) ?? {}) as Record<string, unknown>;
     const value = parsed.selfSignedCert ?? true;
-    if (typeof value !== 'boolean') throw new Error(`selfSignedCert in ${key} must be true or false, not ${JSON.stringify(value)}`);
+    if (typeof value !== 'boolean')
+      throw new Error(
+        `selfSignedCert in ${key} must be true or false, not ${JSON.stringify(value)}`,
+      );
     return value;
   }
 
@@ -268,9 +338,19 @@ class PodRecord {
     this.container?.stop();
     this.container = undefined;
     const startedAt = this.state.kind === 'running' ? this.state.startedAt : new Date();
-    this.lastTerminated = { exitCode: 1, reason: 'Error', message, startedAt, finishedAt: new Date(), containerID: `containerd://${this.containerId}` };
+    this.lastTerminated = {
+      exitCode: 1,
+      reason: 'Error',
+      message,
+      startedAt,
+      finishedAt: new Date(),
+      containerID: `containerd://${this.containerId}`,
+    };
     this.restartCount++;
-    const backoff = Math.min(this.shared.settings.crashBackoffSeconds * 2 ** (this.restartCount - 1), MAX_BACKOFF_SECONDS);
+    const backoff = Math.min(
+      this.shared.settings.crashBackoffSeconds * 2 ** (this.restartCount - 1),
+      MAX_BACKOFF_SECONDS,
+    );
     const backoffMessage = `back-off ${backoff}s restarting failed container=${this.containerName} pod=${this.name}_${this.shared.settings.namespace}(${this.uid})`;
     this.state = { kind: 'waiting', reason: 'CrashLoopBackOff', message: backoffMessage };
     this.readyChangedAt = new Date();
@@ -287,7 +367,14 @@ class PodRecord {
         namespace,
         body: {
           metadata: { generateName: `${this.name}.`, namespace },
-          involvedObject: { apiVersion: 'v1', kind: 'Pod', name: this.name, namespace, uid: this.uid, fieldPath: `spec.containers{${this.containerName}}` },
+          involvedObject: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            name: this.name,
+            namespace,
+            uid: this.uid,
+            fieldPath: `spec.containers{${this.containerName}}`,
+          },
           reason,
           message,
           type: 'Warning',
@@ -305,7 +392,12 @@ class PodRecord {
     const readiness = {
       status: ready ? 'True' : 'False',
       lastTransitionTime: this.readyChangedAt,
-      ...(ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${this.containerName}]` }),
+      ...(ready
+        ? {}
+        : {
+            reason: 'ContainersNotReady',
+            message: `containers with unready status: [${this.containerName}]`,
+          }),
     };
     const state: k8s.V1ContainerState =
       this.state.kind === 'running'
@@ -362,18 +454,30 @@ class PodRecord {
     const { custom } = this.shared.api;
     const settings = this.shared.settings;
     for (const group of ['crd.antrea.io', 'clusterinformation.antrea.tanzu.vmware.com']) {
-      const ref = { group, version: 'v1beta1', plural: 'antreacontrollerinfos', name: 'antrea-controller' };
+      const ref = {
+        group,
+        version: 'v1beta1',
+        plural: 'antreacontrollerinfos',
+        name: 'antrea-controller',
+      };
       const content = {
         version: settings.version,
         podRef: { kind: 'Pod', name: this.name, namespace: settings.namespace },
         nodeRef: { kind: 'Node', name: settings.nodeName },
         serviceRef: { kind: 'Service', name: 'antrea', namespace: settings.namespace },
         connectedAgentNum: 0,
-        controllerConditions: [{ type: 'ControllerHealthy', status: 'True', lastHeartbeatTime: new Date().toISOString() }],
+        controllerConditions: [
+          {
+            type: 'ControllerHealthy',
+            status: 'True',
+            lastHeartbeatTime: new Date().toISOString(),
+          },
+        ],
       };
       try {
         await retryOnConflict(async () => {
-          const existing = (await readOptional(() => custom.getClusterCustomObject(ref))) as Record<string, unknown> | undefined;
+          const existing = (await readOptional(() => custom.getClusterCustomObject(ref))) as
+            Record<string, unknown> | undefined;
           if (existing) {
             await custom.replaceClusterCustomObject({ ...ref, body: { ...existing, ...content } });
           } else {
@@ -381,7 +485,12 @@ class PodRecord {
               group,
               version: 'v1beta1',
               plural: 'antreacontrollerinfos',
-              body: { apiVersion: `${group}/v1beta1`, kind: 'AntreaControllerInfo', metadata: { name: 'antrea-controller' }, ...content },
+              body: {
+                apiVersion: `${group}/v1beta1`,
+                kind: 'AntreaControllerInfo',
+                metadata: { name: 'antrea-controller' },
+                ...content,
+              },
             });
           }
         });

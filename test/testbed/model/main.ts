@@ -14,7 +14,12 @@ if (!settingsFile) {
 const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as ModelSettings;
 const api = clients(settings.kubeconfig);
 const server = new ModelServer(settings.address);
-const kubelet = new Kubelet({ api, settings, server, publisher: new Publisher(api, settings.namespace, settings.version) });
+const kubelet = new Kubelet({
+  api,
+  settings,
+  server,
+  publisher: new Publisher(api, settings.namespace, settings.version),
+});
 
 async function shutdown(): Promise<void> {
   await kubelet.stop().catch(() => undefined);
@@ -26,7 +31,9 @@ process.on('SIGINT', () => void shutdown());
 
 try {
   await server.listen();
-  log(`antrea-controller model ${settings.version} for namespace ${settings.namespace}, serving on ${settings.address}:443`);
+  log(
+    `antrea-controller model ${settings.version} for namespace ${settings.namespace}, serving on ${settings.address}:443`,
+  );
   await kubelet.start();
 } catch (error) {
   log(`the model could not start: ${describe(error)}`);

@@ -1,7 +1,20 @@
 // Publishing the CA bundle: ConfigMap antrea-ca and the caBundle of every
 // consumer, with full-object Updates that retry on conflict.
-import { type Clients, k8s, retryOnConflict, readOptional, isNotFound, describe, log } from './kube.ts';
-import { CONSUMER_SELECTOR, LEGACY_CONSUMERS, parseRelease, selectsConsumersByLabel } from '../antrea/versions.ts';
+import {
+  type Clients,
+  k8s,
+  retryOnConflict,
+  readOptional,
+  isNotFound,
+  describe,
+  log,
+} from './kube.ts';
+import {
+  CONSUMER_SELECTOR,
+  LEGACY_CONSUMERS,
+  parseRelease,
+  selectsConsumersByLabel,
+} from '../antrea/versions.ts';
 
 export const CA_CONFIGMAP = 'antrea-ca';
 export const CA_KEY = 'ca.crt';
@@ -9,7 +22,11 @@ export const CA_KEY = 'ca.crt';
 export class Publisher {
   private readonly byLabel: boolean;
 
-  constructor(private readonly api: Clients, private readonly namespace: string, version: string) {
+  constructor(
+    private readonly api: Clients,
+    private readonly namespace: string,
+    version: string,
+  ) {
     this.byLabel = selectsConsumersByLabel(parseRelease(version));
   }
 
@@ -23,7 +40,10 @@ export class Publisher {
       this.publishConversionWebhooks(bundle),
     ]);
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failures.length) throw new Error(`publishing the CA failed: ${failures.map((f) => describe(f.reason)).join('; ')}`);
+    if (failures.length)
+      throw new Error(
+        `publishing the CA failed: ${failures.map((f) => describe(f.reason)).join('; ')}`,
+      );
   }
 
   private async publishConfigMap(caPem: string): Promise<void> {
@@ -35,7 +55,10 @@ export class Publisher {
       if (!existing) {
         await core.createNamespacedConfigMap({
           namespace,
-          body: { metadata: { name, namespace, labels: { app: 'antrea' } }, data: { [CA_KEY]: caPem } },
+          body: {
+            metadata: { name, namespace, labels: { app: 'antrea' } },
+            data: { [CA_KEY]: caPem },
+          },
         });
         log(`created ConfigMap ${name}`);
         return;
@@ -56,7 +79,13 @@ export class Publisher {
   }
 
   /** Updates each named object whose bundle differs; legacy names that do not exist are skipped. */
-  private async update<T>(names: string[], read: (name: string) => Promise<T>, apply: (obj: T) => boolean, write: (name: string, obj: T) => Promise<unknown>, kind: string): Promise<void> {
+  private async update<T>(
+    names: string[],
+    read: (name: string) => Promise<T>,
+    apply: (obj: T) => boolean,
+    write: (name: string, obj: T) => Promise<unknown>,
+    kind: string,
+  ): Promise<void> {
     await Promise.all(
       names.map((name) =>
         retryOnConflict(async () => {
@@ -77,7 +106,10 @@ export class Publisher {
 
   private async publishApiServices(bundle: string): Promise<void> {
     const api = this.api.registration;
-    const names = await this.names((labelSelector) => api.listAPIService({ labelSelector }), LEGACY_CONSUMERS.apiServices);
+    const names = await this.names(
+      (labelSelector) => api.listAPIService({ labelSelector }),
+      LEGACY_CONSUMERS.apiServices,
+    );
     await this.update(
       names,
       (name) => api.readAPIService({ name }),
@@ -93,7 +125,10 @@ export class Publisher {
 
   private async publishValidatingWebhooks(bundle: string): Promise<void> {
     const api = this.api.admission;
-    const names = await this.names((labelSelector) => api.listValidatingWebhookConfiguration({ labelSelector }), LEGACY_CONSUMERS.validatingWebhooks);
+    const names = await this.names(
+      (labelSelector) => api.listValidatingWebhookConfiguration({ labelSelector }),
+      LEGACY_CONSUMERS.validatingWebhooks,
+    );
     await this.update(
       names,
       (name) => api.readValidatingWebhookConfiguration({ name }),
@@ -105,7 +140,10 @@ export class Publisher {
 
   private async publishMutatingWebhooks(bundle: string): Promise<void> {
     const api = this.api.admission;
-    const names = await this.names((labelSelector) => api.listMutatingWebhookConfiguration({ labelSelector }), LEGACY_CONSUMERS.mutatingWebhooks);
+    const names = await this.names(
+      (labelSelector) => api.listMutatingWebhookConfiguration({ labelSelector }),
+      LEGACY_CONSUMERS.mutatingWebhooks,
+    );
     await this.update(
       names,
       (name) => api.readMutatingWebhookConfiguration({ name }),
@@ -119,12 +157,16 @@ export class Publisher {
   private async publishConversionWebhooks(bundle: string): Promise<void> {
     if (!this.byLabel) return;
     const api = this.api.extensions;
-    const names = await this.names((labelSelector) => api.listCustomResourceDefinition({ labelSelector }), []);
+    const names = await this.names(
+      (labelSelector) => api.listCustomResourceDefinition({ labelSelector }),
+      [],
+    );
     await this.update(
       names,
       (name) => api.readCustomResourceDefinition({ name }),
       (o) => {
-        const webhook = o.spec.conversion?.strategy === 'Webhook' ? o.spec.conversion.webhook : undefined;
+        const webhook =
+          o.spec.conversion?.strategy === 'Webhook' ? o.spec.conversion.webhook : undefined;
         if (!webhook?.clientConfig || webhook.clientConfig.caBundle === bundle) return false;
         webhook.clientConfig.caBundle = bundle;
         return true;
@@ -135,7 +177,10 @@ export class Publisher {
   }
 }
 
-function setWebhookBundles(webhooks: { clientConfig: { caBundle?: string } }[], bundle: string): boolean {
+function setWebhookBundles(
+  webhooks: { clientConfig: { caBundle?: string } }[],
+  bundle: string,
+): boolean {
   let changed = false;
   for (const webhook of webhooks) {
     if (webhook.clientConfig.caBundle !== bundle) {

@@ -15,7 +15,13 @@ export class SecretVolume {
 
   async start(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((error) => log(`refreshing the Secret volume failed: ${describe(error)}`)), this.refreshSeconds * 1000);
+    this.timer = setInterval(
+      () =>
+        void this.refresh().catch((error) =>
+          log(`refreshing the Secret volume failed: ${describe(error)}`),
+        ),
+      this.refreshSeconds * 1000,
+    );
   }
 
   stop(): void {
@@ -27,7 +33,14 @@ export class SecretVolume {
   }
 
   private async refresh(): Promise<void> {
-    const secret = await readOptional(() => this.api.core.readNamespacedSecret({ name: this.secretName, namespace: this.namespace }));
-    this.files = Object.fromEntries(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    const secret = await readOptional(() =>
+      this.api.core.readNamespacedSecret({ name: this.secretName, namespace: this.namespace }),
+    );
+    this.files = Object.fromEntries(
+      Object.entries(secret?.data ?? {}).map(([k, v]) => [
+        k,
+        Buffer.from(v, 'base64').toString('utf8'),
+      ]),
+    );
   }
 }

@@ -9,7 +9,10 @@ export interface ServingPair {
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-export async function generateSelfSignedPair(namespace: string, now = new Date()): Promise<ServingPair> {
+export async function generateSelfSignedPair(
+  namespace: string,
+  now = new Date(),
+): Promise<ServingPair> {
   const seconds = Math.floor(now.getTime() / 1000);
   const validFrom = new Date(now.getTime() - 3600_000);
   const notAfter = new Date(validFrom.getTime() + YEAR_MS);

@@ -10,10 +10,14 @@ export class ModelServer {
   private context: SecureContext | undefined;
   private readonly server: Server;
 
-  constructor(private readonly address: string, private readonly port = 443) {
+  constructor(
+    private readonly address: string,
+    private readonly port = 443,
+  ) {
     this.server = createServer(
       {
-        SNICallback: (_name, done) => (this.context ? done(null, this.context) : done(new Error('not serving'))),
+        SNICallback: (_name, done) =>
+          this.context ? done(null, this.context) : done(new Error('not serving')),
       },
       (req, res) => void handle(req, res),
     );
@@ -60,10 +64,16 @@ const ANTREA_GROUP = /^\/apis\/([a-z0-9.-]*antrea\.(?:io|tanzu\.vmware\.com))\/(
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  if (req.method === 'GET' && ['/readyz', '/livez', '/healthz'].includes(path)) return text(res, 200, 'ok');
+  if (req.method === 'GET' && ['/readyz', '/livez', '/healthz'].includes(path))
+    return text(res, 200, 'ok');
   const discovery = req.method === 'GET' ? ANTREA_GROUP.exec(path) : null;
   if (discovery) {
-    return json(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${discovery[1]}/${discovery[2]}`, resources: [] });
+    return json(res, 200, {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: `${discovery[1]}/${discovery[2]}`,
+      resources: [],
+    });
   }
   if (req.method === 'POST' && /^\/(validate|mutate)\//.test(path)) {
     const review = (await body(req)) as { apiVersion?: string; request?: { uid?: string } };
@@ -85,11 +95,21 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       response: {
         uid: review.request?.uid ?? '',
         result: { status: 'Success' },
-        convertedObjects: (review.request?.objects ?? []).map((o) => ({ ...o, apiVersion: desired })),
+        convertedObjects: (review.request?.objects ?? []).map((o) => ({
+          ...o,
+          apiVersion: desired,
+        })),
       },
     });
   }
-  json(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${path} not found` });
+  json(res, 404, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    reason: 'NotFound',
+    code: 404,
+    message: `${path} not found`,
+  });
 }
 
 function body(req: IncomingMessage): Promise<unknown> {

@@ -16,10 +16,17 @@ const PROTOCOL = 'v4.channel.k8s.io';
 
 export class StreamingServer {
   private server: Server | undefined;
-  private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false) });
+  private readonly sockets = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
+  });
 
   /** `runs(namespace, pod)` says whether that Pod's container runs here. */
-  constructor(private readonly address: string, private readonly target: { host: string; port: number }, private readonly runs: (namespace: string, pod: string) => boolean) {}
+  constructor(
+    private readonly address: string,
+    private readonly target: { host: string; port: number },
+    private readonly runs: (namespace: string, pod: string) => boolean,
+  ) {}
 
   async listen(): Promise<void> {
     const pair = await generateSelfSignedPair('kubelet');
@@ -34,7 +41,9 @@ export class StreamingServer {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
         return;
       }
-      this.sockets.handleUpgrade(req, socket, head, (ws) => this.forward(ws, port, `${namespace}/${pod}`));
+      this.sockets.handleUpgrade(req, socket, head, (ws) =>
+        this.forward(ws, port, `${namespace}/${pod}`),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -55,7 +64,12 @@ export class StreamingServer {
     const upstream = connect(this.target.port, this.target.host);
     upstream.on('data', (data) => ws.send(Buffer.concat([Buffer.from([0]), data])));
     upstream.on('error', (error) => {
-      ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`port-forward to ${pod}:${port}: ${error.message}`)]));
+      ws.send(
+        Buffer.concat([
+          Buffer.from([1]),
+          Buffer.from(`port-forward to ${pod}:${port}: ${error.message}`),
+        ]),
+      );
       ws.close();
     });
     upstream.on('close', () => ws.close());
