@@ -1,6 +1,7 @@
 // Bundles the CLI into one executable file: dist/bin/kubectl-antrea_certs.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const outfile = 'dist/bin/kubectl-antrea_certs';
@@ -8,7 +9,24 @@ mkdirSync('dist/bin', { recursive: true });
 // The bundle is ESM; this marks the folder so Node reads the extensionless file as a module.
 writeFileSync('dist/bin/package.json', '{ "type": "module" }\n');
 
+/** Parts of client-node the plugin never runs, replaced by the stubs in scripts/build-stubs/. */
+const stubs = {
+  name: 'client-node-stubs',
+  setup(b) {
+    const stub = (name) => ({
+      path: fileURLToPath(new URL(`build-stubs/${name}`, import.meta.url)),
+    });
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
+      /client-node[\\/]dist[\\/]config\.js$/.test(args.importer)
+        ? stub('client-node-gen.js')
+        : undefined,
+    );
+    b.onResolve({ filter: /^node-fetch$/ }, () => stub('node-fetch.js'));
+  },
+};
+
 const result = await build({
+  plugins: [stubs],
   entryPoints: ['cmd/kubectl-antrea_certs.ts'],
   outfile,
   bundle: true,

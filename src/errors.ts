@@ -71,3 +71,13 @@ export function messageFor(error: unknown, verbose: boolean): string {
     error instanceof Error ? (verbose && error.stack ? error.stack : error.message) : String(error);
   return `error: unexpected failure: ${detail}${verbose ? '' : ' (run with -v for details)'}`;
 }
+
+/** The message of anything thrown. */
+export const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/** The system error code of a failed file or network call (ENOENT, ECONNREFUSED, ...). */
+export const errorCode = (error: unknown): string | undefined => {
+  const code: unknown = error instanceof Error ? Reflect.get(error, 'code') : undefined;
+  return typeof code === 'string' ? code : undefined;
+};

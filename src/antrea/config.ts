@@ -1,6 +1,6 @@
 // antrea-controller.conf: reading selfSignedCert as the controller does.
 import * as yaml from 'js-yaml';
-import { InputError } from '../errors.ts';
+import { InputError, messageOf } from '../errors.ts';
 
 export type SelfSignedSetting =
   { readonly value: boolean; readonly explicit: boolean } | { readonly error: string };
@@ -12,7 +12,7 @@ export function readSelfSignedCert(conf: string): SelfSignedSetting {
     parsed = yaml.load(conf);
   } catch (error) {
     return {
-      error: `antrea-controller.conf is not valid YAML (${(error as Error).message.split('\n')[0]})`,
+      error: `antrea-controller.conf is not valid YAML (${messageOf(error).split('\n')[0]})`,
     };
   }
   const value =
@@ -56,7 +56,9 @@ export function setSelfSignedCert(conf: string, value: boolean): string {
   const check = readSelfSignedCert(edited);
   if ('error' in check || check.value !== value) {
     throw new InputError(
-      `could not set selfSignedCert in antrea-controller.conf (${'error' in check ? check.error : 'the value did not change'}); edit the ConfigMap by hand. Nothing was written.`,
+      `could not set selfSignedCert in antrea-controller.conf ` +
+        `(${'error' in check ? check.error : 'the value did not change'}); ` +
+        'edit the ConfigMap by hand. Nothing was written.',
     );
   }
   return edited;

@@ -2,6 +2,7 @@
 import { readSelfSignedCert } from './config.ts';
 import { parseRelease, persistsSelfSignedPair } from './versions.ts';
 import { CERT_MANAGER_CERTIFICATE_ANNOTATION } from './names.ts';
+import type { Installation } from '../cluster/installation.ts';
 
 export type Mode = 'self-signed' | 'user-provided';
 /** Where a self-signed pair lives: Secret antrea-controller-tls (v2 and late 1.13-1.15 patches) or only in the Pod. */
@@ -92,4 +93,24 @@ export function describeMode(info: ModeInfo, secretName: string): string {
     default:
       return 'self-signed (version unknown: pair in the Secret or in the Pod)';
   }
+}
+
+/** The mode of an installation as read from the cluster. */
+export function modeOf(inst: Installation): ModeInfo {
+  return detectMode({
+    configText: inst.config?.text,
+    controllerInfoVersion: inst.controllerInfoVersion,
+    image: inst.deployment.image,
+    deploymentLabels: inst.deployment.labels,
+    deploymentAnnotations: inst.deployment.annotations,
+    ...(inst.tlsSecret
+      ? {
+          secret: {
+            hasCa: Boolean(inst.tlsSecret.ca),
+            hasCert: Boolean(inst.tlsSecret.cert),
+            annotations: inst.tlsSecret.annotations,
+          },
+        }
+      : {}),
+  });
 }

@@ -42,3 +42,7 @@ export const CERT_MANAGER_CERTIFICATE_ANNOTATION = 'cert-manager.io/certificate-
 
 /** The server name clients verify. */
 export const serviceDnsName = (namespace: string) => `${SERVICE}.${namespace}.svc`;
+
+/** The name Antrea's documentation recommends besides: antrea.<namespace>.svc.<cluster domain>. */
+export const fqdnServiceName = (namespace: string, clusterDomain: string) =>
+  `${serviceDnsName(namespace)}.${clusterDomain}`;

@@ -6,7 +6,8 @@ import { buildChain } from './chain.ts';
 import { keyMatchesCertificate } from './keys.ts';
 import { CliError } from '../errors.ts';
 import type { Sensitive } from '../sensitive.ts';
-import { formatDuration } from '../cli/duration.ts';
+import { formatDuration } from '../duration.ts';
+import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from './strength.ts';
 
 export interface PreflightInput {
   /** tls.crt: the serving certificate, then any intermediates. */
@@ -38,8 +39,6 @@ export interface PreflightResult {
   readonly cas: Certificate[];
   readonly ok: boolean;
 }
-
-const MIN_RSA_BITS = 2048;
 
 function parse(pem: string | undefined, source: string, findings: Finding[]): Certificate[] {
   if (pem === undefined) {
@@ -140,9 +139,9 @@ export function preflight(input: PreflightInput): PreflightResult {
       else if (left < (input.failWithinMs ?? 0))
         error(`${what} expires in ${formatDuration(left)}, within --fail-within.`);
     }
-    if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < MIN_RSA_BITS)
+    if (hasWeakRsaKey(cert))
       error(`${what} has a ${cert.info.keySize}-bit RSA key; use ${MIN_RSA_BITS} bits or more.`);
-    if (/SHA1/.test(cert.info.signatureAlgorithm))
+    if (isSha1Signed(cert))
       warning(`${what} is signed with SHA-1, which current TLS clients reject.`);
   }
 

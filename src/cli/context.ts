@@ -1,8 +1,8 @@
 // What every command gets: its flags, output streams and style, a verbose
 // logger, and the shared client factory (loaded only when a command connects).
-import type { GlobalFlags, OutputFormat } from './options.ts';
-import { createStyle, colorEnabled, type Style } from '../render/style.ts';
-import { parseDuration } from './duration.ts';
+import type { GlobalFlags, OutputFormat } from './flags.ts';
+import { createStyle, colorEnabled, type Style, type TextOptions } from '../render/style.ts';
+import { parseDuration } from '../duration.ts';
 import type { Client } from '../cluster/client.ts';
 
 export interface Streams {
@@ -19,6 +19,8 @@ export interface CommandContext {
   /** Text width for tables: the terminal's, at most 100. */
   readonly width: number;
   readonly verbosity: number;
+  /** The style, width and -o wide, as the text renderers take them. */
+  readonly textOptions: TextOptions;
   print(text: string): void;
   /** A line on stderr: notes and warnings that are not the command's output. */
   note(line: string): void;
@@ -31,18 +33,21 @@ export interface CommandContext {
 }
 
 export function createContext(flags: GlobalFlags, streams: Streams): CommandContext {
-  const verbosity = flags.verbose ?? 0;
+  const verbosity = flags.verbose;
   const debug = (line: string) => {
     if (verbosity > 0) streams.stderr.write(`${line}\n`);
   };
-  const timeoutMs = parseDuration(flags['request-timeout'] ?? '0', '--request-timeout');
+  const timeoutMs = parseDuration(flags['request-timeout'], '--request-timeout');
   let client: Promise<Client> | undefined;
+  const style = createStyle(colorEnabled(flags.color, streams.stdout, streams.env));
+  const width = Math.min(100, streams.stdout.columns ?? 100);
   return {
     flags,
-    output: flags.output as OutputFormat,
-    style: createStyle(colorEnabled(flags.color ?? true, streams.stdout, streams.env)),
-    width: Math.min(100, streams.stdout.columns ?? 100),
+    output: flags.output,
+    style,
+    width,
     verbosity,
+    textOptions: { style, width, wide: flags.output === 'wide' },
     print: (text) => void streams.stdout.write(text),
     note: (line) => void streams.stderr.write(`${line}\n`),
     debug,

@@ -1,15 +1,16 @@
 // cert-manager's Certificate, as far as a forced renewal needs it: read it,
 // and set its Issuing condition as cert-manager's own CLI (cmctl renew) does.
-import type { Client } from './client.ts';
+import type { Client, DryRun, ResourceKind } from './client.ts';
 import { isNotFound } from './errors.ts';
+import type { KubeObject } from './objects.ts';
 import { InputError } from '../errors.ts';
-import type { DryRun } from './writes.ts';
-import type { WatchTarget } from './watch.ts';
+import { watchTarget, type WatchTarget } from './watch.ts';
 
-const GROUP = 'cert-manager.io';
-const VERSION = 'v1';
-const PLURAL = 'certificates';
-const RESOURCE = `${PLURAL}.${GROUP}`;
+const CERTIFICATES: ResourceKind = {
+  group: 'cert-manager.io',
+  version: 'v1',
+  plural: 'certificates',
+};
 
 export interface CertificateCondition {
   readonly type: string;
@@ -29,11 +30,10 @@ export interface CertManagerCertificate {
   readonly revision?: number;
   readonly conditions: CertificateCondition[];
   /** The object as read, for the status update. */
-  readonly object: Record<string, unknown>;
+  readonly object: CertificateObject;
 }
 
-interface CertificateObject {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; generation?: number };
+export interface CertificateObject extends KubeObject {
   spec?: { secretName?: string };
   status?: { revision?: number; conditions?: CertificateCondition[] };
 }
@@ -43,21 +43,16 @@ export async function readCertificate(
   namespace: string,
   name: string,
 ): Promise<CertManagerCertificate> {
-  let object: CertificateObject & Record<string, unknown>;
+  let object: CertificateObject;
   try {
-    object = (await client.call({ verb: 'get', resource: RESOURCE, name, namespace }, () =>
-      client.custom.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-        name,
-      }),
-    )) as CertificateObject & Record<string, unknown>;
+    object = await client.custom<CertificateObject>(CERTIFICATES, namespace).get(name);
   } catch (error) {
     if (isNotFound(error)) {
       throw new InputError(
-        `the Secret names cert-manager Certificate ${name}, but there is no such Certificate in namespace ${namespace} (or cert-manager's CRDs are not installed); fix the Secret's cert-manager.io/certificate-name annotation or rotate without cert-manager. Nothing was written.`,
+        `the Secret names cert-manager Certificate ${name}, but there is no such Certificate ` +
+          `in namespace ${namespace} (or cert-manager's CRDs are not installed); ` +
+          "fix the Secret's cert-manager.io/certificate-name annotation " +
+          'or rotate without cert-manager. Nothing was written.',
       );
     }
     throw error;
@@ -98,33 +93,18 @@ export async function triggerIssuance(
     lastTransitionTime: now.toISOString().replace(/\.\d+Z$/, 'Z'),
     ...(certificate.generation !== undefined ? { observedGeneration: certificate.generation } : {}),
   };
-  const status = (certificate.object.status ?? {}) as Record<string, unknown>;
-  const body = {
+  const body: CertificateObject = {
     ...certificate.object,
     status: {
-      ...status,
+      ...certificate.object.status,
       conditions: [...certificate.conditions.filter((c) => c.type !== 'Issuing'), condition],
     },
   };
-  const { namespace, name } = certificate;
-  await client.call({ verb: 'update', resource: `${RESOURCE}/status`, name, namespace }, () =>
-    client.custom.replaceNamespacedCustomObjectStatus({
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: PLURAL,
-      name,
-      body,
-      ...(dryRun === 'server' ? { dryRun: 'All' } : {}),
-    }),
-  );
+  await client
+    .custom<CertificateObject>(CERTIFICATES, certificate.namespace)
+    .updateStatus(body, dryRun);
 }
 
 /** A watch on one Certificate, so a wait sees cert-manager's progress. */
-export function certificateTarget(namespace: string, name: string): WatchTarget {
-  return {
-    what: { verb: 'watch', resource: RESOURCE, namespace },
-    path: `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`,
-    query: { fieldSelector: `metadata.name=${name}` },
-  };
-}
+export const certificateTarget = (namespace: string, name: string): WatchTarget =>
+  watchTarget(CERTIFICATES, namespace, { fieldSelector: `metadata.name=${name}` });

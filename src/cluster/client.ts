@@ -1,83 +1,173 @@
-// The shared client factory: typed API clients and raw GETs over one HTTP
-// layer that adds impersonation, the request timeout and -v request logging,
-// and counts requests.
-import { Agent } from 'node:https';
-import { Duplex, PassThrough } from 'node:stream';
-import * as k8s from '@kubernetes/client-node';
+// The client every command shares: typed accessors for the objects the plugin
+// reads and writes (client.secrets(ns).get(name)), each of which describes its
+// own request, so a failure becomes a typed error that names what was refused.
+// Requests go through one HTTP layer (http.ts); watches and port-forwards too.
+import type { Duplex } from 'node:stream';
+import { Http, StatusError, type HttpOptions } from './http.ts';
+import { translate, type RequestDescription, type Target } from './errors.ts';
 import type { LoadedConfig } from './kubeconfig.ts';
-import { translate, type RequestDescription } from './errors.ts';
+import type * as k8s from './objects.ts';
 
-export interface ClientOptions {
-  readonly timeoutMs: number;
-  /** 0 quiet, 1 one line per request, 2 also response headers of note. */
-  readonly verbosity: number;
-  readonly log: (line: string) => void;
+export type DryRun = 'none' | 'server';
+
+/** A kind of object: where the API server serves it. */
+export interface ResourceKind {
+  /** '' for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
 }
 
-type ApiConstructor<T> = new (configuration: k8s.Configuration) => T;
+export interface Selector {
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
 
-export class Client {
-  readonly server: string;
-  readonly contextName: string;
-  requestCount = 0;
-  private readonly configuration: k8s.Configuration;
-  private readonly http: k8s.HttpLibrary;
-  private readonly apis = new Map<unknown, unknown>();
-  private agent: Agent | undefined;
+const kind = (group: string, version: string, plural: string): ResourceKind => ({
+  group,
+  version,
+  plural,
+});
+
+export const KINDS = {
+  secrets: kind('', 'v1', 'secrets'),
+  configMaps: kind('', 'v1', 'configmaps'),
+  pods: kind('', 'v1', 'pods'),
+  namespaces: kind('', 'v1', 'namespaces'),
+  deployments: kind('apps', 'v1', 'deployments'),
+  apiServices: kind('apiregistration.k8s.io', 'v1', 'apiservices'),
+  validatingWebhooks: kind('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations'),
+  mutatingWebhooks: kind('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations'),
+  crds: kind('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+} as const;
+
+/** "secrets", or "deployments.apps": how kubectl and RBAC name a resource. */
+export const resourceName = (k: ResourceKind) => (k.group ? `${k.plural}.${k.group}` : k.plural);
+
+/** The path of a collection, in a namespace or across all of them. */
+export function collectionPath(k: ResourceKind, namespace?: string): string {
+  const root = k.group ? `/apis/${k.group}/${k.version}` : `/api/${k.version}`;
+  return `${root}${namespace ? `/namespaces/${namespace}` : ''}/${k.plural}`;
+}
+
+const dryRunQuery = (dryRun: DryRun) => (dryRun === 'server' ? '?dryRun=All' : '');
+
+/** The objects of one kind, in one namespace (or cluster-scoped, or all namespaces). */
+export class Resource<T extends k8s.KubeObject> {
+  private readonly resource: string;
+  private readonly path: string;
 
   constructor(
-    private readonly loaded: LoadedConfig,
-    private readonly options: ClientOptions,
+    private readonly client: Client,
+    kindOf: ResourceKind,
+    private readonly namespace?: string,
   ) {
-    this.server = loaded.server;
-    this.contextName = loaded.contextName;
-    const inner = new k8s.IsomorphicFetchHttpLibrary();
-    this.http = k8s.wrapHttpLibrary({ send: (request) => this.send(inner, request) });
-    this.configuration = k8s.createConfiguration({
-      baseServer: new k8s.ServerConfiguration(loaded.server, {}),
-      authMethods: { default: loaded.config },
-      httpApi: this.http,
+    this.resource = resourceName(kindOf);
+    this.path = collectionPath(kindOf, namespace);
+  }
+
+  get(name: string): Promise<T> {
+    return this.call('get', name, () => this.client.http.json<T>('GET', this.at(name)));
+  }
+
+  list(selector: Selector = {}): Promise<k8s.List<T>> {
+    const query = new URLSearchParams(Object.entries(selector)).toString();
+    const path = `${this.path}${query ? `?${query}` : ''}`;
+    return this.call('list', undefined, () => this.client.http.json<k8s.List<T>>('GET', path));
+  }
+
+  create(body: T, dryRun: DryRun): Promise<T> {
+    const path = `${this.path}${dryRunQuery(dryRun)}`;
+    return this.call('create', undefined, () => this.client.http.json<T>('POST', path, body));
+  }
+
+  /** A replace with the resourceVersion the body carries: a concurrent change is a 409. */
+  update(body: T, dryRun: DryRun): Promise<T> {
+    const name = body.metadata?.name ?? '';
+    const path = `${this.at(name)}${dryRunQuery(dryRun)}`;
+    return this.call('update', name, () => this.client.http.json<T>('PUT', path, body));
+  }
+
+  /** The same, on the status subresource. */
+  updateStatus(body: T, dryRun: DryRun): Promise<T> {
+    const name = body.metadata?.name ?? '';
+    const path = `${this.at(name)}/status${dryRunQuery(dryRun)}`;
+    const what = this.describe('update', name, `${this.resource}/status`);
+    return this.client.call(what, () => this.client.http.json<T>('PUT', path, body));
+  }
+
+  /** A delete that only happens while the object still has this resourceVersion. */
+  delete(name: string, resourceVersion: string, dryRun: DryRun): Promise<void> {
+    const body: k8s.DeleteOptions = { preconditions: { resourceVersion } };
+    const path = `${this.at(name)}${dryRunQuery(dryRun)}`;
+    return this.call('delete', name, async () => {
+      await this.client.http.json('DELETE', path, body);
     });
   }
 
-  api<T>(type: ApiConstructor<T>): T {
-    let api = this.apis.get(type) as T | undefined;
-    if (!api) {
-      api = new type(this.configuration);
-      this.apis.set(type, api);
-    }
-    return api;
+  private at(name: string): string {
+    return `${this.path}/${encodeURIComponent(name)}`;
   }
 
-  get core() {
-    return this.api(k8s.CoreV1Api);
+  private describe(
+    verb: RequestDescription['verb'],
+    name?: string,
+    resource = this.resource,
+  ): RequestDescription {
+    return {
+      verb,
+      resource,
+      ...(name ? { name } : {}),
+      ...(this.namespace ? { namespace: this.namespace } : {}),
+    };
   }
-  get apps() {
-    return this.api(k8s.AppsV1Api);
+
+  private call<R>(
+    verb: RequestDescription['verb'],
+    name: string | undefined,
+    run: () => Promise<R>,
+  ) {
+    return this.client.call(this.describe(verb, name), run);
   }
-  get registration() {
-    return this.api(k8s.ApiregistrationV1Api);
+}
+
+export class Client implements Target {
+  readonly server: string;
+  readonly contextName: string;
+  readonly http: Http;
+
+  constructor(
+    private readonly loaded: LoadedConfig,
+    options: HttpOptions,
+  ) {
+    this.server = loaded.server;
+    this.contextName = loaded.contextName;
+    this.http = new Http(loaded, options);
   }
-  get admission() {
-    return this.api(k8s.AdmissionregistrationV1Api);
+
+  get requestCount(): number {
+    return this.http.requestCount;
   }
-  get extensions() {
-    return this.api(k8s.ApiextensionsV1Api);
-  }
-  get custom() {
-    return this.api(k8s.CustomObjectsApi);
-  }
+
+  secrets = (namespace: string) => new Resource<k8s.Secret>(this, KINDS.secrets, namespace);
+  configMaps = (namespace: string) =>
+    new Resource<k8s.ConfigMap>(this, KINDS.configMaps, namespace);
+  pods = (namespace: string) => new Resource<k8s.Pod>(this, KINDS.pods, namespace);
+  namespaces = () => new Resource<k8s.Namespace>(this, KINDS.namespaces);
+  /** Without a namespace: the Deployments of every namespace (list only). */
+  deployments = (namespace?: string) =>
+    new Resource<k8s.Deployment>(this, KINDS.deployments, namespace);
+  apiServices = () => new Resource<k8s.ApiService>(this, KINDS.apiServices);
+  validatingWebhooks = () => new Resource<k8s.WebhookConfiguration>(this, KINDS.validatingWebhooks);
+  mutatingWebhooks = () => new Resource<k8s.WebhookConfiguration>(this, KINDS.mutatingWebhooks);
+  crds = () => new Resource<k8s.CustomResourceDefinition>(this, KINDS.crds);
+  /** Objects of a custom resource (AntreaControllerInfo, cert-manager's Certificate). */
+  custom = <T extends k8s.KubeObject>(kindOf: ResourceKind, namespace?: string) =>
+    new Resource<T>(this, kindOf, namespace);
 
   /** GET a path of the API server; returns the status and body, throws only when there is no answer. */
-  async getRaw(path: string): Promise<{ status: number; body: string }> {
-    const request = new k8s.RequestContext(
-      `${this.server.replace(/\/$/, '')}${path}`,
-      k8s.HttpMethod.GET,
-    );
-    request.setHeaderParam('Accept', 'application/json');
-    await this.loaded.config.applySecurityAuthentication(request);
-    const response = await this.http.send(request).toPromise();
-    return { status: response.httpStatusCode, body: await response.body.text() };
+  getRaw(path: string): Promise<{ status: number; body: string }> {
+    return this.call({ verb: 'get', resource: path }, () => this.http.send('GET', path));
   }
 
   /**
@@ -91,31 +181,40 @@ export class Client {
     onEvent: (type: string) => void,
     onEnd: (error?: Error) => void,
   ): Promise<() => void> {
-    const watchConfig = this.impersonatingConfig();
-    this.requestCount++;
-    const search = new URLSearchParams(query).toString();
-    if (this.options.verbosity > 0)
-      this.options.log(`WATCH ${this.server}${path}${search ? `?${search}` : ''}`);
+    const { response, stop } = await this.call(what, () => this.http.watch(path, query));
     let stopped = false;
-    const controller = await new k8s.Watch(watchConfig).watch(
-      path,
-      query,
-      (type: string) => onEvent(type),
-      (error: unknown) => {
-        if (stopped) return;
-        if (this.options.verbosity > 0 && error)
-          this.options.log(`WATCH ${path} ended: ${(error as Error).message}`);
-        const status = (error as { statusCode?: unknown } | null)?.statusCode;
-        const failure =
-          typeof status === 'number'
-            ? new k8s.ApiException(status, (error as Error).message, undefined, {})
-            : error;
-        onEnd(failure ? translate(failure, what, this) : undefined);
-      },
-    );
+    const end = (error?: Error) => {
+      if (stopped) return;
+      stopped = true;
+      if (error && this.http.verbose) this.http.log(`WATCH ${path} ended: ${error.message}`);
+      onEnd(error ? translate(error, what, this) : undefined);
+    };
+    if (response.statusCode !== 200) {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => end(new StatusError(response.statusCode ?? 0, body)));
+      return stop;
+    }
+    let pending = '';
+    response.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines.filter((l) => l.trim())) {
+        const event = JSON.parse(line) as { type?: string; object?: { code?: number } };
+        if (event.type === 'ERROR') {
+          stop();
+          end(new StatusError(event.object?.code ?? 500, JSON.stringify(event.object ?? {})));
+          return;
+        }
+        onEvent(event.type ?? '');
+      }
+    });
+    response.on('error', (error) => end(error));
+    response.on('close', () => end());
     return () => {
       stopped = true;
-      controller.abort();
+      stop();
     };
   }
 
@@ -128,81 +227,8 @@ export class Client {
     pod: string,
     port: number,
   ): Promise<{ stream: Duplex; close(): void }> {
-    const what: RequestDescription = {
-      verb: 'create',
-      resource: 'pods/portforward',
-      name: pod,
-      namespace,
-    };
-    const fromPod = new PassThrough();
-    const toPod = new PassThrough();
-    const errors = new PassThrough();
-    this.requestCount++;
-    if (this.options.verbosity > 0)
-      this.options.log(
-        `PORT-FORWARD ${this.server}/api/v1/namespaces/${namespace}/pods/${pod}/portforward?ports=${port}`,
-      );
-    let socket: { close(): void };
-    try {
-      socket = (await new k8s.PortForward(this.impersonatingConfig(), true).portForward(
-        namespace,
-        pod,
-        [port],
-        fromPod,
-        errors,
-        toPod,
-      )) as { close(): void };
-    } catch (error) {
-      // The WebSocket handshake reports a refused upgrade as "Unexpected server response: 403".
-      const status = /Unexpected server response: (\d+)/.exec(
-        (error as { message?: string }).message ?? '',
-      )?.[1];
-      throw translate(
-        status
-          ? new k8s.ApiException(Number(status), 'port-forward refused', undefined, {})
-          : error,
-        what,
-        this,
-      );
-    }
-    errors.on('data', (chunk: Buffer) => fromPod.destroy(new Error(chunk.toString().trim())));
-    return {
-      stream: Duplex.from({ readable: fromPod, writable: toPod }),
-      close: () => socket.close(),
-    };
-  }
-
-  /** The kubeconfig as client-node's Watch and WebSocket clients read it, plus the impersonation the other requests get. */
-  private impersonatingConfig(): k8s.KubeConfig {
-    const config = this.loaded.config;
-    const headers = this.impersonation();
-    const adapted = Object.create(config) as k8s.KubeConfig;
-    adapted.applyToFetchOptions = async (options) => {
-      const applied = await config.applyToFetchOptions(options);
-      return {
-        ...applied,
-        headers: {
-          ...Object.fromEntries(new Headers(applied.headers as Record<string, string> | undefined)),
-          ...headers,
-        },
-      };
-    };
-    adapted.applyToHTTPSOptions = async (options) => {
-      await config.applyToHTTPSOptions(options);
-      Object.assign(options, {
-        headers: { ...(options as { headers?: Record<string, string> }).headers, ...headers },
-      });
-    };
-    return adapted;
-  }
-
-  /** The headers that make every request act as --as and --as-group. */
-  private impersonation(): Record<string, string> {
-    const { user, group } = this.loaded.impersonate;
-    return {
-      ...(user ? { 'Impersonate-User': user } : {}),
-      ...(group ? { 'Impersonate-Group': group } : {}),
-    };
+    const { openPortForward } = await import('./port-forward.ts');
+    return openPortForward(this, this.loaded, { namespace, pod, port });
   }
 
   /** Runs an API call; a failure becomes a typed error that names what was refused. */
@@ -211,42 +237,6 @@ export class Client {
       return await run();
     } catch (error) {
       throw translate(error, what, this);
-    }
-  }
-
-  private async send(
-    inner: k8s.HttpLibrary,
-    request: k8s.RequestContext,
-  ): Promise<k8s.ResponseContext> {
-    for (const [name, value] of Object.entries(this.impersonation()))
-      request.setHeaderParam(name, value);
-    if (this.options.timeoutMs > 0) request.setSignal(AbortSignal.timeout(this.options.timeoutMs));
-    // client-node makes a new agent per request; one keep-alive agent saves a TLS handshake per request.
-    const perRequest = request.getAgent() as (Agent & { options?: object }) | undefined;
-    if (perRequest?.options) {
-      this.agent ??= new Agent({ ...perRequest.options, keepAlive: true });
-      request.setAgent(this.agent);
-    }
-    this.requestCount++;
-    const started = performance.now();
-    const line = `${request.getHttpMethod()} ${request.getUrl()}`;
-    try {
-      const response = await inner.send(request).toPromise();
-      if (this.options.verbosity > 0) {
-        const ms = (performance.now() - started).toFixed(0);
-        const extra =
-          this.options.verbosity > 1
-            ? ` (${response.headers['content-type'] ?? 'no content type'}, ${response.headers['content-length'] ?? '?'} bytes)`
-            : '';
-        this.options.log(`${line} ${response.httpStatusCode} in ${ms} ms${extra}`);
-      }
-      return response;
-    } catch (error) {
-      if (this.options.verbosity > 0)
-        this.options.log(
-          `${line} failed after ${(performance.now() - started).toFixed(0)} ms: ${(error as Error).name}`,
-        );
-      throw error;
     }
   }
 }

@@ -1,11 +1,9 @@
 // Finding the Antrea installation and reading everything about its
 // certificates in one parallel round (plus a follow-up only when the
 // Deployment names objects the round did not read).
-import type * as k8s from '@kubernetes/client-node';
 import type { Client } from './client.ts';
 import { isNotFound } from './errors.ts';
 import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
-import { Sensitive } from '../sensitive.ts';
 import {
   APP_SELECTOR,
   CONSUMER_SELECTOR,
@@ -14,72 +12,21 @@ import {
   CONTROLLER,
   CONTROLLER_INFO,
   DEFAULT_NAMESPACE,
-  SERVED_BY_LABEL,
-  SERVICE,
-  TLS_KEYS,
   TLS_SECRET,
 } from '../antrea/names.ts';
+import { apiServiceConsumers, crdConsumers, webhookConsumers, type Consumer } from './consumers.ts';
+import {
+  describeDeployment,
+  describePod,
+  describeSecret,
+  type ControllerDeployment,
+  type ControllerPod,
+  type TlsSecret,
+} from './controller-objects.ts';
+import type * as k8s from './objects.ts';
 
-export type ConsumerKind =
-  | 'APIService'
-  | 'ValidatingWebhookConfiguration'
-  | 'MutatingWebhookConfiguration'
-  | 'CustomResourceDefinition';
-
-export interface Consumer {
-  readonly kind: ConsumerKind;
-  readonly name: string;
-  /** The webhook entry, for webhook configurations. */
-  readonly webhook?: string;
-  /** The caBundle as PEM text; empty when unset. */
-  readonly caBundle: string;
-  /** Labelled app=antrea,served-by=antrea-controller (how v1.12+ find them). */
-  readonly servedByLabel: boolean;
-  /** APIServices: the group-version and the Available condition. */
-  readonly groupVersion?: string;
-  readonly available?: {
-    readonly status: string;
-    readonly reason?: string;
-    readonly message?: string;
-  };
-}
-
-export interface ControllerPod {
-  readonly name: string;
-  readonly phase: string;
-  readonly ready: boolean;
-  readonly restarts: number;
-  readonly deleting: boolean;
-  /** Why it is not ready: a waiting reason, a termination message. */
-  readonly reason?: string;
-  readonly message?: string;
-}
-
-export interface ControllerDeployment {
-  readonly name: string;
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
-  readonly image?: string;
-  readonly configMapName: string;
-  readonly secretName: string;
-  /** The container port the controller serves its API on (named api; 10349 in every release). */
-  readonly apiPort: number;
-  readonly replicas: number;
-  readonly readyReplicas: number;
-  /** The rollout is complete: the controller observed the latest spec and every replica is updated and ready. */
-  readonly rolledOut: boolean;
-}
-
-export interface TlsSecret {
-  readonly name: string;
-  readonly type: string;
-  readonly resourceVersion: string;
-  readonly labels: Record<string, string>;
-  readonly annotations: Record<string, string>;
-  readonly ca?: string;
-  readonly cert?: string;
-  readonly key?: Sensitive;
-}
+export type { Consumer, ConsumerKind } from './consumers.ts';
+export type { ControllerDeployment, ControllerPod, TlsSecret } from './controller-objects.ts';
 
 export interface Installation {
   readonly namespace: string;
@@ -97,8 +44,6 @@ export interface Installation {
   readonly controllerInfoVersion?: string;
 }
 
-const decode = (b64?: string) => (b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
-
 async function optional<T>(read: Promise<T>): Promise<T | undefined> {
   try {
     return await read;
@@ -109,70 +54,43 @@ async function optional<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 /** The namespace holding the controller Deployment (undefined when none is listed or listing is refused). */
-async function locate(client: Client): Promise<k8s.V1Deployment | undefined> {
-  let items: k8s.V1Deployment[];
+async function locate(client: Client): Promise<k8s.Deployment | undefined> {
+  let items: k8s.Deployment[];
   try {
-    items = (
-      await client.call({ verb: 'list', resource: 'deployments.apps' }, () =>
-        client.apps.listDeploymentForAllNamespaces({ labelSelector: CONTROLLER.selector }),
-      )
-    ).items;
+    items = (await client.deployments().list({ labelSelector: CONTROLLER.selector })).items;
   } catch (error) {
     if (error instanceof ForbiddenError) return undefined;
     throw error;
   }
   const namespaces = [...new Set(items.map((d) => d.metadata?.namespace ?? ''))];
-  if (namespaces.length > 1)
+  if (namespaces.length > 1) {
     throw new UsageError(
-      `antrea-controller Deployments run in several namespaces (${namespaces.join(', ')}); pick one with -n.`,
+      `antrea-controller Deployments run in several namespaces (${namespaces.join(', ')}); ` +
+        'pick one with -n.',
     );
+  }
   return items.find((d) => d.metadata?.name === CONTROLLER.deployment) ?? items[0];
 }
 
 /** Everything read from the Antrea namespace. */
 async function readNamespaced(client: Client, namespace: string) {
-  const c = client;
   const [deployment, pods, configMaps, secret] = await Promise.all([
-    optional(
-      c.call(
-        { verb: 'get', resource: 'deployments.apps', name: CONTROLLER.deployment, namespace },
-        () => c.apps.readNamespacedDeployment({ name: CONTROLLER.deployment, namespace }),
-      ),
-    ),
-    c.call({ verb: 'list', resource: 'pods', namespace }, () =>
-      c.core.listNamespacedPod({ namespace, labelSelector: CONTROLLER.selector }),
-    ),
-    c.call({ verb: 'list', resource: 'configmaps', namespace }, () =>
-      c.core.listNamespacedConfigMap({ namespace, labelSelector: APP_SELECTOR }),
-    ),
-    optional(
-      c.call({ verb: 'get', resource: 'secrets', name: TLS_SECRET, namespace }, () =>
-        c.core.readNamespacedSecret({ name: TLS_SECRET, namespace }),
-      ),
-    ),
+    optional(client.deployments(namespace).get(CONTROLLER.deployment)),
+    client.pods(namespace).list({ labelSelector: CONTROLLER.selector }),
+    client.configMaps(namespace).list({ labelSelector: APP_SELECTOR }),
+    optional(client.secrets(namespace).get(TLS_SECRET)),
   ]);
   return { deployment, pods: pods.items, configMaps: configMaps.items, secret };
 }
 
 /** The cluster-scoped objects: the CA consumers and AntreaControllerInfo. */
 async function readClusterScoped(client: Client) {
-  const c = client;
   const [apiServices, validating, mutating, crds, info] = await Promise.all([
-    c.call({ verb: 'list', resource: 'apiservices.apiregistration.k8s.io' }, () =>
-      c.registration.listAPIService(),
-    ),
-    c.call(
-      { verb: 'list', resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io' },
-      () => c.admission.listValidatingWebhookConfiguration(),
-    ),
-    c.call(
-      { verb: 'list', resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io' },
-      () => c.admission.listMutatingWebhookConfiguration(),
-    ),
+    client.apiServices().list(),
+    client.validatingWebhooks().list(),
+    client.mutatingWebhooks().list(),
     // Only CRDs with conversion webhooks carry served-by (v1.12+; none before): this skips Antrea's large CRD schemas.
-    c.call({ verb: 'list', resource: 'customresourcedefinitions.apiextensions.k8s.io' }, () =>
-      c.extensions.listCustomResourceDefinition({ labelSelector: CONSUMER_SELECTOR }),
-    ),
+    client.crds().list({ labelSelector: CONSUMER_SELECTOR }),
     readControllerInfo(client),
   ]);
   return {
@@ -219,31 +137,17 @@ export async function readInstallation(
     read = await readNamespaced(client, namespace);
   }
   if (!read.deployment) {
-    throw new NotInstalledError(
-      source === 'flag'
-        ? `no antrea-controller Deployment in namespace ${namespace}; is Antrea installed there? (leave out -n to search every namespace)`
-        : `no Antrea installation found: no Deployment labelled ${CONTROLLER.selector} in any namespace${source === 'default' ? ` visible to you, nor ${CONTROLLER.deployment} in ${namespace}` : ''}; pass -n if Antrea runs elsewhere.`,
-    );
+    throw new NotInstalledError(notFound(source, namespace));
   }
   const controller = describeDeployment(read.deployment);
 
   // A ConfigMap or Secret the Deployment names but the round did not read (v1.0's hashed ConfigMap, a renamed Secret).
-  const c = client;
   const [configMap, tls] = await Promise.all([
     read.configMaps.find((cm) => cm.metadata?.name === controller.configMapName) ??
-      optional(
-        c.call(
-          { verb: 'get', resource: 'configmaps', name: controller.configMapName, namespace },
-          () => c.core.readNamespacedConfigMap({ name: controller.configMapName, namespace }),
-        ),
-      ),
+      optional(client.configMaps(namespace).get(controller.configMapName)),
     controller.secretName === TLS_SECRET
       ? read.secret
-      : optional(
-          c.call({ verb: 'get', resource: 'secrets', name: controller.secretName, namespace }, () =>
-            c.core.readNamespacedSecret({ name: controller.secretName, namespace }),
-          ),
-        ),
+      : optional(client.secrets(namespace).get(controller.secretName)),
   ]);
   const ca = read.configMaps.find((cm) => cm.metadata?.name === CA_CONFIGMAP);
 
@@ -280,155 +184,35 @@ export async function readInstallation(
   };
 }
 
-async function readControllerInfo(client: Client): Promise<string | undefined> {
-  const versions = await Promise.all(
-    CONTROLLER_INFO.groups.map((group) =>
-      optional(
-        client.call(
-          {
-            verb: 'get',
-            resource: `${CONTROLLER_INFO.plural}.${group}`,
-            name: CONTROLLER_INFO.name,
-          },
-          () =>
-            client.custom.getClusterCustomObject({
-              group,
-              version: CONTROLLER_INFO.version,
-              plural: CONTROLLER_INFO.plural,
-              name: CONTROLLER_INFO.name,
-            }),
-        ),
-      ),
-    ),
+/** Why no installation was found: in the namespace given, or anywhere visible. */
+function notFound(source: Installation['namespaceSource'], namespace: string): string {
+  if (source === 'flag') {
+    return (
+      `no antrea-controller Deployment in namespace ${namespace}; is Antrea installed there? ` +
+      '(leave out -n to search every namespace)'
+    );
+  }
+  const nor =
+    source === 'default' ? ` visible to you, nor ${CONTROLLER.deployment} in ${namespace}` : '';
+  return (
+    `no Antrea installation found: no Deployment labelled ${CONTROLLER.selector} in any namespace` +
+    `${nor}; pass -n if Antrea runs elsewhere.`
   );
-  for (const object of versions) {
-    const version = (object as { version?: unknown } | undefined)?.version;
-    if (typeof version === 'string' && version) return version;
+}
+
+async function readControllerInfo(client: Client): Promise<string | undefined> {
+  const infos = await Promise.all(
+    CONTROLLER_INFO.groups.map((group) => {
+      const kind = { group, version: CONTROLLER_INFO.version, plural: CONTROLLER_INFO.plural };
+      return optional(client.custom<ControllerInfo>(kind).get(CONTROLLER_INFO.name));
+    }),
+  );
+  for (const info of infos) {
+    if (typeof info?.version === 'string' && info.version) return info.version;
   }
   return undefined;
 }
 
-function describeDeployment(d: k8s.V1Deployment): ControllerDeployment {
-  const spec = d.spec?.template.spec;
-  const container =
-    spec?.containers.find((c) => c.name === CONTROLLER.container) ?? spec?.containers[0];
-  const volume = (name: string) => spec?.volumes?.find((v) => v.name === name);
-  return {
-    name: d.metadata?.name ?? CONTROLLER.deployment,
-    labels: d.metadata?.labels ?? {},
-    annotations: d.metadata?.annotations ?? {},
-    ...(container?.image ? { image: container.image } : {}),
-    configMapName: volume(CONTROLLER.configVolume)?.configMap?.name ?? 'antrea-config',
-    secretName: volume(CONTROLLER.tlsVolume)?.secret?.secretName ?? TLS_SECRET,
-    apiPort: container?.ports?.find((p) => p.name === 'api')?.containerPort ?? CONTROLLER.apiPort,
-    replicas: d.spec?.replicas ?? 1,
-    readyReplicas: d.status?.readyReplicas ?? 0,
-    rolledOut:
-      (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
-      (d.status?.updatedReplicas ?? 0) === (d.spec?.replicas ?? 1) &&
-      (d.status?.readyReplicas ?? 0) === (d.spec?.replicas ?? 1) &&
-      (d.status?.replicas ?? 0) === (d.spec?.replicas ?? 1),
-  };
-}
-
-function describePod(p: k8s.V1Pod): ControllerPod {
-  const status =
-    p.status?.containerStatuses?.find((s) => s.name === CONTROLLER.container) ??
-    p.status?.containerStatuses?.[0];
-  const ready =
-    p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-  const waiting = status?.state?.waiting;
-  const terminated = status?.lastState?.terminated;
-  const reason = waiting?.reason ?? (ready ? undefined : 'NotReady');
-  const message = terminated?.message ?? waiting?.message;
-  return {
-    name: p.metadata?.name ?? '',
-    phase: p.status?.phase ?? 'Unknown',
-    ready,
-    restarts: status?.restartCount ?? 0,
-    deleting: Boolean(p.metadata?.deletionTimestamp),
-    ...(reason ? { reason } : {}),
-    ...(message && !ready ? { message: message.trim().split('\n').slice(-1)[0] } : {}),
-  };
-}
-
-function describeSecret(s: k8s.V1Secret): TlsSecret {
-  const data = s.data ?? {};
-  const key = decode(data[TLS_KEYS.key]);
-  return {
-    name: s.metadata?.name ?? TLS_SECRET,
-    type: s.type ?? 'Opaque',
-    resourceVersion: s.metadata?.resourceVersion ?? '',
-    labels: s.metadata?.labels ?? {},
-    annotations: s.metadata?.annotations ?? {},
-    ...(data[TLS_KEYS.ca] ? { ca: decode(data[TLS_KEYS.ca]) } : {}),
-    ...(data[TLS_KEYS.cert] ? { cert: decode(data[TLS_KEYS.cert]) } : {}),
-    ...(key ? { key: new Sensitive(key) } : {}),
-  };
-}
-
-const pointsAtAntrea = (namespace: string, service?: { name?: string; namespace?: string }) =>
-  service?.name === SERVICE && service.namespace === namespace;
-const servedBy = (labels?: Record<string, string>) =>
-  labels?.app === 'antrea' && labels[SERVED_BY_LABEL] === 'antrea-controller';
-
-function apiServiceConsumers(items: k8s.V1APIService[], namespace: string): Consumer[] {
-  return items
-    .filter((a) => pointsAtAntrea(namespace, a.spec?.service))
-    .map((a) => {
-      const available = a.status?.conditions?.find((c) => c.type === 'Available');
-      return {
-        kind: 'APIService' as const,
-        name: a.metadata?.name ?? '',
-        caBundle: decode(a.spec?.caBundle) ?? '',
-        servedByLabel: servedBy(a.metadata?.labels),
-        groupVersion: `${a.spec?.group}/${a.spec?.version}`,
-        ...(available
-          ? {
-              available: {
-                status: available.status,
-                ...(available.reason ? { reason: available.reason } : {}),
-                ...(available.message ? { message: available.message } : {}),
-              },
-            }
-          : {}),
-      };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function webhookConsumers(
-  kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration',
-  items: (k8s.V1ValidatingWebhookConfiguration | k8s.V1MutatingWebhookConfiguration)[],
-  namespace: string,
-): Consumer[] {
-  return items
-    .flatMap((config) =>
-      (config.webhooks ?? [])
-        .filter((w) => pointsAtAntrea(namespace, w.clientConfig.service))
-        .map((w) => ({
-          kind,
-          name: config.metadata?.name ?? '',
-          webhook: w.name,
-          caBundle: decode(w.clientConfig.caBundle) ?? '',
-          servedByLabel: servedBy(config.metadata?.labels),
-        })),
-    )
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function crdConsumers(items: k8s.V1CustomResourceDefinition[], namespace: string): Consumer[] {
-  return items
-    .filter(
-      (crd) =>
-        crd.spec.conversion?.strategy === 'Webhook' &&
-        pointsAtAntrea(namespace, crd.spec.conversion.webhook?.clientConfig?.service),
-    )
-    .map((crd) => ({
-      kind: 'CustomResourceDefinition' as const,
-      name: crd.metadata?.name ?? '',
-      caBundle: decode(crd.spec.conversion?.webhook?.clientConfig?.caBundle) ?? '',
-      servedByLabel: servedBy(crd.metadata?.labels),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+interface ControllerInfo extends k8s.KubeObject {
+  version?: unknown;
 }

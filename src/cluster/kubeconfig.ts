@@ -4,10 +4,11 @@
 // silent fallback to localhost:8080.
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
-import { KubeConfig, type Cluster, type User, type Context } from '@kubernetes/client-node';
-import { KubeconfigError, UsageError } from '../errors.ts';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { Cluster, User, Context } from '@kubernetes/client-node/dist/config_types.js';
+import { KubeconfigError, UsageError, messageOf } from '../errors.ts';
 import { kubeconfigFiles } from './kubeconfig-files.ts';
-import type { ConnectionFlags } from '../cli/options.ts';
+import type { ConnectionFlags } from '../cli/flags.ts';
 
 export interface LoadedConfig {
   readonly config: KubeConfig;
@@ -63,7 +64,7 @@ function loadFile(file: string): KubeConfig {
     config.loadFromFile(file);
   } catch (error) {
     throw new KubeconfigError(
-      `the kubeconfig file ${file} cannot be read: ${(error as Error).message.split('\n')[0]}.`,
+      `the kubeconfig file ${file} cannot be read: ${messageOf(error).split('\n')[0]}.`,
     );
   }
   return config;

@@ -2,6 +2,7 @@
 // GET /apis/<group>/<version> only when the APIService's caBundle verifies
 // the certificate the controller actually serves.
 import type { Client } from './client.ts';
+import type { Installation } from './installation.ts';
 
 export interface ProbeResult {
   readonly groupVersion: string;
@@ -30,3 +31,10 @@ export async function probeGroupVersions(
     }),
   );
 }
+
+/** The group-versions of the installation's APIServices, each probed through the API server. */
+export const probeAggregatedApis = (client: Client, inst: Installation) =>
+  probeGroupVersions(client, aggregatedGroupVersions(inst));
+
+export const aggregatedGroupVersions = (inst: Installation): string[] =>
+  inst.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : []));

@@ -1,7 +1,7 @@
 // Watching the objects a wait depends on, so that it re-reads the cluster when
 // one of them changed instead of polling. Where a watch cannot be opened (no
 // RBAC for watch, the API server gone for a while), the wait polls instead.
-import type { Client } from './client.ts';
+import { KINDS, collectionPath, resourceName, type Client, type ResourceKind } from './client.ts';
 import type { RequestDescription } from './errors.ts';
 import { ForbiddenError } from '../errors.ts';
 import { APP_SELECTOR, CONSUMER_SELECTOR, CONTROLLER } from '../antrea/names.ts';
@@ -15,56 +15,31 @@ export interface WatchTarget {
 
 const REOPEN_AFTER_MS = 1000;
 
+/** A watch on a collection of one kind, in a namespace or cluster-scoped. */
+export function watchTarget(
+  kind: ResourceKind,
+  namespace?: string,
+  query: Record<string, string> = {},
+): WatchTarget {
+  return {
+    what: { verb: 'watch', resource: resourceName(kind), ...(namespace ? { namespace } : {}) },
+    path: collectionPath(kind, namespace),
+    query,
+  };
+}
+
 /** What readInstallation reads, as watches: the controller, its Pods, Secret and ConfigMaps, and every kind of CA consumer. */
 export function installationTargets(namespace: string, secretName: string): WatchTarget[] {
-  const ns = `/api/v1/namespaces/${namespace}`;
+  const named = (name: string) => ({ fieldSelector: `metadata.name=${name}` });
   return [
-    {
-      what: { verb: 'watch', resource: 'deployments.apps', namespace },
-      path: `/apis/apps/v1/namespaces/${namespace}/deployments`,
-      query: { fieldSelector: `metadata.name=${CONTROLLER.deployment}` },
-    },
-    {
-      what: { verb: 'watch', resource: 'pods', namespace },
-      path: `${ns}/pods`,
-      query: { labelSelector: CONTROLLER.selector },
-    },
-    {
-      what: { verb: 'watch', resource: 'configmaps', namespace },
-      path: `${ns}/configmaps`,
-      query: { labelSelector: APP_SELECTOR },
-    },
-    {
-      what: { verb: 'watch', resource: 'secrets', namespace },
-      path: `${ns}/secrets`,
-      query: { fieldSelector: `metadata.name=${secretName}` },
-    },
-    {
-      what: { verb: 'watch', resource: 'apiservices.apiregistration.k8s.io' },
-      path: '/apis/apiregistration.k8s.io/v1/apiservices',
-      query: {},
-    },
-    {
-      what: {
-        verb: 'watch',
-        resource: 'validatingwebhookconfigurations.admissionregistration.k8s.io',
-      },
-      path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
-      query: {},
-    },
-    {
-      what: {
-        verb: 'watch',
-        resource: 'mutatingwebhookconfigurations.admissionregistration.k8s.io',
-      },
-      path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
-      query: {},
-    },
-    {
-      what: { verb: 'watch', resource: 'customresourcedefinitions.apiextensions.k8s.io' },
-      path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-      query: { labelSelector: CONSUMER_SELECTOR },
-    },
+    watchTarget(KINDS.deployments, namespace, named(CONTROLLER.deployment)),
+    watchTarget(KINDS.pods, namespace, { labelSelector: CONTROLLER.selector }),
+    watchTarget(KINDS.configMaps, namespace, { labelSelector: APP_SELECTOR }),
+    watchTarget(KINDS.secrets, namespace, named(secretName)),
+    watchTarget(KINDS.apiServices),
+    watchTarget(KINDS.validatingWebhooks),
+    watchTarget(KINDS.mutatingWebhooks),
+    watchTarget(KINDS.crds, undefined, { labelSelector: CONSUMER_SELECTOR }),
   ];
 }
 

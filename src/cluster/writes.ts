@@ -1,15 +1,14 @@
 // The writes the plugin makes: each with the resourceVersion it read, so a
 // concurrent change is a conflict to re-check, never a silent overwrite.
-import type * as k8s from '@kubernetes/client-node';
-import type { Client } from './client.ts';
+import type { Client, DryRun } from './client.ts';
+import type { Secret } from './objects.ts';
 import { isConflict } from './errors.ts';
 import { CliError, ConflictError } from '../errors.ts';
 import { CONTROLLER } from '../antrea/names.ts';
 import type { Sensitive } from '../sensitive.ts';
 
-export type DryRun = 'none' | 'server';
+export type { DryRun } from './client.ts';
 
-const dryRunParam = (dryRun: DryRun) => (dryRun === 'server' ? { dryRun: 'All' } : {});
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 export interface SecretData {
@@ -20,7 +19,8 @@ export interface SecretData {
 
 function changedSince(kind: string, name: string): ConflictError {
   return new ConflictError(
-    `${kind} ${name} changed while the plugin was working; nothing was overwritten: run the command again to re-check.`,
+    `${kind} ${name} changed while the plugin was working; ` +
+      'nothing was overwritten: run the command again to re-check.',
   );
 }
 
@@ -40,26 +40,20 @@ export async function writeTlsSecret(
   if (data['ca.crt'] !== undefined) encoded['ca.crt'] = b64(data['ca.crt']);
   if (data['tls.crt'] !== undefined) encoded['tls.crt'] = b64(data['tls.crt']);
   if (data['tls.key'] !== undefined) encoded['tls.key'] = b64(data['tls.key'].reveal());
+  const secrets = client.secrets(namespace);
   if (!read) {
-    const body: k8s.V1Secret = {
+    const body: Secret = {
       metadata: { name, namespace },
       type: 'kubernetes.io/tls',
       data: encoded,
     };
-    await client.call({ verb: 'create', resource: 'secrets', namespace }, () =>
-      client.core.createNamespacedSecret({ namespace, body, ...dryRunParam(dryRun) }),
-    );
+    await secrets.create(body, dryRun);
     return;
   }
-  const current = await client.call({ verb: 'get', resource: 'secrets', name, namespace }, () =>
-    client.core.readNamespacedSecret({ name, namespace }),
-  );
+  const current = await secrets.get(name);
   if (current.metadata?.resourceVersion !== read.resourceVersion)
     throw changedSince('Secret', name);
-  current.data = encoded;
-  await client.call({ verb: 'update', resource: 'secrets', name, namespace }, () =>
-    client.core.replaceNamespacedSecret({ name, namespace, body: current, ...dryRunParam(dryRun) }),
-  );
+  await secrets.update({ ...current, data: encoded }, dryRun);
 }
 
 export async function deleteSecret(
@@ -69,14 +63,7 @@ export async function deleteSecret(
   resourceVersion: string,
   dryRun: DryRun,
 ): Promise<void> {
-  await client.call({ verb: 'delete', resource: 'secrets', name, namespace }, () =>
-    client.core.deleteNamespacedSecret({
-      name,
-      namespace,
-      body: { preconditions: { resourceVersion } },
-      ...dryRunParam(dryRun),
-    }),
-  );
+  await client.secrets(namespace).delete(name, resourceVersion, dryRun);
 }
 
 /** Sets one key of a ConfigMap's data, with the resourceVersion read. */
@@ -89,19 +76,10 @@ export async function writeConfigMapKey(
   resourceVersion: string,
   dryRun: DryRun,
 ): Promise<void> {
-  const current = await client.call({ verb: 'get', resource: 'configmaps', name, namespace }, () =>
-    client.core.readNamespacedConfigMap({ name, namespace }),
-  );
+  const configMaps = client.configMaps(namespace);
+  const current = await configMaps.get(name);
   if (current.metadata?.resourceVersion !== resourceVersion) throw changedSince('ConfigMap', name);
-  current.data = { ...current.data, [key]: text };
-  await client.call({ verb: 'update', resource: 'configmaps', name, namespace }, () =>
-    client.core.replaceNamespacedConfigMap({
-      name,
-      namespace,
-      body: current,
-      ...dryRunParam(dryRun),
-    }),
-  );
+  await configMaps.update({ ...current, data: { ...current.data, [key]: text } }, dryRun);
 }
 
 /** What `kubectl rollout restart` does: a new restartedAt annotation on the Pod template. */
@@ -110,12 +88,10 @@ export async function restartController(
   namespace: string,
   dryRun: DryRun,
 ): Promise<void> {
+  const deployments = client.deployments(namespace);
   const name = CONTROLLER.deployment;
   for (let attempt = 0; ; attempt++) {
-    const deployment = await client.call(
-      { verb: 'get', resource: 'deployments.apps', name, namespace },
-      () => client.apps.readNamespacedDeployment({ name, namespace }),
-    );
+    const deployment = await deployments.get(name);
     const template = deployment.spec?.template;
     if (!template) throw new CliError(`Deployment ${name} has no Pod template.`);
     template.metadata = {
@@ -126,14 +102,7 @@ export async function restartController(
       },
     };
     try {
-      await client.call({ verb: 'update', resource: 'deployments.apps', name, namespace }, () =>
-        client.apps.replaceNamespacedDeployment({
-          name,
-          namespace,
-          body: deployment,
-          ...dryRunParam(dryRun),
-        }),
-      );
+      await deployments.update(deployment, dryRun);
       return;
     } catch (error) {
       if (!isConflict(error) || attempt >= 5) throw error;

@@ -1,8 +1,8 @@
 // `verify` as text: one line per check, ✔ / ‼ / ×, and a hint under each failure or warning.
 import type { VerifyReport } from '../report/verify.ts';
-import { MARK, type Style } from './style.ts';
+import { MARK, type TextOptions } from './style.ts';
 
-export function renderChecks(report: VerifyReport, style: Style): string {
+export function renderChecks(report: VerifyReport, { style }: Pick<TextOptions, 'style'>): string {
   const colour = { pass: style.ok, warn: style.warn, fail: style.bad } as const;
   const lines = report.checks.flatMap((check) => [
     `${colour[check.status](MARK[check.status])} ${check.message}`,

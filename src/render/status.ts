@@ -1,14 +1,9 @@
 // `status` as text: the mode, the serving certificate, the CA bundle, each
 // consumer, the controller and warnings, at most 100 columns wide.
+import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import type { StatusReport, CertificateReport, ConsumerReport } from '../report/status.ts';
-import { MARK, type Style } from './style.ts';
+import { MARK, type Style, type TextOptions } from './style.ts';
 import { table } from './table.ts';
-
-export interface TextOptions {
-  readonly style: Style;
-  readonly width: number;
-  readonly wide: boolean;
-}
 
 const SHORT_KIND: Record<ConsumerReport['kind'], string> = {
   APIService: 'APIService',
@@ -24,10 +19,14 @@ function certificateLines(cert: CertificateReport, opts: TextOptions): string[][
   const expiry =
     cert.expiresInSeconds <= 0
       ? style.bad(cert.expiresIn)
-      : cert.expiresInSeconds < 30 * 86400
+      : cert.expiresInSeconds * 1000 < EXPIRY_WARNING_MS
         ? style.warn(`${cert.expiresIn} left`)
         : `${cert.expiresIn} left`;
-  const key = `${cert.keyAlgorithm}${cert.keySize ? ` ${cert.keySize}` : ''}${cert.curve ? ` ${cert.curve}` : ''}, signed ${cert.signatureAlgorithm}`;
+  const size = [cert.keySize, cert.curve]
+    .filter(Boolean)
+    .map((s) => ` ${s}`)
+    .join('');
+  const key = `${cert.keyAlgorithm}${size}, signed ${cert.signatureAlgorithm}`;
   return [
     ['  Subject', cert.subject],
     ['  Issuer', cert.issuer],
@@ -89,6 +88,8 @@ function consumerRows(consumers: readonly ConsumerReport[], opts: TextOptions): 
 
 export function renderStatus(report: StatusReport, opts: TextOptions): string {
   const { style, width } = opts;
+  const verdict = (ok: boolean, pass: string, fail: string) =>
+    ok ? style.ok(`${MARK.pass} ${pass}`) : style.bad(`${MARK.fail} ${fail}`);
   const out: string[] = [];
   const section = (title: string) => out.push('', style.bold(title));
   const version = report.antreaVersion ? report.antreaVersion : 'version unknown';
@@ -135,8 +136,8 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
     const chain = report.servingChain;
     if (chain) {
       out.push(
-        `  ${chain.chainsToPublishedCA ? style.ok(`${MARK.pass} chains to the published CA`) : style.bad(`${MARK.fail} does not chain to the published CA`)}` +
-          `   ${chain.hasServiceName ? style.ok(`${MARK.pass} carries ${chain.serviceName}`) : style.bad(`${MARK.fail} lacks ${chain.serviceName}`)}`,
+        `  ${verdict(chain.chainsToPublishedCA, 'chains to the published CA', 'does not chain to the published CA')}` +
+          `   ${verdict(chain.hasServiceName, `carries ${chain.serviceName}`, `lacks ${chain.serviceName}`)}`,
       );
     }
   } else {

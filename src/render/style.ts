@@ -34,6 +34,13 @@ export function colorEnabled(
   );
 }
 
+/** How text output is laid out: colours, the width of tables, and -o wide. */
+export interface TextOptions {
+  readonly style: Style;
+  readonly width: number;
+  readonly wide: boolean;
+}
+
 export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;
 
 // eslint-disable-next-line no-control-regex -- matching the colour codes this module writes

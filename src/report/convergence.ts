@@ -3,7 +3,9 @@
 // the aggregation layer reaches the controller again.
 // Pure: returns what is still pending, or undefined.
 import type { Installation } from '../cluster/installation.ts';
-import { tryParse, consumerReport } from './status.ts';
+import { consumerReport } from './status.ts';
+import { notReadyDetail } from './pods.ts';
+import { tryParse } from '../certs/try-parse.ts';
 import { sameCertificates } from '../certs/certificate.ts';
 import { CA_CONFIGMAP } from '../antrea/names.ts';
 
@@ -31,7 +33,7 @@ export function pending(inst: Installation, goal: ConvergenceGoal): string | und
     }
   }
   const pod = inst.pods.find((p) => !p.deleting);
-  const podNotReady = `the controller Pod to be ready${pod?.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}`;
+  const podNotReady = `the controller Pod to be ready${pod ? notReadyDetail(pod) : ''}`;
   if (pod && !pod.ready) return podNotReady;
   if (!inst.deployment.rolledOut) return 'the controller rollout to finish';
   if (!pod || inst.pods.some((p) => p.deleting)) return podNotReady;

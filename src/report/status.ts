@@ -1,17 +1,15 @@
 // The status report: what `status` shows, as data (rendered elsewhere).
 // Pure: built from what the cluster layer read, at a given time.
-import {
-  parseCertificates,
-  sameCertificates,
-  type Certificate,
-  type CertificateInfo,
-} from '../certs/certificate.ts';
+import { sameCertificates, type Certificate, type CertificateInfo } from '../certs/certificate.ts';
 import { buildChain } from '../certs/chain.ts';
-import { CliError } from '../errors.ts';
-import { detectMode, describeMode, type ModeInfo } from '../antrea/mode.ts';
+import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from '../certs/strength.ts';
+import { tryParse } from '../certs/try-parse.ts';
+import { describeMode, modeOf, type ModeInfo } from '../antrea/mode.ts';
 import { CA_CONFIGMAP, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
+import { servingChain } from '../antrea/serving.ts';
 import type { Installation, Consumer, ControllerPod } from '../cluster/installation.ts';
-import { formatDuration } from '../cli/duration.ts';
+import { formatDuration } from '../duration.ts';
+import { notReadyDetail } from './pods.ts';
 
 const SECRET_KEYS = [
   ['ca', 'ca.crt'],
@@ -79,19 +77,6 @@ export interface StatusInputs {
   readonly warnWithinMs: number;
 }
 
-/** Parses certificates where a failure is a finding, not a crash. */
-export function tryParse(
-  pem: string | undefined,
-  source: string,
-): { certs: Certificate[]; error?: string } {
-  if (!pem || pem.trim() === '') return { certs: [], error: `${source} is empty` };
-  try {
-    return { certs: parseCertificates(pem, source) };
-  } catch (error) {
-    return { certs: [], error: error instanceof CliError ? error.message : String(error) };
-  }
-}
-
 export function certificateReport(cert: Certificate, now: Date): CertificateReport {
   const left = cert.notAfter.getTime() - now.getTime();
   return {
@@ -120,48 +105,6 @@ export function consumerReport(consumer: Consumer, published: Certificate[]): Co
     ...(parsed.certs[0] ? { caBundleSha256: parsed.certs[0].info.sha256 } : {}),
     ...(consumer.available ? { available: consumer.available } : {}),
   };
-}
-
-/** The serving certificate as the plugin can see it: the Secret's tls.crt, or in Pod-held mode the first certificate antrea-ca publishes. */
-export function servingChain(
-  inst: Installation,
-  mode: ModeInfo,
-): { certs: Certificate[]; source: string } | undefined {
-  const secret = inst.tlsSecret;
-  if (secret?.cert && (mode.mode === 'user-provided' || mode.pairStorage !== 'pod')) {
-    const parsed = tryParse(secret.cert, `Secret ${secret.name} tls.crt`);
-    if (parsed.certs.length)
-      return { certs: parsed.certs, source: `Secret ${secret.name}, tls.crt` };
-  }
-  if (mode.mode === 'self-signed') {
-    const parsed = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
-    const leaf = parsed.certs.find((c) => !c.info.isCA);
-    if (leaf)
-      return {
-        certs: [leaf, ...parsed.certs.filter((c) => c !== leaf)],
-        source: `ConfigMap ${CA_CONFIGMAP} (the self-signed bundle starts with it)`,
-      };
-  }
-  return undefined;
-}
-
-export function modeOf(inst: Installation): ModeInfo {
-  return detectMode({
-    configText: inst.config?.text,
-    controllerInfoVersion: inst.controllerInfoVersion,
-    image: inst.deployment.image,
-    deploymentLabels: inst.deployment.labels,
-    deploymentAnnotations: inst.deployment.annotations,
-    ...(inst.tlsSecret
-      ? {
-          secret: {
-            hasCa: Boolean(inst.tlsSecret.ca),
-            hasCert: Boolean(inst.tlsSecret.cert),
-            annotations: inst.tlsSecret.annotations,
-          },
-        }
-      : {}),
-  });
 }
 
 export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInputs): StatusReport {
@@ -211,7 +154,8 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
       const left = leaf.notAfter.getTime() - now.getTime();
       if (left < SELF_SIGNED_REGENERATE_WITHIN_MS) {
         warnings.push(
-          `the self-signed certificate has ${formatDuration(Math.max(left, 0))} left, inside the 90-day window: the controller replaces it at its next check (within an hour).`,
+          `the self-signed certificate has ${formatDuration(Math.max(left, 0))} left, ` +
+            'inside the 90-day window: the controller replaces it at its next check (within an hour).',
         );
       }
     }
@@ -229,17 +173,20 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
     else if (left < warnWithinMs) warnings.push(`${what} expires in ${formatDuration(left)}.`);
     if (cert.notBefore.getTime() > now.getTime())
       warnings.push(`${what} is not valid before ${cert.info.notBefore}.`);
-    if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048)
-      warnings.push(`${what} has a ${cert.info.keySize}-bit RSA key; use 2048 bits or more.`);
-    if (/SHA1/.test(cert.info.signatureAlgorithm))
-      warnings.push(`${what} is signed with SHA-1; clients reject it.`);
+    if (hasWeakRsaKey(cert)) {
+      warnings.push(
+        `${what} has a ${cert.info.keySize}-bit RSA key; use ${MIN_RSA_BITS} bits or more.`,
+      );
+    }
+    if (isSha1Signed(cert)) warnings.push(`${what} is signed with SHA-1; clients reject it.`);
   }
 
   const consumers = inst.consumers.map((c) => consumerReport(c, published.certs));
   const differing = consumers.filter((c) => !c.caBundleMatches);
   if (published.certs.length && differing.length) {
     warnings.push(
-      `${differing.length} of ${consumers.length} CA consumers do not carry the CA of ${CA_CONFIGMAP} (${[...new Set(differing.map((c) => c.name))].join(', ')}).`,
+      `${differing.length} of ${consumers.length} CA consumers do not carry the CA of ` +
+        `${CA_CONFIGMAP} (${[...new Set(differing.map((c) => c.name))].join(', ')}).`,
     );
   }
   if (consumers.length === 0)
@@ -247,9 +194,7 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
       `no APIService, webhook or CRD conversion points at Service antrea in ${inst.namespace}.`,
     );
   for (const pod of inst.pods.filter((p) => !p.ready && !p.deleting)) {
-    warnings.push(
-      `controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}.`,
-    );
+    warnings.push(`controller Pod ${pod.name} is not ready${notReadyDetail(pod)}.`);
   }
   if (inst.pods.length === 0) warnings.push('no antrea-controller Pod exists.');
 

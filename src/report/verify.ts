@@ -9,16 +9,20 @@ import {
 } from '../antrea/names.ts';
 import { preflight } from '../certs/preflight.ts';
 import type { Certificate } from '../certs/certificate.ts';
+import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from '../certs/strength.ts';
+import { tryParse } from '../certs/try-parse.ts';
+import { modeOf } from '../antrea/mode.ts';
+import { servingChain } from '../antrea/serving.ts';
 import type { Installation } from '../cluster/installation.ts';
-import {
-  buildStatus,
-  tryParse,
-  servingChain,
-  modeOf,
-  type ConsumerReport,
-  type StatusReport,
-} from './status.ts';
-import { formatDuration } from '../cli/duration.ts';
+import { buildStatus, type ConsumerReport, type StatusReport } from './status.ts';
+import { notReadyDetail } from './pods.ts';
+import { formatDuration } from '../duration.ts';
+
+/** " (reason: message)" of an APIService's Available condition, if it gives a reason. */
+const availability = (available: Installation['consumers'][number]['available']) =>
+  available?.reason
+    ? ` (${available.reason}${available.message ? `: ${available.message}` : ''})`
+    : '';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -124,9 +128,7 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
       );
     else {
       const why = [
-        available
-          ? undefined
-          : `not Available${consumer.available?.reason ? ` (${consumer.available.reason}${consumer.available.message ? `: ${consumer.available.message}` : ''})` : ''}`,
+        available ? undefined : `not Available${availability(consumer.available)}`,
         probe && probe.status !== 200
           ? `GET /apis/${consumer.groupVersion} answered ${probe.status}${probe.message ? ` (${probe.message})` : ''}`
           : undefined,
@@ -157,7 +159,7 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
     add(
       'fail',
       pod
-        ? `controller Pod ${pod.name} is not ready${pod.reason ? ` (${pod.reason}${pod.message ? `: ${pod.message}` : ''})` : ''}`
+        ? `controller Pod ${pod.name} is not ready${notReadyDetail(pod)}`
         : 'no antrea-controller Pod exists',
       `kubectl -n ${ns} describe pod -l ${CONTROLLER.selector}`,
     );
@@ -175,7 +177,9 @@ function consumerChecks(consumers: readonly ConsumerReport[], ns: string): Check
   const groups = new Map<string, ConsumerReport[]>();
   for (const c of consumers)
     groups.set(`${c.kind}/${c.name}`, [...(groups.get(`${c.kind}/${c.name}`) ?? []), c]);
-  const hint = `the controller re-publishes on every CA change (v2: also every 2 minutes); if it keeps differing, a GitOps tool may be reverting caBundle. Otherwise ${restartHint(ns)}`;
+  const hint =
+    'the controller re-publishes on every CA change (v2: also every 2 minutes); ' +
+    `if it keeps differing, a GitOps tool may be reverting caBundle. Otherwise ${restartHint(ns)}`;
   return [...groups].map(([object, entries]) => {
     const bad = entries.filter((e) => !e.caBundleMatches);
     if (bad.length === 0) {
@@ -284,13 +288,13 @@ function secretChecks(
 function strengthChecks(cert: Certificate): Check[] {
   const what = `certificate "${cert.info.subject}"`;
   const checks: Check[] = [];
-  if (cert.info.keyAlgorithm === 'RSA' && (cert.info.keySize ?? 0) < 2048)
+  if (hasWeakRsaKey(cert))
     checks.push({
       status: 'warn',
       message: `${what} has a ${cert.info.keySize}-bit RSA key`,
-      hint: 'use 2048 bits or more',
+      hint: `use ${MIN_RSA_BITS} bits or more`,
     });
-  if (/SHA1/.test(cert.info.signatureAlgorithm))
+  if (isSha1Signed(cert))
     checks.push({
       status: 'warn',
       message: `${what} is signed with SHA-1`,

@@ -16,7 +16,7 @@ import {
   KUBECTL_HELPER_UNIX,
   KUBECTL_HELPER_WINDOWS,
 } from '../../src/cli/completion/scripts.ts';
-import { contextNames } from '../../src/commands/complete.ts';
+import { contextNames } from '../../src/cli/completion/command-line.ts';
 import { kubeconfigFiles } from '../../src/cluster/kubeconfig-files.ts';
 import { renderVersion } from '../../src/render/version.ts';
 

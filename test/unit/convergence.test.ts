@@ -2,7 +2,7 @@
 // a wait rides out (src/cluster/errors.ts), and which watches it asks again for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiException } from '@kubernetes/client-node';
+import { StatusError } from '../../src/cluster/http.ts';
 import { issue, usage, extendedUsage } from '../testbed/pki.ts';
 import { pending } from '../../src/report/convergence.ts';
 import { translate, isTransient } from '../../src/cluster/errors.ts';
@@ -159,7 +159,7 @@ const what = { verb: 'list', resource: 'pods', namespace: ns } as const;
 test('a wait rides out an API server that is gone or cannot serve now, not one that refuses', () => {
   for (const code of [429, 500, 503, 504]) {
     const error = translate(
-      new ApiException(code, 'x', { message: 'etcd not ready' }, {}),
+      new StatusError(code, JSON.stringify({ message: 'etcd not ready' })),
       what,
       target,
     );
@@ -182,7 +182,7 @@ test('a wait rides out an API server that is gone or cannot serve now, not one t
   );
   assert.ok(refused instanceof ConnectionError);
   assert.equal(isTransient(refused), true);
-  const forbidden = translate(new ApiException(403, 'x', {}, {}), what, target);
+  const forbidden = translate(new StatusError(403, '{}'), what, target);
   assert.ok(forbidden instanceof ForbiddenError);
   assert.equal(isTransient(forbidden), false);
 });

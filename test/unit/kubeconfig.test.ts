@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, delimiter } from 'node:path';
 import * as yaml from 'js-yaml';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
-import type { ConnectionFlags } from '../../src/cli/options.ts';
+import type { ConnectionFlags } from '../../src/cli/flags.ts';
 import { KubeconfigError, UsageError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-kubeconfig-'));

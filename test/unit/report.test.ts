@@ -9,7 +9,7 @@ import { renderStatus } from '../../src/render/status.ts';
 import { renderChecks } from '../../src/render/checks.ts';
 import { renderData } from '../../src/render/data.ts';
 import { createStyle, visibleLength } from '../../src/render/style.ts';
-import { parseDuration, formatDuration } from '../../src/cli/duration.ts';
+import { parseDuration, formatDuration } from '../../src/duration.ts';
 import { Sensitive } from '../../src/sensitive.ts';
 import type { Installation, Consumer } from '../../src/cluster/installation.ts';
 
@@ -133,7 +133,7 @@ test('a healthy self-signed installation: all consumers match, no warnings, veri
   assert.ok(status.consumers.every((c) => c.caBundleMatches));
   assert.deepEqual(status.warnings, []);
   const report = verify(selfSigned(healthy));
-  assert.equal(report.summary.failed, 0, renderChecks(report, createStyle(false)));
+  assert.equal(report.summary.failed, 0, renderChecks(report, { style: createStyle(false) }));
   assert.equal(exitCodeForChecks(report, false), 0);
 });
 
@@ -247,7 +247,11 @@ test('user-provided: ca.crt missing, wrong key, wrong usages and a tls.crt from 
     consumers: consumers(user.ca.certPem),
   });
   const good = userProvided({ ca: user.ca.certPem, cert: user.leaf.certPem });
-  assert.equal(verify(good).summary.failed, 0, renderChecks(verify(good), createStyle(false)));
+  assert.equal(
+    verify(good).summary.failed,
+    0,
+    renderChecks(verify(good), { style: createStyle(false) }),
+  );
   assert.equal(
     buildStatus({ installation: good, now, warnWithinMs: 30 * DAY }).mode,
     'user-provided',
@@ -325,7 +329,7 @@ test('no private key appears in any rendering', () => {
     renderData(status, 'json'),
     renderData(status, 'yaml'),
     renderData(report, 'json'),
-    renderChecks(report, createStyle(true)),
+    renderChecks(report, { style: createStyle(true) }),
     JSON.stringify(inst),
   ];
   const keyBody = healthy.leaf.keyPem.split('\n')[1] ?? 'unreachable';

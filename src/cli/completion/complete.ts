@@ -1,7 +1,7 @@
 // The answer to `__complete WORD... PARTIAL` in cobra's protocol, which
 // kubectl (1.26+) relays from its kubectl_complete-<plugin> helpers: one
 // candidate a line ("value<TAB>description"), then ":<directive>".
-import type { Options } from 'yargs';
+import type { Flag } from '../command.ts';
 import {
   COMMANDS,
   GLOBAL_OPTIONS,
@@ -43,11 +43,11 @@ interface Scan {
   readonly given: Set<string>;
 }
 
-function optionsOf(command: CommandSpec | undefined): Record<string, Options> {
+function optionsOf(command: CommandSpec | undefined): Record<string, Flag> {
   return { ...GLOBAL_OPTIONS, ...command?.options };
 }
 
-function lookup(options: Record<string, Options>, word: string): string | undefined {
+function lookup(options: Record<string, Flag>, word: string): string | undefined {
   if (word.startsWith('--')) {
     const name = word.slice(2).split('=')[0] ?? '';
     if (name in options) return name;
@@ -154,7 +154,7 @@ export async function complete(
   if (scanned.pendingFlag) {
     const option = options[scanned.pendingFlag];
     return option
-      ? values(valueKind(scanned.pendingFlag, option), partial, scanned, sources)
+      ? values(valueKind(option), partial, scanned, sources)
       : { candidates: [], directive: Directive.default };
   }
   if (partial.startsWith('--') && partial.includes('=')) {
@@ -162,7 +162,7 @@ export async function complete(
     const option = name ? options[name] : undefined;
     if (!name || !option) return { candidates: [], directive: Directive.noFileComp };
     const head = partial.slice(0, partial.indexOf('=') + 1);
-    return values(valueKind(name, option), partial.slice(head.length), scanned, sources, head);
+    return values(valueKind(option), partial.slice(head.length), scanned, sources, head);
   }
   if (partial.startsWith('-')) return flagNames(scanned, partial);
   if (!scanned.command) {

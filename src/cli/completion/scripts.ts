@@ -3,7 +3,7 @@
 // directives (the numbers in ./complete.ts), so that `kubectl antrea-certs`
 // through the kubectl_complete-antrea_certs helper and the standalone name
 // complete the same way.
-import type { Shell } from './spec.ts';
+import type { Shell } from './shells.ts';
 
 const BIN = 'kubectl-antrea_certs';
 

@@ -10,7 +10,7 @@ import { createPrivateKey } from 'node:crypto';
 import { testbed, controllerPods, userProvidedPair, type Testbed } from '../../testbed/fixture.ts';
 import { issue, usage, extendedUsage, type IssueOptions } from '../../testbed/pki.ts';
 import { plugin, json } from '../plugin.ts';
-import type { ConnectionFlags } from '../../../src/cli/options.ts';
+import type { ConnectionFlags } from '../../../src/cli/flags.ts';
 
 const bed: Testbed = await testbed({
   version: 'v2.7.0',

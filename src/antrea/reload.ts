@@ -1,0 +1,16 @@
+// How a new pair in the Secret reaches a controller in user-provided mode:
+// the kubelet refreshes the mounted Secret, then the controller reloads the
+// files. The waits say so in these words.
+export const KUBELET_REFRESH = 'the kubelet refreshes the Secret volume within about a minute';
+export const CONTROLLER_RELOAD = 'the controller reloads the files within another';
+export const SERVED_SEEN = 'seen through a port-forward to its Pod';
+
+/** The note a change prints before it waits for the controller to reload its pair. */
+export const reloadWaitNote = (after = '') =>
+  `The ${KUBELET_REFRESH} and ${CONTROLLER_RELOAD}: ` +
+  `the wait lasts until the controller serves the new certificate (${SERVED_SEEN})${after}.`;
+
+/** What the wait is waiting for until the controller serves the Secret's certificate. */
+export const NOT_SERVED_YET =
+  `the controller to serve the new certificate (${KUBELET_REFRESH}, ` +
+  'then the controller reloads it)';

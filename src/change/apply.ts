@@ -1,0 +1,80 @@
+// Writing a change: with the resourceVersions read, planned again after a
+// conflict, and, when a step fails, the old objects put back so the cluster is
+// never left between the old state and the new.
+import type { CommandContext } from '../cli/context.ts';
+import type { Client } from '../cluster/client.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import { restartController } from '../cluster/writes.ts';
+import { isTransient } from '../cluster/errors.ts';
+import { CliError, ConflictError } from '../errors.ts';
+import { applyBackup } from './put-back.ts';
+import type { Backup } from './backup.ts';
+import type { Change } from './change.ts';
+
+const APPLY_ATTEMPTS = 3;
+
+/** Applies the change, re-planning after a conflict; returns the change that was applied. */
+async function applyWithReplan(ctx: CommandContext, change: Change): Promise<Change> {
+  let current = change;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await current.apply('none');
+      return current;
+    } catch (error) {
+      const retry = error instanceof ConflictError && current.replan && attempt < APPLY_ATTEMPTS;
+      if (!retry || !current.replan) throw error;
+      ctx.note(`${error.message.split(';')[0]}: reading it again and re-checking.`);
+      current = await current.replan();
+    }
+  }
+}
+
+/** Writes the change and restarts the controller if it needs to; on failure, puts the backup back. */
+export async function write(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  change: Change,
+  backup: Backup,
+  backupFile: string | undefined,
+): Promise<Change> {
+  try {
+    const applied = await applyWithReplan(ctx, change);
+    if (applied.restarts) await restartController(client, inst.namespace, 'none');
+    return applied;
+  } catch (error) {
+    await putBack(client, inst.namespace, backup, backupFile, error);
+    const why = error instanceof Error ? error.message : String(error);
+    throw new CliError(
+      `writing failed (${why}); the objects it had changed were put back as they were.`,
+    );
+  }
+}
+
+/** Part of a multi-step change may be written: put the old objects back rather than leave it in between. */
+async function putBack(
+  client: Client,
+  namespace: string,
+  backup: Backup,
+  backupFile: string | undefined,
+  failure: unknown,
+): Promise<void> {
+  const why = failure instanceof Error ? failure.message : String(failure);
+  const restore = `kubectl antrea-certs restore ${backupFile ?? 'FILE'}`;
+  try {
+    await applyBackup(client, await readInstallation(client, namespace), backup);
+  } catch (putBackError) {
+    if (isTransient(failure) || isTransient(putBackError)) {
+      // Nothing can be read or written now: say what may have happened and both ways forward.
+      throw new CliError(
+        `the API server went away while writing (${why.split(';')[0]}); ` +
+          'the cluster holds the old objects or part of the change. ' +
+          'Once it answers, run kubectl antrea-certs verify, ' +
+          `then the same command again to complete the change, or ${restore} to go back.`,
+      );
+    }
+    throw new CliError(
+      `writing failed (${why}) and putting the old objects back failed too; restore them with ${restore}.`,
+    );
+  }
+}

@@ -1,0 +1,119 @@
+// Local backups of the objects a change writes, so that it can be undone with
+// `kubectl antrea-certs restore FILE`. They hold a private key: mode 0600.
+import { mkdirSync, writeFileSync, readFileSync, chmodSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, errorCode } from '../errors.ts';
+import { Sensitive } from '../sensitive.ts';
+import type { Installation } from '../cluster/installation.ts';
+import { CONTROLLER } from '../antrea/names.ts';
+
+export const BACKUP_KIND = 'AntreaCertsBackup';
+export const BACKUP_API_VERSION = 'antrea-certs.antrea.io/v1';
+
+export interface Backup {
+  readonly namespace: string;
+  readonly createdAt: string;
+  readonly secret: {
+    readonly name: string;
+    readonly existed: boolean;
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: Sensitive;
+  };
+  readonly configMap?: { readonly name: string; readonly key: string; readonly text: string };
+}
+
+export function backupOf(inst: Installation, now = new Date()): Backup {
+  const secret = inst.tlsSecret;
+  return {
+    namespace: inst.namespace,
+    createdAt: now.toISOString(),
+    secret: secret
+      ? {
+          name: secret.name,
+          existed: true,
+          ...(secret.ca ? { ca: secret.ca } : {}),
+          ...(secret.cert ? { cert: secret.cert } : {}),
+          ...(secret.key ? { key: secret.key } : {}),
+        }
+      : { name: inst.deployment.secretName, existed: false },
+    ...(inst.config?.text !== undefined
+      ? { configMap: { name: inst.config.name, key: CONTROLLER.configKey, text: inst.config.text } }
+      : {}),
+  };
+}
+
+/** Writes the backup (mode 0600, in a 0700 directory) and returns its path. */
+export function saveBackup(backup: Backup, dir: string): string {
+  try {
+    return writeBackupFile(backup, dir);
+  } catch (error) {
+    throw new InputError(
+      `cannot write the backup to ${dir} (${errorCode(error) ?? 'error'}); pass another --backup-dir, or --no-backup. Nothing was written to the cluster.`,
+    );
+  }
+}
+
+function writeBackupFile(backup: Backup, dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stamp = backup.createdAt.replace(/[:.]/g, '-');
+  const path = join(dir, `antrea-certs-${backup.namespace}-${stamp}.json`);
+  const file = {
+    apiVersion: BACKUP_API_VERSION,
+    kind: BACKUP_KIND,
+    namespace: backup.namespace,
+    createdAt: backup.createdAt,
+    secret: { ...backup.secret, ...(backup.secret.key ? { key: backup.secret.key.reveal() } : {}) },
+    ...(backup.configMap ? { configMap: backup.configMap } : {}),
+  };
+  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return path;
+}
+
+export function loadBackup(path: string): Backup {
+  if (!existsSync(path)) throw new InputError(`the backup file ${path} does not exist.`);
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    throw new InputError(`${path} is not a backup of kubectl antrea-certs (it is not JSON).`);
+  }
+  if (parsed.kind !== BACKUP_KIND || parsed.apiVersion !== BACKUP_API_VERSION) {
+    throw new InputError(
+      `${path} is not a backup of kubectl antrea-certs (kind ${JSON.stringify(parsed.kind ?? null)}).`,
+    );
+  }
+  const secret = parsed.secret as
+    { name?: unknown; existed?: unknown; ca?: unknown; cert?: unknown; key?: unknown } | undefined;
+  const configMap = parsed.configMap as
+    { name?: unknown; key?: unknown; text?: unknown } | undefined;
+  if (
+    typeof parsed.namespace !== 'string' ||
+    typeof secret?.name !== 'string' ||
+    typeof secret.existed !== 'boolean'
+  ) {
+    throw new InputError(`${path} is a damaged backup: namespace or secret is missing.`);
+  }
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    namespace: parsed.namespace,
+    createdAt: str(parsed.createdAt) ?? '',
+    secret: {
+      name: secret.name,
+      existed: secret.existed,
+      ...(str(secret.ca) ? { ca: str(secret.ca) } : {}),
+      ...(str(secret.cert) ? { cert: str(secret.cert) } : {}),
+      ...(str(secret.key) ? { key: new Sensitive(str(secret.key) ?? '') } : {}),
+    },
+    ...(configMap && typeof configMap.name === 'string' && typeof configMap.text === 'string'
+      ? {
+          configMap: {
+            name: configMap.name,
+            key: str(configMap.key) ?? CONTROLLER.configKey,
+            text: configMap.text,
+          },
+        }
+      : {}),
+  };
+}

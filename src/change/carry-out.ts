@@ -1,0 +1,106 @@
+// How every writing command carries out a change, step by step: show it,
+// confirm it, back up what it overwrites, write (re-planning after a conflict,
+// putting the old objects back if a step fails), wait until the cluster has
+// really converged or roll back, then verify.
+import type { CommandContext } from '../cli/context.ts';
+import type { Client } from '../cluster/client.ts';
+import { restartController } from '../cluster/writes.ts';
+import type { Installation } from '../cluster/installation.ts';
+import { ExitCode, TimeoutError } from '../errors.ts';
+import { backupOf, saveBackup } from './backup.ts';
+import { describeChange, confirmChange } from './confirm.ts';
+import { write } from './apply.ts';
+import { rollBack } from './roll-back.ts';
+import { verifyNow } from './verify-now.ts';
+import { waitForConvergence } from './wait.ts';
+import type { Change } from './change.ts';
+import type { ChangeOptions } from './options.ts';
+
+export interface ChangeResult {
+  readonly exitCode: ExitCode;
+  /** What the closing checks read, when the change ran to the end. */
+  readonly installation?: Installation;
+}
+
+export async function carryOut(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  change: Change,
+  options: ChangeOptions,
+): Promise<ChangeResult> {
+  describeChange(ctx, inst, change, options.dryRun);
+  if (options.dryRun !== 'none') {
+    await dryRun(ctx, client, inst, change, options.dryRun);
+    return { exitCode: ExitCode.ok };
+  }
+  await confirmChange(ctx, change, options.yes);
+
+  const backup = backupOf(inst);
+  const backupFile = options.backupDir ? saveBackup(backup, options.backupDir) : undefined;
+  if (backupFile) {
+    ctx.note(
+      `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
+    );
+  }
+  const applied = await write(ctx, client, inst, change, backup, backupFile);
+  ctx.note('Written.');
+  if (!options.wait) return { exitCode: ExitCode.ok };
+
+  if (applied.waitNote) ctx.note(applied.waitNote);
+  let converged: Installation;
+  try {
+    converged = await waitForConvergence(
+      ctx,
+      client,
+      inst,
+      applied.goal,
+      options.timeoutMs,
+      applied.wait,
+    );
+  } catch (error) {
+    if (error instanceof TimeoutError && applied.restarts && options.rollbackOnFailure) {
+      return rollBack(ctx, client, inst, { content: backup, file: backupFile }, options, error);
+    }
+    ctx.note(whereItStands(applied, inst, error));
+    throw error;
+  }
+  // The checks run on what the wait last read: no second read round.
+  return verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged);
+}
+
+/** --dry-run: client shows the plan only; server has the API server check every write. */
+async function dryRun(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  change: Change,
+  mode: 'client' | 'server',
+): Promise<void> {
+  if (mode === 'client') {
+    ctx.note('Dry run: nothing was written.');
+    return;
+  }
+  await change.apply('server');
+  if (change.restarts) await restartController(client, inst.namespace, 'server');
+  ctx.note('Dry run: the API server accepted every write; nothing was written.');
+}
+
+const FINISHES_BY_ITSELF =
+  'The controller finishes the change by itself once it and the API server run; ' +
+  'kubectl antrea-certs verify shows where it is, and running the same command again completes it.';
+
+/** After a wait stopped short: what was done, what was not seen yet, and how to finish. */
+function whereItStands(change: Change, inst: Installation, error: unknown): string {
+  const restart = change.restarts ? [`Deployment ${inst.deployment.name}: restart requested`] : [];
+  const notSeen =
+    error instanceof TimeoutError && error.waitingFor
+      ? error.waitingFor
+      : 'the cluster to converge';
+  return [
+    'Where the change stands:',
+    ...[...change.lines, ...restart].map((line) => `  done: ${line}`),
+    `  not seen yet: ${notSeen}`,
+    FINISHES_BY_ITSELF,
+  ].join('\n');
+}

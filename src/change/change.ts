@@ -1,0 +1,19 @@
+// A change, as a writing command plans it: what it will write, whether the
+// controller restarts, and what the cluster looks like once it converged.
+import type { DryRun } from '../cluster/client.ts';
+import type { ConvergenceGoal } from '../report/convergence.ts';
+import type { WaitOptions } from './wait.ts';
+
+export interface Change {
+  /** What will change, one line each, never key material. */
+  readonly lines: string[];
+  readonly restarts: boolean;
+  /** A note for the wait (e.g. the kubelet's Secret refresh delay). */
+  readonly waitNote?: string;
+  apply(dryRun: DryRun): Promise<void>;
+  readonly goal: ConvergenceGoal;
+  /** What the wait watches besides the installation. */
+  readonly wait?: WaitOptions;
+  /** After a write conflicted: re-read the cluster and re-check, giving the same change against what is there now. */
+  replan?(): Promise<Change>;
+}

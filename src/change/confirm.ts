@@ -1,0 +1,37 @@
+// The first steps of a change: say what it will do, then ask.
+import type { CommandContext } from '../cli/context.ts';
+import type { Installation } from '../cluster/installation.ts';
+import { AbortedError } from '../errors.ts';
+import type { Change } from './change.ts';
+import type { ChangeOptions } from './options.ts';
+
+/** The plan, on stderr: one line per object it writes. */
+export function describeChange(
+  ctx: CommandContext,
+  inst: Installation,
+  change: Change,
+  dryRun: ChangeOptions['dryRun'],
+): void {
+  const heading = dryRun === 'none' ? 'This will change' : 'Would change';
+  ctx.note(`${heading} (namespace ${inst.namespace}):`);
+  for (const line of change.lines) ctx.note(`  ${line}`);
+  if (change.restarts) {
+    ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
+  }
+}
+
+const NEEDS_YES =
+  'this change restarts antrea-controller; without a terminal to confirm on, pass --yes. ' +
+  'Nothing was written.';
+
+/** Asks on the terminal unless --yes; a restart without a terminal needs --yes. */
+export async function confirmChange(
+  ctx: CommandContext,
+  change: Change,
+  yes: boolean,
+): Promise<void> {
+  if (yes) return;
+  const answer = await ctx.confirm('Go ahead?');
+  if (answer === false) throw new AbortedError('nothing was changed.');
+  if (answer === undefined && change.restarts) throw new AbortedError(NEEDS_YES);
+}

@@ -1,0 +1,64 @@
+// Putting a backup back: over whatever is there now, and what the cluster
+// looks like once the controller took it.
+import type { Client, DryRun } from '../cluster/client.ts';
+import type { Installation } from '../cluster/installation.ts';
+import { writeTlsSecret, deleteSecret, writeConfigMapKey } from '../cluster/writes.ts';
+import type { ConvergenceGoal } from '../report/convergence.ts';
+import { readSelfSignedCert } from '../antrea/config.ts';
+import { SELF_SIGNED_REGENERATE_WITHIN_MS } from '../antrea/names.ts';
+import { tryParse } from '../certs/try-parse.ts';
+import type { Backup } from './backup.ts';
+
+/** Puts the backed-up Secret and config back, over whatever is there now. */
+export async function applyBackup(
+  client: Client,
+  current: Installation,
+  backup: Backup,
+  dryRun: DryRun = 'none',
+): Promise<void> {
+  const ns = backup.namespace;
+  const secret = current.tlsSecret;
+  const saved = backup.secret;
+  if (saved.existed) {
+    const data = {
+      ...(saved.ca ? { 'ca.crt': saved.ca } : {}),
+      ...(saved.cert ? { 'tls.crt': saved.cert } : {}),
+      ...(saved.key ? { 'tls.key': saved.key } : {}),
+    };
+    const read = secret ? { resourceVersion: secret.resourceVersion } : undefined;
+    await writeTlsSecret(client, ns, saved.name, data, read, dryRun);
+  } else if (secret) {
+    await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
+  }
+  const config = backup.configMap;
+  if (config && current.config && current.config.text !== config.text) {
+    const { resourceVersion } = current.config;
+    await writeConfigMapKey(
+      client,
+      ns,
+      config.name,
+      config.key,
+      config.text,
+      resourceVersion,
+      dryRun,
+    );
+  }
+}
+
+/** What converged means once a backup is back: its CA published (user-provided or a persisted pair), else just a ready controller. */
+export function goalForBackup(backup: Backup): ConvergenceGoal {
+  const setting = backup.configMap
+    ? readSelfSignedCert(backup.configMap.text)
+    : { value: true, explicit: false };
+  const selfSigned = 'error' in setting ? true : setting.value;
+  if (!selfSigned && backup.secret.ca) return { expectedCa: backup.secret.ca };
+  // A persisted self-signed pair is published as it is while 90+ days remain.
+  const persisted =
+    selfSigned && !backup.secret.ca
+      ? tryParse(backup.secret.cert, 'the backed-up tls.crt').certs[0]
+      : undefined;
+  if (persisted && persisted.notAfter.getTime() - Date.now() > SELF_SIGNED_REGENERATE_WITHIN_MS) {
+    return { expectedCa: backup.secret.cert ?? '' };
+  }
+  return {};
+}

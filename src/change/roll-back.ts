@@ -1,0 +1,58 @@
+// When a restarted controller does not converge: the backup goes back, the
+// controller restarts on it, and the wait starts again on the old goal.
+import type { CommandContext } from '../cli/context.ts';
+import type { Client } from '../cluster/client.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import { restartController } from '../cluster/writes.ts';
+import { TimeoutError, messageOf } from '../errors.ts';
+import { applyBackup, goalForBackup } from './put-back.ts';
+import { verifyNow } from './verify-now.ts';
+import { waitForConvergence } from './wait.ts';
+import type { Backup } from './backup.ts';
+
+/** However short --timeout was, the restored controller gets the time the aggregation layer needs to trust it again. */
+const ROLLBACK_WAIT_MS = 3 * 60_000;
+
+/** Rolls back after `timedOut`, then throws the timeout, saying whether the rollback completed. */
+export async function rollBack(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  backup: { readonly content: Backup; readonly file?: string },
+  options: { readonly timeoutMs: number; readonly failWithinMs: number },
+  timedOut: TimeoutError,
+): Promise<never> {
+  ctx.note(`${timedOut.message}`);
+  ctx.note('Rolling back to the objects in the backup (--rollback-on-failure).');
+  let rolledBack = false;
+  try {
+    await applyBackup(client, await readInstallation(client, inst.namespace), backup.content);
+    await restartController(client, inst.namespace, 'none');
+    const goal = goalForBackup(backup.content);
+    await waitForConvergence(
+      ctx,
+      client,
+      inst,
+      goal,
+      Math.max(options.timeoutMs, ROLLBACK_WAIT_MS),
+    );
+    rolledBack = true;
+  } catch (rollbackError) {
+    const byHand = backup.file
+      ? ` Restore by hand with kubectl antrea-certs restore ${backup.file}`
+      : '';
+    ctx.note(`The rollback did not complete: ${messageOf(rollbackError)}${byHand}`);
+  }
+  if (rolledBack) {
+    ctx.note('Rolled back: the controller runs with the objects it had before. The cluster now:');
+    await verifyNow(ctx, client, inst.namespace, options.failWithinMs).catch(
+      (verifyError: unknown) => ctx.note(`(the checks could not run: ${messageOf(verifyError)})`),
+    );
+  }
+  const seconds = Math.round(options.timeoutMs / 1000);
+  const waitingFor = timedOut.waitingFor ?? 'the controller';
+  const outcome = rolledBack ? 'it was rolled back to the backup' : 'the rollback did not complete';
+  throw new TimeoutError(
+    `the change did not converge within ${seconds}s (still waiting for ${waitingFor}); ${outcome}.`,
+  );
+}

@@ -1,0 +1,31 @@
+// The closing step of every change: the verify checks, printed, and their exit code.
+import type { CommandContext } from '../cli/context.ts';
+import type { Client } from '../cluster/client.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import { probeAggregatedApis } from '../cluster/probe.ts';
+import { runChecks, exitCodeForChecks } from '../report/verify.ts';
+import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
+import { renderChecks } from '../render/checks.ts';
+import type { ExitCode } from '../errors.ts';
+
+/** `read`: what the wait last read, so the checks need no second read round. */
+export async function verifyNow(
+  ctx: CommandContext,
+  client: Client,
+  namespace: string,
+  failWithinMs: number,
+  read?: Installation,
+): Promise<{ exitCode: ExitCode; installation: Installation }> {
+  const installation = read ?? (await readInstallation(client, namespace));
+  const probes = await probeAggregatedApis(client, installation);
+  const now = new Date();
+  const report = runChecks({
+    installation,
+    probes,
+    now,
+    warnWithinMs: EXPIRY_WARNING_MS,
+    failWithinMs,
+  });
+  ctx.print(renderChecks(report, ctx.textOptions));
+  return { exitCode: exitCodeForChecks(report, false), installation };
+}

@@ -1,0 +1,144 @@
+// The wait every change ends with: until the cluster has really converged on
+// the goal. It watches the objects it reads and re-reads when one changes,
+// polls what cannot be watched (discovery, the served certificate), and rides
+// out an API server that is gone for a while.
+import type { CommandContext } from '../cli/context.ts';
+import { TimeoutError, UnavailableError, messageOf } from '../errors.ts';
+import type { Client } from '../cluster/client.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import { probeAggregatedApis } from '../cluster/probe.ts';
+import { ChangeFeed, installationTargets, type WatchTarget } from '../cluster/watch.ts';
+import { servedCertificateSha256 } from '../cluster/served.ts';
+import { isTransient } from '../cluster/errors.ts';
+import { pending, type ConvergenceGoal } from '../report/convergence.ts';
+import { tryParse } from '../certs/try-parse.ts';
+import { NOT_SERVED_YET } from '../antrea/reload.ts';
+import { createProgress } from '../render/progress.ts';
+import { serviceDnsName } from '../antrea/names.ts';
+
+/** What a wait watches besides the installation (e.g. a cert-manager Certificate). */
+export interface WaitOptions {
+  readonly extraTargets?: readonly WatchTarget[];
+}
+
+const POLL_MS = 1000;
+const CONVERGED =
+  'converged: the controller is ready, antrea-ca and every caBundle carry the CA, ' +
+  'the aggregated APIs answer through it';
+const SERVES_SECRET = ', and the controller serves the certificate in the Secret';
+/** With every watch open a change wakes the wait; this re-read is only a safety net. */
+const RECHECK_MS = 10_000;
+
+export async function waitForConvergence(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  goal: ConvergenceGoal,
+  timeoutMs: number,
+  options: WaitOptions = {},
+): Promise<Installation> {
+  const namespace = inst.namespace;
+  const progress = await createProgress(ctx.stderr, true);
+  const feed = new ChangeFeed(client, [
+    ...installationTargets(namespace, inst.deployment.secretName),
+    ...(options.extraTargets ?? []),
+  ]);
+  const deadline = Date.now() + timeoutMs;
+  let waitingFor = 'the first read';
+  let unreachableSince: number | undefined;
+  let probing = false;
+  let served: 'unobservable' | undefined;
+  try {
+    for (;;) {
+      await feed.open();
+      feed.settle();
+      try {
+        const current = await readInstallation(client, namespace);
+        unreachableSince = undefined;
+        const objectsLeft = pending(current, goal);
+        let left = objectsLeft ?? (await notAnswering(client, current));
+        if (!left && goal.servedMatchesSecret && served !== 'unobservable') {
+          const check = await notServed(client, current, (line) => ctx.note(line));
+          if (check === 'unobservable') served = check;
+          else left = check;
+        }
+        // Discovery answers are not watchable: poll while waiting on them.
+        probing = objectsLeft === undefined;
+        if (!left) {
+          progress.done(
+            CONVERGED +
+              (goal.servedMatchesSecret && served !== 'unobservable' ? SERVES_SECRET : ''),
+          );
+          return current;
+        }
+        waitingFor = left;
+      } catch (error) {
+        // The API server restarting or overloaded: keep waiting, the change goes on without it.
+        if (!isTransient(error)) throw error;
+        unreachableSince ??= Date.now();
+        const state = error instanceof UnavailableError ? 'unavailable' : 'unreachable';
+        const seconds = Math.round((Date.now() - unreachableSince) / 1000);
+        waitingFor = `the API server at ${client.server} to answer again (${state} for ${seconds}s)`;
+      }
+      if (Date.now() >= deadline)
+        throw new TimeoutError(
+          `timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`,
+          waitingFor,
+        );
+      progress.update(`waiting for ${waitingFor}`);
+      const polling = probing || unreachableSince !== undefined || !feed.complete;
+      await feed.next(Math.min(deadline - Date.now(), polling ? POLL_MS : RECHECK_MS));
+    }
+  } catch (error) {
+    // Always stop the spinner: a running one keeps the process alive.
+    progress.fail(
+      error instanceof TimeoutError
+        ? `timed out waiting for ${waitingFor}`
+        : `stopped waiting for ${waitingFor}`,
+    );
+    throw error;
+  } finally {
+    feed.stop();
+  }
+}
+
+/** The aggregated APIs that do not answer through the API server yet (Available can be stale right after an API server restart). */
+async function notAnswering(client: Client, inst: Installation): Promise<string | undefined> {
+  const failing = (await probeAggregatedApis(client, inst)).filter((p) => p.status !== 200);
+  return failing.length
+    ? `${failing.map((p) => p.groupVersion).join(', ')} to answer through the API server`
+    : undefined;
+}
+
+/**
+ * Whether the ready controller Pod serves the Secret's tls.crt, through a
+ * port-forward. 'unobservable' when port-forward is refused or unsupported:
+ * the wait then ends on what the API shows, as it says.
+ */
+async function notServed(
+  client: Client,
+  inst: Installation,
+  note: (line: string) => void,
+): Promise<string | 'unobservable' | undefined> {
+  const pod = inst.pods.find((p) => p.ready && !p.deleting);
+  const expected = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs[0]?.info.sha256;
+  if (!pod || !expected) return undefined;
+  try {
+    const sha256 = await servedCertificateSha256(
+      client,
+      inst.namespace,
+      pod.name,
+      inst.deployment.apiPort,
+      serviceDnsName(inst.namespace),
+    );
+    return sha256 === expected ? undefined : NOT_SERVED_YET;
+  } catch (error) {
+    if (isTransient(error))
+      return `the controller Pod ${pod.name} to answer through a port-forward`;
+    note(
+      `(Which certificate the controller serves cannot be seen: ${messageOf(error).replace(/\.$/, '')}. ` +
+        'The wait ends when the Secret, antrea-ca and the caBundles are right.)',
+    );
+    return 'unobservable';
+  }
+}

@@ -1,0 +1,95 @@
+// What a command is: its name and help, its flags, how they become typed
+// options (usage errors before anything loads), and the implementation,
+// loaded only when the command runs. The registry (registry.ts) lists them;
+// main.ts builds yargs from it, and shell completion reads it too.
+import type { InferredOptionTypes, Options, PositionalOptions } from 'yargs';
+import type { CommandContext } from './context.ts';
+import type { ExitCode } from '../errors.ts';
+
+/** How shell completion fills in a value (choices come from the flag itself). */
+export type ValueSource = 'file' | 'directory' | 'context' | 'namespace';
+
+/** A flag as yargs takes it, plus what completes its value. */
+export interface Flag extends Options {
+  readonly complete?: ValueSource;
+  /** Values completion offers for a string flag that takes other values too. */
+  readonly suggest?: readonly string[];
+}
+
+/** A positional; demandOption makes it `<name>` in the usage line, otherwise `[name]`. */
+export interface Positional extends PositionalOptions {
+  readonly complete?: ValueSource;
+}
+
+export type FlagTable = Readonly<Record<string, Flag>>;
+export type PositionalTable = Readonly<Record<string, Positional>>;
+
+/** The values yargs parsed for a command's flags and positionals. */
+export type FlagValues<F extends FlagTable, P extends PositionalTable> = InferredOptionTypes<F> &
+  InferredOptionTypes<P>;
+
+/** The implementation of a command, in a module of its own. */
+export interface Runner<O> {
+  run(ctx: CommandContext, options: O): Promise<ExitCode> | ExitCode;
+}
+
+export interface CommandDefinition<F extends FlagTable, P extends PositionalTable, O> {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /** A shorter line for shell completion menus. */
+  readonly short: string;
+  readonly positionals?: P;
+  readonly flags: F;
+  readonly examples?: readonly (readonly [command: string, description: string])[];
+  readonly epilogue?: string;
+  /** The flags as typed options; throws a UsageError. Pure: runs before anything loads. */
+  optionsFrom(flags: FlagValues<F, P>): O;
+  load(): Promise<Runner<O>>;
+}
+
+/** A command with its types sealed in, as the registry holds it. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly short: string;
+  readonly positionals: PositionalTable;
+  readonly flags: FlagTable;
+  readonly examples: readonly (readonly [string, string])[];
+  readonly epilogue?: string;
+  /** The flags yargs validated against this command's tables, as its options; or a UsageError. */
+  toOptions(parsed: Readonly<Record<string, unknown>>): unknown;
+  /** The options first (usage errors before anything loads), then the context; loads and runs it. */
+  run(parsed: Readonly<Record<string, unknown>>, context: () => CommandContext): Promise<ExitCode>;
+}
+
+export function defineCommand<F extends FlagTable, P extends PositionalTable, O>(
+  definition: CommandDefinition<F, P, O>,
+): Command {
+  // yargs parsed `parsed` from these same tables, so it has their inferred types.
+  const toOptions = (parsed: Readonly<Record<string, unknown>>) =>
+    definition.optionsFrom(parsed as FlagValues<F, P>);
+  return {
+    name: definition.name,
+    summary: definition.summary,
+    short: definition.short,
+    positionals: definition.positionals ?? {},
+    flags: definition.flags,
+    examples: definition.examples ?? [],
+    ...(definition.epilogue ? { epilogue: definition.epilogue } : {}),
+    toOptions,
+    run: async (parsed, context) => {
+      const options = toOptions(parsed);
+      const ctx = context();
+      return (await definition.load()).run(ctx, options);
+    },
+  };
+}
+
+/** The usage line of a command: `mode [target]`, `restore <file>`. */
+export function usageOf(command: Command): string {
+  const words = Object.entries(command.positionals).map(([name, p]) =>
+    p.demandOption ? `<${name}>` : `[${name}]`,
+  );
+  return [command.name, ...words].join(' ');
+}

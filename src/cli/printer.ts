@@ -1,0 +1,20 @@
+// The one place that picks the output format: -o json and yaml print the
+// report as data, anything else through the command's text renderer.
+import type { CommandContext } from './context.ts';
+import type { TextOptions } from '../render/style.ts';
+
+export type TextRenderer<R> = (report: R, options: TextOptions) => string;
+
+export async function printReport<R>(
+  ctx: CommandContext,
+  report: R,
+  renderText: TextRenderer<R>,
+): Promise<void> {
+  if (ctx.output === 'json' || ctx.output === 'yaml') {
+    // The YAML library loads only when something is printed as data.
+    const { renderData } = await import('../render/data.ts');
+    ctx.print(renderData(report, ctx.output));
+    return;
+  }
+  ctx.print(renderText(report, ctx.textOptions));
+}

@@ -1,0 +1,22 @@
+// Every command the plugin has, in the order help and completion list them.
+// A new command is a folder under src/commands/ and one line here.
+import { status } from '../commands/status/command.ts';
+import { verify } from '../commands/verify/command.ts';
+import { importCommand } from '../commands/import/command.ts';
+import { mode } from '../commands/mode/command.ts';
+import { rotate } from '../commands/rotate/command.ts';
+import { restore } from '../commands/restore/command.ts';
+import { version } from '../commands/version/command.ts';
+import { completion } from '../commands/completion/command.ts';
+import type { Command } from './command.ts';
+
+export const COMMANDS: readonly Command[] = [
+  status,
+  verify,
+  importCommand,
+  mode,
+  rotate,
+  restore,
+  version,
+  completion,
+];

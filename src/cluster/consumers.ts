@@ -1,0 +1,95 @@
+// The CA consumers: the APIServices, admission webhooks and CRD conversion
+// webhooks that point at Service antrea and carry a copy of its CA.
+import { SERVED_BY_LABEL, SERVICE } from '../antrea/names.ts';
+import { decodeBase64 } from './base64.ts';
+import type * as k8s from './objects.ts';
+
+export type ConsumerKind =
+  | 'APIService'
+  | 'ValidatingWebhookConfiguration'
+  | 'MutatingWebhookConfiguration'
+  | 'CustomResourceDefinition';
+
+export interface Consumer {
+  readonly kind: ConsumerKind;
+  readonly name: string;
+  /** The webhook entry, for webhook configurations. */
+  readonly webhook?: string;
+  /** The caBundle as PEM text; empty when unset. */
+  readonly caBundle: string;
+  /** Labelled app=antrea,served-by=antrea-controller (how v1.12+ find them). */
+  readonly servedByLabel: boolean;
+  /** APIServices: the group-version and the Available condition. */
+  readonly groupVersion?: string;
+  readonly available?: {
+    readonly status: string;
+    readonly reason?: string;
+    readonly message?: string;
+  };
+}
+
+const pointsAtAntrea = (namespace: string, service?: { name?: string; namespace?: string }) =>
+  service?.name === SERVICE && service.namespace === namespace;
+const servedBy = (labels?: Record<string, string>) =>
+  labels?.app === 'antrea' && labels[SERVED_BY_LABEL] === 'antrea-controller';
+
+export function apiServiceConsumers(items: k8s.ApiService[], namespace: string): Consumer[] {
+  return items
+    .filter((a) => pointsAtAntrea(namespace, a.spec?.service))
+    .map((a) => {
+      const available = a.status?.conditions?.find((c) => c.type === 'Available');
+      return {
+        kind: 'APIService' as const,
+        name: a.metadata?.name ?? '',
+        caBundle: decodeBase64(a.spec?.caBundle) ?? '',
+        servedByLabel: servedBy(a.metadata?.labels),
+        groupVersion: `${a.spec?.group}/${a.spec?.version}`,
+        ...(available
+          ? {
+              available: {
+                status: available.status,
+                ...(available.reason ? { reason: available.reason } : {}),
+                ...(available.message ? { message: available.message } : {}),
+              },
+            }
+          : {}),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function webhookConsumers(
+  kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration',
+  items: k8s.WebhookConfiguration[],
+  namespace: string,
+): Consumer[] {
+  return items
+    .flatMap((config) =>
+      (config.webhooks ?? [])
+        .filter((w) => pointsAtAntrea(namespace, w.clientConfig.service))
+        .map((w) => ({
+          kind,
+          name: config.metadata?.name ?? '',
+          webhook: w.name,
+          caBundle: decodeBase64(w.clientConfig.caBundle) ?? '',
+          servedByLabel: servedBy(config.metadata?.labels),
+        })),
+    )
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function crdConsumers(items: k8s.CustomResourceDefinition[], namespace: string): Consumer[] {
+  return items
+    .filter(
+      (crd) =>
+        crd.spec.conversion?.strategy === 'Webhook' &&
+        pointsAtAntrea(namespace, crd.spec.conversion.webhook?.clientConfig?.service),
+    )
+    .map((crd) => ({
+      kind: 'CustomResourceDefinition' as const,
+      name: crd.metadata?.name ?? '',
+      caBundle: decodeBase64(crd.spec.conversion?.webhook?.clientConfig?.caBundle) ?? '',
+      servedByLabel: servedBy(crd.metadata?.labels),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,102 @@
+// What the plugin keeps of the controller's own objects: its Deployment, Pods
+// and TLS Secret, read into plain facts.
+import { Sensitive } from '../sensitive.ts';
+import { CONTROLLER, TLS_KEYS, TLS_SECRET } from '../antrea/names.ts';
+import { decodeBase64 } from './base64.ts';
+import type * as k8s from './objects.ts';
+
+export interface ControllerPod {
+  readonly name: string;
+  readonly phase: string;
+  readonly ready: boolean;
+  readonly restarts: number;
+  readonly deleting: boolean;
+  /** Why it is not ready: a waiting reason, a termination message. */
+  readonly reason?: string;
+  readonly message?: string;
+}
+
+export interface ControllerDeployment {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly image?: string;
+  readonly configMapName: string;
+  readonly secretName: string;
+  /** The container port the controller serves its API on (named api; 10349 in every release). */
+  readonly apiPort: number;
+  readonly replicas: number;
+  readonly readyReplicas: number;
+  /** The rollout is complete: the controller observed the latest spec and every replica is updated and ready. */
+  readonly rolledOut: boolean;
+}
+
+export interface TlsSecret {
+  readonly name: string;
+  readonly type: string;
+  readonly resourceVersion: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: Sensitive;
+}
+
+export function describeDeployment(d: k8s.Deployment): ControllerDeployment {
+  const spec = d.spec?.template?.spec;
+  const container =
+    spec?.containers.find((c) => c.name === CONTROLLER.container) ?? spec?.containers[0];
+  const volume = (name: string) => spec?.volumes?.find((v) => v.name === name);
+  return {
+    name: d.metadata?.name ?? CONTROLLER.deployment,
+    labels: d.metadata?.labels ?? {},
+    annotations: d.metadata?.annotations ?? {},
+    ...(container?.image ? { image: container.image } : {}),
+    configMapName: volume(CONTROLLER.configVolume)?.configMap?.name ?? 'antrea-config',
+    secretName: volume(CONTROLLER.tlsVolume)?.secret?.secretName ?? TLS_SECRET,
+    apiPort: container?.ports?.find((p) => p.name === 'api')?.containerPort ?? CONTROLLER.apiPort,
+    replicas: d.spec?.replicas ?? 1,
+    readyReplicas: d.status?.readyReplicas ?? 0,
+    rolledOut:
+      (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+      (d.status?.updatedReplicas ?? 0) === (d.spec?.replicas ?? 1) &&
+      (d.status?.readyReplicas ?? 0) === (d.spec?.replicas ?? 1) &&
+      (d.status?.replicas ?? 0) === (d.spec?.replicas ?? 1),
+  };
+}
+
+export function describePod(p: k8s.Pod): ControllerPod {
+  const status =
+    p.status?.containerStatuses?.find((s) => s.name === CONTROLLER.container) ??
+    p.status?.containerStatuses?.[0];
+  const ready =
+    p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const waiting = status?.state?.waiting;
+  const terminated = status?.lastState?.terminated;
+  const reason = waiting?.reason ?? (ready ? undefined : 'NotReady');
+  const message = terminated?.message ?? waiting?.message;
+  return {
+    name: p.metadata?.name ?? '',
+    phase: p.status?.phase ?? 'Unknown',
+    ready,
+    restarts: status?.restartCount ?? 0,
+    deleting: Boolean(p.metadata?.deletionTimestamp),
+    ...(reason ? { reason } : {}),
+    ...(message && !ready ? { message: message.trim().split('\n').slice(-1)[0] } : {}),
+  };
+}
+
+export function describeSecret(s: k8s.Secret): TlsSecret {
+  const data = s.data ?? {};
+  const key = decodeBase64(data[TLS_KEYS.key]);
+  return {
+    name: s.metadata?.name ?? TLS_SECRET,
+    type: s.type ?? 'Opaque',
+    resourceVersion: s.metadata?.resourceVersion ?? '',
+    labels: s.metadata?.labels ?? {},
+    annotations: s.metadata?.annotations ?? {},
+    ...(data[TLS_KEYS.ca] ? { ca: decodeBase64(data[TLS_KEYS.ca]) } : {}),
+    ...(data[TLS_KEYS.cert] ? { cert: decodeBase64(data[TLS_KEYS.cert]) } : {}),
+    ...(key ? { key: new Sensitive(key) } : {}),
+  };
+}

@@ -1,0 +1,15 @@
+// kubectl antrea-certs completion SHELL
+import { defineCommand } from '../../cli/command.ts';
+import { SHELLS, type Shell } from '../../cli/completion/shells.ts';
+
+export const completion = defineCommand({
+  name: 'completion',
+  summary: 'Print a shell completion script (bash, zsh, fish, powershell)',
+  short: 'Print a shell completion script',
+  positionals: {
+    shell: { choices: SHELLS, describe: 'The shell', demandOption: true },
+  },
+  flags: {},
+  optionsFrom: (flags): Shell => flags.shell,
+  load: () => import('./run.ts'),
+});

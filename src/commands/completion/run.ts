@@ -1,0 +1,10 @@
+// completion SHELL: prints the completion script.
+import type { CommandContext } from '../../cli/context.ts';
+import { ExitCode } from '../../errors.ts';
+import { COMPLETION_SCRIPTS } from '../../cli/completion/scripts.ts';
+import type { Shell } from '../../cli/completion/shells.ts';
+
+export function run(ctx: CommandContext, shell: Shell): ExitCode {
+  ctx.print(COMPLETION_SCRIPTS[shell]);
+  return ExitCode.ok;
+}

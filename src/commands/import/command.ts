@@ -1,0 +1,76 @@
+// kubectl antrea-certs import
+import { defineCommand } from '../../cli/command.ts';
+import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
+import { pairFileFlags, pairFilesIn, type PairFiles } from '../../input/pair.ts';
+import { UsageError } from '../../errors.ts';
+
+export interface ImportOptions {
+  readonly files: PairFiles;
+  readonly clusterDomain: string;
+  /** --mode user-provided: switch the controller in the same run. */
+  readonly switchToUserProvided: boolean;
+  /** Write even when cert-manager owns the Secret. */
+  readonly force: boolean;
+  readonly change: ChangeOptions;
+}
+
+const flags = {
+  ...pairFileFlags,
+  'from-dir': {
+    type: 'string',
+    complete: 'directory',
+    describe: 'A directory holding tls.crt, tls.key and ca.crt',
+  },
+  mode: {
+    type: 'string',
+    choices: ['user-provided'] as const,
+    describe: 'Switch the controller to user-provided mode in the same run',
+  },
+  force: {
+    type: 'boolean',
+    default: false,
+    describe: 'Write even when cert-manager owns the Secret',
+  },
+  ...changeFlags,
+} as const;
+
+export const importCommand = defineCommand({
+  name: 'import',
+  summary:
+    "Write your own serving certificate, key and CA to the controller's Secret, checked first",
+  short: 'Write your own serving certificate, key and CA',
+  flags,
+  examples: [['$0 import --cert tls.crt --key tls.key --ca ca.crt --mode user-provided', '']],
+  optionsFrom: (given): ImportOptions => {
+    const change = changeOptionsFrom(given);
+    const dir = given['from-dir'];
+    if (dir && (given.cert || given.key || given.ca)) {
+      throw new UsageError('give either --from-dir or --cert, --key and --ca, not both.');
+    }
+    const passphraseFile = given['key-passphrase-file'];
+    const { cert, key, ca } = given;
+    if (!dir && !(cert && key && ca)) {
+      const missing = (['cert', 'key', 'ca'] as const).filter((k) => !given[k]);
+      throw new UsageError(
+        `import needs ${missing.map((k) => `--${k}`).join(', ')} ` +
+          '(or --from-dir DIR holding tls.crt, tls.key and ca.crt).',
+      );
+    }
+    const files: PairFiles = dir
+      ? pairFilesIn(dir, passphraseFile)
+      : {
+          cert: { path: cert ?? '', flag: '--cert' },
+          key: { path: key ?? '', flag: '--key' },
+          ca: { path: ca ?? '', flag: '--ca' },
+          ...(passphraseFile ? { passphraseFile } : {}),
+        };
+    return {
+      files,
+      clusterDomain: given['cluster-domain'],
+      switchToUserProvided: given.mode === 'user-provided',
+      force: given.force,
+      change,
+    };
+  },
+  load: () => import('./run.ts'),
+});

@@ -1,0 +1,134 @@
+// import: bring your own certificate, checked before anything is written.
+import type { CommandContext } from '../../cli/context.ts';
+import type { Client } from '../../cluster/client.ts';
+import { readInstallation, type Installation } from '../../cluster/installation.ts';
+import { writeTlsSecret, writeConfigMapKey } from '../../cluster/writes.ts';
+import { InputError, type ExitCode } from '../../errors.ts';
+import { preflight } from '../../certs/preflight.ts';
+import { storableKey } from '../../certs/keys.ts';
+import { modeOf } from '../../antrea/mode.ts';
+import { serviceDnsName, fqdnServiceName, CONTROLLER } from '../../antrea/names.ts';
+import { setSelfSignedCert } from '../../antrea/config.ts';
+import { reloadWaitNote } from '../../antrea/reload.ts';
+import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
+import type { Change } from '../../change/change.ts';
+import { readPair, type PairInput } from '../../input/pair.ts';
+import { findingLines } from '../../render/findings.ts';
+import { certificateLine } from '../../render/certificate-line.ts';
+import type { ImportOptions } from './command.ts';
+
+const SELF_SIGNED_NEEDS_SWITCH =
+  'the controller is in self-signed mode: it would take this pair as its "self-signed" one ' +
+  'only while 90+ days remain (and publish tls.crt, not ca.crt, as the CA), ' +
+  'or ignore it (Antrea before v2.0); add --mode user-provided to switch in the same run. ' +
+  'Nothing was written.';
+
+const HELM_REVERTS_SWITCH =
+  '‼ Antrea is managed by Helm: the next helm upgrade reverts the switch ' +
+  'unless you set --set controller.selfSignedCert=false.';
+
+export async function run(ctx: CommandContext, options: ImportOptions): Promise<ExitCode> {
+  return (await importPair(ctx, options)).exitCode;
+}
+
+/** Also how rotate installs new files; `read` is the installation it has just read. */
+export async function importPair(
+  ctx: CommandContext,
+  options: ImportOptions,
+  read?: Installation,
+): Promise<ChangeResult> {
+  const pair = readPair(options.files);
+  const client = await ctx.connect();
+  const inst = read ?? (await readInstallation(client, ctx.flags.namespace));
+  const planning = { ctx, client, pair, options };
+  return carryOut(ctx, client, inst, planImport(planning, inst, false), options.change);
+}
+
+interface Planning {
+  readonly ctx: CommandContext;
+  readonly client: Client;
+  readonly pair: PairInput;
+  readonly options: ImportOptions;
+}
+
+/** `quiet`: planned again after a conflict, so the warnings were already printed. */
+function planImport(planning: Planning, inst: Installation, quiet: boolean): Change {
+  const { ctx, client, pair, options } = planning;
+  const ns = inst.namespace;
+  const result = preflight({
+    ...pair,
+    requiredName: serviceDnsName(ns),
+    recommendedNames: [fqdnServiceName(ns, options.clusterDomain)],
+    now: new Date(),
+    failWithinMs: options.change.failWithinMs,
+  });
+  const errors = result.findings.filter((f) => f.severity === 'error');
+  if (errors.length) {
+    ctx.note('Preflight found these problems:');
+    findingLines(result.findings, ctx.style).forEach((line) => ctx.note(line));
+    throw new InputError(
+      `${errors.length} problem${errors.length === 1 ? '' : 's'} with the certificate files; ` +
+        'nothing was written to the cluster.',
+    );
+  }
+  if (result.findings.length && !quiet) {
+    ctx.note('Preflight warnings:');
+    findingLines(result.findings, ctx.style).forEach((line) => ctx.note(line));
+  }
+  const mode = modeOf(inst);
+  const switching = options.switchToUserProvided && mode.mode !== 'user-provided';
+  if (mode.mode === 'self-signed' && !switching) throw new InputError(SELF_SIGNED_NEEDS_SWITCH);
+  if (mode.certManagerCertificate && !options.force) {
+    throw new InputError(
+      `cert-manager owns Secret ${inst.deployment.secretName} ` +
+        `(Certificate ${mode.certManagerCertificate}) and would overwrite the import; ` +
+        'change the Certificate instead, or pass --force. Nothing was written.',
+    );
+  }
+  if (switching && mode.helmManaged && !quiet) ctx.note(HELM_REVERTS_SWITCH);
+  const conf = inst.config;
+  if (switching && conf?.text === undefined) {
+    throw new InputError(
+      `ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; ` +
+        'cannot switch the mode.',
+    );
+  }
+  const editedConf =
+    switching && conf?.text !== undefined ? setSelfSignedCert(conf.text, false) : undefined;
+  const secretName = inst.deployment.secretName;
+  const created = inst.tlsSecret ? '' : ' (created, type kubernetes.io/tls)';
+  const oldSetting = mode.mode === 'self-signed' ? 'true' : 'false';
+  return {
+    lines: [
+      `Secret ${secretName}${created}: tls.crt ${result.leaf ? certificateLine(result.leaf) : ''}`,
+      `Secret ${secretName}: ca.crt ${result.cas.map(certificateLine).join('; ')}`,
+      `Secret ${secretName}: tls.key replaced (not shown)`,
+      ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${oldSetting} -> false`] : []),
+    ],
+    restarts: switching,
+    ...(switching ? {} : { waitNote: reloadWaitNote() }),
+    goal: { expectedCa: pair.ca.pem, servedMatchesSecret: true },
+    apply: async (dryRun) => {
+      const data = {
+        'ca.crt': pair.ca.pem,
+        'tls.crt': pair.cert.pem,
+        'tls.key': storableKey(pair.key.pem, pair.key.passphrase),
+      };
+      await writeTlsSecret(client, ns, secretName, data, inst.tlsSecret, dryRun);
+      if (editedConf !== undefined && conf) {
+        const { name, resourceVersion } = conf;
+        await writeConfigMapKey(
+          client,
+          ns,
+          name,
+          CONTROLLER.configKey,
+          editedConf,
+          resourceVersion,
+          dryRun,
+        );
+      }
+    },
+    replan: async () =>
+      planImport(planning, await readInstallation(client, ctx.flags.namespace), true),
+  };
+}

@@ -1,0 +1,134 @@
+// mode: show the certificate mode, or switch selfSignedCert and restart safely.
+import type { CommandContext } from '../../cli/context.ts';
+import { printReport } from '../../cli/printer.ts';
+import type { Client } from '../../cluster/client.ts';
+import { readInstallation, type Installation } from '../../cluster/installation.ts';
+import { writeConfigMapKey, deleteSecret } from '../../cluster/writes.ts';
+import { ExitCode, InputError } from '../../errors.ts';
+import { preflight } from '../../certs/preflight.ts';
+import { describeMode, modeOf, type Mode } from '../../antrea/mode.ts';
+import { serviceDnsName, CONTROLLER } from '../../antrea/names.ts';
+import { setSelfSignedCert } from '../../antrea/config.ts';
+import { carryOut } from '../../change/carry-out.ts';
+import type { Change } from '../../change/change.ts';
+import { findingLines } from '../../render/findings.ts';
+import type { ModeOptions } from './command.ts';
+
+const WOULD_CRASH_LOOP =
+  'switching now would leave antrea-controller crash-looping; import a pair first: ' +
+  'kubectl antrea-certs import --cert tls.crt --key tls.key --ca ca.crt --mode user-provided. ' +
+  'Nothing was written.';
+
+export async function run(ctx: CommandContext, options: ModeOptions): Promise<ExitCode> {
+  const client = await ctx.connect();
+  const inst = await readInstallation(client, ctx.flags.namespace);
+  const current = modeOf(inst);
+  const target = options.target;
+  if (!target) {
+    const report = {
+      namespace: inst.namespace,
+      mode: current.mode,
+      selfSignedPairStorage: current.pairStorage ?? null,
+      explicit: current.explicit,
+    };
+    await printReport(ctx, report, () => `${describeMode(current, inst.deployment.secretName)}\n`);
+    return ExitCode.ok;
+  }
+  if (target === current.mode) {
+    ctx.note(`The controller is already in ${target} mode; nothing to do.`);
+    return ExitCode.ok;
+  }
+  const planning = { ctx, client, target, options };
+  return (await carryOut(ctx, client, inst, planSwitch(planning, inst, false), options.change))
+    .exitCode;
+}
+
+interface Planning {
+  readonly ctx: CommandContext;
+  readonly client: Client;
+  readonly target: Mode;
+  readonly options: ModeOptions;
+}
+
+/** `quiet`: planned again after a conflict, so the notes were already printed. */
+function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Change {
+  const { ctx, client, target, options } = planning;
+  const current = modeOf(inst);
+  const secretName = inst.deployment.secretName;
+  const conf = inst.config;
+  if (conf?.text === undefined) {
+    throw new InputError(
+      `ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; ` +
+        'cannot switch the mode.',
+    );
+  }
+  const ns = inst.namespace;
+  const secret = inst.tlsSecret;
+  let deleteUserPair = false;
+
+  if (target === 'user-provided') {
+    const result = preflight({
+      cert: { pem: secret?.cert, source: `the tls.crt of Secret ${secretName}` },
+      key: { pem: secret?.key, source: `the tls.key of Secret ${secretName}` },
+      ca: { pem: secret?.ca, source: `the ca.crt of Secret ${secretName}` },
+      requiredName: serviceDnsName(ns),
+      recommendedNames: [],
+      now: new Date(),
+      failWithinMs: options.change.failWithinMs,
+    });
+    if (!result.ok && !options.force) {
+      ctx.note(`Secret ${secretName} is not ready for user-provided mode:`);
+      findingLines(result.findings, ctx.style).forEach((line) => ctx.note(line));
+      throw new InputError(WOULD_CRASH_LOOP);
+    }
+  } else if (secret?.ca && current.selfSignedStorage !== 'pod') {
+    if (!options.regenerate) {
+      throw new InputError(
+        `Secret ${secretName} holds a user-provided pair: in self-signed mode the controller ` +
+          'would keep serving it while 90+ days remain, and publish its tls.crt as the CA. ' +
+          'Pass --regenerate to delete it (after the backup) so the controller makes a fresh ' +
+          'self-signed pair. Nothing was written.',
+      );
+    }
+    deleteUserPair = true;
+  }
+  const selfSigned = target === 'self-signed';
+  const editedConf = setSelfSignedCert(conf.text, selfSigned);
+  if (current.helmManaged && !quiet) {
+    ctx.note(
+      '‼ Antrea is managed by Helm: the next helm upgrade reverts this switch ' +
+        `unless you set --set controller.selfSignedCert=${selfSigned}.`,
+    );
+  }
+  const regenerates = `Secret ${secretName}: deleted, so that the controller makes a fresh self-signed pair`;
+  const oldBundle = inst.caConfigMap?.bundle;
+  return {
+    lines: [
+      `ConfigMap ${conf.name}: selfSignedCert ${current.mode === 'self-signed'} -> ${selfSigned}`,
+      ...(deleteUserPair ? [regenerates] : []),
+    ],
+    restarts: true,
+    goal: !selfSigned
+      ? { expectedCa: secret?.ca ?? '', servedMatchesSecret: true }
+      : oldBundle
+        ? { caDiffersFrom: oldBundle }
+        : {},
+    apply: async (dryRun) => {
+      const { name, resourceVersion } = conf;
+      await writeConfigMapKey(
+        client,
+        ns,
+        name,
+        CONTROLLER.configKey,
+        editedConf,
+        resourceVersion,
+        dryRun,
+      );
+      if (deleteUserPair && secret) {
+        await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
+      }
+    },
+    replan: async () =>
+      planSwitch(planning, await readInstallation(client, ctx.flags.namespace), true),
+  };
+}

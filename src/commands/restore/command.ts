@@ -1,0 +1,29 @@
+// kubectl antrea-certs restore FILE
+import { defineCommand } from '../../cli/command.ts';
+import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
+
+export interface RestoreOptions {
+  readonly file: string;
+  readonly change: ChangeOptions;
+}
+
+export const restore = defineCommand({
+  name: 'restore',
+  summary: 'Put back the Secret and config saved in a backup file, restart and verify',
+  short: 'Put back a backup, restart and verify',
+  positionals: {
+    file: {
+      type: 'string',
+      describe: 'A backup written by import, mode or restore',
+      demandOption: true,
+      complete: 'file',
+    },
+  },
+  flags: changeFlags,
+  optionsFrom: (flags): RestoreOptions => ({
+    file: flags.file,
+    // Restoring is itself the way back: nothing to roll back to.
+    change: { ...changeOptionsFrom(flags), rollbackOnFailure: false },
+  }),
+  load: () => import('./run.ts'),
+});

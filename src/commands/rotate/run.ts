@@ -1,0 +1,82 @@
+// rotate: a new certificate now, in every mode, and wait until the cluster uses it.
+import type { CommandContext } from '../../cli/context.ts';
+import { readInstallation, type Installation } from '../../cluster/installation.ts';
+import { UsageError, type ExitCode } from '../../errors.ts';
+import { tryParse } from '../../certs/try-parse.ts';
+import { modeOf } from '../../antrea/mode.ts';
+import { CA_CONFIGMAP } from '../../antrea/names.ts';
+import { servingChain } from '../../antrea/serving.ts';
+import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
+import { renderRotation, type RotationSides } from '../../render/rotation.ts';
+import { importPair } from '../import/run.ts';
+import { planSelfSigned } from './self-signed.ts';
+import { renewWithCertManager } from './cert-manager.ts';
+import { issueFromCa } from './issue-from-ca.ts';
+import type { RotateOptions } from './command.ts';
+
+const NEEDS_NEW_PAIR =
+  'in user-provided mode, rotate needs new files (--cert, --key, --ca) ' +
+  'or the CA to issue from (--ca-cert, --ca-key).';
+const SELF_SIGNED_TAKES_NO_FILES =
+  'the controller is in self-signed mode: it makes its own pair, so rotate takes no files ' +
+  '(to bring your own, use import --mode user-provided).';
+
+export async function run(ctx: CommandContext, options: RotateOptions): Promise<ExitCode> {
+  const client = await ctx.connect();
+  const inst = await readInstallation(client, ctx.flags.namespace);
+  const result = await rotateIn(ctx, inst, options);
+  // The installation the closing checks read: no read of its own.
+  if (result.installation) {
+    ctx.note(renderRotation(servingAndCa(inst), servingAndCa(result.installation), ctx.width));
+  }
+  return result.exitCode;
+}
+
+/** The rotation each mode allows: cert-manager renews, user-provided takes a new pair, self-signed regenerates. */
+async function rotateIn(
+  ctx: CommandContext,
+  inst: Installation,
+  options: RotateOptions,
+): Promise<ChangeResult> {
+  const client = await ctx.connect();
+  const mode = modeOf(inst);
+  const { pair, change } = options;
+  const certificate = mode.certManagerCertificate;
+  if (certificate) {
+    if (pair.from !== 'controller') {
+      throw new UsageError(
+        `cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${certificate}): ` +
+          'rotate renews it through cert-manager and takes no files.',
+      );
+    }
+    const userProvided = mode.mode === 'user-provided';
+    const renewal = await renewWithCertManager(client, inst, certificate, userProvided);
+    return carryOut(ctx, client, inst, renewal, change);
+  }
+  if (mode.mode === 'self-signed') {
+    if (pair.from !== 'controller') throw new UsageError(SELF_SIGNED_TAKES_NO_FILES);
+    return carryOut(ctx, client, inst, planSelfSigned(client, inst), change);
+  }
+  switch (pair.from) {
+    case 'files': {
+      const importing = { files: pair.files, switchToUserProvided: false, force: false };
+      return importPair(ctx, { ...importing, clusterDomain: options.clusterDomain, change }, inst);
+    }
+    case 'ca':
+      return carryOut(
+        ctx,
+        client,
+        inst,
+        await issueFromCa(ctx, client, inst, pair, options),
+        change,
+      );
+    case 'controller':
+      throw new UsageError(NEEDS_NEW_PAIR);
+  }
+}
+
+function servingAndCa(inst: Installation): RotationSides {
+  const serving = servingChain(inst, modeOf(inst))?.certs[0];
+  const ca = tryParse(inst.caConfigMap?.bundle, CA_CONFIGMAP).certs.find((c) => c.info.isCA);
+  return { ...(serving ? { serving } : {}), ...(ca ? { ca } : {}) };
+}

@@ -1,0 +1,43 @@
+// rotate in self-signed mode: the controller makes the new pair itself.
+import type { Client } from '../../cluster/client.ts';
+import { readInstallation, type Installation } from '../../cluster/installation.ts';
+import { deleteSecret } from '../../cluster/writes.ts';
+import { modeOf } from '../../antrea/mode.ts';
+import type { Change } from '../../change/change.ts';
+
+/** Self-signed: the controller makes the new pair, after the Secret is deleted (pair persisted) or on a restart (pair in the Pod). */
+export function planSelfSigned(client: Client, inst: Installation): Change {
+  const secret = inst.tlsSecret;
+  const persisted = modeOf(inst).pairStorage === 'secret';
+  const goal = inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {};
+  const replan = async () => planSelfSigned(client, await readInstallation(client, inst.namespace));
+  if (persisted && secret) {
+    return {
+      lines: [
+        `Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`,
+      ],
+      restarts: false,
+      goal,
+      apply: (dryRun) =>
+        deleteSecret(client, inst.namespace, secret.name, secret.resourceVersion, dryRun),
+      replan,
+    };
+  }
+  if (persisted) {
+    // An earlier rotate deleted it and stopped before the controller wrote the new pair (the API server went away, say).
+    return {
+      lines: [
+        `Secret ${inst.deployment.secretName} is already gone: nothing to write; the controller writes and publishes a new self-signed pair when it sees that`,
+      ],
+      restarts: false,
+      goal,
+      apply: () => Promise.resolve(),
+    };
+  }
+  return {
+    lines: ['the self-signed pair lives in the controller Pod: a restart makes a new one'],
+    restarts: true,
+    goal,
+    apply: () => Promise.resolve(),
+  };
+}

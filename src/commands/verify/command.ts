@@ -1,0 +1,47 @@
+// kubectl antrea-certs verify
+import { defineCommand } from '../../cli/command.ts';
+import { parseDuration } from '../../duration.ts';
+import { EXPIRY_WARNING_DAYS } from '../../report/thresholds.ts';
+
+export interface VerifyOptions {
+  readonly warnWithinMs: number;
+  readonly failWithinMs: number;
+  readonly strict: boolean;
+}
+
+const EXIT_CODES = `Exit codes:
+  0  all checks passed
+  1  could not check (kubeconfig, connection, permissions, no Antrea)
+  2  a check failed
+  3  warnings only, with --strict`;
+
+export const verify = defineCommand({
+  name: 'verify',
+  summary:
+    'Check that every CA consumer carries the published CA and that the controller answers through it',
+  short: 'Check the CA consumers and the controller',
+  flags: {
+    'warn-within': {
+      type: 'string',
+      default: `${EXPIRY_WARNING_DAYS}d`,
+      describe: 'Warn when a certificate expires within this duration (e.g. 30d, 720h)',
+    },
+    'fail-within': {
+      type: 'string',
+      default: '7d',
+      describe: 'Fail when a certificate expires within this duration',
+    },
+    strict: {
+      type: 'boolean',
+      default: false,
+      describe: 'Exit 3 when there are warnings but no failures',
+    },
+  },
+  epilogue: EXIT_CODES,
+  optionsFrom: (flags): VerifyOptions => ({
+    warnWithinMs: parseDuration(flags['warn-within'], '--warn-within'),
+    failWithinMs: parseDuration(flags['fail-within'], '--fail-within'),
+    strict: flags.strict,
+  }),
+  load: () => import('./run.ts'),
+});

@@ -1,0 +1,21 @@
+// verify: the read round, the discovery probes, the checks and their exit code.
+import type { CommandContext } from '../../cli/context.ts';
+import { printReport } from '../../cli/printer.ts';
+import type { ExitCode } from '../../errors.ts';
+import { readInstallation } from '../../cluster/installation.ts';
+import { probeAggregatedApis } from '../../cluster/probe.ts';
+import { runChecks, exitCodeForChecks } from '../../report/verify.ts';
+import { renderChecks } from '../../render/checks.ts';
+import type { VerifyOptions } from './command.ts';
+
+export async function run(ctx: CommandContext, options: VerifyOptions): Promise<ExitCode> {
+  const { warnWithinMs, failWithinMs, strict } = options;
+  const client = await ctx.connect();
+  const installation = await readInstallation(client, ctx.flags.namespace);
+  const probes = await probeAggregatedApis(client, installation);
+  const report = runChecks({ installation, probes, now: new Date(), warnWithinMs, failWithinMs });
+  const exitCode = exitCodeForChecks(report, strict);
+  ctx.debug(`${client.requestCount} API requests`);
+  await printReport(ctx, { ...report, exitCode }, renderChecks);
+  return exitCode;
+}

@@ -1,0 +1,31 @@
+// Durations as admins write them: 30d, 720h, 90m, 45s, 1h30m; a bare 0 means none.
+import { UsageError } from './errors.ts';
+
+const UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+export function parseDuration(text: string, flag: string): number {
+  const trimmed = text.trim();
+  if (trimmed === '0') return 0;
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|d|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
+    throw new UsageError(`${flag} takes a duration like 30d, 720h or 90s, not "${text}"`);
+  }
+  return parts.reduce(
+    (total, [, value, unit]) => total + Number(value) * (UNITS[unit ?? 's'] ?? 0),
+    0,
+  );
+}
+
+/** A short human form: 29d, 5h, 12m, 40s; negative durations read "-3d". */
+export function formatDuration(ms: number): string {
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  for (const [unit, size] of [
+    ['d', UNITS.d],
+    ['h', UNITS.h],
+    ['m', UNITS.m],
+  ] as const) {
+    if (abs >= (size ?? 1)) return `${sign}${Math.floor(abs / (size ?? 1))}${unit}`;
+  }
+  return `${sign}${Math.floor(abs / 1000)}s`;
+}

@@ -1,0 +1,8 @@
+// Preflight findings as lines: × for what stops the change, ‼ for warnings.
+import type { Finding } from '../certs/preflight.ts';
+import type { Style } from './style.ts';
+
+export const findingLines = (findings: readonly Finding[], style: Style): string[] =>
+  findings.map(
+    (f) => `  ${f.severity === 'error' ? style.bad('×') : style.warn('‼')} ${f.message}`,
+  );

@@ -1,0 +1,26 @@
+// rotate's closing table: the serving certificate and the CA, before and after.
+import type { Certificate } from '../certs/certificate.ts';
+import { table } from './table.ts';
+
+export interface RotationSides {
+  readonly serving?: Certificate;
+  readonly ca?: Certificate;
+}
+
+const brief = (c: Certificate | undefined) =>
+  c
+    ? [c.info.serialNumber.slice(0, 16), c.info.sha256.slice(0, 16), c.info.notAfter.slice(0, 10)]
+    : ['-', '-', '-'];
+
+export function renderRotation(before: RotationSides, after: RotationSides, width: number): string {
+  return table(
+    [
+      ['', 'SERIAL', 'SHA-256', 'EXPIRES'],
+      ['serving certificate, before', ...brief(before.serving)],
+      ['serving certificate, after', ...brief(after.serving)],
+      ['CA, before', ...brief(before.ca)],
+      ['CA, after', ...brief(after.ca)],
+    ],
+    width,
+  ).join('\n');
+}

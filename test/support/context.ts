@@ -1,0 +1,87 @@
+// A command context for unit tests (after cli-runtime's NewTestIOStreams):
+// what the code prints and notes is captured, nothing reaches a terminal, and
+// connecting to a cluster is the test's to provide.
+import { Writable } from 'node:stream';
+import { createContext, type CommandContext, type Streams } from '../../src/cli/context.ts';
+import type { GlobalFlags } from '../../src/cli/flags.ts';
+import type { Client } from '../../src/cluster/client.ts';
+
+export interface TestContext {
+  readonly ctx: CommandContext;
+  /** Everything printed on stdout so far. */
+  stdout(): string;
+  /** Everything noted on stderr so far. */
+  stderr(): string;
+  /** The stderr lines so far. */
+  notes(): string[];
+}
+
+export const flags: GlobalFlags = {
+  kubeconfig: undefined,
+  context: undefined,
+  cluster: undefined,
+  user: undefined,
+  server: undefined,
+  token: undefined,
+  as: undefined,
+  'as-group': undefined,
+  'certificate-authority': undefined,
+  'client-certificate': undefined,
+  'client-key': undefined,
+  'insecure-skip-tls-verify': undefined,
+  'tls-server-name': undefined,
+  'request-timeout': '0',
+  namespace: undefined,
+  output: 'table',
+  color: false,
+  verbose: 0,
+};
+
+/** Streams that capture what is written, with no terminal to ask on. */
+export function testStreams(env: Record<string, string> = { NO_COLOR: '1' }): {
+  streams: Streams;
+  stdout(): string;
+  stderr(): string;
+} {
+  let out = '';
+  let err = '';
+  // Writes land at once, so a test reads them right after the call that wrote.
+  const capture = (append: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        append(chunk.toString());
+        done();
+      },
+    });
+  const stdout = capture((text) => (out += text));
+  const stderr = capture((text) => (err += text));
+  return { streams: { stdout, stderr, env }, stdout: () => out, stderr: () => err };
+}
+
+export function testContext(
+  options: { client?: Client; overrides?: Partial<GlobalFlags> } = {},
+): TestContext {
+  const captured = testStreams();
+  const base = createContext({ ...flags, ...options.overrides }, captured.streams);
+  const client = options.client;
+  const ctx: CommandContext = {
+    ...base,
+    connect: client ? async () => client : base.connect,
+  };
+  return {
+    ctx,
+    stdout: captured.stdout,
+    stderr: captured.stderr,
+    notes: () => captured.stderr().split('\n').filter(Boolean),
+  };
+}
+
+/** A client for an API server address (nothing needs to answer there), as --server gives it. */
+export async function clientFor(server: string): Promise<Client> {
+  const [{ loadKubeconfig }, { Client }] = await Promise.all([
+    import('../../src/cluster/kubeconfig.ts'),
+    import('../../src/cluster/client.ts'),
+  ]);
+  const loaded = loadKubeconfig({ ...flags, server, 'insecure-skip-tls-verify': true }, {});
+  return new Client(loaded, { timeoutMs: 0, verbosity: 0, log: () => undefined });
+}

@@ -1,0 +1,96 @@
+// The write step of every change: a conflict is re-read and re-checked, never overwritten blindly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { carryOut } from '../../../src/change/carry-out.ts';
+import type { Change } from '../../../src/change/change.ts';
+import { ConflictError, AbortedError, ConnectionError } from '../../../src/errors.ts';
+import type { Client } from '../../../src/cluster/client.ts';
+import { installation } from '../../support/installation.ts';
+import { clientFor, testContext } from '../../support/context.ts';
+
+const { ctx, notes } = testContext();
+const inst = installation('');
+/** A client that cannot read: putting a backup back fails with it. */
+const noClient = {} as Client;
+const options = {
+  yes: true,
+  dryRun: 'none' as const,
+  wait: false,
+  timeoutMs: 1000,
+  rollbackOnFailure: true,
+  failWithinMs: 0,
+};
+
+function change(
+  name: string,
+  log: string[],
+  failures: number,
+  replan?: () => Promise<Change>,
+): Change {
+  let left = failures;
+  return {
+    lines: [name],
+    restarts: false,
+    goal: {},
+    apply: async () => {
+      log.push(name);
+      if (left-- > 0)
+        throw new ConflictError(
+          `Secret antrea-controller-tls changed while the plugin was working; nothing was overwritten`,
+        );
+    },
+    ...(replan ? { replan } : {}),
+  };
+}
+
+test('a conflicting write is planned again from a fresh read and applied', async () => {
+  const log: string[] = [];
+  const second = change('second', log, 0);
+  const first = change('first', log, 1, async () => second);
+  assert.equal((await carryOut(ctx, noClient, inst, first, options)).exitCode, 0);
+  assert.deepEqual(log, ['first', 'second']);
+  assert.ok(
+    notes().some((n) =>
+      /changed while the plugin was working: reading it again and re-checking/.test(n),
+    ),
+  );
+});
+
+test('after three conflicts, or without a way to re-plan, the conflict is reported and the old objects are put back', async () => {
+  const log: string[] = [];
+  const always: Change = change('again', log, 99, async () => always);
+  // This client cannot read, so putting the backup back fails too: the message then points at restore.
+  const reported =
+    /writing failed \(Secret antrea-controller-tls changed while the plugin was working.*\) and putting the old objects back failed too; restore them with kubectl antrea-certs restore/;
+  await assert.rejects(carryOut(ctx, noClient, inst, always, options), reported);
+  assert.equal(log.length, 3);
+  await assert.rejects(carryOut(ctx, noClient, inst, change('once', [], 1), options), reported);
+});
+
+test('a change that restarts the controller needs --yes without a terminal, and writes nothing', async () => {
+  const log: string[] = [];
+  const restarting = { ...change('restart', log, 0), restarts: true };
+  await assert.rejects(
+    carryOut(ctx, noClient, inst, restarting, { ...options, yes: false }),
+    AbortedError,
+  );
+  assert.deepEqual(log, []);
+});
+
+test('the API server going away while writing: the message says the state may be partial and gives both ways forward', async () => {
+  const gone = new ConnectionError(
+    'cannot reach the API server at https://127.0.0.1:6443 (ECONNREFUSED); check that the cluster is up',
+  );
+  const failing: Change = {
+    lines: ['x'],
+    restarts: false,
+    goal: {},
+    apply: async () => Promise.reject(gone),
+  };
+  // The put-back re-reads through a client whose API server is gone as well.
+  const unreachable = await clientFor('https://127.0.0.1:1');
+  await assert.rejects(
+    carryOut(ctx, unreachable, inst, failing, { ...options, backupDir: undefined }),
+    /^CliError: the API server went away while writing \(cannot reach the API server at https:\/\/127\.0\.0\.1:6443 \(ECONNREFUSED\)\); the cluster holds the old objects or part of the change\. Once it answers, run kubectl antrea-certs verify, then the same command again to complete the change, or kubectl antrea-certs restore FILE to go back\.$/,
+  );
+});

@@ -1,0 +1,172 @@
+// Each command's flags become its typed options once (optionsFrom beside the
+// command), through the same yargs parser the plugin runs: a table of command
+// lines and the options, or the usage error, each gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { buildParser } from '../../../src/cli/parser.ts';
+import { defaultBackupDir } from '../../../src/change/backup-dir.ts';
+import { UsageError } from '../../../src/errors.ts';
+
+const DAY = 86_400_000;
+
+async function optionsOf(argv: readonly string[]): Promise<unknown> {
+  let options: unknown;
+  const parser = buildParser(argv, 100, async (command, parsed) => {
+    options = command.toOptions(parsed);
+  });
+  await parser.parseAsync();
+  return options;
+}
+
+const change = {
+  yes: false,
+  dryRun: 'none',
+  backupDir: defaultBackupDir(),
+  wait: true,
+  timeoutMs: 5 * 60_000,
+  rollbackOnFailure: true,
+  failWithinMs: 7 * DAY,
+};
+
+const pairFiles = {
+  cert: { path: 'c.pem', flag: '--cert' },
+  key: { path: 'k.pem', flag: '--key' },
+  ca: { path: 'ca.pem', flag: '--ca' },
+};
+
+const cases: readonly (readonly [argv: string, expected: unknown])[] = [
+  ['verify', { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, strict: false }],
+  [
+    'verify --warn-within 720h --fail-within 1d --strict',
+    { warnWithinMs: 30 * DAY, failWithinMs: DAY, strict: true },
+  ],
+  ['verify --fail-within soon', /--fail-within takes a duration like 30d, 720h or 90s, not "soon"/],
+  ['version', { clientOnly: false }],
+  ['version --client', { clientOnly: true }],
+  ['completion zsh', 'zsh'],
+  ['status', {}],
+  ['mode', { regenerate: false, force: false, change }],
+  [
+    'mode self-signed --regenerate -y',
+    { target: 'self-signed', regenerate: true, force: false, change: { ...change, yes: true } },
+  ],
+  [
+    'mode user-provided --dry-run',
+    {
+      target: 'user-provided',
+      regenerate: false,
+      force: false,
+      change: { ...change, dryRun: 'client' },
+    },
+  ],
+  [
+    'mode user-provided --dry-run=server --no-backup --wait=false',
+    {
+      target: 'user-provided',
+      regenerate: false,
+      force: false,
+      change: {
+        yes: false,
+        dryRun: 'server',
+        wait: false,
+        timeoutMs: 5 * 60_000,
+        rollbackOnFailure: true,
+        failWithinMs: 7 * DAY,
+      },
+    },
+  ],
+  ['mode self-signed --dry-run=later', /--dry-run takes client or server, not "later"/],
+  ['mode self-signed --timeout 0', /--timeout must be longer than 0/],
+  [
+    'restore backup.json --backup-dir /tmp/b --timeout 90s',
+    {
+      file: 'backup.json',
+      change: { ...change, backupDir: '/tmp/b', timeoutMs: 90_000, rollbackOnFailure: false },
+    },
+  ],
+  [
+    'import --cert c.pem --key k.pem --ca ca.pem',
+    {
+      files: pairFiles,
+      clusterDomain: 'cluster.local',
+      switchToUserProvided: false,
+      force: false,
+      change,
+    },
+  ],
+  [
+    'import --from-dir d --key-passphrase-file p --mode user-provided --cluster-domain corp.example --force',
+    {
+      files: {
+        cert: { path: join('d', 'tls.crt'), flag: '--from-dir' },
+        key: { path: join('d', 'tls.key'), flag: '--from-dir' },
+        ca: { path: join('d', 'ca.crt'), flag: '--from-dir' },
+        passphraseFile: 'p',
+      },
+      clusterDomain: 'corp.example',
+      switchToUserProvided: true,
+      force: true,
+      change,
+    },
+  ],
+  [
+    'import --from-dir d --cert c.pem',
+    /give either --from-dir or --cert, --key and --ca, not both/,
+  ],
+  [
+    'import --cert c.pem',
+    /import needs --key, --ca \(or --from-dir DIR holding tls.crt, tls.key and ca.crt\)/,
+  ],
+  ['rotate', { clusterDomain: 'cluster.local', change, pair: { from: 'controller' } }],
+  [
+    'rotate --cert c.pem --key k.pem --ca ca.pem',
+    { clusterDomain: 'cluster.local', change, pair: { from: 'files', files: pairFiles } },
+  ],
+  [
+    'rotate --ca-cert ca.pem --ca-key ca.key --key-algorithm ecdsa-p256 --validity 90d --keep-key',
+    {
+      clusterDomain: 'cluster.local',
+      change,
+      pair: {
+        from: 'ca',
+        caCert: 'ca.pem',
+        caKey: 'ca.key',
+        keepKey: true,
+        keyAlgorithm: 'ecdsa-p256',
+        validityMs: 90 * DAY,
+      },
+    },
+  ],
+  ['rotate --ca-cert ca.pem', /--ca-cert and --ca-key go together/],
+  [
+    'rotate --cert c.pem --ca-key ca.key',
+    /give either --cert, --key and --ca, or --ca-cert and --ca-key, not both/,
+  ],
+  [
+    'rotate --cert c.pem --ca ca.pem',
+    /rotate with files needs --cert, --key and --ca together \(missing --key\)/,
+  ],
+  ['rotate --validity a-year', /--validity takes a duration/],
+];
+
+for (const [argv, expected] of cases) {
+  test(`${argv}`, async () => {
+    const words = argv.split(' ');
+    if (expected instanceof RegExp) {
+      await assert.rejects(optionsOf(words), (error: unknown) => {
+        assert.ok(error instanceof UsageError, `a UsageError, not ${String(error)}`);
+        assert.match(error.message, expected);
+        return true;
+      });
+    } else {
+      assert.deepEqual(await optionsOf(words), expected);
+    }
+  });
+}
+
+test('a flag of another command, or a value outside a choice, is refused by the parser', async () => {
+  await assert.rejects(optionsOf(['status', '--regenerate']), /Unknown argument: regenerate/);
+  await assert.rejects(optionsOf(['rotate', '--key-algorithm', 'dsa']), /Invalid values/);
+  await assert.rejects(optionsOf(['mode', 'self-made']), /Invalid values/);
+});
