@@ -1,4 +1,6 @@
 // The executable: kubectl finds it on PATH as kubectl-antrea_certs.
 import { main } from '../src/cli/main.ts';
 
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,17 +1,17 @@
 // Bundles the CLI into one executable file: dist/bin/kubectl-antrea_certs.
+// --trace also writes dist/trace/kubectl-antrea_certs, the same bundle with
+// each module recording that it was evaluated (ANTREA_CERTS_TRACE=1 prints
+// them on exit): the tests check with it what a command does not load.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const outfile = 'dist/bin/kubectl-antrea_certs';
-mkdirSync('dist/bin', { recursive: true });
-// The bundle is ESM; this marks the folder so Node reads the extensionless file as a module.
-writeFileSync('dist/bin/package.json', '{ "type": "module" }\n');
 
-/** Parts of client-node the plugin never runs, replaced by the stubs in scripts/build-stubs/. */
+/** Dependency code the plugin never runs, or runs cheaper, replaced by scripts/build-stubs/. */
 const stubs = {
-  name: 'client-node-stubs',
+  name: 'build-stubs',
   setup(b) {
     const stub = (name) => ({
       path: fileURLToPath(new URL(`build-stubs/${name}`, import.meta.url)),
@@ -22,27 +22,62 @@ const stubs = {
         : undefined,
     );
     b.onResolve({ filter: /^node-fetch$/ }, () => stub('node-fetch.js'));
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      args.importer.includes('build-stubs') ? undefined : stub('string-width.js'),
+    );
   },
 };
 
-const result = await build({
-  plugins: [stubs],
-  entryPoints: ['cmd/kubectl-antrea_certs.ts'],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  metafile: true,
-  define: { PLUGIN_VERSION: JSON.stringify(pkg.version) },
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __antreaCertsCreateRequire } from 'node:module';\nconst require = __antreaCertsCreateRequire(import.meta.url);",
+const LOADERS = { ts: 'ts', js: 'js', mjs: 'js', cjs: 'js' };
+
+/** Prefixes every module with a call that records its path when it is evaluated. */
+const trace = {
+  name: 'trace-evaluation',
+  setup(b) {
+    b.onLoad({ filter: /\.(ts|js|mjs|cjs)$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8').replace(/^#!.*\n/, '');
+      const name = JSON.stringify(relative(process.cwd(), args.path));
+      const loader = LOADERS[args.path.split('.').pop()];
+      return { contents: `__evaluated.add(${name});${source}`, loader };
+    });
   },
-  logLevel: 'warning',
-});
-chmodSync(outfile, 0o755);
+};
+
+const TRACE_BANNER = `var __evaluated = new Set();
+process.on('exit', () => {
+  if (process.env.ANTREA_CERTS_TRACE) process.stderr.write('EVALUATED ' + [...__evaluated].join(' ') + '\\n');
+});`;
+
+async function bundle(dir, traced) {
+  const outfile = `${dir}/kubectl-antrea_certs`;
+  mkdirSync(dir, { recursive: true });
+  // The bundle is CommonJS: its modules, Node's built-in ones among them, load only
+  // when a command needs them (an ESM bundle loads every built-in it names at start).
+  writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');
+  const result = await build({
+    plugins: traced ? [stubs, trace] : [stubs],
+    entryPoints: ['cmd/kubectl-antrea_certs.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: !traced,
+    legalComments: 'none',
+    metafile: true,
+    // The ESM dependencies ask import.meta.url for their own location: the bundle's.
+    define: { PLUGIN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__bundleUrl' },
+    banner: {
+      js: `#!/usr/bin/env node\nvar __bundleUrl = require('node:url').pathToFileURL(__filename).href;${traced ? `\n${TRACE_BANNER}` : ''}`,
+    },
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o755);
+  return { outfile, result };
+}
+
+const { outfile, result } = await bundle('dist/bin', false);
 const bytes = result.metafile.outputs[outfile]?.bytes ?? 0;
-console.log(`${outfile}: ${(bytes / 1024 / 1024).toFixed(2)} MiB`);
+console.log(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB`);
 writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+if (process.argv.includes('--trace')) await bundle('dist/trace', true);

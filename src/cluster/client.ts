@@ -181,22 +181,23 @@ export class Client implements Target {
     onEvent: (type: string) => void,
     onEnd: (error?: Error) => void,
   ): Promise<() => void> {
-    const { response, stop } = await this.call(what, () => this.http.watch(path, query));
+    const { status, body, stop } = await this.call(what, () => this.http.watch(path, query));
     let stopped = false;
     const end = (error?: Error) => {
       if (stopped) return;
       stopped = true;
-      if (error && this.http.verbose) this.http.log(`WATCH ${path} ended: ${error.message}`);
+      if (error) this.http.log(`WATCH ${path} ended: ${error.message}`);
       onEnd(error ? translate(error, what, this) : undefined);
     };
-    if (response.statusCode !== 200) {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => end(new StatusError(response.statusCode ?? 0, body)));
+    if (status !== 200) {
+      let text = '';
+      body.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      body.on('end', () => end(new StatusError(status, text)));
+      body.on('error', (error) => end(error));
       return stop;
     }
     let pending = '';
-    response.on('data', (chunk: Buffer) => {
+    body.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
@@ -210,8 +211,8 @@ export class Client implements Target {
         onEvent(event.type ?? '');
       }
     });
-    response.on('error', (error) => end(error));
-    response.on('close', () => end());
+    body.on('error', (error) => end(error));
+    body.on('close', () => end());
     return () => {
       stopped = true;
       stop();

@@ -1,12 +1,15 @@
-// The one place that speaks HTTP to the API server: plain HTTPS requests with
-// the TLS material and credentials the kubeconfig gives (client-node's
-// KubeConfig applies them: certificates, tokens, exec plugins, OIDC, proxies),
-// one keep-alive connection pool, impersonation, the request timeout, and -v
+// The one place that speaks HTTP to the API server: requests with the TLS
+// material and credentials the kubeconfig gives (client-node's KubeConfig
+// applies them: certificates, tokens, exec plugins, OIDC, proxies), over one
+// connection (transport.ts), with impersonation, the request timeout and -v
 // request logging. Bodies are JSON; failures are thrown as they happened and
 // translated by the caller (cluster/errors.ts).
-import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { RequestOptions } from 'node:https';
+import type { Readable } from 'node:stream';
 import type { LoadedConfig } from './kubeconfig.ts';
+import type { Incoming, Method, Transport } from './transport.ts';
+
+export { RequestTimeoutError, type Method } from './transport.ts';
 
 export interface HttpOptions {
   readonly timeoutMs: number;
@@ -14,8 +17,6 @@ export interface HttpOptions {
   readonly verbosity: number;
   readonly log: (line: string) => void;
 }
-
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The API server answered with a status other than 2xx. */
 export class StatusError extends Error {
@@ -38,19 +39,21 @@ export class StatusError extends Error {
   }
 }
 
-/** The request did not finish within --request-timeout. */
-export class RequestTimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-}
-
 export interface Response {
   readonly status: number;
   readonly body: string;
 }
 
+/** A watch's answer: its status, the event stream, and how to end it. */
+export interface WatchStream {
+  readonly status: number;
+  readonly body: Readable;
+  stop(): void;
+}
+
 export class Http {
   requestCount = 0;
-  private agent: HttpAgent | undefined;
+  private transport: Transport | undefined;
 
   constructor(
     private readonly loaded: LoadedConfig,
@@ -79,6 +82,10 @@ export class Http {
     };
   }
 
+  url(path: string): string {
+    return `${this.loaded.server.replace(/\/$/, '')}${path}`;
+  }
+
   /** A request whose answer is read whole; throws StatusError for anything but 2xx. */
   async json<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const response = await this.send(method, path, body);
@@ -95,116 +102,82 @@ export class Http {
     const line = `${method} ${this.url(path)}`;
     this.requestCount++;
     try {
-      const response = await this.exchange(method, path, payload);
-      const text = await readAll(response);
-      this.logAnswer(line, response, started);
-      return { status: response.statusCode ?? 0, body: text };
+      const incoming = await this.exchange(method, path, payload, this.options.timeoutMs);
+      const text = await readAll(incoming.body);
+      this.logAnswer(line, incoming, started);
+      return { status: incoming.status, body: text };
     } catch (error) {
-      if (this.options.verbosity > 0) {
-        const ms = (performance.now() - started).toFixed(0);
-        this.options.log(`${line} failed after ${ms} ms: ${(error as Error).name}`);
-      }
+      const ms = (performance.now() - started).toFixed(0);
+      this.log(`${line} failed after ${ms} ms: ${error instanceof Error ? error.name : 'error'}`);
       throw error;
     }
   }
 
   /**
-   * A watch of a collection: the response, streaming once its headers
-   * arrived, and a function that ends it. No --request-timeout: a watch
-   * lasts until it is stopped.
+   * A watch of a collection: its answer, streaming once the headers arrived.
+   * No --request-timeout: a watch lasts until it is stopped.
    */
-  async watch(
-    path: string,
-    query: Record<string, string>,
-  ): Promise<{ response: IncomingMessage; stop(): void }> {
+  async watch(path: string, query: Record<string, string>): Promise<WatchStream> {
     this.requestCount++;
     const search = new URLSearchParams(query).toString();
-    if (this.options.verbosity > 0) {
-      this.options.log(`WATCH ${this.url(path)}${search ? `?${search}` : ''}`);
-    }
-    const options = await this.requestOptions('GET');
-    const watchPath = `${path}?${new URLSearchParams({ ...query, watch: 'true' }).toString()}`;
-    return new Promise((resolve, reject) => {
-      const req = this.request(watchPath, options, (response) =>
-        resolve({ response, stop: () => req.destroy() }),
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    this.log(`WATCH ${this.url(path)}${search ? `?${search}` : ''}`);
+    const watching = new URLSearchParams({ ...query, watch: 'true' }).toString();
+    return this.exchange('GET', `${path}?${watching}`, undefined, 0);
   }
 
-  /** kubectl allows plain http only with insecure-skip-tls-verify; client-node checks that. */
-  private request(path: string, options: RequestOptions, onResponse: (r: IncomingMessage) => void) {
-    const url = this.url(path);
-    return (url.startsWith('http:') ? httpRequest : httpsRequest)(url, options, onResponse);
-  }
-
-  url(path: string): string {
-    return `${this.loaded.server.replace(/\/$/, '')}${path}`;
-  }
-
-  private async exchange(method: Method, path: string, payload?: string): Promise<IncomingMessage> {
-    const options = await this.requestOptions(method, payload);
-    return new Promise((resolve, reject) => {
-      const req = this.request(path, options, resolve);
-      if (this.options.timeoutMs > 0) {
-        req.setTimeout(this.options.timeoutMs, () => req.destroy(new RequestTimeoutError()));
-      }
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-
-  /** What the kubeconfig says for this request, on the client's one keep-alive pool. */
-  private async requestOptions(method: Method, payload?: string): Promise<RequestOptions> {
-    const options: RequestOptions = { method, headers: {} };
+  private async exchange(
+    method: Method,
+    path: string,
+    payload: string | undefined,
+    timeoutMs: number,
+  ): Promise<Incoming> {
+    const options: RequestOptions = { headers: {} };
     await this.loaded.config.applyToHTTPSOptions(options);
-    options.agent = this.pool(options.agent);
-    options.headers = {
-      ...options.headers,
-      Accept: 'application/json',
-      ...(payload === undefined
-        ? {}
-        : {
-            'Content-Type': 'application/json',
-            'Content-Length': String(Buffer.byteLength(payload)),
-          }),
-      ...this.impersonation(),
-    };
-    return options;
-  }
-
-  /**
-   * client-node makes a new agent for every request; one keep-alive agent
-   * saves a TLS handshake per request. A proxy agent is kept as it is.
-   */
-  private pool(given: RequestOptions['agent']): HttpAgent | undefined {
-    if (this.agent) return this.agent;
-    if (given instanceof Agent && given.constructor === Agent) {
-      this.agent = new Agent({ ...given.options, keepAlive: true });
-    } else if (given instanceof HttpAgent) {
-      this.agent = given;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.headers ?? {})) {
+      if (value !== undefined) headers[name] = String(value);
     }
-    return this.agent;
+    Object.assign(headers, { Accept: 'application/json' }, this.impersonation());
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const transport = await this.transportFor(options);
+    const request = { method, url: this.url(path), headers, options, timeoutMs };
+    return transport.exchange(payload === undefined ? request : { ...request, payload });
   }
 
-  private logAnswer(line: string, response: IncomingMessage, started: number): void {
-    if (this.options.verbosity === 0) return;
+  /** HTTP/2 straight to an https server; HTTP/1.1 through a proxy or to plain http. */
+  private async transportFor(options: RequestOptions): Promise<Transport> {
+    if (this.transport) return this.transport;
+    const [{ Agent }, { Http1Transport }, { Http2Transport }] = await Promise.all([
+      import('node:https'),
+      import('./transport-h1.ts'),
+      import('./transport-h2.ts'),
+    ]);
+    const h1 = new Http1Transport();
+    const direct = options.agent instanceof Agent && options.agent.constructor === Agent;
+    this.transport = direct && this.url('/').startsWith('https:') ? new Http2Transport(h1) : h1;
+    return this.transport;
+  }
+
+  private logAnswer(line: string, incoming: Incoming, started: number): void {
+    if (!this.verbose) return;
     const ms = (performance.now() - started).toFixed(0);
-    const headers = response.headers;
+    const headers = incoming.headers;
     const extra =
       this.options.verbosity > 1
-        ? ` (${headers['content-type'] ?? 'no content type'}, ${headers['content-length'] ?? '?'} bytes)`
+        ? ` (${String(headers['content-type'] ?? 'no content type')}, ${String(headers['content-length'] ?? '?')} bytes)`
         : '';
-    this.options.log(`${line} ${response.statusCode} in ${ms} ms${extra}`);
+    this.options.log(`${line} ${incoming.status} in ${ms} ms${extra}`);
   }
 }
 
-function readAll(response: IncomingMessage): Promise<string> {
+function readAll(body: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.on('error', reject);
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.on('error', reject);
   });
 }

@@ -4,6 +4,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../dist/bin/kubectl-antrea_certs', import.meta.url));
+/** The same bundle, naming the modules it evaluated on exit (node scripts/build.mjs --trace). */
+export const TRACED_BIN = fileURLToPath(
+  new URL('../../dist/trace/kubectl-antrea_certs', import.meta.url),
+);
 
 export interface Run {
   readonly status: number;

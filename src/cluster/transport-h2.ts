@@ -1,0 +1,117 @@
+// HTTP/2 requests on one connection, as kubectl makes them: one TLS handshake
+// for a whole read round instead of one per parallel request. The connection
+// keeps the process alive only while a request is open on it, and a new one
+// is made after it closed (an API server restart).
+import type { ClientHttp2Session } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
+
+/** Whether the server negotiated HTTP/2; undefined until the first connection says. */
+export type Negotiated = ClientHttp2Session | 'http/1.1';
+
+export class Http2Transport implements Transport {
+  private session: Promise<Negotiated> | undefined;
+  private readonly open = new Map<ClientHttp2Session, number>();
+
+  constructor(private readonly fallback: Transport) {}
+
+  async exchange(request: Outgoing): Promise<Incoming> {
+    const session = await this.connect(request);
+    if (session === 'http/1.1') return this.fallback.exchange(request);
+    const { constants } = await import('node:http2');
+    const headers: Record<string, string> = {
+      ':method': request.method,
+      ':path': new URL(request.url).pathname + new URL(request.url).search,
+    };
+    for (const [name, value] of Object.entries(request.headers))
+      headers[name.toLowerCase()] = value;
+    if (request.options.auth) {
+      headers.authorization = `Basic ${Buffer.from(request.options.auth).toString('base64')}`;
+    }
+    this.hold(session);
+    const stream = session.request(headers, { endStream: request.payload === undefined });
+    stream.once('close', () => this.release(session));
+    if (request.timeoutMs > 0) {
+      stream.setTimeout(request.timeoutMs, () => stream.destroy(new RequestTimeoutError()));
+    }
+    if (request.payload !== undefined) stream.end(request.payload);
+    return new Promise((resolve, reject) => {
+      stream.once('error', reject);
+      stream.once('response', (answer) =>
+        resolve({
+          status: Number(answer[':status'] ?? 0),
+          headers: answer,
+          body: stream,
+          stop: () => stream.close(constants.NGHTTP2_CANCEL),
+        }),
+      );
+    });
+  }
+
+  /** The connection, made at the first request; HTTP/1.1 when the server does not offer HTTP/2. */
+  private connect(request: Outgoing): Promise<Negotiated> {
+    this.session ??= this.negotiate(request).catch((error: unknown) => {
+      this.session = undefined;
+      throw error;
+    });
+    return this.session;
+  }
+
+  private async negotiate(request: Outgoing): Promise<Negotiated> {
+    const [tls, http2] = await Promise.all([import('node:tls'), import('node:http2')]);
+    const url = new URL(request.url);
+    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = request.options;
+    const socket = tls.connect({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 443),
+      ...(servername ? { servername } : {}),
+      ca,
+      cert,
+      key,
+      pfx,
+      passphrase,
+      ...(rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+      ALPNProtocols: ['h2', 'http/1.1'],
+    });
+    await secured(socket, request.timeoutMs);
+    if (socket.alpnProtocol !== 'h2') {
+      socket.destroy();
+      return 'http/1.1';
+    }
+    const session = http2.connect(url.origin, { createConnection: () => socket });
+    session.unref();
+    const forget = () => {
+      this.session = undefined;
+    };
+    session.once('close', forget);
+    session.once('goaway', forget);
+    session.on('error', forget);
+    return session;
+  }
+
+  /** An open request keeps the process alive; an idle connection does not. */
+  private hold(session: ClientHttp2Session): void {
+    const open = this.open.get(session) ?? 0;
+    if (open === 0) session.ref();
+    this.open.set(session, open + 1);
+  }
+
+  private release(session: ClientHttp2Session): void {
+    const open = (this.open.get(session) ?? 1) - 1;
+    this.open.set(session, open);
+    if (open === 0 && !session.destroyed) session.unref();
+  }
+}
+
+function secured(socket: TLSSocket, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (timeoutMs > 0) {
+      socket.setTimeout(timeoutMs, () => socket.destroy(new RequestTimeoutError()));
+    }
+    socket.once('secureConnect', () => {
+      socket.setTimeout(0);
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}

@@ -1,0 +1,37 @@
+// How a request reaches the API server: over one HTTP/2 connection when the
+// server speaks it (as kubectl does: one TLS handshake for every request), else
+// HTTP/1.1 on a keep-alive pool (through a proxy, plain http, or a server
+// without HTTP/2). The TLS material comes from the kubeconfig, request by request.
+import type { Readable } from 'node:stream';
+import type { RequestOptions } from 'node:https';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** A request as the transports take it; `options` is what the kubeconfig gave for it. */
+export interface Outgoing {
+  readonly method: Method;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly payload?: string;
+  readonly options: RequestOptions;
+  /** 0: none. When it passes without a byte, the request fails with a RequestTimeoutError. */
+  readonly timeoutMs: number;
+}
+
+/** An answer whose headers arrived; its body streams. */
+export interface Incoming {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable;
+  /** Ends the exchange (a watch being stopped). */
+  stop(): void;
+}
+
+export interface Transport {
+  exchange(request: Outgoing): Promise<Incoming>;
+}
+
+/** The request did not finish within --request-timeout. */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
