@@ -22,6 +22,9 @@ const stubs = {
         : undefined,
     );
     b.onResolve({ filter: /^node-fetch$/ }, () => stub('node-fetch.js'));
+    b.onResolve({ filter: /^(socks-proxy-agent|hpagent)$/ }, (args) =>
+      args.importer.includes('build-stubs') ? undefined : stub('proxy-agents.js'),
+    );
     b.onResolve({ filter: /^string-width$/ }, (args) =>
       args.importer.includes('build-stubs') ? undefined : stub('string-width.js'),
     );
