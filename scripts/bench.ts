@@ -1,10 +1,12 @@
-// npm run bench: on a testbed, `kubectl antrea-certs status` (the built bundle)
-// against one `kubectl get` process that reads the same objects; medians of
-// several runs and their ratio. Speed is measured here, never in a test.
+// npm run bench: on a testbed, the plugin against the kubectl commands that
+// read the same objects, and against the bare start of Node: medians of
+// several runs taken round-robin (so machine load hits every row alike), peak
+// RSS, API request counts, and the sizes of what is shipped. Speed is measured
+// here, never in a test. The executable's rows need `npm run package` first.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { up, down } from '../test/testbed/testbed.ts';
 import { ensureBinaries } from '../test/testbed/binaries.ts';
@@ -17,71 +19,185 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 
-if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0)
+if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) {
   process.exit(1);
+}
+const BUNDLE = resolve('dist/bin/kubectl-antrea_certs');
+const EXECUTABLE = resolve('dist/sea/linux_amd64/kubectl-antrea_certs');
+const NODE26 = resolve('dist/sea/base/builder-node');
+const ARCHIVE = resolve('dist/release/kubectl-antrea_certs_linux_amd64.tar.gz');
+const haveExecutable = existsSync(EXECUTABLE) && existsSync(NODE26);
+
 const { kubectl } = ensureBinaries();
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-bench-'));
 const state = await up({ dir, version: values.version, ownerPid: process.pid });
-const env = { ...process.env, KUBECONFIG: state.kubeconfig, NO_COLOR: '1', HOME: dir };
+const warmCache = join(dir, 'cache-warm');
+mkdirSync(warmCache);
+// kubectl finds the plugin on PATH, as krew installs it.
+const pluginDir = join(dir, 'path');
+mkdirSync(pluginDir);
+if (haveExecutable) symlinkSync(EXECUTABLE, join(pluginDir, 'kubectl-antrea_certs'));
+const baseEnv = {
+  PATH: `${pluginDir}:${process.env.PATH ?? ''}`,
+  HOME: dir,
+  KUBECONFIG: state.kubeconfig,
+  NO_COLOR: '1',
+  XDG_CACHE_HOME: warmCache,
+};
 
-function measure(command: string, args: string[]): { median: number; min: number; max: number } {
-  const times: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const start = performance.now();
-    const result = spawnSync(command, args, { env, encoding: 'utf8' });
-    const elapsed = performance.now() - start;
-    if (result.status !== 0)
-      throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-    if (i > 0) times.push(elapsed); // the first run warms caches (kubectl's discovery cache, the page cache)
-  }
-  times.sort((a, b) => a - b);
-  return {
-    median: times[Math.floor(times.length / 2)] ?? 0,
-    min: times[0] ?? 0,
-    max: times[times.length - 1] ?? 0,
-  };
+interface Row {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** A fresh, empty cache directory for every run (the first run on a machine). */
+  readonly coldCache?: boolean;
 }
 
-const plugin = ['dist/bin/kubectl-antrea_certs'];
-const kubectlGet = [
-  'get',
-  '-n',
-  state.namespace,
-  '-o',
-  'json',
-  'deployments,pods,configmaps,secrets,apiservices,validatingwebhookconfigurations,mutatingwebhookconfigurations,customresourcedefinitions,antreacontrollerinfos',
+const objects = [
+  'deployments,pods,configmaps,secrets,apiservices,validatingwebhookconfigurations',
+  'mutatingwebhookconfigurations,customresourcedefinitions,antreacontrollerinfos',
+].join(',');
+const ns = state.namespace;
+const rows: Row[] = [
+  { name: 'status (node bundle)', command: process.execPath, args: [BUNDLE, 'status'] },
+  {
+    name: 'status -o json (node bundle)',
+    command: process.execPath,
+    args: [BUNDLE, 'status', '-o', 'json'],
+  },
+  { name: 'verify (node bundle)', command: process.execPath, args: [BUNDLE, 'verify'] },
+  { name: '--help (node bundle)', command: process.execPath, args: [BUNDLE, '--help'] },
+  {
+    name: 'kubectl get, the same objects',
+    command: kubectl,
+    args: ['get', '-n', ns, '-o', 'json', objects],
+  },
+  { name: `node -e 0 (node ${process.version})`, command: process.execPath, args: ['-e', '0'] },
 ];
-const rows = [
-  ['kubectl antrea-certs status', measure(process.execPath, [...plugin, 'status'])],
-  [
-    'kubectl antrea-certs status -o json',
-    measure(process.execPath, [...plugin, 'status', '-o', 'json']),
-  ],
-  ['kubectl antrea-certs verify', measure(process.execPath, [...plugin, 'verify'])],
-  ['kubectl get (the same objects, one process)', measure(kubectl, kubectlGet)],
-  ['kubectl antrea-certs --help', measure(process.execPath, [...plugin, '--help'])],
-  ['node -e 0 (the floor)', measure(process.execPath, ['-e', '0'])],
-] as const;
-const requests = spawnSync(process.execPath, [...plugin, 'status', '-v'], {
-  env,
-  encoding: 'utf8',
-}).stderr.match(/^(\d+) API requests$/m)?.[1];
+if (haveExecutable) {
+  rows.push(
+    { name: 'status (executable)', command: EXECUTABLE, args: ['status'] },
+    {
+      name: 'status (executable, empty cache)',
+      command: EXECUTABLE,
+      args: ['status'],
+      coldCache: true,
+    },
+    { name: '--help (executable)', command: EXECUTABLE, args: ['--help'] },
+    {
+      name: '--help (executable, empty cache)',
+      command: EXECUTABLE,
+      args: ['--help'],
+      coldCache: true,
+    },
+    { name: 'version --client (executable)', command: EXECUTABLE, args: ['version', '--client'] },
+    { name: "node26 -e 0 (the executable's Node)", command: NODE26, args: ['-e', '0'] },
+    { name: 'kubectl antrea-certs status', command: kubectl, args: ['antrea-certs', 'status'] },
+    {
+      name: 'kubectl get of the 4 objects status names',
+      command: kubectl,
+      args: [
+        '-n',
+        ns,
+        'get',
+        'secret/antrea-controller-tls',
+        'cm/antrea-ca',
+        'cm/antrea-config',
+        'deploy/antrea-controller',
+      ],
+    },
+  );
+}
+
+function once(row: Row): number {
+  const cache = row.coldCache ? mkdtempSync(join(dir, 'cache-cold-')) : warmCache;
+  const start = performance.now();
+  const result = spawnSync(row.command, row.args, {
+    env: { ...baseEnv, XDG_CACHE_HOME: cache },
+    encoding: 'utf8',
+  });
+  const elapsed = performance.now() - start;
+  if (row.coldCache) rmSync(cache, { recursive: true, force: true });
+  if (result.status !== 0) {
+    throw new Error(
+      `${row.command} ${row.args.join(' ')} exited ${result.status}: ${result.stderr}`,
+    );
+  }
+  return elapsed;
+}
+
+/** Peak RSS in MiB, from GNU time. */
+function peakRss(command: string, args: readonly string[]): number {
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], {
+    env: baseEnv,
+    encoding: 'utf8',
+  });
+  const kib = Number(result.stderr.trim().split('\n').at(-1));
+  return kib / 1024;
+}
+
+// Round-robin; the first round warms the page cache, kubectl's discovery cache and the code cache.
+const samples: number[][] = rows.map(() => []);
+for (let round = 0; round <= runs; round++) {
+  rows.forEach((row, i) => {
+    const elapsed = once(row);
+    if (round > 0) samples[i]?.push(elapsed);
+  });
+}
+const median = (xs: readonly number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const medians = new Map(rows.map((row, i) => [row.name, median(samples[i] ?? [])]));
+const ms = (name: string) => medians.get(name) ?? Number.NaN;
+
+const requestsOf = (command: string) =>
+  spawnSync(process.execPath, [BUNDLE, command, '-v'], {
+    env: baseEnv,
+    encoding: 'utf8',
+  }).stderr.match(/^(\d+) API requests$/m)?.[1];
 
 console.log(
-  `\n${runs} runs each after one warm-up, Antrea ${values.version} testbed, ${new Date().toISOString()}`,
+  `\n${runs} runs each after one warm-up, round-robin, Antrea ${values.version} testbed, ${new Date().toISOString()}`,
 );
+console.log(`${'command'.padEnd(48)}${'median'.padStart(10)}`);
+for (const row of rows)
+  console.log(`${row.name.padEnd(48)}${`${ms(row.name).toFixed(0)} ms`.padStart(10)}`);
+
+const ratio = (a: string, b: string) => `${(ms(a) / ms(b)).toFixed(2)}x`;
+console.log('\nratios');
 console.log(
-  `${'command'.padEnd(46)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}`,
+  `  status (node bundle) / kubectl get              ${ratio('status (node bundle)', 'kubectl get, the same objects')}`,
 );
-for (const [name, t] of rows)
+if (haveExecutable) {
+  const node26 = "node26 -e 0 (the executable's Node)";
   console.log(
-    `${name.padEnd(46)}${`${t.median.toFixed(0)} ms`.padStart(10)}${`${t.min.toFixed(0)} ms`.padStart(10)}${`${t.max.toFixed(0)} ms`.padStart(10)}`,
+    `  status (executable) / kubectl get               ${ratio('status (executable)', 'kubectl get, the same objects')}`,
   );
-const statusMedian = rows[0][1].median;
-const kubectlMedian = rows[3][1].median;
+  console.log(
+    `  status (executable) / node26 -e 0               ${ratio('status (executable)', node26)}`,
+  );
+  console.log(
+    `  --help (executable) / node26 -e 0               ${ratio('--help (executable)', node26)}`,
+  );
+  console.log(
+    `  status, empty cache / status, warm cache        ${ratio('status (executable, empty cache)', 'status (executable)')}`,
+  );
+  console.log(
+    `  kubectl antrea-certs status / kubectl get of 4  ${ratio('kubectl antrea-certs status', 'kubectl get of the 4 objects status names')}`,
+  );
+}
+
+const mib = (path: string) =>
+  existsSync(path) ? `${(statSync(path).size / 1024 / 1024).toFixed(2)} MiB` : 'not built';
+console.log('\nsizes and memory');
+console.log(`  bundle                      ${(statSync(BUNDLE).size / 1024).toFixed(0)} KiB`);
+console.log(`  executable (linux/amd64)    ${mib(EXECUTABLE)}`);
+console.log(`  archive (linux/amd64)       ${mib(ARCHIVE)}`);
 console.log(
-  `\nstatus / kubectl get: ${(statusMedian / kubectlMedian).toFixed(2)}x; status makes ${requests} API requests`,
+  `  peak RSS, status (bundle)   ${peakRss(process.execPath, [BUNDLE, 'status']).toFixed(1)} MiB`,
 );
+if (haveExecutable)
+  console.log(`  peak RSS, status (executable) ${peakRss(EXECUTABLE, ['status']).toFixed(1)} MiB`);
+console.log(`  API requests: status ${requestsOf('status')}, verify ${requestsOf('verify')}`);
 
 await down(dir);
 rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // A change, as a writing command plans it: what it will write, whether the
 // controller restarts, and what the cluster looks like once it converged.
-import type { DryRun } from '../cluster/client.ts';
+import type { CommandContext } from '../cli/context.ts';
+import type { Client, DryRun } from '../cluster/client.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
 import type { WaitOptions } from './wait.ts';
 
@@ -16,4 +17,10 @@ export interface Change {
   readonly wait?: WaitOptions;
   /** After a write conflicted: re-read the cluster and re-check, giving the same change against what is there now. */
   replan?(): Promise<Change>;
+}
+
+/** What a command needs to plan its change, and to plan it again after a conflict. */
+export interface Planner {
+  readonly ctx: CommandContext;
+  readonly client: Client;
 }

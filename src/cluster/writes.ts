@@ -109,3 +109,21 @@ export async function restartController(
     }
   }
 }
+
+/** Replaces antrea-controller.conf in the controller's ConfigMap, as read. */
+export const writeControllerConfig = (
+  client: Client,
+  namespace: string,
+  read: { readonly name: string; readonly resourceVersion: string },
+  text: string,
+  dryRun: DryRun,
+) =>
+  writeConfigMapKey(
+    client,
+    namespace,
+    read.name,
+    CONTROLLER.configKey,
+    text,
+    read.resourceVersion,
+    dryRun,
+  );

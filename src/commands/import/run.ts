@@ -1,8 +1,7 @@
 // import: bring your own certificate, checked before anything is written.
 import type { CommandContext } from '../../cli/context.ts';
-import type { Client } from '../../cluster/client.ts';
 import { readInstallation, type Installation } from '../../cluster/installation.ts';
-import { writeTlsSecret, writeConfigMapKey } from '../../cluster/writes.ts';
+import { writeTlsSecret, writeControllerConfig } from '../../cluster/writes.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { storableKey } from '../../certs/keys.ts';
@@ -11,7 +10,7 @@ import { serviceDnsName, fqdnServiceName, CONTROLLER } from '../../antrea/names.
 import { setSelfSignedCert } from '../../antrea/config.ts';
 import { reloadWaitNote } from '../../antrea/reload.ts';
 import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
-import type { Change } from '../../change/change.ts';
+import type { Change, Planner } from '../../change/change.ts';
 import { readPair, type PairInput } from '../../input/pair.ts';
 import { findingLines } from '../../render/findings.ts';
 import { certificateLine } from '../../render/certificate-line.ts';
@@ -44,9 +43,7 @@ export async function importPair(
   return carryOut(ctx, client, inst, planImport(planning, inst, false), options.change);
 }
 
-interface Planning {
-  readonly ctx: CommandContext;
-  readonly client: Client;
+interface Planning extends Planner {
   readonly pair: PairInput;
   readonly options: ImportOptions;
 }
@@ -116,16 +113,7 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
       };
       await writeTlsSecret(client, ns, secretName, data, inst.tlsSecret, dryRun);
       if (editedConf !== undefined && conf) {
-        const { name, resourceVersion } = conf;
-        await writeConfigMapKey(
-          client,
-          ns,
-          name,
-          CONTROLLER.configKey,
-          editedConf,
-          resourceVersion,
-          dryRun,
-        );
+        await writeControllerConfig(client, ns, conf, editedConf, dryRun);
       }
     },
     replan: async () =>

@@ -1,16 +1,15 @@
 // mode: show the certificate mode, or switch selfSignedCert and restart safely.
 import type { CommandContext } from '../../cli/context.ts';
 import { printReport } from '../../cli/printer.ts';
-import type { Client } from '../../cluster/client.ts';
 import { readInstallation, type Installation } from '../../cluster/installation.ts';
-import { writeConfigMapKey, deleteSecret } from '../../cluster/writes.ts';
+import { writeControllerConfig, deleteSecret } from '../../cluster/writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { describeMode, modeOf, type Mode } from '../../antrea/mode.ts';
 import { serviceDnsName, CONTROLLER } from '../../antrea/names.ts';
 import { setSelfSignedCert } from '../../antrea/config.ts';
 import { carryOut } from '../../change/carry-out.ts';
-import type { Change } from '../../change/change.ts';
+import type { Change, Planner } from '../../change/change.ts';
 import { findingLines } from '../../render/findings.ts';
 import type { ModeOptions } from './command.ts';
 
@@ -43,9 +42,7 @@ export async function run(ctx: CommandContext, options: ModeOptions): Promise<Ex
     .exitCode;
 }
 
-interface Planning {
-  readonly ctx: CommandContext;
-  readonly client: Client;
+interface Planning extends Planner {
   readonly target: Mode;
   readonly options: ModeOptions;
 }
@@ -114,16 +111,7 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
         ? { caDiffersFrom: oldBundle }
         : {},
     apply: async (dryRun) => {
-      const { name, resourceVersion } = conf;
-      await writeConfigMapKey(
-        client,
-        ns,
-        name,
-        CONTROLLER.configKey,
-        editedConf,
-        resourceVersion,
-        dryRun,
-      );
+      await writeControllerConfig(client, ns, conf, editedConf, dryRun);
       if (deleteUserPair && secret) {
         await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
       }
