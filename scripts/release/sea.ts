@@ -11,7 +11,7 @@ const run = promisify(execFile);
 export interface SeaInputs {
   /** The Node that builds: the same version as every base binary. */
   readonly builder: string;
-  /** The ESM bundle. */
+  /** The bundle (CommonJS). */
   readonly main: string;
   /** The Node binary of the target platform. */
   readonly base: string;
@@ -22,14 +22,14 @@ export async function buildSea({ builder, main, base, output }: SeaInputs): Prom
   // Node records the paths of the config in the blob: with every path relative to one scratch
   // directory, the executable is the same byte for byte wherever the checkout lives.
   const scratch = mkdtempSync(join(tmpdir(), 'antrea-certs-sea-'));
-  copyFileSync(main, join(scratch, 'main.mjs'));
+  copyFileSync(main, join(scratch, 'main.cjs'));
   copyFileSync(base, join(scratch, 'base'));
   writeFileSync(
     join(scratch, 'sea-config.json'),
     JSON.stringify({
-      main: 'main.mjs',
-      // The bundle is ESM (yargs, ora and client-node are ESM-only); Node 26 runs an ESM main (no code cache for it yet).
-      mainFormat: 'module',
+      main: 'main.cjs',
+      // esbuild turns the ESM-only dependencies (yargs, ora, client-node) into one CommonJS file.
+      mainFormat: 'commonjs',
       executable: 'base',
       output: 'out',
       disableExperimentalSEAWarning: true,

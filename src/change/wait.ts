@@ -22,6 +22,13 @@ export interface WaitOptions {
 }
 
 const POLL_MS = 1000;
+/**
+ * How often to look at what the controller serves: each look is a new
+ * port-forward (a WebSocket port-forward carries one connection, and a reload
+ * shows only on a new TLS handshake), so the looks thin out while it waits.
+ */
+const SERVED_FIRST_MS = 1000;
+const SERVED_MAX_MS = 4000;
 const CONVERGED =
   'converged: the controller is ready, antrea-ca and every caBundle carry the CA, ' +
   'the aggregated APIs answer through it';
@@ -48,6 +55,9 @@ export async function waitForConvergence(
   let unreachableSince: number | undefined;
   let probing = false;
   let served: 'unobservable' | undefined;
+  let servedEvery = SERVED_FIRST_MS;
+  let nextServedCheck = 0;
+  let waitingOnServed = false;
   try {
     for (;;) {
       await feed.open();
@@ -56,14 +66,21 @@ export async function waitForConvergence(
         const current = await readInstallation(client, namespace);
         unreachableSince = undefined;
         const objectsLeft = pending(current, goal);
-        let left = objectsLeft ?? (await notAnswering(client, current));
-        if (!left && goal.servedMatchesSecret && served !== 'unobservable') {
-          const check = await notServed(client, current, (line) => ctx.note(line));
-          if (check === 'unobservable') served = check;
-          else left = check;
-        }
+        const silent = objectsLeft === undefined ? await notAnswering(client, current) : undefined;
+        let left = objectsLeft ?? silent;
         // Discovery answers are not watchable: poll while waiting on them.
-        probing = objectsLeft === undefined;
+        probing = silent !== undefined;
+        waitingOnServed = !left && goal.servedMatchesSecret === true && served !== 'unobservable';
+        if (waitingOnServed) {
+          if (Date.now() < nextServedCheck) left = NOT_SERVED_YET;
+          else {
+            const check = await notServed(client, current, (line) => ctx.note(line));
+            nextServedCheck = Date.now() + servedEvery;
+            servedEvery = Math.min(servedEvery * 2, SERVED_MAX_MS);
+            if (check === 'unobservable') served = check;
+            else left = check;
+          }
+        }
         if (!left) {
           progress.done(
             CONVERGED +
@@ -87,7 +104,9 @@ export async function waitForConvergence(
         );
       progress.update(`waiting for ${waitingFor}`);
       const polling = probing || unreachableSince !== undefined || !feed.complete;
-      await feed.next(Math.min(deadline - Date.now(), polling ? POLL_MS : RECHECK_MS));
+      const servedWait = waitingOnServed ? nextServedCheck - Date.now() : RECHECK_MS;
+      const pause = polling ? POLL_MS : Math.max(0, Math.min(servedWait, RECHECK_MS));
+      await feed.next(Math.min(deadline - Date.now(), pause));
     }
   } catch (error) {
     // Always stop the spinner: a running one keeps the process alive.

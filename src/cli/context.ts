@@ -29,6 +29,8 @@ export interface CommandContext {
   /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask on. */
   confirm(question: string): Promise<boolean | undefined>;
   readonly stderr: Streams['stderr'];
+  /** The environment the kubeconfig is found from (KUBECONFIG, HOME). */
+  readonly env: Streams['env'];
   connect(): Promise<Client>;
 }
 
@@ -52,6 +54,7 @@ export function createContext(flags: GlobalFlags, streams: Streams): CommandCont
     note: (line) => void streams.stderr.write(`${line}\n`),
     debug,
     stderr: streams.stderr,
+    env: streams.env,
     confirm: async (question) => {
       const stdin = streams.stdin;
       if (!stdin?.isTTY || !streams.stderr.isTTY) return undefined;

@@ -88,7 +88,7 @@ export const globalFlags = {
     type: 'string',
     alias: 'o',
     group: OUTPUT,
-    choices: ['table', 'wide', 'json', 'yaml'] as const,
+    choices: ['table', 'wide', 'json', 'yaml', 'prometheus'] as const,
     default: 'table',
     describe: 'Output format',
   },

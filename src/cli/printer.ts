@@ -2,6 +2,7 @@
 // report as data, anything else through the command's text renderer.
 import type { CommandContext } from './context.ts';
 import type { TextOptions } from '../render/style.ts';
+import { UsageError } from '../errors.ts';
 
 export type TextRenderer<R> = (report: R, options: TextOptions) => string;
 
@@ -10,6 +11,9 @@ export async function printReport<R>(
   report: R,
   renderText: TextRenderer<R>,
 ): Promise<void> {
+  if (ctx.output === 'prometheus') {
+    throw new UsageError('-o prometheus is for status and verify.');
+  }
   if (ctx.output === 'json' || ctx.output === 'yaml') {
     // The YAML library loads only when something is printed as data.
     const { renderData } = await import('../render/data.ts');

@@ -149,6 +149,11 @@ export class Client implements Target {
     return this.http.requestCount;
   }
 
+  /** Ends the client's connection to the API server (what is in flight fails). */
+  close(): void {
+    this.http.close();
+  }
+
   secrets = (namespace: string) => new Resource<k8s.Secret>(this, KINDS.secrets, namespace);
   configMaps = (namespace: string) =>
     new Resource<k8s.ConfigMap>(this, KINDS.configMaps, namespace);

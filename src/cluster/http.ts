@@ -125,6 +125,11 @@ export class Http {
     return this.exchange('GET', `${path}?${watching}`, undefined, 0);
   }
 
+  /** Ends the connection: what is in flight on it fails. */
+  close(): void {
+    this.transport?.close();
+  }
+
   private async exchange(
     method: Method,
     path: string,

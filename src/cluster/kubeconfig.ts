@@ -96,7 +96,20 @@ function requireFile(path: string | undefined, flag: string): string | undefined
   return path;
 }
 
-export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): LoadedConfig {
+/** The merged kubeconfig files (or the in-cluster configuration), read once. */
+export interface Kubeconfig {
+  readonly base: ReturnType<typeof merge>;
+  /** Where it came from, for messages. */
+  readonly source: string;
+}
+
+/** The flags that cannot go together, checked before anything is read. */
+function checkConnectionFlags(flags: ConnectionFlags): void {
+  if (Array.isArray(flags.context)) {
+    throw new UsageError(
+      '--context can be given once here; status and verify take it more than once (or --all-contexts).',
+    );
+  }
   if (flags['insecure-skip-tls-verify'] && flags['certificate-authority']) {
     throw new UsageError(
       '--insecure-skip-tls-verify and --certificate-authority cannot be used together (as with kubectl).',
@@ -112,6 +125,11 @@ export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
     throw new UsageError(
       '--as-group needs --as: impersonating groups requires impersonating a user (as with kubectl).',
     );
+}
+
+/** Reads the kubeconfig files kubectl would read, merged as kubectl merges them. */
+export function readKubeconfig(flags: ConnectionFlags, env: Env = process.env): Kubeconfig {
+  checkConnectionFlags(flags);
   const sources = findSources(flags, env);
   let base: ReturnType<typeof merge>;
   let source: string;
@@ -125,6 +143,19 @@ export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
     source = sources.files.length ? sources.files.join(delimiter) : 'command-line flags';
   }
 
+  return { base, source };
+}
+
+/** The names of the contexts in the kubeconfig, in the order kubectl lists them. */
+export const contextNames = (kubeconfig: Kubeconfig): string[] =>
+  kubeconfig.base.contexts.map((c) => c.name);
+
+export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): LoadedConfig {
+  return configFor(readKubeconfig(flags, env), flags);
+}
+
+/** The connection one context (or the flags) describe, with kubectl's overrides applied. */
+export function configFor({ base, source }: Kubeconfig, flags: ConnectionFlags): LoadedConfig {
   const contextName = flags.context ?? base.currentContext;
   let context: Context | undefined;
   if (contextName) {

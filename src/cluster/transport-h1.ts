@@ -29,6 +29,10 @@ export class Http1Transport implements Transport {
     });
   }
 
+  close(): void {
+    this.agent?.destroy();
+  }
+
   private pool(
     given: Outgoing['options']['agent'],
     HttpsAgent: typeof import('node:https').Agent,

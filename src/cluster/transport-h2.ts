@@ -48,6 +48,14 @@ export class Http2Transport implements Transport {
     });
   }
 
+  close(): void {
+    void this.session?.then(
+      (session) => (session === 'http/1.1' ? undefined : session.destroy()),
+      () => undefined,
+    );
+    this.fallback.close();
+  }
+
   /** The connection, made at the first request; HTTP/1.1 when the server does not offer HTTP/2. */
   private connect(request: Outgoing): Promise<Negotiated> {
     this.session ??= this.negotiate(request).catch((error: unknown) => {

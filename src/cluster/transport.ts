@@ -29,6 +29,8 @@ export interface Incoming {
 
 export interface Transport {
   exchange(request: Outgoing): Promise<Incoming>;
+  /** Ends every connection and the requests on them (a cluster given up on). */
+  close(): void;
 }
 
 /** The request did not finish within --request-timeout. */

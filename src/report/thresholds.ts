@@ -4,3 +4,6 @@ const DAY_MS = 86_400_000;
 
 export const EXPIRY_WARNING_DAYS = 30;
 export const EXPIRY_WARNING_MS = EXPIRY_WARNING_DAYS * DAY_MS;
+/** When expiry fails verify by default (--fail-within). */
+export const EXPIRY_FAILURE_DAYS = 7;
+export const EXPIRY_FAILURE_MS = EXPIRY_FAILURE_DAYS * DAY_MS;

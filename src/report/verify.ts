@@ -27,6 +27,8 @@ const availability = (available: Installation['consumers'][number]['available'])
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
 export interface Check {
+  /** Stable across runs: what is checked, and on which object (the metrics' check label). */
+  readonly id: string;
   readonly status: CheckStatus;
   readonly message: string;
   readonly hint?: string;
@@ -73,12 +75,13 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
   });
   const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
   const checks: Check[] = [];
-  const add = (status: CheckStatus, message: string, hint?: string, object?: string) =>
-    checks.push({ status, message, ...(hint ? { hint } : {}), ...(object ? { object } : {}) });
+  const add = (id: string, status: CheckStatus, message: string, hint?: string, object?: string) =>
+    checks.push({ id, status, message, ...(hint ? { hint } : {}), ...(object ? { object } : {}) });
 
   // 1. The published CA.
   if (!inst.caConfigMap)
     add(
+      'ca-published',
       'fail',
       `ConfigMap ${CA_CONFIGMAP} does not exist`,
       restartHint(ns),
@@ -86,6 +89,7 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
     );
   else if (published.error)
     add(
+      'ca-published',
       'fail',
       `ConfigMap ${CA_CONFIGMAP} does not hold a usable CA: ${published.error}`,
       restartHint(ns),
@@ -93,6 +97,7 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
     );
   else
     add(
+      'ca-published',
       'pass',
       `ConfigMap ${CA_CONFIGMAP} holds ${published.certs.length} certificate${published.certs.length === 1 ? '' : 's'}`,
     );
@@ -101,11 +106,13 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
   if (published.certs.length) consumerChecks(status.consumers, ns).forEach((c) => checks.push(c));
   else if (status.consumers.length)
     add(
+      'ca-bundles',
       'warn',
       `${status.consumers.length} CA consumers not compared: there is no CA in ${CA_CONFIGMAP} to compare with`,
     );
   if (status.consumers.length === 0)
     add(
+      'ca-bundles',
       'fail',
       `no APIService, webhook or CRD conversion points at Service antrea in ${ns}`,
       'the Antrea manifest may be incomplete; re-apply it',
@@ -121,6 +128,7 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
     const available = consumer.available?.status === 'True';
     if (probe?.status === 200 && available)
       add(
+        `answers:${object}`,
         'pass',
         `${consumer.groupVersion} answers through the API server and ${consumer.name} is Available`,
         undefined,
@@ -134,6 +142,7 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
           : undefined,
       ].filter(Boolean);
       add(
+        `answers:${object}`,
         'fail',
         `${consumer.name} does not answer: ${why.join('; ')}`,
         'the caBundle must verify the certificate the controller serves, and the controller Pod must be ready',
@@ -153,10 +162,16 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
 
   // 6. The controller runs.
   const ready = inst.pods.filter((p) => p.ready && !p.deleting);
-  if (ready.length) add('pass', `controller Pod ${ready.map((p) => p.name).join(', ')} is ready`);
+  if (ready.length)
+    add(
+      'controller-ready',
+      'pass',
+      `controller Pod ${ready.map((p) => p.name).join(', ')} is ready`,
+    );
   else {
     const pod = inst.pods.find((p) => !p.deleting);
     add(
+      'controller-ready',
       'fail',
       pod
         ? `controller Pod ${pod.name} is not ready${notReadyDetail(pod)}`
@@ -184,6 +199,7 @@ function consumerChecks(consumers: readonly ConsumerReport[], ns: string): Check
     const bad = entries.filter((e) => !e.caBundleMatches);
     if (bad.length === 0) {
       return {
+        id: `ca-bundle:${object}`,
         status: 'pass' as const,
         message: `${object} carries the CA of ${CA_CONFIGMAP}${entries.length > 1 ? ` (${entries.length} webhooks)` : ''}`,
         object,
@@ -192,7 +208,8 @@ function consumerChecks(consumers: readonly ConsumerReport[], ns: string): Check
     const what = bad
       .map((e) => `${e.webhook ? `webhook ${e.webhook}: ` : ''}${describeState(e.caBundleState)}`)
       .join('; ');
-    return { status: 'fail' as const, message: `${object}: ${what}`, hint, object };
+    const id = `ca-bundle:${object}`;
+    return { id, status: 'fail' as const, message: `${object}: ${what}`, hint, object };
   });
 }
 
@@ -213,17 +230,24 @@ function secretChecks(
   const secret = inst.tlsSecret;
   const checks: Check[] = [];
   const object = `Secret/${inst.deployment.secretName}`;
-  const add = (s: CheckStatus, message: string, hint?: string) =>
-    checks.push({ status: s, message, ...(hint ? { hint } : {}), object });
+  const add = (aspect: string, s: CheckStatus, message: string, hint?: string) =>
+    checks.push({
+      id: `${aspect}:${object}`,
+      status: s,
+      message,
+      ...(hint ? { hint } : {}),
+      object,
+    });
   if (status.mode === 'self-signed') {
     if (status.selfSignedPairStorage === 'secret' && secret?.cert && published.length) {
       const certs = tryParse(secret.cert, `${object} tls.crt`).certs;
       const same =
         certs.length > 0 &&
         certs.map((c) => c.info.sha256).join() === published.map((c) => c.info.sha256).join();
-      if (same) add('pass', `${CA_CONFIGMAP} publishes the pair in ${object}`);
+      if (same) add('published', 'pass', `${CA_CONFIGMAP} publishes the pair in ${object}`);
       else
         add(
+          'published',
           'fail',
           `${CA_CONFIGMAP} does not hold the tls.crt of ${object}`,
           'the controller publishes tls.crt after each change (v2: every 2 minutes); wait, or restart it',
@@ -233,6 +257,7 @@ function secretChecks(
   }
   if (!secret) {
     add(
+      'exists',
       'fail',
       `user-provided mode but ${object} does not exist`,
       'create it with kubectl antrea-certs import, or switch back with kubectl antrea-certs mode self-signed',
@@ -251,9 +276,11 @@ function secretChecks(
           .map((c) => c.info.sha256)
           .sort()
           .join();
-    if (same) add('pass', `the ca.crt of ${object} is what ${CA_CONFIGMAP} publishes`);
+    if (same)
+      add('ca-published', 'pass', `the ca.crt of ${object} is what ${CA_CONFIGMAP} publishes`);
     else
       add(
+        'ca-published',
         'fail',
         `the ca.crt of ${object} differs from ${CA_CONFIGMAP}`,
         'the controller reloads ca.crt within a minute of the kubelet refreshing the Secret volume; wait, or restart it',
@@ -273,12 +300,14 @@ function secretChecks(
     'the controller cannot serve this pair (it waits for all three keys, then crash-loops); fix it with kubectl antrea-certs import';
   const warnHint =
     'the controller serves it; reissue it when you next rotate (kubectl antrea-certs rotate)';
-  for (const finding of result.findings) {
+  result.findings.forEach((finding, i) => {
     const error = finding.severity === 'error';
-    add(error ? 'fail' : 'warn', finding.message.replace(/\.$/, ''), error ? failHint : warnHint);
-  }
+    const message = finding.message.replace(/\.$/, '');
+    add(`pair-finding-${i + 1}`, error ? 'fail' : 'warn', message, error ? failHint : warnHint);
+  });
   if (result.ok)
     add(
+      'pair',
       'pass',
       `${object} holds a usable pair: tls.crt chains to ca.crt, carries ${serviceDnsName(inst.namespace)} and matches tls.key`,
     );
@@ -290,12 +319,14 @@ function strengthChecks(cert: Certificate): Check[] {
   const checks: Check[] = [];
   if (hasWeakRsaKey(cert))
     checks.push({
+      id: `rsa-key-size:${cert.info.sha256}`,
       status: 'warn',
       message: `${what} has a ${cert.info.keySize}-bit RSA key`,
       hint: `use ${MIN_RSA_BITS} bits or more`,
     });
   if (isSha1Signed(cert))
     checks.push({
+      id: `sha1-signature:${cert.info.sha256}`,
       status: 'warn',
       message: `${what} is signed with SHA-1`,
       hint: 'current TLS clients reject SHA-1 signatures; reissue it with SHA-256',
@@ -306,24 +337,28 @@ function strengthChecks(cert: Certificate): Check[] {
 function expiryCheck(cert: Certificate, inputs: VerifyInputs, status: StatusReport): Check {
   const left = cert.notAfter.getTime() - inputs.now.getTime();
   const what = `certificate "${cert.info.subject}"`;
+  const id = `expiry:${cert.info.sha256}`;
   const renewHint =
     status.mode === 'self-signed'
       ? 'kubectl antrea-certs rotate makes a new one now'
       : 'import a renewed certificate with kubectl antrea-certs import';
   if (cert.notBefore.getTime() > inputs.now.getTime())
     return {
+      id,
       status: 'fail',
       message: `${what} is not valid before ${cert.info.notBefore}`,
       hint: 'check the clocks, or reissue it',
     };
   if (left <= 0)
     return {
+      id,
       status: 'fail',
       message: `${what} expired ${formatDuration(-left)} ago`,
       hint: renewHint,
     };
   if (left < inputs.failWithinMs)
     return {
+      id,
       status: 'fail',
       message: `${what} expires in ${formatDuration(left)}`,
       hint: renewHint,
@@ -334,10 +369,11 @@ function expiryCheck(cert: Certificate, inputs: VerifyInputs, status: StatusRepo
       status.selfSignedPairStorage === 'secret' &&
       left < SELF_SIGNED_REGENERATE_WITHIN_MS;
     return {
+      id,
       status: 'warn',
       message: `${what} expires in ${formatDuration(left)}`,
       hint: selfRenews ? 'the controller replaces it within an hour' : renewHint,
     };
   }
-  return { status: 'pass', message: `${what} is valid for ${formatDuration(left)}` };
+  return { id, status: 'pass', message: `${what} is valid for ${formatDuration(left)}` };
 }

@@ -1,16 +1,23 @@
 // kubectl antrea-certs status
 import { defineCommand } from '../../cli/command.ts';
+import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
+
+export interface StatusOptions {
+  readonly fleet: FleetOptions;
+}
 
 export const status = defineCommand({
   name: 'status',
   summary:
     'Show the certificate mode, the serving certificate, the published CA and who carries it',
   short: 'Show the certificate mode, the serving certificate and the published CA',
-  flags: {},
+  flags: fleetFlags,
   examples: [
     ['$0 status', ''],
     ['$0 status -o json', ''],
+    ['$0 status --all-contexts', 'one line per cluster of the kubeconfig'],
+    ['$0 status -o prometheus', 'metrics for the textfile collector of node_exporter'],
   ],
-  optionsFrom: () => ({}),
+  optionsFrom: (flags): StatusOptions => ({ fleet: fleetOptionsFrom(flags) }),
   load: () => import('./run.ts'),
 });

@@ -4,10 +4,17 @@ import { printReport } from '../../cli/printer.ts';
 import { ExitCode } from '../../errors.ts';
 import { readInstallation } from '../../cluster/installation.ts';
 import { buildStatus } from '../../report/status.ts';
-import { EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
+import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
+import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
+import type { StatusOptions } from './command.ts';
 import { renderStatus } from '../../render/status.ts';
 
-export async function run(ctx: CommandContext): Promise<ExitCode> {
+export async function run(ctx: CommandContext, options: StatusOptions): Promise<ExitCode> {
+  if (ctx.output === 'prometheus' || readsFleet(options.fleet, contextsGiven(ctx.flags.context))) {
+    const { runFleet } = await import('../../fleet/run.ts');
+    const thresholds = { warnWithinMs: EXPIRY_WARNING_MS, failWithinMs: EXPIRY_FAILURE_MS };
+    return runFleet(ctx, { command: 'status', fleet: options.fleet, ...thresholds, strict: false });
+  }
   const client = await ctx.connect();
   const installation = await readInstallation(client, ctx.flags.namespace);
   const report = buildStatus({ installation, now: new Date(), warnWithinMs: EXPIRY_WARNING_MS });

@@ -1,19 +1,22 @@
 // kubectl antrea-certs verify
 import { defineCommand } from '../../cli/command.ts';
 import { parseDuration } from '../../duration.ts';
-import { EXPIRY_WARNING_DAYS } from '../../report/thresholds.ts';
+import { EXPIRY_FAILURE_DAYS, EXPIRY_WARNING_DAYS } from '../../report/thresholds.ts';
+import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
 
 export interface VerifyOptions {
   readonly warnWithinMs: number;
   readonly failWithinMs: number;
   readonly strict: boolean;
+  readonly fleet: FleetOptions;
 }
 
 const EXIT_CODES = `Exit codes:
   0  all checks passed
   1  could not check (kubeconfig, connection, permissions, no Antrea)
   2  a check failed
-  3  warnings only, with --strict`;
+  3  warnings only, with --strict
+With several clusters, the worst of theirs: 2, then 3, then 1.`;
 
 export const verify = defineCommand({
   name: 'verify',
@@ -28,7 +31,7 @@ export const verify = defineCommand({
     },
     'fail-within': {
       type: 'string',
-      default: '7d',
+      default: `${EXPIRY_FAILURE_DAYS}d`,
       describe: 'Fail when a certificate expires within this duration',
     },
     strict: {
@@ -36,12 +39,14 @@ export const verify = defineCommand({
       default: false,
       describe: 'Exit 3 when there are warnings but no failures',
     },
+    ...fleetFlags,
   },
   epilogue: EXIT_CODES,
   optionsFrom: (flags): VerifyOptions => ({
     warnWithinMs: parseDuration(flags['warn-within'], '--warn-within'),
     failWithinMs: parseDuration(flags['fail-within'], '--fail-within'),
     strict: flags.strict,
+    fleet: fleetOptionsFrom(flags),
   }),
   load: () => import('./run.ts'),
 });

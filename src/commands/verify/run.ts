@@ -6,10 +6,21 @@ import { readInstallation } from '../../cluster/installation.ts';
 import { probeAggregatedApis } from '../../cluster/probe.ts';
 import { runChecks, exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
+import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
 import type { VerifyOptions } from './command.ts';
 
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<ExitCode> {
   const { warnWithinMs, failWithinMs, strict } = options;
+  if (ctx.output === 'prometheus' || readsFleet(options.fleet, contextsGiven(ctx.flags.context))) {
+    const { runFleet } = await import('../../fleet/run.ts');
+    return runFleet(ctx, {
+      command: 'verify',
+      fleet: options.fleet,
+      warnWithinMs,
+      failWithinMs,
+      strict,
+    });
+  }
   const client = await ctx.connect();
   const installation = await readInstallation(client, ctx.flags.namespace);
   const probes = await probeAggregatedApis(client, installation);

@@ -35,17 +35,27 @@ const pairFiles = {
   ca: { path: 'ca.pem', flag: '--ca' },
 };
 
+const fleet = { all: false, parallel: 8, clusterTimeoutMs: 30_000 };
+
 const cases: readonly (readonly [argv: string, expected: unknown])[] = [
-  ['verify', { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, strict: false }],
+  ['verify', { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, strict: false, fleet }],
   [
     'verify --warn-within 720h --fail-within 1d --strict',
-    { warnWithinMs: 30 * DAY, failWithinMs: DAY, strict: true },
+    { warnWithinMs: 30 * DAY, failWithinMs: DAY, strict: true, fleet },
   ],
   ['verify --fail-within soon', /--fail-within takes a duration like 30d, 720h or 90s, not "soon"/],
   ['version', { clientOnly: false }],
   ['version --client', { clientOnly: true }],
   ['completion zsh', 'zsh'],
-  ['status', {}],
+  ['status', { fleet }],
+  [
+    'status --all-contexts --contexts-matching ^prod- --parallel 3 --cluster-timeout 10s',
+    { fleet: { all: true, matching: /^prod-/, parallel: 3, clusterTimeoutMs: 10_000 } },
+  ],
+  ['status --cluster-label eu-1', { fleet: { ...fleet, clusterLabel: 'eu-1' } }],
+  ['status --contexts-matching (', /--contexts-matching takes a regular expression, not "\("/],
+  ['verify --parallel 0', /--parallel takes a whole number of clusters, 1 or more, not 0/],
+  ['status --cluster-timeout 0', /--cluster-timeout must be longer than 0/],
   ['mode', { regenerate: false, force: false, change }],
   [
     'mode self-signed --regenerate -y',

@@ -1,0 +1,74 @@
+// Reading one cluster of a run: its installation and discovery probes, into
+// the same status and verify reports a single-cluster run prints; within its
+// own deadline, so a dead cluster costs that deadline once.
+import { Client } from '../cluster/client.ts';
+import { configFor, type Kubeconfig } from '../cluster/kubeconfig.ts';
+import { readInstallation } from '../cluster/installation.ts';
+import { probeAggregatedApis } from '../cluster/probe.ts';
+import type { ConnectionFlags } from '../cli/flags.ts';
+import { ConnectionError } from '../errors.ts';
+import { buildStatus } from '../report/status.ts';
+import { runChecks } from '../report/verify.ts';
+import { failureOf, type ClusterRead } from '../report/cluster.ts';
+import { formatDuration } from '../duration.ts';
+
+export interface ReadSettings {
+  readonly kubeconfig: Kubeconfig;
+  /** The connection flags of the command line, --context aside. */
+  readonly flags: ConnectionFlags;
+  readonly namespace?: string;
+  readonly warnWithinMs: number;
+  readonly failWithinMs: number;
+  /** --request-timeout, or the deadline when none is given. */
+  readonly requestTimeoutMs: number;
+  readonly deadlineMs: number;
+  readonly verbosity: number;
+  readonly log: (line: string) => void;
+}
+
+/** Reads one context; a cluster that fails or does not answer in time is a read with an error. */
+export async function readCluster(
+  context: string | undefined,
+  settings: ReadSettings,
+): Promise<ClusterRead> {
+  let client: Client | undefined;
+  let name = context ?? '(current context)';
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const loaded = configFor(settings.kubeconfig, { ...settings.flags, context });
+    name = loaded.contextName;
+    client = new Client(loaded, {
+      timeoutMs: settings.requestTimeoutMs,
+      verbosity: settings.verbosity,
+      log: settings.log,
+    });
+    const reading = read(client, settings);
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const within = formatDuration(settings.deadlineMs);
+        reject(
+          new ConnectionError(
+            `${loaded.server} did not answer within ${within} (--cluster-timeout).`,
+          ),
+        );
+      }, settings.deadlineMs);
+    });
+    return { context: name, ...(await Promise.race([reading, deadline])) };
+  } catch (error) {
+    return { context: name, error: failureOf(error) };
+  } finally {
+    clearTimeout(timer);
+    client?.close();
+  }
+}
+
+async function read(client: Client, settings: ReadSettings) {
+  const installation = await readInstallation(client, settings.namespace);
+  const probes = await probeAggregatedApis(client, installation);
+  const now = new Date();
+  const { warnWithinMs, failWithinMs } = settings;
+  return {
+    status: buildStatus({ installation, now, warnWithinMs }),
+    verify: runChecks({ installation, probes, now, warnWithinMs, failWithinMs }),
+  };
+}

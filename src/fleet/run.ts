@@ -1,0 +1,114 @@
+// status and verify over several clusters (or -o prometheus for one): the
+// contexts chosen, read concurrently each within its deadline, printed as one
+// table, one document or one set of metrics, with the worst exit code.
+import type { CommandContext } from '../cli/context.ts';
+import { contextNames, readKubeconfig } from '../cluster/kubeconfig.ts';
+import { ExitCode, KubeconfigError, UsageError } from '../errors.ts';
+import { parseDuration } from '../duration.ts';
+import {
+  exitCodeOf,
+  summarize,
+  verdictOf,
+  worstExitCode,
+  type ClusterRead,
+} from '../report/cluster.ts';
+import { contextsGiven, readsFleet, type FleetOptions } from './flags.ts';
+import { mapPool } from './pool.ts';
+import { readCluster } from './read.ts';
+
+export interface FleetRun {
+  readonly command: 'status' | 'verify';
+  readonly fleet: FleetOptions;
+  readonly warnWithinMs: number;
+  readonly failWithinMs: number;
+  readonly strict: boolean;
+}
+
+/** The contexts to read: named with --context, all, or those matching; in kubeconfig order. */
+function chooseContexts(
+  known: readonly string[],
+  given: readonly string[],
+  fleet: FleetOptions,
+): string[] {
+  const unknown = given.filter((name) => !known.includes(name));
+  if (unknown.length) {
+    throw new KubeconfigError(
+      `context ${unknown.map((n) => `"${n}"`).join(', ')} is not in the kubeconfig ` +
+        `(contexts there: ${known.join(', ') || 'none'}).`,
+    );
+  }
+  let chosen =
+    fleet.all || given.length === 0 ? [...known] : known.filter((n) => given.includes(n));
+  if (fleet.matching) chosen = chosen.filter((name) => fleet.matching?.test(name));
+  if (chosen.length === 0) {
+    throw new UsageError(`no context of the kubeconfig matches ${String(fleet.matching ?? '')}.`);
+  }
+  return chosen;
+}
+
+export async function runFleet(ctx: CommandContext, run: FleetRun): Promise<ExitCode> {
+  const given = contextsGiven(ctx.flags.context);
+  const flags = { ...ctx.flags, context: undefined };
+  const kubeconfig = readKubeconfig(flags, ctx.env);
+  const several = readsFleet(run.fleet, given);
+  const contexts = several
+    ? chooseContexts(contextNames(kubeconfig), given, run.fleet)
+    : [given[0]];
+  if (several && run.fleet.clusterLabel) {
+    throw new UsageError(
+      '--cluster-label names a single cluster; with several, the context names them.',
+    );
+  }
+  const requestTimeout = parseDuration(ctx.flags['request-timeout'], '--request-timeout');
+  const settings = {
+    kubeconfig,
+    flags,
+    ...(ctx.flags.namespace ? { namespace: ctx.flags.namespace } : {}),
+    warnWithinMs: run.warnWithinMs,
+    failWithinMs: run.failWithinMs,
+    requestTimeoutMs: requestTimeout > 0 ? requestTimeout : run.fleet.clusterTimeoutMs,
+    deadlineMs: run.fleet.clusterTimeoutMs,
+    verbosity: ctx.verbosity,
+    log: (line: string) => ctx.debug(line),
+  };
+  const reads = await mapPool(contexts, run.fleet.parallel, (context) =>
+    readCluster(context, settings),
+  );
+  await print(ctx, run, reads, several);
+  if (run.command === 'status') {
+    return reads.some((r) => 'error' in r) ? ExitCode.error : ExitCode.ok;
+  }
+  return worstExitCode(reads.map((read) => exitCodeOf(read, run.strict)));
+}
+
+async function print(
+  ctx: CommandContext,
+  run: FleetRun,
+  reads: readonly ClusterRead[],
+  several: boolean,
+): Promise<void> {
+  if (ctx.output === 'prometheus') {
+    const { renderPrometheus } = await import('../render/prometheus.ts');
+    ctx.print(renderPrometheus(reads, several ? undefined : run.fleet.clusterLabel));
+    return;
+  }
+  const summary = summarize(reads);
+  if (ctx.output === 'json' || ctx.output === 'yaml') {
+    const { renderData } = await import('../render/data.ts');
+    const clusters = reads.map((read) =>
+      'error' in read
+        ? read
+        : {
+            context: read.context,
+            report:
+              run.command === 'status'
+                ? read.status
+                : { ...read.verify, exitCode: exitCodeOf(read, run.strict) },
+          },
+    );
+    ctx.print(renderData({ clusters, summary }, ctx.output));
+    return;
+  }
+  const { renderFleet } = await import('../render/fleet.ts');
+  ctx.print(renderFleet(reads, reads.map(verdictOf), summary, ctx.textOptions));
+}

@@ -1,0 +1,113 @@
+// Clusters as Prometheus metrics, in the text exposition format (for
+// node_exporter's textfile collector): one family per fact, every sample
+// labelled with its cluster and Antrea namespace.
+import type { ClusterRead } from '../report/cluster.ts';
+import type { CheckStatus } from '../report/verify.ts';
+
+interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly samples: string[];
+}
+
+type Labels = Readonly<Record<string, string>>;
+
+const escape = (value: string) =>
+  value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+const sample = (name: string, labels: Labels, value: number) => {
+  const pairs = Object.entries(labels).map(([key, v]) => `${key}="${escape(v)}"`);
+  return `${name}{${pairs.join(',')}} ${value}`;
+};
+
+const CHECK_VALUE: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2 };
+
+const families = () => ({
+  up: {
+    name: 'antrea_certs_up',
+    help: "Whether the cluster's Antrea certificates could be read (1) or not (0).",
+    samples: [] as string[],
+  },
+  readError: {
+    name: 'antrea_certs_read_error_info',
+    help: 'Why a cluster could not be read: unreachable, unauthorized, forbidden, no-antrea, kubeconfig or error.',
+    samples: [] as string[],
+  },
+  mode: {
+    name: 'antrea_certs_mode_info',
+    help: 'The certificate mode of antrea-controller and the Antrea version.',
+    samples: [] as string[],
+  },
+  notAfter: {
+    name: 'antrea_certs_certificate_not_after_timestamp_seconds',
+    help: 'When a certificate expires: the serving certificate and each CA that antrea-ca publishes.',
+    samples: [] as string[],
+  },
+  inSync: {
+    name: 'antrea_certs_consumer_ca_bundle_in_sync',
+    help: 'Whether the caBundle of an APIService, webhook or CRD conversion carries the CA of antrea-ca.',
+    samples: [] as string[],
+  },
+  check: {
+    name: 'antrea_certs_check_status',
+    help: 'The result of each verify check: 0 passed, 1 warning, 2 failed.',
+    samples: [] as string[],
+  },
+});
+
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** `clusterLabel` names a single cluster instead of its context. */
+export function renderPrometheus(reads: readonly ClusterRead[], clusterLabel?: string): string {
+  const f = families();
+  for (const read of reads) {
+    const cluster = clusterLabel ?? read.context;
+    if ('error' in read) {
+      f.up.samples.push(sample(f.up.name, { cluster }, 0));
+      f.readError.samples.push(sample(f.readError.name, { cluster, kind: read.error.kind }, 1));
+      continue;
+    }
+    const { status, verify } = read;
+    const base = { cluster, namespace: status.namespace };
+    f.up.samples.push(sample(f.up.name, { cluster }, 1));
+    const version = status.antreaVersion ?? '';
+    f.mode.samples.push(
+      sample(f.mode.name, { ...base, mode: status.mode, antrea_version: version }, 1),
+    );
+    const certificates = [
+      ...(status.servingCertificate ? [{ kind: 'serving', cert: status.servingCertificate }] : []),
+      ...status.caBundle.certificates.filter((c) => c.isCA).map((cert) => ({ kind: 'ca', cert })),
+    ];
+    for (const { kind, cert } of certificates) {
+      const labels = { ...base, certificate: kind, subject: cert.subject, sha256: cert.sha256 };
+      f.notAfter.samples.push(sample(f.notAfter.name, labels, epochSeconds(cert.notAfter)));
+    }
+    for (const consumer of status.consumers) {
+      const labels = {
+        ...base,
+        kind: consumer.kind,
+        name: consumer.name,
+        ...(consumer.webhook ? { webhook: consumer.webhook } : {}),
+      };
+      f.inSync.samples.push(sample(f.inSync.name, labels, consumer.caBundleMatches ? 1 : 0));
+    }
+    const seen = new Map<string, number>();
+    for (const check of verify.checks) {
+      const n = (seen.get(check.id) ?? 0) + 1;
+      seen.set(check.id, n);
+      const id = n === 1 ? check.id : `${check.id}#${n}`;
+      f.check.samples.push(sample(f.check.name, { ...base, check: id }, CHECK_VALUE[check.status]));
+    }
+  }
+  return Object.values(f)
+    .filter((family: Family) => family.samples.length > 0)
+    .map((family) =>
+      [
+        `# HELP ${family.name} ${family.help}`,
+        `# TYPE ${family.name} gauge`,
+        ...family.samples,
+      ].join('\n'),
+    )
+    .join('\n')
+    .concat('\n');
+}

@@ -1,0 +1,84 @@
+// What one cluster of a run gave: its status and verify reports, or why it
+// could not be read, in words and as a kind scripts and alerts can rely on.
+import {
+  AuthenticationError,
+  ConnectionError,
+  ExitCode,
+  ForbiddenError,
+  KubeconfigError,
+  NotInstalledError,
+  TimeoutError,
+  UnavailableError,
+  messageOf,
+} from '../errors.ts';
+import { exitCodeForChecks, type VerifyReport } from './verify.ts';
+import type { StatusReport } from './status.ts';
+
+export type ReadFailure =
+  'unreachable' | 'unauthorized' | 'forbidden' | 'no-antrea' | 'kubeconfig' | 'error';
+
+export type ClusterRead =
+  | {
+      readonly context: string;
+      readonly status: StatusReport;
+      readonly verify: VerifyReport;
+    }
+  | {
+      readonly context: string;
+      readonly error: { readonly kind: ReadFailure; readonly message: string };
+    };
+
+export type Verdict = 'pass' | 'warn' | 'fail' | ReadFailure;
+
+export function failureOf(error: unknown): { kind: ReadFailure; message: string } {
+  const message = messageOf(error);
+  if (error instanceof ConnectionError || error instanceof UnavailableError) {
+    return { kind: 'unreachable', message };
+  }
+  if (error instanceof TimeoutError) return { kind: 'unreachable', message };
+  if (error instanceof AuthenticationError) return { kind: 'unauthorized', message };
+  if (error instanceof ForbiddenError) return { kind: 'forbidden', message };
+  if (error instanceof NotInstalledError) return { kind: 'no-antrea', message };
+  if (error instanceof KubeconfigError) return { kind: 'kubeconfig', message };
+  return { kind: 'error', message };
+}
+
+/** ✔, ‼ or ×: the verify verdict of a cluster that was read, else why it was not. */
+export function verdictOf(read: ClusterRead): Verdict {
+  if ('error' in read) return read.error.kind;
+  const { failed, warnings } = read.verify.summary;
+  return failed > 0 ? 'fail' : warnings > 0 ? 'warn' : 'pass';
+}
+
+/** The exit code verify gives this cluster alone. */
+export const exitCodeOf = (read: ClusterRead, strict: boolean): ExitCode =>
+  'error' in read ? ExitCode.error : exitCodeForChecks(read.verify, strict);
+
+/** The worst of several exit codes: a failed check over warnings over a cluster not read. */
+export function worstExitCode(codes: readonly ExitCode[]): ExitCode {
+  const rank: readonly ExitCode[] = [ExitCode.checkFailed, ExitCode.warnings, ExitCode.error];
+  return rank.find((code) => codes.includes(code)) ?? ExitCode.ok;
+}
+
+export interface FleetSummary {
+  readonly clusters: number;
+  readonly passed: number;
+  readonly warnings: number;
+  readonly failed: number;
+  readonly unreachable: number;
+  /** Read but refused, without Antrea, or misconfigured. */
+  readonly notRead: number;
+}
+
+export function summarize(reads: readonly ClusterRead[]): FleetSummary {
+  const verdicts = reads.map(verdictOf);
+  const count = (...kinds: Verdict[]) => verdicts.filter((v) => kinds.includes(v)).length;
+  return {
+    clusters: reads.length,
+    passed: count('pass'),
+    warnings: count('warn'),
+    failed: count('fail'),
+    unreachable: count('unreachable'),
+    notRead: count('unauthorized', 'forbidden', 'no-antrea', 'kubeconfig', 'error'),
+  };
+}
