@@ -10,7 +10,6 @@ let full;
 export default function stringWidth(text, options = {}) {
   if (typeof text !== 'string' || text.length === 0) return 0;
   const plain = options.countAnsiEscapeCodes ? text : stripAnsi(text);
-  // eslint-disable-next-line no-control-regex -- printable ASCII is exactly what is matched
   if (/^[\x20-\x7e]*$/.test(plain)) return plain.length;
   full ??= require('string-width').default;
   return full(text, options);
