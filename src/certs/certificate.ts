@@ -1,10 +1,13 @@
 // A parsed certificate and the facts about it that the plugin reports.
-// Pure: no Kubernetes here.
-import 'reflect-metadata';
+// Pure: no Kubernetes here. The fields come from the DER (der.ts); the key
+// and the signature check from Node's crypto.
 import { createHash, createPublicKey, X509Certificate as NodeX509 } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import { pemBlocks, toPem } from './pem.ts';
 import { InputError } from '../errors.ts';
+import { Tag, child, children, parse, readOid, readTime, type Element } from './der.ts';
+import { formatName } from './distinguished-name.ts';
+import { formatIp } from './ip.ts';
+import { signatureAlgorithmName } from './algorithms.ts';
 
 export interface CertificateInfo {
   readonly subject: string;
@@ -26,17 +29,18 @@ export interface CertificateInfo {
   readonly signatureAlgorithm: string;
 }
 
-const KEY_USAGE_NAMES: [x509.KeyUsageFlags, string][] = [
-  [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
-  [x509.KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
-  [x509.KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
-  [x509.KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
-  [x509.KeyUsageFlags.keyAgreement, 'keyAgreement'],
-  [x509.KeyUsageFlags.keyCertSign, 'keyCertSign'],
-  [x509.KeyUsageFlags.cRLSign, 'cRLSign'],
-  [x509.KeyUsageFlags.encipherOnly, 'encipherOnly'],
-  [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
-];
+/** The key usage bits, in the order of the extension (bit 0 first). */
+const KEY_USAGE_NAMES = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+] as const;
 
 export const EKU_NAMES: Record<string, string> = {
   '1.3.6.1.5.5.7.3.1': 'serverAuth',
@@ -56,24 +60,20 @@ const KEY_TYPE_NAMES: Record<string, string> = {
   ed448: 'Ed448',
 };
 
-const SIGNATURE_NAMES: Record<string, string> = {
-  'RSASSA-PKCS1-v1_5': 'RSA',
-  'RSA-PSS': 'RSA-PSS',
-  ECDSA: 'ECDSA',
-  Ed25519: 'Ed25519',
-  EdDSA: 'Ed25519',
-};
-
 export class Certificate {
   readonly info: CertificateInfo;
   readonly pem: string;
   private readonly node: NodeX509;
 
+  /** The TBSCertificate's parts an issuer needs: subject, public key, key identifier. */
+  readonly raw: RawParts;
+
   constructor(readonly der: Buffer) {
-    const parsed = new x509.X509Certificate(der);
+    const read = readCertificate(der);
     this.node = new NodeX509(der);
     this.pem = toPem('CERTIFICATE', der);
-    this.info = describe(parsed, der);
+    this.info = read.info;
+    this.raw = read.raw;
   }
 
   get notBefore(): Date {
@@ -104,41 +104,99 @@ export class Certificate {
   }
 }
 
-function describe(cert: x509.X509Certificate, der: Buffer): CertificateInfo {
-  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
-  const names = san?.names.items ?? [];
-  const keyUsage = cert.getExtension(x509.KeyUsagesExtension);
-  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
-  const basic = cert.getExtension(x509.BasicConstraintsExtension);
-  const key = createPublicKey({
-    key: Buffer.from(cert.publicKey.rawData),
-    format: 'der',
-    type: 'spki',
-  });
+export interface RawParts {
+  /** The subject Name, as encoded. */
+  readonly subject: Buffer;
+  /** The SubjectPublicKeyInfo, as encoded. */
+  readonly publicKeyInfo: Buffer;
+  /** The subject key identifier extension's value, when there is one. */
+  readonly subjectKeyId?: Buffer;
+}
+
+const OID = {
+  subjectAltName: '2.5.29.17',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  basicConstraints: '2.5.29.19',
+  subjectKeyId: '2.5.29.14',
+} as const;
+
+/** The extensions of a TBSCertificate by OID: each one's value (the content of its OCTET STRING). */
+function extensionsOf(tbs: Element): Map<string, Element> {
+  const wrapper = children(tbs).find((e) => e.tag === 0xa3);
+  const found = new Map<string, Element>();
+  if (!wrapper) return found;
+  for (const extension of children(child(wrapper, 0, Tag.sequence))) {
+    const parts = children(extension);
+    const value = parts[parts.length - 1];
+    if (!value || value.tag !== Tag.octetString) continue;
+    found.set(readOid(child(extension, 0)), parse(value.content));
+  }
+  return found;
+}
+
+function subjectAltNames(san: Element | undefined): { dns: string[]; ip: string[] } {
+  const names = san ? children(san) : [];
+  return {
+    dns: names.filter((n) => n.tag === 0x82).map((n) => n.content.toString('latin1')),
+    ip: names.filter((n) => n.tag === 0x87).map((n) => formatIp(n.content)),
+  };
+}
+
+function keyUsages(usage: Element | undefined): string[] {
+  if (!usage || usage.tag !== Tag.bitString) return [];
+  const bits = usage.content.subarray(1);
+  return KEY_USAGE_NAMES.filter((_, bit) => ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0);
+}
+
+function isCA(constraints: Element | undefined): boolean {
+  const first = constraints ? children(constraints)[0] : undefined;
+  return first?.tag === Tag.boolean && (first.content[0] ?? 0) !== 0;
+}
+
+function readCertificate(der: Buffer): { info: CertificateInfo; raw: RawParts } {
+  const certificate = parse(der);
+  const tbs = child(certificate, 0, Tag.sequence);
+  const fields = children(tbs);
+  // The version is an explicit [0]; v1 certificates leave it out.
+  const at = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const field = (i: number) => {
+    const found = fields[at + i];
+    if (!found) throw new Error('truncated certificate');
+    return found;
+  };
+  const validity = children(field(3));
+  const spki = field(5);
+  const extensions = extensionsOf(tbs);
+  const san = subjectAltNames(extensions.get(OID.subjectAltName));
+  const eku = extensions.get(OID.extKeyUsage);
+  const key = createPublicKey({ key: spki.encoded, format: 'der', type: 'spki' });
   const details = key.asymmetricKeyDetails ?? {};
   const keyType = key.asymmetricKeyType ?? 'unknown';
-  const sig = cert.signatureAlgorithm as { name: string; hash?: { name: string } };
-  return {
-    subject: cert.subject,
-    issuer: cert.issuer,
-    serialNumber: cert.serialNumber.toLowerCase(),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    dnsNames: names.filter((n) => n.type === 'dns').map((n) => n.value),
-    ipAddresses: names.filter((n) => n.type === 'ip').map((n) => n.value),
+  const subjectKeyId = extensions.get(OID.subjectKeyId);
+  const info: CertificateInfo = {
+    subject: formatName(field(4)),
+    issuer: formatName(field(2)),
+    serialNumber: field(0).content.toString('hex'),
+    notBefore: readTime(validity[0] ?? field(3)).toISOString(),
+    notAfter: readTime(validity[1] ?? field(3)).toISOString(),
+    dnsNames: san.dns,
+    ipAddresses: san.ip,
     keyAlgorithm: KEY_TYPE_NAMES[keyType] ?? keyType.toUpperCase(),
     ...(details.modulusLength ? { keySize: details.modulusLength } : {}),
     ...(details.namedCurve ? { curve: curveName(details.namedCurve) } : {}),
-    keyUsages: keyUsage
-      ? KEY_USAGE_NAMES.filter(([flag]) => (keyUsage.usages & flag) !== 0).map(([, name]) => name)
-      : [],
-    extendedKeyUsages: eku ? Array.from(eku.usages, (u) => EKU_NAMES[String(u)] ?? String(u)) : [],
-    isCA: basic?.ca ?? false,
+    keyUsages: keyUsages(extensions.get(OID.keyUsage)),
+    extendedKeyUsages: eku ? children(eku).map((u) => EKU_NAMES[readOid(u)] ?? readOid(u)) : [],
+    isCA: isCA(extensions.get(OID.basicConstraints)),
     sha256: createHash('sha256').update(der).digest('hex'),
-    signatureAlgorithm: [sig.hash?.name.replace('-', ''), SIGNATURE_NAMES[sig.name] ?? sig.name]
-      .filter(Boolean)
-      .join('-'),
+    signatureAlgorithm: signatureAlgorithmName(child(certificate, 1, Tag.sequence)),
   };
+  const raw: RawParts = {
+    subject: field(4).encoded,
+    publicKeyInfo: spki.encoded,
+    ...(subjectKeyId?.tag === Tag.octetString ? { subjectKeyId: subjectKeyId.content } : {}),
+  };
+  return { info, raw };
 }
 
 const CURVE_NAMES: Record<string, string> = {

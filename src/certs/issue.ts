@@ -1,20 +1,174 @@
-// Issuing a serving certificate from an admin's CA, with the names and usages
-// of the current one. The CA key stays in this process.
-import 'reflect-metadata';
+// Making certificates here, without a CA service: a serving certificate issued
+// from an admin's CA with the names and usages of the current one (rotate), a
+// new CA, and a serving certificate with the names Antrea needs (generate).
+// The keys stay in this process; what leaves it is PEM wrapped in Sensitive.
 import {
-  webcrypto,
-  generateKeyPairSync,
+  createHash,
   createPublicKey,
+  generateKeyPairSync,
   randomBytes,
+  sign,
   type KeyObject,
 } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-import { EKU_NAMES, type Certificate } from './certificate.ts';
 import { Sensitive } from '../sensitive.ts';
+import { EKU_NAMES, type Certificate } from './certificate.ts';
+import * as der from './der.ts';
+import { parseIp } from './ip.ts';
+import { toPem } from './pem.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096' | 'ecdsa-p256' | 'ecdsa-p384';
 
-export type KeyAlgorithm = 'rsa-2048' | 'rsa-4096' | 'ecdsa-p256';
+export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
+  'rsa-2048',
+  'rsa-3072',
+  'rsa-4096',
+  'ecdsa-p256',
+  'ecdsa-p384',
+];
+
+export interface IssuedPair {
+  readonly certPem: string;
+  readonly keyPem: Sensitive;
+}
+
+export function newKey(algorithm: KeyAlgorithm): KeyObject {
+  switch (algorithm) {
+    case 'ecdsa-p256':
+      return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    case 'ecdsa-p384':
+      return generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
+    default:
+      return generateKeyPairSync('rsa', { modulusLength: Number(algorithm.slice(4)) }).privateKey;
+  }
+}
+
+const OIDS = {
+  commonName: '2.5.4.3',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  subjectKeyId: '2.5.29.14',
+  authorityKeyId: '2.5.29.35',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+} as const;
+
+const KEY_USAGE_BITS: Readonly<Record<string, number>> = {
+  digitalSignature: 0,
+  keyEncipherment: 2,
+  keyAgreement: 4,
+  keyCertSign: 5,
+  cRLSign: 6,
+};
+/** The key usages a serving certificate keeps from the one it replaces. */
+const SERVING_USAGES = ['digitalSignature', 'keyEncipherment', 'keyAgreement'];
+const EKU_OIDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(EKU_NAMES).map(([oid, name]) => [name, oid]),
+);
+
+/** How an issuer's key signs: the AlgorithmIdentifier and the digest. */
+function signerOf(key: KeyObject): { algorithm: Buffer; digest: string } {
+  const type = key.asymmetricKeyType;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (type === 'rsa') {
+    return {
+      algorithm: der.sequence(der.oid(OIDS.sha256WithRsa), der.nullValue()),
+      digest: 'sha256',
+    };
+  }
+  if (type === 'ec' && curve === 'prime256v1') {
+    return { algorithm: der.sequence(der.oid(OIDS.ecdsaWithSha256)), digest: 'sha256' };
+  }
+  if (type === 'ec' && curve === 'secp384r1') {
+    return { algorithm: der.sequence(der.oid(OIDS.ecdsaWithSha384)), digest: 'sha384' };
+  }
+  throw new Error(
+    `keys of type ${type}${curve ? ` (${curve})` : ''} are not supported for issuing; use RSA or ECDSA P-256/P-384`,
+  );
+}
+
+const extension = (oid: string, critical: boolean, value: Uint8Array) =>
+  der.sequence(der.oid(oid), ...(critical ? [der.boolean(true)] : []), der.octetString(value));
+
+/** RFC 5280's key identifier: the SHA-1 of the public key bits. */
+function keyIdentifier(publicKeyInfo: Buffer): Buffer {
+  const bits = der.child(der.parse(publicKeyInfo), 1, der.Tag.bitString).content.subarray(1);
+  return createHash('sha1').update(bits).digest();
+}
+
+/** A Name of one common name. */
+export const commonName = (cn: string) =>
+  der.sequence(
+    der.set(
+      der.sequence(der.oid(OIDS.commonName), der.encode(der.Tag.utf8String, Buffer.from(cn))),
+    ),
+  );
+
+export interface Template {
+  /** The subject Name, as encoded. */
+  readonly subject: Buffer;
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+  readonly keyUsages: readonly string[];
+  readonly extendedKeyUsages: readonly string[];
+  readonly isCA: boolean;
+}
+
+export interface Issuer {
+  /** The issuer's subject Name as encoded, and its key identifier when it has one. */
+  readonly subject: Buffer;
+  readonly subjectKeyId?: Buffer;
+  readonly publicKeyInfo: Buffer;
+  readonly key: KeyObject;
+}
+
+/** Signs a certificate for `publicKey` from the template; `issuer` absent: self-signed. */
+export function signCertificate(
+  template: Template,
+  publicKey: KeyObject,
+  validity: { readonly notBefore: Date; readonly notAfter: Date },
+  issuer: Issuer,
+): Buffer {
+  const publicKeyInfo = publicKey.export({ type: 'spki', format: 'der' });
+  const signer = signerOf(issuer.key);
+  const names = [
+    ...template.dnsNames.map((name) => der.implicit(2, Buffer.from(name, 'latin1'))),
+    ...template.ipAddresses.map((ip) => {
+      const bytes = parseIp(ip);
+      if (!bytes) throw new Error(`${ip} is not an IP address`);
+      return der.implicit(7, bytes);
+    }),
+  ];
+  const usages = template.keyUsages.flatMap((name) => KEY_USAGE_BITS[name] ?? []);
+  const ekus = template.extendedKeyUsages.map((name) => der.oid(EKU_OIDS[name] ?? name));
+  const authorityKeyId = issuer.subjectKeyId ?? keyIdentifier(issuer.publicKeyInfo);
+  const extensions = [
+    extension(
+      OIDS.basicConstraints,
+      true,
+      der.sequence(...(template.isCA ? [der.boolean(true)] : [])),
+    ),
+    ...(usages.length ? [extension(OIDS.keyUsage, true, der.namedBits(usages))] : []),
+    ...(ekus.length ? [extension(OIDS.extKeyUsage, false, der.sequence(...ekus))] : []),
+    ...(names.length ? [extension(OIDS.subjectAltName, false, der.sequence(...names))] : []),
+    extension(OIDS.subjectKeyId, false, der.octetString(keyIdentifier(publicKeyInfo))),
+    extension(OIDS.authorityKeyId, false, der.sequence(der.implicit(0, authorityKeyId))),
+  ];
+  const tbs = der.sequence(
+    der.explicit(0, der.smallInteger(2)),
+    der.integer(Buffer.concat([Buffer.from([1]), randomBytes(15)])),
+    signer.algorithm,
+    issuer.subject,
+    der.sequence(der.time(validity.notBefore), der.time(validity.notAfter)),
+    template.subject,
+    publicKeyInfo,
+    der.explicit(3, der.sequence(...extensions)),
+  );
+  const signature = sign(signer.digest, tbs, issuer.key);
+  return der.sequence(tbs, signer.algorithm, der.bitString(signature));
+}
 
 export interface IssueRequest {
   /** The certificate being replaced: its subject, names and usages are kept. */
@@ -27,94 +181,35 @@ export interface IssueRequest {
   readonly now: Date;
 }
 
-export interface IssuedPair {
-  readonly certPem: string;
-  readonly keyPem: Sensitive;
-}
-
-function newKey(algorithm: KeyAlgorithm): KeyObject {
-  if (algorithm === 'ecdsa-p256')
-    return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  return generateKeyPairSync('rsa', { modulusLength: algorithm === 'rsa-4096' ? 4096 : 2048 })
-    .privateKey;
-}
-
-/** The Web Crypto view of a Node key, for signing with @peculiar/x509. */
-async function toWebKey(
-  key: KeyObject,
-  usage: 'sign' | 'verify',
-): Promise<{ key: webcrypto.CryptoKey; algorithm: webcrypto.Algorithm | webcrypto.EcdsaParams }> {
-  const type = key.asymmetricKeyType;
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  const format = usage === 'sign' ? 'pkcs8' : 'spki';
-  const der = key.export({ type: format, format: 'der' });
-  if (type === 'rsa') {
-    const params = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-    return {
-      key: await webcrypto.subtle.importKey(format, der, params, true, [usage]),
-      algorithm: { name: 'RSASSA-PKCS1-v1_5' },
-    };
-  }
-  if (type === 'ec' && (curve === 'prime256v1' || curve === 'secp384r1')) {
-    const namedCurve = curve === 'prime256v1' ? 'P-256' : 'P-384';
-    const hash = curve === 'prime256v1' ? 'SHA-256' : 'SHA-384';
-    return {
-      key: await webcrypto.subtle.importKey(format, der, { name: 'ECDSA', namedCurve }, true, [
-        usage,
-      ]),
-      algorithm: { name: 'ECDSA', hash } as webcrypto.EcdsaParams,
-    };
-  }
-  throw new Error(
-    `keys of type ${type}${curve ? ` (${curve})` : ''} are not supported for issuing; use RSA or ECDSA P-256/P-384`,
-  );
-}
-
-const KEY_USAGE_FLAGS: Record<string, x509.KeyUsageFlags> = {
-  digitalSignature: x509.KeyUsageFlags.digitalSignature,
-  keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
-  keyAgreement: x509.KeyUsageFlags.keyAgreement,
-};
-const EKU_OIDS: Record<string, string> = Object.fromEntries(
-  Object.entries(EKU_NAMES).map(([oid, name]) => [name, oid]),
-);
-
+/** Issues a serving certificate from the admin's CA, with the names and usages of the current one. */
 export async function issueServingCertificate(request: IssueRequest): Promise<IssuedPair> {
-  const { template, ca } = request;
+  const { template, ca, now } = request;
   const privateKey = 'keep' in request.key ? request.key.keep : newKey(request.key.generate);
-  const [signer, subjectKey] = await Promise.all([
-    toWebKey(request.caKey, 'sign'),
-    toWebKey(createPublicKey(privateKey), 'verify'),
-  ]);
-  const usages =
-    template.info.keyUsages.reduce((flags, name) => flags | (KEY_USAGE_FLAGS[name] ?? 0), 0) ||
-    x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
-  const ekus = template.info.extendedKeyUsages.map((name) => EKU_OIDS[name] ?? name);
-  const names: x509.JsonGeneralName[] = [
-    ...template.info.dnsNames.map((value) => ({ type: 'dns' as const, value })),
-    ...template.info.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
-  ];
-  const caCert = new x509.X509Certificate(ca.der);
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: '01' + randomBytes(15).toString('hex'),
-    subject: template.info.subject,
-    issuer: caCert.subject,
-    notBefore: new Date(request.now.getTime() - 60_000),
-    notAfter: new Date(request.now.getTime() + request.validityMs),
-    publicKey: subjectKey.key,
-    signingKey: signer.key,
-    signingAlgorithm: signer.algorithm,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(usages, true),
-      new x509.ExtendedKeyUsageExtension(ekus.length ? ekus : [x509.ExtendedKeyUsage.serverAuth]),
-      ...(names.length ? [new x509.SubjectAlternativeNameExtension(names)] : []),
-      await x509.SubjectKeyIdentifierExtension.create(subjectKey.key),
-      await x509.AuthorityKeyIdentifierExtension.create(caCert),
-    ],
-  });
+  const info = template.info;
+  const usages = info.keyUsages.filter((u) => SERVING_USAGES.includes(u));
+  const cert = signCertificate(
+    {
+      subject: template.raw.subject,
+      dnsNames: info.dnsNames,
+      ipAddresses: info.ipAddresses,
+      keyUsages: usages.length ? usages : ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsages: info.extendedKeyUsages.length ? info.extendedKeyUsages : ['serverAuth'],
+      isCA: false,
+    },
+    createPublicKey(privateKey),
+    {
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: new Date(now.getTime() + request.validityMs),
+    },
+    {
+      subject: ca.raw.subject,
+      publicKeyInfo: ca.raw.publicKeyInfo,
+      ...(ca.raw.subjectKeyId ? { subjectKeyId: ca.raw.subjectKeyId } : {}),
+      key: request.caKey,
+    },
+  );
   return {
-    certPem: `${cert.toString('pem')}\n`,
+    certPem: toPem('CERTIFICATE', cert),
     keyPem: new Sensitive(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
   };
 }

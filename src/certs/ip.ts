@@ -1,0 +1,53 @@
+// IP addresses of subject alternative names, as text: 127.0.0.1, and IPv6
+// in its short form (lowercase, no leading zeros, the longest run of zero
+// groups, if more than one, as "::").
+
+function formatIpv6(bytes: Uint8Array): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2)
+    groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < groups.length;) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (groups[end] === '0') end++;
+    if (end - i > bestLength) {
+      bestStart = i;
+      bestLength = end - i;
+    }
+    i = end;
+  }
+  if (bestLength < 2) return groups.join(':');
+  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
+}
+
+/** The address an iPAddress name holds; hex for a length that is not an address. */
+export function formatIp(bytes: Uint8Array): string {
+  if (bytes.length === 4) return Array.from(bytes).join('.');
+  if (bytes.length === 16) return formatIpv6(bytes);
+  return Buffer.from(bytes).toString('hex');
+}
+
+/** The bytes of an IPv4 or IPv6 address in text; undefined for anything else. */
+export function parseIp(text: string): Buffer | undefined {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const bytes = v4.slice(1).map(Number);
+    return bytes.every((b) => b <= 255) ? Buffer.from(bytes) : undefined;
+  }
+  if (!/^[0-9a-fA-F:]+$/.test(text) || text.split('::').length > 2) return undefined;
+  const [head = '', tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  if (missing < 0 || (tail === undefined && missing !== 0)) return undefined;
+  const groups = [...left, ...Array<string>(missing).fill('0'), ...right];
+  if (groups.some((g) => g.length === 0 || g.length > 4)) return undefined;
+  const bytes = Buffer.alloc(16);
+  groups.forEach((group, i) => bytes.writeUInt16BE(parseInt(group, 16), i * 2));
+  return bytes;
+}
