@@ -4,6 +4,7 @@
 // them on exit): the tests check with it what a command does not load.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,7 +53,7 @@ process.on('exit', () => {
 });`;
 
 async function bundle(dir, traced) {
-  const outfile = `${dir}/kubectl-antrea_certs`;
+  const outfile = `${dir}/${traced ? 'kubectl-antrea_certs' : 'plugin.cjs'}`;
   mkdirSync(dir, { recursive: true });
   // The bundle is CommonJS: its modules, Node's built-in ones among them, load only
   // when a command needs them (an ESM bundle loads every built-in it names at start).
@@ -71,15 +72,36 @@ async function bundle(dir, traced) {
     // The ESM dependencies ask import.meta.url for their own location: the bundle's.
     define: { PLUGIN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__bundleUrl' },
     banner: {
-      js: `#!/usr/bin/env node\nvar __bundleUrl = require('node:url').pathToFileURL(__filename).href;${traced ? `\n${TRACE_BANNER}` : ''}`,
+      js: `${traced ? '#!/usr/bin/env node\n' : ''}var __bundleUrl = require('node:url').pathToFileURL(__filename).href;${traced ? `\n${TRACE_BANNER}` : ''}`,
     },
     logLevel: 'warning',
   });
-  chmodSync(outfile, 0o755);
+  if (traced) chmodSync(outfile, 0o755);
   return { outfile, result };
 }
 
+/** The executable: the launcher that loads the bundle through a code cache (cmd/launcher.ts). */
+async function launcher(dir, bundleFile) {
+  const hash = createHash('sha256').update(readFileSync(bundleFile)).digest('hex').slice(0, 16);
+  const outfile = `${dir}/kubectl-antrea_certs`;
+  await build({
+    entryPoints: ['cmd/launcher.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    define: { BUNDLE_HASH: JSON.stringify(hash) },
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o755);
+}
+
 const { outfile, result } = await bundle('dist/bin', false);
+await launcher('dist/bin', outfile);
 const bytes = result.metafile.outputs[outfile]?.bytes ?? 0;
 console.log(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB`);
 writeFileSync('dist/meta.json', JSON.stringify(result.metafile));

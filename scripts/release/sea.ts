@@ -11,18 +11,21 @@ const run = promisify(execFile);
 export interface SeaInputs {
   /** The Node that builds: the same version as every base binary. */
   readonly builder: string;
-  /** The bundle (CommonJS). */
+  /** The launcher (cmd/launcher.ts), the executable's main script. */
   readonly main: string;
+  /** The bundle (CommonJS), an asset the launcher runs through its code cache. */
+  readonly bundle: string;
   /** The Node binary of the target platform. */
   readonly base: string;
   readonly output: string;
 }
 
-export async function buildSea({ builder, main, base, output }: SeaInputs): Promise<void> {
+export async function buildSea({ builder, main, bundle, base, output }: SeaInputs): Promise<void> {
   // Node records the paths of the config in the blob: with every path relative to one scratch
   // directory, the executable is the same byte for byte wherever the checkout lives.
   const scratch = mkdtempSync(join(tmpdir(), 'antrea-certs-sea-'));
   copyFileSync(main, join(scratch, 'main.cjs'));
+  copyFileSync(bundle, join(scratch, 'plugin.cjs'));
   copyFileSync(base, join(scratch, 'base'));
   writeFileSync(
     join(scratch, 'sea-config.json'),
@@ -30,6 +33,7 @@ export async function buildSea({ builder, main, base, output }: SeaInputs): Prom
       main: 'main.cjs',
       // esbuild turns the ESM-only dependencies (yargs, ora, client-node) into one CommonJS file.
       mainFormat: 'commonjs',
+      assets: { 'plugin.cjs': 'plugin.cjs' },
       executable: 'base',
       output: 'out',
       disableExperimentalSEAWarning: true,

@@ -4,6 +4,7 @@ import type { GlobalFlags, OutputFormat } from './flags.ts';
 import { createStyle, colorEnabled, type Style, type TextOptions } from '../render/style.ts';
 import { parseDuration } from '../duration.ts';
 import type { Client } from '../cluster/client.ts';
+import * as builtins from '../builtins.ts';
 
 export interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -58,7 +59,7 @@ export function createContext(flags: GlobalFlags, streams: Streams): CommandCont
     confirm: async (question) => {
       const stdin = streams.stdin;
       if (!stdin?.isTTY || !streams.stderr.isTTY) return undefined;
-      const { createInterface } = await import('node:readline/promises');
+      const { createInterface } = builtins.readline();
       const rl = createInterface({ input: stdin, output: streams.stderr });
       try {
         return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

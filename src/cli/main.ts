@@ -2,14 +2,17 @@
 // loaded only when they run (so --help and usage errors never load the
 // Kubernetes client), and the one place where errors become messages and exit codes.
 import type { GlobalFlags } from './flags.ts';
-import { buildParser } from './parser.ts';
+import { parseCommandLine } from './parser.ts';
 import { createContext, type Streams } from './context.ts';
 import { ExitCode, exitCodeFor, messageFor } from '../errors.ts';
 
 const defaultStreams = (): Streams => ({
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Only a confirmation reads it: touching process.stdin costs a few milliseconds at start.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
 });
 
@@ -22,18 +25,15 @@ export async function main(
     const { completeCommandLine } = await import('./completion/command-line.ts');
     return completeCommandLine(argv.slice(1), streams);
   }
-  let exitCode: number = ExitCode.ok;
   let verbose = false;
   const width = Math.min(100, streams.stdout.columns ?? 100);
-  const parser = buildParser(argv, width, async (command, parsed) => {
-    // yargs parsed the global flags from globalFlags: GlobalFlags is their inferred type.
-    const flags = parsed as GlobalFlags;
-    verbose = flags.verbose > 0;
-    exitCode = await command.run(parsed, () => createContext(flags, streams));
-  });
   try {
-    await parser.parseAsync();
-    return exitCode;
+    const { command, flags } = await parseCommandLine(argv, width);
+    if (!command) return ExitCode.ok;
+    // yargs parsed the global flags from globalFlags: GlobalFlags is their inferred type.
+    const globals = flags as GlobalFlags;
+    verbose = globals.verbose > 0;
+    return await command.run(flags, () => createContext(globals, streams));
   } catch (error) {
     const verboseFlag = argv.some((a) => /^-v+$|^--verbose/.test(a));
     streams.stderr.write(`${messageFor(error, verbose || verboseFlag)}\n`);

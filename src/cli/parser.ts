@@ -9,11 +9,11 @@ import { UsageError } from '../errors.ts';
 
 const DESCRIPTION = "See and check the TLS certificates of Antrea's control plane.";
 
-/** What runs once yargs has parsed a command line for a command. */
-export type OnCommand = (
-  command: Command,
-  parsed: Readonly<Record<string, unknown>>,
-) => Promise<void>;
+/** A command line yargs parsed: the command it names (none when it printed help or the version). */
+export interface Parsed {
+  readonly command?: Command;
+  readonly flags: Readonly<Record<string, unknown>>;
+}
 
 /** A flag or positional as yargs takes it: without what only completion reads. */
 function forYargs(table: FlagTable | PositionalTable): Record<string, PositionalOptions> {
@@ -26,31 +26,27 @@ function forYargs(table: FlagTable | PositionalTable): Record<string, Positional
   );
 }
 
-function addCommand(parser: Argv, command: Command, onCommand: OnCommand): Argv {
-  return parser.command(
-    usageOf(command),
-    command.summary,
-    (y) => {
-      let built = y;
-      for (const [name, positional] of Object.entries(forYargs(command.positionals))) {
-        built = built.positional(name, positional);
-      }
-      built = built.options(forYargs(command.flags));
-      for (const [example, description] of command.examples) {
-        built = built.example(example, description);
-      }
-      return command.epilogue ? built.epilogue(command.epilogue) : built;
-    },
-    (parsed) => onCommand(command, parsed),
-  );
+// No handler: a command's handler makes yargs lay out the help text first, in case it fails.
+function addCommand(parser: Argv, command: Command): Argv {
+  return parser.command(usageOf(command), command.summary, (y) => {
+    let built = y;
+    for (const [name, positional] of Object.entries(forYargs(command.positionals))) {
+      built = built.positional(name, positional);
+    }
+    built = built.options(forYargs(command.flags));
+    for (const [example, description] of command.examples) {
+      built = built.example(example, description);
+    }
+    return command.epilogue ? built.epilogue(command.epilogue) : built;
+  });
 }
 
-export function buildParser(argv: readonly string[], width: number, onCommand: OnCommand): Argv {
+export function buildParser(argv: readonly string[], width: number): Argv {
   let parser: Argv = yargs([...argv])
     .scriptName('kubectl antrea-certs')
     .usage(`$0 <command> [options]\n\n${DESCRIPTION}`)
     .options(forYargs(globalFlags));
-  for (const command of COMMANDS) parser = addCommand(parser, command, onCommand);
+  for (const command of COMMANDS) parser = addCommand(parser, command);
   const names = COMMANDS.map((c) => c.name);
   return parser
     .demandCommand(1, `Name a command: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}.`)
@@ -65,4 +61,13 @@ export function buildParser(argv: readonly string[], width: number, onCommand: O
     .fail((message, error) => {
       throw error ?? new UsageError(`${message} (see kubectl antrea-certs --help)`);
     });
+}
+
+/** Parses the command line; usage errors are thrown as UsageError. */
+export async function parseCommandLine(argv: readonly string[], width: number): Promise<Parsed> {
+  const flags = await buildParser(argv, width).parseAsync();
+  if (flags.help || flags.version) return { flags };
+  const name = flags._[0];
+  const command = COMMANDS.find((c) => c.name === name);
+  return command ? { command, flags } : { flags };
 }

@@ -7,6 +7,7 @@
 import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { LoadedConfig } from './kubeconfig.ts';
+import * as builtins from '../builtins.ts';
 import type { Incoming, Method, Transport } from './transport.ts';
 
 export { RequestTimeoutError, type Method } from './transport.ts';
@@ -155,8 +156,8 @@ export class Http {
   /** HTTP/2 straight to an https server; HTTP/1.1 through a proxy or to plain http. */
   private async transportFor(options: RequestOptions): Promise<Transport> {
     if (this.transport) return this.transport;
-    const [{ Agent }, { Http1Transport }, { Http2Transport }] = await Promise.all([
-      import('node:https'),
+    const { Agent } = builtins.https();
+    const [{ Http1Transport }, { Http2Transport }] = await Promise.all([
       import('./transport-h1.ts'),
       import('./transport-h2.ts'),
     ]);

@@ -2,6 +2,7 @@
 // every request, which would cost a TLS handshake each. A proxy agent (the
 // kubeconfig's proxy-url) is kept as it is.
 import type { Agent as HttpAgent } from 'node:http';
+import * as builtins from '../builtins.ts';
 import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
 
 export class Http1Transport implements Transport {
@@ -9,7 +10,7 @@ export class Http1Transport implements Transport {
 
   async exchange(request: Outgoing): Promise<Incoming> {
     const plain = request.url.startsWith('http:');
-    const [https, http] = await Promise.all([import('node:https'), import('node:http')]);
+    const [https, http] = [builtins.https(), builtins.http()];
     const agent = this.pool(request.options.agent, https.Agent, http.Agent);
     const options = { ...request.options, method: request.method, headers: request.headers, agent };
     return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
 // is made after it closed (an API server restart).
 import type { ClientHttp2Session } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import * as builtins from '../builtins.ts';
 import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
 
 /** Whether the server negotiated HTTP/2; undefined until the first connection says. */
@@ -18,7 +19,7 @@ export class Http2Transport implements Transport {
   async exchange(request: Outgoing): Promise<Incoming> {
     const session = await this.connect(request);
     if (session === 'http/1.1') return this.fallback.exchange(request);
-    const { constants } = await import('node:http2');
+    const { constants } = builtins.http2();
     const headers: Record<string, string> = {
       ':method': request.method,
       ':path': new URL(request.url).pathname + new URL(request.url).search,
@@ -66,7 +67,7 @@ export class Http2Transport implements Transport {
   }
 
   private async negotiate(request: Outgoing): Promise<Negotiated> {
-    const [tls, http2] = await Promise.all([import('node:tls'), import('node:http2')]);
+    const [tls, http2] = [builtins.tls(), builtins.http2()];
     const url = new URL(request.url);
     const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = request.options;
     const socket = tls.connect({

@@ -91,7 +91,13 @@ test("flags: the global ones and the command's own, by prefix, without those alr
 });
 
 test('flag values: choices, --flag=value, files, directories and free text', async () => {
-  assert.deepEqual((await answer('status', '-o', '')).values, ['table', 'wide', 'json', 'yaml', 'prometheus']);
+  assert.deepEqual((await answer('status', '-o', '')).values, [
+    'table',
+    'wide',
+    'json',
+    'yaml',
+    'prometheus',
+  ]);
   assert.deepEqual((await answer('status', '--output', 'y')).values, ['yaml']);
   assert.deepEqual((await answer('status', '--output=j')).values, ['--output=json']);
   assert.deepEqual((await answer('rotate', '--key-algorithm', 'rsa')).values, [

@@ -4,19 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildParser } from '../../../src/cli/parser.ts';
+import { parseCommandLine } from '../../../src/cli/parser.ts';
 import { defaultBackupDir } from '../../../src/change/backup-dir.ts';
 import { UsageError } from '../../../src/errors.ts';
 
 const DAY = 86_400_000;
 
 async function optionsOf(argv: readonly string[]): Promise<unknown> {
-  let options: unknown;
-  const parser = buildParser(argv, 100, async (command, parsed) => {
-    options = command.toOptions(parsed);
-  });
-  await parser.parseAsync();
-  return options;
+  const { command, flags } = await parseCommandLine(argv, 100);
+  return command?.toOptions(flags);
 }
 
 const change = {
