@@ -28,7 +28,7 @@ import {
   targetName,
   type Target,
 } from './release/node-binaries.ts';
-import { buildSea, removeSignature } from './release/sea.ts';
+import { buildSea, removeSignature, stripSymbols } from './release/sea.ts';
 import { tarGz, zip, type Entry } from './release/archive.ts';
 import { pinnedCompress } from './release/compress.ts';
 import {
@@ -177,6 +177,12 @@ async function build(): Promise<BuiltArchive[]> {
     mkdirSync(join(SEA_DIR, 'base', targetName(target)), { recursive: true });
     let base = join(SEA_DIR, 'base', targetName(target), basename(target.nodeEntry));
     writeFileSync(base, nodeBinary(tarballs[i]?.file ?? '', target), { mode: 0o755 });
+    if (target.os === 'linux') {
+      const stripped = `${base}-stripped`;
+      rmSync(stripped, { force: true });
+      await stripSymbols(base, stripped);
+      base = stripped;
+    }
     if (target.os === 'windows') {
       const unsigned = base.replace(/\.exe$/, '-unsigned.exe');
       rmSync(unsigned, { force: true });

@@ -78,3 +78,30 @@ export async function removeSignature(input: string, output: string): Promise<vo
     );
   }
 }
+
+/**
+ * Linux: Node's symbol tables, which nothing at run time reads (a quarter of
+ * the binary). llvm-strip reads every ELF architecture; its output is the same
+ * for the same input, so the archives stay reproducible.
+ */
+export async function stripSymbols(input: string, output: string): Promise<void> {
+  try {
+    await run('llvm-strip', ['--strip-all', input, '-o', output]);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT') {
+      throw new Error(
+        'llvm-strip is not installed; it strips the Linux binaries (Debian: apt-get install llvm).',
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new Error(
+      `llvm-strip failed: ${(error as { stderr?: string }).stderr ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

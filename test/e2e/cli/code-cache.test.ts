@@ -1,0 +1,102 @@
+// The launcher's code cache (cmd/launcher.ts): made at a command's first run,
+// used after, and never in the way: a missing, corrupt, stale or unwritable
+// cache gives the same output and exit code as no cache at all.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN } from '../plugin.ts';
+
+const commands: readonly (readonly string[])[] = [
+  ['--help'],
+  ['version', '--client', '-o', 'json'],
+  ['completion', 'zsh'],
+  ['verify', '--warn-within', 'soon'],
+];
+
+function run(args: readonly string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: mkdtempSync(join(tmpdir(), 'antrea-certs-home-')),
+      NO_COLOR: '1',
+      ...env,
+    },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const uncached = new Map(
+  commands.map((args) => [args.join(' '), run(args, { ANTREA_CERTS_CODE_CACHE: 'off' })]),
+);
+const same = (args: readonly string[], env: Record<string, string>) =>
+  assert.deepEqual(run(args, env), uncached.get(args.join(' ')), args.join(' '));
+const cacheDir = (xdg: string) => join(xdg, 'kubectl-antrea-certs', 'code-cache');
+
+test('the first run of each command makes its cache (0600 in a 0700 directory); later runs read it; the output is the same', () => {
+  const xdg = mkdtempSync(join(tmpdir(), 'antrea-certs-xdg-'));
+  for (const args of commands) same(args, { XDG_CACHE_HOME: xdg });
+  const files = readdirSync(cacheDir(xdg)).sort();
+  // One cache per command name: --help and the flags-first lines share "other".
+  assert.deepEqual(
+    files.map((f) => f.replace(/^[0-9a-f]{16}-v[\d.]+-\w+-/, '')),
+    ['completion.bin', 'other.bin', 'verify.bin', 'version.bin'],
+  );
+  assert.equal(statSync(cacheDir(xdg)).mode & 0o777, 0o700);
+  for (const file of files) assert.equal(statSync(join(cacheDir(xdg), file)).mode & 0o777, 0o600);
+  const before = files.map((f) => readFileSync(join(cacheDir(xdg), f)));
+  for (const args of commands) same(args, { XDG_CACHE_HOME: xdg });
+  // A cache V8 accepted is not written again.
+  assert.deepEqual(
+    files.map((f) => readFileSync(join(cacheDir(xdg), f))),
+    before,
+  );
+});
+
+test('a corrupt cache is rejected and made again, with the same output', () => {
+  const xdg = mkdtempSync(join(tmpdir(), 'antrea-certs-xdg-'));
+  same(['--help'], { XDG_CACHE_HOME: xdg });
+  const [file = ''] = readdirSync(cacheDir(xdg));
+  const path = join(cacheDir(xdg), file);
+  writeFileSync(path, Buffer.alloc(4096, 0x5a));
+  same(['--help'], { XDG_CACHE_HOME: xdg });
+  const remade = readFileSync(path);
+  assert.notDeepEqual(remade, Buffer.alloc(4096, 0x5a));
+  assert.ok(remade.length > 4096, 'a real code cache again');
+});
+
+test('a cache of another bundle or Node version is left alone and not used', () => {
+  const xdg = mkdtempSync(join(tmpdir(), 'antrea-certs-xdg-'));
+  mkdirSync(cacheDir(xdg), { recursive: true });
+  const stale = join(
+    cacheDir(xdg),
+    `0000000000000000-${process.version}-${process.arch}-other.bin`,
+  );
+  writeFileSync(stale, 'stale');
+  same(['--help'], { XDG_CACHE_HOME: xdg });
+  assert.equal(readFileSync(stale, 'utf8'), 'stale');
+  assert.equal(readdirSync(cacheDir(xdg)).length, 2);
+});
+
+test('an unwritable or impossible cache directory changes nothing', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'antrea-certs-xdg-')), 'a-file');
+  writeFileSync(file, '');
+  for (const args of commands) same(args, { XDG_CACHE_HOME: file });
+  const locked = mkdtempSync(join(tmpdir(), 'antrea-certs-xdg-'));
+  chmodSync(locked, 0o500);
+  for (const args of commands) same(args, { XDG_CACHE_HOME: join(locked, 'sub') });
+  // As root the mode does not stop the write; as anyone else nothing was made.
+  if (process.getuid?.() !== 0) assert.equal(existsSync(join(locked, 'sub')), false);
+});
