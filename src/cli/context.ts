@@ -50,7 +50,12 @@ export function createContext(flags: GlobalFlags, streams: Streams): CommandCont
     style,
     width,
     verbosity,
-    textOptions: { style, width, wide: flags.output === 'wide' },
+    textOptions: {
+      style,
+      width,
+      wide: flags.output === 'wide',
+      terminal: Boolean(streams.stdout.isTTY),
+    },
     print: (text) => void streams.stdout.write(text),
     note: (line) => void streams.stderr.write(`${line}\n`),
     debug,

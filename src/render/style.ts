@@ -39,6 +39,8 @@ export interface TextOptions {
   readonly style: Style;
   readonly width: number;
   readonly wide: boolean;
+  /** Output goes to a terminal; elsewhere (a pipe, a CI log) free text is never shortened. */
+  readonly terminal?: boolean;
 }
 
 export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;
