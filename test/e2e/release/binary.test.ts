@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testbed, type Testbed } from '../../testbed/fixture.ts';
 import { ensureBinaries } from '../../testbed/binaries.ts';
-import { BIN, TRACED_BIN } from '../plugin.ts';
+import { TRACED_BIN } from '../plugin.ts';
 
 const archive = fileURLToPath(
   new URL('../../../dist/release/kubectl-antrea_certs_linux_amd64.tar.gz', import.meta.url),
