@@ -85,3 +85,14 @@ export async function clientFor(server: string): Promise<Client> {
   const loaded = loadKubeconfig({ ...flags, server, 'insecure-skip-tls-verify': true }, {});
   return new Client(loaded, { timeoutMs: 0, verbosity: 0, log: () => undefined });
 }
+
+/** Runs the command line as the executable does, with captured streams and no terminal. */
+export async function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.ts');
+  const captured = testStreams({ NO_COLOR: '1', ...env });
+  const status = await main(args, captured.streams);
+  return { status, stdout: captured.stdout(), stderr: captured.stderr() };
+}
