@@ -3,6 +3,10 @@ import { UsageError } from './errors.ts';
 
 const UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
 
+/**
+ * Milliseconds from a duration such as 30d, 720h or 1h30m (a bare number is refused, except 0); a
+ * UsageError names the flag.
+ */
 export function parseDuration(text: string, flag: string): number {
   const trimmed = text.trim();
   if (trimmed === '0') return 0;

@@ -1,5 +1,9 @@
 // Typed errors and the one place that maps them to exit codes.
 
+/**
+ * The plugin's exit codes; each means the same in every command (a change's closing checks fail
+ * with 2, as verify does).
+ */
 export const ExitCode = {
   ok: 0,
   /** Could not do or check what was asked: usage, kubeconfig, cluster, RBAC, missing installation. */
@@ -11,6 +15,7 @@ export const ExitCode = {
   /** A wait ran out of time. */
   timeout: 124,
 } as const;
+/** One of the exit codes above. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error whose message is one sentence for the user: what is wrong and what to do. */
@@ -24,13 +29,19 @@ export class CliError extends Error {
   }
 }
 
+/** A command line that cannot run as given: a wrong flag, value or combination of them. */
 export class UsageError extends CliError {}
+/**
+ * A kubeconfig that cannot be used: missing files, an unknown context, cluster or user, no server.
+ */
 export class KubeconfigError extends CliError {}
 /** The API server could not be reached, or the connection failed. */
 export class ConnectionError extends CliError {}
 /** The API server answered but could not serve the request now (429, 5xx): it may be starting or overloaded. */
 export class UnavailableError extends CliError {}
+/** The API server refused the credentials (401). */
 export class AuthenticationError extends CliError {}
+/** RBAC refused a request (403); it keeps the verb, resource and namespace that were refused. */
 export class ForbiddenError extends CliError {
   constructor(
     message: string,
@@ -41,6 +52,7 @@ export class ForbiddenError extends CliError {
     super(message);
   }
 }
+/** No antrea-controller Deployment where the plugin looked. */
 export class NotInstalledError extends CliError {}
 /** Someone else changed the object between the plugin's read and its write (409). */
 export class ConflictError extends CliError {}
@@ -60,6 +72,7 @@ export class AbortedError extends CliError {}
 /** Input files (certificates, keys) that cannot be used. */
 export class InputError extends CliError {}
 
+/** The exit code of whatever was thrown: a CliError's own, 1 for anything else. */
 export function exitCodeFor(error: unknown): ExitCode {
   return error instanceof CliError ? error.exitCode : ExitCode.error;
 }

@@ -2,6 +2,9 @@
 // in JSON, string conversion and util.inspect, so a stray log line cannot leak it.
 import { inspect } from 'node:util';
 
+/**
+ * A private key, or anything else that must not be printed; reveal() is the only way to its text.
+ */
 export class Sensitive {
   readonly #value: string;
 

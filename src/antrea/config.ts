@@ -2,6 +2,10 @@
 import * as yaml from 'js-yaml';
 import { InputError, messageOf } from '../errors.ts';
 
+/**
+ * selfSignedCert as the config file sets it (and whether it is written there at all), or why the
+ * file could not be read.
+ */
 export type SelfSignedSetting =
   { readonly value: boolean; readonly explicit: boolean } | { readonly error: string };
 

@@ -4,10 +4,18 @@ import { parseRelease, persistsSelfSignedPair } from './versions.ts';
 import { CERT_MANAGER_CERTIFICATE_ANNOTATION } from './names.ts';
 import type { Installation } from '../cluster/installation.ts';
 
+/**
+ * The controller makes and renews its own pair (selfSignedCert true), or serves the pair users put
+ * in its TLS Secret.
+ */
 export type Mode = 'self-signed' | 'user-provided';
 /** Where a self-signed pair lives: Secret antrea-controller-tls (v2 and late 1.13-1.15 patches) or only in the Pod. */
 export type PairStorage = 'secret' | 'pod' | 'unknown';
 
+/**
+ * What detectMode decides from, as modeOf reads it from the cluster: the config file, the release,
+ * the Deployment's labels and annotations, and what the TLS Secret holds.
+ */
 export interface ModeFacts {
   readonly configText?: string;
   readonly controllerInfoVersion?: string;
@@ -21,6 +29,10 @@ export interface ModeFacts {
   };
 }
 
+/**
+ * The certificate mode of an installation and what goes with it: where a self-signed pair lives,
+ * which release says so, and whether cert-manager or Helm manage the objects.
+ */
 export interface ModeInfo {
   readonly mode: Mode;
   /** selfSignedCert is written in the config file (not the default). */
@@ -36,12 +48,20 @@ export interface ModeInfo {
   readonly helmManaged: boolean;
 }
 
+/**
+ * The release in an image's tag (antrea/antrea-controller-ubuntu:v2.7.0 gives v2.7.0); undefined
+ * for latest, a digest or no tag.
+ */
 export function versionFromImage(image?: string): string | undefined {
   if (!image || image.includes('@')) return undefined;
   const tag = image.slice(image.lastIndexOf('/') + 1).split(':')[1];
   return tag && tag !== 'latest' ? tag : undefined;
 }
 
+/**
+ * Decides the mode as the controller would: an unreadable config file counts as self-signed, and
+ * the release comes from AntreaControllerInfo, else from the image tag.
+ */
 export function detectMode(facts: ModeFacts): ModeInfo {
   const setting =
     facts.configText === undefined
@@ -83,6 +103,7 @@ function pairStorage(version: string | undefined, secret: ModeFacts['secret']): 
   return secret ? 'unknown' : 'pod';
 }
 
+/** The mode in the words of status and mode: which one, and where the pair lives. */
 export function describeMode(info: ModeInfo, secretName: string): string {
   if (info.mode === 'user-provided') return `user-provided (Secret ${secretName})`;
   switch (info.pairStorage) {

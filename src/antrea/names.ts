@@ -1,8 +1,13 @@
 // Names, labels and keys of Antrea's certificate-related objects (see the
 // behaviour page in README). The one place that knows them.
 
+/** The namespace read first, in parallel with the search for Antrea, when -n is not given. */
 export const DEFAULT_NAMESPACE = 'kube-system';
 
+/**
+ * The antrea-controller Deployment: its name, the selector of its Pods, its container, the volumes
+ * that carry the config and the pair, and its API port.
+ */
 export const CONTROLLER = {
   deployment: 'antrea-controller',
   selector: 'app=antrea,component=antrea-controller',
@@ -15,19 +20,39 @@ export const CONTROLLER = {
   apiPort: 10349,
 } as const;
 
+/**
+ * The Secret the controller serves a user-provided pair from, and where recent releases keep a
+ * self-signed one; the Deployment's volume may name another.
+ */
 export const TLS_SECRET = 'antrea-controller-tls';
+/**
+ * The keys of the TLS Secret's data: the CA bundle, the serving certificate and its private key.
+ */
 export const TLS_KEYS = { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' } as const;
 
+/** The ConfigMap in which the controller publishes the CA bundle its clients trust. */
 export const CA_CONFIGMAP = 'antrea-ca';
+/** The key of the bundle in antrea-ca. */
 export const CA_CONFIGMAP_KEY = 'ca.crt';
 
 /** Every CA consumer points at this Service in the Antrea namespace. */
 export const SERVICE = 'antrea';
+/**
+ * The label of Antrea's objects; it selects the ConfigMaps read and watched in the namespace
+ * (antrea-ca, the controller's config).
+ */
 export const APP_SELECTOR = 'app=antrea';
+/**
+ * The label that marks a CA consumer the controller updates (value antrea-controller), from v1.12.
+ */
 export const SERVED_BY_LABEL = 'served-by';
 /** How v1.12+ label the CA consumers they update. */
 export const CONSUMER_SELECTOR = 'app=antrea,served-by=antrea-controller';
 
+/**
+ * The AntreaControllerInfo object, which reports the running version, under its current API group
+ * and its older one.
+ */
 export const CONTROLLER_INFO = {
   name: 'antrea-controller',
   plural: 'antreacontrollerinfos',
@@ -38,6 +63,9 @@ export const CONTROLLER_INFO = {
 /** The controller regenerates a self-signed pair whose certificate has less left than this. */
 export const SELF_SIGNED_REGENERATE_WITHIN_MS = 90 * 86_400_000;
 
+/**
+ * The annotation cert-manager puts on a Secret it issues: the name of the Certificate that owns it.
+ */
 export const CERT_MANAGER_CERTIFICATE_ANNOTATION = 'cert-manager.io/certificate-name';
 
 /** The server name clients verify. */

@@ -1,8 +1,11 @@
 // How a new pair in the Secret reaches a controller in user-provided mode:
 // the kubelet refreshes the mounted Secret, then the controller reloads the
 // files. The waits say so in these words.
+/** The first step of a reload, in the words every wait note uses. */
 export const KUBELET_REFRESH = 'the kubelet refreshes the Secret volume within about a minute';
+/** The second step of a reload: the controller picks up the refreshed files. */
 export const CONTROLLER_RELOAD = 'the controller reloads the files within another';
+/** How the plugin sees which certificate the controller serves. */
 export const SERVED_SEEN = 'seen through a port-forward to its Pod';
 
 /** The note a change prints before it waits for the controller to reload its pair. */

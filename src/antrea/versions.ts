@@ -1,6 +1,7 @@
 // Which certificate behaviour an Antrea release has. (The testbed keeps its
 // own table on purpose: it models the controller independently of the plugin.)
 
+/** An Antrea release: the three numbers of its version, without any suffix. */
 export interface Release {
   readonly major: number;
   readonly minor: number;

@@ -177,7 +177,7 @@ function readCertificate(der: Buffer): { info: CertificateInfo; raw: RawParts } 
   const info: CertificateInfo = {
     subject: formatName(field(4)),
     issuer: formatName(field(2)),
-    serialNumber: field(0).content.toString('hex'),
+    serialNumber: serialHex(field(0).content),
     notBefore: readTime(validity[0] ?? field(3)).toISOString(),
     notAfter: readTime(validity[1] ?? field(3)).toISOString(),
     dnsNames: san.dns,
@@ -230,4 +230,9 @@ export function sameCertificates(a: readonly Certificate[], b: readonly Certific
   const fingerprints = (list: readonly Certificate[]) =>
     [...new Set(list.map((c) => c.info.sha256))].sort().join();
   return fingerprints(a) === fingerprints(b);
+}
+
+/** The serial in hex without the sign byte DER adds before a high bit (as openssl prints it). */
+function serialHex(content: Buffer): string {
+  return (content.length > 1 && content[0] === 0 ? content.subarray(1) : content).toString('hex');
 }

@@ -2,12 +2,17 @@
 // through the intermediates given? Pure.
 import type { Certificate } from './certificate.ts';
 
+/** The path from the leaf up to a trusted CA, or as far as it got and why it stopped there. */
 export type ChainResult =
   | { readonly ok: true; readonly chain: Certificate[] }
   | { readonly ok: false; readonly chain: Certificate[]; readonly reason: string };
 
 const MAX_DEPTH = 10;
 
+/**
+ * Follows issuers from the leaf through the intermediates until a certificate among the roots
+ * signed one (or is one); at most ten deep.
+ */
 export function buildChain(
   leaf: Certificate,
   intermediates: readonly Certificate[],

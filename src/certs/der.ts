@@ -85,6 +85,7 @@ export function child(element: Element, index: number, tag?: number): Element {
   return found;
 }
 
+/** The dotted form of an OBJECT IDENTIFIER, such as 2.5.4.3. */
 export function readOid(element: Element): string {
   if (element.tag !== Tag.oid || element.content.length === 0) throw new DerError('not an OID');
   const bytes = element.content;
@@ -158,10 +159,15 @@ function encodeLength(length: number): Buffer {
 export const encode = (tag: number, content: Uint8Array): Buffer =>
   Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
 
+/** A SEQUENCE of the encoded items, in order. */
 export const sequence = (...items: Uint8Array[]) => encode(Tag.sequence, Buffer.concat(items));
+/** A SET of the encoded items, in the order given. */
 export const set = (...items: Uint8Array[]) => encode(Tag.set, Buffer.concat(items));
+/** An OCTET STRING, such as the value of an extension. */
 export const octetString = (content: Uint8Array) => encode(Tag.octetString, content);
+/** A BOOLEAN, encoded as DER requires (0xff for true). */
 export const boolean = (value: boolean) => encode(Tag.boolean, Buffer.from([value ? 0xff : 0]));
+/** The NULL that RSA's algorithm identifiers carry as parameters. */
 export const nullValue = () => encode(Tag.null, Buffer.alloc(0));
 /** An explicitly tagged element: [n] { inner }. */
 export const explicit = (n: number, inner: Uint8Array) => encode(0xa0 | n, inner);
@@ -181,8 +187,10 @@ export function integer(bytes: Uint8Array): Buffer {
   );
 }
 
+/** An INTEGER below 256, such as the version of a certificate. */
 export const smallInteger = (value: number) => integer(Buffer.from([value]));
 
+/** An OBJECT IDENTIFIER from its dotted form. */
 export function oid(dotted: string): Buffer {
   const [first = 0, second = 0, ...rest] = dotted.split('.').map(Number);
   const bytes = [first * 40 + second];

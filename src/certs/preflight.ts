@@ -9,6 +9,10 @@ import type { Sensitive } from '../sensitive.ts';
 import { formatDuration } from '../duration.ts';
 import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from './strength.ts';
 
+/**
+ * A pair to check and where each part comes from (a file, or a key of the Secret), for the
+ * sentences of the findings.
+ */
 export interface PreflightInput {
   /** tls.crt: the serving certificate, then any intermediates. */
   readonly cert: { readonly pem: string | undefined; readonly source: string };
@@ -28,11 +32,19 @@ export interface PreflightInput {
   readonly failWithinMs?: number;
 }
 
+/**
+ * One problem found, in one sentence: an error makes the pair unusable (import refuses it, verify
+ * fails), a warning does not.
+ */
 export interface Finding {
   readonly severity: 'error' | 'warning';
   readonly message: string;
 }
 
+/**
+ * Every finding, with the certificates parsed on the way for the caller to show; ok when no finding
+ * is an error.
+ */
 export interface PreflightResult {
   readonly findings: Finding[];
   readonly leaf?: Certificate;
@@ -56,6 +68,10 @@ function parse(pem: string | undefined, source: string, findings: Finding[]): Ce
   }
 }
 
+/**
+ * Checks the pair as antrea-controller and its clients will use it: key match, chain to the CA, CA
+ * flags, the server name, key usages, validity and strength.
+ */
 export function preflight(input: PreflightInput): PreflightResult {
   const findings: Finding[] = [];
   const error = (message: string) => findings.push({ severity: 'error', message });

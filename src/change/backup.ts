@@ -7,9 +7,15 @@ import { Sensitive } from '../sensitive.ts';
 import type { Installation } from '../cluster/installation.ts';
 import { CONTROLLER } from '../antrea/names.ts';
 
+/** The kind of a backup file, which restore checks before it trusts one. */
 export const BACKUP_KIND = 'AntreaCertsBackup';
+/** The apiVersion of a backup file; a new format would get a new one. */
 export const BACKUP_API_VERSION = 'antrea-certs.antrea.io/v1';
 
+/**
+ * What a change may overwrite: the TLS Secret (or that there was none, so restore deletes it) and
+ * the controller's config file.
+ */
 export interface Backup {
   readonly namespace: string;
   readonly createdAt: string;
@@ -23,6 +29,7 @@ export interface Backup {
   readonly configMap?: { readonly name: string; readonly key: string; readonly text: string };
 }
 
+/** The backup of an installation as read, taken before anything is written. */
 export function backupOf(inst: Installation, now = new Date()): Backup {
   const secret = inst.tlsSecret;
   return {
@@ -71,6 +78,7 @@ function writeBackupFile(backup: Backup, dir: string): string {
   return path;
 }
 
+/** Reads a backup file for restore; an InputError for a file that is not one or is damaged. */
 export function loadBackup(path: string): Backup {
   if (!existsSync(path)) throw new InputError(`the backup file ${path} does not exist.`);
   let parsed: Record<string, unknown>;

@@ -16,12 +16,20 @@ import { waitForConvergence } from './wait.ts';
 import type { Change } from './change.ts';
 import type { ChangeOptions } from './options.ts';
 
+/**
+ * How a change ended: its exit code and, when it ran to the end, the installation the closing
+ * checks read.
+ */
 export interface ChangeResult {
   readonly exitCode: ExitCode;
   /** What the closing checks read, when the change ran to the end. */
   readonly installation?: Installation;
 }
 
+/**
+ * Carries out a planned change: show, confirm, back up, write, wait, then verify; rolls back when
+ * the controller does not come up after a restart.
+ */
 export async function carryOut(
   ctx: CommandContext,
   client: Client,

@@ -5,6 +5,10 @@ import type { Client, DryRun } from '../cluster/client.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
 import type { WaitOptions } from './wait.ts';
 
+/**
+ * What a writing command plans and carryOut carries out: the writes, whether the controller
+ * restarts, and the state the wait waits for.
+ */
 export interface Change {
   /** What will change, one line each, never key material. */
   readonly lines: string[];

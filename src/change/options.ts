@@ -68,8 +68,10 @@ export const changeFlags = {
   },
 } as const satisfies FlagTable;
 
+/** The change flags as yargs parses them. */
 export type ChangeFlags = InferredOptionTypes<typeof changeFlags>;
 
+/** How carryOut confirms, backs up, waits and rolls back, from the change flags. */
 export interface ChangeOptions {
   readonly yes: boolean;
   readonly dryRun: 'none' | 'client' | 'server';

@@ -36,6 +36,10 @@ const SERVES_SECRET = ', and the controller serves the certificate in the Secret
 /** With every watch open a change wakes the wait; this re-read is only a safety net. */
 const RECHECK_MS = 10_000;
 
+/**
+ * Waits until the cluster reaches the goal and the aggregated APIs answer, and returns what it read
+ * last; a TimeoutError names what it still waited for.
+ */
 export async function waitForConvergence(
   ctx: CommandContext,
   client: Client,

@@ -21,7 +21,12 @@ export interface Positional extends PositionalOptions {
   readonly complete?: ValueSource;
 }
 
+/**
+ * A command's flags by name; each table is declared `as const satisfies FlagTable` so that yargs
+ * infers the parsed types.
+ */
 export type FlagTable = Readonly<Record<string, Flag>>;
+/** A command's positionals by name, in the order of the usage line. */
 export type PositionalTable = Readonly<Record<string, Positional>>;
 
 /** The values yargs parsed for a command's flags and positionals. */
@@ -33,6 +38,10 @@ export interface Runner<O> {
   run(ctx: CommandContext, options: O): Promise<ExitCode> | ExitCode;
 }
 
+/**
+ * What a command's folder declares in command.ts: help, flags and positionals, how they become
+ * typed options, and how to load run.ts.
+ */
 export interface CommandDefinition<F extends FlagTable, P extends PositionalTable, O> {
   readonly name: string;
   /** One line for `--help`. */
@@ -63,6 +72,10 @@ export interface Command {
   run(parsed: Readonly<Record<string, unknown>>, context: () => CommandContext): Promise<ExitCode>;
 }
 
+/**
+ * Seals a definition's types into a Command for the registry: the options are checked before the
+ * context is made and run.ts is loaded.
+ */
 export function defineCommand<F extends FlagTable, P extends PositionalTable, O>(
   definition: CommandDefinition<F, P, O>,
 ): Command {

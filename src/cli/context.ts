@@ -6,6 +6,7 @@ import { parseDuration } from '../duration.ts';
 import type { Client } from '../cluster/client.ts';
 import * as builtins from '../builtins.ts';
 
+/** Where a command reads and writes: the process's streams and environment, or a test's. */
 export interface Streams {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -13,6 +14,10 @@ export interface Streams {
   readonly env: Record<string, string | undefined>;
 }
 
+/**
+ * What every command's run gets: the global flags, how to print and note, how to ask, and the one
+ * shared API client.
+ */
 export interface CommandContext {
   readonly flags: GlobalFlags;
   readonly output: OutputFormat;
@@ -35,6 +40,10 @@ export interface CommandContext {
   connect(): Promise<Client>;
 }
 
+/**
+ * The context of one command line; the kubeconfig and the API client load at the first connect()
+ * and are shared after it.
+ */
 export function createContext(flags: GlobalFlags, streams: Streams): CommandContext {
   const verbosity = flags.verbose;
   const debug = (line: string) => {

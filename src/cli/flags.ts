@@ -6,6 +6,10 @@ import type { FlagTable } from './command.ts';
 const CONNECTION = 'Connection (as kubectl):';
 const OUTPUT = 'Output:';
 
+/**
+ * How to reach the cluster, named and meant as kubectl's flags; completion reads them too, to list
+ * contexts and namespaces.
+ */
 export const connectionFlags = {
   kubeconfig: {
     type: 'string',
@@ -75,6 +79,7 @@ export const connectionFlags = {
   },
 } as const satisfies FlagTable;
 
+/** Every command's flags: the connection flags, the Antrea namespace, -o, colour and -v. */
 export const globalFlags = {
   ...connectionFlags,
   namespace: {
@@ -106,6 +111,9 @@ export const globalFlags = {
   },
 } as const satisfies FlagTable;
 
+/** The global flags as yargs parses them. */
 export type GlobalFlags = InferredOptionTypes<typeof globalFlags>;
+/** The connection flags as yargs parses them; the kubeconfig is loaded from these. */
 export type ConnectionFlags = InferredOptionTypes<typeof connectionFlags>;
+/** The choices of -o. */
 export type OutputFormat = (typeof globalFlags.output.choices)[number];

@@ -16,6 +16,10 @@ const defaultStreams = (): Streams => ({
   env: process.env,
 });
 
+/**
+ * Runs one command line and returns its exit code: every error is printed here, as one message, and
+ * never thrown further.
+ */
 export async function main(
   argv: readonly string[],
   streams: Streams = defaultStreams(),

@@ -41,6 +41,10 @@ function addCommand(parser: Argv, command: Command): Argv {
   });
 }
 
+/**
+ * The yargs parser of the whole command line: global flags, every command of the registry, strict
+ * checks that throw a UsageError instead of exiting.
+ */
 export function buildParser(argv: readonly string[], width: number): Argv {
   let parser: Argv = yargs([...argv])
     .scriptName('kubectl antrea-certs')

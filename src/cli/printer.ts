@@ -4,8 +4,13 @@ import type { CommandContext } from './context.ts';
 import type { TextOptions } from '../render/style.ts';
 import { UsageError } from '../errors.ts';
 
+/** How a command shows its report as text, with the context's style and width. */
 export type TextRenderer<R> = (report: R, options: TextOptions) => string;
 
+/**
+ * Prints a report as -o asks: json or yaml as data, table or wide through the command's renderer;
+ * -o prometheus is a usage error here.
+ */
 export async function printReport<R>(
   ctx: CommandContext,
   report: R,

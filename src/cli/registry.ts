@@ -10,6 +10,7 @@ import { version } from '../commands/version/command.ts';
 import { completion } from '../commands/completion/command.ts';
 import type { Command } from './command.ts';
 
+/** Every command, in the order help and completion list them. */
 export const COMMANDS: readonly Command[] = [
   status,
   verify,

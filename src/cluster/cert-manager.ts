@@ -12,6 +12,10 @@ const CERTIFICATES: ResourceKind = {
   plural: 'certificates',
 };
 
+/**
+ * A condition of a Certificate's status, as cert-manager writes it and as triggerIssuance writes
+ * Issuing back.
+ */
 export interface CertificateCondition {
   readonly type: string;
   readonly status: string;
@@ -21,6 +25,10 @@ export interface CertificateCondition {
   readonly observedGeneration?: number;
 }
 
+/**
+ * A cert-manager Certificate as rotate needs it: the Secret it writes, its revision and conditions,
+ * and the object read, which the status update sends back.
+ */
 export interface CertManagerCertificate {
   readonly name: string;
   readonly namespace: string;
@@ -33,11 +41,16 @@ export interface CertManagerCertificate {
   readonly object: CertificateObject;
 }
 
+/** The fields of a Certificate object the plugin reads or writes. */
 export interface CertificateObject extends KubeObject {
   spec?: { secretName?: string };
   status?: { revision?: number; conditions?: CertificateCondition[] };
 }
 
+/**
+ * Reads the Certificate named by the Secret's annotation; an InputError, before anything is
+ * written, when there is none.
+ */
 export async function readCertificate(
   client: Client,
   namespace: string,
@@ -71,6 +84,9 @@ export async function readCertificate(
   };
 }
 
+/**
+ * The Issuing condition: when it is True, cert-manager is issuing already and rotate only waits.
+ */
 export const issuingCondition = (certificate: CertManagerCertificate) =>
   certificate.conditions.find((c) => c.type === 'Issuing');
 

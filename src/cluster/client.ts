@@ -8,6 +8,10 @@ import { translate, type RequestDescription, type Target } from './errors.ts';
 import type { LoadedConfig } from './kubeconfig.ts';
 import type * as k8s from './objects.ts';
 
+/**
+ * none, or server: the API server checks the write and keeps nothing (--dry-run=client writes
+ * nothing at all).
+ */
 export type DryRun = 'none' | 'server';
 
 /** A kind of object: where the API server serves it. */
@@ -18,6 +22,7 @@ export interface ResourceKind {
   readonly plural: string;
 }
 
+/** Which objects a list or a watch selects, in the API server's label and field selector syntax. */
 export interface Selector {
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
@@ -29,6 +34,10 @@ const kind = (group: string, version: string, plural: string): ResourceKind => (
   plural,
 });
 
+/**
+ * The built-in kinds the plugin reads or writes; a new one goes here and gets an accessor on
+ * Client.
+ */
 export const KINDS = {
   secrets: kind('', 'v1', 'secrets'),
   configMaps: kind('', 'v1', 'configmaps'),
@@ -131,6 +140,10 @@ export class Resource<T extends k8s.KubeObject> {
   }
 }
 
+/**
+ * The API client every command shares: typed accessors that describe their own requests, so a
+ * refusal names the verb, resource and namespace.
+ */
 export class Client implements Target {
   readonly server: string;
   readonly contextName: string;

@@ -4,12 +4,17 @@ import { SERVED_BY_LABEL, SERVICE } from '../antrea/names.ts';
 import { decodeBase64 } from './base64.ts';
 import type * as k8s from './objects.ts';
 
+/** The kinds of object that hold a copy of the controller's CA. */
 export type ConsumerKind =
   | 'APIService'
   | 'ValidatingWebhookConfiguration'
   | 'MutatingWebhookConfiguration'
   | 'CustomResourceDefinition';
 
+/**
+ * One CA consumer, one entry per webhook: where the copy of the CA is, what it holds, and whether
+ * the controller updates it by label.
+ */
 export interface Consumer {
   readonly kind: ConsumerKind;
   readonly name: string;
@@ -33,6 +38,10 @@ const pointsAtAntrea = (namespace: string, service?: { name?: string; namespace?
 const servedBy = (labels?: Record<string, string>) =>
   labels?.app === 'antrea' && labels[SERVED_BY_LABEL] === 'antrea-controller';
 
+/**
+ * The APIServices served by Service antrea in this namespace, with their Available condition,
+ * sorted by name.
+ */
 export function apiServiceConsumers(items: k8s.ApiService[], namespace: string): Consumer[] {
   return items
     .filter((a) => pointsAtAntrea(namespace, a.spec?.service))
@@ -58,6 +67,10 @@ export function apiServiceConsumers(items: k8s.ApiService[], namespace: string):
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * One consumer for each webhook of these configurations that calls Service antrea in this
+ * namespace, sorted by configuration name.
+ */
 export function webhookConsumers(
   kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration',
   items: k8s.WebhookConfiguration[],
@@ -78,6 +91,7 @@ export function webhookConsumers(
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The CRDs whose conversion webhook is Service antrea in this namespace, sorted by name. */
 export function crdConsumers(items: k8s.CustomResourceDefinition[], namespace: string): Consumer[] {
   return items
     .filter(

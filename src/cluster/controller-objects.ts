@@ -5,6 +5,10 @@ import { CONTROLLER, TLS_KEYS, TLS_SECRET } from '../antrea/names.ts';
 import { decodeBase64 } from './base64.ts';
 import type * as k8s from './objects.ts';
 
+/**
+ * A controller Pod: whether it is ready, how often it restarted, and the last thing it said if it
+ * is not.
+ */
 export interface ControllerPod {
   readonly name: string;
   readonly phase: string;
@@ -16,6 +20,10 @@ export interface ControllerPod {
   readonly message?: string;
 }
 
+/**
+ * The controller Deployment: the image (a fallback for the version), the ConfigMap and Secret it
+ * mounts, and how far its rollout is.
+ */
 export interface ControllerDeployment {
   readonly name: string;
   readonly labels: Record<string, string>;
@@ -31,6 +39,10 @@ export interface ControllerDeployment {
   readonly rolledOut: boolean;
 }
 
+/**
+ * The TLS Secret, decoded: the resourceVersion a write is conditioned on, the annotations that tell
+ * who manages it, and its three keys.
+ */
 export interface TlsSecret {
   readonly name: string;
   readonly type: string;
@@ -42,6 +54,9 @@ export interface TlsSecret {
   readonly key?: Sensitive;
 }
 
+/**
+ * The Deployment as facts; the names the plugin expects stand in for what the object does not say.
+ */
 export function describeDeployment(d: k8s.Deployment): ControllerDeployment {
   const spec = d.spec?.template?.spec;
   const container =
@@ -65,6 +80,10 @@ export function describeDeployment(d: k8s.Deployment): ControllerDeployment {
   };
 }
 
+/**
+ * A Pod as facts, with the reason it is not ready and the last line of its last termination
+ * message.
+ */
 export function describePod(p: k8s.Pod): ControllerPod {
   const status =
     p.status?.containerStatuses?.find((s) => s.name === CONTROLLER.container) ??
@@ -86,6 +105,9 @@ export function describePod(p: k8s.Pod): ControllerPod {
   };
 }
 
+/**
+ * The Secret as facts; tls.key is wrapped in Sensitive so that it never reaches a log or an output.
+ */
 export function describeSecret(s: k8s.Secret): TlsSecret {
   const data = s.data ?? {};
   const key = decodeBase64(data[TLS_KEYS.key]);

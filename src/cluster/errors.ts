@@ -12,6 +12,10 @@ import {
   errorCode,
 } from '../errors.ts';
 
+/**
+ * What a request asked for, for the sentence that says what was refused and for kubectl's RBAC
+ * terms in it.
+ */
 export interface RequestDescription {
   readonly verb: 'get' | 'list' | 'create' | 'update' | 'delete' | 'patch' | 'watch';
   /** Plural resource, e.g. "configmaps" or "apiservices.apiregistration.k8s.io". */
@@ -37,14 +41,20 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
+/** No such object: a 404, translated or not yet. */
 export const isNotFound = (error: unknown) =>
   error instanceof NotFoundError || (error instanceof StatusError && error.status === 404);
+/**
+ * Someone else changed the object since it was read: a 409, translated or not yet; a change then
+ * re-plans.
+ */
 export const isConflict = (error: unknown) =>
   error instanceof ConflictError || (error instanceof StatusError && error.status === 409);
 /** A failure that may pass by itself: no answer from the API server, or an answer that it cannot serve now. */
 export const isTransient = (error: unknown) =>
   error instanceof ConnectionError || error instanceof UnavailableError;
 
+/** "get secrets/antrea-controller-tls in namespace kube-system": a request in a message. */
 export function describeRequest(what: RequestDescription): string {
   const object = what.name ? `${what.resource}/${what.name}` : what.resource;
   return `${what.verb} ${object}${what.namespace ? ` in namespace ${what.namespace}` : ''}`;
@@ -113,6 +123,10 @@ function translateNetwork(error: Error, what: RequestDescription, target: Target
   return error;
 }
 
+/**
+ * A failure as one typed sentence: an API answer by its status, a network failure by its code; a
+ * CliError is already one and passes through.
+ */
 export function translate(error: unknown, what: RequestDescription, target: Target): Error {
   if (error instanceof CliError) return error;
   if (error instanceof StatusError) return translateStatus(error, what, target);

@@ -12,6 +12,7 @@ import type { Incoming, Method, Transport } from './transport.ts';
 
 export { RequestTimeoutError, type Method } from './transport.ts';
 
+/** How requests are made: the --request-timeout and what -v logs, and where. */
 export interface HttpOptions {
   readonly timeoutMs: number;
   /** 0 quiet, 1 one line per request, 2 also response headers of note. */
@@ -40,6 +41,7 @@ export class StatusError extends Error {
   }
 }
 
+/** An answer read whole: its status and its body as text. */
 export interface Response {
   readonly status: number;
   readonly body: string;
@@ -52,6 +54,10 @@ export interface WatchStream {
   stop(): void;
 }
 
+/**
+ * Requests to the API server with the kubeconfig's credentials, over one transport picked at the
+ * first request; -v reports how many were made.
+ */
 export class Http {
   requestCount = 0;
   private transport: Transport | undefined;

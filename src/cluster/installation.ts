@@ -28,6 +28,10 @@ import type * as k8s from './objects.ts';
 export type { Consumer, ConsumerKind } from './consumers.ts';
 export type { ControllerDeployment, ControllerPod, TlsSecret } from './controller-objects.ts';
 
+/**
+ * Everything about an installation's certificates, read in one round: where it runs, the
+ * controller, its config and TLS Secret, antrea-ca, and every CA consumer.
+ */
 export interface Installation {
   readonly namespace: string;
   readonly namespaceSource: 'flag' | 'found' | 'default';

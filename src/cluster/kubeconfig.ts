@@ -10,6 +10,10 @@ import { KubeconfigError, UsageError, messageOf } from '../errors.ts';
 import { kubeconfigFiles } from './kubeconfig-files.ts';
 import type { ConnectionFlags } from '../cli/flags.ts';
 
+/**
+ * The connection one context describes, with kubectl's flags applied: what every request and
+ * port-forward authenticates with.
+ */
 export interface LoadedConfig {
   readonly config: KubeConfig;
   /** Where it came from, for messages: file paths, "in-cluster" or "flags". */
@@ -150,6 +154,10 @@ export function readKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
 export const contextNames = (kubeconfig: Kubeconfig): string[] =>
   kubeconfig.base.contexts.map((c) => c.name);
 
+/**
+ * Reads the kubeconfig as kubectl would and picks the connection of the current context, or of
+ * --context.
+ */
 export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): LoadedConfig {
   return configFor(readKubeconfig(flags, env), flags);
 }

@@ -2,6 +2,10 @@
 // server sends: only the fields the plugin uses are typed. A write sends back
 // the whole object it read, so fields not listed here are kept as they were.
 
+/**
+ * The metadata the plugin reads: names, the resourceVersion a write is conditioned on, labels and
+ * annotations.
+ */
 export interface ObjectMeta {
   name?: string;
   namespace?: string;
@@ -12,25 +16,30 @@ export interface ObjectMeta {
   deletionTimestamp?: string;
 }
 
+/** What every object has: its kind and metadata; the types below add the fields the plugin uses. */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata?: ObjectMeta;
 }
 
+/** The answer to a list request. */
 export interface List<T> {
   items: T[];
 }
 
+/** A Secret: its type and base64-encoded data. */
 export interface Secret extends KubeObject {
   type?: string;
   data?: Record<string, string>;
 }
 
+/** A ConfigMap: its data, as text. */
 export interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
 }
 
+/** A status condition: Ready of a Pod, Available of an APIService. */
 export interface Condition {
   type: string;
   status: string;
@@ -38,6 +47,7 @@ export interface Condition {
   message?: string;
 }
 
+/** The state of a container: its restarts and why it waits or last terminated. */
 export interface ContainerStatus {
   name: string;
   restartCount?: number;
@@ -45,10 +55,15 @@ export interface ContainerStatus {
   lastState?: { terminated?: { message?: string } };
 }
 
+/** A Pod: only its status, which tells whether the controller is ready. */
 export interface Pod extends KubeObject {
   status?: { phase?: string; conditions?: Condition[]; containerStatuses?: ContainerStatus[] };
 }
 
+/**
+ * A Deployment's Pod template: the container's image and ports, the volumes, and the annotations a
+ * restart sets.
+ */
 export interface PodTemplate {
   metadata?: ObjectMeta;
   spec?: {
@@ -61,6 +76,7 @@ export interface PodTemplate {
   };
 }
 
+/** A Deployment: its template and how far its rollout is. */
 export interface Deployment extends KubeObject {
   spec?: { replicas?: number; template?: PodTemplate };
   status?: {
@@ -71,20 +87,27 @@ export interface Deployment extends KubeObject {
   };
 }
 
+/** The Service a consumer sends its requests to. */
 export interface ServiceReference {
   name?: string;
   namespace?: string;
 }
 
+/**
+ * An APIService: the group-version it serves, its caBundle and Service, and its Available
+ * condition.
+ */
 export interface ApiService extends KubeObject {
   spec?: { group?: string; version?: string; caBundle?: string; service?: ServiceReference };
   status?: { conditions?: Condition[] };
 }
 
+/** A validating or mutating webhook configuration: each webhook's caBundle and Service. */
 export interface WebhookConfiguration extends KubeObject {
   webhooks?: { name: string; clientConfig: { caBundle?: string; service?: ServiceReference } }[];
 }
 
+/** A CRD: only its conversion webhook, whose caBundle and Service make it a CA consumer. */
 export interface CustomResourceDefinition extends KubeObject {
   spec: {
     conversion?: {
@@ -94,6 +117,7 @@ export interface CustomResourceDefinition extends KubeObject {
   };
 }
 
+/** A Namespace: only its name is read, for completion. */
 export type Namespace = KubeObject;
 
 /** Status, for a delete with a precondition. */

@@ -10,12 +10,17 @@ import { translate, type RequestDescription } from './errors.ts';
 import type { Client } from './client.ts';
 import type { LoadedConfig } from './kubeconfig.ts';
 
+/** The Pod and port a port-forward reaches. */
 export interface PortForwardTarget {
   readonly namespace: string;
   readonly pod: string;
   readonly port: number;
 }
 
+/**
+ * Opens a port-forward as the user the kubeconfig and --as make it; a refused WebSocket upgrade
+ * becomes the same typed error as a refused request.
+ */
 export async function openPortForward(
   client: Client,
   loaded: LoadedConfig,

@@ -4,12 +4,17 @@
 import type { Client } from './client.ts';
 import type { Installation } from './installation.ts';
 
+/** How the API server answered a group-version's discovery: 200, or the status and its message. */
 export interface ProbeResult {
   readonly groupVersion: string;
   readonly status: number;
   readonly message?: string;
 }
 
+/**
+ * GETs each group-version's discovery document once, in parallel; any status is a result, only no
+ * answer throws.
+ */
 export async function probeGroupVersions(
   client: Client,
   groupVersions: readonly string[],
@@ -36,5 +41,6 @@ export async function probeGroupVersions(
 export const probeAggregatedApis = (client: Client, inst: Installation) =>
   probeGroupVersions(client, aggregatedGroupVersions(inst));
 
+/** The group-versions of the installation's APIServices. */
 export const aggregatedGroupVersions = (inst: Installation): string[] =>
   inst.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : []));

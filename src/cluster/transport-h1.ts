@@ -5,6 +5,9 @@ import type { Agent as HttpAgent } from 'node:http';
 import * as builtins from '../builtins.ts';
 import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
 
+/**
+ * HTTP/1.1 with one keep-alive agent for every request, or the proxy agent the kubeconfig gives.
+ */
 export class Http1Transport implements Transport {
   private agent: HttpAgent | undefined;
 

@@ -10,6 +10,10 @@ import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } fro
 /** Whether the server negotiated HTTP/2; undefined until the first connection says. */
 export type Negotiated = ClientHttp2Session | 'http/1.1';
 
+/**
+ * HTTP/2 on one connection, negotiated at the first request; falls back to HTTP/1.1 when the server
+ * does not offer h2.
+ */
 export class Http2Transport implements Transport {
   private session: Promise<Negotiated> | undefined;
   private readonly open = new Map<ClientHttp2Session, number>();

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { RequestOptions } from 'node:https';
 
+/** The methods the plugin uses (updates are PUTs). */
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** A request as the transports take it; `options` is what the kubeconfig gave for it. */
@@ -27,6 +28,7 @@ export interface Incoming {
   stop(): void;
 }
 
+/** One way of reaching the API server, HTTP/2 or HTTP/1.1; Http picks one at its first request. */
 export interface Transport {
   exchange(request: Outgoing): Promise<Incoming>;
   /** Ends every connection and the requests on them (a cluster given up on). */

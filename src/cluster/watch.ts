@@ -6,6 +6,7 @@ import type { RequestDescription } from './errors.ts';
 import { ForbiddenError } from '../errors.ts';
 import { APP_SELECTOR, CONSUMER_SELECTOR, CONTROLLER } from '../antrea/names.ts';
 
+/** A watch to open: the collection, the selector, and what to name in a refusal. */
 export interface WatchTarget {
   readonly what: RequestDescription;
   /** The collection's path, e.g. /api/v1/namespaces/kube-system/pods. */

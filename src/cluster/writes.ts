@@ -11,6 +11,9 @@ export type { DryRun } from './client.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
+/**
+ * The keys of the TLS Secret a write sets, as text; a key left out is not in the written Secret.
+ */
 export interface SecretData {
   readonly 'ca.crt'?: string;
   readonly 'tls.crt'?: string;
@@ -56,6 +59,10 @@ export async function writeTlsSecret(
   await secrets.update({ ...current, data: encoded }, dryRun);
 }
 
+/**
+ * Deletes the Secret only while it still has the resourceVersion read: a Secret changed in between
+ * is a conflict, not gone.
+ */
 export async function deleteSecret(
   client: Client,
   namespace: string,

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 
 const FLEET = 'Several clusters:';
 
+/** The flags of status and verify that pick several clusters and bound how long each may take. */
 export const fleetFlags = {
   'all-contexts': {
     type: 'boolean',
@@ -37,8 +38,13 @@ export const fleetFlags = {
   },
 } as const satisfies FlagTable;
 
+/** The fleet flags as yargs parses them. */
 export type FleetFlags = InferredOptionTypes<typeof fleetFlags>;
 
+/**
+ * Which contexts to read, how many at once, how long to give each, and the cluster label of -o
+ * prometheus.
+ */
 export interface FleetOptions {
   readonly all: boolean;
   readonly matching?: RegExp;
@@ -47,6 +53,10 @@ export interface FleetOptions {
   readonly clusterLabel?: string;
 }
 
+/**
+ * The fleet flags as options; a UsageError for a bad pattern, --parallel below 1 or a zero
+ * --cluster-timeout.
+ */
 export function fleetOptionsFrom(flags: FleetFlags): FleetOptions {
   const pattern = flags['contexts-matching'];
   let matching: RegExp | undefined;

@@ -1,4 +1,7 @@
 // Running one task per cluster, at most `parallel` at a time, in order of the input.
+/**
+ * Runs the task on every item, at most `parallel` at once; the results keep the order of the items.
+ */
 export async function mapPool<T, R>(
   items: readonly T[],
   parallel: number,

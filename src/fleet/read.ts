@@ -12,6 +12,10 @@ import { runChecks } from '../report/verify.ts';
 import { failureOf, type ClusterRead } from '../report/cluster.ts';
 import { formatDuration } from '../duration.ts';
 
+/**
+ * What every cluster of a run shares: the kubeconfig read once, the command line's flags, the
+ * thresholds and the deadlines.
+ */
 export interface ReadSettings {
   readonly kubeconfig: Kubeconfig;
   /** The connection flags of the command line, --context aside. */

@@ -16,6 +16,7 @@ import { contextsGiven, readsFleet, type FleetOptions } from './flags.ts';
 import { mapPool } from './pool.ts';
 import { readCluster } from './read.ts';
 
+/** A status or verify run over clusters: the command, the clusters to read, and its thresholds. */
 export interface FleetRun {
   readonly command: 'status' | 'verify';
   readonly fleet: FleetOptions;
@@ -46,6 +47,10 @@ function chooseContexts(
   return chosen;
 }
 
+/**
+ * Reads the chosen contexts, at most --parallel at once, and prints them together; status exits 1
+ * if a cluster could not be read, verify with the worst exit code.
+ */
 export async function runFleet(ctx: CommandContext, run: FleetRun): Promise<ExitCode> {
   const given = contextsGiven(ctx.flags.context);
   const flags = { ...ctx.flags, context: undefined };

@@ -4,6 +4,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { InputError, errorCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 
+/**
+ * The bytes of a file the user named; an InputError, naming the flag, when it is missing or
+ * unreadable.
+ */
 export function readInput(path: string, flag: string): Buffer {
   if (!existsSync(path))
     throw new InputError(`the file ${path} given with ${flag} does not exist.`);

@@ -5,6 +5,10 @@ import type { FlagTable } from '../cli/command.ts';
 import type { Sensitive } from '../sensitive.ts';
 import { readKeyPem, readPem, readPassphrase } from './files.ts';
 
+/**
+ * The flags that name the files of a pair, shared by import and rotate, and the cluster domain of
+ * the recommended name.
+ */
 export const pairFileFlags = {
   cert: {
     type: 'string',
@@ -39,6 +43,7 @@ export interface PairFile {
   readonly flag: string;
 }
 
+/** Where the pair's three files are, and the passphrase file of an encrypted key. */
 export interface PairFiles {
   readonly cert: PairFile;
   readonly key: PairFile;
@@ -65,6 +70,7 @@ export interface PairInput {
   readonly ca: { readonly pem: string; readonly source: string };
 }
 
+/** Reads the pair's files; the key and passphrase stay Sensitive. */
 export function readPair(files: PairFiles): PairInput {
   const passphrase = files.passphraseFile ? readPassphrase(files.passphraseFile) : undefined;
   const cert = readPem(files.cert.path, files.cert.flag);

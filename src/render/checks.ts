@@ -2,6 +2,7 @@
 import type { VerifyReport } from '../report/verify.ts';
 import { MARK, type TextOptions } from './style.ts';
 
+/** The checks, a hint under each that did not pass, and the count of each outcome. */
 export function renderChecks(report: VerifyReport, { style }: Pick<TextOptions, 'style'>): string {
   const colour = { pass: style.ok, warn: style.warn, fail: style.bad } as const;
   const lines = report.checks.flatMap((check) => [

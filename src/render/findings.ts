@@ -2,6 +2,7 @@
 import type { Finding } from '../certs/preflight.ts';
 import type { Style } from './style.ts';
 
+/** One indented line per finding, × for an error and ‼ for a warning, as notes on stderr. */
 export const findingLines = (findings: readonly Finding[], style: Style): string[] =>
   findings.map(
     (f) => `  ${f.severity === 'error' ? style.bad('×') : style.warn('‼')} ${f.message}`,

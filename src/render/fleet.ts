@@ -56,12 +56,14 @@ function row(read: ClusterRead, verdict: Verdict, opts: TextOptions): string[] {
   ];
 }
 
+/** "3 clusters: 1 passed, ...": the counts under the fleet table. */
 export function summaryLine(summary: FleetSummary): string {
   const { clusters, passed, warnings, failed, unreachable, notRead } = summary;
   const others = notRead ? `, ${notRead} not read (refused, no Antrea or kubeconfig)` : '';
   return `${clusters} cluster${clusters === 1 ? '' : 's'}: ${passed} passed, ${warnings} warnings, ${failed} failed, ${unreachable} unreachable${others}`;
 }
 
+/** One row per cluster, the fingerprints too with -o wide, then the summary line. */
 export function renderFleet(
   reads: readonly ClusterRead[],
   verdicts: readonly Verdict[],

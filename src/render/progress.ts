@@ -1,5 +1,6 @@
 // Progress while waiting: a spinner on a terminal (ora, loaded only then),
 // plain lines with elapsed time otherwise. Always on stderr.
+/** What a wait shows while it runs, and how it ends. */
 export interface Progress {
   update(text: string): void;
   done(text: string): void;
@@ -8,6 +9,10 @@ export interface Progress {
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean };
 
+/**
+ * A spinner when `useSpinner` and stderr is a terminal, else a line per change of text; both show
+ * the time elapsed.
+ */
 export async function createProgress(stderr: Stream, useSpinner: boolean): Promise<Progress> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;

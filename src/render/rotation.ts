@@ -2,6 +2,7 @@
 import type { Certificate } from '../certs/certificate.ts';
 import { table } from './table.ts';
 
+/** The serving certificate and the CA on one side of a rotation; either may be unknown. */
 export interface RotationSides {
   readonly serving?: Certificate;
   readonly ca?: Certificate;
@@ -12,6 +13,9 @@ const brief = (c: Certificate | undefined) =>
     ? [c.info.serialNumber.slice(0, 16), c.info.sha256.slice(0, 16), c.info.notAfter.slice(0, 10)]
     : ['-', '-', '-'];
 
+/**
+ * A table of the serial, fingerprint and expiry of the serving certificate and CA before and after.
+ */
 export function renderRotation(before: RotationSides, after: RotationSides, width: number): string {
   return table(
     [

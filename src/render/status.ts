@@ -86,6 +86,10 @@ function consumerRows(consumers: readonly ConsumerReport[], opts: TextOptions): 
   ];
 }
 
+/**
+ * The status report as sections: the installation, the serving certificate, the CA bundle, the
+ * consumers and the warnings.
+ */
 export function renderStatus(report: StatusReport, opts: TextOptions): string {
   const { style, width } = opts;
   const verdict = (ok: boolean, pass: string, fail: string) =>

@@ -1,4 +1,5 @@
 // Colours and check marks. Colour only on a terminal, never with --no-color or NO_COLOR.
+/** Colours of text output: for what passed, warned or failed, and for headings and muted text. */
 export interface Style {
   readonly ok: (s: string) => string;
   readonly warn: (s: string) => string;
@@ -10,6 +11,7 @@ export interface Style {
 const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
 const plain = (s: string) => s;
 
+/** ANSI colours, or a style that leaves text as it is. */
 export function createStyle(color: boolean): Style {
   if (!color) return { ok: plain, warn: plain, bad: plain, bold: plain, dim: plain };
   return {
@@ -21,6 +23,10 @@ export function createStyle(color: boolean): Style {
   };
 }
 
+/**
+ * Colour only when --color is on, the stream is a terminal, NO_COLOR is unset or empty, and TERM is
+ * not dumb.
+ */
 export function colorEnabled(
   flag: boolean,
   stream: { isTTY?: boolean },
@@ -43,10 +49,12 @@ export interface TextOptions {
   readonly terminal?: boolean;
 }
 
+/** The marks of a check's outcome, the same in every output. */
 export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;
 
 // eslint-disable-next-line no-control-regex -- matching the colour codes this module writes
 const ANSI = /\u001b\[\d+m/g;
+/** The text without the colour codes this module writes. */
 export const stripAnsi = (s: string) => s.replace(ANSI, '');
 /** Visible width, without ANSI colour codes. */
 export const visibleLength = (s: string) => stripAnsi(s).length;

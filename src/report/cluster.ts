@@ -14,9 +14,14 @@ import {
 import { exitCodeForChecks, type VerifyReport } from './verify.ts';
 import type { StatusReport } from './status.ts';
 
+/**
+ * Why a cluster could not be read, as a word that scripts, alerts and the read_error metric can
+ * match on.
+ */
 export type ReadFailure =
   'unreachable' | 'unauthorized' | 'forbidden' | 'no-antrea' | 'kubeconfig' | 'error';
 
+/** One cluster of a run: its status and verify reports, or why it could not be read. */
 export type ClusterRead =
   | {
       readonly context: string;
@@ -28,8 +33,13 @@ export type ClusterRead =
       readonly error: { readonly kind: ReadFailure; readonly message: string };
     };
 
+/** A cluster's outcome in the fleet table: the verify result, or the reason it was not read. */
 export type Verdict = 'pass' | 'warn' | 'fail' | ReadFailure;
 
+/**
+ * Sorts an error into its ReadFailure kind, keeping its message; a TimeoutError counts as
+ * unreachable.
+ */
 export function failureOf(error: unknown): { kind: ReadFailure; message: string } {
   const message = messageOf(error);
   if (error instanceof ConnectionError || error instanceof UnavailableError) {
@@ -60,6 +70,7 @@ export function worstExitCode(codes: readonly ExitCode[]): ExitCode {
   return rank.find((code) => codes.includes(code)) ?? ExitCode.ok;
 }
 
+/** The counts of the clusters of a run, by outcome. */
 export interface FleetSummary {
   readonly clusters: number;
   readonly passed: number;
@@ -70,6 +81,7 @@ export interface FleetSummary {
   readonly notRead: number;
 }
 
+/** Counts the clusters by verdict. */
 export function summarize(reads: readonly ClusterRead[]): FleetSummary {
   const verdicts = reads.map(verdictOf);
   const count = (...kinds: Verdict[]) => verdicts.filter((v) => kinds.includes(v)).length;

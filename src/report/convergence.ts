@@ -9,6 +9,10 @@ import { tryParse } from '../certs/try-parse.ts';
 import { sameCertificates } from '../certs/certificate.ts';
 import { CA_CONFIGMAP } from '../antrea/names.ts';
 
+/**
+ * What a change waits for beyond a finished rollout, a ready controller and every consumer carrying
+ * antrea-ca's CA; each change sets the fields it needs.
+ */
 export interface ConvergenceGoal {
   /** The CA bundle antrea-ca must hold (user-provided ca.crt, or a persisted tls.crt). */
   readonly expectedCa?: string;
@@ -22,6 +26,10 @@ export interface ConvergenceGoal {
   readonly servedMatchesSecret?: boolean;
 }
 
+/**
+ * What the installation still lacks to reach the goal, in the words of "waiting for ..."; undefined
+ * once it has converged.
+ */
 export function pending(inst: Installation, goal: ConvergenceGoal): string | undefined {
   if (goal.secretCertDiffersFrom !== undefined) {
     const now = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs;

@@ -17,11 +17,13 @@ const SECRET_KEYS = [
   ['key', 'tls.key'],
 ] as const;
 
+/** A certificate's details, and how long it has left in words and in seconds. */
 export interface CertificateReport extends CertificateInfo {
   readonly expiresIn: string;
   readonly expiresInSeconds: number;
 }
 
+/** One CA consumer compared with antrea-ca: whether its caBundle matches, and if not, why. */
 export interface ConsumerReport {
   readonly kind: Consumer['kind'];
   readonly name: string;
@@ -34,6 +36,10 @@ export interface ConsumerReport {
   readonly available?: Consumer['available'];
 }
 
+/**
+ * What status shows, and prints as JSON or YAML: the mode, the Secret, the serving certificate and
+ * its chain, the CA bundle, the consumers, the controller and the warnings.
+ */
 export interface StatusReport {
   readonly namespace: string;
   readonly namespaceSource: Installation['namespaceSource'];
@@ -70,6 +76,10 @@ export interface StatusReport {
   readonly warnings: string[];
 }
 
+/**
+ * What status is built from: the installation as read, the time to measure expiry against, and the
+ * warning threshold.
+ */
 export interface StatusInputs {
   readonly installation: Installation;
   readonly now: Date;
@@ -77,6 +87,7 @@ export interface StatusInputs {
   readonly warnWithinMs: number;
 }
 
+/** A certificate for a report, with the time left measured from `now`. */
 export function certificateReport(cert: Certificate, now: Date): CertificateReport {
   const left = cert.notAfter.getTime() - now.getTime();
   return {
@@ -86,6 +97,10 @@ export function certificateReport(cert: Certificate, now: Date): CertificateRepo
   };
 }
 
+/**
+ * Compares a consumer's caBundle with the certificates antrea-ca publishes, as sets: order does not
+ * count.
+ */
 export function consumerReport(consumer: Consumer, published: Certificate[]): ConsumerReport {
   const parsed = tryParse(consumer.caBundle, `${consumer.kind} ${consumer.name} caBundle`);
   const state: ConsumerReport['caBundleState'] =
@@ -107,6 +122,7 @@ export function consumerReport(consumer: Consumer, published: Certificate[]): Co
   };
 }
 
+/** Builds the status report, warnings included, from one read of the installation. */
 export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInputs): StatusReport {
   const mode = modeOf(inst);
   const warnings: string[] = [];

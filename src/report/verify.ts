@@ -24,8 +24,10 @@ const availability = (available: Installation['consumers'][number]['available'])
     ? ` (${available.reason}${available.message ? `: ${available.message}` : ''})`
     : '';
 
+/** The outcome of a check; a fail makes verify exit 2, a warn exit 3 with --strict. */
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
+/** One verify check: its outcome, its sentence, and a hint on what to do when it did not pass. */
 export interface Check {
   /** Stable across runs: what is checked, and on which object (the metrics' check label). */
   readonly id: string;
@@ -36,12 +38,19 @@ export interface Check {
   readonly object?: string;
 }
 
+/**
+ * How a group-version's discovery answered through the API server, as cluster/probe.ts gives it.
+ */
 export interface Probe {
   readonly groupVersion: string;
   readonly status: number;
   readonly message?: string;
 }
 
+/**
+ * What the checks are built from: the installation, the discovery probes, the time and both expiry
+ * thresholds.
+ */
 export interface VerifyInputs {
   readonly installation: Installation;
   readonly probes: readonly Probe[];
@@ -50,12 +59,17 @@ export interface VerifyInputs {
   readonly failWithinMs: number;
 }
 
+/**
+ * What verify shows, and prints as JSON or YAML: every check, and how many passed, warned or
+ * failed.
+ */
 export interface VerifyReport {
   readonly namespace: string;
   readonly checks: Check[];
   readonly summary: { readonly passed: number; readonly warnings: number; readonly failed: number };
 }
 
+/** The exit code of a verify report: 2 for a failed check, 3 for warnings with --strict, else 0. */
 export function exitCodeForChecks(report: VerifyReport, strict: boolean): ExitCode {
   if (report.summary.failed > 0) return ExitCode.checkFailed;
   if (strict && report.summary.warnings > 0) return ExitCode.warnings;
@@ -65,6 +79,10 @@ export function exitCodeForChecks(report: VerifyReport, strict: boolean): ExitCo
 const restartHint = (ns: string) =>
   `restart the controller to re-publish: kubectl -n ${ns} rollout restart deployment/${CONTROLLER.deployment}`;
 
+/**
+ * Runs every check on one read of the installation: the published CA, the consumers, the Secret,
+ * the aggregated APIs, expiry and strength, the controller.
+ */
 export function runChecks(inputs: VerifyInputs): VerifyReport {
   const inst = inputs.installation;
   const ns = inst.namespace;

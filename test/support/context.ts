@@ -2,6 +2,9 @@
 // what the code prints and notes is captured, nothing reaches a terminal, and
 // connecting to a cluster is the test's to provide.
 import { Writable } from 'node:stream';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createContext, type CommandContext, type Streams } from '../../src/cli/context.ts';
 import type { GlobalFlags } from '../../src/cli/flags.ts';
 import type { Client } from '../../src/cluster/client.ts';
@@ -76,12 +79,67 @@ export function testContext(
   };
 }
 
-/** A client for an API server address (nothing needs to answer there), as --server gives it. */
-export async function clientFor(server: string): Promise<Client> {
-  const [{ loadKubeconfig }, { Client }] = await Promise.all([
+export interface ClientOptions {
+  /**
+   * The CA (PEM) to verify the server with, as --certificate-authority gives it;
+   * without it and without a kubeconfig, the server is not verified (--insecure-skip-tls-verify).
+   */
+  readonly ca?: string;
+  /** A kubeconfig file to read, as --kubeconfig gives it; its context says the rest. */
+  readonly kubeconfig?: string;
+  /** Further flags: --as, --as-group, --token, --request-timeout, -v (verbose). */
+  readonly flags?: Partial<GlobalFlags>;
+  /** Where -v lines go. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * A client as a command gets it, for an API server address (nothing needs to
+ * answer there) as --server gives it, or for a kubeconfig.
+ */
+export async function clientFor(
+  server: string | undefined,
+  options: ClientOptions = {},
+): Promise<Client> {
+  const [{ loadKubeconfig }, { Client }, { parseDuration }] = await Promise.all([
     import('../../src/cluster/kubeconfig.ts'),
     import('../../src/cluster/client.ts'),
+    import('../../src/duration.ts'),
   ]);
-  const loaded = loadKubeconfig({ ...flags, server, 'insecure-skip-tls-verify': true }, {});
-  return new Client(loaded, { timeoutMs: 0, verbosity: 0, log: () => undefined });
+  const given: GlobalFlags = {
+    ...flags,
+    ...options.flags,
+    ...(server === undefined ? {} : { server }),
+    ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+  };
+  const tls =
+    options.ca !== undefined
+      ? { 'certificate-authority': writeTemporary('ca.crt', options.ca) }
+      : options.kubeconfig === undefined
+        ? { 'insecure-skip-tls-verify': true }
+        : {};
+  const loaded = loadKubeconfig({ ...given, ...tls }, {});
+  return new Client(loaded, {
+    timeoutMs: parseDuration(given['request-timeout'], '--request-timeout'),
+    verbosity: given.verbose,
+    log: options.log ?? (() => undefined),
+  });
+}
+
+/** A file in a directory of its own under the system's temporary directory. */
+export function writeTemporary(name: string, content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'antrea-certs-test-')), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** Runs the command line as the executable does, with captured streams and no terminal. */
+export async function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../src/cli/main.ts');
+  const captured = testStreams({ NO_COLOR: '1', ...env });
+  const status = await main(args, captured.streams);
+  return { status, stdout: captured.stdout(), stderr: captured.stderr() };
 }

@@ -6,6 +6,7 @@ import type {
   Installation,
   TlsSecret,
 } from '../../src/cluster/installation.ts';
+import { Sensitive } from '../../src/sensitive.ts';
 
 export const NAMESPACE = 'kube-system';
 
@@ -81,4 +82,21 @@ export function installation(
     consumers: consumers(published),
     ...overrides,
   };
+}
+
+/** A CA and the serving certificate it issued, as PEM. */
+export interface PemPair {
+  readonly ca: { readonly certPem: string };
+  readonly leaf: { readonly certPem: string; readonly keyPem: string };
+}
+
+/** A self-signed installation of `version` whose Secret persists `pair` (tls.crt: leaf and CA), published everywhere. */
+export function selfSigned(pair: PemPair, version = 'v2.7.0'): Installation {
+  const bundle = pair.leaf.certPem + pair.ca.certPem;
+  return installation(bundle, {
+    deployment: deployment({ image: `antrea/antrea-controller-ubuntu:${version}` }),
+    config: { name: 'antrea-config', text: 'selfSignedCert: true\n', resourceVersion: '1' },
+    tlsSecret: tlsSecret({ cert: bundle, key: new Sensitive(pair.leaf.keyPem) }),
+    controllerInfoVersion: version,
+  });
 }

@@ -185,7 +185,15 @@ export async function setSelfSignedCert(bed: Testbed, value: boolean): Promise<v
 /** Restarts the controller as `kubectl rollout restart` does and returns the new Pod once it runs. */
 export async function restartController(bed: Testbed) {
   const before = new Set((await controllerPods(bed)).map((p) => p.metadata?.uid));
-  bed.kubectl('-n', bed.namespace, 'rollout', 'restart', 'deployment/antrea-controller');
+  // kubectl stamps the restart to the second and refuses a second one within the same second.
+  for (let attempt = 1; ; attempt++) {
+    const restart = ['-n', bed.namespace, 'rollout', 'restart', 'deployment/antrea-controller'];
+    const result = bed.kubectlResult(...restart);
+    if (result.status === 0) break;
+    if (attempt === 5 || !/already been triggered within the past second/.test(result.stderr))
+      throw new Error(`kubectl ${restart.join(' ')} failed: ${result.stderr}`);
+    await sleep(1000);
+  }
   return eventually(
     'a new controller Pod to run',
     async () => {

@@ -63,6 +63,10 @@ function sources(env: Env): ValueSources {
   };
 }
 
+/**
+ * Answers `__complete WORD...` on stdout, with exit code 0 even when a value source fails (it then
+ * offers nothing); no words completes the first one.
+ */
 export async function completeCommandLine(
   words: readonly string[],
   streams: Streams,

@@ -22,6 +22,10 @@ export const Directive = {
   keepOrder: 32,
 } as const;
 
+/**
+ * The candidates for the word being completed ("value<TAB>description") and the directive that
+ * tells the shell what to do with them.
+ */
 export interface Completion {
   readonly candidates: readonly string[];
   readonly directive: number;
@@ -180,6 +184,7 @@ export async function complete(
     : { candidates: [], directive: Directive.noFileComp };
 }
 
+/** The answer as cobra's protocol has it: one candidate a line, then ":<directive>". */
 export function renderCompletion(completion: Completion): string {
   return [...completion.candidates, `:${completion.directive}`].join('\n') + '\n';
 }

@@ -110,6 +110,10 @@ Register-ArgumentCompleter -Native -CommandName '${BIN}', '${BIN}.exe' -ScriptBl
 }
 `;
 
+/**
+ * The script `completion SHELL` prints for each shell, for the standalone name
+ * kubectl-antrea_certs.
+ */
 export const COMPLETION_SCRIPTS: Readonly<Record<Shell, string>> = { bash, zsh, fish, powershell };
 
 /** The helper kubectl 1.26+ runs to complete \`kubectl antrea-certs ...\` (kubectl passes the words, not __complete). */

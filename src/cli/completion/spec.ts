@@ -14,6 +14,10 @@ export type ValueKind =
   | { readonly kind: 'namespace' }
   | { readonly kind: 'free' };
 
+/**
+ * A command as completion sees it: its flags, the short line that describes it in a menu, and what
+ * each positional takes.
+ */
 export interface CommandSpec {
   readonly name: string;
   readonly description: string;
@@ -31,6 +35,7 @@ export function valueKind(option: Flag | Positional): ValueKind {
   return option.complete ? { kind: option.complete } : { kind: 'free' };
 }
 
+/** Every registered command, in the registry's order. */
 export const COMMANDS: readonly CommandSpec[] = REGISTERED.map((command) => ({
   name: command.name,
   description: command.short,

@@ -2,6 +2,7 @@
 import { defineCommand } from '../../cli/command.ts';
 import { SHELLS, type Shell } from '../../cli/completion/shells.ts';
 
+/** completion SHELL: its only option is the shell, one of SHELLS. */
 export const completion = defineCommand({
   name: 'completion',
   summary: 'Print a shell completion script (bash, zsh, fish, powershell)',

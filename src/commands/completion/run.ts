@@ -4,6 +4,7 @@ import { ExitCode } from '../../errors.ts';
 import { COMPLETION_SCRIPTS } from '../../cli/completion/scripts.ts';
 import type { Shell } from '../../cli/completion/shells.ts';
 
+/** Prints the completion script of the shell. */
 export function run(ctx: CommandContext, shell: Shell): ExitCode {
   ctx.print(COMPLETION_SCRIPTS[shell]);
   return ExitCode.ok;

@@ -4,6 +4,10 @@ import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change
 import { pairFileFlags, pairFilesIn, type PairFiles } from '../../input/pair.ts';
 import { UsageError } from '../../errors.ts';
 
+/**
+ * import's options: the pair's files (given one by one or as --from-dir), the cluster domain of the
+ * recommended name, and how to carry out the change.
+ */
 export interface ImportOptions {
   readonly files: PairFiles;
   readonly clusterDomain: string;
@@ -34,6 +38,10 @@ const flags = {
   ...changeFlags,
 } as const;
 
+/**
+ * import: --cert, --key and --ca, or --from-dir (one way, not both), and --mode user-provided to
+ * switch in the same run.
+ */
 export const importCommand = defineCommand({
   name: 'import',
   summary:

@@ -26,6 +26,7 @@ const HELM_REVERTS_SWITCH =
   '‼ Antrea is managed by Helm: the next helm upgrade reverts the switch ' +
   'unless you set --set controller.selfSignedCert=false.';
 
+/** Imports the pair as importPair does and returns the change's exit code. */
 export async function run(ctx: CommandContext, options: ImportOptions): Promise<ExitCode> {
   return (await importPair(ctx, options)).exitCode;
 }

@@ -3,6 +3,10 @@ import { defineCommand } from '../../cli/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 import type { Mode } from '../../antrea/mode.ts';
 
+/**
+ * mode's options: the mode to switch to, if any, whether to delete a user pair on the way to
+ * self-signed, and whether to switch when the Secret fails preflight.
+ */
 export interface ModeOptions {
   /** The mode to switch to; none shows the current one. */
   readonly target?: Mode;
@@ -11,6 +15,10 @@ export interface ModeOptions {
   readonly change: ChangeOptions;
 }
 
+/**
+ * mode [self-signed|user-provided]: without a target it shows the mode; with one it edits
+ * selfSignedCert and restarts the controller.
+ */
 export const mode = defineCommand({
   name: 'mode',
   summary: 'Show the certificate mode, or switch selfSignedCert and restart the controller safely',

@@ -18,6 +18,10 @@ const WOULD_CRASH_LOOP =
   'kubectl antrea-certs import --cert tls.crt --key tls.key --ca ca.crt --mode user-provided. ' +
   'Nothing was written.';
 
+/**
+ * Shows the mode (as data with -o json or yaml), or plans the switch and carries it out; the mode
+ * it is in already is not an error.
+ */
 export async function run(ctx: CommandContext, options: ModeOptions): Promise<ExitCode> {
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace);

@@ -2,11 +2,16 @@
 import { defineCommand } from '../../cli/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 
+/** restore's options: the backup file and how to carry out the change, never with a rollback. */
 export interface RestoreOptions {
   readonly file: string;
   readonly change: ChangeOptions;
 }
 
+/**
+ * restore FILE: puts back the Secret and config file of a backup; it does not roll back, since it
+ * is itself the way back.
+ */
 export const restore = defineCommand({
   name: 'restore',
   summary: 'Put back the Secret and config saved in a backup file, restart and verify',

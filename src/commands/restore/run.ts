@@ -8,6 +8,10 @@ import { carryOut } from '../../change/carry-out.ts';
 import { applyBackup, goalForBackup } from '../../change/put-back.ts';
 import type { RestoreOptions } from './command.ts';
 
+/**
+ * Puts a backup back into the namespace it came from (a backup of another one is refused), restarts
+ * the controller and verifies.
+ */
 export async function run(
   ctx: CommandContext,
   { file, change }: RestoreOptions,

@@ -11,6 +11,10 @@ import { InputError } from '../../errors.ts';
 import { CONTROLLER_RELOAD, KUBELET_REFRESH, SERVED_SEEN } from '../../antrea/reload.ts';
 import type { Change } from '../../change/change.ts';
 
+/**
+ * The renewal of a Secret cert-manager owns: Issuing=True as cmctl renew sets it (nothing when it
+ * is issuing already), then the wait for the new certificate.
+ */
 export async function renewWithCertManager(
   client: Client,
   inst: Installation,

@@ -22,6 +22,10 @@ export type NewPair =
       readonly validityMs: number;
     };
 
+/**
+ * rotate's options: where the new pair comes from, the cluster domain of the recommended name, and
+ * how to carry out the change.
+ */
 export interface RotateOptions {
   readonly pair: NewPair;
   readonly clusterDomain: string;
@@ -62,6 +66,10 @@ const flags = {
   ...changeFlags,
 } as const;
 
+/**
+ * rotate: new files, a CA to issue from, or neither (the controller or cert-manager makes the
+ * pair); whether that fits the mode is checked once the mode is read.
+ */
 export const rotate = defineCommand({
   name: 'rotate',
   summary: 'Make a new certificate now, in every mode, and wait until the cluster uses it',

@@ -47,6 +47,10 @@ function readCa(pair: FromCa): { pem: string; ca: Certificate; key: KeyObject } 
   return { pem, ca, key };
 }
 
+/**
+ * Plans a rotation from the user's CA: a certificate with the current one's names and usages, a new
+ * key (or the kept one), checked by preflight before anything is written.
+ */
 export async function issueFromCa(
   ctx: CommandContext,
   client: Client,

@@ -21,6 +21,7 @@ const SELF_SIGNED_TAKES_NO_FILES =
   'the controller is in self-signed mode: it makes its own pair, so rotate takes no files ' +
   '(to bring your own, use import --mode user-provided).';
 
+/** Rotates as the mode allows, then shows the serving certificate and the CA before and after. */
 export async function run(ctx: CommandContext, options: RotateOptions): Promise<ExitCode> {
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace);

@@ -2,10 +2,15 @@
 import { defineCommand } from '../../cli/command.ts';
 import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
 
+/** status's options: which clusters to read. */
 export interface StatusOptions {
   readonly fleet: FleetOptions;
 }
 
+/**
+ * status: one cluster's report, or a line per cluster for several (--all-contexts,
+ * --contexts-matching, --context more than once).
+ */
 export const status = defineCommand({
   name: 'status',
   summary:

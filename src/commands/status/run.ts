@@ -9,6 +9,9 @@ import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
 import type { StatusOptions } from './command.ts';
 import { renderStatus } from '../../render/status.ts';
 
+/**
+ * Reads one cluster and prints its report; several clusters and -o prometheus go to the fleet run.
+ */
 export async function run(ctx: CommandContext, options: StatusOptions): Promise<ExitCode> {
   if (ctx.output === 'prometheus' || readsFleet(options.fleet, contextsGiven(ctx.flags.context))) {
     const { runFleet } = await import('../../fleet/run.ts');

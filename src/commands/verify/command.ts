@@ -4,6 +4,10 @@ import { parseDuration } from '../../duration.ts';
 import { EXPIRY_FAILURE_DAYS, EXPIRY_WARNING_DAYS } from '../../report/thresholds.ts';
 import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
 
+/**
+ * verify's options: the expiry thresholds, whether warnings fail the run, and which clusters to
+ * read.
+ */
 export interface VerifyOptions {
   readonly warnWithinMs: number;
   readonly failWithinMs: number;
@@ -18,6 +22,7 @@ const EXIT_CODES = `Exit codes:
   3  warnings only, with --strict
 With several clusters, the worst of theirs: 2, then 3, then 1.`;
 
+/** verify: the checks, with exit codes that scripts and CI jobs act on (its help lists them). */
 export const verify = defineCommand({
   name: 'verify',
   summary:

@@ -9,6 +9,10 @@ import { renderChecks } from '../../render/checks.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
 import type { VerifyOptions } from './command.ts';
 
+/**
+ * Reads one cluster, probes its aggregated APIs and runs the checks; returns their exit code.
+ * Several clusters and -o prometheus go to the fleet run.
+ */
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<ExitCode> {
   const { warnWithinMs, failWithinMs, strict } = options;
   if (ctx.output === 'prometheus' || readsFleet(options.fleet, contextsGiven(ctx.flags.context))) {

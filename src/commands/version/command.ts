@@ -1,10 +1,12 @@
 // kubectl antrea-certs version
 import { defineCommand } from '../../cli/command.ts';
 
+/** version's option: --client, which leaves the cluster alone. */
 export interface VersionOptions {
   readonly clientOnly: boolean;
 }
 
+/** version: the plugin's version and, unless --client, the Antrea version the cluster runs. */
 export const version = defineCommand({
   name: 'version',
   summary: 'Print the plugin version and the Antrea version the cluster runs',

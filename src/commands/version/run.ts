@@ -13,6 +13,10 @@ import {
 } from '../../render/version.ts';
 import type { VersionOptions } from './command.ts';
 
+/**
+ * Prints the versions; when the cluster cannot be read, the plugin's version is printed before the
+ * error is thrown.
+ */
 export async function run(ctx: CommandContext, options: VersionOptions): Promise<ExitCode> {
   const plugin = { name: PLUGIN_NAME, version: pluginVersion };
   const print = (report: VersionReport) => printReport(ctx, report, renderVersion);

@@ -26,6 +26,11 @@ const ns = bed.namespace;
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-changes-'));
 const backups = join(work, 'backups');
 const run = (...args: string[]) => plugin(bed.kubeconfig, [...args, '--backup-dir', backups]);
+/** The plugin with backups in a directory of the test's own, to count what it wrote. */
+const runBackingUpTo = (dir: string, ...args: string[]) =>
+  plugin(bed.kubeconfig, [...args, '--backup-dir', dir]);
+let backupDirs = 0;
+const freshBackupDir = () => join(work, `backups-${backupDirs++}`);
 
 async function versions() {
   const [secret, config] = await Promise.all([
@@ -61,6 +66,33 @@ const serving = (o: Partial<IssueOptions> = {}) =>
   });
 const good = await serving();
 const goodFiles = { cert: good.certPem, key: good.keyPem, ca: adminCa.certPem };
+
+// Each test sets up the mode it needs, so that none depends on the tests before it;
+// a mode already in place is left as it is. What these switches back up goes elsewhere.
+const setupBackups = join(work, 'setup-backups');
+const currentMode = () => plugin(bed.kubeconfig, ['mode']).stdout;
+
+/** Self-signed with the pair persisted in the Secret (no ca.crt), as the testbed comes up. */
+function selfSignedMode(): void {
+  if (/^self-signed/.test(currentMode())) return;
+  const switched = runBackingUpTo(setupBackups, 'mode', 'self-signed', '--regenerate', '--yes');
+  assert.equal(switched.status, 0, switched.stderr + switched.stdout);
+}
+
+/** User-provided, serving the admin's pair. */
+function userProvidedMode(): void {
+  if (/^user-provided/.test(currentMode())) return;
+  const imported = runBackingUpTo(
+    setupBackups,
+    'import',
+    '--from-dir',
+    pairDir(goodFiles),
+    '--mode',
+    'user-provided',
+    '--yes',
+  );
+  assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+}
 
 test('a corpus of 30 bad inputs: each exits 1 with one clear sentence and writes nothing', async () => {
   const DAY = 86400e3;
@@ -248,6 +280,7 @@ test('a corpus of 30 bad inputs: each exits 1 with one clear sentence and writes
 });
 
 test('importing in self-signed mode without switching is explained and refused', async () => {
+  selfSignedMode();
   const before = await versions();
   const result = run('import', '--from-dir', pairDir(goodFiles), '--yes');
   assert.equal(result.status, 1);
@@ -259,6 +292,7 @@ test('importing in self-signed mode without switching is explained and refused',
 });
 
 test('dry runs (client and server) and a missing --yes without a terminal write nothing', async () => {
+  selfSignedMode();
   const before = await versions();
   for (const dryRun of ['client', 'server']) {
     const result = run(
@@ -315,12 +349,13 @@ test('a write whose object changed since it was read is a conflict, and nothing 
   assert.equal(after.data?.['antrea-controller.conf'], read.data?.['antrea-controller.conf']);
 });
 
-let firstBackup = '';
-
 test('import --mode user-provided: backup (0600), switch, wait, verify; -v shows no key material', async () => {
+  selfSignedMode();
+  const own = freshBackupDir();
   const before = json<{ mode: string }>(plugin(bed.kubeconfig, ['status', '-o', 'json']));
   assert.equal(before.mode, 'self-signed');
-  const result = run(
+  const result = runBackingUpTo(
+    own,
     'import',
     '--from-dir',
     pairDir(goodFiles),
@@ -341,13 +376,14 @@ test('import --mode user-provided: backup (0600), switch, wait, verify; -v shows
   );
   assert.equal(status.mode, 'user-provided');
   assert.equal(status.servingCertificate.issuer, 'CN=Admin CA');
-  const files = readdirSync(backups);
+  const files = readdirSync(own);
   assert.equal(files.length, 1);
-  firstBackup = join(backups, files[0] ?? '');
-  assert.equal(statSync(firstBackup).mode & 0o777, 0o600);
+  const backup = join(own, files[0] ?? '');
+  assert.equal(statSync(backup).mode & 0o777, 0o600);
 });
 
 test('import while already user-provided: no restart, the controller reloads and republishes', async () => {
+  userProvidedMode();
   const [podBefore] = await controllerPods(bed);
   const next = await userProvidedPair(ns, 'antrea-next');
   const result = run(
@@ -365,6 +401,7 @@ test('import while already user-provided: no restart, the controller reloads and
 });
 
 test('mode self-signed refuses to keep a user pair unless --regenerate, which makes a fresh pair', async () => {
+  userProvidedMode();
   const before = await versions();
   const refused = run('mode', 'self-signed', '--yes');
   assert.equal(refused.status, 1);
@@ -381,6 +418,7 @@ test('mode self-signed refuses to keep a user pair unless --regenerate, which ma
 });
 
 test('mode user-provided is refused while the Secret holds no usable pair', async () => {
+  selfSignedMode();
   const before = await versions();
   const result = run('mode', 'user-provided', '--yes');
   assert.equal(result.status, 1);
@@ -393,6 +431,7 @@ test('mode user-provided is refused while the Secret holds no usable pair', asyn
 });
 
 test('a forced switch that leaves the controller not ready is rolled back', async () => {
+  selfSignedMode();
   const caBefore = await bed.publishedCa();
   const result = run('mode', 'user-provided', '--force', '--yes', '--timeout', '8s');
   assert.equal(result.status, 124, result.stderr);
@@ -418,9 +457,24 @@ test('a forced switch that leaves the controller not ready is rolled back', asyn
   assert.equal(plugin(bed.kubeconfig, ['verify']).status, 0);
 });
 
-test('restore puts the first backup back: the self-signed pair from before the first import', async () => {
-  assert.ok(firstBackup);
-  const wrongNamespace = plugin(bed.kubeconfig, ['restore', firstBackup, '--yes', '-n', 'other']);
+test('restore puts a backup back: the self-signed pair from before an import', async () => {
+  // The backup an import to user-provided mode takes of the self-signed objects.
+  selfSignedMode();
+  const own = freshBackupDir();
+  const imported = runBackingUpTo(
+    own,
+    'import',
+    '--from-dir',
+    pairDir(goodFiles),
+    '--mode',
+    'user-provided',
+    '--yes',
+  );
+  assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+  const backup = join(own, readdirSync(own)[0] ?? '');
+
+  assert.ok(backup);
+  const wrongNamespace = plugin(bed.kubeconfig, ['restore', backup, '--yes', '-n', 'other']);
   assert.equal(wrongNamespace.status, 1);
   const notBackup = join(work, 'not-a-backup.json');
   writeFileSync(notBackup, '{"kind":"Something"}');
@@ -428,9 +482,9 @@ test('restore puts the first backup back: the self-signed pair from before the f
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /is not a backup of kubectl antrea-certs/);
 
-  const result = run('restore', firstBackup, '--yes');
+  const result = run('restore', backup, '--yes');
   assert.equal(result.status, 0, result.stderr + result.stdout);
-  // The first backup was taken before the first import: self-signed with the original persisted pair.
+  // The backup was taken before the import: self-signed with the persisted pair of then.
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
 });
 

@@ -44,6 +44,19 @@ const ns = bed.namespace;
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-rotate-'));
 const run = (...args: string[]) =>
   plugin(bed.kubeconfig, [...args, '--backup-dir', join(work, 'backups')]);
+/** The admin's CA, with its key on disk as an admin keeps it, in `dir`. */
+async function adminCa(dir: string) {
+  const ca = await issue({
+    commonName: 'Rotating CA',
+    isCA: true,
+    usages: usage.keyCertSign | usage.digitalSignature,
+    keyKind: 'rsa-2048',
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'ca.key'), ca.keyPem, { mode: 0o600 });
+  writeFileSync(join(dir, 'ca.crt'), ca.certPem);
+  return ca;
+}
 const serial = () =>
   json<{ servingCertificate: { serialNumber: string; sha256: string } }>(
     plugin(bed.kubeconfig, ['status', '-o', 'json']),
@@ -82,15 +95,7 @@ test('--dry-run writes nothing, and self-signed mode takes no files', async () =
 test('user-provided: issue from the admin CA with the same names, then rotate to new files', async () => {
   const pair = await userProvidedPair(ns, 'antrea-user');
   const caKeyPath = join(work, 'ca.key');
-  // The admin's CA, with its key on disk as an admin keeps it.
-  const ca = await issue({
-    commonName: 'Rotating CA',
-    isCA: true,
-    usages: usage.keyCertSign | usage.digitalSignature,
-    keyKind: 'rsa-2048',
-  });
-  writeFileSync(caKeyPath, ca.keyPem, { mode: 0o600 });
-  writeFileSync(join(work, 'ca.crt'), ca.certPem);
+  const ca = await adminCa(work);
   const leaf = await issue({
     commonName: 'antrea',
     issuer: ca,
@@ -242,6 +247,20 @@ test("RBAC: README's roles are enough for rotate; without watch and pods/portfor
       subjects,
     },
   ];
+  // User-provided mode, and the admin's CA to issue from.
+  if (!/^user-provided/.test(plugin(bed.kubeconfig, ['mode']).stdout)) {
+    const pair = await userProvidedPair(ns, 'antrea-user');
+    const dir = join(work, 'rbac-pair');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'tls.crt'), pair.cert);
+    writeFileSync(join(dir, 'tls.key'), pair.key);
+    writeFileSync(join(dir, 'ca.crt'), pair.ca);
+    const imported = run('import', '--from-dir', dir, '--mode', 'user-provided', '--yes');
+    assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+  }
+  const caDir = join(work, 'rbac-ca');
+  await adminCa(caDir);
+
   const file = join(work, 'rbac.json');
   writeFileSync(
     file,
@@ -253,9 +272,9 @@ test("RBAC: README's roles are enough for rotate; without watch and pods/portfor
   const result = run(
     'rotate',
     '--ca-cert',
-    join(work, 'ca.crt'),
+    join(caDir, 'ca.crt'),
     '--ca-key',
-    join(work, 'ca.key'),
+    join(caDir, 'ca.key'),
     '--as',
     'rotator',
     '--yes',

@@ -31,6 +31,45 @@ const namespace = bed.namespace;
 const answers = () =>
   bed.kubectlResult('get', '--raw', '/apis/controlplane.antrea.io/v1beta2').status === 0;
 
+// Each test sets up the mode it needs, so that none depends on the tests before it. Every
+// change of selfSignedCert here is followed by a restart: the controller runs with what the
+// ConfigMap says, and a mode already set needs nothing.
+
+/** selfSignedCert as antrea-config has it (true when the key is absent or commented out). */
+async function configuredSelfSigned(): Promise<boolean> {
+  const cm = await bed.api.core.readNamespacedConfigMap({ name: 'antrea-config', namespace });
+  const conf = cm.data?.['antrea-controller.conf'] ?? '';
+  return !/^selfSignedCert:\s*false\b/m.test(conf);
+}
+
+/** The controller restarted in the mode selfSignedCert gives, unless it already runs in it. */
+async function controllerMode(selfSigned: boolean): Promise<void> {
+  if ((await configuredSelfSigned()) === selfSigned) return;
+  await setSelfSignedCert(bed, selfSigned);
+  await restartController(bed);
+}
+
+/** User-provided mode with a pair in the Secret that the controller serves and has published. */
+async function servingUserPair(): Promise<void> {
+  await controllerMode(false);
+  const secret = await bed.api.core.readNamespacedSecret({
+    name: 'antrea-controller-tls',
+    namespace,
+  });
+  let ca = Buffer.from(secret.data?.['ca.crt'] ?? '', 'base64').toString();
+  if (!ca) {
+    const pair = await userProvidedPair(namespace, 'user-one');
+    await writeTlsSecret(bed, { 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
+    ca = pair.ca;
+  }
+  await eventually(
+    'the controller to become ready',
+    async () => isReady((await controllerPods(bed))[0] ?? {}),
+    30_000,
+  );
+  await eventually('ca.crt to be published everywhere', () => converged(bed, ca));
+}
+
 test('user-provided mode without ca.crt leaves the controller Pod not ready with a reason, then crash-looping', async () => {
   await setSelfSignedCert(bed, false);
   const pod = await restartController(bed);
@@ -55,6 +94,7 @@ test('user-provided mode without ca.crt leaves the controller Pod not ready with
 });
 
 test('user-provided mode serves the Secret pair and publishes its ca.crt once all three keys are there', async () => {
+  await controllerMode(false);
   const pair = await userProvidedPair(namespace, 'user-one');
   await writeTlsSecret(bed, { 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
   await eventually(
@@ -67,6 +107,7 @@ test('user-provided mode serves the Secret pair and publishes its ca.crt once al
 });
 
 test('user-provided mode reloads new files and republishes without a restart', async () => {
+  await servingUserPair();
   const [podBefore] = await controllerPods(bed);
   const pair = await userProvidedPair(namespace, 'user-two');
   await writeTlsSecret(bed, { 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
@@ -77,6 +118,7 @@ test('user-provided mode reloads new files and republishes without a restart', a
 });
 
 test('back to self-signed: a v2 controller adopts the user pair left in the Secret while 90+ days remain', async () => {
+  await servingUserPair();
   const secret = await bed.api.core.readNamespacedSecret({
     name: 'antrea-controller-tls',
     namespace,
@@ -90,6 +132,7 @@ test('back to self-signed: a v2 controller adopts the user pair left in the Secr
 });
 
 test('back to self-signed without the user pair: a fresh self-signed pair', async () => {
+  await controllerMode(true);
   const userBundle = await bed.publishedCa();
   bed.kubectl('-n', namespace, 'delete', 'secret', 'antrea-controller-tls');
   const ca = await eventually('a generated CA', async () => {

@@ -93,6 +93,7 @@ function openssl(options: {
   digest?: string;
   extensions?: string[];
   sigopts?: string[];
+  serial?: string;
 }): Buffer {
   const n = ++serial;
   const keyFile = join(dir, `${n}.key`);
@@ -129,6 +130,7 @@ function openssl(options: {
       options.days ?? '365',
       ...(options.digest ? [`-${options.digest}`] : []),
       ...(options.sigopts ?? []).flatMap((o) => ['-sigopt', o]),
+      ...(options.serial ? ['-set_serial', options.serial] : []),
       '-utf8',
       '-multivalue-rdn',
     ],
@@ -194,6 +196,12 @@ const cases: Record<string, Parameters<typeof openssl>[0]> = {
     subject: '/CN= leading space, a+plus; semi <angle> #hash\\\\back trailing /O=Zürich Äß 日本',
   },
   'valid after 2049 (GeneralizedTime)': { key: ec('P-256'), subject: '/CN=far', days: '12000' },
+  'a serial with the high bit set (DER adds a sign byte)': {
+    key: ec('P-256'),
+    subject: '/CN=high',
+    serial: '0xfc1953a81c4468126bae31960e1b325d375e33',
+  },
+  'a serial of one byte': { key: ec('P-256'), subject: '/CN=small', serial: '7' },
   'no extensions at all': {
     key: ec('P-256'),
     subject: '/CN=bare',

@@ -1,35 +1,24 @@
-// Shell completion: the __complete answers (cobra's protocol), the scripts,
-// and the version command's rendering.
+// Shell completion (src/cli/completion/): the __complete answers (cobra's
+// protocol), the scripts and the kubectl helpers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
-import { complete, Directive, type ValueSources } from '../../src/cli/completion/complete.ts';
-import { COMMANDS } from '../../src/cli/completion/spec.ts';
+import { complete, Directive, type ValueSources } from '../../../src/cli/completion/complete.ts';
+import { COMMANDS } from '../../../src/cli/completion/spec.ts';
 import {
   COMPLETION_SCRIPTS,
   KUBECTL_HELPER_UNIX,
   KUBECTL_HELPER_WINDOWS,
-} from '../../src/cli/completion/scripts.ts';
-import { contextNames } from '../../src/cli/completion/command-line.ts';
-import { kubeconfigFiles } from '../../src/cluster/kubeconfig-files.ts';
-import { renderVersion } from '../../src/render/version.ts';
+} from '../../../src/cli/completion/scripts.ts';
+import { contextNames } from '../../../src/cli/completion/command-line.ts';
+import { kubeconfigFiles } from '../../../src/cluster/kubeconfig-files.ts';
+import { runCli } from '../../support/context.ts';
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const status = await main(args, { stdout, stderr, env: { NO_COLOR: '1', ...env } });
-  return { status, stdout: out, stderr: err };
-}
+const run = runCli;
 
 /** The candidates' values (descriptions cut) and the directive of `__complete ARGS`. */
 async function answer(...args: string[]) {
@@ -62,7 +51,7 @@ test('an empty word completes the commands, with descriptions, and no files', as
 
 test('every command the help lists is completed, and nothing else', async () => {
   // yargs prints help with console.log, so this runs the CLI from source.
-  const entry = fileURLToPath(new URL('../../cmd/kubectl-antrea_certs.ts', import.meta.url));
+  const entry = fileURLToPath(new URL('../../../cmd/kubectl-antrea_certs.ts', import.meta.url));
   const help = spawnSync(process.execPath, ['--import', 'tsx', entry, '--help'], {
     encoding: 'utf8',
   });
@@ -242,49 +231,4 @@ test('the kubectl helpers pass the words on to __complete', () => {
     env: { PATH: dir },
   });
   assert.equal(result.stdout, '__complete|status||');
-});
-
-test('version renders the plugin line, then where Antrea was found', () => {
-  const plugin = { name: 'kubectl-antrea_certs', version: '1.2.3' };
-  assert.equal(renderVersion({ plugin }), 'kubectl-antrea_certs v1.2.3\n');
-  assert.equal(
-    renderVersion({
-      plugin,
-      antrea: {
-        version: 'v2.7.0',
-        versionSource: 'AntreaControllerInfo',
-        namespace: 'kube-system',
-        namespaceSource: 'found',
-      },
-    }),
-    'kubectl-antrea_certs v1.2.3\nAntrea v2.7.0 in namespace kube-system (from AntreaControllerInfo)\n',
-  );
-  assert.match(
-    renderVersion({
-      plugin,
-      antrea: {
-        version: null,
-        versionSource: 'unknown',
-        namespace: 'antrea',
-        namespaceSource: 'flag',
-      },
-    }),
-    /^Antrea \(version unknown.*\) in namespace antrea$/m,
-  );
-});
-
-test('version --client needs no cluster; without it, an unreachable cluster fails after the plugin line', async () => {
-  const client = await run(['version', '--client'], { KUBECONFIG: '/nonexistent/kubeconfig' });
-  assert.deepEqual([client.status, client.stdout], [0, 'kubectl-antrea_certs v0.0.0-dev\n']);
-  const json = await run(['version', '--client', '-o', 'json']);
-  assert.deepEqual(JSON.parse(json.stdout), {
-    plugin: { name: 'kubectl-antrea_certs', version: '0.0.0-dev' },
-  });
-  const server = await run(['version', '--kubeconfig', '/nonexistent/kubeconfig']);
-  assert.equal(server.status, 1);
-  assert.equal(server.stdout, 'kubectl-antrea_certs v0.0.0-dev\n');
-  assert.match(
-    server.stderr,
-    /^error: the kubeconfig file \/nonexistent\/kubeconfig given with --kubeconfig does not exist\.$/m,
-  );
 });

@@ -4,7 +4,7 @@ import {
   parseRelease,
   persistsSelfSignedPair,
   selectsConsumersByLabel,
-} from '../testbed/antrea/versions.ts';
+} from '../../testbed/antrea/versions.ts';
 
 test('which releases persist the self-signed pair in the Secret', () => {
   const persists = (v: string) => persistsSelfSignedPair(parseRelease(v));

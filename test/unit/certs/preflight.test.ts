@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
-import { issue, usage, extendedUsage, type IssueOptions } from '../testbed/pki.ts';
-import { preflight, type PreflightInput } from '../../src/certs/preflight.ts';
-import { Sensitive } from '../../src/sensitive.ts';
+import { issue, usage, extendedUsage, type IssueOptions } from '../../testbed/pki.ts';
+import { preflight, type PreflightInput } from '../../../src/certs/preflight.ts';
+import { Sensitive } from '../../../src/sensitive.ts';
 
 const DAY = 86400e3;
 const ns = 'kube-system';

@@ -1,13 +1,14 @@
-// Editing selfSignedCert changes that key and nothing else, in the
-// antrea-controller.conf of every real release manifest.
+// Reading selfSignedCert from antrea-controller.conf, and editing it: that key
+// changes and nothing else, in the config of every real release manifest
+// (src/antrea/config.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
-import { setSelfSignedCert, readSelfSignedCert } from '../../src/antrea/config.ts';
+import { setSelfSignedCert, readSelfSignedCert } from '../../../src/antrea/config.ts';
 
-const manifests = fileURLToPath(new URL('../../../shared/antrea-manifests/', import.meta.url));
+const manifests = fileURLToPath(new URL('../../../../shared/antrea-manifests/', import.meta.url));
 
 function controllerConf(version: string): string {
   const docs = yaml.loadAll(readFileSync(`${manifests}antrea-${version}.yml`, 'utf8')) as {
@@ -29,6 +30,26 @@ function changedLines(before: string, after: string): [string, string][] {
     line === b[i] ? [] : ([[line, b[i] ?? '']] as [string, string][]),
   );
 }
+
+test('selfSignedCert: default true, commented out in v1.0, explicit false, and broken values', () => {
+  assert.deepEqual(readSelfSignedCert('# comment\nfeatureGates:\n#selfSignedCert: true\n'), {
+    value: true,
+    explicit: false,
+  });
+  assert.deepEqual(readSelfSignedCert('selfSignedCert: false\n'), { value: false, explicit: true });
+  assert.deepEqual(readSelfSignedCert('selfSignedCert: true # default\n'), {
+    value: true,
+    explicit: true,
+  });
+  assert.match(
+    String((readSelfSignedCert('selfSignedCert: "no"\n') as { error: string }).error),
+    /not true or false/,
+  );
+  assert.match(
+    String((readSelfSignedCert('selfSignedCert: [\n') as { error: string }).error),
+    /not valid YAML/,
+  );
+});
 
 for (const version of ['v1.0.0', 'v1.12.3', 'v2.7.0']) {
   test(`${version}: switching to false and back changes only the selfSignedCert line`, () => {

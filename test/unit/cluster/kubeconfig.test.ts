@@ -5,9 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, delimiter } from 'node:path';
 import * as yaml from 'js-yaml';
-import { loadKubeconfig } from '../../src/cluster/kubeconfig.ts';
-import type { ConnectionFlags } from '../../src/cli/flags.ts';
-import { KubeconfigError, UsageError } from '../../src/errors.ts';
+import { loadKubeconfig } from '../../../src/cluster/kubeconfig.ts';
+import type { ConnectionFlags } from '../../../src/cli/flags.ts';
+import { KubeconfigError, UsageError } from '../../../src/errors.ts';
+import { flags as noFlags } from '../../support/context.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-kubeconfig-'));
 const emptyHome = mkdtempSync(join(tmpdir(), 'antrea-certs-home-'));
@@ -41,8 +42,7 @@ const second = file('second.yaml', {
   ],
   'current-context': 'prod',
 });
-const flags = (f: Partial<ConnectionFlags> = {}) =>
-  ({ 'request-timeout': '0', ...f }) as ConnectionFlags;
+const flags = (f: Partial<ConnectionFlags> = {}): ConnectionFlags => ({ ...noFlags, ...f });
 const env = (e: Record<string, string> = {}) => ({ HOME: emptyHome, ...e });
 
 test('KUBECONFIG files merge first-file-wins, names and current-context alike', () => {

@@ -1,0 +1,515 @@
+// The read path against a real HTTPS server (src/cluster/client.ts, http.ts,
+// errors.ts): each way a request can fail becomes its typed error and one
+// sentence; impersonation, -v lines, request counting and watches.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import * as yaml from 'js-yaml';
+import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
+import {
+  AuthenticationError,
+  CliError,
+  ConflictError,
+  ConnectionError,
+  ForbiddenError,
+  NotFoundError,
+  UnavailableError,
+} from '../../../src/errors.ts';
+import { isTransient } from '../../../src/cluster/errors.ts';
+import { readInstallation } from '../../../src/cluster/installation.ts';
+import type { Client } from '../../../src/cluster/client.ts';
+import type { RequestDescription } from '../../../src/cluster/errors.ts';
+import { clientFor, writeTemporary } from '../../support/context.ts';
+import { NAMESPACE as ns } from '../../support/installation.ts';
+
+const caUsages = usage.keyCertSign | usage.digitalSignature;
+const ca = await issue({ commonName: 'API server CA', isCA: true, usages: caUsages });
+const otherCa = await issue({ commonName: 'Another CA', isCA: true, usages: caUsages });
+const serving = await issue({
+  commonName: 'kube-apiserver',
+  issuer: ca,
+  usages: usage.digitalSignature | usage.keyEncipherment,
+  extendedUsages: [extendedUsage.serverAuth],
+  dnsNames: ['localhost'],
+  ipAddresses: ['127.0.0.1'],
+});
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+interface ApiServer {
+  /** https://127.0.0.1:PORT */
+  readonly url: string;
+  /** The requests that reached it, in order. */
+  readonly seen: Seen[];
+}
+
+/** An HTTPS server with a certificate from `ca` for 127.0.0.1, closed when the test ends. */
+async function apiServer(t: TestContext, handler: Handler): Promise<ApiServer> {
+  const seen: Seen[] = [];
+  const server: Server = createServer(
+    { key: serving.keyPem, cert: serving.certPem },
+    (request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        seen.push({
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          body,
+        });
+        handler(request, response);
+      });
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+function answer(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+/** A Status object as the API server sends with a failure. */
+const failure = (code: number, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  status: 'Failure',
+  message,
+  code,
+});
+
+/** A server that answers every request with `status` and a Status carrying `message`. */
+const answering =
+  (status: number, message: string): Handler =>
+  (_request, response) =>
+    answer(response, status, failure(status, message));
+
+/** What a promise was rejected with; fails the test when it was not. */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof Error, String(error));
+    return error;
+  }
+  assert.fail('the request did not fail');
+}
+
+const secret = { metadata: { name: 'antrea-controller-tls', namespace: ns }, data: {} };
+
+test('401: the credentials of the context were not accepted (AuthenticationError)', async (t) => {
+  const server = await apiServer(t, answering(401, 'Unauthorized'));
+  const client = await clientFor(server.url);
+  const error = await rejection(client.secrets(ns).get('antrea-controller-tls'));
+  assert.ok(error instanceof AuthenticationError);
+  assert.equal(
+    error.message,
+    `the API server at ${server.url} did not accept the credentials of context "(flags)" (401 Unauthorized); renew the token or client certificate in your kubeconfig.`,
+  );
+  assert.equal(isTransient(error), false);
+});
+
+test('403: ForbiddenError names the verb, the resource and the namespace, or none for cluster-scoped objects', async (t) => {
+  const server = await apiServer(t, answering(403, 'configmaps is forbidden: User "x"'));
+  const client = await clientFor(server.url);
+  const namespaced = await rejection(client.configMaps(ns).list({ labelSelector: 'app=antrea' }));
+  assert.ok(namespaced instanceof ForbiddenError);
+  assert.equal(
+    namespaced.message,
+    'you are not allowed to list configmaps in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
+  );
+  assert.deepEqual(
+    [namespaced.verb, namespaced.resource, namespaced.namespace],
+    ['list', 'configmaps', 'kube-system'],
+  );
+  const clusterScoped = await rejection(client.apiServices().list());
+  assert.ok(clusterScoped instanceof ForbiddenError);
+  assert.equal(
+    clusterScoped.message,
+    'you are not allowed to list apiservices.apiregistration.k8s.io (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
+  );
+  assert.equal(clusterScoped.namespace, undefined);
+  assert.equal(isTransient(clusterScoped), false);
+});
+
+test("404: NotFoundError names the object, with the server's message when it sent one", async (t) => {
+  const server = await apiServer(t, (request, response) => {
+    if (request.url?.includes('/secrets/'))
+      answer(response, 404, failure(404, 'secrets "antrea-controller-tls" not found'));
+    else response.writeHead(404).end();
+  });
+  const client = await clientFor(server.url);
+  const withStatus = await rejection(client.secrets(ns).get('antrea-controller-tls'));
+  assert.ok(withStatus instanceof NotFoundError);
+  assert.equal(
+    withStatus.message,
+    'get secrets/antrea-controller-tls in namespace kube-system: not found (secrets "antrea-controller-tls" not found).',
+  );
+  const bare = await rejection(client.crds().get('ippools.crd.antrea.io'));
+  assert.ok(bare instanceof NotFoundError);
+  assert.equal(
+    bare.message,
+    'get customresourcedefinitions.apiextensions.k8s.io/ippools.crd.antrea.io: not found.',
+  );
+});
+
+/** An API server with one antrea-controller in kube-system and nothing else; `secretStatus` answers for its Secret. */
+function antreaWithout(secretStatus: 403 | 404): Handler {
+  const deployment = {
+    metadata: {
+      name: 'antrea-controller',
+      namespace: ns,
+      labels: { app: 'antrea', component: 'antrea-controller' },
+    },
+    spec: {
+      replicas: 1,
+      template: {
+        spec: {
+          containers: [
+            { name: 'antrea-controller', image: 'antrea/antrea-controller-ubuntu:v2.7.0' },
+          ],
+        },
+      },
+    },
+  };
+  const empty = { items: [] };
+  const routes: Record<string, unknown> = {
+    '/apis/apps/v1/deployments': { items: [deployment] },
+    [`/apis/apps/v1/namespaces/${ns}/deployments/antrea-controller`]: deployment,
+    [`/api/v1/namespaces/${ns}/pods`]: empty,
+    [`/api/v1/namespaces/${ns}/configmaps`]: empty,
+    '/apis/apiregistration.k8s.io/v1/apiservices': empty,
+    '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations': empty,
+    '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations': empty,
+    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions': empty,
+  };
+  return (request, response) => {
+    const path = new URL(request.url ?? '/', 'https://x').pathname;
+    if (path in routes) answer(response, 200, routes[path]);
+    else if (path === `/api/v1/namespaces/${ns}/secrets/antrea-controller-tls`)
+      answer(response, secretStatus, failure(secretStatus, 'about the Secret'));
+    else answer(response, 404, failure(404, `${path} not found`));
+  };
+}
+
+test('404 on an optional read is an absent object to readInstallation; 403 on it is refused', async (t) => {
+  const absent = await apiServer(t, antreaWithout(404));
+  const installation = await readInstallation(await clientFor(absent.url));
+  assert.equal(installation.namespace, 'kube-system');
+  assert.equal(installation.deployment.name, 'antrea-controller');
+  assert.equal(installation.tlsSecret, undefined, 'the Secret is absent');
+  assert.equal(installation.config, undefined, 'antrea-config is absent');
+  assert.equal(installation.controllerInfoVersion, undefined, 'no AntreaControllerInfo');
+  assert.ok(
+    absent.seen.some((r) => r.url === `/api/v1/namespaces/${ns}/secrets/antrea-controller-tls`),
+    'the Secret was asked for',
+  );
+
+  const refused = await apiServer(t, antreaWithout(403));
+  const error = await rejection(readInstallation(await clientFor(refused.url)));
+  assert.ok(error instanceof ForbiddenError);
+  assert.equal(
+    error.message,
+    'you are not allowed to get secrets in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
+  );
+});
+
+test('409: ConflictError says nothing was overwritten; the write carried the resourceVersion it read', async (t) => {
+  const server = await apiServer(
+    t,
+    answering(409, 'Operation cannot be fulfilled on configmaps "antrea-config"'),
+  );
+  const client = await clientFor(server.url);
+  const body = { metadata: { name: 'antrea-config', namespace: ns, resourceVersion: '42' } };
+  const error = await rejection(client.configMaps(ns).update(body, 'none'));
+  assert.ok(error instanceof ConflictError);
+  assert.equal(
+    error.message,
+    'update configmaps/antrea-config in namespace kube-system conflicted with another change (409 Conflict); nothing was overwritten: run the command again to re-check.',
+  );
+  const [put] = server.seen;
+  assert.equal(put?.method, 'PUT');
+  assert.equal(put?.url, `/api/v1/namespaces/${ns}/configmaps/antrea-config`);
+  assert.deepEqual(JSON.parse(put?.body ?? ''), body);
+});
+
+test("429, 500 and 503: UnavailableError, transient, with the server's message", async (t) => {
+  for (const code of [429, 500, 503]) {
+    const server = await apiServer(t, answering(code, 'etcdserver: leader changed'));
+    const client = await clientFor(server.url);
+    const error = await rejection(client.pods(ns).list({ labelSelector: 'app=antrea' }));
+    assert.ok(error instanceof UnavailableError, `${code}`);
+    assert.equal(
+      error.message,
+      `the API server could not serve list pods in namespace kube-system now (${code}: etcdserver: leader changed); try again in a moment.`,
+    );
+    assert.equal(isTransient(error), true, `${code}`);
+  }
+});
+
+test('an unexpected 4xx is a CliError with what was asked and what the server said', async (t) => {
+  const server = await apiServer(
+    t,
+    answering(422, 'Secret "antrea-controller-tls" is invalid: data[tls.crt]: Required value'),
+  );
+  const client = await clientFor(server.url);
+  const error = await rejection(client.secrets(ns).create(secret, 'server'));
+  assert.equal(error.constructor, CliError);
+  assert.equal(
+    error.message,
+    'the API server answered 422 to create secrets in namespace kube-system: Secret "antrea-controller-tls" is invalid: data[tls.crt]: Required value.',
+  );
+  assert.equal(isTransient(error), false);
+  assert.equal(server.seen[0]?.url, `/api/v1/namespaces/${ns}/secrets?dryRun=All`);
+});
+
+test('nothing listening: ConnectionError with ECONNREFUSED, transient', async () => {
+  const port = await freePort();
+  const client = await clientFor(`https://127.0.0.1:${port}`);
+  const error = await rejection(client.namespaces().list());
+  assert.ok(error instanceof ConnectionError);
+  assert.equal(
+    error.message,
+    `cannot reach the API server at https://127.0.0.1:${port} (ECONNREFUSED); check that the cluster is up and that context "(flags)" points at it.`,
+  );
+  assert.equal(isTransient(error), true);
+});
+
+/** A port nothing listens on: one the system just gave out, closed again. */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+const ok: Handler = (_request, response) => answer(response, 200, secret);
+
+test('TLS: a server certificate from the CA given is accepted; one from another CA is a ConnectionError naming the code and --certificate-authority', async (t) => {
+  const server = await apiServer(t, ok);
+  const trusting = await clientFor(server.url, { ca: ca.certPem });
+  assert.deepEqual(await trusting.secrets(ns).get('antrea-controller-tls'), secret);
+
+  const distrusting = await clientFor(server.url, { ca: otherCa.certPem });
+  const error = await rejection(distrusting.secrets(ns).get('antrea-controller-tls'));
+  assert.ok(error instanceof ConnectionError);
+  assert.equal(
+    error.message,
+    `the API server's certificate at ${server.url} was not accepted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); check certificate-authority in your kubeconfig or --certificate-authority.`,
+  );
+  assert.equal(server.seen.length, 1, 'no request was sent over the refused connection');
+});
+
+test("a kubeconfig's certificate-authority-data and token reach the server", async (t) => {
+  const server = await apiServer(t, ok);
+  const kubeconfig = writeTemporary(
+    'kubeconfig',
+    yaml.dump({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {
+          name: 'test',
+          cluster: {
+            server: server.url,
+            'certificate-authority-data': Buffer.from(ca.certPem).toString('base64'),
+          },
+        },
+      ],
+      users: [{ name: 'admin', user: { token: 'a-token' } }],
+      contexts: [{ name: 'test', context: { cluster: 'test', user: 'admin' } }],
+      'current-context': 'test',
+    }),
+  );
+  const client = await clientFor(undefined, { kubeconfig });
+  assert.equal(client.contextName, 'test');
+  assert.deepEqual(await client.secrets(ns).get('antrea-controller-tls'), secret);
+  assert.equal(server.seen[0]?.headers.authorization, 'Bearer a-token');
+});
+
+test('--request-timeout against a server that never answers: ConnectionError "timed out" naming the request', async (t) => {
+  const server = await apiServer(t, () => undefined);
+  const client = await clientFor(server.url, { flags: { 'request-timeout': '200ms' } });
+  const error = await rejection(client.secrets(ns).get('antrea-controller-tls'));
+  assert.ok(error instanceof ConnectionError);
+  assert.equal(
+    error.message,
+    `the request to ${server.url} (get secrets/antrea-controller-tls in namespace kube-system) timed out; raise --request-timeout or check the connection.`,
+  );
+  assert.equal(isTransient(error), true);
+  assert.equal(server.seen.length, 1, 'the request reached the server');
+});
+
+test('getRaw: any answer is returned with its status; no answer is a ConnectionError naming the path', async (t) => {
+  const server = await apiServer(t, answering(503, 'service unavailable'));
+  const client = await clientFor(server.url);
+  const raw = await client.getRaw('/apis/controlplane.antrea.io/v1beta2');
+  assert.equal(raw.status, 503);
+  assert.equal((JSON.parse(raw.body) as { message: string }).message, 'service unavailable');
+
+  const silent = await apiServer(t, () => undefined);
+  const waiting = await clientFor(silent.url, { flags: { 'request-timeout': '200ms' } });
+  const error = await rejection(waiting.getRaw('/apis/controlplane.antrea.io/v1beta2'));
+  assert.ok(error instanceof ConnectionError);
+  assert.equal(
+    error.message,
+    `the request to ${silent.url} (get /apis/controlplane.antrea.io/v1beta2) timed out; raise --request-timeout or check the connection.`,
+  );
+});
+
+test('--as and --as-group reach the server as impersonation headers, and only when given', async (t) => {
+  const server = await apiServer(t, ok);
+  const jane = await clientFor(server.url, { flags: { as: 'jane', 'as-group': 'admins' } });
+  await jane.secrets(ns).get('antrea-controller-tls');
+  const plain = await clientFor(server.url);
+  await plain.secrets(ns).get('antrea-controller-tls');
+  const [asJane, asItself] = server.seen;
+  assert.equal(asJane?.headers['impersonate-user'], 'jane');
+  assert.equal(asJane?.headers['impersonate-group'], 'admins');
+  assert.equal(asItself?.headers['impersonate-user'], undefined);
+  assert.equal(asItself?.headers['impersonate-group'], undefined);
+});
+
+/** A pattern that matches `text` literally. */
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+test('-v logs one line per request: method, URL, status and time; -vv adds the content type and length; failures say so', async (t) => {
+  const server = await apiServer(t, ok);
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  const url = literally(`${server.url}/api/v1/namespaces/${ns}/secrets/antrea-controller-tls`);
+  const quiet = await clientFor(server.url, { log });
+  const verbose = await clientFor(server.url, { flags: { verbose: 1 }, log });
+  const veryVerbose = await clientFor(server.url, { flags: { verbose: 2 }, log });
+
+  await quiet.secrets(ns).get('antrea-controller-tls');
+  assert.equal(lines.length, 0, 'quiet without -v');
+  await verbose.secrets(ns).get('antrea-controller-tls');
+  assert.equal(lines.length, 1);
+  assert.match(lines[0] ?? '', new RegExp(`^GET ${url} 200 in \\d+ ms$`));
+  await veryVerbose.secrets(ns).get('antrea-controller-tls');
+  const length = Buffer.byteLength(JSON.stringify(secret));
+  assert.match(
+    lines[1] ?? '',
+    new RegExp(`^GET ${url} 200 in \\d+ ms \\(application/json, ${length} bytes\\)$`),
+  );
+
+  const port = await freePort();
+  const unreachable = await clientFor(`https://127.0.0.1:${port}`, { flags: { verbose: 1 }, log });
+  await rejection(unreachable.namespaces().list());
+  assert.match(
+    lines[2] ?? '',
+    new RegExp(
+      `^GET ${literally(`https://127.0.0.1:${port}/api/v1/namespaces`)} failed after \\d+ ms: Error$`,
+    ),
+  );
+});
+
+test('every request is counted, answered or not, watches included', async (t) => {
+  const server = await apiServer(t, (request, response) => {
+    if (request.url?.includes('watch=true')) response.writeHead(200).end();
+    else if (request.url?.endsWith('/missing')) answer(response, 404, failure(404, 'missing'));
+    else answer(response, 200, secret);
+  });
+  const client = await clientFor(server.url);
+  assert.equal(client.requestCount, 0);
+  await client.secrets(ns).get('antrea-controller-tls');
+  await rejection(client.secrets(ns).get('missing'));
+  await client.getRaw('/version');
+  assert.equal(client.requestCount, 3);
+  await watching(client, watchPods);
+  assert.equal(client.requestCount, 4);
+  assert.equal(server.seen.length, 4);
+});
+
+const watchPods: RequestDescription = { verb: 'watch', resource: 'pods', namespace: ns };
+
+/** Watches the controller Pods until the watch ends: the event types and why it ended. */
+async function watching(
+  client: Client,
+  what: RequestDescription,
+): Promise<{ events: string[]; ended: Error | undefined }> {
+  const events: string[] = [];
+  const ended = await new Promise<Error | undefined>((resolve, reject) => {
+    client
+      .watch(
+        what,
+        `/api/v1/namespaces/${ns}/pods`,
+        { labelSelector: 'app=antrea' },
+        (type) => events.push(type),
+        resolve,
+      )
+      .catch(reject);
+  });
+  return { events, ended };
+}
+
+test('a watch delivers each event and ends without an error when the server closes it', async (t) => {
+  const server = await apiServer(t, (_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    // Events as the API server streams them: one JSON object a line, split anywhere.
+    const lines = ['ADDED', 'MODIFIED', 'DELETED']
+      .map((type) => JSON.stringify({ type, object: { metadata: { name: 'p' } } }) + '\n')
+      .join('');
+    response.write(lines.slice(0, 30));
+    response.end(lines.slice(30));
+  });
+  const { events, ended } = await watching(await clientFor(server.url), watchPods);
+  assert.deepEqual(events, ['ADDED', 'MODIFIED', 'DELETED']);
+  assert.equal(ended, undefined);
+  assert.equal(
+    server.seen[0]?.url,
+    `/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dantrea&watch=true`,
+  );
+});
+
+test('a watch RBAC refuses ends with a ForbiddenError through onEnd; an ERROR event ends it with the Status it carries', async (t) => {
+  const refusing = await apiServer(t, answering(403, 'pods is forbidden'));
+  const refused = await watching(await clientFor(refusing.url), watchPods);
+  assert.deepEqual(refused.events, []);
+  assert.ok(refused.ended instanceof ForbiddenError);
+  assert.equal(
+    refused.ended.message,
+    'you are not allowed to watch pods in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
+  );
+  assert.equal(refused.ended.verb, 'watch');
+
+  const expiring = await apiServer(t, (_request, response) => {
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.write(JSON.stringify({ type: 'ADDED', object: {} }) + '\n');
+    response.write(
+      JSON.stringify({ type: 'ERROR', object: failure(410, 'too old resource version: 1 (2)') }) +
+        '\n',
+    );
+  });
+  const gone = await watching(await clientFor(expiring.url), watchPods);
+  assert.deepEqual(gone.events, ['ADDED']);
+  assert.ok(gone.ended instanceof CliError);
+  assert.equal(
+    gone.ended.message,
+    'the API server answered 410 to watch pods in namespace kube-system: too old resource version: 1 (2).',
+  );
+});

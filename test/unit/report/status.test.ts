@@ -1,0 +1,81 @@
+// The status report (src/report/status.ts) of installations built here, and
+// the verify checks that go with what it warns about.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildStatus } from '../../../src/report/status.ts';
+import { runChecks, exitCodeForChecks } from '../../../src/report/verify.ts';
+import { renderChecks } from '../../../src/render/checks.ts';
+import { createStyle } from '../../../src/render/style.ts';
+import { DAY, now, servingPair } from '../../support/certificates.ts';
+import { selfSigned } from '../../support/installation.ts';
+import { probesOk, verify } from '../../support/report.ts';
+
+const healthy = await servingPair();
+
+test('a healthy self-signed installation: all consumers match, no warnings, verify passes', () => {
+  const status = buildStatus({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY });
+  assert.equal(status.mode, 'self-signed');
+  assert.equal(status.selfSignedPairStorage, 'secret');
+  assert.equal(status.antreaVersion, 'v2.7.0');
+  assert.equal(status.servingCertificate?.subject, 'CN=antrea@1');
+  assert.equal(status.servingChain?.chainsToPublishedCA, true);
+  assert.equal(status.caBundle.certificates.length, 2);
+  assert.ok(status.consumers.every((c) => c.caBundleMatches));
+  assert.deepEqual(status.warnings, []);
+  const report = verify(selfSigned(healthy));
+  assert.equal(report.summary.failed, 0, renderChecks(report, { style: createStyle(false) }));
+  assert.equal(exitCodeForChecks(report, false), 0);
+});
+
+test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a missing SAN', async () => {
+  const soon = buildStatus({
+    installation: selfSigned(await servingPair({ days: 20 })),
+    now,
+    warnWithinMs: 30 * DAY,
+  }).warnings.join('\n');
+  assert.match(soon, /"CN=antrea@1" expires in 19d/);
+  assert.match(soon, /inside the 90-day window/);
+  const weak = buildStatus({
+    installation: selfSigned(await servingPair({ keyKind: 'rsa-1024' })),
+    now,
+    warnWithinMs: 30 * DAY,
+  }).warnings.join('\n');
+  assert.match(weak, /1024-bit RSA key/);
+  const sha1 = buildStatus({
+    installation: selfSigned(await servingPair({ keyKind: 'rsa-2048-sha1' })),
+    now,
+    warnWithinMs: 30 * DAY,
+  }).warnings.join('\n');
+  assert.match(sha1, /signed with SHA-1/);
+  const noSan = buildStatus({
+    installation: selfSigned(await servingPair({ dnsNames: ['antrea'] })),
+    now,
+    warnWithinMs: 30 * DAY,
+  });
+  assert.equal(noSan.servingChain?.hasServiceName, false);
+  assert.match(noSan.warnings.join('\n'), /does not carry the DNS name antrea\.kube-system\.svc/);
+  const expiring = verify(selfSigned(await servingPair({ days: 3 })));
+  assert.ok(expiring.checks.some((c) => c.status === 'fail' && /expires in 2d/.test(c.message)));
+  const future = await servingPair();
+  const early = verify(selfSigned(future), probesOk);
+  const notYet = runChecks({
+    installation: selfSigned(future),
+    probes: probesOk,
+    now: new Date(now.getTime() - 2 * DAY),
+    warnWithinMs: 30 * DAY,
+    failWithinMs: 7 * DAY,
+  });
+  assert.equal(
+    early.checks.some((c) => /not valid before/.test(c.message)),
+    false,
+  );
+  assert.ok(
+    notYet.checks.some(
+      (c) => c.status === 'fail' && /"CN=antrea@1" is not valid before/.test(c.message),
+    ),
+  );
+  const warnOnly = verify(selfSigned(await servingPair({ days: 20 })));
+  assert.equal(warnOnly.summary.failed, 0);
+  assert.equal(exitCodeForChecks(warnOnly, true), 3);
+  assert.equal(exitCodeForChecks(warnOnly, false), 0);
+});
