@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { up, down } from '../test/testbed/testbed.ts';
 import { ensureBinaries } from '../test/testbed/binaries.ts';
+import { writeFleetKubeconfig, type FleetContext } from '../test/testbed/kubeconfigs.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +31,23 @@ const haveExecutable = existsSync(EXECUTABLE) && existsSync(NODE26);
 
 const { kubectl } = ensureBinaries();
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-bench-'));
-const state = await up({ dir, version: values.version, ownerPid: process.pid });
+// Three testbeds: the first for every single-cluster row, all three for the fleet rows.
+const bedDirs = [1, 2, 3].map((n) => join(dir, `bed-${n}`));
+const beds = await Promise.all(
+  bedDirs.map((bedDir) => up({ dir: bedDir, version: values.version, ownerPid: process.pid })),
+);
+const state = beds[0]!;
+const fleet3 = writeFleetKubeconfig(
+  join(dir, 'fleet-3.kubeconfig'),
+  beds.map((bed, i) => ({ name: `testbed-${i + 1}`, kubeconfig: bed.kubeconfig })),
+);
+// 50 contexts: 47 spread over the three testbeds, 3 at closed ports (unreachable).
+const fifty: FleetContext[] = Array.from({ length: 50 }, (_, i) =>
+  i % 17 === 16
+    ? { name: `closed-${i}`, closedPort: 1 + i }
+    : { name: `context-${i}`, kubeconfig: beds[i % 3]!.kubeconfig },
+);
+const fleet50 = writeFleetKubeconfig(join(dir, 'fleet-50.kubeconfig'), fifty);
 const warmCache = join(dir, 'cache-warm');
 mkdirSync(warmCache);
 // kubectl finds the plugin on PATH, as krew installs it.
@@ -51,6 +68,9 @@ interface Row {
   readonly args: readonly string[];
   /** A fresh, empty cache directory for every run (the first run on a machine). */
   readonly coldCache?: boolean;
+  readonly kubeconfig?: string;
+  /** The exit code expected (status exits 1 when a cluster could not be read). */
+  readonly exitCode?: number;
 }
 
 const objects = [
@@ -66,6 +86,19 @@ const rows: Row[] = [
     args: [BUNDLE, 'status', '-o', 'json'],
   },
   { name: 'verify (node bundle)', command: process.execPath, args: [BUNDLE, 'verify'] },
+  {
+    name: 'status --all-contexts, 3 testbeds',
+    command: process.execPath,
+    args: [BUNDLE, 'status', '--all-contexts'],
+    kubeconfig: fleet3,
+  },
+  {
+    name: 'status --all-contexts, 50 contexts',
+    command: process.execPath,
+    args: [BUNDLE, 'status', '--all-contexts'],
+    kubeconfig: fleet50,
+    exitCode: 1,
+  },
   { name: '--help (node bundle)', command: process.execPath, args: [BUNDLE, '--help'] },
   {
     name: 'kubectl get, the same objects',
@@ -113,12 +146,12 @@ function once(row: Row): number {
   const cache = row.coldCache ? mkdtempSync(join(dir, 'cache-cold-')) : warmCache;
   const start = performance.now();
   const result = spawnSync(row.command, row.args, {
-    env: { ...baseEnv, XDG_CACHE_HOME: cache },
+    env: { ...baseEnv, XDG_CACHE_HOME: cache, KUBECONFIG: row.kubeconfig ?? baseEnv.KUBECONFIG },
     encoding: 'utf8',
   });
   const elapsed = performance.now() - start;
   if (row.coldCache) rmSync(cache, { recursive: true, force: true });
-  if (result.status !== 0) {
+  if (result.status !== (row.exitCode ?? 0)) {
     throw new Error(
       `${row.command} ${row.args.join(' ')} exited ${result.status}: ${result.stderr}`,
     );
@@ -127,9 +160,9 @@ function once(row: Row): number {
 }
 
 /** Peak RSS in MiB, from GNU time. */
-function peakRss(command: string, args: readonly string[]): number {
+function peakRss(command: string, args: readonly string[], kubeconfig = state.kubeconfig): number {
   const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], {
-    env: baseEnv,
+    env: { ...baseEnv, KUBECONFIG: kubeconfig },
     encoding: 'utf8',
   });
   const kib = Number(result.stderr.trim().split('\n').at(-1));
@@ -167,6 +200,12 @@ console.log('\nratios');
 console.log(
   `  status (node bundle) / kubectl get              ${ratio('status (node bundle)', 'kubectl get, the same objects')}`,
 );
+console.log(
+  `  --all-contexts, 3 testbeds / status             ${ratio('status --all-contexts, 3 testbeds', 'status (node bundle)')}`,
+);
+console.log(
+  `  --all-contexts, 50 contexts / status            ${ratio('status --all-contexts, 50 contexts', 'status (node bundle)')}`,
+);
 if (haveExecutable) {
   const node26 = "node26 -e 0 (the executable's Node)";
   console.log(
@@ -192,12 +231,15 @@ console.log('\nsizes and memory');
 console.log(`  bundle                      ${(statSync(BUNDLE).size / 1024).toFixed(0)} KiB`);
 console.log(`  executable (linux/amd64)    ${mib(EXECUTABLE)}`);
 console.log(`  archive (linux/amd64)       ${mib(ARCHIVE)}`);
+const singleRss = peakRss(process.execPath, [BUNDLE, 'status']);
+const fleetRss = peakRss(process.execPath, [BUNDLE, 'status', '--all-contexts'], fleet50);
+console.log(`  peak RSS, status (bundle)   ${singleRss.toFixed(1)} MiB`);
 console.log(
-  `  peak RSS, status (bundle)   ${peakRss(process.execPath, [BUNDLE, 'status']).toFixed(1)} MiB`,
+  `  peak RSS, status --all-contexts, 50 contexts (bundle) ${fleetRss.toFixed(1)} MiB (${(fleetRss / singleRss).toFixed(2)}x)`,
 );
 if (haveExecutable)
   console.log(`  peak RSS, status (executable) ${peakRss(EXECUTABLE, ['status']).toFixed(1)} MiB`);
 console.log(`  API requests: status ${requestsOf('status')}, verify ${requestsOf('verify')}`);
 
-await down(dir);
+await Promise.all(bedDirs.map((bedDir) => down(bedDir)));
 rmSync(dir, { recursive: true, force: true });

@@ -6,12 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
-import { testbed, type Testbed } from '../../testbed/fixture.ts';
+import { testbed } from '../../testbed/fixture.ts';
+import { writeFleetKubeconfig } from '../../testbed/kubeconfigs.ts';
 import { generateSelfSignedPair } from '../../testbed/model/selfsigned.ts';
 import { plugin, json, type Run } from '../plugin.ts';
 
@@ -22,38 +23,6 @@ const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-fleet-'));
 const ALERTS = fileURLToPath(
   new URL('../../../examples/prometheus/antrea-certs-alerts.yaml', import.meta.url),
 );
-
-interface KubeconfigDoc {
-  clusters: { name: string; cluster: Record<string, unknown> }[];
-  users: { name: string; user: Record<string, unknown> }[];
-  contexts: { name: string; context: { cluster: string; user: string } }[];
-  'current-context'?: string;
-}
-
-/** One kubeconfig: each testbed's cluster and user under the context's name, plus two that cannot be read. */
-function fleetKubeconfig(): string {
-  const merged: KubeconfigDoc = { clusters: [], users: [], contexts: [] };
-  const add = (name: string, bed: Testbed, userExtra: Record<string, unknown> = {}) => {
-    const doc = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as KubeconfigDoc;
-    merged.clusters.push({ name, cluster: doc.clusters[0]?.cluster ?? {} });
-    merged.users.push({ name, user: { ...doc.users[0]?.user, ...userExtra } });
-    merged.contexts.push({ name, context: { cluster: name, user: name } });
-  };
-  add('healthy', healthy);
-  add('failing', failing);
-  add('no-antrea', empty);
-  add('forbidden', healthy, { as: 'nobody-at-all' });
-  merged.clusters.push({
-    name: 'dead',
-    cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true },
-  });
-  merged.users.push({ name: 'dead', user: { token: 'unused' } });
-  merged.contexts.push({ name: 'dead', context: { cluster: 'dead', user: 'dead' } });
-  merged['current-context'] = 'healthy';
-  const file = join(dir, 'kubeconfig');
-  writeFileSync(file, yaml.dump(merged), { mode: 0o600 });
-  return file;
-}
 
 // Failing: one webhook carries another CA. Without Antrea: its controller Deployment is gone.
 const other = await generateSelfSignedPair('kube-system');
@@ -69,7 +38,13 @@ await failing.api.admission.replaceValidatingWebhookConfiguration({
 });
 empty.kubectl('-n', empty.namespace, 'delete', 'deployment', 'antrea-controller', '--wait=true');
 
-const kubeconfig = fleetKubeconfig();
+const kubeconfig = writeFleetKubeconfig(join(dir, 'kubeconfig'), [
+  { name: 'healthy', kubeconfig: healthy.kubeconfig },
+  { name: 'failing', kubeconfig: failing.kubeconfig },
+  { name: 'no-antrea', kubeconfig: empty.kubeconfig },
+  { name: 'forbidden', kubeconfig: healthy.kubeconfig, user: { as: 'nobody-at-all' } },
+  { name: 'dead', closedPort: 1 },
+]);
 const run = (...args: string[]): Run => plugin(kubeconfig, ['--cluster-timeout', '20s', ...args]);
 
 interface FleetJson<R> {
