@@ -30,7 +30,7 @@ import {
 } from './release/node-binaries.ts';
 import { buildSea, removeSignature, stripSymbols } from './release/sea.ts';
 import { tarGz, zip, type Entry } from './release/archive.ts';
-import { pinnedCompress } from './release/compress.ts';
+import { compressorVersion, libdeflateCompress } from './release/compress.ts';
 import {
   MANIFEST_FILE,
   archiveName,
@@ -93,6 +93,8 @@ const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as PackageJson;
 const signedDarwin = args['darwin-binaries'] ? resolve(args['darwin-binaries']) : undefined;
 const executable = (t: Target) => join(SEA_DIR, targetName(t), binName(t.os));
 
+const compressor = await compressorVersion();
+
 /** Everything the archives are made of; unchanged inputs leave the archives as they are. */
 function inputsKey(): string {
   const hash = createHash('sha256');
@@ -112,7 +114,7 @@ function inputsKey(): string {
     ...sources,
   ])
     hash.update(file).update(readFileSync(at(file)));
-  hash.update(JSON.stringify({ NODE_VERSION, TARGETS, MTIME }));
+  hash.update(JSON.stringify({ NODE_VERSION, TARGETS, MTIME, compressor }));
   for (const t of TARGETS.filter((t) => t.os === 'darwin' && signedDarwin)) {
     const signed = join(signedDarwin ?? '', targetName(t), binName(t.os));
     if (!existsSync(signed)) throw new Error(`--darwin-binaries: ${signed} is missing.`);
@@ -197,7 +199,7 @@ async function build(): Promise<BuiltArchive[]> {
   );
 
   // 3. The archives.
-  const compress = pinnedCompress(builder);
+  const compress = libdeflateCompress;
   const text = (file: string) => readFileSync(at(file));
   const archives = await pool(TARGETS, 2, async (target) => {
     const windows = target.os === 'windows';
