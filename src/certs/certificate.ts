@@ -15,14 +15,14 @@ export interface CertificateInfo {
   readonly serialNumber: string;
   readonly notBefore: string;
   readonly notAfter: string;
-  readonly dnsNames: string[];
-  readonly ipAddresses: string[];
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
   /** RSA, ECDSA, Ed25519, … */
   readonly keyAlgorithm: string;
   readonly keySize?: number;
   readonly curve?: string;
-  readonly keyUsages: string[];
-  readonly extendedKeyUsages: string[];
+  readonly keyUsages: readonly string[];
+  readonly extendedKeyUsages: readonly string[];
   readonly isCA: boolean;
   /** Lowercase hex of the SHA-256 of the DER, no colons. */
   readonly sha256: string;
@@ -63,17 +63,22 @@ const KEY_TYPE_NAMES: Record<string, string> = {
 export class Certificate {
   readonly info: CertificateInfo;
   readonly pem: string;
-  private readonly node: NodeX509;
+  /** Node's view, made only to check a signature or export the key: OpenSSL's parse is slow. */
+  private nodeCertificate: NodeX509 | undefined;
 
   /** The TBSCertificate's parts an issuer needs: subject, public key, key identifier. */
   readonly raw: RawParts;
 
   constructor(readonly der: Buffer) {
     const read = readCertificate(der);
-    this.node = new NodeX509(der);
     this.pem = toPem('CERTIFICATE', der);
     this.info = read.info;
     this.raw = read.raw;
+  }
+
+  private get node(): NodeX509 {
+    this.nodeCertificate ??= new NodeX509(this.der);
+    return this.nodeCertificate;
   }
 
   get notBefore(): Date {
@@ -206,6 +211,22 @@ const CURVE_NAMES: Record<string, string> = {
 };
 const curveName = (curve: string) => CURVE_NAMES[curve] ?? curve;
 
+/**
+ * Certificates already parsed in this process, by their DER: one installation repeats its CA in
+ * antrea-ca, the Secret and every caBundle, and a fleet run reads many installations.
+ */
+const parsed = new Map<string, Certificate>();
+
+function parsedOnce(der: Buffer): Certificate {
+  const key = der.toString('base64');
+  let certificate = parsed.get(key);
+  if (!certificate) {
+    certificate = new Certificate(der);
+    parsed.set(key, certificate);
+  }
+  return certificate;
+}
+
 /** Parses every certificate of a PEM bundle; `source` names it in messages. */
 export function parseCertificates(input: string | Buffer, source: string): Certificate[] {
   const blocks = pemBlocks(input, source);
@@ -216,7 +237,7 @@ export function parseCertificates(input: string | Buffer, source: string): Certi
   }
   return blocks.map((block, i) => {
     try {
-      return new Certificate(block.der);
+      return parsedOnce(block.der);
     } catch {
       throw new InputError(
         `${source}: certificate ${i + 1} of ${blocks.length} cannot be parsed; the PEM data may be corrupt or truncated.`,

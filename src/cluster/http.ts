@@ -60,7 +60,8 @@ export interface WatchStream {
  */
 export class Http {
   requestCount = 0;
-  private transport: Transport | undefined;
+  /** Made once, at the first request: the parallel first round shares its connection. */
+  private transport: Promise<Transport> | undefined;
 
   constructor(
     private readonly loaded: LoadedConfig,
@@ -134,7 +135,10 @@ export class Http {
 
   /** Ends the connection: what is in flight on it fails. */
   close(): void {
-    this.transport?.close();
+    void this.transport?.then(
+      (transport) => transport.close(),
+      () => undefined,
+    );
   }
 
   private async exchange(
@@ -160,8 +164,12 @@ export class Http {
   }
 
   /** HTTP/2 straight to an https server; HTTP/1.1 through a proxy or to plain http. */
-  private async transportFor(options: RequestOptions): Promise<Transport> {
-    if (this.transport) return this.transport;
+  private transportFor(options: RequestOptions): Promise<Transport> {
+    this.transport ??= this.newTransport(options);
+    return this.transport;
+  }
+
+  private async newTransport(options: RequestOptions): Promise<Transport> {
     const { Agent } = builtins.https();
     const [{ Http1Transport }, { Http2Transport }] = await Promise.all([
       import('./transport-h1.ts'),
@@ -169,8 +177,7 @@ export class Http {
     ]);
     const h1 = new Http1Transport();
     const direct = options.agent instanceof Agent && options.agent.constructor === Agent;
-    this.transport = direct && this.url('/').startsWith('https:') ? new Http2Transport(h1) : h1;
-    return this.transport;
+    return direct && this.url('/').startsWith('https:') ? new Http2Transport(h1) : h1;
   }
 
   private logAnswer(line: string, incoming: Incoming, started: number): void {

@@ -513,3 +513,32 @@ test('a watch RBAC refuses ends with a ForbiddenError through onEnd; an ERROR ev
     'the API server answered 410 to watch pods in namespace kube-system: too old resource version: 1 (2).',
   );
 });
+
+test('a parallel round of requests shares one HTTP/2 connection: one TLS handshake', async (t) => {
+  const { createSecureServer } = await import('node:http2');
+  const versions: string[] = [];
+  let handshakes = 0;
+  const server = createSecureServer(
+    { key: serving.keyPem, cert: serving.certPem, allowHTTP1: true },
+    (request, response) => {
+      versions.push(request.httpVersion);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ items: [] }));
+    },
+  );
+  server.on('secureConnection', () => handshakes++);
+  const sessions: { destroy(): void }[] = [];
+  server.on('session', (session) => sessions.push(session));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const session of sessions) session.destroy();
+    server.close();
+  });
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = await clientFor(url, { ca: ca.certPem });
+  const round = Array.from({ length: 11 }, () => client.configMaps(ns).list({}));
+  assert.equal((await Promise.all(round)).length, 11);
+  assert.deepEqual(versions, Array<string>(11).fill('2.0'));
+  assert.equal(handshakes, 1);
+  client.close();
+});
