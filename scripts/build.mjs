@@ -10,6 +10,40 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+/**
+ * Edits of dependency code, by file: each must match, so an upgrade that moves the code fails the
+ * build instead of dropping the edit.
+ */
+const PATCHES = [
+  {
+    // yargs lays out the whole help text every time a command runs, to show it if the handler
+    // fails later; the plugin's failures never print help (.fail() throws), so it is never read.
+    file: /yargs[\\/]build[\\/]lib[\\/]command\.js$/,
+    from: 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();',
+    to: '/* help is laid out only when shown (scripts/build.mjs) */',
+  },
+];
+
+function patched(path, source) {
+  let text = source;
+  for (const patch of PATCHES.filter((p) => p.file.test(path))) {
+    if (!text.includes(patch.from)) throw new Error(`${path} no longer holds: ${patch.from}`);
+    text = text.replace(patch.from, patch.to);
+  }
+  return text;
+}
+
+/** Applies PATCHES. */
+const patches = {
+  name: 'patches',
+  setup(b) {
+    b.onLoad({ filter: /yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, (args) => ({
+      contents: patched(args.path, readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
 /** Dependency code the plugin never runs, or runs cheaper, replaced by scripts/build-stubs/. */
 const stubs = {
   name: 'build-stubs',
@@ -26,6 +60,13 @@ const stubs = {
     b.onResolve({ filter: /^(socks-proxy-agent|hpagent)$/ }, (args) =>
       args.importer.includes('build-stubs') ? undefined : stub('proxy-agents.js'),
     );
+    b.onResolve({ filter: /^assert$/ }, (args) =>
+      /yargs[\\/]lib[\\/]platform-shims/.test(args.importer) ? stub('assert.js') : undefined,
+    );
+    b.onResolve({ filter: /^escalade\/sync$/ }, () => stub('escalade-sync.js'));
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /client-node[\\/]dist[\\/]/.test(args.importer) ? stub('child-process.js') : undefined,
+    );
     b.onResolve({ filter: /^string-width$/ }, (args) =>
       args.importer.includes('build-stubs') ? undefined : stub('string-width.js'),
     );
@@ -39,7 +80,7 @@ const trace = {
   name: 'trace-evaluation',
   setup(b) {
     b.onLoad({ filter: /\.(ts|js|mjs|cjs)$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8').replace(/^#!.*\n/, '');
+      const source = patched(args.path, readFileSync(args.path, 'utf8')).replace(/^#!.*\n/, '');
       const name = JSON.stringify(relative(process.cwd(), args.path));
       const loader = LOADERS[args.path.split('.').pop()];
       return { contents: `__evaluated.add(${name});${source}`, loader };
@@ -59,7 +100,7 @@ async function bundle(dir, traced) {
   // when a command needs them (an ESM bundle loads every built-in it names at start).
   writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');
   const result = await build({
-    plugins: traced ? [stubs, trace] : [stubs],
+    plugins: traced ? [stubs, trace] : [stubs, patches],
     entryPoints: ['cmd/kubectl-antrea_certs.ts'],
     outfile,
     bundle: true,

@@ -40,7 +40,9 @@ export async function buildSea({ builder, main, bundle, base, output }: SeaInput
       useSnapshot: false,
       useCodeCache: false,
       // Node 26 warns about what the bundled dependencies use (punycode, url.parse): nothing the user can act on.
-      execArgv: ['--no-deprecation'],
+      // A young generation of 8 MiB from the start: a run allocates a few MiB, and growing it from
+      // 1 MiB costs several scavenges (about 5 ms of a status), for no more resident memory.
+      execArgv: ['--no-deprecation', '--min-semi-space-size=8'],
       // The user's NODE_OPTIONS (say --import tsx) must not change the plugin.
       execArgvExtension: 'none',
     }),

@@ -8,7 +8,10 @@ import { ExitCode, exitCodeFor, messageFor } from '../errors.ts';
 
 const defaultStreams = (): Streams => ({
   stdout: process.stdout,
-  stderr: process.stderr,
+  // Made on first use: --help and a table never write to stderr.
+  get stderr() {
+    return process.stderr;
+  },
   // Only a confirmation reads it: touching process.stdin costs a few milliseconds at start.
   get stdin() {
     return process.stdin;
