@@ -22,6 +22,11 @@ export default tseslint.config(
     files: ['scripts/build-stubs/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Run by the executable's bare Node, as CommonJS.
+    files: ['scripts/bench/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // Formatting is prettier's (npm run lint checks it): no rule here may disagree with it.
   prettier,
 );

@@ -4,7 +4,17 @@
 // RSS, API request counts, and the sizes of what is shipped. Speed is measured
 // here, never in a test. The executable's rows need `npm run package` first.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import * as yaml from 'js-yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +58,34 @@ const fifty: FleetContext[] = Array.from({ length: 50 }, (_, i) =>
     : { name: `context-${i}`, kubeconfig: beds[i % 3]!.kubeconfig },
 );
 const fleet50 = writeFleetKubeconfig(join(dir, 'fleet-50.kubeconfig'), fifty);
+
+/** The requests of one status run (its -v lines), for the floor row. */
+function floorTarget(): string {
+  const verbose = spawnSync(process.execPath, [BUNDLE, 'status', '-v'], {
+    env: { ...process.env, KUBECONFIG: state.kubeconfig, XDG_CACHE_HOME: join(dir, 'cache-floor') },
+    encoding: 'utf8',
+  }).stderr;
+  const server = /server (https:\/\/\S+)/.exec(verbose)?.[1] ?? '';
+  const paths = [...verbose.matchAll(/^GET (https:\/\/\S+) /gm)].map(
+    (m) => new URL(m[1] ?? '').pathname + new URL(m[1] ?? '').search,
+  );
+  const config = yaml.load(readFileSync(state.kubeconfig, 'utf8')) as {
+    clusters: { cluster: Record<string, string> }[];
+    users: { user: Record<string, string> }[];
+  };
+  const file = join(dir, 'floor.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      server,
+      ca: config.clusters[0]?.cluster['certificate-authority-data'],
+      cert: config.users[0]?.user['client-certificate-data'],
+      key: config.users[0]?.user['client-key-data'],
+      paths,
+    }),
+  );
+  return file;
+}
 const warmCache = join(dir, 'cache-warm');
 mkdirSync(warmCache);
 // kubectl finds the plugin on PATH, as krew installs it.
@@ -125,6 +163,11 @@ if (haveExecutable) {
     },
     { name: 'version --client (executable)', command: EXECUTABLE, args: ['version', '--client'] },
     { name: "node26 -e 0 (the executable's Node)", command: NODE26, args: ['-e', '0'] },
+    {
+      name: 'node26: TLS and the 11 GETs, nothing else',
+      command: NODE26,
+      args: [resolve('scripts/bench/floor.cjs'), floorTarget()],
+    },
     { name: 'kubectl antrea-certs status', command: kubectl, args: ['antrea-certs', 'status'] },
     {
       name: 'kubectl get of the 4 objects status names',
@@ -218,6 +261,9 @@ if (haveExecutable) {
     `  --help (executable) / node26 -e 0               ${ratio('--help (executable)', node26)}`,
   );
   console.log(
+    `  the bare requests (floor) / node26 -e 0         ${ratio('node26: TLS and the 11 GETs, nothing else', node26)}`,
+  );
+  console.log(
     `  status, empty cache / status, warm cache        ${ratio('status (executable, empty cache)', 'status (executable)')}`,
   );
   console.log(
@@ -228,7 +274,9 @@ if (haveExecutable) {
 const mib = (path: string) =>
   existsSync(path) ? `${(statSync(path).size / 1024 / 1024).toFixed(2)} MiB` : 'not built';
 console.log('\nsizes and memory');
-console.log(`  bundle                      ${(statSync(BUNDLE).size / 1024).toFixed(0)} KiB`);
+console.log(
+  `  bundle                      ${(statSync(resolve('dist/bin/plugin.cjs')).size / 1024).toFixed(0)} KiB`,
+);
 console.log(`  executable (linux/amd64)    ${mib(EXECUTABLE)}`);
 console.log(`  archive (linux/amd64)       ${mib(ARCHIVE)}`);
 const singleRss = peakRss(process.execPath, [BUNDLE, 'status']);
