@@ -41,6 +41,7 @@ import {
   type PackageJson,
 } from './release/manifest.ts';
 import { KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../src/cli/completion/scripts.ts';
+import { mapPool } from '../src/fleet/pool.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,24 +60,6 @@ const MTIME = Number(process.env.SOURCE_DATE_EPOCH ?? 315_532_800);
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
-
-/** Runs the jobs at most `limit` at a time (two: each holds a ~150 MB binary). */
-async function pool<T, R>(
-  items: readonly T[],
-  limit: number,
-  job: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await job(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 if (process.platform !== 'linux' || process.arch !== 'x64')
   throw new Error(
@@ -168,7 +151,8 @@ async function build(): Promise<BuiltArchive[]> {
   chmodSync(builder, 0o755);
 
   // 2. The executables.
-  await pool(TARGETS, 2, async (target) => {
+  // Two at a time: each holds a ~150 MB binary.
+  await mapPool(TARGETS, 2, async (target) => {
     mkdirSync(join(SEA_DIR, targetName(target)), { recursive: true });
     const out = executable(target);
     if (target.os === 'darwin' && signedDarwin) {
@@ -201,7 +185,7 @@ async function build(): Promise<BuiltArchive[]> {
   // 3. The archives.
   const compress = libdeflateCompress;
   const text = (file: string) => readFileSync(at(file));
-  const archives = await pool(TARGETS, 2, async (target) => {
+  const archives = await mapPool(TARGETS, 2, async (target) => {
     const windows = target.os === 'windows';
     const entries: Entry[] = [
       { name: binName(target.os), data: readFileSync(executable(target)), mode: 0o755 },

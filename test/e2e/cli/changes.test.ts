@@ -79,11 +79,10 @@ function selfSignedMode(): void {
   assert.equal(switched.status, 0, switched.stderr + switched.stdout);
 }
 
-/** User-provided, serving the admin's pair. */
-function userProvidedMode(): void {
-  if (/^user-provided/.test(currentMode())) return;
+/** Imports the admin's pair into user-provided mode, backing up to `backups`. */
+function importGoodPair(backups: string): void {
   const imported = runBackingUpTo(
-    setupBackups,
+    backups,
     'import',
     '--from-dir',
     pairDir(goodFiles),
@@ -92,6 +91,12 @@ function userProvidedMode(): void {
     '--yes',
   );
   assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+}
+
+/** User-provided, serving the admin's pair. */
+function userProvidedMode(): void {
+  if (/^user-provided/.test(currentMode())) return;
+  importGoodPair(setupBackups);
 }
 
 test('a corpus of 30 bad inputs: each exits 1 with one clear sentence and writes nothing', async () => {
@@ -461,16 +466,7 @@ test('restore puts a backup back: the self-signed pair from before an import', a
   // The backup an import to user-provided mode takes of the self-signed objects.
   selfSignedMode();
   const own = freshBackupDir();
-  const imported = runBackingUpTo(
-    own,
-    'import',
-    '--from-dir',
-    pairDir(goodFiles),
-    '--mode',
-    'user-provided',
-    '--yes',
-  );
-  assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+  importGoodPair(own);
   const backup = join(own, readdirSync(own)[0] ?? '');
 
   assert.ok(backup);

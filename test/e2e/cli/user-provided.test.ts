@@ -12,19 +12,11 @@ import {
   userProvidedPair,
   writeTlsSecret,
   type Testbed,
+  FAST_TIMINGS,
 } from '../../testbed/fixture.ts';
 import { plugin, json } from '../plugin.ts';
 
-const bed: Testbed = await testbed({
-  version: 'v2.7.0',
-  timings: {
-    userProvidedWaitSeconds: 3,
-    crashBackoffSeconds: 1,
-    secretVolumeRefreshSeconds: 1,
-    certReloadSeconds: 1,
-    publishResyncSeconds: 2,
-  },
-});
+const bed: Testbed = await testbed({ version: 'v2.7.0', timings: FAST_TIMINGS });
 const run = (...args: string[]) => plugin(bed.kubeconfig, args);
 const namespace = bed.namespace;
 

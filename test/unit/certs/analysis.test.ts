@@ -1,14 +1,15 @@
-// Certificate analysis over certificates generated here.
+// Certificate analysis over certificates generated here: descriptions, chains,
+// bundles, PEM errors, key matching and Sensitive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey } from 'node:crypto';
-import { issue, usage, extendedUsage } from '../testbed/pki.ts';
-import { parseCertificates, sameCertificates } from '../../src/certs/certificate.ts';
-import { buildChain } from '../../src/certs/chain.ts';
-import { keyMatchesCertificate, parsePrivateKey } from '../../src/certs/keys.ts';
-import { pemBlocks } from '../../src/certs/pem.ts';
-import { Sensitive } from '../../src/sensitive.ts';
-import { InputError } from '../../src/errors.ts';
+import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
+import { parseCertificates, sameCertificates } from '../../../src/certs/certificate.ts';
+import { buildChain } from '../../../src/certs/chain.ts';
+import { keyMatchesCertificate, parsePrivateKey } from '../../../src/certs/keys.ts';
+import { pemBlocks } from '../../../src/certs/pem.ts';
+import { Sensitive } from '../../../src/sensitive.ts';
+import { InputError } from '../../../src/errors.ts';
 
 const DAY = 86400e3;
 const caUsages = usage.keyCertSign | usage.cRLSign | usage.digitalSignature;

@@ -1,0 +1,92 @@
+// -o prometheus (src/render/prometheus.ts): each family once with its HELP and
+// TYPE, escaped label values, unreadable clusters as up 0 with a reason, and
+// what promtool says of it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { renderPrometheus } from '../../../src/render/prometheus.ts';
+import type { ClusterRead } from '../../../src/report/cluster.ts';
+import { failing, forbidden, healthy, unreachable } from '../../support/fleet.ts';
+
+const reads: ClusterRead[] = [healthy, failing, unreachable, forbidden];
+const text = renderPrometheus(reads);
+const samples = (family: string) =>
+  text.split('\n').filter((line) => line.startsWith(`${family}{`));
+
+test('every family has one HELP and one TYPE line, before its samples, and passes promtool', () => {
+  const families = [...text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((m) => m[1]);
+  assert.deepEqual(families, [
+    'antrea_certs_up',
+    'antrea_certs_read_error_info',
+    'antrea_certs_mode_info',
+    'antrea_certs_certificate_not_after_timestamp_seconds',
+    'antrea_certs_consumer_ca_bundle_in_sync',
+    'antrea_certs_check_status',
+  ]);
+  for (const family of families) {
+    const lines = text.split('\n');
+    const help = lines.findIndex((l) => l.startsWith(`# HELP ${family} `));
+    assert.equal(lines.filter((l) => l.startsWith(`# HELP ${family} `)).length, 1);
+    assert.equal(lines[help + 1], `# TYPE ${family} gauge`);
+    const first = lines.findIndex((l) => l.startsWith(`${family}{`));
+    assert.equal(first, help + 2, family);
+  }
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+});
+
+test('the facts of each cluster, and why the others were not read', () => {
+  assert.deepEqual(samples('antrea_certs_up'), [
+    'antrea_certs_up{cluster="healthy"} 1',
+    'antrea_certs_up{cluster="failing"} 1',
+    'antrea_certs_up{cluster="dead"} 0',
+    'antrea_certs_up{cluster="forbidden"} 0',
+  ]);
+  assert.deepEqual(samples('antrea_certs_read_error_info'), [
+    'antrea_certs_read_error_info{cluster="dead",kind="unreachable"} 1',
+    'antrea_certs_read_error_info{cluster="forbidden",kind="forbidden"} 1',
+  ]);
+  assert.ok(
+    samples('antrea_certs_mode_info').includes(
+      'antrea_certs_mode_info{cluster="healthy",namespace="kube-system",mode="self-signed",antrea_version="v2.7.0"} 1',
+    ),
+  );
+  const serving = healthy.status.servingCertificate;
+  assert.ok(serving);
+  assert.ok(
+    samples('antrea_certs_certificate_not_after_timestamp_seconds').includes(
+      `antrea_certs_certificate_not_after_timestamp_seconds{cluster="healthy",namespace="kube-system",certificate="serving",subject="CN=antrea@1",sha256="${serving.sha256}"} ${Date.parse(serving.notAfter) / 1000}`,
+    ),
+  );
+  const outOfStep = samples('antrea_certs_consumer_ca_bundle_in_sync').filter((l) =>
+    l.endsWith(' 0'),
+  );
+  assert.deepEqual(
+    outOfStep.map((l) => /cluster="(\w+)".*webhook="([\w.]+)"/.exec(l)?.slice(1)),
+    [
+      ['failing', 'tiervalidator.antrea.io'],
+      ['failing', 'acnpvalidator.antrea.io'],
+    ],
+  );
+  const failed = samples('antrea_certs_check_status').filter((l) => l.endsWith(' 2'));
+  assert.ok(
+    failed.length > 0 && failed.every((l) => l.includes('cluster="failing"')),
+    failed.join('\n'),
+  );
+});
+
+test('label values are escaped as the text format wants; --cluster-label names the cluster', () => {
+  const odd: ClusterRead = {
+    context: 'a "quoted" \\ context\nwith a newline',
+    error: { kind: 'error', message: 'x' },
+  };
+  const escaped = renderPrometheus([odd]);
+  assert.match(
+    escaped,
+    /^antrea_certs_up\{cluster="a \\"quoted\\" \\\\ context\\nwith a newline"\} 0$/m,
+  );
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: escaped, encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.match(renderPrometheus([healthy], 'prod-eu'), /^antrea_certs_up\{cluster="prod-eu"\} 1$/m);
+  assert.doesNotMatch(renderPrometheus([healthy], 'prod-eu'), /cluster="healthy"/);
+});
