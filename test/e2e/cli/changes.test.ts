@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, statSync, readdirSync, mkdirSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { testbed, controllerPods, userProvidedPair, type Testbed } from '../../testbed/fixture.ts';
 import { issue, usage, extendedUsage, type IssueOptions } from '../../testbed/pki.ts';
 import { plugin, json } from '../plugin.ts';
@@ -280,6 +281,24 @@ test('a corpus of 30 bad inputs: each exits 1 with one clear sentence and writes
       keyLines.every((line) => !result.stderr.includes(line) && !result.stdout.includes(line)),
       `${name}: no key material`,
     );
+  }
+  // Endless or silent inputs are refused at once, not read until memory runs out.
+  const given = pairDir(goodFiles);
+  const fifo = join(given, 'silent.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const endless: [string, RegExp][] = [
+    ['/dev/zero', /\/dev\/zero given with --cert is larger than 4 MiB/],
+    [fifo, /nothing came from \S+silent\.fifo given with --cert within 1 s/],
+  ];
+  for (const [cert, message] of endless) {
+    const result = run(
+      'import',
+      ...['--cert', cert, '--key', join(given, 'tls.key'), '--ca', join(given, 'ca.crt')],
+      ...['--mode', 'user-provided', '--yes'],
+    );
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
   }
   assert.equal(await versions(), before, 'the Secret and the ConfigMap were not touched');
 });
