@@ -46,7 +46,12 @@ export interface Installation {
   readonly caConfigMap?: { readonly resourceVersion: string; readonly bundle?: string };
   readonly consumers: Consumer[];
   readonly controllerInfoVersion?: string;
+  /** Reads that only add detail and were refused (403): said in a note, never a failure. */
+  readonly refusedDetails?: readonly RefusedDetail[];
 }
+
+/** A read that only adds detail; status says what is missing without it. */
+export type RefusedDetail = 'AntreaControllerInfo';
 
 async function optional<T>(read: Promise<T>): Promise<T | undefined> {
   try {
@@ -184,7 +189,8 @@ export async function readInstallation(
       ...webhookConsumers('MutatingWebhookConfiguration', cluster.mutating, namespace),
       ...crdConsumers(cluster.crds, namespace),
     ],
-    ...(cluster.info ? { controllerInfoVersion: cluster.info } : {}),
+    ...(cluster.info.version ? { controllerInfoVersion: cluster.info.version } : {}),
+    ...(cluster.info.refused ? { refusedDetails: ['AntreaControllerInfo' as const] } : {}),
   };
 }
 
@@ -204,17 +210,36 @@ function notFound(source: Installation['namespaceSource'], namespace: string): s
   );
 }
 
-async function readControllerInfo(client: Client): Promise<string | undefined> {
-  const infos = await Promise.all(
+/**
+ * The Antrea version from AntreaControllerInfo (the current group first, then the legacy one). Only
+ * the version comes from it, so a refused read is noted, not an error: the image tag stands in.
+ */
+async function readControllerInfo(client: Client): Promise<{ version?: string; refused: boolean }> {
+  const reads = await Promise.all(
     CONTROLLER_INFO.groups.map((group) => {
       const kind = { group, version: CONTROLLER_INFO.version, plural: CONTROLLER_INFO.plural };
-      return optional(client.custom<ControllerInfo>(kind).get(CONTROLLER_INFO.name));
+      return client
+        .custom<ControllerInfo>(kind)
+        .get(CONTROLLER_INFO.name)
+        .then(
+          (info) => ({ info }),
+          (error: unknown) => ({ error }),
+        );
     }),
   );
-  for (const info of infos) {
-    if (typeof info?.version === 'string' && info.version) return info.version;
+  let refused = false;
+  for (const read of reads) {
+    if ('info' in read) {
+      if (typeof read.info.version === 'string' && read.info.version) {
+        return { version: read.info.version, refused: false };
+      }
+    } else if (read.error instanceof ForbiddenError) {
+      refused = true;
+    } else if (!isNotFound(read.error)) {
+      throw read.error;
+    }
   }
-  return undefined;
+  return { refused };
 }
 
 interface ControllerInfo extends k8s.KubeObject {

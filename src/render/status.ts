@@ -180,6 +180,10 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
     section('Warnings');
     for (const w of report.warnings) out.push(`  ${style.warn(MARK.warn)} ${w}`);
   }
+  if (report.notes.length) {
+    section('Notes');
+    for (const note of report.notes) out.push(`  ${style.dim(note)}`);
+  }
   return `${out.join('\n')}\n`;
 }
 

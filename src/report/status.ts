@@ -74,6 +74,8 @@ export interface StatusReport {
     readonly pods: ControllerPod[];
   };
   readonly warnings: string[];
+  /** What could not be read and what stands in for it (a refused detail), as sentences. */
+  readonly notes: string[];
 }
 
 /**
@@ -249,5 +251,16 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
       pods: inst.pods,
     },
     warnings,
+    notes: notesOn(inst, mode),
   };
+}
+
+/** What a refused detail read leaves out, and what stands in for it. */
+function notesOn(inst: Installation, mode: ModeInfo): string[] {
+  if (!inst.refusedDetails?.includes('AntreaControllerInfo')) return [];
+  const standIn =
+    mode.versionSource === 'image tag'
+      ? 'the Antrea version comes from the controller image tag'
+      : 'the Antrea version is unknown';
+  return [`you may not get antreacontrollerinfos (403 Forbidden): ${standIn}.`];
 }

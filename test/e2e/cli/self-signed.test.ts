@@ -250,6 +250,11 @@ test('RBAC: a user without the needed permissions gets the refused verb, resourc
     metadata: { name: 'antrea-certs-no-secrets' },
     rules: reader.rules.filter((r) => !r.resources.includes('secrets')),
   };
+  const noInfo = {
+    ...reader,
+    metadata: { name: 'antrea-certs-no-controller-info' },
+    rules: reader.rules.filter((r) => !r.resources.includes('antreacontrollerinfos')),
+  };
   const bind = (user: string, role: string) => ({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
@@ -266,8 +271,10 @@ test('RBAC: a user without the needed permissions gets the refused verb, resourc
       items: [
         reader,
         noSecrets,
+        noInfo,
         bind('reader', 'antrea-certs-reader'),
         bind('limited', 'antrea-certs-no-secrets'),
+        bind('no-info', 'antrea-certs-no-controller-info'),
       ],
     }),
   );
@@ -286,6 +293,16 @@ test('RBAC: a user without the needed permissions gets the refused verb, resourc
     limited.stderr.trim(),
     'error: you are not allowed to get secrets in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
   );
+
+  // AntreaControllerInfo only gives the version: without it, the image tag does, and a note says so.
+  const noVersionInfo = run('status', '--as', 'no-info');
+  assert.equal(noVersionInfo.status, 0, noVersionInfo.stderr);
+  assert.match(noVersionInfo.stdout, /^Antrea +v2\.7\.0 in namespace kube-system/m);
+  assert.match(
+    noVersionInfo.stdout,
+    /\nNotes\n {2}you may not get antreacontrollerinfos \(403 Forbidden\): the Antrea version comes from the controller image tag\.\n$/,
+  );
+  assert.equal(run('verify', '--as', 'no-info').status, 0);
 
   const nobody = run('status', '--as', 'nobody');
   assert.equal(nobody.status, 1);

@@ -236,6 +236,32 @@ test('404 on an optional read is an absent object to readInstallation; 403 on it
   );
 });
 
+test('AntreaControllerInfo refused (403) is a detail left out, not a failure; one group answering is enough', async (t) => {
+  const base = antreaWithout(404);
+  const refusing =
+    (answered: string | undefined): Handler =>
+    (request, response) => {
+      const path = request.url ?? '';
+      if (!path.includes('/antreacontrollerinfos/')) return base(request, response);
+      if (answered && path.startsWith(`/apis/${answered}/`))
+        return answer(response, 200, {
+          metadata: { name: 'antrea-controller' },
+          version: 'v2.7.0',
+        });
+      answer(response, 403, failure(403, 'antreacontrollerinfos is forbidden'));
+    };
+  const none = await apiServer(t, refusing(undefined));
+  const withoutInfo = await readInstallation(await clientFor(none.url));
+  assert.deepEqual(withoutInfo.refusedDetails, ['AntreaControllerInfo']);
+  assert.equal(withoutInfo.controllerInfoVersion, undefined);
+  assert.equal(withoutInfo.deployment.name, 'antrea-controller');
+
+  const current = await apiServer(t, refusing('crd.antrea.io'));
+  const withInfo = await readInstallation(await clientFor(current.url));
+  assert.equal(withInfo.controllerInfoVersion, 'v2.7.0');
+  assert.equal(withInfo.refusedDetails, undefined);
+});
+
 test('409: ConflictError says nothing was overwritten; the write carried the resourceVersion it read', async (t) => {
   const server = await apiServer(
     t,

@@ -6,6 +6,7 @@ import { buildStatus } from '../../../src/report/status.ts';
 import { runChecks, exitCodeForChecks } from '../../../src/report/verify.ts';
 import { renderChecks } from '../../../src/render/checks.ts';
 import { createStyle } from '../../../src/render/style.ts';
+import { renderStatus } from '../../../src/render/status.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';
 import { selfSigned } from '../../support/installation.ts';
 import { probesOk, verify } from '../../support/report.ts';
@@ -78,4 +79,25 @@ test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a
   assert.equal(warnOnly.summary.failed, 0);
   assert.equal(exitCodeForChecks(warnOnly, true), 3);
   assert.equal(exitCodeForChecks(warnOnly, false), 0);
+});
+
+test('a refused AntreaControllerInfo is a note: the version from the image tag, no warning', () => {
+  const installation = {
+    ...selfSigned(healthy),
+    refusedDetails: ['AntreaControllerInfo' as const],
+  };
+  const { controllerInfoVersion: _dropped, ...withoutInfo } = installation;
+  const status = buildStatus({ installation: withoutInfo, now, warnWithinMs: 30 * DAY });
+  assert.equal(status.antreaVersion, 'v2.7.0');
+  assert.equal(status.versionSource, 'image tag');
+  assert.deepEqual(status.notes, [
+    'you may not get antreacontrollerinfos (403 Forbidden): the Antrea version comes from the controller image tag.',
+  ]);
+  assert.deepEqual(status.warnings, []);
+  const text = renderStatus(status, { style: createStyle(false), width: 100, wide: false });
+  assert.match(text, /\nNotes\n {2}you may not get antreacontrollerinfos/);
+  assert.deepEqual(
+    buildStatus({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY }).notes,
+    [],
+  );
 });
