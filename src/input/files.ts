@@ -60,7 +60,7 @@ export function readInput(path: string, flag: string): Buffer {
 function readBounded(fd: number, stream: boolean, path: string, flag: string): Buffer {
   const chunks: Buffer[] = [];
   const chunk = Buffer.alloc(CHUNK_BYTES);
-  const started = Date.now();
+  let lastData = Date.now();
   let total = 0;
   for (;;) {
     let count: number;
@@ -78,13 +78,15 @@ function readBounded(fd: number, stream: boolean, path: string, flag: string): B
       total += count;
       if (total > MAX_INPUT_BYTES) throw tooLarge(path, flag);
       chunks.push(Buffer.from(chunk.subarray(0, count)));
+      lastData = Date.now();
       continue;
     }
     // The end of a file; for a pipe, also the end once something came (before, no writer yet).
     if (count === 0 && (!stream || total > 0)) return Buffer.concat(chunks);
-    if (Date.now() - started > PIPE_DEADLINE_MS) {
+    if (Date.now() - lastData > PIPE_DEADLINE_MS) {
+      const what = total === 0 ? 'nothing came' : `nothing more came after ${total} bytes`;
       throw new InputError(
-        `nothing came from ${path} given with ${flag} within ${PIPE_DEADLINE_MS / 1000} s; give a file, or a pipe something writes to.`,
+        `${what} from ${path} given with ${flag} within ${PIPE_DEADLINE_MS / 1000} s; give a file, or a pipe something writes to.`,
       );
     }
     pause(10);

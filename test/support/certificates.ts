@@ -46,3 +46,35 @@ export async function servingPair(
   });
   return { ca, leaf };
 }
+
+/** The signer-side usages of the CAs of `chainOfThree`. */
+export const CA_USAGES = usage.keyCertSign | usage.cRLSign | usage.digitalSignature;
+
+/**
+ * A root CA (CN=Test Root, RSA 2048), an intermediate it issued (CN=Test Intermediate) and a
+ * serving certificate the intermediate issued (CN=antrea, ECDSA P-256, serverAuth, two DNS names
+ * and 127.0.0.1).
+ */
+export async function chainOfThree(): Promise<{ root: Issued; intermediate: Issued; leaf: Issued }> {
+  const root = await issue({
+    commonName: 'Test Root',
+    isCA: true,
+    usages: CA_USAGES,
+    keyKind: 'rsa-2048',
+  });
+  const intermediate = await issue({
+    commonName: 'Test Intermediate',
+    isCA: true,
+    usages: CA_USAGES,
+    issuer: root,
+  });
+  const leaf = await issue({
+    commonName: 'antrea',
+    issuer: intermediate,
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: [extendedUsage.serverAuth],
+    dnsNames: [`antrea.${NAMESPACE}.svc`, `antrea.${NAMESPACE}.svc.cluster.local`],
+    ipAddresses: ['127.0.0.1'],
+  });
+  return { root, intermediate, leaf };
+}

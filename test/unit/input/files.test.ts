@@ -61,3 +61,28 @@ test('a FIFO whose writer comes a little later is read whole', { timeout: 10_000
   assert.equal(readInput(fifo, '--cert').toString(), 'line one\nline two\n');
   await done;
 });
+
+test(
+  'a pipe that delivers slowly is read whole; one that stops half-way is refused after a pause',
+  { timeout: 10_000 },
+  async () => {
+    const slow = join(dir, 'slow.fifo');
+    execFileSync('mkfifo', [slow]);
+    // Three parts 0.6 s apart: 1.2 s in all, each gap under the deadline.
+    const writer = spawn('sh', [
+      '-c',
+      `(printf 'a'; sleep 0.6; printf 'b'; sleep 0.6; printf 'c') > '${slow}'`,
+    ]);
+    const done = new Promise((resolve) => writer.on('exit', resolve));
+    assert.equal(readInput(slow, '--cert').toString(), 'abc');
+    await done;
+    const stalled = join(dir, 'stalled.fifo');
+    execFileSync('mkfifo', [stalled]);
+    const stalling = spawn('sh', ['-c', `(printf 'abc'; sleep 3) > '${stalled}'`]);
+    refused(
+      stalled,
+      /^nothing more came after 3 bytes from \S+stalled\.fifo given with --cert within 1 s/,
+    );
+    stalling.kill();
+  },
+);
