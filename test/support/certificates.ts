@@ -55,7 +55,11 @@ export const CA_USAGES = usage.keyCertSign | usage.cRLSign | usage.digitalSignat
  * serving certificate the intermediate issued (CN=antrea, ECDSA P-256, serverAuth, two DNS names
  * and 127.0.0.1).
  */
-export async function chainOfThree(): Promise<{ root: Issued; intermediate: Issued; leaf: Issued }> {
+export async function chainOfThree(): Promise<{
+  root: Issued;
+  intermediate: Issued;
+  leaf: Issued;
+}> {
   const root = await issue({
     commonName: 'Test Root',
     isCA: true,

@@ -1,5 +1,6 @@
-// Clusters of a fleet run for unit tests: one healthy, one whose webhook
-// carries another CA, and reads that failed, each as readCluster returns it.
+// Clusters of a fleet run for unit tests: one healthy, one whose serving
+// certificate expires within the warning window, one whose webhook carries
+// another CA, and reads that failed, each as readCluster returns it.
 import { buildStatus } from '../../src/report/status.ts';
 import type { ClusterRead } from '../../src/report/cluster.ts';
 import { DAY, now, servingPair } from './certificates.ts';
@@ -8,6 +9,7 @@ import { verify } from './report.ts';
 
 const healthyPair = await servingPair();
 const otherPair = await servingPair({ caName: 'another-ca' });
+const expiringPair = await servingPair({ days: 20 });
 
 /** A cluster that was read. */
 export type ReadCluster = Extract<ClusterRead, { readonly status: unknown }>;
@@ -22,6 +24,9 @@ function read(context: string, installation: ReturnType<typeof selfSigned>): Rea
 }
 
 export const healthy = read('healthy', selfSigned(healthyPair));
+
+/** Read, and verify warns: its serving certificate expires in 19 days (warning within 30). */
+export const expiring = read('expiring', selfSigned(expiringPair));
 
 const outOfStep = selfSigned(healthyPair);
 export const failing = read('failing', {

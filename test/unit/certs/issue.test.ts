@@ -2,7 +2,7 @@
 // what the parser reads back, and what Node's crypto and openssl verify.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   createPrivateKey,
   createPublicKey,
@@ -32,8 +32,9 @@ const validity = (days: number) => ({
   notAfter: new Date(notBefore.getTime() + days * DAY),
 });
 
-function newCa(algorithm: KeyAlgorithm) {
-  const key = newKey(algorithm);
+/** A self-signed CA named for `algorithm`, its key of `keyAlgorithm` (the same by default). */
+function newCa(algorithm: KeyAlgorithm, keyAlgorithm = algorithm) {
+  const key = newKey(keyAlgorithm);
   const publicKey = createPublicKey(key);
   const subject = commonName(`test CA ${algorithm}`);
   const der = signCertificate(
@@ -63,12 +64,42 @@ const EXPECTED_KEY: Record<
   'ecdsa-p384': { keyAlgorithm: 'ECDSA', curve: 'P-384' },
 };
 
+/** How a CA of each algorithm signs: SHA-384 goes with P-384, SHA-256 with the others. */
+const SIGNATURE: Record<KeyAlgorithm, string> = {
+  'rsa-2048': 'SHA256-RSA',
+  'rsa-3072': 'SHA256-RSA',
+  'rsa-4096': 'SHA256-RSA',
+  'ecdsa-p256': 'SHA256-ECDSA',
+  'ecdsa-p384': 'SHA384-ECDSA',
+};
+
+const keyOf = (cert: Certificate) => ({
+  keyAlgorithm: cert.info.keyAlgorithm,
+  keySize: cert.info.keySize,
+  curve: cert.info.curve,
+});
+const expectedKey = (algorithm: KeyAlgorithm) => ({
+  keySize: undefined,
+  curve: undefined,
+  ...EXPECTED_KEY[algorithm],
+});
+
+const openssl = (args: string[]) => spawnSync('openssl', args, { encoding: 'utf8' });
+
 for (const algorithm of KEY_ALGORITHMS) {
   test(`${algorithm}: a CA and a serving certificate that Node and openssl verify`, () => {
     const ca = newCa(algorithm);
     assert.equal(ca.cert.info.isCA, true);
     assert.ok(ca.cert.isSelfIssued);
     assert.deepEqual(ca.cert.info.keyUsages, ['keyCertSign', 'cRLSign']);
+    assert.deepEqual(ca.cert.info.extendedKeyUsages, []);
+    assert.deepEqual(keyOf(ca.cert), expectedKey(algorithm));
+    assert.equal(ca.cert.info.signatureAlgorithm, SIGNATURE[algorithm]);
+    assert.equal(
+      Date.parse(ca.cert.info.notAfter) - Date.parse(ca.cert.info.notBefore),
+      3650 * DAY,
+    );
+    assert.ok(new X509Certificate(ca.cert.der).verify(createPublicKey(ca.key)));
     const leafKey = newKey(algorithm);
     const leafDer = signCertificate(
       {
@@ -101,10 +132,8 @@ for (const algorithm of KEY_ALGORITHMS) {
     assert.deepEqual(info.keyUsages, ['digitalSignature', 'keyEncipherment']);
     assert.deepEqual(info.extendedKeyUsages, ['serverAuth']);
     assert.equal(info.isCA, false);
-    assert.deepEqual(
-      { keyAlgorithm: info.keyAlgorithm, keySize: info.keySize, curve: info.curve },
-      { keySize: undefined, curve: undefined, ...EXPECTED_KEY[algorithm] },
-    );
+    assert.deepEqual(keyOf(leaf), expectedKey(algorithm));
+    assert.equal(info.signatureAlgorithm, SIGNATURE[algorithm]);
     assert.equal(info.notBefore, notBefore.toISOString());
     assert.equal(Date.parse(info.notAfter) - Date.parse(info.notBefore), 365 * DAY);
     assert.ok(leaf.isIssuedBy(ca.cert));
@@ -120,8 +149,41 @@ for (const algorithm of KEY_ALGORITHMS) {
       { encoding: 'utf8' },
     );
     assert.match(verified, /: OK\n$/);
+
+    // A CA of the same name but another key did not sign it: neither Node nor openssl say so.
+    const impostor = newCa(algorithm, algorithm.startsWith('rsa') ? 'rsa-2048' : algorithm);
+    assert.equal(impostor.cert.info.subject, ca.cert.info.subject);
+    assert.equal(new X509Certificate(leafDer).verify(createPublicKey(impostor.key)), false);
+    assert.equal(leaf.isIssuedBy(impostor.cert), false);
+    const impostorFile = join(dir, `${algorithm}-impostor.crt`);
+    writeFileSync(impostorFile, impostor.cert.pem);
+    const refused = openssl(['verify', '-CAfile', impostorFile, leafFile]);
+    // openssl matches the leaf's authority key id to the CA's own, so it finds no issuer at all.
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stdout + refused.stderr, /unable to get local issuer certificate/);
   });
 }
+
+test('an IP address that is not one is refused before anything is signed', () => {
+  const ca = newCa('ecdsa-p256');
+  assert.throws(
+    () =>
+      signCertificate(
+        {
+          subject: commonName('antrea'),
+          dnsNames: [],
+          ipAddresses: ['10.96.0.300'],
+          keyUsages: ['digitalSignature'],
+          extendedKeyUsages: ['serverAuth'],
+          isCA: false,
+        },
+        createPublicKey(newKey('ecdsa-p256')),
+        validity(1),
+        { subject: ca.cert.raw.subject, publicKeyInfo: ca.cert.raw.publicKeyInfo, key: ca.key },
+      ),
+    /^Error: 10\.96\.0\.300 is not an IP address$/,
+  );
+});
 
 test('a renewal keeps the names and usages of the certificate it replaces, with a new key or the old one', async () => {
   const ca = newCa('ecdsa-p256');

@@ -6,12 +6,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { renderPrometheus } from '../../../src/render/prometheus.ts';
 import type { ClusterRead } from '../../../src/report/cluster.ts';
-import { failing, forbidden, healthy, unreachable } from '../../support/fleet.ts';
+import { expiring, failing, forbidden, healthy, unreachable } from '../../support/fleet.ts';
 
 const reads: ClusterRead[] = [healthy, failing, unreachable, forbidden];
 const text = renderPrometheus(reads);
 const samples = (family: string) =>
   text.split('\n').filter((line) => line.startsWith(`${family}{`));
+const promtool = (metrics: string) =>
+  spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+/** The metric name of a sample line: what comes before its labels. */
+const nameOf = (line: string) => line.slice(0, line.indexOf('{'));
 
 test('every family has one HELP and one TYPE line, before its samples, and passes promtool', () => {
   const families = [...text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((m) => m[1]);
@@ -31,8 +35,75 @@ test('every family has one HELP and one TYPE line, before its samples, and passe
     const first = lines.findIndex((l) => l.startsWith(`${family}{`));
     assert.equal(first, help + 2, family);
   }
-  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  const check = promtool(text);
   assert.equal(check.status, 0, check.stdout + check.stderr);
+});
+
+test('the samples of a family follow its own HELP and TYPE, together, each series once', () => {
+  let family = '';
+  const seen = new Set<string>();
+  const lines = text.trimEnd().split('\n');
+  lines.forEach((line, i) => {
+    const help = /^# HELP (\S+) \S/.exec(line);
+    if (help) {
+      family = help[1] ?? '';
+      assert.equal(lines[i + 1], `# TYPE ${family} gauge`);
+      assert.ok(!seen.has(family), `${family} twice`);
+      seen.add(family);
+      return;
+    }
+    if (line.startsWith('# TYPE ')) return;
+    assert.equal(nameOf(line), family, line);
+    assert.match(line, /^\w+\{.*\} -?\d+$/);
+  });
+  const series = lines.filter((l) => !l.startsWith('#')).map((l) => l.replace(/ \S+$/, ''));
+  assert.equal(new Set(series).size, series.length);
+  assert.ok(text.endsWith('\n') && !text.endsWith('\n\n'));
+});
+
+test('a family without samples is left out, HELP and TYPE too', () => {
+  const allRead = renderPrometheus([healthy]);
+  assert.doesNotMatch(allRead, /antrea_certs_read_error_info/);
+  assert.match(allRead, /^# TYPE antrea_certs_check_status gauge$/m);
+  const noneRead = renderPrometheus([unreachable]);
+  assert.deepEqual(
+    [...noneRead.matchAll(/^# (?:HELP|TYPE) (\S+)/gm)].map((m) => m[1]),
+    [
+      'antrea_certs_up',
+      'antrea_certs_up',
+      'antrea_certs_read_error_info',
+      'antrea_certs_read_error_info',
+    ],
+  );
+  assert.match(noneRead, /^antrea_certs_up\{cluster="dead"\} 0$/m);
+  assert.match(noneRead, /^antrea_certs_read_error_info\{cluster="dead",kind="unreachable"\} 1$/m);
+  const check = promtool(noneRead);
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+});
+
+test('a check is 0 passed, 1 warning, 2 failed; a check id seen again is numbered', () => {
+  const statuses = (read: ClusterRead) =>
+    renderPrometheus([read])
+      .split('\n')
+      .filter((l) => l.startsWith('antrea_certs_check_status{'))
+      .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
+  assert.ok(statuses(healthy).length > 0 && statuses(healthy).every((v) => v === 0));
+  assert.deepEqual(
+    statuses(expiring).filter((v) => v !== 0),
+    [1],
+  );
+  assert.ok(statuses(failing).includes(2) && !statuses(failing).includes(1));
+  const [first] = healthy.verify.checks;
+  assert.ok(first);
+  const twice: ClusterRead = {
+    ...healthy,
+    verify: { ...healthy.verify, checks: [...healthy.verify.checks, first, first] },
+  };
+  const ids = [...renderPrometheus([twice]).matchAll(/check="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(
+    ids.filter((id) => id?.startsWith(first.id)),
+    [first.id, `${first.id}#2`, `${first.id}#3`],
+  );
 });
 
 test('the facts of each cluster, and why the others were not read', () => {
@@ -85,8 +156,21 @@ test('label values are escaped as the text format wants; --cluster-label names t
     escaped,
     /^antrea_certs_up\{cluster="a \\"quoted\\" \\\\ context\\nwith a newline"\} 0$/m,
   );
-  const check = spawnSync('promtool', ['check', 'metrics'], { input: escaped, encoding: 'utf8' });
+  const check = promtool(escaped);
   assert.equal(check.status, 0, check.stdout + check.stderr);
+  // Each character on its own, and a backslash before an n stays two characters, not a newline.
+  const cases: [string, string][] = [
+    ['back\\slash', 'back\\\\slash'],
+    ['say "hi"', 'say \\"hi\\"'],
+    ['two\nlines', 'two\\nlines'],
+    ['not\\na newline', 'not\\\\na newline'],
+  ];
+  for (const [context, label] of cases) {
+    const line = renderPrometheus([{ context, error: { kind: 'error', message: 'x' } }])
+      .split('\n')
+      .find((l) => l.startsWith('antrea_certs_up{'));
+    assert.equal(line, `antrea_certs_up{cluster="${label}"} 0`, context);
+  }
   assert.match(renderPrometheus([healthy], 'prod-eu'), /^antrea_certs_up\{cluster="prod-eu"\} 1$/m);
   assert.doesNotMatch(renderPrometheus([healthy], 'prod-eu'), /cluster="healthy"/);
 });

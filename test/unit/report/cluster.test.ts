@@ -8,6 +8,8 @@ import {
   summarize,
   verdictOf,
   worstExitCode,
+  type ClusterRead,
+  type ReadFailure,
 } from '../../../src/report/cluster.ts';
 import {
   AuthenticationError,
@@ -20,10 +22,23 @@ import {
   UnavailableError,
   UsageError,
 } from '../../../src/errors.ts';
-import { failing, forbidden, healthy, unreachable } from '../../support/fleet.ts';
+import { expiring, failing, forbidden, healthy, unreachable } from '../../support/fleet.ts';
+
+const notRead = (kind: ReadFailure): ClusterRead => ({
+  context: kind,
+  error: { kind, message: `${kind} happened` },
+});
+const FAILURES: readonly ReadFailure[] = [
+  'unreachable',
+  'unauthorized',
+  'forbidden',
+  'no-antrea',
+  'kubeconfig',
+  'error',
+];
 
 test('each error a read can end with is one kind, its message kept', () => {
-  const cases: [unknown, string][] = [
+  const cases: [Error, ReadFailure][] = [
     [new ConnectionError('refused'), 'unreachable'],
     [new UnavailableError('503'), 'unreachable'],
     [new TimeoutError('no answer within 30s'), 'unreachable'],
@@ -37,18 +52,37 @@ test('each error a read can end with is one kind, its message kept', () => {
   for (const [error, kind] of cases) {
     const failure = failureOf(error);
     assert.equal(failure.kind, kind, String(error));
-    assert.equal(failure.message, (error as Error).message);
+    assert.equal(failure.message, error.message);
   }
+  // Whatever else is thrown is an error, in its own words.
+  assert.deepEqual(failureOf('socket hang up'), { kind: 'error', message: 'socket hang up' });
 });
 
-test('verdicts: pass, fail, or the kind of failure; exit codes as verify gives them', () => {
+test('verdicts: pass, warn, fail, or the kind of failure; exit codes as verify gives them', () => {
   assert.equal(verdictOf(healthy), 'pass');
+  assert.equal(verdictOf(expiring), 'warn');
   assert.equal(verdictOf(failing), 'fail');
   assert.equal(verdictOf(unreachable), 'unreachable');
   assert.equal(verdictOf(forbidden), 'forbidden');
   assert.equal(exitCodeOf(healthy, false), ExitCode.ok);
+  assert.equal(exitCodeOf(healthy, true), ExitCode.ok);
   assert.equal(exitCodeOf(failing, false), ExitCode.checkFailed);
+  assert.equal(exitCodeOf(failing, true), ExitCode.checkFailed);
   assert.equal(exitCodeOf(unreachable, true), ExitCode.error);
+});
+
+test('warnings fail only with --strict', () => {
+  assert.equal(exitCodeOf(expiring, false), ExitCode.ok);
+  assert.equal(exitCodeOf(expiring, true), ExitCode.warnings);
+});
+
+test('a cluster not read is its failure kind as verdict and exits 1, strict or not', () => {
+  for (const kind of FAILURES) {
+    const read = notRead(kind);
+    assert.equal(verdictOf(read), kind);
+    assert.equal(exitCodeOf(read, false), ExitCode.error, kind);
+    assert.equal(exitCodeOf(read, true), ExitCode.error, kind);
+  }
 });
 
 test('the worst exit code: a failed check, then warnings, then a cluster not read, then 0', () => {
@@ -62,6 +96,15 @@ test('the worst exit code: a failed check, then warnings, then a cluster not rea
     [[checkFailed, ok], checkFailed],
   ];
   for (const [codes, worst] of cases) assert.equal(worstExitCode(codes), worst, String(codes));
+  // 2 over 3 over 1 over 0, whatever order the clusters came in.
+  const ranked = [checkFailed, warnings, error, ok];
+  ranked.forEach((better, i) => {
+    for (const lesser of ranked.slice(i + 1)) {
+      assert.equal(worstExitCode([better, lesser]), better, `${better} over ${lesser}`);
+      assert.equal(worstExitCode([lesser, better]), better, `${better} over ${lesser}`);
+      assert.equal(worstExitCode([lesser, lesser, better, lesser]), better);
+    }
+  });
 });
 
 test('the summary counts each cluster once, by outcome', () => {
@@ -80,5 +123,16 @@ test('the summary counts each cluster once, by outcome', () => {
     failed: 0,
     unreachable: 0,
     notRead: 0,
+  });
+});
+
+test('the summary: every kind but unreachable is "not read", a warning is its own count', () => {
+  assert.deepEqual(summarize([expiring, healthy, ...FAILURES.map(notRead), notRead('error')]), {
+    clusters: 9,
+    passed: 1,
+    warnings: 1,
+    failed: 0,
+    unreachable: 1,
+    notRead: 6,
   });
 });

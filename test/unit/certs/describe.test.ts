@@ -1,42 +1,16 @@
-// Certificate analysis over certificates generated here: descriptions, chains,
-// bundles, PEM errors, key matching and Sensitive.
+// Describing certificates generated here (src/certs/certificate.ts, pem.ts):
+// the fields of CertificateInfo, bundles, and what is wrong with input that
+// is not a PEM certificate bundle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createPrivateKey } from 'node:crypto';
-import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
+import { createHash } from 'node:crypto';
+import { issue, usage } from '../../testbed/pki.ts';
 import { parseCertificates, sameCertificates } from '../../../src/certs/certificate.ts';
-import { buildChain } from '../../../src/certs/chain.ts';
-import { keyMatchesCertificate, parsePrivateKey } from '../../../src/certs/keys.ts';
 import { pemBlocks } from '../../../src/certs/pem.ts';
-import { Sensitive } from '../../../src/sensitive.ts';
 import { InputError } from '../../../src/errors.ts';
+import { DAY, chainOfThree } from '../../support/certificates.ts';
 
-const DAY = 86400e3;
-const caUsages = usage.keyCertSign | usage.cRLSign | usage.digitalSignature;
-const serverUsage = {
-  usages: usage.digitalSignature | usage.keyEncipherment,
-  extendedUsages: [extendedUsage.serverAuth],
-};
-
-const root = await issue({
-  commonName: 'Test Root',
-  isCA: true,
-  usages: caUsages,
-  keyKind: 'rsa-2048',
-});
-const intermediate = await issue({
-  commonName: 'Test Intermediate',
-  isCA: true,
-  usages: caUsages,
-  issuer: root,
-});
-const leaf = await issue({
-  commonName: 'antrea',
-  issuer: intermediate,
-  ...serverUsage,
-  dnsNames: ['antrea.kube-system.svc', 'antrea.kube-system.svc.cluster.local'],
-  ipAddresses: ['127.0.0.1'],
-});
+const { root, intermediate, leaf } = await chainOfThree();
 const one = (pem: string) => parseCertificates(pem, 'test')[0]!;
 
 test('describes an ECDSA serving certificate', () => {
@@ -114,30 +88,6 @@ test('expired and not-yet-valid dates come through', async () => {
   assert.ok(future.notBefore.getTime() > Date.now());
 });
 
-test('builds a chain through an intermediate, and says why one does not reach the CA', async () => {
-  const [l, i, r] = [one(leaf.certPem), one(intermediate.certPem), one(root.certPem)];
-  const ok = buildChain(l, [i], [r]);
-  assert.equal(ok.ok, true);
-  assert.deepEqual(
-    ok.chain.map((c) => c.info.subject),
-    ['CN=antrea', 'CN=Test Intermediate', 'CN=Test Root'],
-  );
-
-  const missing = buildChain(l, [], [r]);
-  assert.equal(missing.ok, false);
-  assert.match(
-    missing.ok ? '' : missing.reason,
-    /no certificate given is the issuer "CN=Test Intermediate"/,
-  );
-
-  const impostor = one(
-    (await issue({ commonName: 'Test Root', isCA: true, usages: caUsages })).certPem,
-  );
-  const wrongKey = buildChain(l, [i], [impostor]);
-  assert.equal(wrongKey.ok, false);
-  assert.match(wrongKey.ok ? '' : wrongKey.reason, /did not sign it/);
-});
-
 test('parses bundles of several certificates, with CRLF line ends, and compares them as sets', () => {
   const bundle = parseCertificates(
     (leaf.certPem + intermediate.certPem).replace(/\n/g, '\r\n'),
@@ -169,58 +119,4 @@ test('names what is wrong with input that is not a PEM certificate bundle', () =
     );
   }
   assert.equal(pemBlocks(leaf.certPem, 'x')[0]?.label, 'CERTIFICATE');
-});
-
-test('matches keys in PKCS#8, PKCS#1 and SEC1 form, and refuses the wrong or unreadable key', async () => {
-  const rsaLeaf = await issue({
-    commonName: 'rsa',
-    usages: usage.digitalSignature,
-    keyKind: 'rsa-2048',
-    keyFormat: 'pkcs1',
-  });
-  assert.match(rsaLeaf.keyPem, /BEGIN RSA PRIVATE KEY/);
-  assert.equal(keyMatchesCertificate(new Sensitive(rsaLeaf.keyPem), one(rsaLeaf.certPem)), true);
-  assert.equal(keyMatchesCertificate(new Sensitive(leaf.keyPem), one(leaf.certPem)), true);
-  const sec1 = createPrivateKey(leaf.keyPem).export({ type: 'sec1', format: 'pem' }).toString();
-  assert.match(sec1, /BEGIN EC PRIVATE KEY/);
-  assert.equal(keyMatchesCertificate(new Sensitive(sec1), one(leaf.certPem)), true);
-  assert.equal(keyMatchesCertificate(new Sensitive(rsaLeaf.keyPem), one(leaf.certPem)), false);
-
-  const encrypted = createPrivateKey(leaf.keyPem)
-    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' })
-    .toString();
-  assert.equal(
-    parsePrivateKey(new Sensitive(encrypted)),
-    'it is encrypted and no passphrase was given',
-  );
-  assert.equal(
-    parsePrivateKey(new Sensitive(encrypted), new Sensitive('wrong')),
-    'the passphrase does not decrypt it',
-  );
-  assert.equal(
-    keyMatchesCertificate(new Sensitive(encrypted), one(leaf.certPem), new Sensitive('secret')),
-    true,
-  );
-  assert.equal(
-    parsePrivateKey(new Sensitive(leaf.certPem)),
-    'it holds a certificate, not a private key',
-  );
-  assert.equal(
-    parsePrivateKey(new Sensitive(leaf.keyPem.slice(0, 120) + '\n-----END PRIVATE KEY-----\n')),
-    'it is not a readable private key (corrupt or truncated)',
-  );
-});
-
-test('a Sensitive value never prints', async () => {
-  const secret = new Sensitive(leaf.keyPem);
-  const { inspect } = await import('node:util');
-  for (const shown of [
-    JSON.stringify({ secret }),
-    String(secret),
-    `${secret}`,
-    inspect({ secret }),
-  ]) {
-    assert.doesNotMatch(shown, /PRIVATE KEY/);
-    assert.match(shown, /\[redacted\]/);
-  }
 });
