@@ -2,7 +2,7 @@
 // for a whole read round instead of one per parallel request. The connection
 // keeps the process alive only while a request is open on it, and a new one
 // is made after it closed (an API server restart).
-import type { ClientHttp2Session } from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import * as builtins from '../builtins.ts';
 import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
@@ -17,6 +17,10 @@ export type Negotiated = ClientHttp2Session | 'http/1.1';
 export class Http2Transport implements Transport {
   private session: Promise<Negotiated> | undefined;
   private readonly open = new Map<ClientHttp2Session, number>();
+  /** The requests in flight, to cancel one by one when the transport is closed. */
+  private readonly streams = new Set<ClientHttp2Stream>();
+  /** The TLS connection while it is being made, to give it up when the transport is closed. */
+  private connecting: TLSSocket | undefined;
 
   constructor(private readonly fallback: Transport) {}
 
@@ -35,7 +39,11 @@ export class Http2Transport implements Transport {
     }
     this.hold(session);
     const stream = session.request(headers, { endStream: request.payload === undefined });
-    stream.once('close', () => this.release(session));
+    this.streams.add(stream);
+    stream.once('close', () => {
+      this.streams.delete(stream);
+      this.release(session);
+    });
     if (request.timeoutMs > 0) {
       stream.setTimeout(request.timeoutMs, () => stream.destroy(new RequestTimeoutError()));
     }
@@ -54,8 +62,14 @@ export class Http2Transport implements Transport {
   }
 
   close(): void {
+    // The requests still open are cancelled one by one, then the connection ends gracefully.
+    // Destroying the session while answers still arrive on it crashes Node 20's HTTP/2 (a
+    // freed stream object is used again): a refused read among parallel ones did that.
+    this.connecting?.destroy();
+    const { constants } = builtins.http2();
+    for (const stream of this.streams) stream.close(constants.NGHTTP2_CANCEL);
     void this.session?.then(
-      (session) => (session === 'http/1.1' ? undefined : session.destroy()),
+      (session) => (session === 'http/1.1' || session.closed ? undefined : session.close()),
       () => undefined,
     );
     this.fallback.close();
@@ -86,7 +100,12 @@ export class Http2Transport implements Transport {
       ...(rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
       ALPNProtocols: ['h2', 'http/1.1'],
     });
-    await secured(socket, request.timeoutMs);
+    this.connecting = socket;
+    try {
+      await secured(socket, request.timeoutMs);
+    } finally {
+      this.connecting = undefined;
+    }
     if (socket.alpnProtocol !== 'h2') {
       socket.destroy();
       return 'http/1.1';

@@ -568,3 +568,49 @@ test('a parallel round of requests shares one HTTP/2 connection: one TLS handsha
   assert.equal(handshakes, 1);
   client.close();
 });
+
+test('closing a connection while answers still arrive on it (a refused read among parallel ones) is safe', async (t) => {
+  const { createSecureServer } = await import('node:http2');
+  const server = createSecureServer(
+    { key: serving.keyPem, cert: serving.certPem },
+    (request, response) => {
+      if (request.url.includes('/secrets/')) {
+        response.writeHead(403, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(failure(403, 'secrets is forbidden')));
+        return;
+      }
+      // The other answers come in pieces, still arriving when the client gives up.
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const body = JSON.stringify({ items: [], padding: 'x'.repeat(64 * 1024) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (response.destroyed || sent >= body.length) {
+          clearInterval(timer);
+          if (!response.destroyed) response.end();
+          return;
+        }
+        response.write(body.slice(sent, sent + 4096));
+        sent += 4096;
+      }, 2);
+    },
+  );
+  const sessions: { destroy(): void }[] = [];
+  server.on('session', (session) => sessions.push(session));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const session of sessions) session.destroy();
+    server.close();
+  });
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (let round = 0; round < 80; round++) {
+    const client = await clientFor(url, { ca: ca.certPem });
+    const reads = [
+      client.secrets(ns).get('antrea-controller-tls'),
+      ...Array.from({ length: 8 }, () => client.configMaps(ns).list({})),
+    ];
+    const error = await rejection(Promise.all(reads));
+    assert.ok(error instanceof ForbiddenError);
+    client.close();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+});
