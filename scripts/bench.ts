@@ -116,8 +116,14 @@ const objects = [
   'mutatingwebhookconfigurations,customresourcedefinitions,antreacontrollerinfos',
 ].join(',');
 const ns = state.namespace;
+/** The rows the ratios compare. */
+const STATUS = 'status (node bundle)';
+const KUBECTL_GET = 'kubectl get, the same objects';
+const EXE_STATUS = 'status (executable)';
+const NODE26_START = "node26 -e 0 (the executable's Node)";
+const FLOOR = 'node26: TLS and the 11 GETs, nothing else';
 const rows: Row[] = [
-  { name: 'status (node bundle)', command: process.execPath, args: [BUNDLE, 'status'] },
+  { name: STATUS, command: process.execPath, args: [BUNDLE, 'status'] },
   {
     name: 'status -o json (node bundle)',
     command: process.execPath,
@@ -139,7 +145,7 @@ const rows: Row[] = [
   },
   { name: '--help (node bundle)', command: process.execPath, args: [BUNDLE, '--help'] },
   {
-    name: 'kubectl get, the same objects',
+    name: KUBECTL_GET,
     command: kubectl,
     args: ['get', '-n', ns, '-o', 'json', objects],
   },
@@ -147,7 +153,7 @@ const rows: Row[] = [
 ];
 if (haveExecutable) {
   rows.push(
-    { name: 'status (executable)', command: EXECUTABLE, args: ['status'] },
+    { name: EXE_STATUS, command: EXECUTABLE, args: ['status'] },
     {
       name: 'status (executable, empty cache)',
       command: EXECUTABLE,
@@ -162,9 +168,9 @@ if (haveExecutable) {
       coldCache: true,
     },
     { name: 'version --client (executable)', command: EXECUTABLE, args: ['version', '--client'] },
-    { name: "node26 -e 0 (the executable's Node)", command: NODE26, args: ['-e', '0'] },
+    { name: NODE26_START, command: NODE26, args: ['-e', '0'] },
     {
-      name: 'node26: TLS and the 11 GETs, nothing else',
+      name: FLOOR,
       command: NODE26,
       args: [resolve('scripts/bench/floor.cjs'), floorTarget()],
     },
@@ -238,56 +244,50 @@ console.log(`${'command'.padEnd(48)}${'median'.padStart(10)}`);
 for (const row of rows)
   console.log(`${row.name.padEnd(48)}${`${ms(row.name).toFixed(0)} ms`.padStart(10)}`);
 
+/** One line of a section: the label padded to a column, then the value. */
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(50)}${value}`);
 const ratio = (a: string, b: string) => `${(ms(a) / ms(b)).toFixed(2)}x`;
-console.log('\nratios');
-console.log(
-  `  status (node bundle) / kubectl get              ${ratio('status (node bundle)', 'kubectl get, the same objects')}`,
-);
-console.log(
-  `  --all-contexts, 3 testbeds / status             ${ratio('status --all-contexts, 3 testbeds', 'status (node bundle)')}`,
-);
-console.log(
-  `  --all-contexts, 50 contexts / status            ${ratio('status --all-contexts, 50 contexts', 'status (node bundle)')}`,
-);
+
+/** [what the line says, the row measured, the row it is measured against] */
+const ratios: [string, string, string][] = [
+  ['status (node bundle) / kubectl get', STATUS, KUBECTL_GET],
+  ['--all-contexts, 3 testbeds / status', 'status --all-contexts, 3 testbeds', STATUS],
+  ['--all-contexts, 50 contexts / status', 'status --all-contexts, 50 contexts', STATUS],
+];
 if (haveExecutable) {
-  const node26 = "node26 -e 0 (the executable's Node)";
-  console.log(
-    `  status (executable) / kubectl get               ${ratio('status (executable)', 'kubectl get, the same objects')}`,
-  );
-  console.log(
-    `  status (executable) / node26 -e 0               ${ratio('status (executable)', node26)}`,
-  );
-  console.log(
-    `  --help (executable) / node26 -e 0               ${ratio('--help (executable)', node26)}`,
-  );
-  console.log(
-    `  the bare requests (floor) / node26 -e 0         ${ratio('node26: TLS and the 11 GETs, nothing else', node26)}`,
-  );
-  console.log(
-    `  status, empty cache / status, warm cache        ${ratio('status (executable, empty cache)', 'status (executable)')}`,
-  );
-  console.log(
-    `  kubectl antrea-certs status / kubectl get of 4  ${ratio('kubectl antrea-certs status', 'kubectl get of the 4 objects status names')}`,
+  ratios.push(
+    ['status (executable) / kubectl get', EXE_STATUS, KUBECTL_GET],
+    ['status (executable) / node26 -e 0', EXE_STATUS, NODE26_START],
+    ['--help (executable) / node26 -e 0', '--help (executable)', NODE26_START],
+    ['the bare requests (floor) / node26 -e 0', FLOOR, NODE26_START],
+    ['status, empty cache / status, warm cache', 'status (executable, empty cache)', EXE_STATUS],
+    [
+      'kubectl antrea-certs status / kubectl get of 4',
+      'kubectl antrea-certs status',
+      'kubectl get of the 4 objects status names',
+    ],
   );
 }
+console.log('\nratios');
+for (const [label, measured, against] of ratios) line(label, ratio(measured, against));
 
 const mib = (path: string) =>
   existsSync(path) ? `${(statSync(path).size / 1024 / 1024).toFixed(2)} MiB` : 'not built';
 console.log('\nsizes and memory');
-console.log(
-  `  bundle                      ${(statSync(resolve('dist/bin/plugin.cjs')).size / 1024).toFixed(0)} KiB`,
-);
-console.log(`  executable (linux/amd64)    ${mib(EXECUTABLE)}`);
-console.log(`  archive (linux/amd64)       ${mib(ARCHIVE)}`);
+line('bundle', `${(statSync(resolve('dist/bin/plugin.cjs')).size / 1024).toFixed(0)} KiB`);
+line('executable (linux/amd64)', mib(EXECUTABLE));
+line('archive (linux/amd64)', mib(ARCHIVE));
 const singleRss = peakRss(process.execPath, [BUNDLE, 'status']);
 const fleetRss = peakRss(process.execPath, [BUNDLE, 'status', '--all-contexts'], fleet50);
-console.log(`  peak RSS, status (bundle)   ${singleRss.toFixed(1)} MiB`);
-console.log(
-  `  peak RSS, status --all-contexts, 50 contexts (bundle) ${fleetRss.toFixed(1)} MiB (${(fleetRss / singleRss).toFixed(2)}x)`,
+line('peak RSS, status (bundle)', `${singleRss.toFixed(1)} MiB`);
+line(
+  'peak RSS, status --all-contexts, 50 contexts',
+  `${fleetRss.toFixed(1)} MiB (${(fleetRss / singleRss).toFixed(2)}x)`,
 );
-if (haveExecutable)
-  console.log(`  peak RSS, status (executable) ${peakRss(EXECUTABLE, ['status']).toFixed(1)} MiB`);
-console.log(`  API requests: status ${requestsOf('status')}, verify ${requestsOf('verify')}`);
+if (haveExecutable) {
+  line('peak RSS, status (executable)', `${peakRss(EXECUTABLE, ['status']).toFixed(1)} MiB`);
+}
+line('API requests', `status ${requestsOf('status')}, verify ${requestsOf('verify')}`);
 
 await Promise.all(bedDirs.map((bedDir) => down(bedDir)));
 rmSync(dir, { recursive: true, force: true });

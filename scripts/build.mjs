@@ -37,7 +37,8 @@ function patched(path, source) {
 const patches = {
   name: 'patches',
   setup(b) {
-    b.onLoad({ filter: /yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, (args) => ({
+    const filter = new RegExp(PATCHES.map((p) => p.file.source).join('|'));
+    b.onLoad({ filter }, (args) => ({
       contents: patched(args.path, readFileSync(args.path, 'utf8')),
       loader: 'js',
     }));

@@ -183,7 +183,6 @@ async function build(): Promise<BuiltArchive[]> {
   );
 
   // 3. The archives.
-  const compress = libdeflateCompress;
   const text = (file: string) => readFileSync(at(file));
   const archives = await mapPool(TARGETS, 2, async (target) => {
     const windows = target.os === 'windows';
@@ -198,8 +197,8 @@ async function build(): Promise<BuiltArchive[]> {
       { name: 'README.md', data: text('README.md'), mode: 0o644 },
     ];
     const bytes = windows
-      ? await zip(entries, MTIME, compress)
-      : await tarGz(entries, MTIME, compress);
+      ? await zip(entries, MTIME, libdeflateCompress)
+      : await tarGz(entries, MTIME, libdeflateCompress);
     const file = archiveName(target.os, target.arch);
     writeFileSync(join(RELEASE_DIR, file), bytes);
     return {

@@ -215,31 +215,23 @@ function notFound(source: Installation['namespaceSource'], namespace: string): s
  * the version comes from it, so a refused read is noted, not an error: the image tag stands in.
  */
 async function readControllerInfo(client: Client): Promise<{ version?: string; refused: boolean }> {
-  const reads = await Promise.all(
+  const infos = await Promise.all(
     CONTROLLER_INFO.groups.map((group) => {
       const kind = { group, version: CONTROLLER_INFO.version, plural: CONTROLLER_INFO.plural };
-      return client
-        .custom<ControllerInfo>(kind)
-        .get(CONTROLLER_INFO.name)
-        .then(
-          (info) => ({ info }),
-          (error: unknown) => ({ error }),
-        );
+      return optional(client.custom<ControllerInfo>(kind).get(CONTROLLER_INFO.name)).catch(
+        (error: unknown) => {
+          if (error instanceof ForbiddenError) return 'refused' as const;
+          throw error;
+        },
+      );
     }),
   );
-  let refused = false;
-  for (const read of reads) {
-    if ('info' in read) {
-      if (typeof read.info.version === 'string' && read.info.version) {
-        return { version: read.info.version, refused: false };
-      }
-    } else if (read.error instanceof ForbiddenError) {
-      refused = true;
-    } else if (!isNotFound(read.error)) {
-      throw read.error;
+  for (const info of infos) {
+    if (info !== 'refused' && typeof info?.version === 'string' && info.version) {
+      return { version: info.version, refused: false };
     }
   }
-  return { refused };
+  return { refused: infos.includes('refused') };
 }
 
 interface ControllerInfo extends k8s.KubeObject {

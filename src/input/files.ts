@@ -12,19 +12,33 @@ export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 export const PIPE_DEADLINE_MS = 1000;
 
 const CHUNK_BYTES = 64 * 1024;
-const tooLarge = (path: string, flag: string) =>
-  new InputError(
-    `${path} given with ${flag} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB: it is not a certificate or key file.`,
-  );
+const NOT_A_KEY_FILE = 'it is not a certificate or key file';
+const GIVE_A_FILE = 'give a file, or a pipe something writes to';
+
+/** The errors of reading a named file, each one sentence naming the file and its flag. */
+const fail = {
+  missing: (path: string, flag: string) =>
+    new InputError(`the file ${path} given with ${flag} does not exist.`),
+  unreadable: (path: string, flag: string, error: unknown) =>
+    new InputError(`cannot read ${path} given with ${flag} (${errorCode(error) ?? 'unreadable'}).`),
+  tooLarge: (path: string, flag: string) =>
+    new InputError(
+      `${path} given with ${flag} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB: ${NOT_A_KEY_FILE}.`,
+    ),
+  silent: (path: string, flag: string, received: number) => {
+    const what = received === 0 ? 'nothing came' : `nothing more came after ${received} bytes`;
+    const within = `within ${PIPE_DEADLINE_MS / 1000} s`;
+    return new InputError(`${what} from ${path} given with ${flag} ${within}; ${GIVE_A_FILE}.`);
+  },
+};
 
 function statOf(path: string, flag: string): Stats {
   try {
     return statSync(path);
   } catch (error) {
-    const code = errorCode(error);
-    if (code === 'ENOENT')
-      throw new InputError(`the file ${path} given with ${flag} does not exist.`);
-    throw new InputError(`cannot read ${path} given with ${flag} (${code ?? 'unreadable'}).`);
+    throw errorCode(error) === 'ENOENT'
+      ? fail.missing(path, flag)
+      : fail.unreadable(path, flag, error);
   }
 }
 
@@ -39,16 +53,14 @@ export function readInput(path: string, flag: string): Buffer {
   const stats = statOf(path, flag);
   if (stats.isDirectory())
     throw new InputError(`${path} given with ${flag} is a directory, not a file.`);
-  if (stats.isFile() && stats.size > MAX_INPUT_BYTES) throw tooLarge(path, flag);
+  if (stats.isFile() && stats.size > MAX_INPUT_BYTES) throw fail.tooLarge(path, flag);
   // A pipe or a device is read without blocking: one that never writes must not hang the plugin.
   const stream = !stats.isFile();
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (stream ? constants.O_NONBLOCK : 0));
   } catch (error) {
-    throw new InputError(
-      `cannot read ${path} given with ${flag} (${errorCode(error) ?? 'unreadable'}).`,
-    );
+    throw fail.unreadable(path, flag, error);
   }
   try {
     return readBounded(fd, stream, path, flag);
@@ -67,28 +79,19 @@ function readBounded(fd: number, stream: boolean, path: string, flag: string): B
     try {
       count = readSync(fd, chunk, 0, CHUNK_BYTES, null);
     } catch (error) {
-      if (errorCode(error) !== 'EAGAIN') {
-        throw new InputError(
-          `cannot read ${path} given with ${flag} (${errorCode(error) ?? 'unreadable'}).`,
-        );
-      }
+      if (errorCode(error) !== 'EAGAIN') throw fail.unreadable(path, flag, error);
       count = -1;
     }
     if (count > 0) {
       total += count;
-      if (total > MAX_INPUT_BYTES) throw tooLarge(path, flag);
+      if (total > MAX_INPUT_BYTES) throw fail.tooLarge(path, flag);
       chunks.push(Buffer.from(chunk.subarray(0, count)));
       lastData = Date.now();
       continue;
     }
     // The end of a file; for a pipe, also the end once something came (before, no writer yet).
     if (count === 0 && (!stream || total > 0)) return Buffer.concat(chunks);
-    if (Date.now() - lastData > PIPE_DEADLINE_MS) {
-      const what = total === 0 ? 'nothing came' : `nothing more came after ${total} bytes`;
-      throw new InputError(
-        `${what} from ${path} given with ${flag} within ${PIPE_DEADLINE_MS / 1000} s; give a file, or a pipe something writes to.`,
-      );
-    }
+    if (Date.now() - lastData > PIPE_DEADLINE_MS) throw fail.silent(path, flag, total);
     pause(10);
   }
 }

@@ -80,8 +80,8 @@ function selfSignedMode(): void {
   assert.equal(switched.status, 0, switched.stderr + switched.stdout);
 }
 
-/** Imports the admin's pair into user-provided mode, backing up to `backups`. */
-function importGoodPair(backups: string): void {
+/** Imports the admin's pair into user-provided mode, backing up to `backups`; it must succeed. */
+function importGoodPair(backups: string, ...extra: string[]) {
   const imported = runBackingUpTo(
     backups,
     'import',
@@ -90,8 +90,10 @@ function importGoodPair(backups: string): void {
     '--mode',
     'user-provided',
     '--yes',
+    ...extra,
   );
   assert.equal(imported.status, 0, imported.stderr + imported.stdout);
+  return imported;
 }
 
 /** User-provided, serving the admin's pair. */
@@ -378,17 +380,7 @@ test('import --mode user-provided: backup (0600), switch, wait, verify; -v shows
   const own = freshBackupDir();
   const before = json<{ mode: string }>(plugin(bed.kubeconfig, ['status', '-o', 'json']));
   assert.equal(before.mode, 'self-signed');
-  const result = runBackingUpTo(
-    own,
-    'import',
-    '--from-dir',
-    pairDir(goodFiles),
-    '--mode',
-    'user-provided',
-    '--yes',
-    '-vv',
-  );
-  assert.equal(result.status, 0, result.stderr + result.stdout);
+  const result = importGoodPair(own, '-vv');
   assert.match(result.stderr, /converged/);
   assert.match(result.stdout, /0 failed/);
   for (const out of [result.stdout, result.stderr]) {

@@ -5,6 +5,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import * as yaml from 'js-yaml';
 import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
@@ -540,19 +541,13 @@ test('a watch RBAC refuses ends with a ForbiddenError through onEnd; an ERROR ev
   );
 });
 
-test('a parallel round of requests shares one HTTP/2 connection: one TLS handshake', async (t) => {
+/** An HTTP/2 server (HTTP/1.1 too) with a certificate from `ca`; its sessions end with the test. */
+async function h2Server(t: TestContext, handler: H2Handler) {
   const { createSecureServer } = await import('node:http2');
-  const versions: string[] = [];
-  let handshakes = 0;
   const server = createSecureServer(
     { key: serving.keyPem, cert: serving.certPem, allowHTTP1: true },
-    (request, response) => {
-      versions.push(request.httpVersion);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ items: [] }));
-    },
+    handler,
   );
-  server.on('secureConnection', () => handshakes++);
   const sessions: { destroy(): void }[] = [];
   server.on('session', (session) => sessions.push(session));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -560,7 +555,20 @@ test('a parallel round of requests shares one HTTP/2 connection: one TLS handsha
     for (const session of sessions) session.destroy();
     server.close();
   });
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+type H2Handler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+
+test('a parallel round of requests shares one HTTP/2 connection: one TLS handshake', async (t) => {
+  const versions: string[] = [];
+  let handshakes = 0;
+  const { server, url } = await h2Server(t, (request, response) => {
+    versions.push(request.httpVersion);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ items: [] }));
+  });
+  server.on('secureConnection', () => handshakes++);
   const client = await clientFor(url, { ca: ca.certPem });
   const round = Array.from({ length: 11 }, () => client.configMaps(ns).list({}));
   assert.equal((await Promise.all(round)).length, 11);
@@ -570,38 +578,26 @@ test('a parallel round of requests shares one HTTP/2 connection: one TLS handsha
 });
 
 test('closing a connection while answers still arrive on it (a refused read among parallel ones) is safe', async (t) => {
-  const { createSecureServer } = await import('node:http2');
-  const server = createSecureServer(
-    { key: serving.keyPem, cert: serving.certPem },
-    (request, response) => {
-      if (request.url.includes('/secrets/')) {
-        response.writeHead(403, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(failure(403, 'secrets is forbidden')));
+  const { url } = await h2Server(t, (request, response) => {
+    if (request.url.includes('/secrets/')) {
+      response.writeHead(403, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(failure(403, 'secrets is forbidden')));
+      return;
+    }
+    // The other answers come in pieces, still arriving when the client gives up.
+    response.writeHead(200, { 'content-type': 'application/json' });
+    const body = JSON.stringify({ items: [], padding: 'x'.repeat(64 * 1024) });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (response.destroyed || sent >= body.length) {
+        clearInterval(timer);
+        if (!response.destroyed) response.end();
         return;
       }
-      // The other answers come in pieces, still arriving when the client gives up.
-      response.writeHead(200, { 'content-type': 'application/json' });
-      const body = JSON.stringify({ items: [], padding: 'x'.repeat(64 * 1024) });
-      let sent = 0;
-      const timer = setInterval(() => {
-        if (response.destroyed || sent >= body.length) {
-          clearInterval(timer);
-          if (!response.destroyed) response.end();
-          return;
-        }
-        response.write(body.slice(sent, sent + 4096));
-        sent += 4096;
-      }, 2);
-    },
-  );
-  const sessions: { destroy(): void }[] = [];
-  server.on('session', (session) => sessions.push(session));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    for (const session of sessions) session.destroy();
-    server.close();
+      response.write(body.slice(sent, sent + 4096));
+      sent += 4096;
+    }, 2);
   });
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (let round = 0; round < 80; round++) {
     const client = await clientFor(url, { ca: ca.certPem });
     const reads = [
