@@ -33,6 +33,9 @@ interface Manifest {
 export type ArchiveLookup = (fileName: string) => Buffer | undefined;
 
 /** Every rule the manifest breaks, one sentence each; empty when it is valid. */
+/** krew's reviewers ask for a shortDescription that fits in one column of `kubectl krew search`. */
+const SHORT_DESCRIPTION_MAX = 50;
+
 export function krewViolations(
   text: string,
   pluginName: string,
@@ -66,6 +69,10 @@ export function krewViolations(
     problems.push('spec.shortDescription is missing');
   else if (/[\r\n]/.test(spec.shortDescription))
     problems.push('spec.shortDescription has a line break');
+  else if (spec.shortDescription.length > SHORT_DESCRIPTION_MAX)
+    problems.push(
+      `spec.shortDescription has ${spec.shortDescription.length} characters; krew's review asks for at most ${SHORT_DESCRIPTION_MAX}`,
+    );
   if (typeof spec.version !== 'string' || !SEMVER.test(spec.version))
     problems.push(
       `spec.version ${String(spec.version)} is not a semantic version with a leading v`,

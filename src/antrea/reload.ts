@@ -17,3 +17,9 @@ export const reloadWaitNote = (after = '') =>
 export const NOT_SERVED_YET =
   `the controller to serve the new certificate (${KUBELET_REFRESH}, ` +
   'then the controller reloads it)';
+
+/**
+ * The longest a new pair in the Secret takes to be served: the kubelet's refresh of the Secret
+ * volume (about a minute) plus the controller's reload from disk (every minute).
+ */
+export const RELOAD_WITHIN_MS = 2 * 60_000;

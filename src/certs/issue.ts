@@ -170,6 +170,25 @@ export function signCertificate(
   return der.sequence(tbs, signer.algorithm, der.bitString(signature));
 }
 
+/** The issuer a CA certificate and its key make. */
+const issuerOf = (ca: Certificate, key: KeyObject): Issuer => ({
+  subject: ca.raw.subject,
+  publicKeyInfo: ca.raw.publicKeyInfo,
+  ...(ca.raw.subjectKeyId ? { subjectKeyId: ca.raw.subjectKeyId } : {}),
+  key,
+});
+
+/** Valid from a minute before `now` (clocks differ) for `validityMs`. */
+const validFrom = (now: Date, validityMs: number) => ({
+  notBefore: new Date(now.getTime() - 60_000),
+  notAfter: new Date(now.getTime() + validityMs),
+});
+
+const exportPair = (cert: Buffer, key: KeyObject): IssuedPair => ({
+  certPem: toPem('CERTIFICATE', cert),
+  keyPem: new Sensitive(key.export({ type: 'pkcs8', format: 'pem' }).toString()),
+});
+
 export interface IssueRequest {
   /** The certificate being replaced: its subject, names and usages are kept. */
   readonly template: Certificate;
@@ -197,19 +216,63 @@ export async function issueServingCertificate(request: IssueRequest): Promise<Is
       isCA: false,
     },
     createPublicKey(privateKey),
-    {
-      notBefore: new Date(now.getTime() - 60_000),
-      notAfter: new Date(now.getTime() + request.validityMs),
-    },
-    {
-      subject: ca.raw.subject,
-      publicKeyInfo: ca.raw.publicKeyInfo,
-      ...(ca.raw.subjectKeyId ? { subjectKeyId: ca.raw.subjectKeyId } : {}),
-      key: request.caKey,
-    },
+    validFrom(now, request.validityMs),
+    issuerOf(ca, request.caKey),
   );
-  return {
-    certPem: toPem('CERTIFICATE', cert),
-    keyPem: new Sensitive(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
-  };
+  return exportPair(cert, privateKey);
+}
+
+/** A new self-signed CA (and its key, to issue from): the CA flag and the usages of a CA that signs. */
+export function issueCa(request: {
+  readonly commonName: string;
+  readonly algorithm: KeyAlgorithm;
+  readonly validityMs: number;
+  readonly now: Date;
+}): IssuedPair & { readonly key: KeyObject } {
+  const key = newKey(request.algorithm);
+  const publicKey = createPublicKey(key);
+  const subject = commonName(request.commonName);
+  const cert = signCertificate(
+    {
+      subject,
+      dnsNames: [],
+      ipAddresses: [],
+      keyUsages: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+      extendedKeyUsages: [],
+      isCA: true,
+    },
+    publicKey,
+    validFrom(request.now, request.validityMs),
+    { subject, publicKeyInfo: publicKey.export({ type: 'spki', format: 'der' }), key },
+  );
+  return { ...exportPair(cert, key), key };
+}
+
+/** A new key and a certificate for it from the CA, with exactly the given names and usages. */
+export function issueLeaf(request: {
+  readonly commonName: string;
+  readonly dnsNames: readonly string[];
+  readonly keyUsages: readonly string[];
+  readonly extendedKeyUsages: readonly string[];
+  readonly algorithm: KeyAlgorithm;
+  readonly validityMs: number;
+  readonly now: Date;
+  readonly ca: Certificate;
+  readonly caKey: KeyObject;
+}): IssuedPair {
+  const key = newKey(request.algorithm);
+  const cert = signCertificate(
+    {
+      subject: commonName(request.commonName),
+      dnsNames: request.dnsNames,
+      ipAddresses: [],
+      keyUsages: request.keyUsages,
+      extendedKeyUsages: request.extendedKeyUsages,
+      isCA: false,
+    },
+    createPublicKey(key),
+    validFrom(request.now, request.validityMs),
+    issuerOf(request.ca, request.caKey),
+  );
+  return exportPair(cert, key);
 }

@@ -43,6 +43,7 @@ export async function write(
     if (applied.restarts) await restartController(client, inst.namespace, 'none');
     return applied;
   } catch (error) {
+    await change.undo?.().catch(() => undefined);
     await putBack(client, inst.namespace, backup, backupFile, error);
     const why = error instanceof Error ? error.message : String(error);
     throw new CliError(

@@ -68,7 +68,10 @@ export async function carryOut(
     );
   } catch (error) {
     if (error instanceof TimeoutError && applied.restarts && options.rollbackOnFailure) {
-      return rollBack(ctx, client, inst, { content: backup, file: backupFile }, options, error);
+      const backupTaken = { content: backup, file: backupFile };
+      return rollBack(ctx, client, inst, backupTaken, options, error, async () => {
+        await applied.undo?.();
+      });
     }
     ctx.note(whereItStands(applied, inst, error));
     throw error;

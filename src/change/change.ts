@@ -19,6 +19,11 @@ export interface Change {
   readonly goal: ConvergenceGoal;
   /** What the wait watches besides the installation. */
   readonly wait?: WaitOptions;
+  /**
+   * Removes what the change created that the backup does not hold (a cert-manager Certificate), so
+   * that putting the backup back is not undone by it; runs before every put-back and rollback.
+   */
+  undo?(): Promise<void>;
   /** After a write conflicted: re-read the cluster and re-check, giving the same change against what is there now. */
   replan?(): Promise<Change>;
 }

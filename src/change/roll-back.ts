@@ -21,11 +21,13 @@ export async function rollBack(
   backup: { readonly content: Backup; readonly file?: string },
   options: { readonly timeoutMs: number; readonly failWithinMs: number },
   timedOut: TimeoutError,
+  undo?: () => Promise<void>,
 ): Promise<never> {
   ctx.note(`${timedOut.message}`);
   ctx.note('Rolling back to the objects in the backup (--rollback-on-failure).');
   let rolledBack = false;
   try {
+    await undo?.();
     await applyBackup(client, await readInstallation(client, inst.namespace), backup.content);
     await restartController(client, inst.namespace, 'none');
     const goal = goalForBackup(backup.content);

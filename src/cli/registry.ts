@@ -6,6 +6,7 @@ import { importCommand } from '../commands/import/command.ts';
 import { mode } from '../commands/mode/command.ts';
 import { rotate } from '../commands/rotate/command.ts';
 import { restore } from '../commands/restore/command.ts';
+import { generate } from '../commands/generate/command.ts';
 import { version } from '../commands/version/command.ts';
 import { completion } from '../commands/completion/command.ts';
 import type { Command } from './command.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   mode,
   rotate,
   restore,
+  generate,
   version,
   completion,
 ];

@@ -1,16 +1,23 @@
-// cert-manager's Certificate, as far as a forced renewal needs it: read it,
-// and set its Issuing condition as cert-manager's own CLI (cmctl renew) does.
+// cert-manager as the plugin sees it: its Certificate (read it, create one,
+// set its Issuing condition as cert-manager's own CLI, cmctl renew, does) and
+// its Issuers (whether they exist, are Ready, and which kind of CA they are).
 import type { Client, DryRun, ResourceKind } from './client.ts';
 import { isNotFound } from './errors.ts';
 import type { KubeObject } from './objects.ts';
-import { InputError } from '../errors.ts';
+import { ForbiddenError, InputError } from '../errors.ts';
 import { watchTarget, type WatchTarget } from './watch.ts';
 
-const CERTIFICATES: ResourceKind = {
-  group: 'cert-manager.io',
-  version: 'v1',
-  plural: 'certificates',
-};
+const GROUP = 'cert-manager.io';
+const CERTIFICATES: ResourceKind = { group: GROUP, version: 'v1', plural: 'certificates' };
+const ISSUER_KINDS = {
+  Issuer: { group: GROUP, version: 'v1', plural: 'issuers' },
+  ClusterIssuer: { group: GROUP, version: 'v1', plural: 'clusterissuers' },
+} as const satisfies Record<string, ResourceKind>;
+
+/** The CRD whose presence says cert-manager is installed. */
+export const CERTIFICATE_CRD = `${CERTIFICATES.plural}.${GROUP}`;
+/** Where cert-manager's install documentation is. */
+export const CERT_MANAGER_INSTALL_DOCS = 'https://cert-manager.io/docs/installation/';
 
 /**
  * A condition of a Certificate's status, as cert-manager writes it and as triggerIssuance writes
@@ -43,8 +50,22 @@ export interface CertManagerCertificate {
 
 /** The fields of a Certificate object the plugin reads or writes. */
 export interface CertificateObject extends KubeObject {
-  spec?: { secretName?: string };
-  status?: { revision?: number; conditions?: CertificateCondition[] };
+  spec?: {
+    secretName?: string;
+    commonName?: string;
+    dnsNames?: string[];
+    usages?: string[];
+    duration?: string;
+    renewBefore?: string;
+    privateKey?: { algorithm?: string; size?: number; rotationPolicy?: string };
+    issuerRef?: { name?: string; kind?: string; group?: string };
+  };
+  status?: {
+    revision?: number;
+    conditions?: CertificateCondition[];
+    notAfter?: string;
+    renewalTime?: string;
+  };
 }
 
 /**
@@ -124,3 +145,151 @@ export async function triggerIssuance(
 /** A watch on one Certificate, so a wait sees cert-manager's progress. */
 export const certificateTarget = (namespace: string, name: string): WatchTarget =>
   watchTarget(CERTIFICATES, namespace, { fieldSelector: `metadata.name=${name}` });
+
+/** The kind of CA behind an Issuer, from the one key of its spec cert-manager's issuers are told by. */
+export type IssuerType = 'ca' | 'selfSigned' | 'acme' | 'vault' | 'venafi' | 'unknown';
+
+/** An Issuer or ClusterIssuer: its kind of CA and its Ready condition. */
+export interface IssuerInfo {
+  readonly kind: IssuerKind;
+  readonly name: string;
+  readonly type: IssuerType;
+  readonly ready: boolean;
+  /** Ready's reason and message when it is not True. */
+  readonly why?: string;
+}
+
+export type IssuerKind = keyof typeof ISSUER_KINDS;
+
+interface IssuerObject extends KubeObject {
+  spec?: Partial<Record<Exclude<IssuerType, 'unknown'>, unknown>>;
+  status?: { conditions?: CertificateCondition[] };
+}
+
+/** Whether cert-manager's Certificate CRD is there; undefined when reading CRDs is refused. */
+export async function certManagerInstalled(client: Client): Promise<boolean | undefined> {
+  try {
+    await client.crds().get(CERTIFICATE_CRD);
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    if (error instanceof ForbiddenError) return undefined;
+    throw error;
+  }
+}
+
+/** Reads an Issuer (in `namespace`) or a ClusterIssuer; undefined when there is none. */
+export async function readIssuer(
+  client: Client,
+  kind: IssuerKind,
+  name: string,
+  namespace: string,
+): Promise<IssuerInfo | undefined> {
+  let object: IssuerObject;
+  try {
+    const where = kind === 'Issuer' ? namespace : undefined;
+    object = await client.custom<IssuerObject>(ISSUER_KINDS[kind], where).get(name);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const types = ['ca', 'selfSigned', 'acme', 'vault', 'venafi'] as const;
+  const type = types.find((t) => object.spec?.[t] !== undefined) ?? 'unknown';
+  const ready = object.status?.conditions?.find((c) => c.type === 'Ready');
+  const why = [ready?.reason, ready?.message].filter(Boolean).join(': ');
+  return {
+    kind,
+    name,
+    type,
+    ready: ready?.status === 'True',
+    ...(ready?.status === 'True' ? {} : { why: why || 'no Ready condition yet' }),
+  };
+}
+
+/** The Certificates of a namespace. */
+export async function listCertificates(
+  client: Client,
+  namespace: string,
+): Promise<CertificateObject[]> {
+  return (await client.custom<CertificateObject>(CERTIFICATES, namespace).list()).items;
+}
+
+/** Creates a Certificate (or only has the API server check it, with dryRun server). */
+export async function createCertificate(
+  client: Client,
+  certificate: CertificateObject,
+  dryRun: DryRun,
+): Promise<CertificateObject> {
+  const namespace = certificate.metadata?.namespace ?? '';
+  return client.custom<CertificateObject>(CERTIFICATES, namespace).create(certificate, dryRun);
+}
+
+/** Deletes a Certificate this run created, while it still has the resourceVersion it was given. */
+export async function deleteCertificate(
+  client: Client,
+  namespace: string,
+  name: string,
+  resourceVersion: string,
+): Promise<void> {
+  await client
+    .custom<CertificateObject>(CERTIFICATES, namespace)
+    .delete(name, resourceVersion, 'none');
+}
+
+/** Reads a Certificate; undefined when there is none or the read is refused (`refused` says which). */
+export async function readCertificateObject(
+  client: Client,
+  namespace: string,
+  name: string,
+): Promise<{ object?: CertificateObject; refused: boolean }> {
+  try {
+    return {
+      object: await client.custom<CertificateObject>(CERTIFICATES, namespace).get(name),
+      refused: false,
+    };
+  } catch (error) {
+    if (isNotFound(error)) return { refused: false };
+    if (error instanceof ForbiddenError) return { refused: true };
+    throw error;
+  }
+}
+
+/** A cert-manager Certificate as status and verify show it. */
+export interface CertificateState {
+  readonly name: string;
+  /** False when the Secret names a Certificate that does not exist. */
+  readonly found: boolean;
+  readonly ready?: { readonly status: string; readonly reason?: string; readonly message?: string };
+  readonly issuer?: { readonly name: string; readonly kind: string };
+  readonly duration?: string;
+  readonly renewBefore?: string;
+  readonly renewalTime?: string;
+  readonly notAfter?: string;
+}
+
+/** The Certificate's state from its object (undefined: there is none). */
+export function describeCertificate(name: string, object?: CertificateObject): CertificateState {
+  if (!object) return { name, found: false };
+  const ready = object.status?.conditions?.find((c) => c.type === 'Ready');
+  const spec = object.spec;
+  return {
+    name,
+    found: true,
+    ...(ready
+      ? {
+          ready: {
+            status: ready.status,
+            ...(ready.reason ? { reason: ready.reason } : {}),
+            ...(ready.message ? { message: ready.message } : {}),
+          },
+        }
+      : {}),
+    ...(spec?.issuerRef?.name
+      ? { issuer: { name: spec.issuerRef.name, kind: spec.issuerRef.kind ?? 'Issuer' } }
+      : {}),
+    ...(spec?.duration ? { duration: spec.duration } : {}),
+    ...(spec?.renewBefore ? { renewBefore: spec.renewBefore } : {}),
+    ...(object.status?.renewalTime ? { renewalTime: object.status.renewalTime } : {}),
+    ...(object.status?.notAfter ? { notAfter: object.status.notAfter } : {}),
+  };
+}

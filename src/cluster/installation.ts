@@ -5,6 +5,7 @@ import type { Client } from './client.ts';
 import { isNotFound } from './errors.ts';
 import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
 import {
+  CERT_MANAGER_CERTIFICATE_ANNOTATION,
   APP_SELECTOR,
   CONSUMER_SELECTOR,
   CA_CONFIGMAP,
@@ -24,6 +25,11 @@ import {
   type TlsSecret,
 } from './controller-objects.ts';
 import type * as k8s from './objects.ts';
+import {
+  describeCertificate,
+  readCertificateObject,
+  type CertificateState,
+} from './cert-manager.ts';
 
 export type { Consumer, ConsumerKind } from './consumers.ts';
 export type { ControllerDeployment, ControllerPod, TlsSecret } from './controller-objects.ts';
@@ -46,12 +52,14 @@ export interface Installation {
   readonly caConfigMap?: { readonly resourceVersion: string; readonly bundle?: string };
   readonly consumers: Consumer[];
   readonly controllerInfoVersion?: string;
+  /** The cert-manager Certificate the Secret's annotation names, when it names one and may be read. */
+  readonly certManager?: CertificateState;
   /** Reads that only add detail and were refused (403): said in a note, never a failure. */
   readonly refusedDetails?: readonly RefusedDetail[];
 }
 
 /** A read that only adds detail; status says what is missing without it. */
-export type RefusedDetail = 'AntreaControllerInfo';
+export type RefusedDetail = 'AntreaControllerInfo' | 'Certificate';
 
 async function optional<T>(read: Promise<T>): Promise<T | undefined> {
   try {
@@ -63,7 +71,7 @@ async function optional<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 /** The namespace holding the controller Deployment (undefined when none is listed or listing is refused). */
-async function locate(client: Client): Promise<k8s.Deployment | undefined> {
+export async function locateController(client: Client): Promise<k8s.Deployment | undefined> {
   let items: k8s.Deployment[];
   try {
     items = (await client.deployments().list({ labelSelector: CONTROLLER.selector })).items;
@@ -128,7 +136,7 @@ export async function readInstallation(
       (error: unknown) => ({ error }),
     );
   const [found, guessed, cluster] = await Promise.all([
-    namespaceFlag ? undefined : locate(client),
+    namespaceFlag ? undefined : locateController(client),
     settle(readNamespaced(client, guess)),
     readClusterScoped(client),
   ]);
@@ -159,6 +167,15 @@ export async function readInstallation(
       : optional(client.secrets(namespace).get(controller.secretName)),
   ]);
   const ca = read.configMaps.find((cm) => cm.metadata?.name === CA_CONFIGMAP);
+  // Only a Secret cert-manager wrote names a Certificate: read it then (it adds detail, never fails the read).
+  const certificateName = tls?.metadata?.annotations?.[CERT_MANAGER_CERTIFICATE_ANNOTATION];
+  const certificate = certificateName
+    ? await readCertificateObject(client, namespace, certificateName)
+    : undefined;
+  const refusedDetails: RefusedDetail[] = [
+    ...(cluster.info.refused ? ['AntreaControllerInfo' as const] : []),
+    ...(certificate?.refused ? ['Certificate' as const] : []),
+  ];
 
   return {
     namespace,
@@ -190,7 +207,10 @@ export async function readInstallation(
       ...crdConsumers(cluster.crds, namespace),
     ],
     ...(cluster.info.version ? { controllerInfoVersion: cluster.info.version } : {}),
-    ...(cluster.info.refused ? { refusedDetails: ['AntreaControllerInfo' as const] } : {}),
+    ...(certificateName && certificate && !certificate.refused
+      ? { certManager: describeCertificate(certificateName, certificate.object) }
+      : {}),
+    ...(refusedDetails.length ? { refusedDetails } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ export interface ObjectMeta {
   name?: string;
   namespace?: string;
   resourceVersion?: string;
+  uid?: string;
   generation?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
@@ -70,6 +71,7 @@ export interface PodTemplate {
     containers: {
       name: string;
       image?: string;
+      args?: string[];
       ports?: { name?: string; containerPort: number }[];
     }[];
     volumes?: { name: string; configMap?: { name?: string }; secret?: { secretName?: string } }[];

@@ -113,7 +113,7 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
                 'Managed by',
                 [
                   report.certManagerCertificate
-                    ? `cert-manager (Certificate ${report.certManagerCertificate} owns the Secret)`
+                    ? `cert-manager (Certificate ${report.certManagerCertificate} owns the Secret${certificateDetail(report.certManager)})`
                     : '',
                   report.helmManaged ? 'Helm' : '',
                 ]
@@ -200,4 +200,17 @@ function controllerLine(report: StatusReport, style: Style): string {
       return `${p.name} ${state}, ${p.restarts} restart${p.restarts === 1 ? '' : 's'}`;
     })
     .join('; ');
+}
+
+/** "; Ready, Issuer ca-issuer, renews 2027-10-29" of the cert-manager Certificate, when it was read. */
+function certificateDetail(state: StatusReport['certManager']): string {
+  if (!state) return '';
+  if (!state.found) return '; that Certificate does not exist';
+  const ready =
+    state.ready?.status === 'True'
+      ? 'Ready'
+      : `not Ready${state.ready?.reason ? ` (${state.ready.reason})` : ''}`;
+  const issuer = state.issuer ? `, ${state.issuer.kind} ${state.issuer.name}` : '';
+  const renews = state.renewalTime ? `, renews ${state.renewalTime.slice(0, 10)}` : '';
+  return `; ${ready}${issuer}${renews}`;
 }

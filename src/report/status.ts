@@ -8,6 +8,7 @@ import { describeMode, modeOf, type ModeInfo } from '../antrea/mode.ts';
 import { CA_CONFIGMAP, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
 import { servingChain } from '../antrea/serving.ts';
 import type { Installation, Consumer, ControllerPod } from '../cluster/installation.ts';
+import type { CertificateState } from '../cluster/cert-manager.ts';
 import { formatDuration } from '../duration.ts';
 import { notReadyDetail } from './pods.ts';
 
@@ -49,6 +50,8 @@ export interface StatusReport {
   readonly modeDescription: string;
   readonly selfSignedPairStorage: ModeInfo['pairStorage'] | null;
   readonly certManagerCertificate: string | null;
+  /** That Certificate as cert-manager reports it: Ready, issuer, renewal time (null: none, or not readable). */
+  readonly certManager: CertificateState | null;
   readonly helmManaged: boolean;
   readonly configMap: string | null;
   readonly secret: { readonly name: string; readonly type: string; readonly keys: string[] } | null;
@@ -225,6 +228,7 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
     modeDescription: describeMode(mode, inst.deployment.secretName),
     selfSignedPairStorage: mode.mode === 'self-signed' ? (mode.pairStorage ?? null) : null,
     certManagerCertificate: mode.certManagerCertificate ?? null,
+    certManager: inst.certManager ?? null,
     helmManaged: mode.helmManaged,
     configMap: inst.config?.name ?? null,
     secret: inst.tlsSecret
@@ -257,10 +261,19 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
 
 /** What a refused detail read leaves out, and what stands in for it. */
 function notesOn(inst: Installation, mode: ModeInfo): string[] {
-  if (!inst.refusedDetails?.includes('AntreaControllerInfo')) return [];
-  const standIn =
-    mode.versionSource === 'image tag'
-      ? 'the Antrea version comes from the controller image tag'
-      : 'the Antrea version is unknown';
-  return [`you may not get antreacontrollerinfos (403 Forbidden): ${standIn}.`];
+  const notes: string[] = [];
+  if (inst.refusedDetails?.includes('AntreaControllerInfo')) {
+    const standIn =
+      mode.versionSource === 'image tag'
+        ? 'the Antrea version comes from the controller image tag'
+        : 'the Antrea version is unknown';
+    notes.push(`you may not get antreacontrollerinfos (403 Forbidden): ${standIn}.`);
+  }
+  if (inst.refusedDetails?.includes('Certificate')) {
+    notes.push(
+      `you may not get certificates.cert-manager.io (403 Forbidden): the readiness and renewal of ` +
+        `Certificate ${mode.certManagerCertificate ?? ''} are not shown.`,
+    );
+  }
+  return notes;
 }

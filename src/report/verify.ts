@@ -17,6 +17,7 @@ import type { Installation } from '../cluster/installation.ts';
 import { buildStatus, type ConsumerReport, type StatusReport } from './status.ts';
 import { notReadyDetail } from './pods.ts';
 import { formatDuration } from '../duration.ts';
+import { certManagerChecks } from './cert-manager-checks.ts';
 
 /** " (reason: message)" of an APIService's Available condition, if it gives a reason. */
 const availability = (available: Installation['consumers'][number]['available']) =>
@@ -178,7 +179,10 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
     checks.push(expiryCheck(cert, inputs, status), ...strengthChecks(cert));
   }
 
-  // 6. The controller runs.
+  // 6. The cert-manager Certificate that renews the pair.
+  certManagerChecks(inst.certManager, ns).forEach((c) => checks.push(c));
+
+  // 7. The controller runs.
   const ready = inst.pods.filter((p) => p.ready && !p.deleting);
   if (ready.length)
     add(

@@ -1,9 +1,11 @@
-// cert-manager on the testbed: its Certificate CRD (the v1 fields a renewal
-// touches, with the status subresource cert-manager uses) and an issuer that
-// behaves like cert-manager's controllers for one CA Issuer: it issues when a
-// Certificate has no Secret of its own yet or when its Issuing condition is True, writes
-// the Secret with cert-manager's annotations, and sets Ready, the revision
-// and the validity on the status, removing Issuing.
+// cert-manager on the testbed: its Certificate, Issuer and ClusterIssuer CRDs
+// (the v1 fields the plugin reads and writes, with the status subresource
+// cert-manager uses) and a controller that behaves like cert-manager's: a
+// Certificate whose issuer is missing or not Ready gets Ready=False and no
+// Secret; otherwise it issues when the Certificate has no Secret of its own yet
+// or its Issuing condition is True, writes the Secret with cert-manager's
+// annotations (a CA issuer's CA in ca.crt, nothing there for an ACME issuer),
+// and sets Ready, the revision and the validity on the status, removing Issuing.
 import { k8s, readOptional, retryOnConflict, describe, log } from './model/kube.ts';
 import { issue, usage, extendedUsage, type Issued } from './pki.ts';
 import type { Clients } from './model/kube.ts';
@@ -149,6 +151,50 @@ export const certificateCrd: k8s.V1CustomResourceDefinition = {
   },
 };
 
+/** The kinds of issuer the helper plays: a CA issuer, and an ACME one (no ca.crt in its Secrets). */
+export type IssuerType = 'ca' | 'acme';
+
+const issuerCrd = (kind: 'Issuer' | 'ClusterIssuer'): k8s.V1CustomResourceDefinition => {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${GROUP}`, labels: { app: 'cert-manager' } },
+    spec: {
+      group: GROUP,
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
+      scope: kind === 'Issuer' ? 'Namespaced' : 'Cluster',
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: { type: 'object', x_kubernetes_preserve_unknown_fields: true },
+                status: {
+                  type: 'object',
+                  properties: { conditions: { type: 'array', items: conditionSchema } },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+};
+
+/** An Issuer or ClusterIssuer as the helper reads it. */
+interface IssuerObject {
+  metadata: { name: string; namespace?: string };
+  spec?: { ca?: unknown; acme?: unknown };
+  status?: { conditions?: Condition[] };
+}
+
 const stamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
 
 export class CertManager {
@@ -165,15 +211,19 @@ export class CertManager {
 
   /** Installs the CRD and starts issuing from the CA. */
   static async start(bed: Cluster, ca: Issued): Promise<CertManager> {
-    await bed.api.extensions.createCustomResourceDefinition({ body: certificateCrd });
-    // The CRD is usable once it is Established.
-    for (let i = 0; i < 100; i++) {
-      const crd = await bed.api.extensions.readCustomResourceDefinition({
-        name: `${PLURAL}.${GROUP}`,
-      });
-      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'))
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const body of [certificateCrd, issuerCrd('Issuer'), issuerCrd('ClusterIssuer')]) {
+      const name = body.metadata?.name ?? '';
+      const existing = await readOptional(() =>
+        bed.api.extensions.readCustomResourceDefinition({ name }),
+      );
+      if (!existing) await bed.api.extensions.createCustomResourceDefinition({ body });
+      // A CRD is usable once it is Established.
+      for (let i = 0; i < 100; i++) {
+        const crd = await bed.api.extensions.readCustomResourceDefinition({ name });
+        if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'))
+          break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
     const manager = new CertManager(bed, ca);
     manager.loop();
@@ -183,6 +233,82 @@ export class CertManager {
   /** Issues from another CA from now on (an Issuer whose CA was replaced). */
   useCa(ca: Issued): void {
     this.ca = ca;
+  }
+
+  /**
+   * Creates an Issuer (in the Antrea namespace) or a ClusterIssuer of the given type, Ready or not
+   * (as cert-manager would set it once it checked the issuer's CA or ACME account).
+   */
+  async createIssuer(
+    kind: 'Issuer' | 'ClusterIssuer',
+    name: string,
+    type: IssuerType,
+    ready: boolean,
+  ): Promise<void> {
+    const plural = `${kind.toLowerCase()}s`;
+    const namespaced = kind === 'Issuer';
+    const spec =
+      type === 'ca'
+        ? { ca: { secretName: `${name}-ca` } }
+        : { acme: { server: 'https://acme.invalid/directory', solvers: [] } };
+    const where = { group: GROUP, version: VERSION, plural };
+    const body = {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind,
+      metadata: { name, ...(namespaced ? { namespace: this.bed.namespace } : {}) },
+      spec,
+    };
+    const created = (
+      namespaced
+        ? await this.bed.api.custom.createNamespacedCustomObject({
+            ...where,
+            namespace: this.bed.namespace,
+            body,
+          })
+        : await this.bed.api.custom.createClusterCustomObject({ ...where, body })
+    ) as IssuerObject;
+    const condition: Condition = ready
+      ? { type: 'Ready', status: 'True', reason: 'KeyPairVerified', message: 'Signing CA verified' }
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ErrGetKeyPair',
+          message: `Error getting keypair for CA issuer: secret "${name}-ca" not found`,
+        };
+    const withStatus = { ...created, status: { conditions: [condition] } };
+    if (namespaced) {
+      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({
+        ...where,
+        namespace: this.bed.namespace,
+        name,
+        body: withStatus,
+      });
+    } else {
+      await this.bed.api.custom.replaceClusterCustomObjectStatus({
+        ...where,
+        name,
+        body: withStatus,
+      });
+    }
+  }
+
+  private async readIssuer(
+    ref: Certificate['spec']['issuerRef'],
+    namespace: string,
+  ): Promise<IssuerObject | undefined> {
+    const kind = ref.kind ?? 'Issuer';
+    const where = {
+      group: GROUP,
+      version: VERSION,
+      plural: `${kind.toLowerCase()}s`,
+      name: ref.name,
+    };
+    return readOptional(
+      async () =>
+        (kind === 'Issuer'
+          ? await this.bed.api.custom.getNamespacedCustomObject({ ...where, namespace })
+          : await this.bed.api.custom.getClusterCustomObject(where)) as IssuerObject,
+    );
   }
 
   async createCertificate(certificate: Certificate): Promise<void> {
@@ -220,6 +346,38 @@ export class CertManager {
       });
   }
 
+  /** Ready=False with cert-manager's reason for a Certificate it cannot issue yet (once). */
+  private async setNotReady(certificate: Certificate, message: string): Promise<void> {
+    const ready = certificate.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready?.status === 'False' && ready.message === message) return;
+    const { namespace, name } = certificate.metadata;
+    await retryOnConflict(async () => {
+      const fresh = await this.read(namespace, name);
+      const others = (fresh.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
+      fresh.status = {
+        ...fresh.status,
+        conditions: [
+          ...others,
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'DoesNotExist',
+            message,
+            lastTransitionTime: stamp(new Date()),
+          },
+        ],
+      };
+      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name,
+        body: fresh,
+      });
+    });
+  }
+
   private async reconcileAll(): Promise<void> {
     const list = (await this.bed.api.custom.listNamespacedCustomObject({
       group: GROUP,
@@ -244,6 +402,18 @@ export class CertManager {
       secret?.data?.['tls.crt'] &&
       secret.metadata?.annotations?.['cert-manager.io/certificate-name'] === name;
     if (ours && !issuing) return;
+    const issuer = await this.readIssuer(certificate.spec.issuerRef, namespace);
+    const issuerReady = issuer?.status?.conditions?.some(
+      (c) => c.type === 'Ready' && c.status === 'True',
+    );
+    if (!issuerReady) {
+      const kind = certificate.spec.issuerRef.kind ?? 'Issuer';
+      const message = issuer
+        ? `Issuing certificate as Secret does not exist; ${kind} ${certificate.spec.issuerRef.name} is not Ready`
+        : `Issuing certificate as Secret does not exist; ${kind} ${certificate.spec.issuerRef.name} not found`;
+      await this.setNotReady(certificate, message);
+      return;
+    }
     if (issuing) this.triggers.push(issuing.reason ?? '');
 
     const now = new Date();
@@ -260,7 +430,9 @@ export class CertManager {
       notBefore: now,
       notAfter: new Date(now.getTime() + days * 86_400_000),
     });
-    const data = { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem, 'ca.crt': this.ca.certPem };
+    // An ACME issuer's Secret has no ca.crt: the ACME protocol does not hand out the CA.
+    const caCrt = issuer?.spec?.acme !== undefined ? '' : this.ca.certPem;
+    const data = { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem, 'ca.crt': caCrt };
     const encoded = Object.fromEntries(
       Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
     );

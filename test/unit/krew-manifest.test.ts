@@ -257,6 +257,11 @@ test("krew's rules: each broken one is reported", async () => {
   one((m) => void (m.spec.version = '1.0.0'), /not a semantic version with a leading v/);
   one((m) => void (m.spec.version = 'v1.0'), /not a semantic version/);
   one((m) => void (m.spec.shortDescription = 'two\nlines'), /line break/);
+  one((m) => void (m.spec.shortDescription = 'x'.repeat(51)), /51 characters; .* at most 50/);
+  assert.deepEqual(
+    manifest((m) => void (m.spec.shortDescription = 'x'.repeat(50))),
+    [],
+  );
   one((m) => void (m.spec.platforms = []), /platforms is empty/);
   one(
     (m) =>

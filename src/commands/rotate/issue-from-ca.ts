@@ -1,7 +1,7 @@
 // rotate in user-provided mode with --ca-cert/--ca-key: a new serving
 // certificate issued here, with the names and usages of the current one. The
 // CA key is read locally and never written anywhere.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../../cli/context.ts';
 import type { Client } from '../../cluster/client.ts';
 import type { Installation } from '../../cluster/installation.ts';
@@ -15,36 +15,17 @@ import { issueServingCertificate, type KeyAlgorithm } from '../../certs/issue.ts
 import { fqdnServiceName, serviceDnsName } from '../../antrea/names.ts';
 import { reloadWaitNote } from '../../antrea/reload.ts';
 import type { Change } from '../../change/change.ts';
-import { readKeyPem, readPassphrase, readPem } from '../../input/files.ts';
+import { readCa } from '../../input/ca.ts';
 import { findingLines } from '../../render/findings.ts';
 import { certificateLine } from '../../render/certificate-line.ts';
 import type { NewPair, RotateOptions } from './command.ts';
 
 type FromCa = Extract<NewPair, { from: 'ca' }>;
 
-const keyMatches = (key: KeyObject, cert: Certificate) =>
-  createPublicKey(key).export({ type: 'spki', format: 'der' }).equals(cert.publicKeyDer());
-
 /** The same kind of key as the current certificate's. */
 function algorithmLike(current: Certificate): KeyAlgorithm {
   if (current.info.keyAlgorithm === 'ECDSA') return 'ecdsa-p256';
   return (current.info.keySize ?? 0) > 2048 ? 'rsa-4096' : 'rsa-2048';
-}
-
-/** The CA certificate and its key, checked to belong together. */
-function readCa(pair: FromCa): { pem: string; ca: Certificate; key: KeyObject } {
-  const pem = readPem(pair.caCert, '--ca-cert');
-  const certs = parseCertificates(pem, pair.caCert);
-  const passphrase = pair.passphraseFile ? readPassphrase(pair.passphraseFile) : undefined;
-  const key = parsePrivateKey(readKeyPem(pair.caKey, '--ca-key'), passphrase);
-  if (typeof key === 'string') throw new InputError(`${pair.caKey} cannot be used: ${key}.`);
-  const ca = certs.find((c) => c.info.isCA && keyMatches(key, c));
-  if (!ca) {
-    throw new InputError(
-      `${pair.caCert} holds no CA certificate whose key is ${pair.caKey}; nothing was written.`,
-    );
-  }
-  return { pem, ca, key };
 }
 
 /**

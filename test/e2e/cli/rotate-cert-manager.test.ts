@@ -43,6 +43,7 @@ const tlsCrt = async () =>
 await setSelfSignedCert(bed, false);
 const manager = await CertManager.start(bed, await newCa('cert-manager CA one'));
 after(() => manager.stop());
+await manager.createIssuer('Issuer', 'antrea-ca-issuer', 'ca', true);
 await manager.createCertificate({
   metadata: { name, namespace: ns },
   // A year: the v2 controller, still self-signed until the restart, would replace a pair with less than 90 days left.
