@@ -25,6 +25,8 @@ export interface Backup {
     readonly ca?: string;
     readonly cert?: string;
     readonly key?: Sensitive;
+    /** Its annotations (cert-manager's among them), put back with it; absent in older backups. */
+    readonly annotations?: Readonly<Record<string, string>>;
   };
   readonly configMap?: { readonly name: string; readonly key: string; readonly text: string };
 }
@@ -42,6 +44,7 @@ export function backupOf(inst: Installation, now = new Date()): Backup {
           ...(secret.ca ? { ca: secret.ca } : {}),
           ...(secret.cert ? { cert: secret.cert } : {}),
           ...(secret.key ? { key: secret.key } : {}),
+          annotations: secret.annotations,
         }
       : { name: inst.deployment.secretName, existed: false },
     ...(inst.config?.text !== undefined
@@ -93,7 +96,15 @@ export function loadBackup(path: string): Backup {
     );
   }
   const secret = parsed.secret as
-    { name?: unknown; existed?: unknown; ca?: unknown; cert?: unknown; key?: unknown } | undefined;
+    | {
+        name?: unknown;
+        existed?: unknown;
+        ca?: unknown;
+        cert?: unknown;
+        key?: unknown;
+        annotations?: unknown;
+      }
+    | undefined;
   const configMap = parsed.configMap as
     { name?: unknown; key?: unknown; text?: unknown } | undefined;
   if (
@@ -113,6 +124,7 @@ export function loadBackup(path: string): Backup {
       ...(str(secret.ca) ? { ca: str(secret.ca) } : {}),
       ...(str(secret.cert) ? { cert: str(secret.cert) } : {}),
       ...(str(secret.key) ? { key: new Sensitive(str(secret.key) ?? '') } : {}),
+      ...(stringMap(secret.annotations) ? { annotations: stringMap(secret.annotations) } : {}),
     },
     ...(configMap && typeof configMap.name === 'string' && typeof configMap.text === 'string'
       ? {
@@ -124,4 +136,13 @@ export function loadBackup(path: string): Backup {
         }
       : {}),
   };
+}
+
+/** An object of strings, as annotations are; undefined for anything else. */
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  return entries.every(([, v]) => typeof v === 'string')
+    ? (Object.fromEntries(entries) as Record<string, string>)
+    : undefined;
 }

@@ -26,7 +26,7 @@ export async function applyBackup(
       ...(saved.key ? { 'tls.key': saved.key } : {}),
     };
     const read = secret ? { resourceVersion: secret.resourceVersion } : undefined;
-    await writeTlsSecret(client, ns, saved.name, data, read, dryRun);
+    await writeTlsSecret(client, ns, saved.name, data, read, dryRun, saved.annotations);
   } else if (secret) {
     await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
   }

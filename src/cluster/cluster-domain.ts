@@ -11,7 +11,7 @@ export interface ClusterDomain {
 }
 
 const DNS_NAMESPACE = 'kube-system';
-const REVERSE_ZONE = /\.(in-addr|ip6)\.arpa\.?$/;
+const REVERSE_ZONE = /(^|\.)(in-addr|ip6)\.arpa\.?$/;
 
 /** The first forward zone of the kubernetes plugin in a Corefile (e.g. cluster.local); undefined without one. */
 export function domainFromCorefile(corefile: string): string | undefined {

@@ -29,7 +29,8 @@ function changedSince(kind: string, name: string): ConflictError {
 
 /**
  * Writes the TLS Secret: an update of `data` (keeping its type) with the
- * resourceVersion read, or a new kubernetes.io/tls Secret when there was none.
+ * resourceVersion read, or a new kubernetes.io/tls Secret when there was none;
+ * `annotations`, when given, replace the Secret's (a backup put back).
  */
 export async function writeTlsSecret(
   client: Client,
@@ -38,6 +39,7 @@ export async function writeTlsSecret(
   data: SecretData,
   read: { resourceVersion: string } | undefined,
   dryRun: DryRun,
+  annotations?: Readonly<Record<string, string>>,
 ): Promise<void> {
   const encoded: Record<string, string> = {};
   if (data['ca.crt'] !== undefined) encoded['ca.crt'] = b64(data['ca.crt']);
@@ -46,7 +48,7 @@ export async function writeTlsSecret(
   const secrets = client.secrets(namespace);
   if (!read) {
     const body: Secret = {
-      metadata: { name, namespace },
+      metadata: { name, namespace, ...(annotations ? { annotations: { ...annotations } } : {}) },
       type: 'kubernetes.io/tls',
       data: encoded,
     };
@@ -56,7 +58,10 @@ export async function writeTlsSecret(
   const current = await secrets.get(name);
   if (current.metadata?.resourceVersion !== read.resourceVersion)
     throw changedSince('Secret', name);
-  await secrets.update({ ...current, data: encoded }, dryRun);
+  const metadata = annotations
+    ? { ...current.metadata, annotations: { ...annotations } }
+    : current.metadata;
+  await secrets.update({ ...current, ...(metadata ? { metadata } : {}), data: encoded }, dryRun);
 }
 
 /**

@@ -113,7 +113,7 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
                 'Managed by',
                 [
                   report.certManagerCertificate
-                    ? `cert-manager (Certificate ${report.certManagerCertificate} owns the Secret${certificateDetail(report.certManager)})`
+                    ? `cert-manager (Certificate ${report.certManagerCertificate} owns the Secret)`
                     : '',
                   report.helmManaged ? 'Helm' : '',
                 ]
@@ -122,6 +122,7 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
               ],
             ]
           : []),
+        ...(report.certManager ? [['Certificate', certificateDetail(report.certManager)]] : []),
         [
           'Config',
           report.configMap ? `ConfigMap ${report.configMap}` : style.warn('ConfigMap not found'),
@@ -202,15 +203,14 @@ function controllerLine(report: StatusReport, style: Style): string {
     .join('; ');
 }
 
-/** "; Ready, Issuer ca-issuer, renews 2027-10-29" of the cert-manager Certificate, when it was read. */
-function certificateDetail(state: StatusReport['certManager']): string {
-  if (!state) return '';
-  if (!state.found) return '; that Certificate does not exist';
+/** "Ready, Issuer ca-issuer, renews 2027-10-29": the cert-manager Certificate, as read. */
+function certificateDetail(state: NonNullable<StatusReport['certManager']>): string {
+  if (!state.found) return `${state.name} does not exist: nothing renews the certificate`;
   const ready =
     state.ready?.status === 'True'
       ? 'Ready'
       : `not Ready${state.ready?.reason ? ` (${state.ready.reason})` : ''}`;
   const issuer = state.issuer ? `, ${state.issuer.kind} ${state.issuer.name}` : '';
   const renews = state.renewalTime ? `, renews ${state.renewalTime.slice(0, 10)}` : '';
-  return `; ${ready}${issuer}${renews}`;
+  return `${ready}${issuer}${renews}`;
 }

@@ -151,8 +151,11 @@ export const certificateCrd: k8s.V1CustomResourceDefinition = {
   },
 };
 
-/** The kinds of issuer the helper plays: a CA issuer, and an ACME one (no ca.crt in its Secrets). */
-export type IssuerType = 'ca' | 'acme';
+/**
+ * The kinds of issuer the helper plays: a CA issuer, and two whose Secrets carry no ca.crt, as
+ * cert-manager's ACME and Venafi issuers leave it.
+ */
+export type IssuerType = 'ca' | 'acme' | 'venafi';
 
 const issuerCrd = (kind: 'Issuer' | 'ClusterIssuer'): k8s.V1CustomResourceDefinition => {
   const plural = `${kind.toLowerCase()}s`;
@@ -191,7 +194,7 @@ const issuerCrd = (kind: 'Issuer' | 'ClusterIssuer'): k8s.V1CustomResourceDefini
 /** An Issuer or ClusterIssuer as the helper reads it. */
 interface IssuerObject {
   metadata: { name: string; namespace?: string };
-  spec?: { ca?: unknown; acme?: unknown };
+  spec?: { ca?: unknown; acme?: unknown; venafi?: unknown };
   status?: { conditions?: Condition[] };
 }
 
@@ -247,10 +250,11 @@ export class CertManager {
   ): Promise<void> {
     const plural = `${kind.toLowerCase()}s`;
     const namespaced = kind === 'Issuer';
-    const spec =
-      type === 'ca'
-        ? { ca: { secretName: `${name}-ca` } }
-        : { acme: { server: 'https://acme.invalid/directory', solvers: [] } };
+    const spec = {
+      ca: { ca: { secretName: `${name}-ca` } },
+      acme: { acme: { server: 'https://acme.invalid/directory', solvers: [] } },
+      venafi: { venafi: { zone: 'antrea', tpp: { url: 'https://tpp.invalid' } } },
+    }[type];
     const where = { group: GROUP, version: VERSION, plural };
     const body = {
       apiVersion: `${GROUP}/${VERSION}`,
@@ -398,9 +402,12 @@ export class CertManager {
       (c) => c.type === 'Issuing' && c.status === 'True',
     );
     // cert-manager issues when the Secret is missing, is not its own for this Certificate, or a renewal was triggered.
+    // As cert-manager's readiness policies: a Secret issued for another issuer is re-issued.
     const ours =
       secret?.data?.['tls.crt'] &&
-      secret.metadata?.annotations?.['cert-manager.io/certificate-name'] === name;
+      secret.metadata?.annotations?.['cert-manager.io/certificate-name'] === name &&
+      secret.metadata.annotations['cert-manager.io/issuer-name'] ===
+        certificate.spec.issuerRef.name;
     if (ours && !issuing) return;
     const issuer = await this.readIssuer(certificate.spec.issuerRef, namespace);
     const issuerReady = issuer?.status?.conditions?.some(
@@ -430,8 +437,8 @@ export class CertManager {
       notBefore: now,
       notAfter: new Date(now.getTime() + days * 86_400_000),
     });
-    // An ACME issuer's Secret has no ca.crt: the ACME protocol does not hand out the CA.
-    const caCrt = issuer?.spec?.acme !== undefined ? '' : this.ca.certPem;
+    // ACME and Venafi issuers' Secrets have no ca.crt: those protocols do not hand out the CA.
+    const caCrt = issuer?.spec?.ca !== undefined ? this.ca.certPem : '';
     const data = { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem, 'ca.crt': caCrt };
     const encoded = Object.fromEntries(
       Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),

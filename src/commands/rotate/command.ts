@@ -4,7 +4,7 @@ import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change
 import { pairFileFlags, type PairFiles } from '../../input/pair.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
-import type { KeyAlgorithm } from '../../certs/issue.ts';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/issue.ts';
 
 /** Where the new certificate comes from, in user-provided mode. */
 export type NewPair =
@@ -55,7 +55,7 @@ const flags = {
   },
   'key-algorithm': {
     type: 'string',
-    choices: ['rsa-2048', 'rsa-4096', 'ecdsa-p256'] as const,
+    choices: KEY_ALGORITHMS,
     describe: 'With --ca-cert: the new key (default: the kind of the current key)',
   },
   validity: {

@@ -265,3 +265,58 @@ test('a key of a type it cannot sign with is refused in words', () => {
     /keys of type ed25519 are not supported for issuing; use RSA or ECDSA P-256\/P-384/,
   );
 });
+
+test('issueCa and issueLeaf: for every algorithm, the pair generate writes, as openssl sees it', async () => {
+  const { issueCa, issueLeaf } = await import('../../../src/certs/issue.ts');
+  const now = new Date('2026-11-28T12:00:00Z');
+  for (const algorithm of KEY_ALGORITHMS) {
+    const ca = issueCa({
+      commonName: 'antrea-certs CA 2026-11-28',
+      algorithm,
+      validityMs: 3650 * DAY,
+      now,
+    });
+    const caCert = new Certificate(
+      Buffer.from(ca.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'),
+    );
+    assert.equal(caCert.info.isCA, true);
+    assert.deepEqual(caCert.info.keyUsages, ['digitalSignature', 'keyCertSign', 'cRLSign']);
+    assert.equal(String(ca.keyPem), '[redacted]');
+    const leaf = issueLeaf({
+      commonName: 'antrea',
+      dnsNames: ['antrea', 'antrea.kube-system.svc'],
+      keyUsages: ['digitalSignature', 'keyEncipherment'],
+      extendedKeyUsages: ['serverAuth'],
+      algorithm,
+      validityMs: 365 * DAY,
+      now,
+      ca: caCert,
+      caKey: ca.key,
+    });
+    const leafCert = new Certificate(
+      Buffer.from(leaf.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'),
+    );
+    assert.equal(leafCert.info.subject, 'CN=antrea');
+    assert.equal(leafCert.info.issuer, 'CN=antrea-certs CA 2026-11-28');
+    assert.deepEqual(leafCert.info.dnsNames, ['antrea', 'antrea.kube-system.svc']);
+    assert.deepEqual(keyOf(leafCert), expectedKey(algorithm));
+    assert.equal(leafCert.info.notBefore, new Date(now.getTime() - 60_000).toISOString());
+    assert.equal(Date.parse(leafCert.info.notAfter), now.getTime() + 365 * DAY);
+    assert.equal(keyMatchesCertificate(leaf.keyPem, leafCert), true);
+    const caFile = join(dir, `gen-${algorithm}-ca.crt`);
+    const leafFile = join(dir, `gen-${algorithm}.crt`);
+    writeFileSync(caFile, ca.certPem);
+    writeFileSync(leafFile, leaf.certPem);
+    const verified = openssl([
+      'verify',
+      '-attime',
+      String(now.getTime() / 1000 + 60),
+      '-purpose',
+      'sslserver',
+      '-CAfile',
+      caFile,
+      leafFile,
+    ]);
+    assert.match(verified.stdout, /: OK\n$/, verified.stderr);
+  }
+});

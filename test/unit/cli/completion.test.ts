@@ -41,6 +41,7 @@ test('an empty word completes the commands, with descriptions, and no files', as
     'mode',
     'rotate',
     'restore',
+    'generate',
     'version',
     'completion',
   ]);

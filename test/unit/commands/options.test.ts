@@ -154,6 +154,65 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     /rotate with files needs --cert, --key and --ca together \(missing --key\)/,
   ],
   ['rotate --validity a-year', /--validity takes a duration/],
+  [
+    'generate --out pki',
+    {
+      offline: false,
+      extraDnsNames: [],
+      validityMs: 365 * DAY,
+      keyAlgorithm: 'rsa-2048',
+      target: { kind: 'files', out: 'pki', ca: { newValidityMs: 3650 * DAY } },
+    },
+  ],
+  [
+    'generate --out pki --offline --cluster-domain corp.example. --dns-name a.example --dns-name *.b.example --key-algorithm ecdsa-p384 --validity 30d --ca-cert ca.crt --ca-key ca.key --key-passphrase-file p',
+    {
+      clusterDomain: 'corp.example',
+      offline: true,
+      extraDnsNames: ['a.example', '*.b.example'],
+      validityMs: 30 * DAY,
+      keyAlgorithm: 'ecdsa-p384',
+      target: {
+        kind: 'files',
+        out: 'pki',
+        ca: { existing: { caCert: 'ca.crt', caKey: 'ca.key', passphraseFile: 'p' } },
+      },
+    },
+  ],
+  [
+    'generate --cert-manager --issuer ca --issuer-kind ClusterIssuer --apply -y --renew-before 10d',
+    {
+      offline: false,
+      extraDnsNames: [],
+      validityMs: 365 * DAY,
+      keyAlgorithm: 'rsa-2048',
+      target: {
+        kind: 'cert-manager',
+        issuer: { name: 'ca', kind: 'ClusterIssuer' },
+        apply: true,
+        force: false,
+        renewBeforeMs: 10 * DAY,
+        change: { ...change, yes: true },
+      },
+    },
+  ],
+  ['generate', /generate needs --out DIR \(or --cert-manager --issuer NAME\)/],
+  ['generate --cert-manager', /--cert-manager needs --issuer NAME/],
+  ['generate --cert-manager --issuer x --out d', /--out do not apply/],
+  [
+    'generate --cert-manager --issuer x --apply --offline',
+    /--apply writes to the cluster; it cannot be --offline/,
+  ],
+  [
+    'generate --cert-manager --issuer x --renew-before 400d',
+    /--renew-before must be shorter than --validity/,
+  ],
+  ['generate --out d --apply --issuer x', /--issuer, --apply go with --cert-manager/],
+  ['generate --out d --ca-key k', /--ca-cert and --ca-key go together/],
+  ['generate --out d --key-passphrase-file p', /--key-passphrase-file is for --ca-key/],
+  ['generate --out d --validity 30m', /--validity must be at least 1h/],
+  ['generate --out d --dns-name a..b', /--dns-name "a\.\.b" is not a DNS name/],
+  ['generate --out d --cluster-domain a_b', /--cluster-domain "a_b" is not a DNS domain/],
 ];
 
 for (const [argv, expected] of cases) {
