@@ -14,6 +14,10 @@ export const ExitCode = {
   warnings: 3,
   /** A wait ran out of time. */
   timeout: 124,
+  /** Interrupted by SIGINT (Ctrl-C): 128 + 2, as a shell reports it. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 /** One of the exit codes above. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -65,6 +69,21 @@ export class TimeoutError extends CliError {
     readonly waitingFor?: string,
   ) {
     super(message, ExitCode.timeout);
+  }
+}
+/** A change stopped by SIGINT or SIGTERM; `waitingFor` when it stopped a wait. */
+export class InterruptedError extends CliError {
+  constructor(
+    message: string,
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    readonly waitingFor?: string,
+  ) {
+    super(message, signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+  }
+
+  /** The same interruption, its message completed (e.g. with what was put back). */
+  with(rest: string): InterruptedError {
+    return new InterruptedError(`${this.message}${rest}`, this.signal, this.waitingFor);
   }
 }
 /** The user said no, or a change needs --yes. */

@@ -16,15 +16,9 @@ import * as der from './der.ts';
 import { parseIp } from './ip.ts';
 import { toPem } from './pem.ts';
 
-export type KeyAlgorithm = 'rsa-2048' | 'rsa-3072' | 'rsa-4096' | 'ecdsa-p256' | 'ecdsa-p384';
+import type { KeyAlgorithm } from './key-algorithms.ts';
 
-export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
-  'rsa-2048',
-  'rsa-3072',
-  'rsa-4096',
-  'ecdsa-p256',
-  'ecdsa-p384',
-];
+export { KEY_ALGORITHMS, type KeyAlgorithm } from './key-algorithms.ts';
 
 export interface IssuedPair {
   readonly certPem: string;

@@ -2,11 +2,12 @@
 // conflict, and, when a step fails, the old objects put back so the cluster is
 // never left between the old state and the new.
 import type { CommandContext } from '../cli/context.ts';
-import type { Client } from '../cluster/client.ts';
+import type { Client, Written } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { restartController } from '../cluster/writes.ts';
 import { isTransient } from '../cluster/errors.ts';
-import { CliError, ConflictError } from '../errors.ts';
+import { CliError, ConflictError, InterruptedError } from '../errors.ts';
+import type { Interrupts } from './interrupts.ts';
 import { applyBackup } from './put-back.ts';
 import type { Backup } from './backup.ts';
 import type { Change } from './change.ts';
@@ -37,18 +38,32 @@ export async function write(
   change: Change,
   backup: Backup,
   backupFile: string | undefined,
+  interrupts?: Interrupts,
 ): Promise<Change> {
+  const since = client.journal.length;
   try {
+    interrupts?.check('before the first write');
     const applied = await applyWithReplan(ctx, change);
+    interrupts?.check('while writing');
     if (applied.restarts) await restartController(client, inst.namespace, 'none');
+    interrupts?.check('while writing');
     return applied;
   } catch (error) {
     await change.undo?.().catch(() => undefined);
-    await putBack(client, inst.namespace, backup, backupFile, error);
+    const written = client.journal.slice(since);
+    const wrote = written.some((w) => w.resource !== 'leases');
     const why = error instanceof Error ? error.message : String(error);
-    throw new CliError(
-      `writing failed (${why}); the objects it had changed were put back as they were.`,
-    );
+    if (!wrote) {
+      if (error instanceof InterruptedError) throw error.with('; nothing was written.');
+      throw new CliError(`writing failed (${why}); nothing had been written.`);
+    }
+    const left = await putBack(client, inst.namespace, backup, backupFile, error, written);
+    const others = left.length
+      ? ` ${left.join(' and ')} changed after this run wrote it, so it was left as it is.`
+      : '';
+    const putBackNote = `the objects it had changed were put back as they were.${others}`;
+    if (error instanceof InterruptedError) throw error.with(`; ${putBackNote}`);
+    throw new CliError(`writing failed (${why}); ${putBackNote}`);
   }
 }
 
@@ -59,11 +74,18 @@ async function putBack(
   backup: Backup,
   backupFile: string | undefined,
   failure: unknown,
-): Promise<void> {
+  written: readonly Written[],
+): Promise<string[]> {
   const why = failure instanceof Error ? failure.message : String(failure);
   const restore = `kubectl antrea-certs restore ${backupFile ?? 'FILE'}`;
   try {
-    await applyBackup(client, await readInstallation(client, namespace), backup);
+    return await applyBackup(
+      client,
+      await readInstallation(client, namespace),
+      backup,
+      'none',
+      written,
+    );
   } catch (putBackError) {
     if (isTransient(failure) || isTransient(putBackError)) {
       // Nothing can be read or written now: say what may have happened and both ways forward.

@@ -6,13 +6,15 @@ import type { CommandContext } from '../cli/context.ts';
 import type { Client } from '../cluster/client.ts';
 import { restartController } from '../cluster/writes.ts';
 import type { Installation } from '../cluster/installation.ts';
-import { ExitCode, TimeoutError } from '../errors.ts';
-import { backupOf, saveBackup } from './backup.ts';
+import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
+import { backupOf, saveBackup, type Backup } from './backup.ts';
 import { describeChange, confirmChange } from './confirm.ts';
 import { write } from './apply.ts';
 import { rollBack } from './roll-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
+import { lockChange } from './lock.ts';
+import { listenForInterrupts } from './interrupts.ts';
 import type { Change } from './change.ts';
 import type { ChangeOptions } from './options.ts';
 
@@ -42,34 +44,70 @@ export async function carryOut(
     await dryRun(ctx, client, inst, change, options.dryRun);
     return { exitCode: ExitCode.ok };
   }
-  await confirmChange(ctx, change, options.yes);
-
-  const backup = backupOf(inst);
-  const backupFile = options.backupDir ? saveBackup(backup, options.backupDir) : undefined;
-  if (backupFile) {
-    ctx.note(
-      `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
-    );
+  let backupFile: string | undefined;
+  const interrupts = listenForInterrupts(ctx, () => leftBehind(backupFile));
+  try {
+    await confirmChange(ctx, change, options.yes);
+    const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock);
+    // From here on a signal is acted on between steps: the Lease is released either way.
+    interrupts.enter('writing');
+    try {
+      const backup = backupOf(inst);
+      backupFile = options.backupDir ? saveBackup(backup, options.backupDir) : undefined;
+      if (backupFile) {
+        ctx.note(
+          `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
+        );
+      }
+      const applied = await write(ctx, client, inst, change, backup, backupFile, interrupts);
+      ctx.note('Written.');
+      if (!options.wait) return { exitCode: ExitCode.ok };
+      interrupts.enter('waiting');
+      return await waitAndVerify(
+        ctx,
+        client,
+        inst,
+        applied,
+        options,
+        {
+          content: backup,
+          ...(backupFile ? { file: backupFile } : {}),
+        },
+        interrupts.signal,
+      );
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    interrupts.dispose();
   }
-  const applied = await write(ctx, client, inst, change, backup, backupFile);
-  ctx.note('Written.');
-  if (!options.wait) return { exitCode: ExitCode.ok };
+}
 
+/** What a second signal may leave, and how to go back. */
+const leftBehind = (backupFile: string | undefined) =>
+  'The cluster may hold part of the change: run kubectl antrea-certs verify, then the same command ' +
+  `again to complete it${backupFile ? `, or kubectl antrea-certs restore ${backupFile} to go back` : ''}.`;
+
+/** The wait, the rollback when a restarted controller does not converge, then the checks. */
+async function waitAndVerify(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  applied: Change,
+  options: ChangeOptions,
+  backup: { readonly content: Backup; readonly file?: string },
+  signal: AbortSignal,
+): Promise<ChangeResult> {
   if (applied.waitNote) ctx.note(applied.waitNote);
   let converged: Installation;
   try {
-    converged = await waitForConvergence(
-      ctx,
-      client,
-      inst,
-      applied.goal,
-      options.timeoutMs,
-      applied.wait,
-    );
+    converged = await waitForConvergence(ctx, client, inst, applied.goal, options.timeoutMs, {
+      ...applied.wait,
+      signal,
+    });
   } catch (error) {
     if (error instanceof TimeoutError && applied.restarts && options.rollbackOnFailure) {
-      const backupTaken = { content: backup, file: backupFile };
-      return rollBack(ctx, client, inst, backupTaken, options, error, async () => {
+      return rollBack(ctx, client, inst, backup, options, error, async () => {
         await applied.undo?.();
       });
     }
@@ -105,7 +143,7 @@ const FINISHES_BY_ITSELF =
 function whereItStands(change: Change, inst: Installation, error: unknown): string {
   const restart = change.restarts ? [`Deployment ${inst.deployment.name}: restart requested`] : [];
   const notSeen =
-    error instanceof TimeoutError && error.waitingFor
+    (error instanceof TimeoutError || error instanceof InterruptedError) && error.waitingFor
       ? error.waitingFor
       : 'the cluster to converge';
   return [

@@ -59,6 +59,12 @@ export const changeFlags = {
     default: true,
     describe: 'Restore the backup when the controller does not come up after a restart',
   },
+  'force-unlock': {
+    type: 'boolean',
+    group: CHANGE,
+    default: false,
+    describe: "Take over another change's Lease (only when that run is gone: a live one renews it)",
+  },
   'fail-within': {
     type: 'string',
     group: CHANGE,
@@ -81,6 +87,8 @@ export interface ChangeOptions {
   readonly timeoutMs: number;
   readonly rollbackOnFailure: boolean;
   readonly failWithinMs: number;
+  /** Take the change Lease even when another run holds it. */
+  readonly forceUnlock: boolean;
 }
 
 /** The change flags as options; a UsageError for values they do not take. */
@@ -102,5 +110,6 @@ export function changeOptionsFrom(flags: ChangeFlags): ChangeOptions {
     timeoutMs,
     rollbackOnFailure: flags['rollback-on-failure'],
     failWithinMs: parseDuration(flags['fail-within'], '--fail-within'),
+    forceUnlock: flags['force-unlock'],
   };
 }

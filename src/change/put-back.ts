@@ -1,6 +1,6 @@
 // Putting a backup back: over whatever is there now, and what the cluster
 // looks like once the controller took it.
-import type { Client, DryRun } from '../cluster/client.ts';
+import type { Client, DryRun, Written } from '../cluster/client.ts';
 import type { Installation } from '../cluster/installation.ts';
 import { writeTlsSecret, deleteSecret, writeConfigMapKey } from '../cluster/writes.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
@@ -9,17 +9,49 @@ import { SELF_SIGNED_REGENERATE_WITHIN_MS } from '../antrea/names.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import type { Backup } from './backup.ts';
 
-/** Puts the backed-up Secret and config back, over whatever is there now. */
+/**
+ * Whether this run's last write to an object is still what the object holds (after a delete: that
+ * it is still gone); undefined when this run did not write it.
+ */
+function stillOurs(
+  written: readonly Written[],
+  resource: string,
+  name: string,
+  current: { resourceVersion: string } | undefined,
+): boolean | undefined {
+  const last = written.findLast((w) => w.resource === resource && w.name === name);
+  if (!last) return undefined;
+  return last.verb === 'delete'
+    ? current === undefined
+    : current?.resourceVersion === last.resourceVersion;
+}
+
+/**
+ * Puts the backed-up Secret and config back, over whatever is there now; with `written` (this
+ * run's writes), only the objects this run wrote and nobody changed since. Returns the objects it
+ * left alone because someone else changed them after this run.
+ */
 export async function applyBackup(
   client: Client,
   current: Installation,
   backup: Backup,
   dryRun: DryRun = 'none',
-): Promise<void> {
+  written?: readonly Written[],
+): Promise<string[]> {
   const ns = backup.namespace;
   const secret = current.tlsSecret;
   const saved = backup.secret;
-  if (saved.existed) {
+  const changedByOthers: string[] = [];
+  const ours = (resource: string, name: string, now?: { resourceVersion: string }) => {
+    if (!written) return true;
+    const still = stillOurs(written, resource, name, now);
+    if (still === false)
+      changedByOthers.push(`${resource === 'secrets' ? 'Secret' : 'ConfigMap'} ${name}`);
+    return still === true;
+  };
+  if (!ours('secrets', saved.name, secret)) {
+    // Not written by this run, or changed by someone since: left as it is.
+  } else if (saved.existed) {
     const data = {
       ...(saved.ca ? { 'ca.crt': saved.ca } : {}),
       ...(saved.cert ? { 'tls.crt': saved.cert } : {}),
@@ -31,7 +63,12 @@ export async function applyBackup(
     await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
   }
   const config = backup.configMap;
-  if (config && current.config && current.config.text !== config.text) {
+  if (
+    config &&
+    current.config &&
+    current.config.text !== config.text &&
+    ours('configmaps', config.name, current.config)
+  ) {
     const { resourceVersion } = current.config;
     await writeConfigMapKey(
       client,
@@ -43,6 +80,7 @@ export async function applyBackup(
       dryRun,
     );
   }
+  return changedByOthers;
 }
 
 /** What converged means once a backup is back: its CA published (user-provided or a persisted pair), else just a ready controller. */

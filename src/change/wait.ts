@@ -3,7 +3,7 @@
 // polls what cannot be watched (discovery, the served certificate), and rides
 // out an API server that is gone for a while.
 import type { CommandContext } from '../cli/context.ts';
-import { TimeoutError, UnavailableError, messageOf } from '../errors.ts';
+import { InterruptedError, TimeoutError, UnavailableError, messageOf } from '../errors.ts';
 import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { probeAggregatedApis } from '../cluster/probe.ts';
@@ -19,6 +19,8 @@ import { serviceDnsName } from '../antrea/names.ts';
 /** What a wait watches besides the installation (e.g. a cert-manager Certificate). */
 export interface WaitOptions {
   readonly extraTargets?: readonly WatchTarget[];
+  /** Aborted by Ctrl-C or SIGTERM: the wait stops and says what it was waiting for. */
+  readonly signal?: AbortSignal;
 }
 
 const POLL_MS = 1000;
@@ -62,6 +64,19 @@ export async function waitForConvergence(
   let servedEvery = SERVED_FIRST_MS;
   let nextServedCheck = 0;
   let waitingOnServed = false;
+  const signal = options.signal;
+  const aborted = new Promise<void>((resolve) =>
+    signal?.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  const stopIfInterrupted = () => {
+    if (!signal?.aborted) return;
+    const by = signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    throw new InterruptedError(
+      `interrupted (${by}) while waiting for ${waitingFor}; the change is written and goes on without the plugin.`,
+      by,
+      waitingFor,
+    );
+  };
   try {
     for (;;) {
       await feed.open();
@@ -110,7 +125,8 @@ export async function waitForConvergence(
       const polling = probing || unreachableSince !== undefined || !feed.complete;
       const servedWait = waitingOnServed ? nextServedCheck - Date.now() : RECHECK_MS;
       const pause = polling ? POLL_MS : Math.max(0, Math.min(servedWait, RECHECK_MS));
-      await feed.next(Math.min(deadline - Date.now(), pause));
+      await Promise.race([feed.next(Math.min(deadline - Date.now(), pause)), aborted]);
+      stopIfInterrupted();
     }
   } catch (error) {
     // Always stop the spinner: a running one keeps the process alive.

@@ -19,6 +19,8 @@ export interface Streams {
  * shared API client.
  */
 export interface CommandContext {
+  /** The command that runs (e.g. rotate), for the holder of a change's Lease. */
+  readonly commandName: string;
   readonly flags: GlobalFlags;
   readonly output: OutputFormat;
   readonly style: Style;
@@ -44,7 +46,11 @@ export interface CommandContext {
  * The context of one command line; the kubeconfig and the API client load at the first connect()
  * and are shared after it.
  */
-export function createContext(flags: GlobalFlags, streams: Streams): CommandContext {
+export function createContext(
+  flags: GlobalFlags,
+  streams: Streams,
+  commandName = '',
+): CommandContext {
   const verbosity = flags.verbose;
   const debug = (line: string) => {
     if (verbosity > 0) streams.stderr.write(`${line}\n`);
@@ -54,6 +60,7 @@ export function createContext(flags: GlobalFlags, streams: Streams): CommandCont
   const style = createStyle(colorEnabled(flags.color, streams.stdout, streams.env));
   const width = Math.min(100, streams.stdout.columns ?? 100);
   return {
+    commandName,
     flags,
     output: flags.output,
     style,
@@ -75,6 +82,8 @@ export function createContext(flags: GlobalFlags, streams: Streams): CommandCont
       if (!stdin?.isTTY || !streams.stderr.isTTY) return undefined;
       const { createInterface } = builtins.readline();
       const rl = createInterface({ input: stdin, output: streams.stderr });
+      // The terminal's Ctrl-C reaches readline, not the process: pass it on as the signal it is.
+      rl.on('SIGINT', () => void process.kill(process.pid, 'SIGINT'));
       try {
         return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
       } finally {

@@ -40,7 +40,7 @@ export async function main(
     // yargs parsed the global flags from globalFlags: GlobalFlags is their inferred type.
     const globals = flags as GlobalFlags;
     verbose = globals.verbose > 0;
-    return await command.run(flags, () => createContext(globals, streams));
+    return await command.run(flags, () => createContext(globals, streams, command.name));
   } catch (error) {
     const verboseFlag = argv.some((a) => /^-v+$|^--verbose/.test(a));
     streams.stderr.write(`${messageFor(error, verbose || verboseFlag)}\n`);

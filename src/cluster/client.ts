@@ -48,6 +48,7 @@ export const KINDS = {
   validatingWebhooks: kind('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations'),
   mutatingWebhooks: kind('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations'),
   crds: kind('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
+  leases: kind('coordination.k8s.io', 'v1', 'leases'),
 } as const;
 
 /** "secrets", or "deployments.apps": how kubectl and RBAC name a resource. */
@@ -60,6 +61,16 @@ export function collectionPath(k: ResourceKind, namespace?: string): string {
 }
 
 const dryRunQuery = (dryRun: DryRun) => (dryRun === 'server' ? '?dryRun=All' : '');
+
+/** A write that took effect: what it did to which object, and the resourceVersion it left. */
+export interface Written {
+  readonly verb: 'create' | 'update' | 'delete';
+  readonly resource: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** The object's resourceVersion after the write (none after a delete). */
+  readonly resourceVersion?: string;
+}
 
 /** The objects of one kind, in one namespace (or cluster-scoped, or all namespaces). */
 export class Resource<T extends k8s.KubeObject> {
@@ -87,14 +98,18 @@ export class Resource<T extends k8s.KubeObject> {
 
   create(body: T, dryRun: DryRun): Promise<T> {
     const path = `${this.path}${dryRunQuery(dryRun)}`;
-    return this.call('create', undefined, () => this.client.http.json<T>('POST', path, body));
+    return this.recorded('create', body.metadata?.name ?? '', dryRun, () =>
+      this.call('create', undefined, () => this.client.http.json<T>('POST', path, body)),
+    );
   }
 
   /** A replace with the resourceVersion the body carries: a concurrent change is a 409. */
   update(body: T, dryRun: DryRun): Promise<T> {
     const name = body.metadata?.name ?? '';
     const path = `${this.at(name)}${dryRunQuery(dryRun)}`;
-    return this.call('update', name, () => this.client.http.json<T>('PUT', path, body));
+    return this.recorded('update', name, dryRun, () =>
+      this.call('update', name, () => this.client.http.json<T>('PUT', path, body)),
+    );
   }
 
   /** The same, on the status subresource. */
@@ -109,9 +124,32 @@ export class Resource<T extends k8s.KubeObject> {
   delete(name: string, resourceVersion: string, dryRun: DryRun): Promise<void> {
     const body: k8s.DeleteOptions = { preconditions: { resourceVersion } };
     const path = `${this.at(name)}${dryRunQuery(dryRun)}`;
-    return this.call('delete', name, async () => {
-      await this.client.http.json('DELETE', path, body);
-    });
+    return this.recorded('delete', name, dryRun, () =>
+      this.call('delete', name, async () => {
+        await this.client.http.json('DELETE', path, body);
+      }),
+    );
+  }
+
+  /** Runs a write and, when it took effect, notes it in the client's journal. */
+  private async recorded<R>(
+    verb: Written['verb'],
+    name: string,
+    dryRun: DryRun,
+    write: () => Promise<R>,
+  ): Promise<R> {
+    const result = await write();
+    if (dryRun === 'none') {
+      const after = (result as k8s.KubeObject | undefined)?.metadata?.resourceVersion;
+      this.client.journal.push({
+        verb,
+        resource: this.resource,
+        ...(this.namespace ? { namespace: this.namespace } : {}),
+        name,
+        ...(after ? { resourceVersion: after } : {}),
+      });
+    }
+    return result;
   }
 
   private at(name: string): string {
@@ -145,6 +183,8 @@ export class Resource<T extends k8s.KubeObject> {
  * refusal names the verb, resource and namespace.
  */
 export class Client implements Target {
+  /** Every write that took effect, in order: a put-back restores only what this run wrote. */
+  readonly journal: Written[] = [];
   readonly server: string;
   readonly contextName: string;
   readonly http: Http;
@@ -179,6 +219,7 @@ export class Client implements Target {
   validatingWebhooks = () => new Resource<k8s.WebhookConfiguration>(this, KINDS.validatingWebhooks);
   mutatingWebhooks = () => new Resource<k8s.WebhookConfiguration>(this, KINDS.mutatingWebhooks);
   crds = () => new Resource<k8s.CustomResourceDefinition>(this, KINDS.crds);
+  leases = (namespace: string) => new Resource<k8s.Lease>(this, KINDS.leases, namespace);
   /** Objects of a custom resource (AntreaControllerInfo, cert-manager's Certificate). */
   custom = <T extends k8s.KubeObject>(kindOf: ResourceKind, namespace?: string) =>
     new Resource<T>(this, kindOf, namespace);

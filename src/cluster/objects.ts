@@ -126,3 +126,13 @@ export type Namespace = KubeObject;
 export interface DeleteOptions {
   preconditions?: { resourceVersion?: string };
 }
+
+/** A coordination.k8s.io Lease: who holds it, since when, and until when it counts. */
+export interface Lease extends KubeObject {
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+  };
+}

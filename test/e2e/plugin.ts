@@ -27,6 +27,8 @@ export interface Running {
   /** Resolves once stderr matches, rejects when the process ends first or the time runs out. */
   stderrMatches(pattern: RegExp, timeoutMs?: number): Promise<void>;
   readonly done: Promise<Run>;
+  /** Sends the process a signal (SIGINT as Ctrl-C would, SIGKILL as a crash). */
+  kill(signal: NodeJS.Signals): void;
 }
 
 /** Starts the plugin without waiting for it, to act on the cluster while it runs. */
@@ -54,6 +56,7 @@ export function pluginInBackground(
   );
   return {
     done,
+    kill: (signal) => void child.kill(signal),
     stderrMatches: (pattern, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {

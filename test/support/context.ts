@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createContext, type CommandContext, type Streams } from '../../src/cli/context.ts';
 import type { GlobalFlags } from '../../src/cli/flags.ts';
 import type { Client } from '../../src/cluster/client.ts';
+import type { Lease } from '../../src/cluster/objects.ts';
+import { NotFoundError } from '../../src/errors.ts';
 
 export interface TestContext {
   readonly ctx: CommandContext;
@@ -142,4 +144,28 @@ export async function runCli(
   const captured = testStreams({ NO_COLOR: '1', ...env });
   const status = await main(args, captured.streams);
   return { status, stdout: captured.stdout(), stderr: captured.stderr() };
+}
+
+/**
+ * A client whose change Lease lives in memory, for unit tests of the change flow that reach no API
+ * server (the Lease itself is tested on the testbed). Writes through it are not journaled.
+ */
+export function withLeaseInMemory(client: Client): Client {
+  let lease: Lease | undefined;
+  let version = 0;
+  const notFound = () => new NotFoundError('get leases/antrea-certs-change: not found.');
+  const store = (body: Lease) => {
+    lease = { ...body, metadata: { ...body.metadata, resourceVersion: String(++version) } };
+    return Promise.resolve(lease);
+  };
+  const leases = {
+    get: () => (lease ? Promise.resolve(lease) : Promise.reject(notFound())),
+    create: store,
+    update: store,
+    delete: () => {
+      lease = undefined;
+      return Promise.resolve();
+    },
+  };
+  return Object.assign(client, { leases: () => leases });
 }

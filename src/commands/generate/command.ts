@@ -3,7 +3,7 @@ import { defineCommand } from '../../cli/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
-import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/issue.ts';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
 import type { CaFiles } from '../../input/ca.ts';
 import type { IssuerKind } from '../../cluster/cert-manager.ts';
 
@@ -127,7 +127,7 @@ const flags = {
     type: 'boolean',
     group: CERT_MANAGER,
     default: false,
-    describe: 'With --apply: take over a Certificate or Secret something else manages',
+    describe: 'With --apply: go ahead although Helm manages the Secret',
   },
   ...changeFlags,
 } as const;

@@ -29,7 +29,9 @@ export async function run(
     lines: restoredLines(backup),
     restarts: true,
     goal: goalForBackup(backup),
-    apply: (dryRun: 'none' | 'server') => applyBackup(client, inst, backup, dryRun),
+    apply: async (dryRun: 'none' | 'server') => {
+      await applyBackup(client, inst, backup, dryRun);
+    },
   };
   return (await carryOut(ctx, client, inst, plan, change)).exitCode;
 }

@@ -4,7 +4,7 @@ import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change
 import { pairFileFlags, type PairFiles } from '../../input/pair.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
-import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/issue.ts';
+import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
 
 /** Where the new certificate comes from, in user-provided mode. */
 export type NewPair =

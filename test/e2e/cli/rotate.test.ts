@@ -224,6 +224,7 @@ test("RBAC: README's roles are enough for rotate; without watch and pods/portfor
       rule([''], ['secrets'], ['create', 'update', 'delete']),
       rule([''], ['configmaps'], ['update']),
       rule(['apps'], ['deployments'], ['get', 'update']),
+      rule(['coordination.k8s.io'], ['leases'], ['get', 'create', 'update', 'delete']),
     ],
   };
   const subjects = [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'rotator' }];

@@ -9,6 +9,7 @@ export interface Clients {
   readonly admission: k8s.AdmissionregistrationV1Api;
   readonly extensions: k8s.ApiextensionsV1Api;
   readonly custom: k8s.CustomObjectsApi;
+  readonly coordination: k8s.CoordinationV1Api;
 }
 
 export function clients(kubeconfig: string): Clients {
@@ -21,6 +22,7 @@ export function clients(kubeconfig: string): Clients {
     admission: config.makeApiClient(k8s.AdmissionregistrationV1Api),
     extensions: config.makeApiClient(k8s.ApiextensionsV1Api),
     custom: config.makeApiClient(k8s.CustomObjectsApi),
+    coordination: config.makeApiClient(k8s.CoordinationV1Api),
   };
 }
 

@@ -6,12 +6,19 @@ import type { Change } from '../../../src/change/change.ts';
 import { ConflictError, AbortedError, ConnectionError } from '../../../src/errors.ts';
 import type { Client } from '../../../src/cluster/client.ts';
 import { installation } from '../../support/installation.ts';
-import { clientFor, testContext } from '../../support/context.ts';
+import { clientFor, testContext, withLeaseInMemory } from '../../support/context.ts';
 
 const { ctx, notes } = testContext();
 const inst = installation('');
-/** A client that cannot read: putting a backup back fails with it. */
-const noClient = {} as Client;
+/** A client that cannot read: putting a backup back fails with it; its change Lease is in memory. */
+const noClient = withLeaseInMemory({ journal: [] } as unknown as Client);
+/** What a change's first write leaves in the journal, when a later step then fails. */
+const secretWritten = {
+  verb: 'update',
+  resource: 'secrets',
+  name: 'antrea-controller-tls',
+  resourceVersion: '7',
+} as const;
 const options = {
   yes: true,
   dryRun: 'none' as const,
@@ -19,6 +26,7 @@ const options = {
   timeoutMs: 1000,
   rollbackOnFailure: true,
   failWithinMs: 0,
+  forceUnlock: false,
 };
 
 function change(
@@ -56,15 +64,31 @@ test('a conflicting write is planned again from a fresh read and applied', async
   );
 });
 
-test('after three conflicts, or without a way to re-plan, the conflict is reported and the old objects are put back', async () => {
+test('after three conflicts, or without a way to re-plan, the conflict is reported; nothing written, nothing put back', async () => {
   const log: string[] = [];
   const always: Change = change('again', log, 99, async () => always);
-  // This client cannot read, so putting the backup back fails too: the message then points at restore.
   const reported =
-    /writing failed \(Secret antrea-controller-tls changed while the plugin was working.*\) and putting the old objects back failed too; restore them with kubectl antrea-certs restore/;
+    /^CliError: writing failed \(Secret antrea-controller-tls changed while the plugin was working.*\); nothing had been written\.$/;
   await assert.rejects(carryOut(ctx, noClient, inst, always, options), reported);
   assert.equal(log.length, 3);
   await assert.rejects(carryOut(ctx, noClient, inst, change('once', [], 1), options), reported);
+});
+
+test('a step that fails after a first write puts back what was written; when that fails too, it points at restore', async () => {
+  const failing: Change = {
+    lines: ['two steps'],
+    restarts: false,
+    goal: {},
+    apply: async () => {
+      noClient.journal.push(secretWritten);
+      throw new ConflictError('ConfigMap antrea-config changed while the plugin was working');
+    },
+  };
+  // This client cannot read, so putting the backup back fails too: the message then points at restore.
+  await assert.rejects(
+    carryOut(ctx, noClient, inst, failing, options),
+    /writing failed \(ConfigMap antrea-config changed .*\) and putting the old objects back failed too; restore them with kubectl antrea-certs restore/,
+  );
 });
 
 test('a change that restarts the controller needs --yes without a terminal, and writes nothing', async () => {
@@ -85,10 +109,13 @@ test('the API server going away while writing: the message says the state may be
     lines: ['x'],
     restarts: false,
     goal: {},
-    apply: async () => Promise.reject(gone),
+    apply: async () => {
+      unreachable.journal.push(secretWritten);
+      throw gone;
+    },
   };
   // The put-back re-reads through a client whose API server is gone as well.
-  const unreachable = await clientFor('https://127.0.0.1:1');
+  const unreachable = withLeaseInMemory(await clientFor('https://127.0.0.1:1'));
   await assert.rejects(
     carryOut(ctx, unreachable, inst, failing, { ...options, backupDir: undefined }),
     /^CliError: the API server went away while writing \(cannot reach the API server at https:\/\/127\.0\.0\.1:6443 \(ECONNREFUSED\)\); the cluster holds the old objects or part of the change\. Once it answers, run kubectl antrea-certs verify, then the same command again to complete the change, or kubectl antrea-certs restore FILE to go back\.$/,

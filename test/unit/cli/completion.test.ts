@@ -92,7 +92,12 @@ test('flag values: choices, --flag=value, files, directories and free text', asy
   assert.deepEqual((await answer('status', '--output=j')).values, ['--output=json']);
   assert.deepEqual((await answer('rotate', '--key-algorithm', 'rsa')).values, [
     'rsa-2048',
+    'rsa-3072',
     'rsa-4096',
+  ]);
+  assert.deepEqual((await answer('generate', '--issuer-kind', '')).values, [
+    'Issuer',
+    'ClusterIssuer',
   ]);
   assert.deepEqual((await answer('import', '--dry-run', '')).values, ['none', 'client', 'server']);
   const file = await answer('import', '--cert', '');

@@ -23,6 +23,7 @@ const change = {
   timeoutMs: 5 * 60_000,
   rollbackOnFailure: true,
   failWithinMs: 7 * DAY,
+  forceUnlock: false,
 };
 
 const pairFiles = {
@@ -67,7 +68,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     },
   ],
   [
-    'mode user-provided --dry-run=server --no-backup --wait=false',
+    'mode user-provided --dry-run=server --no-backup --wait=false --force-unlock',
     {
       target: 'user-provided',
       regenerate: false,
@@ -79,6 +80,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
         timeoutMs: 5 * 60_000,
         rollbackOnFailure: true,
         failWithinMs: 7 * DAY,
+        forceUnlock: true,
       },
     },
   ],
