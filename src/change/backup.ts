@@ -84,11 +84,18 @@ function writeBackupFile(backup: Backup, dir: string): string {
 /** Reads a backup file for restore; an InputError for a file that is not one or is damaged. */
 export function loadBackup(path: string): Backup {
   if (!existsSync(path)) throw new InputError(`the backup file ${path} does not exist.`);
+  return parseBackup(readFileSync(path, 'utf8'), path);
+}
+
+/** A backup file's text as a Backup; `path` names it in the InputError for anything else. */
+export function parseBackup(text: string, path: string): Backup {
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error();
+    parsed = value as Record<string, unknown>;
   } catch {
-    throw new InputError(`${path} is not a backup of kubectl antrea-certs (it is not JSON).`);
+    throw new InputError(`${path} is not a backup of kubectl antrea-certs (it is not a JSON object).`);
   }
   if (parsed.kind !== BACKUP_KIND || parsed.apiVersion !== BACKUP_API_VERSION) {
     throw new InputError(
