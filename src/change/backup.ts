@@ -95,7 +95,9 @@ export function parseBackup(text: string, path: string): Backup {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error();
     parsed = value as Record<string, unknown>;
   } catch {
-    throw new InputError(`${path} is not a backup of kubectl antrea-certs (it is not a JSON object).`);
+    throw new InputError(
+      `${path} is not a backup of kubectl antrea-certs (it is not a JSON object).`,
+    );
   }
   if (parsed.kind !== BACKUP_KIND || parsed.apiVersion !== BACKUP_API_VERSION) {
     throw new InputError(
