@@ -18,6 +18,15 @@ export function servingChain(
     if (parsed.certs.length)
       return { certs: parsed.certs, source: `Secret ${secret.name}, tls.crt` };
   }
+  const served = inst.served;
+  if (served && 'pem' in served) {
+    const parsed = tryParse(served.pem, `the certificate Pod ${served.pod} serves`);
+    if (parsed.certs.length)
+      return {
+        certs: parsed.certs,
+        source: `served by Pod ${served.pod}, seen through a port-forward; the Secret may not be read`,
+      };
+  }
   if (mode.mode === 'self-signed') {
     const parsed = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
     const leaf = parsed.certs.find((c) => !c.info.isCA);

@@ -3,7 +3,9 @@
 // Deployment names objects the round did not read).
 import type { Client } from './client.ts';
 import { isNotFound } from './errors.ts';
-import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
+import { ForbiddenError, NotInstalledError, UsageError, messageOf } from '../errors.ts';
+import { readSelfSignedCert } from '../antrea/config.ts';
+import { toPem } from '../certs/pem.ts';
 import {
   CERT_MANAGER_CERTIFICATE_ANNOTATION,
   APP_SELECTOR,
@@ -14,6 +16,7 @@ import {
   CONTROLLER_INFO,
   DEFAULT_NAMESPACE,
   TLS_SECRET,
+  serviceDnsName,
 } from '../antrea/names.ts';
 import { apiServiceConsumers, crdConsumers, webhookConsumers, type Consumer } from './consumers.ts';
 import {
@@ -56,10 +59,34 @@ export interface Installation {
   readonly certManager?: CertificateState;
   /** Reads that only add detail and were refused (403): said in a note, never a failure. */
   readonly refusedDetails?: readonly RefusedDetail[];
+  /**
+   * When the Secret may not be read in user-provided mode: the certificate the ready Pod serves
+   * (a TLS handshake through a port-forward), or why it could not be seen.
+   */
+  readonly served?: { readonly pem: string; readonly pod: string } | { readonly unseen: string };
 }
 
-/** A read that only adds detail; status says what is missing without it. */
-export type RefusedDetail = 'AntreaControllerInfo' | 'Certificate';
+/**
+ * A read status and verify can do without (a note says what stands in for it): the version, the
+ * cert-manager Certificate, and for a viewer without those rights the TLS Secret and the Pods.
+ */
+export type RefusedDetail = 'AntreaControllerInfo' | 'Certificate' | 'Secret' | 'Pods';
+
+/** How the installation is read: for a change every read is needed; for viewing some may be refused. */
+export interface ReadOptions {
+  /** status and verify: a refused Secret or Pod list becomes a note instead of an error. */
+  readonly viewing?: boolean;
+}
+
+/** A refusal the caller can do without: 'refused' instead of the ForbiddenError. */
+async function unlessRefused<T>(read: Promise<T>, tolerate: boolean): Promise<T | 'refused'> {
+  try {
+    return await read;
+  } catch (error) {
+    if (tolerate && error instanceof ForbiddenError) return 'refused';
+    throw error;
+  }
+}
 
 async function optional<T>(read: Promise<T>): Promise<T | undefined> {
   try {
@@ -90,14 +117,14 @@ export async function locateController(client: Client): Promise<k8s.Deployment |
 }
 
 /** Everything read from the Antrea namespace. */
-async function readNamespaced(client: Client, namespace: string) {
+async function readNamespaced(client: Client, namespace: string, viewing: boolean) {
   const [deployment, pods, configMaps, secret] = await Promise.all([
     optional(client.deployments(namespace).get(CONTROLLER.deployment)),
-    client.pods(namespace).list({ labelSelector: CONTROLLER.selector }),
+    unlessRefused(client.pods(namespace).list({ labelSelector: CONTROLLER.selector }), viewing),
     client.configMaps(namespace).list({ labelSelector: APP_SELECTOR }),
-    optional(client.secrets(namespace).get(TLS_SECRET)),
+    unlessRefused(optional(client.secrets(namespace).get(TLS_SECRET)), viewing),
   ]);
-  return { deployment, pods: pods.items, configMaps: configMaps.items, secret };
+  return { deployment, pods, configMaps: configMaps.items, secret };
 }
 
 /** The cluster-scoped objects: the CA consumers and AntreaControllerInfo. */
@@ -128,7 +155,9 @@ async function readClusterScoped(client: Client) {
 export async function readInstallation(
   client: Client,
   namespaceFlag?: string,
+  options: ReadOptions = {},
 ): Promise<Installation> {
+  const viewing = options.viewing ?? false;
   const guess = namespaceFlag ?? DEFAULT_NAMESPACE;
   const settle = <T>(p: Promise<T>) =>
     p.then(
@@ -137,7 +166,7 @@ export async function readInstallation(
     );
   const [found, guessed, cluster] = await Promise.all([
     namespaceFlag ? undefined : locateController(client),
-    settle(readNamespaced(client, guess)),
+    settle(readNamespaced(client, guess, viewing)),
     readClusterScoped(client),
   ]);
   const namespace = found?.metadata?.namespace ?? guess;
@@ -151,7 +180,7 @@ export async function readInstallation(
     if ('error' in guessed) throw guessed.error;
     read = guessed.value;
   } else {
-    read = await readNamespaced(client, namespace);
+    read = await readNamespaced(client, namespace, viewing);
   }
   if (!read.deployment) {
     throw new NotInstalledError(notFound(source, namespace));
@@ -159,13 +188,15 @@ export async function readInstallation(
   const controller = describeDeployment(read.deployment);
 
   // A ConfigMap or Secret the Deployment names but the round did not read (v1.0's hashed ConfigMap, a renamed Secret).
-  const [configMap, tls] = await Promise.all([
+  const [configMap, secretRead] = await Promise.all([
     read.configMaps.find((cm) => cm.metadata?.name === controller.configMapName) ??
       optional(client.configMaps(namespace).get(controller.configMapName)),
     controller.secretName === TLS_SECRET
       ? read.secret
-      : optional(client.secrets(namespace).get(controller.secretName)),
+      : unlessRefused(optional(client.secrets(namespace).get(controller.secretName)), viewing),
   ]);
+  const tls = secretRead === 'refused' ? undefined : secretRead;
+  const pods = read.pods === 'refused' ? [] : read.pods.items;
   const ca = read.configMaps.find((cm) => cm.metadata?.name === CA_CONFIGMAP);
   // Only a Secret cert-manager wrote names a Certificate: read it then (it adds detail, never fails the read).
   const certificateName = tls?.metadata?.annotations?.[CERT_MANAGER_CERTIFICATE_ANNOTATION];
@@ -175,13 +206,15 @@ export async function readInstallation(
   const refusedDetails: RefusedDetail[] = [
     ...(cluster.info.refused ? ['AntreaControllerInfo' as const] : []),
     ...(certificate?.refused ? ['Certificate' as const] : []),
+    ...(secretRead === 'refused' ? ['Secret' as const] : []),
+    ...(read.pods === 'refused' ? ['Pods' as const] : []),
   ];
 
-  return {
+  const inst: Installation = {
     namespace,
     namespaceSource: source,
     deployment: controller,
-    pods: read.pods.map(describePod),
+    pods: pods.map(describePod),
     ...(configMap
       ? {
           config: {
@@ -212,6 +245,37 @@ export async function readInstallation(
       : {}),
     ...(refusedDetails.length ? { refusedDetails } : {}),
   };
+  return secretRead === 'refused' ? { ...inst, served: await readServed(client, inst) } : inst;
+}
+
+/**
+ * The serving certificate without the Secret: in user-provided mode, what the ready Pod serves
+ * (self-signed mode publishes it in antrea-ca); or why it cannot be seen.
+ */
+async function readServed(client: Client, inst: Installation): Promise<Installation['served']> {
+  const setting = readSelfSignedCert(inst.config?.text ?? '');
+  if ('error' in setting || setting.value) return undefined;
+  const pod = inst.pods.find((p) => p.ready && !p.deleting);
+  if (!pod) {
+    return {
+      unseen: inst.refusedDetails?.includes('Pods')
+        ? 'the Pods may not be listed, so there is no Pod to port-forward to'
+        : 'no controller Pod is ready',
+    };
+  }
+  try {
+    const { servedCertificate } = await import('./served.ts');
+    const der = await servedCertificate(
+      client,
+      inst.namespace,
+      pod.name,
+      inst.deployment.apiPort,
+      serviceDnsName(inst.namespace),
+    );
+    return { pem: toPem('CERTIFICATE', der), pod: pod.name };
+  } catch (error) {
+    return { unseen: messageOf(error).replace(/\.$/, '') };
+  }
 }
 
 /** Why no installation was found: in the namespace given, or anywhere visible. */

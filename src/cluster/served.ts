@@ -16,15 +16,27 @@ export async function servedCertificateSha256(
   port: number,
   serverName: string,
 ): Promise<string> {
+  const der = await servedCertificate(client, namespace, pod, port, serverName);
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/** The DER of the certificate the Pod serves on that port (read, never trusted). */
+export async function servedCertificate(
+  client: Client,
+  namespace: string,
+  pod: string,
+  port: number,
+  serverName: string,
+): Promise<Buffer> {
   const forward = await client.portForward(namespace, pod, port);
   try {
-    return await new Promise<string>((resolve, reject) => {
+    return await new Promise<Buffer>((resolve, reject) => {
       const tls = connect(
         { socket: forward.stream, servername: serverName, rejectUnauthorized: false },
         () => {
           const der = tls.getPeerCertificate().raw;
           tls.destroy();
-          resolve(createHash('sha256').update(der).digest('hex'));
+          resolve(der);
         },
       );
       tls.setTimeout(HANDSHAKE_TIMEOUT_MS, () =>

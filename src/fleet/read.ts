@@ -67,7 +67,7 @@ export async function readCluster(
 }
 
 async function read(client: Client, settings: ReadSettings) {
-  const installation = await readInstallation(client, settings.namespace);
+  const installation = await readInstallation(client, settings.namespace, { viewing: true });
   const probes = await probeAggregatedApis(client, installation);
   const now = new Date();
   const { warnWithinMs, failWithinMs } = settings;

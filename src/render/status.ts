@@ -190,6 +190,8 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
 
 function controllerLine(report: StatusReport, style: Style): string {
   const pods = report.controller.pods;
+  const { readyReplicas, replicas } = report.controller;
+  if (pods.length === 0 && readyReplicas > 0) return `${readyReplicas} of ${replicas} ready`;
   if (pods.length === 0) return style.bad('no Pod');
   return pods
     .map((p) => {

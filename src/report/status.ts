@@ -143,7 +143,8 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
       `ConfigMap ${CA_CONFIGMAP} is missing: antrea-agents and antctl cannot verify the controller.`,
     );
   else if (published.error) warnings.push(`ConfigMap ${CA_CONFIGMAP}: ${published.error}.`);
-  if (mode.mode === 'user-provided') {
+  const secretRefused = inst.refusedDetails?.includes('Secret') ?? false;
+  if (mode.mode === 'user-provided' && !secretRefused) {
     const missing = SECRET_KEYS.filter(([field]) => !inst.tlsSecret?.[field]).map(([, key]) => key);
     if (!inst.tlsSecret)
       warnings.push(
@@ -217,7 +218,10 @@ export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInp
   for (const pod of inst.pods.filter((p) => !p.ready && !p.deleting)) {
     warnings.push(`controller Pod ${pod.name} is not ready${notReadyDetail(pod)}.`);
   }
-  if (inst.pods.length === 0) warnings.push('no antrea-controller Pod exists.');
+  const podsRefused = inst.refusedDetails?.includes('Pods') ?? false;
+  if (inst.pods.length === 0 && !podsRefused) warnings.push('no antrea-controller Pod exists.');
+  if (podsRefused && inst.deployment.readyReplicas === 0)
+    warnings.push(`Deployment ${inst.deployment.name} has no ready replica.`);
 
   return {
     namespace: inst.namespace,
@@ -268,6 +272,24 @@ function notesOn(inst: Installation, mode: ModeInfo): string[] {
         ? 'the Antrea version comes from the controller image tag'
         : 'the Antrea version is unknown';
     notes.push(`you may not get antreacontrollerinfos (403 Forbidden): ${standIn}.`);
+  }
+  if (inst.refusedDetails?.includes('Secret')) {
+    const secret = inst.deployment.secretName;
+    const served = inst.served;
+    const standIn =
+      served && 'pem' in served
+        ? `the serving certificate is the one Pod ${served.pod} serves, seen through a port-forward`
+        : served
+          ? `the serving certificate cannot be seen (${served.unseen})`
+          : `the serving certificate comes from ConfigMap ${CA_CONFIGMAP}`;
+    notes.push(
+      `you may not get Secret ${secret} (403 Forbidden): ${standIn}; its key and ca.crt are not checked.`,
+    );
+  }
+  if (inst.refusedDetails?.includes('Pods')) {
+    notes.push(
+      `you may not list pods (403 Forbidden): the controller's readiness comes from Deployment ${inst.deployment.name}.`,
+    );
   }
   if (inst.refusedDetails?.includes('Certificate')) {
     notes.push(

@@ -184,7 +184,16 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
 
   // 7. The controller runs.
   const ready = inst.pods.filter((p) => p.ready && !p.deleting);
-  if (ready.length)
+  const deployment = inst.deployment;
+  if (inst.refusedDetails?.includes('Pods')) {
+    const enough = deployment.readyReplicas > 0;
+    add(
+      'controller-ready',
+      enough ? 'pass' : 'fail',
+      `Deployment ${deployment.name} has ${deployment.readyReplicas} of ${deployment.replicas} replicas ready (its Pods may not be listed)`,
+      enough ? undefined : `kubectl -n ${ns} describe deployment ${deployment.name}`,
+    );
+  } else if (ready.length)
     add(
       'controller-ready',
       'pass',
@@ -260,6 +269,24 @@ function secretChecks(
       ...(hint ? { hint } : {}),
       object,
     });
+  if (inst.refusedDetails?.includes('Secret')) {
+    add(
+      'not-checked',
+      'warn',
+      `${object} may not be read (403 Forbidden): its key, its ca.crt and what antrea-ca publishes of it were not checked`,
+      `with get on secrets/${inst.deployment.secretName} (README: antrea-certs-reader) verify checks them`,
+    );
+    const served = inst.served;
+    if (served && 'unseen' in served) {
+      checks.push({
+        id: 'not-checked:serving-certificate',
+        status: 'warn',
+        message: `the serving certificate could not be seen: ${served.unseen}; its chain, names and expiry were not checked`,
+        hint: 'with create on pods/portforward verify reads it from the controller (README: antrea-certs-viewer)',
+      });
+    }
+    return checks;
+  }
   if (status.mode === 'self-signed') {
     if (status.selfSignedPairStorage === 'secret' && secret?.cert && published.length) {
       const certs = tryParse(secret.cert, `${object} tls.crt`).certs;

@@ -168,6 +168,20 @@ interface Planning {
   readonly names: ServiceNames;
 }
 
+/**
+ * cert-manager wrote the Secret on this run's behalf: journal it as this run's write, so that a
+ * put-back restores it (while nobody else changed it since).
+ */
+async function journalIssuedSecret(client: Client, namespace: string, name: string) {
+  const secret = await client
+    .secrets(namespace)
+    .get(name)
+    .catch(() => undefined);
+  const resourceVersion = secret?.metadata?.resourceVersion;
+  if (resourceVersion)
+    client.journal.push({ verb: 'update', resource: 'secrets', name, resourceVersion });
+}
+
 function planApply(planning: Planning, inst: Installation): Change {
   const { ctx, client, options, target, names } = planning;
   const ns = inst.namespace;
@@ -241,6 +255,8 @@ function planApply(planning: Planning, inst: Installation): Change {
       } catch (error) {
         await undo();
         throw error;
+      } finally {
+        await journalIssuedSecret(client, ns, secretName);
       }
     },
     undo,

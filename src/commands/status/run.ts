@@ -19,7 +19,7 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
     return runFleet(ctx, { command: 'status', fleet: options.fleet, ...thresholds, strict: false });
   }
   const client = await ctx.connect();
-  const installation = await readInstallation(client, ctx.flags.namespace);
+  const installation = await readInstallation(client, ctx.flags.namespace, { viewing: true });
   const report = buildStatus({ installation, now: new Date(), warnWithinMs: EXPIRY_WARNING_MS });
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, report, renderStatus);

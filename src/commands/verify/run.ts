@@ -26,7 +26,7 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
     });
   }
   const client = await ctx.connect();
-  const installation = await readInstallation(client, ctx.flags.namespace);
+  const installation = await readInstallation(client, ctx.flags.namespace, { viewing: true });
   const probes = await probeAggregatedApis(client, installation);
   const report = runChecks({ installation, probes, now: new Date(), warnWithinMs, failWithinMs });
   const exitCode = exitCodeForChecks(report, strict);

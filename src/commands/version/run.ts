@@ -40,7 +40,9 @@ async function readAntreaVersion(ctx: CommandContext): Promise<AntreaVersion> {
     import('../../cluster/installation.ts'),
     import('../../antrea/mode.ts'),
   ]);
-  const installation = await readInstallation(await ctx.connect(), ctx.flags.namespace);
+  const installation = await readInstallation(await ctx.connect(), ctx.flags.namespace, {
+    viewing: true,
+  });
   const mode = modeOf(installation);
   return {
     version: mode.version ?? null,

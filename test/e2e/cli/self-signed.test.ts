@@ -287,10 +287,34 @@ test('RBAC: a user without the needed permissions gets the refused verb, resourc
     `README's read-only role is enough for verify: ${allowed.stdout}${allowed.stderr}`,
   );
 
-  const limited = run('status', '--as', 'limited');
-  assert.equal(limited.status, 1);
+  // Without the Secret (README's viewer role): self-signed mode shows the certificate antrea-ca publishes.
+  const limited = run('status', '--as', 'limited', '-o', 'json');
+  assert.equal(limited.status, 0, limited.stderr);
+  const report = JSON.parse(limited.stdout) as {
+    servingCertificateSource: string;
+    servingCertificate: { subject: string } | null;
+    secret: unknown;
+    notes: string[];
+  };
+  assert.equal(report.secret, null);
+  assert.match(report.servingCertificateSource, /^ConfigMap antrea-ca/);
+  assert.match(report.servingCertificate?.subject ?? '', /^CN=antrea@/);
+  assert.deepEqual(report.notes, [
+    'you may not get Secret antrea-controller-tls (403 Forbidden): the serving certificate comes from ConfigMap antrea-ca; its key and ca.crt are not checked.',
+  ]);
+  const limitedVerify = run('verify', '--as', 'limited');
+  assert.equal(limitedVerify.status, 0, limitedVerify.stdout);
+  assert.match(
+    limitedVerify.stdout,
+    /‼ Secret\/antrea-controller-tls may not be read \(403 Forbidden\): its key, its ca\.crt and what antrea-ca publishes of it were not checked/,
+  );
+  assert.match(limitedVerify.stdout, /answers through the API server/);
+  assert.equal(run('verify', '--as', 'limited', '--strict').status, 3);
+  // A change needs the Secret: refused with the one sentence, nothing written.
+  const change = run('rotate', '--as', 'limited', '--yes');
+  assert.equal(change.status, 1);
   assert.equal(
-    limited.stderr.trim(),
+    change.stderr.trim(),
     'error: you are not allowed to get secrets in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
   );
 
@@ -359,8 +383,9 @@ test('--help, usage errors and version --client evaluate none of the client, x50
     const modules = /^EVALUATED (.*)$/m.exec(r.stderr)?.[1] ?? '';
     return { status: r.status, modules, stdout: r.stdout, stderr: r.stderr };
   };
+  // The flags' lists (key algorithms, thresholds) are constants in modules without imports.
   const marker =
-    /src\/cluster\/|@kubernetes\/client-node|js-yaml|@peculiar|src\/certs\/|src\/report\/(?!thresholds)/;
+    /src\/cluster\/|@kubernetes\/client-node|js-yaml|@peculiar|src\/certs\/(?!key-algorithms)|src\/report\/(?!thresholds)/;
   const help = loaded(['--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /kubectl antrea-certs <command>/);

@@ -101,3 +101,30 @@ test('a refused AntreaControllerInfo is a note: the version from the image tag, 
     [],
   );
 });
+
+test('Pods that may not be listed: readiness from the Deployment, a note, no warning of a missing Pod', () => {
+  const base = selfSigned(healthy);
+  const installation = { ...base, pods: [], refusedDetails: ['Pods' as const] };
+  const status = buildStatus({ installation, now, warnWithinMs: 30 * DAY });
+  assert.deepEqual(status.warnings, []);
+  assert.deepEqual(status.notes, [
+    "you may not list pods (403 Forbidden): the controller's readiness comes from Deployment antrea-controller.",
+  ]);
+  const text = renderStatus(status, { style: createStyle(false), width: 100, wide: false });
+  assert.match(text, /\nController +1 of 1 ready\n/);
+  const checks = (i: typeof installation) =>
+    runChecks({ installation: i, probes: [], now, warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY })
+      .checks.filter((c) => c.id === 'controller-ready')
+      .map((c) => `${c.status}: ${c.message}`);
+  assert.deepEqual(checks(installation), [
+    'pass: Deployment antrea-controller has 1 of 1 replicas ready (its Pods may not be listed)',
+  ]);
+  const down = { ...installation, deployment: { ...installation.deployment, readyReplicas: 0 } };
+  assert.deepEqual(checks(down), [
+    'fail: Deployment antrea-controller has 0 of 1 replicas ready (its Pods may not be listed)',
+  ]);
+  assert.match(
+    buildStatus({ installation: down, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    /Deployment antrea-controller has no ready replica\./,
+  );
+});
