@@ -9,13 +9,26 @@ import { isTransient } from '../cluster/errors.ts';
 import { CliError, ConflictError, InterruptedError } from '../errors.ts';
 import type { Interrupts } from './interrupts.ts';
 import { applyBackup } from './put-back.ts';
-import type { Backup } from './backup.ts';
+import { backupOf, replaceBackup, type Backup } from './backup.ts';
 import type { Change } from './change.ts';
 
 const APPLY_ATTEMPTS = 3;
 
-/** Applies the change, re-planning after a conflict; returns the change that was applied. */
-async function applyWithReplan(ctx: CommandContext, change: Change): Promise<Change> {
+/** The backup a change writes against, and its file: replaced when the change is planned again. */
+export interface BackupRef {
+  content: Backup;
+  readonly file?: string;
+}
+
+/**
+ * Applies the change, re-planning after a conflict (the backup then holds what the new plan
+ * overwrites); returns the change that was applied.
+ */
+async function applyWithReplan(
+  ctx: CommandContext,
+  change: Change,
+  backup: BackupRef,
+): Promise<Change> {
   let current = change;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -26,6 +39,10 @@ async function applyWithReplan(ctx: CommandContext, change: Change): Promise<Cha
       if (!retry || !current.replan) throw error;
       ctx.note(`${error.message.split(';')[0]}: reading it again and re-checking.`);
       current = await current.replan();
+      if (current.basis) {
+        backup.content = backupOf(current.basis, new Date(backup.content.createdAt));
+        if (backup.file) replaceBackup(backup.file, backup.content);
+      }
     }
   }
 }
@@ -36,14 +53,14 @@ export async function write(
   client: Client,
   inst: Installation,
   change: Change,
-  backup: Backup,
-  backupFile: string | undefined,
+  backup: BackupRef,
   interrupts?: Interrupts,
 ): Promise<Change> {
   const since = client.journal.length;
+  const backupFile = backup.file;
   try {
     interrupts?.check('before the first write');
-    const applied = await applyWithReplan(ctx, change);
+    const applied = await applyWithReplan(ctx, change, backup);
     interrupts?.check('while writing');
     if (applied.restarts) await restartController(client, inst.namespace, 'none');
     interrupts?.check('while writing');
@@ -57,7 +74,7 @@ export async function write(
       if (error instanceof InterruptedError) throw error.with('; nothing was written.');
       throw new CliError(`writing failed (${why}); nothing had been written.`);
     }
-    const left = await putBack(client, inst.namespace, backup, backupFile, error, written);
+    const left = await putBack(client, inst.namespace, backup.content, backupFile, error, written);
     const others = left.length
       ? ` ${left.join(' and ')} changed after this run wrote it, so it was left as it is.`
       : '';

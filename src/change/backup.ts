@@ -68,6 +68,12 @@ function writeBackupFile(backup: Backup, dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = backup.createdAt.replace(/[:.]/g, '-');
   const path = join(dir, `antrea-certs-${backup.namespace}-${stamp}.json`);
+  writeFileSync(path, serialize(backup), { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+  return path;
+}
+
+function serialize(backup: Backup): string {
   const file = {
     apiVersion: BACKUP_API_VERSION,
     kind: BACKUP_KIND,
@@ -76,9 +82,13 @@ function writeBackupFile(backup: Backup, dir: string): string {
     secret: { ...backup.secret, ...(backup.secret.key ? { key: backup.secret.key.reveal() } : {}) },
     ...(backup.configMap ? { configMap: backup.configMap } : {}),
   };
-  writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** Replaces a backup this run saved (a change planned again holds what it overwrites now). */
+export function replaceBackup(path: string, backup: Backup): void {
+  writeFileSync(path, serialize(backup), { mode: 0o600 });
   chmodSync(path, 0o600);
-  return path;
 }
 
 /** Reads a backup file for restore; an InputError for a file that is not one or is damaged. */

@@ -7,9 +7,9 @@ import type { Client } from '../cluster/client.ts';
 import { restartController } from '../cluster/writes.ts';
 import type { Installation } from '../cluster/installation.ts';
 import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
-import { backupOf, saveBackup, type Backup } from './backup.ts';
+import { backupOf, saveBackup } from './backup.ts';
 import { describeChange, confirmChange } from './confirm.ts';
-import { write } from './apply.ts';
+import { write, type BackupRef } from './apply.ts';
 import { rollBack } from './roll-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
@@ -52,29 +52,19 @@ export async function carryOut(
     // From here on a signal is acted on between steps: the Lease is released either way.
     interrupts.enter('writing');
     try {
-      const backup = backupOf(inst);
-      backupFile = options.backupDir ? saveBackup(backup, options.backupDir) : undefined;
+      const content = backupOf(inst);
+      backupFile = options.backupDir ? saveBackup(content, options.backupDir) : undefined;
       if (backupFile) {
         ctx.note(
           `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
         );
       }
-      const applied = await write(ctx, client, inst, change, backup, backupFile, interrupts);
+      const backup: BackupRef = { content, ...(backupFile ? { file: backupFile } : {}) };
+      const applied = await write(ctx, client, inst, change, backup, interrupts);
       ctx.note('Written.');
       if (!options.wait) return { exitCode: ExitCode.ok };
       interrupts.enter('waiting');
-      return await waitAndVerify(
-        ctx,
-        client,
-        inst,
-        applied,
-        options,
-        {
-          content: backup,
-          ...(backupFile ? { file: backupFile } : {}),
-        },
-        interrupts.signal,
-      );
+      return await waitAndVerify(ctx, client, inst, applied, options, backup, interrupts.signal);
     } finally {
       await lock.release();
     }
@@ -95,7 +85,7 @@ async function waitAndVerify(
   inst: Installation,
   applied: Change,
   options: ChangeOptions,
-  backup: { readonly content: Backup; readonly file?: string },
+  backup: BackupRef,
   signal: AbortSignal,
 ): Promise<ChangeResult> {
   if (applied.waitNote) ctx.note(applied.waitNote);

@@ -2,6 +2,7 @@
 // controller restarts, and what the cluster looks like once it converged.
 import type { CommandContext } from '../cli/context.ts';
 import type { Client, DryRun } from '../cluster/client.ts';
+import type { Installation } from '../cluster/installation.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
 import type { WaitOptions } from './wait.ts';
 
@@ -10,6 +11,8 @@ import type { WaitOptions } from './wait.ts';
  * restarts, and the state the wait waits for.
  */
 export interface Change {
+  /** The installation as read when this change was planned: what it overwrites, for the backup. */
+  readonly basis?: Installation;
   /** What will change, one line each, never key material. */
   readonly lines: string[];
   readonly restarts: boolean;

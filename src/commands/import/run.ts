@@ -97,6 +97,7 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
   const created = inst.tlsSecret ? '' : ' (created, type kubernetes.io/tls)';
   const oldSetting = mode.mode === 'self-signed' ? 'true' : 'false';
   return {
+    basis: inst,
     lines: [
       `Secret ${secretName}${created}: tls.crt ${result.leaf ? certificateLine(result.leaf) : ''}`,
       `Secret ${secretName}: ca.crt ${result.cas.map(certificateLine).join('; ')}`,

@@ -104,6 +104,7 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
   const regenerates = `Secret ${secretName}: deleted, so that the controller makes a fresh self-signed pair`;
   const oldBundle = inst.caConfigMap?.bundle;
   return {
+    basis: inst,
     lines: [
       `ConfigMap ${conf.name}: selfSignedCert ${current.mode === 'self-signed'} -> ${selfSigned}`,
       ...(deleteUserPair ? [regenerates] : []),

@@ -36,6 +36,7 @@ export async function renewWithCertManager(
     ? `: the wait lasts until the controller serves it (${SERVED_SEEN})`
     : '';
   return {
+    basis: inst,
     lines: [
       inProgress
         ? `Certificate ${name}: cert-manager is already issuing ` +

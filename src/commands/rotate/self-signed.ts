@@ -13,6 +13,7 @@ export function planSelfSigned(client: Client, inst: Installation): Change {
   const replan = async () => planSelfSigned(client, await readInstallation(client, inst.namespace));
   if (persisted && secret) {
     return {
+      basis: inst,
       lines: [
         `Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`,
       ],
@@ -26,6 +27,7 @@ export function planSelfSigned(client: Client, inst: Installation): Change {
   if (persisted) {
     // An earlier rotate deleted it and stopped before the controller wrote the new pair (the API server went away, say).
     return {
+      basis: inst,
       lines: [
         `Secret ${inst.deployment.secretName} is already gone: nothing to write; the controller writes and publishes a new self-signed pair when it sees that`,
       ],
@@ -35,6 +37,7 @@ export function planSelfSigned(client: Client, inst: Installation): Change {
     };
   }
   return {
+    basis: inst,
     lines: ['the self-signed pair lives in the controller Pod: a restart makes a new one'],
     restarts: true,
     goal,

@@ -1,5 +1,8 @@
 // The write step of every change: a conflict is re-read and re-checked, never overwritten blindly.
 import { test } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { carryOut } from '../../../src/change/carry-out.ts';
 import type { Change } from '../../../src/change/change.ts';
@@ -120,4 +123,34 @@ test('the API server going away while writing: the message says the state may be
     carryOut(ctx, unreachable, inst, failing, { ...options, backupDir: undefined }),
     /^CliError: the API server went away while writing \(cannot reach the API server at https:\/\/127\.0\.0\.1:6443 \(ECONNREFUSED\)\); the cluster holds the old objects or part of the change\. Once it answers, run kubectl antrea-certs verify, then the same command again to complete the change, or kubectl antrea-certs restore FILE to go back\.$/,
   );
+});
+
+test('a change planned again after a conflict is backed up as it then reads: the file holds what it overwrites', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-replan-'));
+  const first = installation('', {
+    config: {
+      name: 'antrea-config',
+      text: 'selfSignedCert: true # first read\n',
+      resourceVersion: '1',
+    },
+  });
+  const fresh = installation('', {
+    config: {
+      name: 'antrea-config',
+      text: 'selfSignedCert: true # changed meanwhile\n',
+      resourceVersion: '2',
+    },
+  });
+  const log: string[] = [];
+  const second = { ...change('second', log, 0), basis: fresh };
+  const conflicting = { ...change('first', log, 1, async () => second), basis: first };
+  const result = await carryOut(ctx, noClient, first, conflicting, { ...options, backupDir: dir });
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(log, ['first', 'second']);
+  const [file] = readdirSync(dir);
+  const saved = JSON.parse(readFileSync(join(dir, file ?? ''), 'utf8')) as {
+    configMap: { text: string };
+  };
+  assert.equal(saved.configMap.text, 'selfSignedCert: true # changed meanwhile\n');
+  assert.equal(statSync(join(dir, file ?? '')).mode & 0o777, 0o600);
 });
