@@ -24,6 +24,21 @@ export interface ChangeLock {
   release(): Promise<void>;
 }
 
+/** Whether a holder is a process of this machine that no longer runs. */
+function endedHere(holder: string): boolean {
+  const match = /^\S+@(\S+) pid (\d+) /.exec(holder);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** Who holds the Lease, in words an admin can act on: user, host, process and command. */
 function holderIdentity(ctx: CommandContext): string {
   let user = 'unknown user';
@@ -45,13 +60,13 @@ export async function lockChange(
   namespace: string,
   forceUnlock: boolean,
 ): Promise<ChangeLock> {
-  const result = await takeLease(
-    client,
-    namespace,
-    holderIdentity(ctx),
-    LEASE_SECONDS,
-    forceUnlock,
-  );
+  const identity = holderIdentity(ctx);
+  let result = await takeLease(client, namespace, identity, LEASE_SECONDS, forceUnlock);
+  if ('holder' in result && endedHere(result.holder)) {
+    // A run on this machine that has ended (killed, or it could not release the Lease): no need to wait out the Lease.
+    ctx.note(`Taking over Lease ${CHANGE_LEASE} from a run that has ended: ${result.holder}.`);
+    result = await takeLease(client, namespace, identity, LEASE_SECONDS, true);
+  }
   if ('holder' in result) {
     const since = result.since ? ` since ${result.since.replace(/\.\d+Z$/, 'Z')}` : '';
     const renewed =
