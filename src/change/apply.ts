@@ -7,6 +7,7 @@ import { readInstallation, type Installation } from '../cluster/installation.ts'
 import { restartController } from '../cluster/writes.ts';
 import { isTransient } from '../cluster/errors.ts';
 import { CliError, ConflictError, InterruptedError } from '../errors.ts';
+import { CONTROLLER } from '../antrea/names.ts';
 import type { Interrupts } from './interrupts.ts';
 import { applyBackup } from './put-back.ts';
 import { backupOf, replaceBackup, type Backup } from './backup.ts';
@@ -64,6 +65,10 @@ export async function write(
     interrupts?.check('while writing');
     if (applied.restarts) await restartController(client, inst.namespace, 'none');
     interrupts?.check('while writing');
+    if (applied.afterRestart) {
+      await oldPodsGone(client, inst);
+      await applied.afterRestart('none');
+    }
     return applied;
   } catch (error) {
     await change.undo?.().catch(() => undefined);
@@ -81,6 +86,26 @@ export async function write(
     const putBackNote = `the objects it had changed were put back as they were.${others}`;
     if (error instanceof InterruptedError) throw error.with(`; ${putBackNote}`);
     throw new CliError(`writing failed (${why}); ${putBackNote}`);
+  }
+}
+
+const GONE_POLL_MS = 250;
+/** However long the old controller takes to stop, a write waits at most this long for it. */
+const GONE_WAIT_MS = 2 * 60_000;
+
+/** Waits until none of the controller Pods that ran before the restart is left (Recreate stops them first). */
+async function oldPodsGone(client: Client, inst: Installation): Promise<void> {
+  const old = new Set(inst.pods.map((p) => p.name));
+  const deadline = Date.now() + GONE_WAIT_MS;
+  for (;;) {
+    const pods = await client.pods(inst.namespace).list({ labelSelector: CONTROLLER.selector });
+    if (!pods.items.some((p) => old.has(p.metadata?.name ?? ''))) return;
+    if (Date.now() >= deadline) {
+      throw new CliError(
+        `the controller Pods that ran before the restart (${[...old].join(', ')}) did not stop within ${GONE_WAIT_MS / 60_000} minutes`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, GONE_POLL_MS));
   }
 }
 

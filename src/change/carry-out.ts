@@ -122,6 +122,7 @@ async function dryRun(
   }
   await change.apply('server');
   if (change.restarts) await restartController(client, inst.namespace, 'server');
+  await change.afterRestart?.('server');
   ctx.note('Dry run: the API server accepted every write; nothing was written.');
 }
 

@@ -19,6 +19,11 @@ export interface Change {
   /** A note for the wait (e.g. the kubelet's Secret refresh delay). */
   readonly waitNote?: string;
   apply(dryRun: DryRun): Promise<void>;
+  /**
+   * A write that must wait until the controller that ran before the restart has stopped (it would
+   * undo it): run after the restart, once that controller's Pods are gone.
+   */
+  afterRestart?(dryRun: DryRun): Promise<void>;
   readonly goal: ConvergenceGoal;
   /** What the wait watches besides the installation. */
   readonly wait?: WaitOptions;

@@ -6,7 +6,13 @@ import { InputError, type ExitCode } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { storableKey } from '../../certs/keys.ts';
 import { modeOf } from '../../antrea/mode.ts';
-import { serviceDnsName, fqdnServiceName, CONTROLLER } from '../../antrea/names.ts';
+import {
+  serviceDnsName,
+  fqdnServiceName,
+  CONTROLLER,
+  SELF_SIGNED_REGENERATE_WITHIN_MS,
+} from '../../antrea/names.ts';
+import type { DryRun } from '../../cluster/client.ts';
 import { setSelfSignedCert } from '../../antrea/config.ts';
 import { reloadWaitNote } from '../../antrea/reload.ts';
 import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
@@ -15,6 +21,8 @@ import { readPair, type PairInput } from '../../input/pair.ts';
 import { findingLines } from '../../render/findings.ts';
 import { certificateLine } from '../../render/certificate-line.ts';
 import type { ImportOptions } from './command.ts';
+
+const DAY_MS = 86_400_000;
 
 const SELF_SIGNED_NEEDS_SWITCH =
   'the controller is in self-signed mode: it would take this pair as its "self-signed" one ' +
@@ -94,8 +102,30 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
   const editedConf =
     switching && conf?.text !== undefined ? setSelfSignedCert(conf.text, false) : undefined;
   const secretName = inst.deployment.secretName;
+  // A v2 controller in self-signed mode replaces a pair with 90 days or less left as soon as it
+  // sees it: then the Secret is written only once that controller has stopped.
+  const leafLeft = result.leaf ? result.leaf.notAfter.getTime() - Date.now() : Infinity;
+  const afterStop =
+    switching &&
+    mode.mode === 'self-signed' &&
+    mode.selfSignedStorage === 'secret' &&
+    leafLeft <= SELF_SIGNED_REGENERATE_WITHIN_MS + DAY_MS;
   const created = inst.tlsSecret ? '' : ' (created, type kubernetes.io/tls)';
   const oldSetting = mode.mode === 'self-signed' ? 'true' : 'false';
+  const writeSecret = async (dryRun: DryRun) => {
+    const data = {
+      'ca.crt': pair.ca.pem,
+      'tls.crt': pair.cert.pem,
+      'tls.key': storableKey(pair.key.pem, pair.key.passphrase),
+    };
+    await writeTlsSecret(client, ns, secretName, data, inst.tlsSecret, dryRun);
+  };
+  const whenStopped = afterStop
+    ? [
+        `Secret ${secretName}: written once the self-signed controller has stopped ` +
+          '(it replaces a pair with 90 days or less left as soon as it sees it)',
+      ]
+    : [];
   return {
     basis: inst,
     lines: [
@@ -103,21 +133,18 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
       `Secret ${secretName}: ca.crt ${result.cas.map(certificateLine).join('; ')}`,
       `Secret ${secretName}: tls.key replaced (not shown)`,
       ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${oldSetting} -> false`] : []),
+      ...whenStopped,
     ],
     restarts: switching,
     ...(switching ? {} : { waitNote: reloadWaitNote() }),
     goal: { expectedCa: pair.ca.pem, servedMatchesSecret: true },
     apply: async (dryRun) => {
-      const data = {
-        'ca.crt': pair.ca.pem,
-        'tls.crt': pair.cert.pem,
-        'tls.key': storableKey(pair.key.pem, pair.key.passphrase),
-      };
-      await writeTlsSecret(client, ns, secretName, data, inst.tlsSecret, dryRun);
+      if (!afterStop) await writeSecret(dryRun);
       if (editedConf !== undefined && conf) {
         await writeControllerConfig(client, ns, conf, editedConf, dryRun);
       }
     },
+    ...(afterStop ? { afterRestart: writeSecret } : {}),
     replan: async () =>
       planImport(planning, await readInstallation(client, ctx.flags.namespace), true),
   };

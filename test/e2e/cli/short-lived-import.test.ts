@@ -11,7 +11,11 @@ import { X509Certificate } from 'node:crypto';
 import { FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
 import { plugin } from '../plugin.ts';
 
-const bed: Testbed = await testbed({ version: 'v2.7.0', timings: FAST_TIMINGS });
+// The old controller runs on for 2 s after its Pod is deleted, as a real one shuts down.
+const bed: Testbed = await testbed({
+  version: 'v2.7.0',
+  timings: { ...FAST_TIMINGS, shutdownSeconds: 2 },
+});
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-short-'));
 
 test('a 30-day certificate imported into a self-signed v2 controller is the one it serves', async () => {

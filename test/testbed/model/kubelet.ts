@@ -93,8 +93,11 @@ export class Kubelet {
     const record = this.pods.get(uid);
     if (deleted || pod.metadata?.deletionTimestamp) {
       if (record) {
-        record.stop();
         this.pods.delete(uid);
+        // A real container gets SIGTERM and keeps running while it shuts down.
+        const shutdownMs = (this.shared.settings.shutdownSeconds ?? 0) * 1000;
+        if (shutdownMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownMs));
+        record.stop();
         log(`pod ${name}: container stopped`);
       }
       if (!deleted) {

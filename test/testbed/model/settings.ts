@@ -19,6 +19,11 @@ export interface ModelSettings {
   readonly userProvidedWaitSeconds: number;
   /** First CrashLoopBackOff delay, doubled at each restart up to 300 (real: 10). */
   readonly crashBackoffSeconds: number;
+  /**
+   * How long a deleted Pod's container keeps running, and reacting, before it stops (a real one
+   * gets SIGTERM and shuts down within a second or two; the model stops at once unless set).
+   */
+  readonly shutdownSeconds?: number;
 }
 
 export const REAL_TIMINGS = {
@@ -30,4 +35,6 @@ export const REAL_TIMINGS = {
   crashBackoffSeconds: 10,
 } as const;
 
-export type Timings = { -readonly [K in keyof typeof REAL_TIMINGS]: number };
+export type Timings = { -readonly [K in keyof typeof REAL_TIMINGS]: number } & {
+  shutdownSeconds?: number;
+};
