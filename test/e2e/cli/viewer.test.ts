@@ -72,6 +72,33 @@ const rbac = {
       // get: the plugin's port-forward is a WebSocket (a GET); create: kubectl's (a POST).
       rules: [rule([''], ['pods/portforward'], ['get', 'create'])],
     },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'antrea-certs-viewer-no-pods' },
+      rules: [
+        rule(['apps'], ['deployments'], ['get', 'list']),
+        rule([''], ['configmaps'], ['get', 'list']),
+        rule(['apiregistration.k8s.io'], ['apiservices'], ['list']),
+        rule(
+          ['admissionregistration.k8s.io'],
+          ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'],
+          ['list'],
+        ),
+        rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], ['list']),
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'no-pods-viewer' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'antrea-certs-viewer-no-pods',
+      },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'no-pods' }],
+    },
     ...['viewer', 'viewer-no-pf'].map((user) => ({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
@@ -166,4 +193,22 @@ test('without pods/portforward: what could not be checked, and why; still exit 0
     'viewer-no-pf',
   );
   assert.notEqual(key.status, 0);
+});
+
+test('without the Pods, the version or the Secret: readiness from the Deployment, each gap a note, exit 0', () => {
+  const status = run('status', '--as', 'no-pods', '-o', 'json');
+  assert.equal(status.status, 0, status.stderr);
+  const report = JSON.parse(status.stdout) as Status & { warnings: string[] };
+  assert.deepEqual(report.warnings, []);
+  assert.deepEqual(report.notes, [
+    'you may not get antreacontrollerinfos (403 Forbidden): the Antrea version comes from the controller image tag.',
+    'you may not get Secret antrea-controller-tls (403 Forbidden): the serving certificate cannot be seen (the Pods may not be listed, so there is no Pod to port-forward to); its key and ca.crt are not checked.',
+    "you may not list pods (403 Forbidden): the controller's readiness comes from Deployment antrea-controller.",
+  ]);
+  const verify = run('verify', '--as', 'no-pods');
+  assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+  assert.match(
+    verify.stdout,
+    /✔ Deployment antrea-controller has 1 of 1 replicas ready \(its Pods may not be listed\)/,
+  );
 });

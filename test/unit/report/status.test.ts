@@ -128,3 +128,37 @@ test('Pods that may not be listed: readiness from the Deployment, a note, no war
     /Deployment antrea-controller has no ready replica\./,
   );
 });
+
+test('a cert-manager Certificate that may not be read is a note; one that is read shows in status and verify', () => {
+  const base = selfSigned(healthy);
+  const owned = {
+    ...base,
+    tlsSecret: base.tlsSecret && {
+      ...base.tlsSecret,
+      annotations: { 'cert-manager.io/certificate-name': 'antrea-controller-tls' },
+    },
+  };
+  const refused = buildStatus({
+    installation: { ...owned, refusedDetails: ['Certificate' as const] },
+    now,
+    warnWithinMs: 30 * DAY,
+  });
+  assert.deepEqual(refused.notes, [
+    'you may not get certificates.cert-manager.io (403 Forbidden): the readiness and renewal of Certificate antrea-controller-tls are not shown.',
+  ]);
+  assert.equal(refused.certManager, null);
+  const certManager = {
+    name: 'antrea-controller-tls',
+    found: true,
+    ready: { status: 'True' },
+    issuer: { name: 'ca-issuer', kind: 'ClusterIssuer' },
+    renewalTime: '2027-10-29T00:00:00Z',
+  };
+  const read = buildStatus({
+    installation: { ...owned, certManager },
+    now,
+    warnWithinMs: 30 * DAY,
+  });
+  const text = renderStatus(read, { style: createStyle(false), width: 100, wide: false });
+  assert.match(text, /\nCertificate +Ready, ClusterIssuer ca-issuer, renews 2027-10-29\n/);
+});
