@@ -48,9 +48,9 @@ export async function carryOut(
   const interrupts = listenForInterrupts(ctx, () => leftBehind(backupFile));
   try {
     await confirmChange(ctx, change, options.yes);
-    const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock);
-    // From here on a signal is acted on between steps: the Lease is released either way.
+    // From the Lease on, a signal is acted on between steps, so the Lease is always released.
     interrupts.enter('writing');
+    const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock);
     try {
       const content = backupOf(inst);
       backupFile = options.backupDir ? saveBackup(content, options.backupDir) : undefined;
@@ -60,7 +60,7 @@ export async function carryOut(
         );
       }
       const backup: BackupRef = { content, ...(backupFile ? { file: backupFile } : {}) };
-      const applied = await write(ctx, client, inst, change, backup, interrupts);
+      const applied = await write(ctx, client, inst, change, backup, interrupts, lock.guard);
       ctx.note('Written.');
       if (!options.wait) return { exitCode: ExitCode.ok };
       interrupts.enter('waiting');

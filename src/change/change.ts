@@ -18,7 +18,8 @@ export interface Change {
   readonly restarts: boolean;
   /** A note for the wait (e.g. the kubelet's Secret refresh delay). */
   readonly waitNote?: string;
-  apply(dryRun: DryRun): Promise<void>;
+  /** The writes; `signal` (Ctrl-C, SIGTERM) cuts a step that waits (cert-manager's issuance) short. */
+  apply(dryRun: DryRun, signal?: AbortSignal): Promise<void>;
   /**
    * A write that must wait until the controller that ran before the restart has stopped (it would
    * undo it): run after the restart, once that controller's Pods are gone.

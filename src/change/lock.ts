@@ -12,7 +12,8 @@ import {
   takeLease,
   type HeldLease,
 } from '../cluster/lease.ts';
-import { InputError, messageOf } from '../errors.ts';
+import { CliError, InputError, messageOf } from '../errors.ts';
+import { isConflict } from '../cluster/errors.ts';
 import { formatDuration } from '../duration.ts';
 
 /** How long the Lease counts without a renewal: a killed run blocks others this long at most. */
@@ -21,6 +22,8 @@ const RENEW_EVERY_MS = (LEASE_SECONDS * 1000) / 3;
 
 /** A change's hold on the installation, to give back when it ends. */
 export interface ChangeLock {
+  /** Between steps: throws when another run took the Lease over (--force-unlock). */
+  guard(what: string): void;
   release(): Promise<void>;
 }
 
@@ -41,11 +44,11 @@ function endedHere(holder: string): boolean {
 
 /** Who holds the Lease, in words an admin can act on: user, host, process and command. */
 function holderIdentity(ctx: CommandContext): string {
-  let user = 'unknown user';
+  let user = `uid${process.getuid?.() ?? ''}`;
   try {
-    user = userInfo().username;
+    user = userInfo().username || user;
   } catch {
-    // No passwd entry (a container with an arbitrary uid): the host and pid still say who.
+    // No passwd entry (a container with an arbitrary uid): the uid, host and pid still say who.
   }
   return `${user}@${hostname()} pid ${process.pid} (kubectl antrea-certs ${ctx.commandName})`;
 }
@@ -82,14 +85,31 @@ export async function lockChange(
   const held: HeldLease = result;
   let renewing = Promise.resolve();
   let warned = false;
+  let lost = false;
   const timer = setInterval(() => {
     renewing = renewLease(client, held).catch((error: unknown) => {
-      if (!warned) ctx.note(`(Could not renew Lease ${CHANGE_LEASE}: ${messageOf(error)})`);
+      if (isConflict(error)) {
+        // Someone took it over (--force-unlock): stop at the next step rather than interleave.
+        lost = true;
+        clearInterval(timer);
+        ctx.note(
+          `Another run took Lease ${CHANGE_LEASE} over: this change stops at its next step.`,
+        );
+      } else if (!warned) {
+        ctx.note(`(Could not renew Lease ${CHANGE_LEASE}: ${messageOf(error)})`);
+      }
       warned = true;
     });
   }, RENEW_EVERY_MS);
   timer.unref();
   return {
+    guard: (what) => {
+      if (lost) {
+        throw new CliError(
+          `stopped ${what}: another run took Lease ${CHANGE_LEASE} over (--force-unlock)`,
+        );
+      }
+    },
     release: async () => {
       clearInterval(timer);
       await renewing;

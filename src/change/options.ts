@@ -113,3 +113,11 @@ export function changeOptionsFrom(flags: ChangeFlags): ChangeOptions {
     forceUnlock: flags['force-unlock'],
   };
 }
+
+/** The change flags given with another value than their default (for commands where they may not apply). */
+export function changeFlagsGiven(flags: ChangeFlags): string[] {
+  return (Object.keys(changeFlags) as (keyof typeof changeFlags)[]).filter((name) => {
+    const value: unknown = flags[name];
+    return value !== undefined && value !== Reflect.get(changeFlags[name], 'default');
+  });
+}

@@ -65,9 +65,10 @@ export async function waitForConvergence(
   let nextServedCheck = 0;
   let waitingOnServed = false;
   const signal = options.signal;
-  const aborted = new Promise<void>((resolve) =>
-    signal?.addEventListener('abort', () => resolve(), { once: true }),
-  );
+  const aborted = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
   const stopIfInterrupted = () => {
     if (!signal?.aborted) return;
     const by = signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
@@ -79,6 +80,7 @@ export async function waitForConvergence(
   };
   try {
     for (;;) {
+      stopIfInterrupted();
       await feed.open();
       feed.settle();
       try {

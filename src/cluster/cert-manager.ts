@@ -3,7 +3,8 @@
 // its Issuers (whether they exist, are Ready, and which kind of CA they are).
 import type { Client, DryRun, ResourceKind } from './client.ts';
 import { isNotFound } from './errors.ts';
-import type { KubeObject } from './objects.ts';
+import type { KubeObject, Secret } from './objects.ts';
+import { CERT_MANAGER_CERTIFICATE_ANNOTATION, TLS_KEYS } from '../antrea/names.ts';
 import { ForbiddenError, InputError } from '../errors.ts';
 import { watchTarget, type WatchTarget } from './watch.ts';
 
@@ -292,4 +293,59 @@ export function describeCertificate(name: string, object?: CertificateObject): C
     ...(object.status?.renewalTime ? { renewalTime: object.status.renewalTime } : {}),
     ...(object.status?.notAfter ? { notAfter: object.status.notAfter } : {}),
   };
+}
+
+/** What cert-manager's Secret holds: which Certificate wrote it, and which keys it has. */
+export interface IssuedSecret {
+  /** The Certificate its cert-manager annotation names. */
+  readonly owner?: string;
+  readonly hasCert: boolean;
+  readonly hasKey: boolean;
+  readonly hasCa: boolean;
+  readonly resourceVersion: string;
+}
+
+/** Reads the Secret a Certificate writes (never its key's value); undefined when there is none. */
+export async function readIssuedSecret(
+  client: Client,
+  namespace: string,
+  name: string,
+): Promise<IssuedSecret | undefined> {
+  let secret: Secret;
+  try {
+    secret = await client.secrets(namespace).get(name);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const data = secret.data ?? {};
+  const owner = secret.metadata?.annotations?.[CERT_MANAGER_CERTIFICATE_ANNOTATION];
+  return {
+    ...(owner ? { owner } : {}),
+    hasCert: Boolean(data[TLS_KEYS.cert]),
+    hasKey: Boolean(data[TLS_KEYS.key]),
+    hasCa: Boolean(data[TLS_KEYS.ca]),
+    resourceVersion: secret.metadata?.resourceVersion ?? '',
+  };
+}
+
+/**
+ * cert-manager wrote the Secret on this run's behalf: journals it as this run's write (when the
+ * Certificate's annotation shows cert-manager did), so a put-back restores it.
+ */
+export async function journalIssuedSecret(
+  client: Client,
+  namespace: string,
+  name: string,
+  certificate: string,
+): Promise<void> {
+  const issued = await readIssuedSecret(client, namespace, name).catch(() => undefined);
+  if (issued?.owner !== certificate) return;
+  client.journal.push({
+    verb: 'update',
+    resource: 'secrets',
+    namespace,
+    name,
+    resourceVersion: issued.resourceVersion,
+  });
 }

@@ -3,9 +3,7 @@
 // Deployment names objects the round did not read).
 import type { Client } from './client.ts';
 import { isNotFound } from './errors.ts';
-import { ForbiddenError, NotInstalledError, UsageError, messageOf } from '../errors.ts';
-import { readSelfSignedCert } from '../antrea/config.ts';
-import { toPem } from '../certs/pem.ts';
+import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
 import {
   CERT_MANAGER_CERTIFICATE_ANNOTATION,
   APP_SELECTOR,
@@ -16,7 +14,6 @@ import {
   CONTROLLER_INFO,
   DEFAULT_NAMESPACE,
   TLS_SECRET,
-  serviceDnsName,
 } from '../antrea/names.ts';
 import { apiServiceConsumers, crdConsumers, webhookConsumers, type Consumer } from './consumers.ts';
 import {
@@ -210,7 +207,7 @@ export async function readInstallation(
     ...(read.pods === 'refused' ? ['Pods' as const] : []),
   ];
 
-  const inst: Installation = {
+  return {
     namespace,
     namespaceSource: source,
     deployment: controller,
@@ -245,37 +242,6 @@ export async function readInstallation(
       : {}),
     ...(refusedDetails.length ? { refusedDetails } : {}),
   };
-  return secretRead === 'refused' ? { ...inst, served: await readServed(client, inst) } : inst;
-}
-
-/**
- * The serving certificate without the Secret: in user-provided mode, what the ready Pod serves
- * (self-signed mode publishes it in antrea-ca); or why it cannot be seen.
- */
-async function readServed(client: Client, inst: Installation): Promise<Installation['served']> {
-  const setting = readSelfSignedCert(inst.config?.text ?? '');
-  if ('error' in setting || setting.value) return undefined;
-  const pod = inst.pods.find((p) => p.ready && !p.deleting);
-  if (!pod) {
-    return {
-      unseen: inst.refusedDetails?.includes('Pods')
-        ? 'the Pods may not be listed, so there is no Pod to port-forward to'
-        : 'no controller Pod is ready',
-    };
-  }
-  try {
-    const { servedCertificate } = await import('./served.ts');
-    const der = await servedCertificate(
-      client,
-      inst.namespace,
-      pod.name,
-      inst.deployment.apiPort,
-      serviceDnsName(inst.namespace),
-    );
-    return { pem: toPem('CERTIFICATE', der), pod: pod.name };
-  } catch (error) {
-    return { unseen: messageOf(error).replace(/\.$/, '') };
-  }
 }
 
 /** Why no installation was found: in the namespace given, or anywhere visible. */

@@ -3,7 +3,7 @@
 // own deadline, so a dead cluster costs that deadline once.
 import { Client } from '../cluster/client.ts';
 import { configFor, type Kubeconfig } from '../cluster/kubeconfig.ts';
-import { readInstallation } from '../cluster/installation.ts';
+import { readForViewing } from '../antrea/viewing.ts';
 import { probeAggregatedApis } from '../cluster/probe.ts';
 import type { ConnectionFlags } from '../cli/flags.ts';
 import { ConnectionError } from '../errors.ts';
@@ -67,7 +67,7 @@ export async function readCluster(
 }
 
 async function read(client: Client, settings: ReadSettings) {
-  const installation = await readInstallation(client, settings.namespace, { viewing: true });
+  const installation = await readForViewing(client, settings.namespace);
   const probes = await probeAggregatedApis(client, installation);
   const now = new Date();
   const { warnWithinMs, failWithinMs } = settings;

@@ -12,6 +12,7 @@ import {
   certificateTarget,
   createCertificate,
   deleteCertificate,
+  journalIssuedSecret,
   listCertificates,
   readCertificateObject,
   readIssuer,
@@ -168,20 +169,6 @@ interface Planning {
   readonly names: ServiceNames;
 }
 
-/**
- * cert-manager wrote the Secret on this run's behalf: journal it as this run's write, so that a
- * put-back restores it (while nobody else changed it since).
- */
-async function journalIssuedSecret(client: Client, namespace: string, name: string) {
-  const secret = await client
-    .secrets(namespace)
-    .get(name)
-    .catch(() => undefined);
-  const resourceVersion = secret?.metadata?.resourceVersion;
-  if (resourceVersion)
-    client.journal.push({ verb: 'update', resource: 'secrets', name, resourceVersion });
-}
-
 function planApply(planning: Planning, inst: Installation): Change {
   const { ctx, client, options, target, names } = planning;
   const ns = inst.namespace;
@@ -217,6 +204,7 @@ function planApply(planning: Planning, inst: Installation): Change {
   const name = body.metadata?.name ?? TLS_SECRET;
   const editedConf =
     switching && conf?.text !== undefined ? setSelfSignedCert(conf.text, false) : undefined;
+  const issuance = { namespace: ns, secretName, certificate: name };
   let created: { uid: string } | undefined;
   const undo = async () => {
     if (!created) return;
@@ -238,7 +226,7 @@ function planApply(planning: Planning, inst: Installation): Change {
     ...(switching ? {} : { waitNote: reloadWaitNote() }),
     goal: { caFromSecret: true, servedMatchesSecret: true },
     wait: { extraTargets: [certificateTarget(ns, name)] },
-    apply: async (dryRun) => {
+    apply: async (dryRun, signal) => {
       // The config first: the running controller reads it only at start, so it is inert until the restart.
       if (editedConf !== undefined && conf)
         await writeControllerConfig(client, ns, conf, editedConf, dryRun);
@@ -246,17 +234,12 @@ function planApply(planning: Planning, inst: Installation): Change {
       if (dryRun !== 'none') return;
       created = { uid: made.metadata?.uid ?? '' };
       try {
-        await waitForIssuance(
-          ctx,
-          client,
-          { namespace: ns, secretName, certificate: name },
-          target.change.timeoutMs,
-        );
+        await waitForIssuance(ctx, client, issuance, target.change.timeoutMs, signal);
       } catch (error) {
         await undo();
         throw error;
       } finally {
-        await journalIssuedSecret(client, ns, secretName);
+        await journalIssuedSecret(client, ns, secretName, name);
       }
     },
     undo,

@@ -1,6 +1,11 @@
 // kubectl antrea-certs generate
 import { defineCommand } from '../../cli/command.ts';
-import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
+import {
+  changeFlags,
+  changeFlagsGiven,
+  changeOptionsFrom,
+  type ChangeOptions,
+} from '../../change/options.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
@@ -202,6 +207,12 @@ export const generate = defineCommand({
       if (given.apply && given.offline) {
         throw new UsageError('--apply writes to the cluster; it cannot be --offline.');
       }
+      const needApply = [...(given.force ? ['force'] : []), ...changeFlagsGiven(given)];
+      if (!given.apply && needApply.length) {
+        throw new UsageError(
+          `${needApply.map((k) => `--${k}`).join(', ')} ${needApply.length === 1 ? 'goes' : 'go'} with --apply (without it nothing is written).`,
+        );
+      }
       const renewBefore = given['renew-before'];
       const renewBeforeMs = renewBefore ? parseDuration(renewBefore, '--renew-before') : undefined;
       if (renewBeforeMs !== undefined && renewBeforeMs >= validityMs) {
@@ -219,10 +230,15 @@ export const generate = defineCommand({
         },
       };
     }
-    const cmOnly = (['issuer', 'apply', 'renew-before'] as const).filter((k) => given[k]);
+    const forApply = [...(given.force ? ['force'] : []), ...changeFlagsGiven(given)];
+    const cmOnly = [
+      ...(['issuer', 'apply', 'renew-before'] as const).filter((k) => given[k]),
+      ...forApply,
+    ];
     if (cmOnly.length) {
       throw new UsageError(
-        `${cmOnly.map((k) => `--${k}`).join(', ')} ${cmOnly.length === 1 ? 'goes' : 'go'} with --cert-manager.`,
+        `${cmOnly.map((k) => `--${k}`).join(', ')} ${cmOnly.length === 1 ? 'goes' : 'go'} with ` +
+          `--cert-manager${forApply.length ? ' --apply' : ''}; generate --out writes only files.`,
       );
     }
     if (!given.out) {

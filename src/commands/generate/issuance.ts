@@ -3,69 +3,66 @@
 // and the Certificate must say Ready.
 import type { CommandContext } from '../../cli/context.ts';
 import type { Client } from '../../cluster/client.ts';
-import { readCertificateObject } from '../../cluster/cert-manager.ts';
-import { isNotFound } from '../../cluster/errors.ts';
-import { CERT_MANAGER_CERTIFICATE_ANNOTATION, TLS_KEYS } from '../../antrea/names.ts';
-import { InputError, TimeoutError } from '../../errors.ts';
+import { readCertificateObject, readIssuedSecret } from '../../cluster/cert-manager.ts';
+import { InputError, InterruptedError, TimeoutError } from '../../errors.ts';
 import { createProgress } from '../../render/progress.ts';
 
 const POLL_MS = 500;
 
+/** Which Certificate, and the Secret it writes. */
+export interface Issuance {
+  readonly namespace: string;
+  readonly secretName: string;
+  readonly certificate: string;
+}
+
 /** What the Secret lacks, or why the Certificate is not Ready; undefined once issued. */
-async function notIssuedYet(
-  client: Client,
-  namespace: string,
-  secretName: string,
-  certificate: string,
-): Promise<string | undefined> {
+async function notIssuedYet(client: Client, where: Issuance): Promise<string | undefined> {
   const [secret, read] = await Promise.all([
-    client
-      .secrets(namespace)
-      .get(secretName)
-      .catch((error: unknown) => {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }),
-    readCertificateObject(client, namespace, certificate),
+    readIssuedSecret(client, where.namespace, where.secretName),
+    readCertificateObject(client, where.namespace, where.certificate),
   ]);
   const ready = read.object?.status?.conditions?.find((c) => c.type === 'Ready');
-  const owner = secret?.metadata?.annotations?.[CERT_MANAGER_CERTIFICATE_ANNOTATION];
-  const data = secret?.data ?? {};
-  if (owner !== certificate || !data[TLS_KEYS.cert] || !data[TLS_KEYS.key]) {
+  if (secret?.owner !== where.certificate || !secret.hasCert || !secret.hasKey) {
     const why =
       ready?.status === 'False' && ready.reason
         ? ` (Ready=False, ${ready.reason}: ${ready.message ?? ''})`
         : '';
-    return `cert-manager to issue Certificate ${certificate} into Secret ${secretName}${why}`;
+    return `cert-manager to issue Certificate ${where.certificate} into Secret ${where.secretName}${why}`;
   }
-  if (ready?.status !== 'True') return `Certificate ${certificate} to be Ready`;
-  if (!data[TLS_KEYS.ca]) {
+  if (ready?.status !== 'True') return `Certificate ${where.certificate} to be Ready`;
+  if (!secret.hasCa) {
     throw new InputError(
-      `cert-manager issued Secret ${secretName} without ca.crt: its issuer does not publish the CA ` +
+      `cert-manager issued Secret ${where.secretName} without ca.crt: its issuer does not publish the CA ` +
         '(ACME and some external issuers do not), and user-provided mode needs it; use a CA Issuer.',
     );
   }
   return undefined;
 }
 
-/** Polls until the Certificate is issued; a TimeoutError says what was last missing. */
+/** Polls until the Certificate is issued; a TimeoutError says what was last missing, a signal stops it. */
 export async function waitForIssuance(
   ctx: CommandContext,
   client: Client,
-  where: { namespace: string; secretName: string; certificate: string },
+  where: Issuance,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const progress = await createProgress(ctx.stderr, true);
   const deadline = Date.now() + timeoutMs;
   let left: string | undefined = 'the first read';
   try {
     for (;;) {
-      left = await notIssuedYet(client, where.namespace, where.secretName, where.certificate);
+      left = await notIssuedYet(client, where);
       if (!left) {
         progress.done(
           `cert-manager issued Certificate ${where.certificate} into Secret ${where.secretName}`,
         );
         return;
+      }
+      if (signal?.aborted) {
+        const by = signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+        throw new InterruptedError(`interrupted (${by}) while waiting for ${left}`, by, left);
       }
       if (Date.now() >= deadline) {
         throw new TimeoutError(

@@ -2,7 +2,7 @@
 import type { CommandContext } from '../../cli/context.ts';
 import { printReport } from '../../cli/printer.ts';
 import { ExitCode } from '../../errors.ts';
-import { readInstallation } from '../../cluster/installation.ts';
+import { readForViewing } from '../../antrea/viewing.ts';
 import { buildStatus } from '../../report/status.ts';
 import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
@@ -19,7 +19,7 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
     return runFleet(ctx, { command: 'status', fleet: options.fleet, ...thresholds, strict: false });
   }
   const client = await ctx.connect();
-  const installation = await readInstallation(client, ctx.flags.namespace, { viewing: true });
+  const installation = await readForViewing(client, ctx.flags.namespace);
   const report = buildStatus({ installation, now: new Date(), warnWithinMs: EXPIRY_WARNING_MS });
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, report, renderStatus);

@@ -2,7 +2,7 @@
 import type { CommandContext } from '../../cli/context.ts';
 import { printReport } from '../../cli/printer.ts';
 import type { ExitCode } from '../../errors.ts';
-import { readInstallation } from '../../cluster/installation.ts';
+import { readForViewing } from '../../antrea/viewing.ts';
 import { probeAggregatedApis } from '../../cluster/probe.ts';
 import { runChecks, exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
@@ -26,7 +26,7 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
     });
   }
   const client = await ctx.connect();
-  const installation = await readInstallation(client, ctx.flags.namespace, { viewing: true });
+  const installation = await readForViewing(client, ctx.flags.namespace);
   const probes = await probeAggregatedApis(client, installation);
   const report = runChecks({ installation, probes, now: new Date(), warnWithinMs, failWithinMs });
   const exitCode = exitCodeForChecks(report, strict);

@@ -82,7 +82,7 @@ type Report = {
 
 test('reads the namespace and the cluster domain, writes 0700/0600, and says what comes next', () => {
   const dir = newDir();
-  const result = run('generate', '--out', dir, '--dns-name', 'antrea.example.org', '-o', 'json');
+  const result = read('generate', '--out', dir, '--dns-name', 'antrea.example.org', '-o', 'json');
   assert.equal(result.status, 0, result.stderr);
   const report = json<Report>(result);
   assert.equal(report.namespace, ns);
@@ -108,7 +108,7 @@ test('reads the namespace and the cluster domain, writes 0700/0600, and says wha
 for (const [i, algorithm] of KEY_ALGORITHMS.entries()) {
   test(`${algorithm}: generate, then import --from-dir unchanged, passes verify with the APIs answering`, () => {
     const dir = newDir();
-    const made = run('generate', '--out', dir, '--key-algorithm', algorithm, '-v');
+    const made = read('generate', '--out', dir, '--key-algorithm', algorithm, '-v');
     assert.equal(made.status, 0, made.stderr);
     assert.match(
       made.stdout,
@@ -137,9 +137,9 @@ for (const [i, algorithm] of KEY_ALGORITHMS.entries()) {
 
 test('from an existing CA: no ca.key is written, and import takes it', async () => {
   const first = newDir();
-  assert.equal(run('generate', '--out', first).status, 0);
+  assert.equal(read('generate', '--out', first).status, 0);
   const dir = newDir();
-  const result = run(
+  const result = read(
     'generate',
     '--out',
     dir,
@@ -237,7 +237,7 @@ test('refusals: one sentence, exit 1, nothing written to the directory or the cl
     [['generate', '--out', newDir(), '--issuer', 'x'], 1, /--issuer goes with --cert-manager/],
   ];
   for (const [args, status, message] of cases) {
-    const result = run(...args);
+    const result = read(...args);
     assert.equal(result.status, status, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, message);
     assert.doesNotMatch(result.stderr, /\n {4}at /, 'no stack trace');
@@ -247,7 +247,7 @@ test('refusals: one sentence, exit 1, nothing written to the directory or the cl
 });
 
 test('a certificate of 90 days or less is made, with the warning about the self-signed controller', () => {
-  const result = run('generate', '--out', newDir(), '--validity', '30d');
+  const result = read('generate', '--out', newDir(), '--validity', '30d');
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /‼ the certificate is valid for 90 days or less/);
 });

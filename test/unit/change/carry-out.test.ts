@@ -154,3 +154,36 @@ test('a change planned again after a conflict is backed up as it then reads: the
   assert.equal(saved.configMap.text, 'selfSignedCert: true # changed meanwhile\n');
   assert.equal(statSync(join(dir, file ?? '')).mode & 0o777, 0o600);
 });
+
+test('after a re-plan, an object this run already wrote keeps its original backup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-replan-own-'));
+  const config = (text: string, resourceVersion: string) => ({
+    config: { name: 'antrea-config', text, resourceVersion },
+  });
+  const first = installation('', config('selfSignedCert: true # before\n', '1'));
+  const fresh = installation('', config('selfSignedCert: false # this run wrote it\n', '2'));
+  const log: string[] = [];
+  const second = { ...change('second', log, 0), basis: fresh };
+  let tries = 0;
+  const conflicting: Change = {
+    ...change('first', log, 0, async () => second),
+    basis: first,
+    apply: async () => {
+      // The config was written, then the Secret conflicted.
+      noClient.journal.push({ verb: 'update', resource: 'configmaps', name: 'antrea-config' });
+      if (tries++ === 0)
+        throw new ConflictError(
+          'Secret antrea-controller-tls changed while the plugin was working',
+        );
+    },
+  };
+  assert.equal(
+    (await carryOut(ctx, noClient, first, conflicting, { ...options, backupDir: dir })).exitCode,
+    0,
+  );
+  const [file] = readdirSync(dir);
+  const saved = JSON.parse(readFileSync(join(dir, file ?? ''), 'utf8')) as {
+    configMap: { text: string };
+  };
+  assert.equal(saved.configMap.text, 'selfSignedCert: true # before\n');
+});

@@ -210,6 +210,16 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     /--renew-before must be shorter than --validity/,
   ],
   ['generate --out d --apply --issuer x', /--issuer, --apply go with --cert-manager/],
+  [
+    'generate --out d --force --yes',
+    /--force, --yes go with --cert-manager --apply; generate --out writes only files/,
+  ],
+  ['generate --out d --timeout 1m', /--timeout goes with --cert-manager --apply/],
+  [
+    'generate --cert-manager --issuer x --dry-run=server',
+    /--dry-run goes with --apply \(without it nothing is written\)/,
+  ],
+  ['generate --cert-manager --issuer x --no-backup --force', /--force, --backup go with --apply/],
   ['generate --out d --ca-key k', /--ca-cert and --ca-key go together/],
   ['generate --out d --key-passphrase-file p', /--key-passphrase-file is for --ca-key/],
   ['generate --out d --validity 30m', /--validity must be at least 1h/],

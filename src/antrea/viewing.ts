@@ -1,0 +1,43 @@
+// The installation as status and verify read it: reads a viewer may be
+// refused become notes, and without the Secret, in user-provided mode, the
+// serving certificate is the one the controller serves (self-signed mode
+// publishes it in antrea-ca).
+import type { Client } from '../cluster/client.ts';
+import { readInstallation, type Installation } from '../cluster/installation.ts';
+import { servedCertificate } from '../cluster/served.ts';
+import { toPem } from '../certs/pem.ts';
+import { messageOf } from '../errors.ts';
+import { modeOf } from './mode.ts';
+import { serviceDnsName } from './names.ts';
+
+/** Reads the installation for viewing, adding what the controller serves when the Secret may not be read. */
+export async function readForViewing(client: Client, namespace?: string): Promise<Installation> {
+  const inst = await readInstallation(client, namespace, { viewing: true });
+  if (!inst.refusedDetails?.includes('Secret') || modeOf(inst).mode !== 'user-provided')
+    return inst;
+  return { ...inst, served: await readServed(client, inst) };
+}
+
+/** What the ready controller Pod serves, through a port-forward; or why it cannot be seen. */
+async function readServed(client: Client, inst: Installation): Promise<Installation['served']> {
+  const pod = inst.pods.find((p) => p.ready && !p.deleting);
+  if (!pod) {
+    return {
+      unseen: inst.refusedDetails?.includes('Pods')
+        ? 'the Pods may not be listed, so there is no Pod to port-forward to'
+        : 'no controller Pod is ready',
+    };
+  }
+  try {
+    const der = await servedCertificate(
+      client,
+      inst.namespace,
+      pod.name,
+      inst.deployment.apiPort,
+      serviceDnsName(inst.namespace),
+    );
+    return { pem: toPem('CERTIFICATE', der), pod: pod.name };
+  } catch (error) {
+    return { unseen: messageOf(error).replace(/\.$/, '') };
+  }
+}
