@@ -74,3 +74,33 @@ export const serviceDnsName = (namespace: string) => `${SERVICE}.${namespace}.sv
 /** The name Antrea's documentation recommends besides: antrea.<namespace>.svc.<cluster domain>. */
 export const fqdnServiceName = (namespace: string, clusterDomain: string) =>
   `${serviceDnsName(namespace)}.${clusterDomain}`;
+
+/** The AntreaAgentInfo objects, one per Node, named after it; apiCABundle since v1.13.0. */
+export const AGENT_INFO = {
+  group: 'crd.antrea.io',
+  version: 'v1beta1',
+  plural: 'antreaagentinfos',
+} as const;
+
+/** The label of Antrea's own Pods (agents and controller) in its namespace. */
+export const ANTREA_POD_SELECTOR = 'app=antrea';
+
+/** antrea-agent.conf, beside antrea-controller.conf in the controller's ConfigMap. */
+export const AGENT_CONFIG_KEY = 'antrea-agent.conf';
+
+/** The gossip encryption keys of the agents' memberlist (v2.7.0), one per line, the first primary. */
+export const MEMBERLIST_KEYS = { secret: 'antrea-memberlist-keys', key: 'keys' } as const;
+
+/**
+ * The Flow Aggregator's certificates in its own namespace: its CA published in a ConfigMap and
+ * its client pair (v0.13.0), and the CA's pair (v2.5.1 / v2.6.0); rotated 90 days before expiry.
+ */
+export const FLOW_AGGREGATOR = {
+  namespace: 'flow-aggregator',
+  caConfigMap: 'flow-aggregator-ca',
+  clientSecret: 'flow-aggregator-client-tls',
+  caSecret: 'flow-aggregator-ca-tls',
+} as const;
+
+/** The multi-cluster controller publishes its CA in this ConfigMap (v1.5.0), in its namespace. */
+export const MULTICLUSTER_CA_CONFIGMAP = 'antrea-mc-ca';

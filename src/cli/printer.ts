@@ -8,16 +8,19 @@ import { UsageError } from '../errors.ts';
 export type TextRenderer<R> = (report: R, options: TextOptions) => string;
 
 /**
- * Prints a report as -o asks: json or yaml as data, table or wide through the command's renderer;
- * -o prometheus is a usage error here.
+ * Prints a report as -o asks: json or yaml as data, prometheus through the command's metrics (a
+ * usage error for a command without), table or wide through its text renderer.
  */
 export async function printReport<R>(
   ctx: CommandContext,
   report: R,
   renderText: TextRenderer<R>,
+  renderMetrics?: (report: R) => string,
 ): Promise<void> {
   if (ctx.output === 'prometheus') {
-    throw new UsageError('-o prometheus is for status and verify.');
+    if (!renderMetrics) throw new UsageError('-o prometheus is for status, verify and audit.');
+    ctx.print(renderMetrics(report));
+    return;
   }
   if (ctx.output === 'json' || ctx.output === 'yaml') {
     // The YAML library loads only when something is printed as data.

@@ -7,6 +7,7 @@ import { mode } from '../commands/mode/command.ts';
 import { rotate } from '../commands/rotate/command.ts';
 import { restore } from '../commands/restore/command.ts';
 import { generate } from '../commands/generate/command.ts';
+import { audit } from '../commands/audit/command.ts';
 import { version } from '../commands/version/command.ts';
 import { completion } from '../commands/completion/command.ts';
 import type { Command } from './command.ts';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   rotate,
   restore,
   generate,
+  audit,
   version,
   completion,
 ];

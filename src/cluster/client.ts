@@ -49,6 +49,9 @@ export const KINDS = {
   mutatingWebhooks: kind('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations'),
   crds: kind('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
   leases: kind('coordination.k8s.io', 'v1', 'leases'),
+  replicaSets: kind('apps', 'v1', 'replicasets'),
+  certificateSigningRequests: kind('certificates.k8s.io', 'v1', 'certificatesigningrequests'),
+  podSecurityPolicies: kind('policy', 'v1beta1', 'podsecuritypolicies'),
 } as const;
 
 /** "secrets", or "deployments.apps": how kubectl and RBAC name a resource. */
@@ -208,9 +211,11 @@ export class Client implements Target {
   }
 
   secrets = (namespace: string) => new Resource<k8s.Secret>(this, KINDS.secrets, namespace);
-  configMaps = (namespace: string) =>
+  /** Without a namespace: the ConfigMaps of every namespace (list only). */
+  configMaps = (namespace?: string) =>
     new Resource<k8s.ConfigMap>(this, KINDS.configMaps, namespace);
-  pods = (namespace: string) => new Resource<k8s.Pod>(this, KINDS.pods, namespace);
+  /** Without a namespace: the Pods of every namespace (list only). */
+  pods = (namespace?: string) => new Resource<k8s.Pod>(this, KINDS.pods, namespace);
   namespaces = () => new Resource<k8s.Namespace>(this, KINDS.namespaces);
   /** Without a namespace: the Deployments of every namespace (list only). */
   deployments = (namespace?: string) =>
@@ -220,6 +225,12 @@ export class Client implements Target {
   mutatingWebhooks = () => new Resource<k8s.WebhookConfiguration>(this, KINDS.mutatingWebhooks);
   crds = () => new Resource<k8s.CustomResourceDefinition>(this, KINDS.crds);
   leases = (namespace: string) => new Resource<k8s.Lease>(this, KINDS.leases, namespace);
+  /** Without a namespace: the ReplicaSets of every namespace (list only). */
+  replicaSets = (namespace?: string) =>
+    new Resource<k8s.ReplicaSet>(this, KINDS.replicaSets, namespace);
+  certificateSigningRequests = () =>
+    new Resource<k8s.CertificateSigningRequest>(this, KINDS.certificateSigningRequests);
+  podSecurityPolicies = () => new Resource<k8s.PodSecurityPolicy>(this, KINDS.podSecurityPolicies);
   /** Objects of a custom resource (AntreaControllerInfo, cert-manager's Certificate). */
   custom = <T extends k8s.KubeObject>(kindOf: ResourceKind, namespace?: string) =>
     new Resource<T>(this, kindOf, namespace);

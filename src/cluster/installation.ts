@@ -5,6 +5,7 @@ import type { Client } from './client.ts';
 import { isNotFound } from './errors.ts';
 import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
 import {
+  AGENT_CONFIG_KEY,
   CERT_MANAGER_CERTIFICATE_ANNOTATION,
   APP_SELECTOR,
   CONSUMER_SELECTOR,
@@ -46,6 +47,8 @@ export interface Installation {
   readonly config?: {
     readonly name: string;
     readonly text?: string;
+    /** antrea-agent.conf, which the same ConfigMap carries. */
+    readonly agentText?: string;
     readonly resourceVersion: string;
   };
   readonly tlsSecret?: TlsSecret;
@@ -217,6 +220,7 @@ export async function readInstallation(
           config: {
             name: configMap.metadata?.name ?? '',
             text: configMap.data?.[CONTROLLER.configKey],
+            agentText: configMap.data?.[AGENT_CONFIG_KEY],
             resourceVersion: configMap.metadata?.resourceVersion ?? '',
           },
         }

@@ -56,9 +56,77 @@ export interface ContainerStatus {
   lastState?: { terminated?: { message?: string } };
 }
 
-/** A Pod: only its status, which tells whether the controller is ready. */
+/** Who controls an object: a Pod's ReplicaSet, DaemonSet or Job; a ReplicaSet's Deployment. */
+export interface OwnerReference {
+  kind: string;
+  name: string;
+  controller?: boolean;
+}
+
+/** A container's security settings: only whether it runs privileged. */
+export interface SecurityContext {
+  privileged?: boolean;
+}
+
+/**
+ * A Pod: its status (whether the controller is ready) and, for audit, its hostPath volumes, where
+ * containers mount them, and whether they run privileged.
+ */
 export interface Pod extends KubeObject {
+  metadata?: ObjectMeta & { ownerReferences?: OwnerReference[] };
+  spec?: {
+    volumes?: { name: string; hostPath?: { path: string } }[];
+    containers?: PodContainer[];
+    initContainers?: PodContainer[];
+    nodeName?: string;
+  };
   status?: { phase?: string; conditions?: Condition[]; containerStatuses?: ContainerStatus[] };
+}
+
+/** A container of a Pod: its volume mounts and security context. */
+export interface PodContainer {
+  name: string;
+  volumeMounts?: { name: string; readOnly?: boolean; mountPath?: string }[];
+  securityContext?: SecurityContext;
+}
+
+/** A ReplicaSet: only its owner, the Deployment a Pod belongs to. */
+export interface ReplicaSet extends KubeObject {
+  metadata?: ObjectMeta & { ownerReferences?: OwnerReference[] };
+}
+
+/** A CertificateSigningRequest: its signer, its conditions and the certificate it was issued. */
+export interface CertificateSigningRequest extends KubeObject {
+  metadata?: ObjectMeta & { creationTimestamp?: string };
+  spec?: { signerName?: string; username?: string };
+  status?: { conditions?: Condition[]; certificate?: string };
+}
+
+/** A policy/v1beta1 PodSecurityPolicy: the volume types and host paths it allows. */
+export interface PodSecurityPolicy extends KubeObject {
+  spec?: {
+    volumes?: string[];
+    allowedHostPaths?: { pathPrefix?: string; readOnly?: boolean }[];
+  };
+}
+
+/** A Gatekeeper constraint: which namespaces it matches, what it does, and its parameters. */
+export interface GatekeeperConstraint extends KubeObject {
+  spec?: {
+    enforcementAction?: string;
+    match?: { namespaces?: string[]; excludedNamespaces?: string[] };
+    parameters?: {
+      allowedHostPaths?: { pathPrefix?: string; readOnly?: boolean }[];
+      volumes?: string[];
+    };
+  };
+}
+
+/** An AntreaAgentInfo: the Node an agent runs on and the CA of its API server (v1.13+). */
+export interface AntreaAgentInfo extends KubeObject {
+  nodeRef?: { name?: string };
+  version?: string;
+  apiCABundle?: string;
 }
 
 /**
@@ -119,7 +187,7 @@ export interface CustomResourceDefinition extends KubeObject {
   };
 }
 
-/** A Namespace: only its name is read, for completion. */
+/** A Namespace: its name (completion) and labels (Pod Security Admission). */
 export type Namespace = KubeObject;
 
 /** Status, for a delete with a precondition. */

@@ -1,9 +1,12 @@
-// `verify` as text: one line per check, ✔ / ‼ / ×, and a hint under each failure or warning.
+// `verify` and `audit` as text: one line per check, ✔ / ‼ / ×, and a hint under each failure or warning.
 import type { VerifyReport } from '../report/verify.ts';
 import { MARK, type TextOptions } from './style.ts';
 
 /** The checks, a hint under each that did not pass, and the count of each outcome. */
-export function renderChecks(report: VerifyReport, { style }: Pick<TextOptions, 'style'>): string {
+export function renderChecks(
+  report: Pick<VerifyReport, 'checks' | 'summary'>,
+  { style }: Pick<TextOptions, 'style'>,
+): string {
   const colour = { pass: style.ok, warn: style.warn, fail: style.bad } as const;
   const lines = report.checks.flatMap((check) => [
     `${colour[check.status](MARK[check.status])} ${check.message}`,

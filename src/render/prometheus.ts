@@ -2,7 +2,7 @@
 // node_exporter's textfile collector): one family per fact, every sample
 // labelled with its cluster and Antrea namespace.
 import type { ClusterRead } from '../report/cluster.ts';
-import type { CheckStatus } from '../report/verify.ts';
+import type { Check, CheckStatus } from '../report/verify.ts';
 
 interface Family {
   readonly name: string;
@@ -55,6 +55,69 @@ const families = () => ({
   },
 });
 
+/** audit's checks as metrics: one sample per check, 0 passed, 1 warning, 2 failed. */
+export function renderAuditPrometheus(
+  report: { readonly namespace: string; readonly checks: readonly Check[] },
+  cluster: string,
+): string {
+  const name = 'antrea_certs_audit_check_status';
+  return [
+    `# HELP ${name} The result of each audit check: 0 passed, 1 warning, 2 failed.`,
+    `# TYPE ${name} gauge`,
+    ...numbered(report.checks).map(({ id, check }) =>
+      sample(name, { cluster, namespace: report.namespace, check: id }, CHECK_VALUE[check.status]),
+    ),
+  ]
+    .join('\n')
+    .concat('\n');
+}
+
+/** Checks with the same id get #2, #3…: each sample needs its own labels. */
+function numbered(checks: readonly Check[]): { id: string; check: Check }[] {
+  const seen = new Map<string, number>();
+  return checks.map((check) => {
+    const n = (seen.get(check.id) ?? 0) + 1;
+    seen.set(check.id, n);
+    return { id: n === 1 ? check.id : `${check.id}#${n}`, check };
+  });
+}
+
+/** status --all as metrics: when each certificate of the inventory expires. */
+export function renderInventoryPrometheus(
+  report: {
+    readonly namespace: string;
+    readonly certificates: readonly Entry[];
+    readonly authorities: readonly Entry[];
+  },
+  cluster: string,
+): string {
+  const name = 'antrea_certs_inventory_not_after_timestamp_seconds';
+  const samples = [...report.certificates, ...report.authorities].flatMap((e) =>
+    e.notAfter
+      ? [
+          sample(
+            name,
+            { cluster, namespace: report.namespace, certificate: e.name, location: e.location },
+            epochSeconds(e.notAfter),
+          ),
+        ]
+      : [],
+  );
+  return [
+    `# HELP ${name} When each certificate of status --all expires.`,
+    `# TYPE ${name} gauge`,
+    ...samples,
+  ]
+    .join('\n')
+    .concat('\n');
+}
+
+interface Entry {
+  readonly name: string;
+  readonly location: string;
+  readonly notAfter?: string;
+}
+
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /** `clusterLabel` names a single cluster instead of its context. */
@@ -91,13 +154,8 @@ export function renderPrometheus(reads: readonly ClusterRead[], clusterLabel?: s
       };
       f.inSync.samples.push(sample(f.inSync.name, labels, consumer.caBundleMatches ? 1 : 0));
     }
-    const seen = new Map<string, number>();
-    for (const check of verify.checks) {
-      const n = (seen.get(check.id) ?? 0) + 1;
-      seen.set(check.id, n);
-      const id = n === 1 ? check.id : `${check.id}#${n}`;
+    for (const { id, check } of numbered(verify.checks))
       f.check.samples.push(sample(f.check.name, { ...base, check: id }, CHECK_VALUE[check.status]));
-    }
   }
   return Object.values(f)
     .filter((family: Family) => family.samples.length > 0)

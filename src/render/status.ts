@@ -4,6 +4,7 @@ import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import type { StatusReport, CertificateReport, ConsumerReport } from '../report/status.ts';
 import { MARK, type Style, type TextOptions } from './style.ts';
 import { table } from './table.ts';
+import type { IpsecReport } from '../report/ipsec.ts';
 
 const SHORT_KIND: Record<ConsumerReport['kind'], string> = {
   APIService: 'APIService',
@@ -177,6 +178,11 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
     ),
   );
 
+  if (report.ipsec) {
+    section('IPsec');
+    out.push(...table(ipsecRows(report.ipsec), width));
+  }
+
   if (report.warnings.length) {
     section('Warnings');
     for (const w of report.warnings) out.push(`  ${style.warn(MARK.warn)} ${w}`);
@@ -215,4 +221,53 @@ function certificateDetail(state: NonNullable<StatusReport['certManager']>): str
   const issuer = state.issuer ? `, ${state.issuer.kind} ${state.issuer.name}` : '';
   const renews = state.renewalTime ? `, renews ${state.renewalTime.slice(0, 10)}` : '';
   return `${ready}${issuer}${renews}`;
+}
+
+/** The IPsec block: authentication, the PSK Secret or the CA, the agents' requests and certificates. */
+function ipsecRows(ipsec: IpsecReport): string[][] {
+  const psk = ipsec.pskSecret;
+  const requests = ipsec.requests;
+  const rows: string[][] = [
+    [
+      '  Authentication',
+      ipsec.authenticationMode === 'cert'
+        ? `certificates${ipsec.certAuthGate ? '' : ' (IPsecCertAuth gate off: the agents do not start)'}`
+        : 'pre-shared key',
+    ],
+  ];
+  if (ipsec.authenticationMode === 'psk' || !('notRead' in psk))
+    rows.push([
+      '  Pre-shared key',
+      'notRead' in psk
+        ? `Secret ${psk.name}: not read (${psk.notRead})`
+        : psk.exists
+          ? `Secret ${psk.name}${psk.defaultKey ? ', the published default: replace it' : ''}`
+          : `Secret ${psk.name} missing`,
+    ]);
+  const ca = ipsec.ca;
+  if (ca)
+    rows.push([
+      '  CA',
+      'notRead' in ca
+        ? `ConfigMap ${ca.configMap}: not read`
+        : ca.certificates[0]
+          ? `${ca.certificates[0].subject}, ${ca.certificates[0].expiresIn} left (ConfigMap ${ca.configMap})`
+          : `ConfigMap ${ca.configMap} ${ca.present ? 'holds no CA' : 'missing'}`,
+    ]);
+  if (ipsec.signer)
+    rows.push([
+      '  Signer',
+      `${ipsec.signer.name}, auto-approval ${ipsec.signer.autoApprove ? 'on' : 'off'}`,
+    ]);
+  if (ipsec.authenticationMode === 'cert')
+    rows.push(
+      [
+        '  Requests',
+        'notRead' in requests
+          ? `not read (${requests.notRead})`
+          : `${requests.pending} pending, ${requests.issued} issued, ${requests.denied + requests.failed} denied or failed`,
+      ],
+      ['  Agent certificates', `${ipsec.agentCertificates.length} visible through requests`],
+    );
+  return rows;
 }

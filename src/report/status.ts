@@ -11,6 +11,7 @@ import type { Installation, Consumer, ControllerPod } from '../cluster/installat
 import type { CertificateState } from '../cluster/cert-manager.ts';
 import { formatDuration } from '../duration.ts';
 import { notReadyDetail } from './pods.ts';
+import type { IpsecReport } from './ipsec.ts';
 
 const SECRET_KEYS = [
   ['ca', 'ca.crt'],
@@ -77,6 +78,8 @@ export interface StatusReport {
     readonly pods: ControllerPod[];
   };
   readonly warnings: string[];
+  /** In IPsec mode: its authentication, keys, CA and agents' requests (status only; null otherwise). */
+  readonly ipsec?: IpsecReport | null;
   /** What could not be read and what stands in for it (a refused detail), as sentences. */
   readonly notes: string[];
 }

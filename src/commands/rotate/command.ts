@@ -9,6 +9,7 @@ import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts
 /** Where the new certificate comes from, in user-provided mode. */
 export type NewPair =
   | { readonly from: 'controller' }
+  | { readonly from: 'ipsec-ca' }
   | { readonly from: 'files'; readonly files: PairFiles }
   | {
       readonly from: 'ca';
@@ -33,6 +34,12 @@ export interface RotateOptions {
 }
 
 const flags = {
+  'ipsec-ca': {
+    type: 'boolean',
+    default: false,
+    describe:
+      "The IPsec CA that signs the agents' certificates instead (see its answer for why it is refused)",
+  },
   ...pairFileFlags,
   'ca-cert': {
     type: 'string',
@@ -81,6 +88,11 @@ export const rotate = defineCommand({
   ],
   optionsFrom: (given): RotateOptions => {
     const change = changeOptionsFrom(given);
+    if (given['ipsec-ca']) {
+      if (given.cert || given.key || given.ca || given['ca-cert'] || given['ca-key'])
+        throw new UsageError('--ipsec-ca takes no files.');
+      return { clusterDomain: given['cluster-domain'], change, pair: { from: 'ipsec-ca' } };
+    }
     const validityMs = parseDuration(given.validity, '--validity');
     const { cert, key, ca } = given;
     const passphraseFile = given['key-passphrase-file'];

@@ -25,6 +25,10 @@ const SELF_SIGNED_TAKES_NO_FILES =
 export async function run(ctx: CommandContext, options: RotateOptions): Promise<ExitCode> {
   const client = await ctx.connect();
   const inst = await readInstallation(client, ctx.flags.namespace);
+  if (options.pair.from === 'ipsec-ca') {
+    const { refuseIpsecCaRotation } = await import('./ipsec-ca.ts');
+    return refuseIpsecCaRotation(client, inst);
+  }
   const result = await rotateIn(ctx, inst, options);
   // The installation the closing checks read: no read of its own.
   if (result.installation) {
@@ -72,6 +76,7 @@ async function rotateIn(
         change,
       );
     case 'controller':
+    case 'ipsec-ca':
       throw new UsageError(NEEDS_NEW_PAIR);
   }
 }

@@ -1,10 +1,15 @@
 // kubectl antrea-certs status
 import { defineCommand } from '../../cli/command.ts';
+import { parseDuration } from '../../duration.ts';
+import { UsageError } from '../../errors.ts';
 import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
 
-/** status's options: which clusters to read. */
+/** status's options: which clusters to read, and whether to list every certificate and key. */
 export interface StatusOptions {
   readonly fleet: FleetOptions;
+  readonly all: boolean;
+  readonly expiringWithinMs?: number;
+  readonly expiringWithin?: string;
 }
 
 /**
@@ -16,13 +21,40 @@ export const status = defineCommand({
   summary:
     'Show the certificate mode, the serving certificate, the published CA and who carries it',
   short: 'Show the certificate mode, the serving certificate and the published CA',
-  flags: fleetFlags,
+  flags: {
+    all: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'List every certificate and key of Antrea (IPsec, agents, Flow Aggregator, multi-cluster), kubeadm-style',
+    },
+    'expiring-within': {
+      type: 'string',
+      describe: 'With --all: list only what expires within this duration (e.g. 30d)',
+    },
+    ...fleetFlags,
+  },
   examples: [
     ['$0 status', ''],
     ['$0 status -o json', ''],
     ['$0 status --all-contexts', 'one line per cluster of the kubeconfig'],
     ['$0 status -o prometheus', 'metrics for the textfile collector of node_exporter'],
+    [
+      '$0 status --all --expiring-within 60d',
+      'every Antrea certificate that expires within 60 days',
+    ],
   ],
-  optionsFrom: (flags): StatusOptions => ({ fleet: fleetOptionsFrom(flags) }),
+  optionsFrom: (flags): StatusOptions => {
+    const within = flags['expiring-within'];
+    if (within !== undefined && !flags.all)
+      throw new UsageError('--expiring-within goes with --all.');
+    return {
+      fleet: fleetOptionsFrom(flags),
+      all: flags.all,
+      ...(within !== undefined
+        ? { expiringWithinMs: parseDuration(within, '--expiring-within'), expiringWithin: within }
+        : {}),
+    };
+  },
   load: () => import('./run.ts'),
 });

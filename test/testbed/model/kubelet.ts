@@ -15,6 +15,7 @@ import {
   log,
 } from './kube.ts';
 import { containerFor, type Container, TLS_SECRET } from './controller.ts';
+import { IpsecSigner, signerSettings } from './ipsec.ts';
 import { SecretVolume } from './secret-volume.ts';
 import { StreamingServer, KUBELET_PORT } from './streaming.ts';
 import type { ModelServer } from './server.ts';
@@ -202,6 +203,7 @@ class PodRecord {
   private readonly configMap: { name: string; key: string } | undefined;
   private selfSignedCert: boolean | undefined;
   private container: Container | undefined;
+  private ipsec: IpsecSigner | undefined;
   private state: ContainerState = { kind: 'waiting', reason: 'ContainerCreating', message: '' };
   private lastTerminated: k8s.V1ContainerStateTerminated | undefined;
   private readyChangedAt = new Date();
@@ -257,6 +259,7 @@ class PodRecord {
     this.stopped = true;
     clearTimeout(this.restartTimer);
     clearTimeout(this.infoTimer);
+    this.ipsec?.stop();
     this.container?.stop();
     this.volume.stop();
   }
@@ -295,6 +298,21 @@ class PodRecord {
       return;
     }
     this.reportControllerInfo(container);
+    await this.startIpsecSigner(container);
+  }
+
+  /** With IPsecCertAuth on in antrea-controller.conf, the controller also runs the IPsec CA and signer. */
+  private async startIpsecSigner(container: Container): Promise<void> {
+    if (!this.configMap) return;
+    const cm = await this.shared.api.core.readNamespacedConfigMap({
+      name: this.configMap.name,
+      namespace: this.shared.settings.namespace,
+    });
+    const settings = signerSettings(cm.data?.[this.configMap.key] ?? '');
+    if (!settings.gate || this.container !== container || this.stopped) return;
+    this.ipsec?.stop();
+    this.ipsec = new IpsecSigner(this.shared.api, this.shared.settings.namespace, settings);
+    await this.ipsec.start().catch((error) => log(`IPsec signer: ${describe(error)}`));
   }
 
   /** Like antrea-controller, keeps AntreaControllerInfo current while it runs (every minute). */

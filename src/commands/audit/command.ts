@@ -1,0 +1,72 @@
+// kubectl antrea-certs audit
+import { defineCommand } from '../../cli/command.ts';
+import { parseDuration } from '../../duration.ts';
+import { EXPIRY_FAILURE_DAYS, EXPIRY_WARNING_DAYS } from '../../report/thresholds.ts';
+
+/** audit's options: the expiry thresholds, whether warnings fail, and the trusted namespaces. */
+export interface AuditOptions {
+  readonly warnWithinMs: number;
+  readonly failWithinMs: number;
+  readonly strict: boolean;
+  readonly trustedNamespaces: readonly string[];
+  readonly clusterLabel?: string;
+}
+
+const EXIT_CODES = `Exit codes:
+  0  every check passed
+  1  could not check (kubeconfig, connection, permissions, no Antrea)
+  2  a check failed
+  3  warnings only, with --strict`;
+
+/** audit: Antrea's security recommendations checked on the live cluster, read-only. */
+export const audit = defineCommand({
+  name: 'audit',
+  summary:
+    "Check Antrea's security recommendations: hostPath access to /var/run/antrea, admission, IPsec keys",
+  short: "Check Antrea's security recommendations and IPsec keys",
+  flags: {
+    'trust-namespace': {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      complete: 'namespace',
+      describe:
+        "A namespace whose Pods may reach Antrea's files (repeatable); Antrea's own Pods always may",
+    },
+    'warn-within': {
+      type: 'string',
+      default: `${EXPIRY_WARNING_DAYS}d`,
+      describe: 'Warn when an IPsec or agent certificate expires within this duration',
+    },
+    'fail-within': {
+      type: 'string',
+      default: `${EXPIRY_FAILURE_DAYS}d`,
+      describe: 'Fail when one expires within this duration',
+    },
+    strict: {
+      type: 'boolean',
+      default: false,
+      describe: 'Exit 3 when there are warnings but no failures',
+    },
+    'cluster-label': {
+      type: 'string',
+      describe: 'The cluster label of -o prometheus (default: the context name)',
+    },
+  },
+  examples: [
+    ['$0 audit', ''],
+    ['$0 audit --trust-namespace monitoring', "monitoring's Pods may mount Antrea's files"],
+    ['$0 audit -o prometheus', 'one metric per check'],
+  ],
+  epilogue: EXIT_CODES,
+  optionsFrom: (flags): AuditOptions => ({
+    warnWithinMs: parseDuration(flags['warn-within'], '--warn-within'),
+    failWithinMs: parseDuration(flags['fail-within'], '--fail-within'),
+    strict: flags.strict,
+    trustedNamespaces: flags['trust-namespace']
+      .flatMap((n) => String(n).split(','))
+      .filter(Boolean),
+    ...(flags['cluster-label'] ? { clusterLabel: flags['cluster-label'] } : {}),
+  }),
+  load: () => import('./run.ts'),
+});

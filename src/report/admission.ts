@@ -1,0 +1,120 @@
+// What stops a new Pod of a namespace from mounting Antrea's files from the
+// host: Pod Security Admission, a Gatekeeper constraint, or PodSecurityPolicy.
+// Pure: built from the objects the cluster layer read.
+import { reachOf } from '../antrea/host-files.ts';
+import type { Constraint } from '../cluster/security.ts';
+import type * as k8s from '../cluster/objects.ts';
+
+/** The label by which Pod Security Admission enforces a level on a namespace. */
+export const PSA_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+/** Both levels forbid hostPath volumes. */
+const PSA_GUARDING_LEVELS = ['baseline', 'restricted'];
+/** Pod Security Admission is on by default from Kubernetes 1.23. */
+const PSA_FIRST_MINOR = 23;
+
+/** The gatekeeper-library templates that can forbid hostPath volumes. */
+export const GATEKEEPER_KINDS = ['K8sPSPHostFilesystem', 'K8sPSPVolumeTypes'] as const;
+
+/** The annotation PodSecurityPolicy admission puts on every Pod it admits. */
+export const PSP_ANNOTATION = 'kubernetes.io/psp';
+
+/** A policy in words: what it is and whether it stops a hostPath to /var/run/antrea. */
+export interface Policy {
+  readonly name: string;
+  readonly guards: boolean;
+  /** Why it does not guard (it allows the path, it only warns, it is inert). */
+  readonly why?: string;
+}
+
+/** A namespace that runs workloads, and what (if anything) stops a hostPath Pod there. */
+export interface NamespaceGuard {
+  readonly namespace: string;
+  /** What stops it, e.g. "Pod Security Admission (baseline)"; absent when nothing does. */
+  readonly guardedBy?: string;
+  /** Policies that apply but do not stop it, with why. */
+  readonly notGuarding: string[];
+}
+
+/** The minor version of a gitVersion like v1.20.2; undefined when it is not one. */
+export function kubernetesMinor(version: string | undefined): number | undefined {
+  const match = /^v?1\.(\d+)/.exec(version ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Does a Gatekeeper match (namespaces, excludedNamespaces, with `prefix*` globs) take this namespace? */
+function matches(constraint: Constraint, namespace: string): boolean {
+  const fits = (pattern: string) =>
+    pattern.endsWith('*') ? namespace.startsWith(pattern.slice(0, -1)) : pattern === namespace;
+  const match = constraint.spec?.match ?? {};
+  if (match.namespaces?.length && !match.namespaces.some(fits)) return false;
+  return !match.excludedNamespaces?.some(fits);
+}
+
+const allowedPathReaches = (paths: readonly { pathPrefix?: string }[] | undefined) =>
+  paths?.find((p) => p.pathPrefix !== undefined && reachOf(p.pathPrefix) !== undefined);
+
+/** Whether a Gatekeeper constraint stops a hostPath to /var/run/antrea, and if not, why. */
+export function constraintPolicy(constraint: Constraint): Policy {
+  const name = `Gatekeeper ${constraint.kind} ${constraint.metadata?.name ?? ''}`;
+  const action = constraint.spec?.enforcementAction ?? 'deny';
+  if (action !== 'deny') return { name, guards: false, why: `its enforcementAction is ${action}` };
+  const parameters = constraint.spec?.parameters ?? {};
+  if (constraint.kind === 'K8sPSPVolumeTypes') {
+    const allowed = parameters.volumes ?? [];
+    return allowed.includes('hostPath') || allowed.includes('*')
+      ? { name, guards: false, why: 'it allows hostPath volumes' }
+      : { name, guards: true };
+  }
+  const reaching = allowedPathReaches(parameters.allowedHostPaths);
+  return reaching
+    ? { name, guards: false, why: `it allows hostPath ${reaching.pathPrefix ?? ''}` }
+    : { name, guards: true };
+}
+
+/** Whether a PodSecurityPolicy would admit a hostPath to /var/run/antrea. */
+export function allowsAntreaHostPath(psp: k8s.PodSecurityPolicy): string | undefined {
+  const volumes = psp.spec?.volumes ?? [];
+  if (!volumes.includes('hostPath') && !volumes.includes('*')) return undefined;
+  const paths = psp.spec?.allowedHostPaths ?? [];
+  if (paths.length === 0) return 'any host path';
+  const reaching = allowedPathReaches(paths);
+  return reaching ? `host path ${reaching.pathPrefix ?? ''}` : undefined;
+}
+
+/** What the cluster-wide policies are, for the namespaces' verdicts. */
+export interface AdmissionContext {
+  readonly kubernetesMinor?: number;
+  readonly constraints: readonly Constraint[];
+  /**
+   * PodSecurityPolicy as a guard: admission is evidently on (a Pod carries its annotation) and no
+   * policy allows the path; undefined when PodSecurityPolicy is not a guard.
+   */
+  readonly podSecurityPolicy?: string;
+}
+
+/** What stops a hostPath Pod in one namespace. */
+export function guardOf(namespace: k8s.Namespace, context: AdmissionContext): NamespaceGuard {
+  const name = namespace.metadata?.name ?? '';
+  const notGuarding: string[] = [];
+  const guards: string[] = [];
+  const level = namespace.metadata?.labels?.[PSA_ENFORCE_LABEL];
+  if (level) {
+    const psa = `Pod Security Admission (${level})`;
+    if (!PSA_GUARDING_LEVELS.includes(level))
+      notGuarding.push(`${psa}: it allows hostPath volumes`);
+    else if (context.kubernetesMinor !== undefined && context.kubernetesMinor < PSA_FIRST_MINOR)
+      notGuarding.push(`${psa}: the label does nothing before Kubernetes 1.${PSA_FIRST_MINOR}`);
+    else guards.push(psa);
+  }
+  for (const constraint of context.constraints.filter((c) => matches(c, name))) {
+    const policy = constraintPolicy(constraint);
+    if (policy.guards) guards.push(policy.name);
+    else notGuarding.push(`${policy.name}: ${policy.why ?? ''}`);
+  }
+  if (context.podSecurityPolicy) guards.push(context.podSecurityPolicy);
+  return {
+    namespace: name,
+    ...(guards.length ? { guardedBy: guards.join(', ') } : {}),
+    notGuarding,
+  };
+}

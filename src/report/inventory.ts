@@ -1,0 +1,218 @@
+// status --all as data: every certificate and key Antrea keeps, kubeadm-style
+// (where it lives, when it expires, its CA, who manages it), then the CAs.
+// Pure: built from the status report and the other reads.
+import { FLOW_AGGREGATOR, MEMBERLIST_KEYS } from '../antrea/names.ts';
+import { IPSEC } from '../antrea/ipsec.ts';
+import { tryParse } from '../certs/try-parse.ts';
+import type { FoundBundle, KeyMaterial } from '../cluster/key-material.ts';
+import type { Outcome } from '../cluster/outcome.ts';
+import type { AgentApiCertificate } from './agent-api.ts';
+import type { EncryptionReport } from './ipsec.ts';
+import { certificateReport, type CertificateReport, type StatusReport } from './status.ts';
+
+/** One certificate or key of the inventory. */
+export interface InventoryEntry {
+  readonly name: string;
+  readonly kind: 'certificate' | 'key';
+  readonly location: string;
+  readonly subject?: string;
+  readonly notAfter?: string;
+  readonly expiresIn?: string;
+  readonly expiresInSeconds?: number;
+  /** The CA that signed it, by its inventory name; its issuer's subject when that CA is not listed. */
+  readonly ca?: string;
+  /** Who renews it: antrea-controller, antrea-agent, cert-manager, Helm, or you. */
+  readonly managedBy: string;
+  readonly sha256?: string;
+  readonly note?: string;
+}
+
+/** status --all: the certificates and keys, the CAs, and what could not be read. */
+export interface InventoryReport {
+  readonly namespace: string;
+  readonly certificates: InventoryEntry[];
+  readonly authorities: InventoryEntry[];
+  readonly notRead: { readonly what: string; readonly reason: string }[];
+  /** With --expiring-within: only entries that expire within this. */
+  readonly expiringWithin?: string;
+}
+
+/** What the inventory is built from. */
+export interface InventoryInputs {
+  readonly status: StatusReport;
+  readonly encryption: EncryptionReport | { readonly error: string };
+  readonly agentApi: Outcome<AgentApiCertificate[]>;
+  readonly keys: KeyMaterial;
+  readonly now: Date;
+  readonly expiringWithinMs?: number;
+  readonly expiringWithin?: string;
+}
+
+const entry = (
+  name: string,
+  location: string,
+  cert: CertificateReport,
+  managedBy: string,
+): InventoryEntry => ({
+  name,
+  kind: 'certificate',
+  location,
+  subject: cert.subject,
+  notAfter: cert.notAfter,
+  expiresIn: cert.expiresIn,
+  expiresInSeconds: cert.expiresInSeconds,
+  ca: cert.issuer === cert.subject ? 'self-signed' : cert.issuer,
+  managedBy,
+  sha256: cert.sha256,
+});
+
+/** Builds the inventory; CA names replace issuer subjects where the CA is listed. */
+export function buildInventory(inputs: InventoryInputs): InventoryReport {
+  const { status, now } = inputs;
+  const ns = status.namespace;
+  const certificates: InventoryEntry[] = [];
+  const authorities: InventoryEntry[] = [];
+  const notRead: InventoryReport['notRead'][number][] = [];
+  const note = (what: string, outcome: Outcome<unknown>) => {
+    if ('refused' in outcome) notRead.push({ what, reason: outcome.refused });
+  };
+  const bundle = (found: FoundBundle, name: string, managedBy: string, into: InventoryEntry[]) =>
+    tryParse(found.pem, found.location).certs.forEach((c, i) =>
+      into.push(
+        entry(
+          i ? `${name} #${i + 1}` : name,
+          found.location,
+          certificateReport(c, now),
+          found.managedBy ?? managedBy,
+        ),
+      ),
+    );
+
+  const controllerManager = status.certManagerCertificate
+    ? `cert-manager (Certificate ${status.certManagerCertificate})`
+    : status.mode === 'user-provided'
+      ? 'you (user-provided)'
+      : 'antrea-controller';
+  if (status.servingCertificate)
+    certificates.push(
+      entry(
+        'controller serving',
+        status.servingCertificateSource ?? '',
+        status.servingCertificate,
+        controllerManager,
+      ),
+    );
+  status.caBundle.certificates
+    .filter((c) => c.isCA)
+    .forEach((c, i) =>
+      authorities.push(
+        entry(
+          i ? `antrea-ca #${i + 1}` : 'antrea-ca',
+          `ConfigMap ${ns}/${status.caBundle.configMap}`,
+          c,
+          controllerManager,
+        ),
+      ),
+    );
+
+  const ipsec = 'error' in inputs.encryption ? null : inputs.encryption.ipsec;
+  if (ipsec) {
+    const psk = ipsec.pskSecret;
+    if ('notRead' in psk) notRead.push({ what: `Secret ${IPSEC.pskSecret}`, reason: psk.notRead });
+    else if (psk.exists)
+      certificates.push({
+        name: 'IPsec pre-shared key',
+        kind: 'key',
+        location: `Secret ${ns}/${IPSEC.pskSecret}`,
+        managedBy: 'you',
+        note: psk.defaultKey
+          ? 'the published default: replace it'
+          : 'no expiry; never rotated by Antrea',
+      });
+    const ca = ipsec.ca;
+    if (ca && 'notRead' in ca)
+      notRead.push({ what: `ConfigMap ${IPSEC.caConfigMap}`, reason: ca.notRead });
+    else if (ca?.certificates[0])
+      authorities.push(
+        entry(
+          'IPsec CA',
+          `ConfigMap ${ns}/${IPSEC.caConfigMap}`,
+          ca.certificates[0],
+          'antrea-controller (never rotated)',
+        ),
+      );
+    for (const cert of ipsec.agentCertificates)
+      certificates.push(
+        entry(
+          `IPsec ${/CN=([^,]+)/.exec(cert.subject)?.[1] ?? cert.subject}`,
+          `CertificateSigningRequest ${cert.request}`,
+          cert,
+          'antrea-agent',
+        ),
+      );
+  }
+
+  if ('value' in inputs.agentApi)
+    for (const cert of inputs.agentApi.value)
+      certificates.push({
+        ...entry(`agent API ${cert.node}`, `AntreaAgentInfo ${cert.node}`, cert, 'antrea-agent'),
+        note: 'in memory, new only when the agent restarts',
+      });
+  else note('AntreaAgentInfos', inputs.agentApi);
+
+  const keys = inputs.keys;
+  if ('value' in keys.memberlistKeys && keys.memberlistKeys.value !== undefined)
+    certificates.push({
+      name: 'memberlist gossip keys',
+      kind: 'key',
+      location: `Secret ${ns}/${MEMBERLIST_KEYS.secret}`,
+      managedBy: 'antrea-controller',
+      note: `${keys.memberlistKeys.value} key${keys.memberlistKeys.value === 1 ? '' : 's'}; not rotated`,
+    });
+  else note(`Secret ${MEMBERLIST_KEYS.secret}`, keys.memberlistKeys);
+  const fa = FLOW_AGGREGATOR;
+  for (const [outcome, name, into, what] of [
+    [
+      keys.flowAggregatorCa,
+      'flow-aggregator CA',
+      authorities,
+      `ConfigMap ${fa.namespace}/${fa.caConfigMap}`,
+    ],
+    [
+      keys.flowAggregatorCaPair,
+      'flow-aggregator CA pair',
+      authorities,
+      `Secret ${fa.namespace}/${fa.caSecret}`,
+    ],
+    [
+      keys.flowAggregatorClient,
+      'flow-aggregator client',
+      certificates,
+      `Secret ${fa.namespace}/${fa.clientSecret}`,
+    ],
+  ] as const) {
+    if ('value' in outcome && outcome.value) bundle(outcome.value, name, 'flow-aggregator', into);
+    else note(what, outcome);
+  }
+  if ('value' in keys.multiclusterCas)
+    keys.multiclusterCas.value.forEach((found) =>
+      bundle(found, 'multi-cluster CA', 'antrea-mc-controller', authorities),
+    );
+  else note('ConfigMaps antrea-mc-ca', keys.multiclusterCas);
+
+  // The CA column names a listed CA where one has the issuer's subject.
+  const named = new Map(authorities.map((a) => [a.subject, a.name]));
+  const withCa = (e: InventoryEntry): InventoryEntry =>
+    e.ca && e.ca !== 'self-signed' && named.has(e.ca) ? { ...e, ca: named.get(e.ca) ?? e.ca } : e;
+  const within = inputs.expiringWithinMs;
+  const keep = (e: InventoryEntry) =>
+    within === undefined ||
+    (e.expiresInSeconds !== undefined && e.expiresInSeconds * 1000 <= within);
+  return {
+    namespace: ns,
+    certificates: certificates.map(withCa).filter(keep),
+    authorities: authorities.map(withCa).filter(keep),
+    notRead,
+    ...(inputs.expiringWithin ? { expiringWithin: inputs.expiringWithin } : {}),
+  };
+}
