@@ -42,6 +42,7 @@ test('an empty word completes the commands, with descriptions, and no files', as
     'rotate',
     'restore',
     'generate',
+    'audit',
     'version',
     'completion',
   ]);
