@@ -82,8 +82,8 @@ export const AGENT_INFO = {
   plural: 'antreaagentinfos',
 } as const;
 
-/** The label of Antrea's own Pods (agents and controller) in its namespace. */
-export const ANTREA_POD_SELECTOR = 'app=antrea';
+/** The label of Antrea's own Pods (agents and controller) in its namespace: app=antrea. */
+export const APP_LABEL = ['app', 'antrea'] as const;
 
 /** antrea-agent.conf, beside antrea-controller.conf in the controller's ConfigMap. */
 export const AGENT_CONFIG_KEY = 'antrea-agent.conf';

@@ -100,7 +100,12 @@ test('admission: nothing warns; Pod Security labels are inert on 1.20; Gatekeepe
   assert.match(psa?.message ?? '', /does nothing before Kubernetes 1\.23/);
 
   apply(bed, ...gatekeeper());
-  spawnSync('sleep', ['2']);
+  bed.kubectl(
+    'wait',
+    '--for=condition=established',
+    'crd/constrainttemplates.templates.gatekeeper.sh',
+    'crd/k8spsphostfilesystem.constraints.gatekeeper.sh',
+  );
   apply(
     bed,
     hostFilesystemTemplate(),

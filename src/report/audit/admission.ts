@@ -1,9 +1,9 @@
 // What stops a new Pod of a namespace from mounting Antrea's files from the
 // host: Pod Security Admission, a Gatekeeper constraint, or PodSecurityPolicy.
 // Pure: built from the objects the cluster layer read.
-import { reachOf } from '../antrea/host-files.ts';
-import type { Constraint } from '../cluster/security.ts';
-import type * as k8s from '../cluster/objects.ts';
+import { reachOf } from '../../antrea/host-files.ts';
+import type { Constraint } from '../../cluster/security.ts';
+import type * as k8s from '../../cluster/objects.ts';
 
 /** The label by which Pod Security Admission enforces a level on a namespace. */
 export const PSA_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';

@@ -8,8 +8,8 @@ import {
   constraintPolicy,
   guardOf,
   kubernetesMinor,
-} from '../../../src/report/admission.ts';
-import { hostPathPods } from '../../../src/report/host-paths.ts';
+} from '../../../src/report/audit/admission.ts';
+import { hostPathPods } from '../../../src/report/audit/host-paths.ts';
 import type { Constraint } from '../../../src/cluster/security.ts';
 
 const ns = (name: string, labels: Record<string, string> = {}) => ({ metadata: { name, labels } });
