@@ -25,6 +25,8 @@ export const CONTROLLER = {
  * self-signed one; the Deployment's volume may name another.
  */
 export const TLS_SECRET = 'antrea-controller-tls';
+/** The type the controller gives the Secret it creates. */
+export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
 /**
  * The keys of the TLS Secret's data: the CA bundle, the serving certificate and its private key.
  */

@@ -29,3 +29,11 @@ export function persistsSelfSignedPair(r: Release): boolean {
 /** From v1.12 the controller selects CA consumers by label. */
 export const selectsConsumersByLabel = (r: Release) =>
   r.major > 1 || (r.major === 1 && r.minor >= 12);
+
+/**
+ * v1.13.4, v1.14.3 and v1.15.1 also set the type of the Secret they rewrite to kubernetes.io/tls,
+ * which the API server refuses for an Opaque one (the type is immutable): a switch to self-signed
+ * fails there. Fixed by antrea-io/antrea#6205 in v1.15.2 and v2.0.0 (no later 1.13 or 1.14 release).
+ */
+export const rewritesSecretType = (r: Release) =>
+  persistsSelfSignedPair(r) && r.major === 1 && (r.minor < 15 || (r.minor === 15 && r.patch < 2));

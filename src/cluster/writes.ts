@@ -4,7 +4,7 @@ import type { Client, DryRun } from './client.ts';
 import type { Secret } from './objects.ts';
 import { isConflict } from './errors.ts';
 import { CliError, ConflictError } from '../errors.ts';
-import { CONTROLLER } from '../antrea/names.ts';
+import { CONTROLLER, TLS_SECRET_TYPE } from '../antrea/names.ts';
 import type { Sensitive } from '../sensitive.ts';
 
 export type { DryRun } from './client.ts';
@@ -49,7 +49,7 @@ export async function writeTlsSecret(
   if (!read) {
     const body: Secret = {
       metadata: { name, namespace, ...(annotations ? { annotations: { ...annotations } } : {}) },
-      type: 'kubernetes.io/tls',
+      type: TLS_SECRET_TYPE,
       data: encoded,
     };
     await secrets.create(body, dryRun);

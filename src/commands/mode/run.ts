@@ -6,7 +6,8 @@ import { writeControllerConfig, deleteSecret } from '../../cluster/writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { describeMode, modeOf, type Mode } from '../../antrea/mode.ts';
-import { serviceDnsName, CONTROLLER } from '../../antrea/names.ts';
+import { serviceDnsName, CONTROLLER, TLS_SECRET_TYPE } from '../../antrea/names.ts';
+import { parseRelease, rewritesSecretType } from '../../antrea/versions.ts';
 import { setSelfSignedCert } from '../../antrea/config.ts';
 import { carryOut } from '../../change/carry-out.ts';
 import type { Change, Planner } from '../../change/change.ts';
@@ -93,6 +94,14 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
     }
     deleteUserPair = true;
   }
+  const release = parseRelease(current.version);
+  const replacesOpaque =
+    target === 'self-signed' &&
+    !deleteUserPair &&
+    secret !== undefined &&
+    secret.type !== TLS_SECRET_TYPE &&
+    release !== undefined &&
+    rewritesSecretType(release);
   const selfSigned = target === 'self-signed';
   const editedConf = setSelfSignedCert(conf.text, selfSigned);
   if (current.helmManaged && !quiet) {
@@ -108,6 +117,13 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
     lines: [
       `ConfigMap ${conf.name}: selfSignedCert ${current.mode === 'self-signed'} -> ${selfSigned}`,
       ...(deleteUserPair ? [regenerates] : []),
+      ...(replacesOpaque
+        ? [
+            `Secret ${secretName}: deleted, because it is of type ${secret.type} and Antrea ` +
+              `${current.version ?? ''} can only write a ${TLS_SECRET_TYPE} one (fixed in v1.15.2 ` +
+              'and v2.0.0); the controller creates it anew',
+          ]
+        : []),
     ],
     restarts: true,
     goal: !selfSigned
@@ -117,7 +133,7 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
         : {},
     apply: async (dryRun) => {
       await writeControllerConfig(client, ns, conf, editedConf, dryRun);
-      if (deleteUserPair && secret) {
+      if ((deleteUserPair || replacesOpaque) && secret) {
         await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
       }
     },

@@ -22,6 +22,18 @@ export function persistsSelfSignedPair(release: Release): boolean {
   return patch !== undefined && release.patch >= patch;
 }
 
+/**
+ * v1.13.4, v1.14.3 and v1.15.1 set type kubernetes.io/tls on the Secret they rewrite, which the API
+ * server refuses for an Opaque Secret (antrea-io/antrea#6205, fixed in v1.15.2 and v2.0.0).
+ */
+export function rewritesSecretType(release: Release): boolean {
+  return (
+    persistsSelfSignedPair(release) &&
+    release.major === 1 &&
+    (release.minor < 15 || (release.minor === 15 && release.patch < 2))
+  );
+}
+
 /** From v1.12 the CA consumers are selected by label rather than by a fixed name list. */
 export function selectsConsumersByLabel(release: Release): boolean {
   return release.major > 1 || (release.major === 1 && release.minor >= 12);

@@ -14,7 +14,7 @@ import type { ModelServer } from './server.ts';
 import type { Publisher } from './publisher.ts';
 import type { ModelSettings } from './settings.ts';
 import type { SecretVolume } from './secret-volume.ts';
-import { parseRelease, persistsSelfSignedPair } from '../antrea/versions.ts';
+import { parseRelease, persistsSelfSignedPair, rewritesSecretType } from '../antrea/versions.ts';
 
 export const TLS_SECRET = 'antrea-controller-tls';
 const REGENERATE_WITHIN_MS = 90 * 24 * 3600 * 1000;
@@ -137,7 +137,8 @@ class SelfSignedPersisted extends Base {
     informer.on('delete', onEvent);
     keepRunning(informer, this.ctx.api.config, TLS_SECRET, () => this.stopped);
     this.informer = informer;
-    await this.check();
+    // The first check runs as the controller starts: a failure makes it exit, as the real one does.
+    await this.checkOnce();
     await informer.start();
     this.every(this.ctx.settings.secretRecheckSeconds, () => this.check());
     this.publishPeriodically();
@@ -184,6 +185,8 @@ class SelfSignedPersisted extends Base {
       const data = { 'tls.crt': encode(pair.certPem), 'tls.key': encode(pair.keyPem) };
       if (secret) {
         secret.data = data;
+        if (rewritesSecretType(parseRelease(this.ctx.settings.version)))
+          secret.type = 'kubernetes.io/tls';
         await core.replaceNamespacedSecret({ name: TLS_SECRET, namespace, body: secret });
         log(`wrote a new self-signed pair to Secret ${TLS_SECRET}`);
       } else {

@@ -1,0 +1,70 @@
+// antrea-io/antrea#6205 on v1.14.3: a release that persists its self-signed
+// pair also sets the Secret's type when it rewrites it, and the API server
+// refuses that for an Opaque Secret. The model reproduces the failure; mode
+// self-signed plans around it by deleting the Opaque Secret (after the backup)
+// so that the controller creates a kubernetes.io/tls one.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  FAST_TIMINGS,
+  controllerPods,
+  eventually,
+  restartController,
+  setSelfSignedCert,
+  testbed,
+  type Testbed,
+} from '../../testbed/fixture.ts';
+import { plugin } from '../plugin.ts';
+
+const bed: Testbed = await testbed({ version: 'v1.14.3', timings: FAST_TIMINGS });
+const ns = bed.namespace;
+const run = (...args: string[]) => plugin(bed.kubeconfig, args);
+const secretType = () =>
+  bed.kubectl('-n', ns, 'get', 'secret', 'antrea-controller-tls', '-o', 'jsonpath={.type}');
+const opaqueSecret = () => {
+  bed.kubectl('-n', ns, 'delete', 'secret', 'antrea-controller-tls', '--ignore-not-found');
+  bed.kubectl(
+    '-n',
+    ns,
+    'create',
+    'secret',
+    'generic',
+    'antrea-controller-tls',
+    '--from-literal=note=left-over',
+  );
+};
+
+test('the model refuses, as v1.14.3 does, to turn an Opaque Secret into kubernetes.io/tls', async () => {
+  opaqueSecret();
+  await restartController(bed);
+  await eventually('the controller fails on the immutable type', async () => {
+    const [pod] = await controllerPods(bed);
+    const status = pod?.status?.containerStatuses?.[0];
+    return /immutable/i.test(
+      status?.lastState?.terminated?.message ?? status?.state?.terminated?.message ?? '',
+    );
+  });
+});
+
+test('mode self-signed from a broken user-provided setup deletes the Opaque Secret and converges', async () => {
+  await setSelfSignedCert(bed, false);
+  opaqueSecret();
+  await restartController(bed);
+  const switched = run(
+    'mode',
+    'self-signed',
+    '--yes',
+    '--backup-dir',
+    mkdtempSync(join(tmpdir(), 'opaque-')),
+  );
+  assert.equal(switched.status, 0, switched.stderr);
+  assert.match(
+    switched.stderr,
+    /Secret antrea-controller-tls: deleted, because it is of type Opaque and Antrea v1\.14\.3 can only write a kubernetes\.io\/tls one/,
+  );
+  assert.equal(secretType(), 'kubernetes.io/tls');
+  assert.equal(run('verify').status, 0);
+});
