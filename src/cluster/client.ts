@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { Http, StatusError, type HttpOptions } from './http.ts';
 import { translate, type RequestDescription, type Target } from './errors.ts';
 import type { LoadedConfig } from './kubeconfig.ts';
+import { PLUGIN_FIELD_MANAGER } from './field-owners.ts';
 import type * as k8s from './objects.ts';
 
 /**
@@ -64,6 +65,9 @@ export function collectionPath(k: ResourceKind, namespace?: string): string {
 }
 
 const dryRunQuery = (dryRun: DryRun) => (dryRun === 'server' ? '?dryRun=All' : '');
+/** A create or update names its field manager, as kubectl's do. */
+const writeQuery = (dryRun: DryRun) =>
+  `?fieldManager=${PLUGIN_FIELD_MANAGER}${dryRun === 'server' ? '&dryRun=All' : ''}`;
 
 /** A write that took effect: what it did to which object, and the resourceVersion it left. */
 export interface Written {
@@ -100,7 +104,7 @@ export class Resource<T extends k8s.KubeObject> {
   }
 
   create(body: T, dryRun: DryRun): Promise<T> {
-    const path = `${this.path}${dryRunQuery(dryRun)}`;
+    const path = `${this.path}${writeQuery(dryRun)}`;
     return this.recorded('create', body.metadata?.name ?? '', dryRun, () =>
       this.call('create', undefined, () => this.client.http.json<T>('POST', path, body)),
     );
@@ -109,7 +113,7 @@ export class Resource<T extends k8s.KubeObject> {
   /** A replace with the resourceVersion the body carries: a concurrent change is a 409. */
   update(body: T, dryRun: DryRun): Promise<T> {
     const name = body.metadata?.name ?? '';
-    const path = `${this.at(name)}${dryRunQuery(dryRun)}`;
+    const path = `${this.at(name)}${writeQuery(dryRun)}`;
     return this.recorded('update', name, dryRun, () =>
       this.call('update', name, () => this.client.http.json<T>('PUT', path, body)),
     );
@@ -118,7 +122,7 @@ export class Resource<T extends k8s.KubeObject> {
   /** The same, on the status subresource. */
   updateStatus(body: T, dryRun: DryRun): Promise<T> {
     const name = body.metadata?.name ?? '';
-    const path = `${this.at(name)}/status${dryRunQuery(dryRun)}`;
+    const path = `${this.at(name)}/status${writeQuery(dryRun)}`;
     const what = this.describe('update', name, `${this.resource}/status`);
     return this.client.call(what, () => this.client.http.json<T>('PUT', path, body));
   }

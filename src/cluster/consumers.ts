@@ -2,6 +2,7 @@
 // webhooks that point at Service antrea and carry a copy of its CA.
 import { SERVED_BY_LABEL, SERVICE } from '../antrea/names.ts';
 import { decodeBase64 } from './base64.ts';
+import { CA_BUNDLE_PATHS, ownersOf } from './field-owners.ts';
 import type * as k8s from './objects.ts';
 
 /** The kinds of object that hold a copy of the controller's CA. */
@@ -24,6 +25,8 @@ export interface Consumer {
   readonly caBundle: string;
   /** Labelled app=antrea,served-by=antrea-controller (how v1.12+ find them). */
   readonly servedByLabel: boolean;
+  /** The field managers that own the caBundle (managedFields). */
+  readonly caBundleOwners: readonly string[];
   /** APIServices: the group-version and the Available condition. */
   readonly groupVersion?: string;
   readonly available?: {
@@ -52,6 +55,7 @@ export function apiServiceConsumers(items: k8s.ApiService[], namespace: string):
         name: a.metadata?.name ?? '',
         caBundle: decodeBase64(a.spec?.caBundle) ?? '',
         servedByLabel: servedBy(a.metadata?.labels),
+        caBundleOwners: ownersOf(a.metadata, CA_BUNDLE_PATHS.apiService),
         groupVersion: `${a.spec?.group}/${a.spec?.version}`,
         ...(available
           ? {
@@ -86,6 +90,7 @@ export function webhookConsumers(
           webhook: w.name,
           caBundle: decodeBase64(w.clientConfig.caBundle) ?? '',
           servedByLabel: servedBy(config.metadata?.labels),
+          caBundleOwners: ownersOf(config.metadata, CA_BUNDLE_PATHS.webhook(w.name)),
         })),
     )
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -104,6 +109,7 @@ export function crdConsumers(items: k8s.CustomResourceDefinition[], namespace: s
       name: crd.metadata?.name ?? '',
       caBundle: decodeBase64(crd.spec.conversion?.webhook?.clientConfig?.caBundle) ?? '',
       servedByLabel: servedBy(crd.metadata?.labels),
+      caBundleOwners: ownersOf(crd.metadata, CA_BUNDLE_PATHS.crd),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -16,6 +16,7 @@ import {
   DEFAULT_NAMESPACE,
   TLS_SECRET,
 } from '../antrea/names.ts';
+import { ownersOf } from './field-owners.ts';
 import { apiServiceConsumers, crdConsumers, webhookConsumers, type Consumer } from './consumers.ts';
 import {
   describeDeployment,
@@ -52,7 +53,12 @@ export interface Installation {
     readonly resourceVersion: string;
   };
   readonly tlsSecret?: TlsSecret;
-  readonly caConfigMap?: { readonly resourceVersion: string; readonly bundle?: string };
+  readonly caConfigMap?: {
+    readonly resourceVersion: string;
+    readonly bundle?: string;
+    /** The field managers that own its ca.crt (managedFields). */
+    readonly owners?: readonly string[];
+  };
   readonly consumers: Consumer[];
   readonly controllerInfoVersion?: string;
   /** The cert-manager Certificate the Secret's annotation names, when it names one and may be read. */
@@ -231,6 +237,7 @@ export async function readInstallation(
           caConfigMap: {
             resourceVersion: ca.metadata?.resourceVersion ?? '',
             bundle: ca.data?.[CA_CONFIGMAP_KEY],
+            owners: ownersOf(ca.metadata, ['f:data', `f:${CA_CONFIGMAP_KEY}`]),
           },
         }
       : {}),

@@ -15,6 +15,21 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   deletionTimestamp?: string;
+  /** Who set which fields (server-side field ownership). */
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** One manager's fields: fieldsV1 nests "f:<field>" and "k:<list key JSON>" keys. */
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  time?: string;
+  fieldsV1?: FieldsV1;
+}
+
+/** A fieldsV1 tree. */
+export interface FieldsV1 {
+  [key: string]: FieldsV1;
 }
 
 /** What every object has: its kind and metadata; the types below add the fields the plugin uses. */

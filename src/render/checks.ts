@@ -11,6 +11,9 @@ export function renderChecks(
   const lines = report.checks.flatMap((check) => [
     `${colour[check.status](MARK[check.status])} ${check.message}`,
     ...(check.hint && check.status !== 'pass' ? [`  ${style.dim(`hint: ${check.hint}`)}`] : []),
+    ...(check.detail && check.status !== 'pass'
+      ? check.detail.split('\n').map((line) => `    ${line}`)
+      : []),
   ]);
   const { passed, warnings, failed } = report.summary;
   lines.push(

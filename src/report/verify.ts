@@ -18,6 +18,8 @@ import { buildStatus, type ConsumerReport, type StatusReport } from './status.ts
 import { notReadyDetail } from './pods.ts';
 import { formatDuration } from '../duration.ts';
 import { certManagerChecks } from './cert-manager-checks.ts';
+import { CONTROLLER_FIELD_MANAGER, argoIgnoreDifferences } from '../antrea/gitops.ts';
+import { PLUGIN_FIELD_MANAGER } from '../cluster/field-owners.ts';
 
 /** " (reason: message)" of an APIService's Available condition, if it gives a reason. */
 const availability = (available: Installation['consumers'][number]['available']) =>
@@ -37,6 +39,8 @@ export interface Check {
   readonly hint?: string;
   /** The object the check is about, e.g. "APIService/v1beta2.controlplane.antrea.io". */
   readonly object?: string;
+  /** Text to copy that goes with the hint (e.g. a configuration snippet), shown under it. */
+  readonly detail?: string;
 }
 
 /**
@@ -137,6 +141,9 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
       'the Antrea manifest may be incomplete; re-apply it',
     );
 
+  // 2b. Fields another writer owns: a GitOps tool that syncs them reverts the published CA.
+  ownerChecks(inst).forEach((c) => checks.push(c));
+
   // 3. The Secret agrees with what is published.
   secretChecks(inputs, status, published.certs).forEach((c) => checks.push(c));
 
@@ -210,6 +217,18 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
       `kubectl -n ${ns} describe pod -l ${CONTROLLER.selector}`,
     );
   }
+
+  // 8. Several controllers of a release that keeps its pair in the Pod: each makes its own CA.
+  const running = inst.pods.filter((p) => !p.deleting);
+  const controllers = Math.max(running.length, deployment.replicas);
+  if (controllers > 1 && modeOf(inst).pairStorage === 'pod')
+    add(
+      'controller-count',
+      'fail',
+      `${controllers} antrea-controller Pods each make their own self-signed CA in this release ` +
+        "(the pair lives in the Pod) and overwrite each other's caBundles",
+      `kubectl -n ${ns} scale deployment/${deployment.name} --replicas=1`,
+    );
 
   const summary = {
     passed: checks.filter((c) => c.status === 'pass').length,
@@ -425,4 +444,40 @@ function expiryCheck(cert: Certificate, inputs: VerifyInputs, status: StatusRepo
     };
   }
   return { id, status: 'pass', message: `${what} is valid for ${formatDuration(left)}` };
+}
+
+/** The managers of a field that are neither antrea-controller nor this plugin. */
+const foreignOwners = (owners: readonly string[] | undefined) =>
+  [...new Set(owners ?? [])].filter(
+    (o) => o !== CONTROLLER_FIELD_MANAGER && o !== PLUGIN_FIELD_MANAGER,
+  );
+
+/**
+ * A warning for each object whose CA copy another field manager owns (Argo CD, kapp, Flux...), with
+ * Argo CD's ignoreDifferences for all of them under the first.
+ */
+function ownerChecks(inst: Installation): Check[] {
+  const found = new Map<string, { kind: string; owners: Set<string> }>();
+  for (const c of inst.consumers) {
+    const owners = foreignOwners(c.caBundleOwners);
+    if (!owners.length) continue;
+    const object = `${c.kind}/${c.name}`;
+    const entry = found.get(object) ?? { kind: c.kind, owners: new Set<string>() };
+    owners.forEach((o) => entry.owners.add(o));
+    found.set(object, entry);
+  }
+  const caOwners = foreignOwners(inst.caConfigMap?.owners);
+  if (caOwners.length)
+    found.set(`ConfigMap/${CA_CONFIGMAP}`, { kind: 'ConfigMap', owners: new Set(caOwners) });
+  const snippet = argoIgnoreDifferences([...found.values()].map((f) => f.kind));
+  return [...found].map(([object, { owners }], i) => ({
+    id: `field-owner:${object}`,
+    status: 'warn' as const,
+    message:
+      `${object === `ConfigMap/${CA_CONFIGMAP}` ? `ca.crt of ${object}` : `the caBundle of ${object}`} ` +
+      `is also owned by ${[...owners].join(', ')}: a tool that syncs it reverts the CA antrea-controller publishes`,
+    hint: `make ${[...owners].join(', ')} ignore the field (README: GitOps; Argo CD below)`,
+    object,
+    ...(i === 0 ? { detail: snippet } : {}),
+  }));
 }

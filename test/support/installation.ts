@@ -41,6 +41,7 @@ export const consumers = (bundle: string, available = 'True'): Consumer[] => [
     name: 'v1beta2.controlplane.antrea.io',
     caBundle: bundle,
     servedByLabel: true,
+    caBundleOwners: ['antrea-controller'],
     groupVersion: 'controlplane.antrea.io/v1beta2',
     available: { status: available },
   },
@@ -50,6 +51,7 @@ export const consumers = (bundle: string, available = 'True'): Consumer[] => [
     webhook: 'tiervalidator.antrea.io',
     caBundle: bundle,
     servedByLabel: true,
+    caBundleOwners: ['antrea-controller'],
   },
   {
     kind: 'ValidatingWebhookConfiguration',
@@ -57,12 +59,14 @@ export const consumers = (bundle: string, available = 'True'): Consumer[] => [
     webhook: 'acnpvalidator.antrea.io',
     caBundle: bundle,
     servedByLabel: true,
+    caBundleOwners: ['antrea-controller'],
   },
   {
     kind: 'CustomResourceDefinition',
     name: 'ippools.crd.antrea.io',
     caBundle: bundle,
     servedByLabel: true,
+    caBundleOwners: ['antrea-controller'],
   },
 ];
 

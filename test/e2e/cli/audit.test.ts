@@ -20,6 +20,7 @@ import {
   podSecurityPolicy,
 } from '../../testbed/security.ts';
 import { json, plugin } from '../plugin.ts';
+import { findBinaries } from '../../testbed/binaries.ts';
 import { restartController } from '../../testbed/fixture.ts';
 
 const manifest = fileURLToPath(
@@ -307,4 +308,37 @@ test("agents' API certificates: expiring fails, valid passes; status --all lists
     encoding: 'utf8',
   });
   assert.equal(promtool.status, 0, promtool.stderr);
+});
+
+test('verify names a GitOps tool that owns a caBundle (server-side apply) and prints ignoreDifferences', () => {
+  const name = 'crdvalidator.antrea.io';
+  // Argo CD applies the whole object, caBundles included (a copy of the cluster's object in Git).
+  const { webhooks } = JSON.parse(
+    bed.kubectl('get', 'validatingwebhookconfiguration', name, '-o', 'json'),
+  ) as { webhooks: unknown[] };
+  const kubectl = findBinaries()?.kubectl ?? 'kubectl';
+  const args = ['apply', '--server-side', '--field-manager=argocd-controller', '-f', '-'];
+  const applied = spawnSync(kubectl, ['--kubeconfig', bed.kubeconfig, ...args], {
+    input: JSON.stringify({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name },
+      webhooks,
+    }),
+    encoding: 'utf8',
+  });
+  assert.equal(applied.status, 0, applied.stderr);
+  const checks = json<{ checks: Check[] }>(run('verify', '-o', 'json')).checks;
+  const owned = checks.filter((c) => c.id.startsWith('field-owner:'));
+  assert.deepEqual(
+    owned.map((c) => [c.id, c.status]),
+    [[`field-owner:ValidatingWebhookConfiguration/${name}`, 'warn']],
+  );
+  assert.match(owned[0]?.message ?? '', /also owned by argocd-controller: a tool that syncs it/);
+  const text = run('verify', '--strict');
+  assert.equal(text.status, 3);
+  assert.match(
+    text.stdout,
+    /ignoreDifferences:\n\s+- group: admissionregistration\.k8s\.io\n\s+kind: ValidatingWebhookConfiguration/,
+  );
 });

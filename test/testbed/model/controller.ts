@@ -8,6 +8,7 @@ import {
   retryOnConflict,
   describe,
   log,
+  FIELD_MANAGER,
 } from './kube.ts';
 import { generateSelfSignedPair, firstCertificateExpiry, type ServingPair } from './selfsigned.ts';
 import type { ModelServer } from './server.ts';
@@ -187,10 +188,16 @@ class SelfSignedPersisted extends Base {
         secret.data = data;
         if (rewritesSecretType(parseRelease(this.ctx.settings.version)))
           secret.type = 'kubernetes.io/tls';
-        await core.replaceNamespacedSecret({ name: TLS_SECRET, namespace, body: secret });
+        await core.replaceNamespacedSecret({
+          name: TLS_SECRET,
+          namespace,
+          body: secret,
+          fieldManager: FIELD_MANAGER,
+        });
         log(`wrote a new self-signed pair to Secret ${TLS_SECRET}`);
       } else {
         await core.createNamespacedSecret({
+          fieldManager: FIELD_MANAGER,
           namespace,
           body: { metadata: { name: TLS_SECRET, namespace }, type: 'kubernetes.io/tls', data },
         });

@@ -5,7 +5,7 @@
 // requests: approved when autoApprove is true, signed for 365 days.
 import * as yaml from 'js-yaml';
 import { createPrivateKey, webcrypto } from 'node:crypto';
-import { type Clients, k8s, readOptional, describe, log } from './kube.ts';
+import { type Clients, k8s, readOptional, describe, log, FIELD_MANAGER } from './kube.ts';
 import { issue, usage, x509, type Issued } from '../pki.ts';
 
 const CA_NAME = 'antrea-ipsec-ca';
@@ -84,6 +84,7 @@ export class IpsecSigner {
         notAfter: new Date(Date.now() + 3650 * DAY),
       });
       secret = await core.createNamespacedSecret({
+        fieldManager: FIELD_MANAGER,
         namespace,
         body: {
           metadata: { name: CA_NAME, namespace },
@@ -113,11 +114,13 @@ export class IpsecSigner {
     );
     if (!existing)
       await core.createNamespacedConfigMap({
+        fieldManager: FIELD_MANAGER,
         namespace,
         body: { metadata: { name: CA_NAME }, data },
       });
     else if (existing.data?.['ca.crt'] !== certPem)
       await core.replaceNamespacedConfigMap({
+        fieldManager: FIELD_MANAGER,
         name: CA_NAME,
         namespace,
         body: { ...existing, data },

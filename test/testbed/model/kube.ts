@@ -26,6 +26,9 @@ export function clients(kubeconfig: string): Clients {
   };
 }
 
+/** The field manager of the real controller's writes (client-go names it after the binary). */
+export const FIELD_MANAGER = 'antrea-controller';
+
 export const statusOf = (error: unknown): number | undefined =>
   error instanceof k8s.ApiException ? error.code : undefined;
 

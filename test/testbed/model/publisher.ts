@@ -8,6 +8,7 @@ import {
   isNotFound,
   describe,
   log,
+  FIELD_MANAGER,
 } from './kube.ts';
 import {
   CONSUMER_SELECTOR,
@@ -54,6 +55,7 @@ export class Publisher {
       const existing = await readOptional(() => core.readNamespacedConfigMap({ name, namespace }));
       if (!existing) {
         await core.createNamespacedConfigMap({
+          fieldManager: FIELD_MANAGER,
           namespace,
           body: {
             metadata: { name, namespace, labels: { app: 'antrea' } },
@@ -65,7 +67,12 @@ export class Publisher {
       }
       if (existing.data?.[CA_KEY] === caPem) return;
       existing.data = { ...existing.data, [CA_KEY]: caPem };
-      await core.replaceNamespacedConfigMap({ name, namespace, body: existing });
+      await core.replaceNamespacedConfigMap({
+        name,
+        namespace,
+        body: existing,
+        fieldManager: FIELD_MANAGER,
+      });
       log(`updated ConfigMap ${name}`);
     });
   }
@@ -118,7 +125,7 @@ export class Publisher {
         o.spec.caBundle = bundle;
         return true;
       },
-      (name, body) => api.replaceAPIService({ name, body }),
+      (name, body) => api.replaceAPIService({ name, body, fieldManager: FIELD_MANAGER }),
       'APIService',
     );
   }
@@ -133,7 +140,8 @@ export class Publisher {
       names,
       (name) => api.readValidatingWebhookConfiguration({ name }),
       (o) => setWebhookBundles(o.webhooks ?? [], bundle),
-      (name, body) => api.replaceValidatingWebhookConfiguration({ name, body }),
+      (name, body) =>
+        api.replaceValidatingWebhookConfiguration({ name, body, fieldManager: FIELD_MANAGER }),
       'ValidatingWebhookConfiguration',
     );
   }
@@ -148,7 +156,8 @@ export class Publisher {
       names,
       (name) => api.readMutatingWebhookConfiguration({ name }),
       (o) => setWebhookBundles(o.webhooks ?? [], bundle),
-      (name, body) => api.replaceMutatingWebhookConfiguration({ name, body }),
+      (name, body) =>
+        api.replaceMutatingWebhookConfiguration({ name, body, fieldManager: FIELD_MANAGER }),
       'MutatingWebhookConfiguration',
     );
   }
@@ -171,7 +180,8 @@ export class Publisher {
         webhook.clientConfig.caBundle = bundle;
         return true;
       },
-      (name, body) => api.replaceCustomResourceDefinition({ name, body }),
+      (name, body) =>
+        api.replaceCustomResourceDefinition({ name, body, fieldManager: FIELD_MANAGER }),
       'CustomResourceDefinition',
     );
   }

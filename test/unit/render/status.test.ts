@@ -46,6 +46,7 @@ test('the status table fits 100 columns even with long names, and json/yaml carr
         webhook: 'x',
         caBundle: '',
         servedByLabel: false,
+        caBundleOwners: ['antrea-controller'],
       },
     ],
   };

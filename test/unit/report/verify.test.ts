@@ -144,3 +144,65 @@ test('user-provided: ca.crt missing, wrong key, wrong usages and a tls.crt from 
     ),
   );
 });
+
+test('two controllers of a release that keeps its pair in the Pod fail; in v2 they share the Secret', () => {
+  const second = {
+    name: 'antrea-controller-b',
+    phase: 'Running',
+    ready: true,
+    restarts: 0,
+    deleting: false,
+  };
+  const podHeld = selfSigned(healthy, 'v1.12.3');
+  const two = (inst: Installation): Installation => ({ ...inst, pods: [...inst.pods, second] });
+  const failed = verify(two(podHeld)).checks.find((c) => c.id === 'controller-count');
+  assert.equal(failed?.status, 'fail');
+  assert.match(
+    failed?.message ?? '',
+    /2 antrea-controller Pods each make their own self-signed CA/,
+  );
+  assert.match(failed?.hint ?? '', /scale deployment\/antrea-controller --replicas=1/);
+  assert.equal(
+    verify(podHeld).checks.find((c) => c.id === 'controller-count'),
+    undefined,
+  );
+  assert.equal(
+    verify(two(selfSigned(healthy))).checks.find((c) => c.id === 'controller-count'),
+    undefined,
+  );
+});
+
+test('a caBundle or ca.crt owned by another field manager warns, with Argo CD ignoreDifferences once', () => {
+  const base = selfSigned(healthy);
+  const inst: Installation = {
+    ...base,
+    consumers: base.consumers.map((c) =>
+      c.kind === 'APIService' || c.webhook === 'acnpvalidator.antrea.io'
+        ? { ...c, caBundleOwners: ['antrea-controller', 'argocd-controller'] }
+        : { ...c, caBundleOwners: ['antrea-controller', 'kubectl-antrea-certs'] },
+    ),
+    caConfigMap: { resourceVersion: '1', bundle: base.caConfigMap?.bundle, owners: ['kapp'] },
+  };
+  const owned = verify(inst).checks.filter((c) => c.id.startsWith('field-owner:'));
+  assert.deepEqual(
+    owned.map((c) => [c.id, c.status]),
+    [
+      ['field-owner:APIService/v1beta2.controlplane.antrea.io', 'warn'],
+      ['field-owner:ValidatingWebhookConfiguration/crdvalidator.antrea.io', 'warn'],
+      ['field-owner:ConfigMap/antrea-ca', 'warn'],
+    ],
+  );
+  assert.match(
+    owned[0]?.message ?? '',
+    /also owned by argocd-controller: a tool that syncs it reverts/,
+  );
+  assert.match(owned[0]?.detail ?? '', /kind: APIService\n\s+jsonPointers: \[\/spec\/caBundle\]/);
+  assert.match(owned[0]?.detail ?? '', /name: antrea-ca/);
+  assert.equal(owned[1]?.detail, undefined);
+  assert.equal(verify(base).checks.filter((c) => c.id.startsWith('field-owner:')).length, 0);
+  const text = renderChecks(verify(inst), { style: createStyle(false) });
+  assert.match(
+    text,
+    /hint: make argocd-controller ignore the field[^\n]*\n    spec:\n      ignoreDifferences:/,
+  );
+});
