@@ -203,6 +203,6 @@ test('a caBundle or ca.crt owned by another field manager warns, with Argo CD ig
   const text = renderChecks(verify(inst), { style: createStyle(false) });
   assert.match(
     text,
-    /hint: make argocd-controller ignore the field[^\n]*\n    spec:\n      ignoreDifferences:/,
+    /hint: make argocd-controller ignore the field[^\n]*\n {4}spec:\n {6}ignoreDifferences:/,
   );
 });
