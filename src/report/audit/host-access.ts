@@ -4,10 +4,11 @@
 import { ANTREA_RUN_DIR, OVSDB_FILE } from '../../antrea/host-files.ts';
 import { APP_LABEL } from '../../antrea/names.ts';
 import { valueOf } from '../../cluster/outcome.ts';
-import type { SecurityObjects } from '../../cluster/security.ts';
+import type { Gatekeeper, SecurityObjects } from '../../cluster/security.ts';
 import type * as k8s from '../../cluster/objects.ts';
 import type { Check } from '../verify.ts';
 import {
+  GATEKEEPER_KINDS,
   PSA_ENFORCE_LABEL,
   PSP_ANNOTATION,
   allowsAntreaHostPath,
@@ -55,12 +56,14 @@ export function hostAccessChecks(
       notReadWarning('PodSecurityPolicies', 'PodSecurityPolicies', security.podSecurityPolicies),
     );
 
+  const gatekeeper = valueOf(security.gatekeeper);
   if ('refused' in security.gatekeeper)
     checks.push(notReadWarning('Gatekeeper', 'Gatekeeper constraints', security.gatekeeper));
+  else if (gatekeeper) checks.push(...gatekeeperChecks(gatekeeper));
   const admitted = (pods ?? []).some((p) => p.metadata?.annotations?.[PSP_ANNOTATION]);
   const context: AdmissionContext = {
     kubernetesMinor: kubernetesMinor(security.kubernetesVersion),
-    constraints: valueOf(security.gatekeeper)?.constraints ?? [],
+    constraints: gatekeeper?.constraints ?? [],
     ...(psps?.length && admitted && !permissive.length
       ? { podSecurityPolicy: `PodSecurityPolicy (admission is on: Pods carry ${PSP_ANNOTATION})` }
       : {}),
@@ -71,12 +74,20 @@ export function hostAccessChecks(
     checks.push(
       notReadWarning('Namespaces', 'Pod Security labels of namespaces', security.namespaces),
     );
-  checks.push(...namespaces.map(admissionCheck));
+  const hasTemplate = gatekeeper?.templates.includes(HOST_FILESYSTEM_TEMPLATE) ?? false;
+  checks.push(...namespaces.map((guard) => admissionCheck(guard, hasTemplate)));
   return { checks, hostPathPods: reaching, namespaces };
 }
 
 function reachingPodChecks(reaching: readonly HostPathPod[], podCount: number): Check[] {
   const checks = reaching.filter((p) => !p.trust).map(hostPathCheck);
+  const own = reaching.filter((p) => p.trust === 'antrea');
+  if (own.length)
+    checks.push({
+      id: 'host-path-antrea',
+      status: 'pass',
+      message: `Antrea's own Pods (${own.length}) mount ${ANTREA_RUN_DIR}, as they must`,
+    });
   if (!checks.length)
     checks.push({
       id: 'host-path',
@@ -148,7 +159,7 @@ function namespaceGuards(
   return running.map((name) => guardOf(known.get(name) ?? { metadata: { name } }, context));
 }
 
-function admissionCheck(guard: NamespaceGuard): Check {
+function admissionCheck(guard: NamespaceGuard, hasTemplate: boolean): Check {
   const id = `admission:${guard.namespace}`;
   if (guard.guardedBy)
     return {
@@ -162,7 +173,35 @@ function admissionCheck(guard: NamespaceGuard): Check {
     status: 'warn',
     message: `nothing stops a new Pod in namespace ${guard.namespace} from mounting ${ANTREA_RUN_DIR} from the host${why}`,
     hint:
-      `label it ${PSA_ENFORCE_LABEL}=baseline (Kubernetes 1.23+), ` +
-      'or constrain it with Gatekeeper K8sPSPHostFilesystem',
+      `label it ${PSA_ENFORCE_LABEL}=baseline (Kubernetes 1.23+), or ` +
+      (hasTemplate
+        ? 'match it with a K8sPSPHostFilesystem constraint in deny'
+        : `install gatekeeper-library's ${HOST_FILESYSTEM_TEMPLATE} and constrain it`),
   };
+}
+
+/** gatekeeper-library's template that limits hostPath volumes. */
+const HOST_FILESYSTEM_TEMPLATE = 'k8spsphostfilesystem';
+
+/** Which of the templates that can forbid hostPath are installed, and the constraints of each. */
+function gatekeeperChecks(gatekeeper: Gatekeeper): Check[] {
+  const installed = GATEKEEPER_KINDS.filter((kind) =>
+    gatekeeper.templates.includes(kind.toLowerCase()),
+  );
+  return installed.map((kind) => {
+    const constraints = gatekeeper.constraints.filter((c) => c.kind === kind);
+    const described = constraints.map((c) => {
+      const match = c.spec?.match?.namespaces;
+      return `${c.metadata?.name ?? ''} (${c.spec?.enforcementAction ?? 'deny'}, ${
+        match?.length ? `namespaces ${match.join(', ')}` : 'every namespace'
+      })`;
+    });
+    return {
+      id: `gatekeeper:${kind.toLowerCase()}`,
+      status: 'pass' as const,
+      message:
+        `Gatekeeper template ${kind.toLowerCase()} is installed` +
+        (described.length ? `; constraints: ${described.join(', ')}` : ', with no constraint'),
+    };
+  });
 }

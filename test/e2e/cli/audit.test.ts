@@ -115,6 +115,10 @@ test('admission: nothing warns; Pod Security labels are inert on 1.20; Gatekeepe
   );
   ({ checks } = audit());
   assert.equal(statusOf(checks, 'admission:tenant-a'), 'pass');
+  assert.match(
+    checks.find((c) => c.id === 'gatekeeper:k8spsphostfilesystem')?.message ?? '',
+    /installed; constraints: dry-b \(dryrun, namespaces tenant-b\), no-host-a \(deny, namespaces tenant-a\)/,
+  );
   const dry = checks.find((c) => c.id === 'admission:tenant-b');
   assert.equal(dry?.status, 'warn');
   assert.match(dry?.message ?? '', /enforcementAction is dryrun/);

@@ -144,3 +144,23 @@ test('certificate mode: the CA by expiry, requests by state, the signer gate', a
   check = audit({ agent, controller, ipsec: { caBundle: { value: undefined } } });
   assert.match(check('ipsec-ca')?.message ?? '', /does not exist/);
 });
+
+test("Antrea's own Pods are listed apart; an agent outside Antrea's namespace is not Antrea's", () => {
+  const agent = (namespace: string) => ({
+    metadata: { namespace, name: `antrea-agent-${namespace}`, labels: { app: 'antrea' } },
+    spec: {
+      volumes: [{ name: 'run', hostPath: { path: '/var/run/antrea' } }],
+      containers: [{ name: 'a', volumeMounts: [{ name: 'run' }] }],
+    },
+  });
+  const check = audit({ security: { pods: { value: [agent('kube-system'), agent('other')] } } });
+  assert.equal(
+    check('host-path-antrea')?.message,
+    "Antrea's own Pods (1) mount /var/run/antrea, as they must",
+  );
+  assert.equal(check('host-path:other/antrea-agent-other')?.status, 'fail');
+  assert.match(
+    check('admission:other')?.hint ?? '',
+    /install gatekeeper-library's k8spsphostfilesystem/,
+  );
+});
