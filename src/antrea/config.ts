@@ -67,3 +67,13 @@ export function setSelfSignedCert(conf: string, value: boolean): string {
   }
   return edited;
 }
+
+/** Why the mode cannot be switched: the Deployment's ConfigMap or its config file is missing. */
+export const configMissing = (configMapName: string) =>
+  `ConfigMap ${configMapName} with antrea-controller.conf was not found; cannot switch the mode. ` +
+  'Nothing was written.';
+
+/** The note a switch of a Helm-managed Antrea gets: helm upgrade puts selfSignedCert back. */
+export const helmRevertsSwitch = (selfSigned: boolean) =>
+  '‼ Antrea is managed by Helm: the next helm upgrade reverts the switch ' +
+  `unless you set --set controller.selfSignedCert=${selfSigned}.`;

@@ -23,9 +23,9 @@ import { readInstallation, type Installation } from '../../cluster/installation.
 import { writeControllerConfig } from '../../cluster/writes.ts';
 import { ExitCode, InputError, UsageError } from '../../errors.ts';
 import { antreaCertificate, defaultRenewBefore } from '../../antrea/cert-manager-certificate.ts';
-import { setSelfSignedCert } from '../../antrea/config.ts';
+import { configMissing, helmRevertsSwitch, setSelfSignedCert } from '../../antrea/config.ts';
 import { modeOf } from '../../antrea/mode.ts';
-import { CONTROLLER, SELF_SIGNED_REGENERATE_WITHIN_MS, TLS_SECRET } from '../../antrea/names.ts';
+import { SELF_SIGNED_REGENERATE_WITHIN_MS, TLS_SECRET } from '../../antrea/names.ts';
 import { reloadWaitNote } from '../../antrea/reload.ts';
 import { servingDnsNames } from '../../antrea/serving-certificate.ts';
 import { carryOut } from '../../change/carry-out.ts';
@@ -176,10 +176,7 @@ function planApply(planning: Planning, inst: Installation): Change {
   const switching = mode.mode !== 'user-provided';
   const conf = inst.config;
   if (switching && conf?.text === undefined) {
-    throw new InputError(
-      `ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; ` +
-        `cannot switch the mode. ${NOTHING}`,
-    );
+    throw new InputError(configMissing(inst.deployment.configMapName));
   }
   if (
     switching &&
@@ -193,10 +190,7 @@ function planApply(planning: Planning, inst: Installation): Change {
     );
   }
   if (switching && mode.helmManaged) {
-    ctx.note(
-      '‼ Antrea is managed by Helm: the next helm upgrade reverts the switch ' +
-        'unless you set --set controller.selfSignedCert=false.',
-    );
+    ctx.note(helmRevertsSwitch(false));
   }
   const secretName = inst.deployment.secretName;
   const body = certificateFor(options, target, names);

@@ -9,11 +9,10 @@ import { modeOf } from '../../antrea/mode.ts';
 import {
   serviceDnsName,
   fqdnServiceName,
-  CONTROLLER,
   SELF_SIGNED_REGENERATE_WITHIN_MS,
 } from '../../antrea/names.ts';
 import type { DryRun } from '../../cluster/client.ts';
-import { setSelfSignedCert } from '../../antrea/config.ts';
+import { configMissing, helmRevertsSwitch, setSelfSignedCert } from '../../antrea/config.ts';
 import { reloadWaitNote } from '../../antrea/reload.ts';
 import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
 import type { Change, Planner } from '../../change/change.ts';
@@ -29,10 +28,6 @@ const SELF_SIGNED_NEEDS_SWITCH =
   'only while 90+ days remain (and publish tls.crt, not ca.crt, as the CA), ' +
   'or ignore it (Antrea before v2.0); add --mode user-provided to switch in the same run. ' +
   'Nothing was written.';
-
-const HELM_REVERTS_SWITCH =
-  '‼ Antrea is managed by Helm: the next helm upgrade reverts the switch ' +
-  'unless you set --set controller.selfSignedCert=false.';
 
 /** Imports the pair as importPair does and returns the change's exit code. */
 export async function run(ctx: CommandContext, options: ImportOptions): Promise<ExitCode> {
@@ -91,13 +86,10 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
         'change the Certificate instead, or pass --force. Nothing was written.',
     );
   }
-  if (switching && mode.helmManaged && !quiet) ctx.note(HELM_REVERTS_SWITCH);
+  if (switching && mode.helmManaged && !quiet) ctx.note(helmRevertsSwitch(false));
   const conf = inst.config;
   if (switching && conf?.text === undefined) {
-    throw new InputError(
-      `ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; ` +
-        'cannot switch the mode.',
-    );
+    throw new InputError(configMissing(inst.deployment.configMapName));
   }
   const editedConf =
     switching && conf?.text !== undefined ? setSelfSignedCert(conf.text, false) : undefined;

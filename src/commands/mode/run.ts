@@ -6,9 +6,9 @@ import { writeControllerConfig, deleteSecret } from '../../cluster/writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { describeMode, modeOf, type Mode } from '../../antrea/mode.ts';
-import { serviceDnsName, CONTROLLER, TLS_SECRET_TYPE } from '../../antrea/names.ts';
+import { serviceDnsName, TLS_SECRET_TYPE } from '../../antrea/names.ts';
 import { parseRelease, rewritesSecretType } from '../../antrea/versions.ts';
-import { setSelfSignedCert } from '../../antrea/config.ts';
+import { configMissing, helmRevertsSwitch, setSelfSignedCert } from '../../antrea/config.ts';
 import { carryOut } from '../../change/carry-out.ts';
 import type { Change, Planner } from '../../change/change.ts';
 import { findingLines } from '../../render/findings.ts';
@@ -59,10 +59,7 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
   const secretName = inst.deployment.secretName;
   const conf = inst.config;
   if (conf?.text === undefined) {
-    throw new InputError(
-      `ConfigMap ${inst.deployment.configMapName} with ${CONTROLLER.configKey} was not found; ` +
-        'cannot switch the mode.',
-    );
+    throw new InputError(configMissing(inst.deployment.configMapName));
   }
   const ns = inst.namespace;
   const secret = inst.tlsSecret;
@@ -105,10 +102,7 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
   const selfSigned = target === 'self-signed';
   const editedConf = setSelfSignedCert(conf.text, selfSigned);
   if (current.helmManaged && !quiet) {
-    ctx.note(
-      '‼ Antrea is managed by Helm: the next helm upgrade reverts this switch ' +
-        `unless you set --set controller.selfSignedCert=${selfSigned}.`,
-    );
+    ctx.note(helmRevertsSwitch(selfSigned));
   }
   const regenerates = `Secret ${secretName}: deleted, so that the controller makes a fresh self-signed pair`;
   const oldBundle = inst.caConfigMap?.bundle;

@@ -47,7 +47,7 @@ test('import --mode user-provided, then back to self-signed: each converges and 
   assert.equal(back.status, 0, back.stderr + back.stdout);
   assert.match(
     back.stderr,
-    /managed by Helm: the next helm upgrade reverts this switch unless you set --set controller\.selfSignedCert=true/,
+    /managed by Helm: the next helm upgrade reverts the switch unless you set --set controller\.selfSignedCert=true/,
   );
   const newCa = await bed.publishedCa();
   assert.notEqual(newCa, pair.ca);
