@@ -4,11 +4,10 @@
 // publishes it in antrea-ca).
 import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
-import { servedCertificate } from '../cluster/served.ts';
 import { toPem } from '../certs/pem.ts';
 import { messageOf } from '../errors.ts';
 import { modeOf } from './mode.ts';
-import { serviceDnsName } from './names.ts';
+import { controllerServes } from './controller-serves.ts';
 
 /** Reads the installation for viewing, adding what the controller serves when the Secret may not be read. */
 export async function readForViewing(client: Client, namespace?: string): Promise<Installation> {
@@ -20,23 +19,14 @@ export async function readForViewing(client: Client, namespace?: string): Promis
 
 /** What the ready controller Pod serves, through a port-forward; or why it cannot be seen. */
 async function readServed(client: Client, inst: Installation): Promise<Installation['served']> {
-  const pod = inst.pods.find((p) => p.ready && !p.deleting);
-  if (!pod) {
+  try {
+    const served = await controllerServes(client, inst);
+    if (served) return { pem: toPem('CERTIFICATE', served.der), pod: served.pod };
     return {
       unseen: inst.refusedDetails?.includes('Pods')
         ? 'the Pods may not be listed, so there is no Pod to port-forward to'
         : 'no controller Pod is ready',
     };
-  }
-  try {
-    const der = await servedCertificate(
-      client,
-      inst.namespace,
-      pod.name,
-      inst.deployment.apiPort,
-      serviceDnsName(inst.namespace),
-    );
-    return { pem: toPem('CERTIFICATE', der), pod: pod.name };
   } catch (error) {
     return { unseen: messageOf(error).replace(/\.$/, '') };
   }

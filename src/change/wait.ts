@@ -8,13 +8,12 @@ import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { probeAggregatedApis } from '../cluster/probe.ts';
 import { ChangeFeed, installationTargets, type WatchTarget } from '../cluster/watch.ts';
-import { servedCertificateSha256 } from '../cluster/served.ts';
+import { controllerServes, readyControllerPod } from '../antrea/controller-serves.ts';
 import { isTransient } from '../cluster/errors.ts';
 import { pending, type ConvergenceGoal } from '../report/convergence.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { NOT_SERVED_YET } from '../antrea/reload.ts';
 import { createProgress } from '../render/progress.ts';
-import { serviceDnsName } from '../antrea/names.ts';
 
 /** What a wait watches besides the installation (e.g. a cert-manager Certificate). */
 export interface WaitOptions {
@@ -161,21 +160,14 @@ async function notServed(
   inst: Installation,
   note: (line: string) => void,
 ): Promise<string | 'unobservable' | undefined> {
-  const pod = inst.pods.find((p) => p.ready && !p.deleting);
   const expected = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs[0]?.info.sha256;
-  if (!pod || !expected) return undefined;
+  if (!expected) return undefined;
   try {
-    const sha256 = await servedCertificateSha256(
-      client,
-      inst.namespace,
-      pod.name,
-      inst.deployment.apiPort,
-      serviceDnsName(inst.namespace),
-    );
-    return sha256 === expected ? undefined : NOT_SERVED_YET;
+    const served = await controllerServes(client, inst);
+    return !served || served.sha256 === expected ? undefined : NOT_SERVED_YET;
   } catch (error) {
     if (isTransient(error))
-      return `the controller Pod ${pod.name} to answer through a port-forward`;
+      return `the controller Pod ${readyControllerPod(inst)?.name ?? ''} to answer through a port-forward`;
     note(
       `(Which certificate the controller serves cannot be seen: ${messageOf(error).replace(/\.$/, '')}. ` +
         'The wait ends when the Secret, antrea-ca and the caBundles are right.)',

@@ -2,23 +2,10 @@
 // port-forward to its Pod: the only way to see that it reloaded a new
 // certificate from an unchanged CA, which nothing in the API shows.
 import { connect } from 'node:tls';
-import { createHash } from 'node:crypto';
 import type { Client } from './client.ts';
 import { ConnectionError } from '../errors.ts';
 
 const HANDSHAKE_TIMEOUT_MS = 5000;
-
-/** The SHA-256 (lowercase hex of the DER) of the certificate the Pod serves on that port. */
-export async function servedCertificateSha256(
-  client: Client,
-  namespace: string,
-  pod: string,
-  port: number,
-  serverName: string,
-): Promise<string> {
-  const der = await servedCertificate(client, namespace, pod, port, serverName);
-  return createHash('sha256').update(der).digest('hex');
-}
 
 /** The DER of the certificate the Pod serves on that port (read, never trusted). */
 export async function servedCertificate(

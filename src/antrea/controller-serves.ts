@@ -1,0 +1,35 @@
+// What the controller serves right now: a TLS handshake with its ready Pod on
+// the API port, through a port-forward, checking nothing (only reading).
+import { createHash } from 'node:crypto';
+import type { Client } from '../cluster/client.ts';
+import type { Installation } from '../cluster/installation.ts';
+import { servedCertificate } from '../cluster/served.ts';
+import { serviceDnsName } from './names.ts';
+
+/** The ready controller Pod's name and the DER and SHA-256 of what it serves. */
+export interface Served {
+  readonly pod: string;
+  readonly der: Buffer;
+  readonly sha256: string;
+}
+
+/** The ready Pod of the installation, if one is ready. */
+export const readyControllerPod = (inst: Installation) =>
+  inst.pods.find((p) => p.ready && !p.deleting);
+
+/** What the ready Pod serves; undefined when no Pod is ready. Port-forward errors are thrown. */
+export async function controllerServes(
+  client: Client,
+  inst: Installation,
+): Promise<Served | undefined> {
+  const pod = readyControllerPod(inst);
+  if (!pod) return undefined;
+  const der = await servedCertificate(
+    client,
+    inst.namespace,
+    pod.name,
+    inst.deployment.apiPort,
+    serviceDnsName(inst.namespace),
+  );
+  return { pod: pod.name, der, sha256: createHash('sha256').update(der).digest('hex') };
+}
