@@ -130,6 +130,23 @@ const rows: Row[] = [
     args: [BUNDLE, 'status', '-o', 'json'],
   },
   { name: 'verify (node bundle)', command: process.execPath, args: [BUNDLE, 'verify'] },
+  { name: 'audit (node bundle)', command: process.execPath, args: [BUNDLE, 'audit'] },
+  {
+    name: 'status --all (node bundle)',
+    command: process.execPath,
+    args: [BUNDLE, 'status', '--all'],
+  },
+  {
+    name: 'kubectl get, what audit reads cluster-wide',
+    command: kubectl,
+    args: [
+      'get',
+      '-A',
+      '-o',
+      'json',
+      'pods,replicasets,namespaces,podsecuritypolicies,certificatesigningrequests,antreaagentinfos',
+    ],
+  },
   {
     name: 'status --all-contexts, 3 testbeds',
     command: process.execPath,

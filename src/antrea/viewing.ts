@@ -1,13 +1,16 @@
 // The installation as status and verify read it: reads a viewer may be
 // refused become notes, and without the Secret, in user-provided mode, the
 // serving certificate is the one the controller serves (self-signed mode
-// publishes it in antrea-ca).
+// publishes it in antrea-ca); in IPsec mode, its keys and CA for status.
 import type { Client } from '../cluster/client.ts';
 import { readInstallation, type Installation } from '../cluster/installation.ts';
 import { toPem } from '../certs/pem.ts';
 import { messageOf } from '../errors.ts';
 import { modeOf } from './mode.ts';
 import { controllerServes } from './controller-serves.ts';
+import { readTrafficEncryption } from './ipsec.ts';
+import { readIpsecObjects } from '../cluster/ipsec.ts';
+import { buildEncryption, type IpsecReport } from '../report/ipsec.ts';
 
 /** Reads the installation for viewing, adding what the controller serves when the Secret may not be read. */
 export async function readForViewing(client: Client, namespace?: string): Promise<Installation> {
@@ -30,4 +33,18 @@ async function readServed(client: Client, inst: Installation): Promise<Installat
   } catch (error) {
     return { unseen: messageOf(error).replace(/\.$/, '') };
   }
+}
+
+/** In IPsec mode only, its objects and their report (one more parallel round); null otherwise. */
+export async function readIpsecView(
+  client: Client,
+  inst: Installation,
+  now: Date,
+): Promise<IpsecReport | null> {
+  const agentConf = inst.config?.agentText;
+  const encryption = agentConf === undefined ? undefined : readTrafficEncryption(agentConf);
+  if (!encryption || 'error' in encryption || encryption.mode !== 'ipsec') return null;
+  const objects = await readIpsecObjects(client, inst.namespace);
+  const report = buildEncryption({ agentConf, controllerConf: inst.config?.text, objects, now });
+  return 'error' in report ? null : report.ipsec;
 }

@@ -3,7 +3,7 @@
 // own deadline, so a dead cluster costs that deadline once.
 import { Client } from '../cluster/client.ts';
 import { configFor, type Kubeconfig } from '../cluster/kubeconfig.ts';
-import { readForViewing } from '../antrea/viewing.ts';
+import { readForViewing, readIpsecView } from '../antrea/viewing.ts';
 import { probeAggregatedApis } from '../cluster/probe.ts';
 import type { ConnectionFlags } from '../cli/flags.ts';
 import { ConnectionError } from '../errors.ts';
@@ -68,11 +68,14 @@ export async function readCluster(
 
 async function read(client: Client, settings: ReadSettings) {
   const installation = await readForViewing(client, settings.namespace);
-  const probes = await probeAggregatedApis(client, installation);
   const now = new Date();
+  const [probes, ipsec] = await Promise.all([
+    probeAggregatedApis(client, installation),
+    readIpsecView(client, installation, now),
+  ]);
   const { warnWithinMs, failWithinMs } = settings;
   return {
-    status: buildStatus({ installation, now, warnWithinMs }),
+    status: { ...buildStatus({ installation, now, warnWithinMs }), ipsec },
     verify: runChecks({ installation, probes, now, warnWithinMs, failWithinMs }),
   };
 }

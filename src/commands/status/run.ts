@@ -2,11 +2,7 @@
 import type { CommandContext } from '../../cli/context.ts';
 import { printReport } from '../../cli/printer.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
-import type { Client } from '../../cluster/client.ts';
-import type { Installation } from '../../cluster/installation.ts';
-import { readTrafficEncryption } from '../../antrea/ipsec.ts';
-import { buildEncryption, type IpsecReport } from '../../report/ipsec.ts';
-import { readForViewing } from '../../antrea/viewing.ts';
+import { readForViewing, readIpsecView } from '../../antrea/viewing.ts';
 import { buildStatus } from '../../report/status.ts';
 import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
@@ -35,24 +31,9 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
   const now = new Date();
   const report = {
     ...buildStatus({ installation, now, warnWithinMs: EXPIRY_WARNING_MS }),
-    ipsec: await readIpsec(client, installation, now),
+    ipsec: await readIpsecView(client, installation, now),
   };
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, report, renderStatus);
   return ExitCode.ok;
-}
-
-/** In IPsec mode only, its objects: one more read round, in parallel. */
-async function readIpsec(
-  client: Client,
-  inst: Installation,
-  now: Date,
-): Promise<IpsecReport | null> {
-  const agentConf = inst.config?.agentText;
-  const encryption = agentConf === undefined ? undefined : readTrafficEncryption(agentConf);
-  if (!encryption || 'error' in encryption || encryption.mode !== 'ipsec') return null;
-  const { readIpsecObjects } = await import('../../cluster/ipsec.ts');
-  const objects = await readIpsecObjects(client, inst.namespace);
-  const report = buildEncryption({ agentConf, controllerConf: inst.config?.text, objects, now });
-  return 'error' in report ? null : report.ipsec;
 }
