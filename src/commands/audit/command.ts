@@ -1,7 +1,6 @@
 // kubectl antrea-certs audit
 import { defineCommand } from '../../cli/command.ts';
-import { parseDuration } from '../../duration.ts';
-import { EXPIRY_FAILURE_DAYS, EXPIRY_WARNING_DAYS } from '../../report/thresholds.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../cli/expiry-flags.ts';
 
 /** audit's options: the expiry thresholds, whether warnings fail, and the trusted namespaces. */
 export interface AuditOptions {
@@ -33,21 +32,7 @@ export const audit = defineCommand({
       describe:
         "A namespace whose Pods may reach Antrea's files (repeatable); Antrea's own Pods always may",
     },
-    'warn-within': {
-      type: 'string',
-      default: `${EXPIRY_WARNING_DAYS}d`,
-      describe: 'Warn when an IPsec or agent certificate expires within this duration',
-    },
-    'fail-within': {
-      type: 'string',
-      default: `${EXPIRY_FAILURE_DAYS}d`,
-      describe: 'Fail when one expires within this duration',
-    },
-    strict: {
-      type: 'boolean',
-      default: false,
-      describe: 'Exit 3 when there are warnings but no failures',
-    },
+    ...expiryFlags('an IPsec or agent certificate'),
     'cluster-label': {
       type: 'string',
       describe: 'The cluster label of -o prometheus (default: the context name)',
@@ -60,9 +45,7 @@ export const audit = defineCommand({
   ],
   epilogue: EXIT_CODES,
   optionsFrom: (flags): AuditOptions => ({
-    warnWithinMs: parseDuration(flags['warn-within'], '--warn-within'),
-    failWithinMs: parseDuration(flags['fail-within'], '--fail-within'),
-    strict: flags.strict,
+    ...expiryOptionsFrom(flags),
     trustedNamespaces: flags['trust-namespace']
       .flatMap((n) => String(n).split(','))
       .filter(Boolean),

@@ -1,7 +1,6 @@
 // kubectl antrea-certs verify
 import { defineCommand } from '../../cli/command.ts';
-import { parseDuration } from '../../duration.ts';
-import { EXPIRY_FAILURE_DAYS, EXPIRY_WARNING_DAYS } from '../../report/thresholds.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../cli/expiry-flags.ts';
 import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
 
 /**
@@ -29,28 +28,12 @@ export const verify = defineCommand({
     'Check that every CA consumer carries the published CA and that the controller answers through it',
   short: 'Check the CA consumers and the controller',
   flags: {
-    'warn-within': {
-      type: 'string',
-      default: `${EXPIRY_WARNING_DAYS}d`,
-      describe: 'Warn when a certificate expires within this duration (e.g. 30d, 720h)',
-    },
-    'fail-within': {
-      type: 'string',
-      default: `${EXPIRY_FAILURE_DAYS}d`,
-      describe: 'Fail when a certificate expires within this duration',
-    },
-    strict: {
-      type: 'boolean',
-      default: false,
-      describe: 'Exit 3 when there are warnings but no failures',
-    },
+    ...expiryFlags('a certificate'),
     ...fleetFlags,
   },
   epilogue: EXIT_CODES,
   optionsFrom: (flags): VerifyOptions => ({
-    warnWithinMs: parseDuration(flags['warn-within'], '--warn-within'),
-    failWithinMs: parseDuration(flags['fail-within'], '--fail-within'),
-    strict: flags.strict,
+    ...expiryOptionsFrom(flags),
     fleet: fleetOptionsFrom(flags),
   }),
   load: () => import('./run.ts'),

@@ -40,6 +40,19 @@ const audit = (...args: string[]) => {
   return { status: result.status, checks: json<{ checks: Check[] }>(result).checks, result };
 };
 const statusOf = (checks: Check[], id: string) => checks.find((c) => c.id === id)?.status;
+/** Secret antrea-ipsec with this key, as an admin writes it. */
+const setPsk = (psk: string) => {
+  bed.kubectl('-n', bed.namespace, 'delete', 'secret', 'antrea-ipsec', '--ignore-not-found');
+  bed.kubectl(
+    '-n',
+    bed.namespace,
+    'create',
+    'secret',
+    'generic',
+    'antrea-ipsec',
+    `--from-literal=psk=${psk}`,
+  );
+};
 
 test('a fresh install passes every check', () => {
   const { status, checks } = audit();
@@ -160,15 +173,7 @@ test('IPsec with a pre-shared key: the default fails, another warns of OVSDB; th
     ...c,
     agent: c.agent.replace('trafficEncryptionMode: "none"', 'trafficEncryptionMode: "ipsec"'),
   }));
-  bed.kubectl(
-    '-n',
-    bed.namespace,
-    'create',
-    'secret',
-    'generic',
-    'antrea-ipsec',
-    '--from-literal=psk=changeme',
-  );
+  setPsk('changeme');
   let { checks, result } = audit('--trust-namespace', 'tenant-a,tenant-b');
   assert.equal(statusOf(checks, 'ipsec-psk'), 'fail');
   assert.equal(statusOf(checks, 'traffic-encryption'), 'warn');
@@ -180,16 +185,7 @@ test('IPsec with a pre-shared key: the default fails, another warns of OVSDB; th
   );
 
   const secret = 'a-long-random-key-nobody-may-see';
-  bed.kubectl('-n', bed.namespace, 'delete', 'secret', 'antrea-ipsec');
-  bed.kubectl(
-    '-n',
-    bed.namespace,
-    'create',
-    'secret',
-    'generic',
-    'antrea-ipsec',
-    `--from-literal=psk=${secret}`,
-  );
+  setPsk(secret);
   ({ checks, result } = audit('--trust-namespace', 'tenant-a,tenant-b'));
   assert.equal(statusOf(checks, 'ipsec-psk'), 'pass');
   const all = run('status', '--all', '-o', 'json', '-v');
