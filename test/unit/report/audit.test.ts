@@ -164,3 +164,56 @@ test("Antrea's own Pods are listed apart; an agent outside Antrea's namespace is
     /install gatekeeper-library's k8spsphostfilesystem/,
   );
 });
+
+test("agents' certificates: IPsec ones from issued requests and API ones warn, then fail, near expiry", async () => {
+  const leaf = async (cn: string, days: number) =>
+    (
+      await issue({
+        commonName: cn,
+        usages: usage.digitalSignature,
+        notAfter: new Date(now.getTime() + days * DAY),
+      })
+    ).certPem;
+  const agent =
+    'featureGates: {IPsecCertAuth: true}\ntrafficEncryptionMode: ipsec\nipsec: {authenticationMode: cert}';
+  const issued = (name: string, certificate: string): SigningRequest => ({
+    name,
+    state: 'issued',
+    certificate,
+  });
+  const check = audit({
+    agent,
+    controller: 'featureGates: {IPsecCertAuth: true}',
+    ipsec: {
+      requests: {
+        value: [
+          issued('n1-old', await leaf('node-1', 2)),
+          issued('n1-new', await leaf('node-1', 300)),
+          issued('n2', await leaf('node-2', 20)),
+          issued('n3', await leaf('node-3', 5)),
+        ],
+      },
+    },
+    security: {
+      agentInfos: {
+        value: [
+          {
+            nodeRef: { name: 'node-1' },
+            apiCABundle: Buffer.from(await leaf('a1', 25)).toString('base64'),
+          },
+          {
+            nodeRef: { name: 'node-2' },
+            apiCABundle: Buffer.from(await leaf('a2', -1)).toString('base64'),
+          },
+        ],
+      },
+    },
+  });
+  // node-1's newest certificate counts, not the one it replaced.
+  assert.equal(check('ipsec-agent-certificate:CN=node-1'), undefined);
+  assert.equal(check('ipsec-agent-certificate:CN=node-2')?.status, 'warn');
+  assert.equal(check('ipsec-agent-certificate:CN=node-3')?.status, 'fail');
+  assert.equal(check('agent-api-certificate:node-1')?.status, 'warn');
+  assert.match(check('agent-api-certificate:node-2')?.message ?? '', /expired/);
+  assert.equal(check('agent-api-certificate:node-2')?.status, 'fail');
+});
