@@ -278,7 +278,10 @@ test('409: ConflictError says nothing was overwritten; the write carried the res
   );
   const [put] = server.seen;
   assert.equal(put?.method, 'PUT');
-  assert.equal(put?.url, `/api/v1/namespaces/${ns}/configmaps/antrea-config`);
+  assert.equal(
+    put?.url,
+    `/api/v1/namespaces/${ns}/configmaps/antrea-config?fieldManager=kubectl-antrea-certs`,
+  );
   assert.deepEqual(JSON.parse(put?.body ?? ''), body);
 });
 
@@ -309,7 +312,10 @@ test('an unexpected 4xx is a CliError with what was asked and what the server sa
     'the API server answered 422 to create secrets in namespace kube-system: Secret "antrea-controller-tls" is invalid: data[tls.crt]: Required value.',
   );
   assert.equal(isTransient(error), false);
-  assert.equal(server.seen[0]?.url, `/api/v1/namespaces/${ns}/secrets?dryRun=All`);
+  assert.equal(
+    server.seen[0]?.url,
+    `/api/v1/namespaces/${ns}/secrets?fieldManager=kubectl-antrea-certs&dryRun=All`,
+  );
 });
 
 test('nothing listening: ConnectionError with ECONNREFUSED, transient', async () => {
