@@ -144,7 +144,7 @@ const rows: Row[] = [
       '-A',
       '-o',
       'json',
-      'pods,replicasets,namespaces,podsecuritypolicies,certificatesigningrequests,antreaagentinfos',
+      'pods,replicasets,namespaces,podsecuritypolicies,certificatesigningrequests',
     ],
   },
   {
