@@ -129,12 +129,24 @@ export interface PodSecurityPolicy extends KubeObject {
 export interface GatekeeperConstraint extends KubeObject {
   spec?: {
     enforcementAction?: string;
-    match?: { namespaces?: string[]; excludedNamespaces?: string[] };
+    match?: {
+      namespaces?: string[];
+      excludedNamespaces?: string[];
+      kinds?: { apiGroups?: string[]; kinds?: string[] }[];
+      labelSelector?: LabelSelector;
+      namespaceSelector?: LabelSelector;
+    };
     parameters?: {
       allowedHostPaths?: { pathPrefix?: string; readOnly?: boolean }[];
       volumes?: string[];
     };
   };
+}
+
+/** A label selector: labels that must match, and expressions. */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
 /** An AntreaAgentInfo: the Node an agent runs on and the CA of its API server (v1.13+). */

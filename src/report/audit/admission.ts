@@ -41,13 +41,42 @@ export function kubernetesMinor(version: string | undefined): number | undefined
   return match ? Number(match[1]) : undefined;
 }
 
-/** Does a Gatekeeper match (namespaces, excludedNamespaces, with `prefix*` globs) take this namespace? */
-function matches(constraint: Constraint, namespace: string): boolean {
-  const fits = (pattern: string) =>
-    pattern.endsWith('*') ? namespace.startsWith(pattern.slice(0, -1)) : pattern === namespace;
+/** A Gatekeeper namespace pattern: a name, `prefix*` or `*suffix`. */
+function fits(pattern: string, namespace: string): boolean {
+  if (pattern.endsWith('*')) return namespace.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return namespace.endsWith(pattern.slice(1));
+  return pattern === namespace;
+}
+
+/** Does a constraint's match (namespaces, excludedNamespaces) name this namespace? */
+function matches(constraint: Constraint, namespace: k8s.Namespace): boolean {
+  const name = namespace.metadata?.name ?? '';
   const match = constraint.spec?.match ?? {};
-  if (match.namespaces?.length && !match.namespaces.some(fits)) return false;
-  return !match.excludedNamespaces?.some(fits);
+  if (match.namespaces?.length && !match.namespaces.some((p) => fits(p, name))) return false;
+  return !match.excludedNamespaces?.some((p) => fits(p, name));
+}
+
+/**
+ * Why a constraint that names the namespace may still let a hostPath Pod in: it does not match
+ * Pods, only some Pods (labelSelector), or a namespaceSelector that leaves this namespace out or
+ * cannot be read here (matchExpressions). Undefined when it takes every Pod of the namespace.
+ */
+function partialMatch(constraint: Constraint, namespace: k8s.Namespace): string | undefined {
+  const match = constraint.spec?.match ?? {};
+  const kinds = match.kinds;
+  const takesPods = kinds?.some(
+    (k) =>
+      (k.kinds ?? []).some((kind) => kind === 'Pod' || kind === '*') &&
+      (k.apiGroups ?? ['']).some((g) => g === '' || g === '*'),
+  );
+  if (kinds?.length && !takesPods) return 'it does not match Pods';
+  if (match.labelSelector) return 'its labelSelector takes only some Pods';
+  const selector = match.namespaceSelector;
+  if (!selector) return undefined;
+  if (selector.matchExpressions?.length) return 'its namespaceSelector uses matchExpressions';
+  const labels = namespace.metadata?.labels ?? {};
+  const unmatched = Object.entries(selector.matchLabels ?? {}).some(([k, v]) => labels[k] !== v);
+  return unmatched ? 'its namespaceSelector leaves this namespace out' : undefined;
 }
 
 const allowedPathReaches = (paths: readonly { pathPrefix?: string }[] | undefined) =>
@@ -106,10 +135,11 @@ export function guardOf(namespace: k8s.Namespace, context: AdmissionContext): Na
       notGuarding.push(`${psa}: the label does nothing before Kubernetes 1.${PSA_FIRST_MINOR}`);
     else guards.push(psa);
   }
-  for (const constraint of context.constraints.filter((c) => matches(c, name))) {
+  for (const constraint of context.constraints.filter((c) => matches(c, namespace))) {
     const policy = constraintPolicy(constraint);
-    if (policy.guards) guards.push(policy.name);
-    else notGuarding.push(`${policy.name}: ${policy.why ?? ''}`);
+    const partial = partialMatch(constraint, namespace);
+    if (policy.guards && !partial) guards.push(policy.name);
+    else notGuarding.push(`${policy.name}: ${partial ?? policy.why ?? ''}`);
   }
   if (context.podSecurityPolicy) guards.push(context.podSecurityPolicy);
   return {

@@ -66,6 +66,7 @@ export function runAudit(inputs: AuditInputs): AuditReport {
             id: 'traffic-encryption',
             status: 'warn' as const,
             message: `traffic encryption not checked: ${encryption.error}`,
+            hint: "the agents' antrea-agent.conf says whether and how they encrypt; check their ConfigMap",
           },
         ]
       : [

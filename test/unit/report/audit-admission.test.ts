@@ -125,3 +125,26 @@ test('hostPath Pods: owner through the ReplicaSet, read-only only when every mou
     ],
   );
 });
+
+test('Gatekeeper: a constraint guards only if it takes every Pod of the namespace', () => {
+  const guard = (spec: Constraint['spec'], labels: Record<string, string> = {}) =>
+    guardOf(ns('team-a', labels), { constraints: [constraint(spec)] });
+  assert.ok(guard({ match: { namespaces: ['*-a'] } }).guardedBy);
+  assert.match(
+    guard({ match: { kinds: [{ apiGroups: ['apps'], kinds: ['Deployment'] }] } }).notGuarding[0] ??
+      '',
+    /does not match Pods/,
+  );
+  assert.ok(guard({ match: { kinds: [{ apiGroups: [''], kinds: ['Pod'] }] } }).guardedBy);
+  assert.match(
+    guard({ match: { labelSelector: { matchLabels: { a: 'b' } } } }).notGuarding[0] ?? '',
+    /only some Pods/,
+  );
+  const selected = { match: { namespaceSelector: { matchLabels: { tenant: 'yes' } } } };
+  assert.ok(guard(selected, { tenant: 'yes' }).guardedBy);
+  assert.match(guard(selected).notGuarding[0] ?? '', /leaves this namespace out/);
+  const expressions = {
+    match: { namespaceSelector: { matchExpressions: [{ key: 'tenant', operator: 'Exists' }] } },
+  };
+  assert.match(guard(expressions).notGuarding[0] ?? '', /matchExpressions/);
+});
