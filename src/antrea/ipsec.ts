@@ -81,7 +81,12 @@ const section = (conf: Conf, key: string): Conf => {
   return typeof value === 'object' && value !== null ? (value as Conf) : {};
 };
 
-const gateOn = (conf: Conf) => section(conf, 'featureGates')[IPSEC.featureGate] === true;
+/** The gate, set by name or (it is alpha) by AllAlpha, as component-base's feature gates read it. */
+const gateOn = (conf: Conf) => {
+  const gates = section(conf, 'featureGates');
+  const named = gates[IPSEC.featureGate];
+  return typeof named === 'boolean' ? named : gates.AllAlpha === true;
+};
 
 /** A boolean setting; absent, or not a boolean, gives the default. */
 const flag = (conf: Conf, key: string, fallback: boolean) =>
@@ -95,23 +100,23 @@ export function readTrafficEncryption(agentConf: string): TrafficEncryption | { 
   const certAuthGate = gateOn(conf);
   const auth = String(section(conf, 'ipsec').authenticationMode ?? 'psk').toLowerCase();
   const ipsecAuthentication = auth === 'cert' ? 'cert' : 'psk';
-  const raw = conf.trafficEncryptionMode;
-  if (typeof raw === 'string' && raw.trim() !== '') {
-    const mode = raw.trim().toLowerCase();
-    if (mode !== 'none' && mode !== 'ipsec' && mode !== 'wireguard')
-      return {
-        error: `trafficEncryptionMode in antrea-agent.conf is "${raw}", not none, ipsec or wireGuard`,
-      };
-    return {
-      mode,
-      ...(mode === 'ipsec' ? { ipsecAuthentication } : {}),
-      certAuthGate,
-      source: 'trafficEncryptionMode',
-    };
-  }
+  // Before v2.0, enableIPSecTunnel: true turns IPsec on whatever trafficEncryptionMode says.
   if (conf.enableIPSecTunnel === true)
-    return { mode: 'ipsec', ipsecAuthentication: 'psk', certAuthGate, source: 'enableIPSecTunnel' };
-  return { mode: 'none', certAuthGate, source: 'default' };
+    return { mode: 'ipsec', ipsecAuthentication, certAuthGate, source: 'enableIPSecTunnel' };
+  const raw = conf.trafficEncryptionMode;
+  if (typeof raw !== 'string' || raw.trim() === '')
+    return { mode: 'none', certAuthGate, source: 'default' };
+  const mode = raw.trim().toLowerCase();
+  if (mode !== 'none' && mode !== 'ipsec' && mode !== 'wireguard')
+    return {
+      error: `trafficEncryptionMode in antrea-agent.conf is "${raw}", not none, ipsec or wireGuard`,
+    };
+  return {
+    mode,
+    ...(mode === 'ipsec' ? { ipsecAuthentication } : {}),
+    certAuthGate,
+    source: 'trafficEncryptionMode',
+  };
 }
 
 /** The signer settings antrea-controller.conf holds. */

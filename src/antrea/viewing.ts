@@ -9,8 +9,7 @@ import { messageOf } from '../errors.ts';
 import { modeOf } from './mode.ts';
 import { controllerServes } from './controller-serves.ts';
 import { readTrafficEncryption } from './ipsec.ts';
-import { readIpsecObjects } from '../cluster/ipsec.ts';
-import { buildEncryption, type IpsecReport } from '../report/ipsec.ts';
+import { readIpsecObjects, type IpsecObjects } from '../cluster/ipsec.ts';
 
 /** Reads the installation for viewing, adding what the controller serves when the Secret may not be read. */
 export async function readForViewing(client: Client, namespace?: string): Promise<Installation> {
@@ -35,16 +34,13 @@ async function readServed(client: Client, inst: Installation): Promise<Installat
   }
 }
 
-/** In IPsec mode only, its objects and their report (one more parallel round); null otherwise. */
-export async function readIpsecView(
+/** In IPsec mode only, its objects (one more parallel round); undefined when IPsec is off. */
+export async function readIpsecWhenOn(
   client: Client,
   inst: Installation,
-  now: Date,
-): Promise<IpsecReport | null> {
+): Promise<IpsecObjects | undefined> {
   const agentConf = inst.config?.agentText;
   const encryption = agentConf === undefined ? undefined : readTrafficEncryption(agentConf);
-  if (!encryption || 'error' in encryption || encryption.mode !== 'ipsec') return null;
-  const objects = await readIpsecObjects(client, inst.namespace);
-  const report = buildEncryption({ agentConf, controllerConf: inst.config?.text, objects, now });
-  return 'error' in report ? null : report.ipsec;
+  if (!encryption || 'error' in encryption || encryption.mode !== 'ipsec') return undefined;
+  return readIpsecObjects(client, inst.namespace);
 }

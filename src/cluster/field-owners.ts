@@ -20,9 +20,11 @@ export function ownersOf(meta: ObjectMeta | undefined, path: FieldPath): string[
 /** The key of a list entry in fieldsV1, by its merge key: k:{"name":"x"}. */
 export const entryKey = (name: string) => `k:${JSON.stringify({ name })}`;
 
-/** Where each kind of CA consumer keeps its caBundle. */
+/** Where each kind of CA consumer keeps its caBundle, and where antrea-ca keeps the CA. */
 export const CA_BUNDLE_PATHS = {
   apiService: ['f:spec', 'f:caBundle'],
   webhook: (name: string) => ['f:webhooks', entryKey(name), 'f:clientConfig', 'f:caBundle'],
   crd: ['f:spec', 'f:conversion', 'f:webhook', 'f:clientConfig', 'f:caBundle'],
+  /** A key of a ConfigMap's data (antrea-ca's ca.crt). */
+  configMap: (key: string) => ['f:data', `f:${key}`],
 } as const;

@@ -16,7 +16,7 @@ import {
   DEFAULT_NAMESPACE,
   TLS_SECRET,
 } from '../antrea/names.ts';
-import { ownersOf } from './field-owners.ts';
+import { CA_BUNDLE_PATHS, ownersOf } from './field-owners.ts';
 import { apiServiceConsumers, crdConsumers, webhookConsumers, type Consumer } from './consumers.ts';
 import {
   describeDeployment,
@@ -237,7 +237,7 @@ export async function readInstallation(
           caConfigMap: {
             resourceVersion: ca.metadata?.resourceVersion ?? '',
             bundle: ca.data?.[CA_CONFIGMAP_KEY],
-            owners: ownersOf(ca.metadata, ['f:data', `f:${CA_CONFIGMAP_KEY}`]),
+            owners: ownersOf(ca.metadata, CA_BUNDLE_PATHS.configMap(CA_CONFIGMAP_KEY)),
           },
         }
       : {}),

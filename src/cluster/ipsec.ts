@@ -34,7 +34,7 @@ export interface IpsecObjects {
 }
 
 const condition = (csr: k8s.CertificateSigningRequest, type: string) =>
-  csr.status?.conditions?.some((c) => c.type === type && c.status !== 'False') ?? false;
+  csr.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
 
 /** A CertificateSigningRequest's state, as kubectl get csr shows its condition. */
 export function requestState(csr: k8s.CertificateSigningRequest): RequestState {

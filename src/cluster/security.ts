@@ -11,10 +11,12 @@ export interface Constraint extends k8s.GatekeeperConstraint {
   readonly kind: string;
 }
 
-/** What Gatekeeper has: its template names, and the constraints of the kinds asked for. */
+/** What Gatekeeper has: its template names, the constraints of the kinds asked for, and refusals. */
 export interface Gatekeeper {
   readonly templates: string[];
   readonly constraints: Constraint[];
+  /** The kinds whose constraints RBAC refused to list, with the refusal. */
+  readonly refusedKinds: Readonly<Record<string, string>>;
 }
 
 /** Everything audit reads besides the installation and the IPsec objects. */
@@ -75,6 +77,12 @@ export async function readSecurityObjects(
                 const read = constraints[i];
                 return read && 'value' in read ? read.value.items.map((c) => ({ ...c, kind })) : [];
               }),
+              refusedKinds: Object.fromEntries(
+                constraintKinds.flatMap((kind, i) => {
+                  const read = constraints[i];
+                  return read && 'refused' in read ? [[kind, read.refused]] : [];
+                }),
+              ),
             },
           }
         : templates,

@@ -3,7 +3,8 @@
 // own deadline, so a dead cluster costs that deadline once.
 import { Client } from '../cluster/client.ts';
 import { configFor, type Kubeconfig } from '../cluster/kubeconfig.ts';
-import { readForViewing, readIpsecView } from '../antrea/viewing.ts';
+import { readForViewing, readIpsecWhenOn } from '../antrea/viewing.ts';
+import { ipsecBlock } from '../report/ipsec.ts';
 import { probeAggregatedApis } from '../cluster/probe.ts';
 import type { ConnectionFlags } from '../cli/flags.ts';
 import { ConnectionError } from '../errors.ts';
@@ -71,11 +72,14 @@ async function read(client: Client, settings: ReadSettings) {
   const now = new Date();
   const [probes, ipsec] = await Promise.all([
     probeAggregatedApis(client, installation),
-    readIpsecView(client, installation, now),
+    readIpsecWhenOn(client, installation),
   ]);
   const { warnWithinMs, failWithinMs } = settings;
   return {
-    status: { ...buildStatus({ installation, now, warnWithinMs }), ipsec },
+    status: {
+      ...buildStatus({ installation, now, warnWithinMs }),
+      ipsec: ipsecBlock(installation, ipsec, now),
+    },
     verify: runChecks({ installation, probes, now, warnWithinMs, failWithinMs }),
   };
 }

@@ -4,6 +4,7 @@
 // expired one. Pure.
 import { tryParse } from '../certs/try-parse.ts';
 import type * as k8s from '../cluster/objects.ts';
+import { decodeBase64 } from '../cluster/base64.ts';
 import { certificateReport, type CertificateReport } from './status.ts';
 
 /** An agent's API certificate and the Node it runs on. */
@@ -20,7 +21,7 @@ export function agentApiCertificates(
     .flatMap((info) => {
       const node = info.nodeRef?.name ?? info.metadata?.name ?? '';
       // A []byte field of the Go type: base64 of the PEM.
-      const pem = Buffer.from(info.apiCABundle ?? '', 'base64').toString('utf8');
+      const pem = decodeBase64(info.apiCABundle);
       const [cert] = tryParse(pem, `AntreaAgentInfo ${node}`).certs;
       return cert ? [{ ...certificateReport(cert, now), node }] : [];
     })

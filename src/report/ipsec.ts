@@ -135,3 +135,19 @@ function agentCertificates(requests: readonly SigningRequest[], now: Date): Agen
   }
   return [...newest.values()].sort((a, b) => a.subject.localeCompare(b.subject));
 }
+
+/** status's IPsec block: the report when IPsec is on and its objects were read, else null. */
+export function ipsecBlock(
+  inst: { readonly config?: { readonly text?: string; readonly agentText?: string } },
+  objects: IpsecObjects | undefined,
+  now: Date,
+): IpsecReport | null {
+  if (!objects) return null;
+  const report = buildEncryption({
+    agentConf: inst.config?.agentText,
+    controllerConf: inst.config?.text,
+    objects,
+    now,
+  });
+  return 'error' in report ? null : report.ipsec;
+}

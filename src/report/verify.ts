@@ -219,7 +219,9 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
   }
 
   // 8. Several controllers of a release that keeps its pair in the Pod: each makes its own CA.
-  const running = inst.pods.filter((p) => !p.deleting);
+  const running = inst.pods.filter(
+    (p) => !p.deleting && (p.phase === 'Running' || p.phase === 'Pending'),
+  );
   const controllers = Math.max(running.length, deployment.replicas);
   if (controllers > 1 && modeOf(inst).pairStorage === 'pod')
     add(

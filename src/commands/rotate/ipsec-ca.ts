@@ -1,6 +1,6 @@
 // rotate --ipsec-ca: refused, with why. Antrea's source offers no safe way:
-// the controller makes a new IPsec CA only when Secret antrea-ipsec-ca is
-// gone, and then publishes that CA alone in antrea-ipsec-ca; each agent keeps
+// the controller makes a new IPsec CA only when it finds Secret
+// antrea-ipsec-ca gone, and then publishes that CA alone in antrea-ipsec-ca; each agent keeps
 // the CA it loaded and its certificate (signed by the old CA) until it
 // restarts or renews at 70-90 % of a year. Nodes on either side of the change
 // cannot authenticate each other, so tunnels fail until every agent restarts.
@@ -20,7 +20,11 @@ export async function refuseIpsecCaRotation(client: Client, inst: Installation):
     objects,
     now: new Date(),
   });
-  const ipsec = 'error' in report ? null : report.ipsec;
+  if ('error' in report)
+    throw new InputError(
+      `cannot tell whether the agents use IPsec: ${report.error}. Nothing was written.`,
+    );
+  const ipsec = report.ipsec;
   if (!ipsec || ipsec.authenticationMode !== 'cert')
     throw new InputError(
       `there is no IPsec CA to rotate: the agents ${
@@ -34,7 +38,8 @@ export async function refuseIpsecCaRotation(client: Client, inst: Installation):
       'its certificate from the old CA until it restarts, so Nodes on either side of the change ' +
       `cannot authenticate each other${ca ? `; this CA is valid until ${ca.notAfter}` : ''}. ` +
       `To replace it anyway, in a maintenance window: kubectl -n ${inst.namespace} delete secret ` +
-      `${IPSEC.caSecret}, then kubectl -n ${inst.namespace} rollout restart daemonset/antrea-agent. ` +
+      `${IPSEC.caSecret}; kubectl -n ${inst.namespace} rollout restart deployment/antrea-controller; ` +
+      `then kubectl -n ${inst.namespace} rollout restart daemonset/antrea-agent. ` +
       'Nothing was written.',
   );
 }

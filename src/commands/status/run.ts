@@ -2,7 +2,8 @@
 import type { CommandContext } from '../../cli/context.ts';
 import { printReport } from '../../cli/printer.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { readForViewing, readIpsecView } from '../../antrea/viewing.ts';
+import { readForViewing, readIpsecWhenOn } from '../../antrea/viewing.ts';
+import { ipsecBlock } from '../../report/ipsec.ts';
 import { buildStatus } from '../../report/status.ts';
 import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
@@ -31,7 +32,7 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
   const now = new Date();
   const report = {
     ...buildStatus({ installation, now, warnWithinMs: EXPIRY_WARNING_MS }),
-    ipsec: await readIpsecView(client, installation, now),
+    ipsec: ipsecBlock(installation, await readIpsecWhenOn(client, installation), now),
   };
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, report, renderStatus);

@@ -48,9 +48,13 @@ function fits(pattern: string, namespace: string): boolean {
   return pattern === namespace;
 }
 
+/** The label that exempts a namespace from every Gatekeeper constraint. */
+const GATEKEEPER_IGNORE_LABEL = 'admission.gatekeeper.sh/ignore';
+
 /** Does a constraint's match (namespaces, excludedNamespaces) name this namespace? */
 function matches(constraint: Constraint, namespace: k8s.Namespace): boolean {
   const name = namespace.metadata?.name ?? '';
+  if (namespace.metadata?.labels?.[GATEKEEPER_IGNORE_LABEL] !== undefined) return false;
   const match = constraint.spec?.match ?? {};
   if (match.namespaces?.length && !match.namespaces.some((p) => fits(p, name))) return false;
   return !match.excludedNamespaces?.some((p) => fits(p, name));
@@ -63,12 +67,11 @@ function matches(constraint: Constraint, namespace: k8s.Namespace): boolean {
  */
 function partialMatch(constraint: Constraint, namespace: k8s.Namespace): string | undefined {
   const match = constraint.spec?.match ?? {};
+  // An empty or absent list of kinds or of API groups matches any, as Gatekeeper reads it.
+  const any = (list: readonly string[] | undefined, ...wanted: string[]) =>
+    !list?.length || list.some((x) => x === '*' || wanted.includes(x));
   const kinds = match.kinds;
-  const takesPods = kinds?.some(
-    (k) =>
-      (k.kinds ?? []).some((kind) => kind === 'Pod' || kind === '*') &&
-      (k.apiGroups ?? ['']).some((g) => g === '' || g === '*'),
-  );
+  const takesPods = kinds?.some((k) => any(k.kinds, 'Pod') && any(k.apiGroups, ''));
   if (kinds?.length && !takesPods) return 'it does not match Pods';
   if (match.labelSelector) return 'its labelSelector takes only some Pods';
   const selector = match.namespaceSelector;
@@ -135,6 +138,11 @@ export function guardOf(namespace: k8s.Namespace, context: AdmissionContext): Na
       notGuarding.push(`${psa}: the label does nothing before Kubernetes 1.${PSA_FIRST_MINOR}`);
     else guards.push(psa);
   }
+  if (
+    context.constraints.length &&
+    namespace.metadata?.labels?.[GATEKEEPER_IGNORE_LABEL] !== undefined
+  )
+    notGuarding.push(`Gatekeeper: the namespace is exempt (${GATEKEEPER_IGNORE_LABEL})`);
   for (const constraint of context.constraints.filter((c) => matches(c, namespace))) {
     const policy = constraintPolicy(constraint);
     const partial = partialMatch(constraint, namespace);

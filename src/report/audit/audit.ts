@@ -12,6 +12,7 @@ import { agentApiCertificates, type AgentApiCertificate } from '../agent-api.ts'
 import { buildEncryption, type EncryptionReport } from '../ipsec.ts';
 import type { CertificateReport } from '../status.ts';
 import type { Check } from '../verify.ts';
+import { formatDuration } from '../../duration.ts';
 import type { NamespaceGuard } from './admission.ts';
 import { expiryChecks, notReadWarning, plural, type Thresholds } from './common.ts';
 import { encryptionChecks, ipsecCertificateChecks } from './encryption.ts';
@@ -119,7 +120,7 @@ function agentApiChecks(certs: readonly AgentApiCertificate[], inputs: Threshold
       status: 'pass',
       message:
         `${plural(certs.length, 'agent API certificate')} valid for more than ` +
-        `${Math.round(inputs.warnWithinMs / 86_400_000)} days; the first expires ${earliest(certs)}`,
+        `${formatDuration(inputs.warnWithinMs)}; the first expires ${earliest(certs)}`,
     },
   ];
 }

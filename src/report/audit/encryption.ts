@@ -23,7 +23,7 @@ export function encryptionChecks(
           'Antrea does not encrypt traffic between Nodes (trafficEncryptionMode none): no IPsec key to protect',
       },
     ];
-  if (report.mode === 'wireguard' || !ipsec)
+  if (report.mode === 'wireguard')
     return [
       {
         id: 'traffic-encryption',
@@ -32,6 +32,7 @@ export function encryptionChecks(
           'traffic between Nodes is encrypted with WireGuard; its keys never leave the Nodes',
       },
     ];
+  if (!ipsec) return [];
   const checks: Check[] = [];
   if (ipsec.authenticationMode === 'cert') {
     checks.push(
@@ -80,12 +81,23 @@ export function encryptionChecks(
       hint: rotatePsk,
     });
   else if (psk.defaultKey)
-    checks.push({
-      id: 'ipsec-psk',
-      status: 'fail',
-      message: `Secret ${IPSEC.pskSecret} holds the published default PSK: anyone can decrypt or forge tunnel traffic`,
-      hint: rotatePsk,
-    });
+    checks.push(
+      ipsec.authenticationMode === 'psk'
+        ? {
+            id: 'ipsec-psk',
+            status: 'fail',
+            message: `Secret ${IPSEC.pskSecret} holds the published default PSK: anyone can decrypt or forge tunnel traffic`,
+            hint: rotatePsk,
+          }
+        : {
+            id: 'ipsec-psk',
+            status: 'warn',
+            message:
+              `Secret ${IPSEC.pskSecret} holds the published default PSK; certificates authenticate ` +
+              'the tunnels now, but a switch back to psk mode would use it',
+            hint: rotatePsk,
+          },
+    );
   else if (psk.exists)
     checks.push({
       id: 'ipsec-psk',
@@ -133,7 +145,8 @@ export function ipsecCertificateChecks(
       const expiry = expiryChecks(
         [{ cert: first, id: 'ipsec-ca', what: `the IPsec CA ${first.subject}` }],
         inputs,
-        `replace Secret ${IPSEC.caSecret} in a maintenance window, then restart every antrea-agent (see rotate --ipsec-ca)`,
+        `in a maintenance window, delete Secret ${IPSEC.caSecret} and restart the controller, ` +
+          'then every antrea-agent (rotate --ipsec-ca says why no safer way exists)',
       );
       checks.push(
         ...(expiry.length

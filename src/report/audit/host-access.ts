@@ -59,7 +59,13 @@ export function hostAccessChecks(
   const gatekeeper = valueOf(security.gatekeeper);
   if ('refused' in security.gatekeeper)
     checks.push(notReadWarning('Gatekeeper', 'Gatekeeper constraints', security.gatekeeper));
-  else if (gatekeeper) checks.push(...gatekeeperChecks(gatekeeper));
+  else if (gatekeeper) {
+    checks.push(...gatekeeperChecks(gatekeeper));
+    for (const [kind, reason] of Object.entries(gatekeeper.refusedKinds))
+      checks.push(
+        notReadWarning(`Gatekeeper/${kind}`, `Gatekeeper ${kind} constraints`, { refused: reason }),
+      );
+  }
   const admitted = (pods ?? []).some((p) => p.metadata?.annotations?.[PSP_ANNOTATION]);
   const context: AdmissionContext = {
     kubernetesMinor: kubernetesMinor(security.kubernetesVersion),
@@ -81,13 +87,6 @@ export function hostAccessChecks(
 
 function reachingPodChecks(reaching: readonly HostPathPod[], podCount: number): Check[] {
   const checks = reaching.filter((p) => !p.trust).map(hostPathCheck);
-  const own = reaching.filter((p) => p.trust === 'antrea');
-  if (own.length)
-    checks.push({
-      id: 'host-path-antrea',
-      status: 'pass',
-      message: `Antrea's own Pods (${own.length}) mount ${ANTREA_RUN_DIR}, as they must`,
-    });
   if (!checks.length)
     checks.push({
       id: 'host-path',
@@ -95,6 +94,13 @@ function reachingPodChecks(reaching: readonly HostPathPod[], podCount: number): 
       message:
         `no Pod outside Antrea's own reaches ${ANTREA_RUN_DIR} through a hostPath volume ` +
         `(${plural(podCount, 'Pod')} read)`,
+    });
+  const own = reaching.filter((p) => p.trust === 'antrea');
+  if (own.length)
+    checks.push({
+      id: 'host-path-antrea',
+      status: 'pass',
+      message: `Antrea's own Pods (${own.length}) mount ${ANTREA_RUN_DIR}, as they must`,
     });
   const trusted = reaching.filter((p) => p.trust === 'trusted-namespace');
   if (trusted.length)
@@ -196,12 +202,18 @@ function gatekeeperChecks(gatekeeper: Gatekeeper): Check[] {
         match?.length ? `namespaces ${match.join(', ')}` : 'every namespace'
       })`;
     });
+    const id = `gatekeeper:${kind.toLowerCase()}`;
+    if (!described.length && !(kind in gatekeeper.refusedKinds))
+      return {
+        id,
+        status: 'warn' as const,
+        message: `Gatekeeper template ${kind.toLowerCase()} is installed but no constraint uses it`,
+        hint: `create a ${kind} constraint in deny for the namespaces tenants use`,
+      };
     return {
-      id: `gatekeeper:${kind.toLowerCase()}`,
+      id,
       status: 'pass' as const,
-      message:
-        `Gatekeeper template ${kind.toLowerCase()} is installed` +
-        (described.length ? `; constraints: ${described.join(', ')}` : ', with no constraint'),
+      message: `Gatekeeper template ${kind.toLowerCase()} is installed; constraints: ${described.join(', ') || 'not read'}`,
     };
   });
 }

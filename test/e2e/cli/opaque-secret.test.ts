@@ -5,7 +5,7 @@
 // so that the controller creates a kubernetes.io/tls one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -24,17 +24,23 @@ const ns = bed.namespace;
 const run = (...args: string[]) => plugin(bed.kubeconfig, args);
 const secretType = () =>
   bed.kubectl('-n', ns, 'get', 'secret', 'antrea-controller-tls', '-o', 'jsonpath={.type}');
+// The controller recreates a deleted Secret at once: it is paused while the Secret is replaced.
 const opaqueSecret = () => {
-  bed.kubectl('-n', ns, 'delete', 'secret', 'antrea-controller-tls', '--ignore-not-found');
-  bed.kubectl(
-    '-n',
-    ns,
-    'create',
-    'secret',
-    'generic',
-    'antrea-controller-tls',
-    '--from-literal=note=left-over',
-  );
+  bed.pauseController();
+  try {
+    bed.kubectl('-n', ns, 'delete', 'secret', 'antrea-controller-tls', '--ignore-not-found');
+    bed.kubectl(
+      '-n',
+      ns,
+      'create',
+      'secret',
+      'generic',
+      'antrea-controller-tls',
+      '--from-literal=note=left-over',
+    );
+  } finally {
+    bed.resumeController();
+  }
 };
 
 test('the model refuses, as v1.14.3 does, to turn an Opaque Secret into kubernetes.io/tls', async () => {
@@ -53,18 +59,20 @@ test('mode self-signed from a broken user-provided setup deletes the Opaque Secr
   await setSelfSignedCert(bed, false);
   opaqueSecret();
   await restartController(bed);
-  const switched = run(
-    'mode',
-    'self-signed',
-    '--yes',
-    '--backup-dir',
-    mkdtempSync(join(tmpdir(), 'opaque-')),
-  );
+  const backups = mkdtempSync(join(tmpdir(), 'opaque-'));
+  const switched = run('mode', 'self-signed', '--yes', '--backup-dir', backups);
   assert.equal(switched.status, 0, switched.stderr);
   assert.match(
     switched.stderr,
     /Secret antrea-controller-tls: deleted, because it is of type Opaque and Antrea v1\.14\.3 can only write a kubernetes\.io\/tls one/,
   );
   assert.equal(secretType(), 'kubernetes.io/tls');
+  // The backup was written before the delete and records the Secret.
+  const [file] = readdirSync(backups);
+  const backup = JSON.parse(readFileSync(join(backups, file ?? ''), 'utf8')) as {
+    secret: { name: string; existed: boolean };
+  };
+  assert.deepEqual(backup.secret.name, 'antrea-controller-tls');
+  assert.equal(backup.secret.existed, true);
   assert.equal(run('verify').status, 0);
 });

@@ -69,6 +69,20 @@ test('traffic encryption from antrea-agent.conf, as the agent reads it', () => {
     certAuthGate: false,
     source: 'trafficEncryptionMode',
   });
+  assert.deepEqual(
+    readTrafficEncryption(
+      'trafficEncryptionMode: none\nenableIPSecTunnel: true\nfeatureGates: {AllAlpha: true}\nipsec: {authenticationMode: cert}',
+    ),
+    { mode: 'ipsec', ipsecAuthentication: 'cert', certAuthGate: true, source: 'enableIPSecTunnel' },
+  );
+  assert.equal(
+    (
+      readTrafficEncryption('featureGates: {AllAlpha: true, IPsecCertAuth: false}') as {
+        certAuthGate: boolean;
+      }
+    ).certAuthGate,
+    false,
+  );
   assert.deepEqual(readTrafficEncryption('enableIPSecTunnel: true'), {
     mode: 'ipsec',
     ipsecAuthentication: 'psk',

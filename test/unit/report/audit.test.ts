@@ -67,6 +67,17 @@ test('the release: before v0.10 and v0.13 warns with both fixes named; unknown w
   assert.equal(audit({ version: 'latest' })('antrea-release')?.status, 'warn');
 });
 
+test('a default PSK fails in psk mode and only warns in certificate mode', () => {
+  const psk = { pskSecret: { value: { exists: true, isDefault: true } } } as const;
+  assert.equal(
+    audit({ agent: 'trafficEncryptionMode: ipsec', ipsec: psk })('ipsec-psk')?.status,
+    'fail',
+  );
+  const cert =
+    'featureGates: {IPsecCertAuth: true}\ntrafficEncryptionMode: ipsec\nipsec: {authenticationMode: cert}';
+  assert.equal(audit({ agent: cert, ipsec: psk })('ipsec-psk')?.status, 'warn');
+});
+
 test('traffic encryption: none and WireGuard pass, PSK warns with the remedy its release has', () => {
   assert.equal(audit({})('traffic-encryption')?.status, 'pass');
   assert.match(
@@ -153,7 +164,11 @@ test("Antrea's own Pods are listed apart; an agent outside Antrea's namespace is
       containers: [{ name: 'a', volumeMounts: [{ name: 'run' }] }],
     },
   });
+  const alone = audit({ security: { pods: { value: [agent('kube-system')] } } });
+  assert.equal(alone('host-path')?.status, 'pass');
+  assert.equal(alone('host-path-antrea')?.status, 'pass');
   const check = audit({ security: { pods: { value: [agent('kube-system'), agent('other')] } } });
+  assert.equal(check('host-path'), undefined);
   assert.equal(
     check('host-path-antrea')?.message,
     "Antrea's own Pods (1) mount /var/run/antrea, as they must",
