@@ -17,14 +17,11 @@ export const IPSEC = {
   pskKey: 'psk',
   /** Secret (kubernetes.io/tls) with the self-signed CA's pair; nothing rotates it. */
   caSecret: 'antrea-ipsec-ca',
-  /** ConfigMap publishing that CA (key ca.crt), mounted into every agent. */
+  /** ConfigMap publishing that CA (key ca.crt), mounted into every agent. The CA (RSA 2048, CN
+   * antrea-ipsec-ca) is valid 10 years; agent certificates a year, renewed at 70 to 90 %. */
   caConfigMap: 'antrea-ipsec-ca',
   caKey: 'ca.crt',
-  /** The controller's self-signed IPsec CA is valid this long (RSA 2048, CN antrea-ipsec-ca). */
-  caValidityYears: 10,
   signerName: 'antrea.io/antrea-agent-ipsec-tunnel',
-  /** Agent certificates are valid a year; the agent renews at 70 to 90 % of that. */
-  agentCertificateDays: 365,
   featureGate: 'IPsecCertAuth',
 } as const;
 

@@ -265,7 +265,8 @@ function ipsecRows(ipsec: IpsecReport): string[][] {
         '  Requests',
         'notRead' in requests
           ? `not read (${requests.notRead})`
-          : `${requests.pending} pending, ${requests.issued} issued, ${requests.denied + requests.failed} denied or failed`,
+          : `${requests.pending} pending, ${requests.issued} issued, ` +
+            `${requests.denied + requests.failed} denied or failed`,
       ],
       ['  Agent certificates', `${ipsec.agentCertificates.length} visible through requests`],
     );

@@ -7,6 +7,12 @@ import type { EncryptionReport, IpsecReport } from '../ipsec.ts';
 import type { Check } from '../verify.ts';
 import { expiryChecks, plural, type Thresholds } from './common.ts';
 
+/** What audit says when the agents do not use IPsec. */
+const WITHOUT_IPSEC = {
+  none: 'Antrea does not encrypt traffic between Nodes (trafficEncryptionMode none): no IPsec key to protect',
+  wireguard: 'traffic between Nodes is encrypted with WireGuard; its keys never leave the Nodes',
+} as const;
+
 /** The mode and the PSK; `certAuthAvailable`: the release has certificate mode (v1.7.0+). */
 export function encryptionChecks(
   report: EncryptionReport,
@@ -14,24 +20,8 @@ export function encryptionChecks(
   certAuthAvailable: boolean,
 ): Check[] {
   const ipsec = report.ipsec;
-  if (report.mode === 'none')
-    return [
-      {
-        id: 'traffic-encryption',
-        status: 'pass',
-        message:
-          'Antrea does not encrypt traffic between Nodes (trafficEncryptionMode none): no IPsec key to protect',
-      },
-    ];
-  if (report.mode === 'wireguard')
-    return [
-      {
-        id: 'traffic-encryption',
-        status: 'pass',
-        message:
-          'traffic between Nodes is encrypted with WireGuard; its keys never leave the Nodes',
-      },
-    ];
+  if (report.mode !== 'ipsec')
+    return [{ id: 'traffic-encryption', status: 'pass', message: WITHOUT_IPSEC[report.mode] }];
   if (!ipsec) return [];
   const checks: Check[] = [];
   if (ipsec.authenticationMode === 'cert') {
@@ -45,7 +35,9 @@ export function encryptionChecks(
         : {
             id: 'traffic-encryption',
             status: 'fail',
-            message: `ipsec.authenticationMode is cert but the agents' ${IPSEC.featureGate} feature gate is off: the agents do not start`,
+            message:
+              `ipsec.authenticationMode is cert but the agents' ${IPSEC.featureGate} ` +
+              'feature gate is off: the agents do not start',
             hint: `set featureGates.${IPSEC.featureGate}: true in antrea-agent.conf and antrea-controller.conf`,
           },
     );
@@ -59,7 +51,8 @@ export function encryptionChecks(
       hint: certAuthAvailable
         ? `switch to certificates: ipsec.authenticationMode cert with the ${IPSEC.featureGate} feature gate ` +
           'on agents and controller'
-        : `upgrade to Antrea v1.7.0 or later for certificate authentication; meanwhile keep hostPath away from ${ANTREA_RUN_DIR}`,
+        : 'upgrade to Antrea v1.7.0 or later for certificate authentication; ' +
+          `meanwhile keep hostPath away from ${ANTREA_RUN_DIR}`,
     });
   const psk = ipsec.pskSecret;
   const rotatePsk =
@@ -86,7 +79,9 @@ export function encryptionChecks(
         ? {
             id: 'ipsec-psk',
             status: 'fail',
-            message: `Secret ${IPSEC.pskSecret} holds the published default PSK: anyone can decrypt or forge tunnel traffic`,
+            message:
+              `Secret ${IPSEC.pskSecret} holds the published default PSK: ` +
+              'anyone can decrypt or forge tunnel traffic',
             hint: rotatePsk,
           }
         : {
@@ -155,7 +150,9 @@ export function ipsecCertificateChecks(
               {
                 id: 'ipsec-ca',
                 status: 'pass' as const,
-                message: `the IPsec CA ${first.subject} is published in ConfigMap ${IPSEC.caConfigMap} and expires ${first.notAfter}`,
+                message:
+                  `the IPsec CA ${first.subject} is published in ConfigMap ${IPSEC.caConfigMap} ` +
+                  `and expires ${first.notAfter}`,
               },
             ]),
       );
@@ -166,7 +163,9 @@ export function ipsecCertificateChecks(
     checks.push({
       id: 'ipsec-signer',
       status: 'fail',
-      message: `the controller's ${IPSEC.featureGate} feature gate is off: nobody signs the agents' certificate requests`,
+      message:
+        `the controller's ${IPSEC.featureGate} feature gate is off: ` +
+        "nobody signs the agents' certificate requests",
       hint: `set featureGates.${IPSEC.featureGate}: true in antrea-controller.conf and restart the controller`,
     });
   const requests = ipsec.requests;
@@ -192,7 +191,9 @@ export function ipsecCertificateChecks(
       checks.push({
         id: 'ipsec-requests-denied',
         status: 'warn',
-        message: `${plural(requests.denied + requests.failed, 'certificate request')} of signer ${IPSEC.signerName} were denied or failed`,
+        message:
+          `${plural(requests.denied + requests.failed, 'certificate request')} ` +
+          `of signer ${IPSEC.signerName} were denied or failed`,
         hint: 'kubectl get csr shows which; an agent without a certificate cannot build tunnels',
       });
     if (!requests.pending && !requests.denied && !requests.failed)

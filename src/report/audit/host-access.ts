@@ -177,7 +177,9 @@ function admissionCheck(guard: NamespaceGuard, hasTemplate: boolean): Check {
   return {
     id,
     status: 'warn',
-    message: `nothing stops a new Pod in namespace ${guard.namespace} from mounting ${ANTREA_RUN_DIR} from the host${why}`,
+    message:
+      `nothing stops a new Pod in namespace ${guard.namespace} ` +
+      `from mounting ${ANTREA_RUN_DIR} from the host${why}`,
     hint:
       `label it ${PSA_ENFORCE_LABEL}=baseline (Kubernetes 1.23+), or ` +
       (hasTemplate
@@ -213,7 +215,9 @@ function gatekeeperChecks(gatekeeper: Gatekeeper): Check[] {
     return {
       id,
       status: 'pass' as const,
-      message: `Gatekeeper template ${kind.toLowerCase()} is installed; constraints: ${described.join(', ') || 'not read'}`,
+      message:
+        `Gatekeeper template ${kind.toLowerCase()} is installed; ` +
+        `constraints: ${described.join(', ') || 'not read'}`,
     };
   });
 }
