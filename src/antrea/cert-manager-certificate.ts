@@ -1,7 +1,7 @@
 // The cert-manager Certificate Antrea's serving pair needs: Antrea's
 // documented example, in cert-manager.io/v1 (the page's v1alpha2 was removed
 // in cert-manager v1.6), with the names, usages and key of generate.
-import type { CertificateObject, IssuerKind } from '../cluster/cert-manager.ts';
+import type { CertificateObject, IssuerKind } from '../kube/cert-manager.ts';
 import type { KeyAlgorithm } from '../certs/issue.ts';
 import { TLS_SECRET } from './names.ts';
 import { SERVING_COMMON_NAME } from './serving-certificate.ts';

@@ -2,11 +2,11 @@
 // conflict, and, when a step fails, what this run wrote put back (and the
 // controller restarted on it) so the cluster is never left between the old
 // state and the new.
-import type { CommandContext } from '../cli/context.ts';
-import { KINDS, resourceName, type Client, type Written } from '../cluster/client.ts';
-import { readInstallation, type Installation } from '../cluster/installation.ts';
-import { restartController } from '../cluster/writes.ts';
-import { isTransient } from '../cluster/errors.ts';
+import type { CommandContext } from '../options/context.ts';
+import { KINDS, resourceName, type Client, type Written } from '../kube/client.ts';
+import { readInstallation, type Installation } from '../read/installation.ts';
+import { restartController } from '../kube/writes.ts';
+import { isTransient } from '../kube/errors.ts';
 import { CliError, ConflictError, InterruptedError, exitCodeFor, messageOf } from '../errors.ts';
 import { CONTROLLER } from '../antrea/names.ts';
 import type { Interrupts } from './interrupts.ts';

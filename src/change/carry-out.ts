@@ -2,10 +2,10 @@
 // confirm it, back up what it overwrites, write (re-planning after a conflict,
 // putting the old objects back if a step fails), wait until the cluster has
 // really converged or roll back, then verify.
-import type { CommandContext } from '../cli/context.ts';
-import type { Client } from '../cluster/client.ts';
-import { restartController } from '../cluster/writes.ts';
-import type { Installation } from '../cluster/installation.ts';
+import type { CommandContext } from '../options/context.ts';
+import type { Client } from '../kube/client.ts';
+import { restartController } from '../kube/writes.ts';
+import type { Installation } from '../read/installation.ts';
 import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
 import { backupOf, saveBackup } from './backup.ts';
 import { describeChange, confirmChange } from './confirm.ts';

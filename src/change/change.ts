@@ -1,8 +1,8 @@
 // A change, as a writing command plans it: what it will write, whether the
 // controller restarts, and what the cluster looks like once it converged.
-import type { CommandContext } from '../cli/context.ts';
-import type { Client, DryRun } from '../cluster/client.ts';
-import type { Installation } from '../cluster/installation.ts';
+import type { CommandContext } from '../options/context.ts';
+import type { Client, DryRun } from '../kube/client.ts';
+import type { Installation } from '../read/installation.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
 import type { WaitOptions } from './wait.ts';
 

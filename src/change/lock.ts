@@ -3,17 +3,17 @@
 // end, renewed while it runs, so a second change is refused naming the
 // holder, and a run that was killed frees it when the Lease expires.
 import { hostname, userInfo } from 'node:os';
-import type { CommandContext } from '../cli/context.ts';
-import type { Client } from '../cluster/client.ts';
+import type { CommandContext } from '../options/context.ts';
+import type { Client } from '../kube/client.ts';
 import {
   CHANGE_LEASE,
   releaseLease,
   renewLease,
   takeLease,
   type HeldLease,
-} from '../cluster/lease.ts';
+} from '../kube/lease.ts';
 import { CliError, InputError, messageOf } from '../errors.ts';
-import { isConflict } from '../cluster/errors.ts';
+import { isConflict } from '../kube/errors.ts';
 import { formatDuration } from '../duration.ts';
 
 /** How long the Lease counts without a renewal: a killed run blocks others this long at most. */

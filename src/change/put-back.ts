@@ -1,8 +1,8 @@
 // Putting a backup back: over whatever is there now, and what the cluster
 // looks like once the controller took it.
-import type { Client, DryRun, Written } from '../cluster/client.ts';
-import type { Installation } from '../cluster/installation.ts';
-import { writeTlsSecret, deleteSecret, writeConfigMapKey } from '../cluster/writes.ts';
+import type { Client, DryRun, Written } from '../kube/client.ts';
+import type { Installation } from '../read/installation.ts';
+import { writeTlsSecret, deleteSecret, writeConfigMapKey } from '../kube/writes.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
 import { readSelfSignedCert } from '../antrea/config.ts';
 import { SELF_SIGNED_REGENERATE_WITHIN_MS } from '../antrea/names.ts';

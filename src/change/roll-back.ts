@@ -1,9 +1,9 @@
 // When a restarted controller does not converge: the backup goes back, the
 // controller restarts on it, and the wait starts again on the old goal.
-import type { CommandContext } from '../cli/context.ts';
-import type { Client } from '../cluster/client.ts';
-import { readInstallation, type Installation } from '../cluster/installation.ts';
-import { restartController } from '../cluster/writes.ts';
+import type { CommandContext } from '../options/context.ts';
+import type { Client } from '../kube/client.ts';
+import { readInstallation, type Installation } from '../read/installation.ts';
+import { restartController } from '../kube/writes.ts';
 import { TimeoutError, messageOf } from '../errors.ts';
 import { applyBackup, goalForBackup } from './put-back.ts';
 import { verifyNow } from './verify-now.ts';

@@ -2,14 +2,14 @@
 // the goal. It watches the objects it reads and re-reads when one changes,
 // polls what cannot be watched (discovery, the served certificate), and rides
 // out an API server that is gone for a while.
-import type { CommandContext } from '../cli/context.ts';
+import type { CommandContext } from '../options/context.ts';
 import { InterruptedError, TimeoutError, UnavailableError, messageOf } from '../errors.ts';
-import type { Client } from '../cluster/client.ts';
-import { readInstallation, type Installation } from '../cluster/installation.ts';
-import { probeAggregatedApis } from '../cluster/probe.ts';
-import { ChangeFeed, installationTargets, type WatchTarget } from '../cluster/watch.ts';
-import { controllerServes, readyControllerPod } from '../antrea/controller-serves.ts';
-import { isTransient } from '../cluster/errors.ts';
+import type { Client } from '../kube/client.ts';
+import { readInstallation, type Installation } from '../read/installation.ts';
+import { probeAggregatedApis } from '../kube/probe.ts';
+import { ChangeFeed, installationTargets, type WatchTarget } from '../kube/watch.ts';
+import { controllerServes, readyControllerPod } from '../read/controller-serves.ts';
+import { isTransient } from '../kube/errors.ts';
 import { pending, type ConvergenceGoal } from '../report/convergence.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { NOT_SERVED_YET } from '../antrea/reload.ts';

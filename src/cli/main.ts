@@ -1,9 +1,9 @@
 // The command line: the parser built from the command registry, commands
 // loaded only when they run (so --help and usage errors never load the
 // Kubernetes client), and the one place where errors become messages and exit codes.
-import type { GlobalFlags } from './flags.ts';
+import type { GlobalFlags } from '../options/flags.ts';
 import { parseCommandLine } from './parser.ts';
-import { createContext, type Streams } from './context.ts';
+import { createContext, type Streams } from '../options/context.ts';
 import { ExitCode, exitCodeFor, messageFor } from '../errors.ts';
 
 const defaultStreams = (): Streams => ({

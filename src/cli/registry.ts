@@ -10,7 +10,7 @@ import { generate } from '../commands/generate/command.ts';
 import { audit } from '../commands/audit/command.ts';
 import { version } from '../commands/version/command.ts';
 import { completion } from '../commands/completion/command.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../options/command.ts';
 
 /** Every command, in the order help and completion list them. */
 export const COMMANDS: readonly Command[] = [

@@ -1,12 +1,12 @@
 // Reading one cluster of a run: its installation and discovery probes, into
 // the same status and verify reports a single-cluster run prints; within its
 // own deadline, so a dead cluster costs that deadline once.
-import { Client } from '../cluster/client.ts';
-import { configFor, type Kubeconfig } from '../cluster/kubeconfig.ts';
-import { readForViewing, readIpsecWhenOn } from '../antrea/viewing.ts';
+import { Client } from '../kube/client.ts';
+import { configFor, type Kubeconfig } from '../kube/kubeconfig.ts';
+import { readForViewing, readIpsecWhenOn } from '../read/viewing.ts';
 import { ipsecBlock } from '../report/ipsec.ts';
-import { probeAggregatedApis } from '../cluster/probe.ts';
-import type { ConnectionFlags } from '../cli/flags.ts';
+import { probeAggregatedApis } from '../kube/probe.ts';
+import type { ConnectionFlags } from '../options/flags.ts';
 import { ConnectionError } from '../errors.ts';
 import { buildStatus } from '../report/status.ts';
 import { runChecks } from '../report/verify.ts';

@@ -1,8 +1,8 @@
 // status and verify over several clusters (or -o prometheus for one): the
 // contexts chosen, read concurrently each within its deadline, printed as one
 // table, one document or one set of metrics, with the worst exit code.
-import type { CommandContext } from '../cli/context.ts';
-import { contextNames, readKubeconfig } from '../cluster/kubeconfig.ts';
+import type { CommandContext } from '../options/context.ts';
+import { contextNames, readKubeconfig } from '../kube/kubeconfig.ts';
 import { ExitCode, KubeconfigError, UsageError } from '../errors.ts';
 import { parseDuration } from '../duration.ts';
 import {

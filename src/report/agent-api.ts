@@ -3,8 +3,8 @@
 // starts and never rotated, so an agent that runs long enough serves an
 // expired one. Pure.
 import { tryParse } from '../certs/try-parse.ts';
-import type * as k8s from '../cluster/objects.ts';
-import { decodeBase64 } from '../cluster/base64.ts';
+import type * as k8s from '../kube/objects.ts';
+import { decodeBase64 } from '../kube/base64.ts';
 import { certificateReport, type CertificateReport } from './status.ts';
 
 /** An agent's API certificate and the Node it runs on. */

@@ -4,8 +4,8 @@
 import { FLOW_AGGREGATOR, MEMBERLIST_KEYS } from '../antrea/names.ts';
 import { IPSEC } from '../antrea/ipsec.ts';
 import { tryParse } from '../certs/try-parse.ts';
-import type { FoundBundle, KeyMaterial } from '../cluster/key-material.ts';
-import type { Outcome } from '../cluster/outcome.ts';
+import type { FoundBundle, KeyMaterial } from '../read/key-material.ts';
+import type { Outcome } from '../kube/outcome.ts';
 import type { AgentApiCertificate } from './agent-api.ts';
 import type { EncryptionReport } from './ipsec.ts';
 import { certificateReport, type CertificateReport, type StatusReport } from './status.ts';

@@ -10,8 +10,8 @@ import {
   type TrafficEncryption,
 } from '../antrea/ipsec.ts';
 import { tryParse } from '../certs/try-parse.ts';
-import type { IpsecObjects, RequestState, SigningRequest } from '../cluster/ipsec.ts';
-import type { Outcome } from '../cluster/outcome.ts';
+import type { IpsecObjects, RequestState, SigningRequest } from '../read/ipsec.ts';
+import type { Outcome } from '../kube/outcome.ts';
 import { certificateReport, type CertificateReport } from './status.ts';
 
 /** What could not be read, as the refusal's sentence. */

@@ -13,13 +13,13 @@ import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from '../certs/strength.ts'
 import { tryParse } from '../certs/try-parse.ts';
 import { modeOf } from '../antrea/mode.ts';
 import { servingChain } from '../antrea/serving.ts';
-import type { Installation } from '../cluster/installation.ts';
+import type { Installation } from '../read/installation.ts';
 import { buildStatus, type ConsumerReport, type StatusReport } from './status.ts';
 import { notReadyDetail } from './pods.ts';
 import { formatDuration } from '../duration.ts';
 import { certManagerChecks } from './cert-manager-checks.ts';
 import { CONTROLLER_FIELD_MANAGER, argoIgnoreDifferences } from '../antrea/gitops.ts';
-import { PLUGIN_FIELD_MANAGER } from '../cluster/field-owners.ts';
+import { PLUGIN_FIELD_MANAGER } from '../kube/field-owners.ts';
 
 /** " (reason: message)" of an APIService's Available condition, if it gives a reason. */
 const availability = (available: Installation['consumers'][number]['available']) =>

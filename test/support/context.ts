@@ -5,10 +5,10 @@ import { Writable } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext, type CommandContext, type Streams } from '../../src/cli/context.ts';
-import type { GlobalFlags } from '../../src/cli/flags.ts';
-import type { Client } from '../../src/cluster/client.ts';
-import type { Lease } from '../../src/cluster/objects.ts';
+import { createContext, type CommandContext, type Streams } from '../../src/options/context.ts';
+import type { GlobalFlags } from '../../src/options/flags.ts';
+import type { Client } from '../../src/kube/client.ts';
+import type { Lease } from '../../src/kube/objects.ts';
 import { NotFoundError } from '../../src/errors.ts';
 
 export interface TestContext {
@@ -104,8 +104,8 @@ export async function clientFor(
   options: ClientOptions = {},
 ): Promise<Client> {
   const [{ loadKubeconfig }, { Client }, { parseDuration }] = await Promise.all([
-    import('../../src/cluster/kubeconfig.ts'),
-    import('../../src/cluster/client.ts'),
+    import('../../src/kube/kubeconfig.ts'),
+    import('../../src/kube/client.ts'),
     import('../../src/duration.ts'),
   ]);
   const given: GlobalFlags = {

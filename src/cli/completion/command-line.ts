@@ -3,11 +3,11 @@
 // reading the kubeconfig files.
 import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
-import type { Streams } from '../context.ts';
-import type { ConnectionFlags } from '../flags.ts';
+import type { Streams } from '../../options/context.ts';
+import type { ConnectionFlags } from '../../options/flags.ts';
 import { complete, renderCompletion, type ValueSources } from './complete.ts';
 import { ExitCode } from '../../errors.ts';
-import { kubeconfigFiles } from '../../cluster/kubeconfig-files.ts';
+import { kubeconfigFiles } from '../../kube/kubeconfig-files.ts';
 
 type Env = Streams['env'];
 
@@ -52,8 +52,8 @@ function sources(env: Env): ValueSources {
     contexts: async (flags) => contextNames(kubeconfigFiles(flags, env)),
     namespaces: async (flags) => {
       const [{ loadKubeconfig }, { Client }] = await Promise.all([
-        import('../../cluster/kubeconfig.ts'),
-        import('../../cluster/client.ts'),
+        import('../../kube/kubeconfig.ts'),
+        import('../../kube/client.ts'),
       ]);
       const loaded = loadKubeconfig(connectionFlagsOf(flags), env);
       const client = new Client(loaded, { timeoutMs: 5000, verbosity: 0, log: () => undefined });

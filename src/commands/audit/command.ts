@@ -1,6 +1,6 @@
 // kubectl antrea-certs audit
-import { defineCommand } from '../../cli/command.ts';
-import { expiryFlags, expiryOptionsFrom } from '../../cli/expiry-flags.ts';
+import { defineCommand } from '../../options/command.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
 
 /** audit's options: the expiry thresholds, whether warnings fail, and the trusted namespaces. */
 export interface AuditOptions {

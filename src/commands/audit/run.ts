@@ -1,12 +1,12 @@
 // audit: the installation, then one parallel round of everything else, the
 // checks, and their exit code.
-import type { CommandContext } from '../../cli/context.ts';
-import { printReport } from '../../cli/printer.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { printReport } from '../../options/printer.ts';
 import type { ExitCode } from '../../errors.ts';
-import { readInstallation } from '../../cluster/installation.ts';
+import { readInstallation } from '../../read/installation.ts';
 import { DEFAULT_NAMESPACE } from '../../antrea/names.ts';
-import { readIpsecObjects } from '../../cluster/ipsec.ts';
-import { readSecurityObjects } from '../../cluster/security.ts';
+import { readIpsecObjects } from '../../read/ipsec.ts';
+import { readSecurityObjects } from '../../read/security.ts';
 import { GATEKEEPER_KINDS } from '../../report/audit/admission.ts';
 import { runAudit } from '../../report/audit/audit.ts';
 import { exitCodeForChecks } from '../../report/verify.ts';

@@ -1,5 +1,5 @@
 // kubectl antrea-certs completion SHELL
-import { defineCommand } from '../../cli/command.ts';
+import { defineCommand } from '../../options/command.ts';
 import { SHELLS, type Shell } from '../../cli/completion/shells.ts';
 
 /** completion SHELL: its only option is the shell, one of SHELLS. */

@@ -1,5 +1,5 @@
 // completion SHELL: prints the completion script.
-import type { CommandContext } from '../../cli/context.ts';
+import type { CommandContext } from '../../options/context.ts';
 import { ExitCode } from '../../errors.ts';
 import { COMPLETION_SCRIPTS } from '../../cli/completion/scripts.ts';
 import type { Shell } from '../../cli/completion/shells.ts';

@@ -2,9 +2,9 @@
 // with --apply created and switched to in one change: preflight of cert-manager
 // and the issuer, then config (inert until the restart), Certificate, issuance,
 // restart, wait, verify; undone (Certificate deleted, backup put back) on failure.
-import type { CommandContext } from '../../cli/context.ts';
-import type { Client } from '../../cluster/client.ts';
-import { readClusterDomain } from '../../cluster/cluster-domain.ts';
+import type { CommandContext } from '../../options/context.ts';
+import type { Client } from '../../kube/client.ts';
+import { readClusterDomain } from '../../read/cluster-domain.ts';
 import {
   CERT_MANAGER_INSTALL_DOCS,
   CERTIFICATE_CRD,
@@ -18,9 +18,9 @@ import {
   readIssuer,
   type CertificateObject,
   type IssuerInfo,
-} from '../../cluster/cert-manager.ts';
-import { readInstallation, type Installation } from '../../cluster/installation.ts';
-import { writeControllerConfig } from '../../cluster/writes.ts';
+} from '../../kube/cert-manager.ts';
+import { readInstallation, type Installation } from '../../read/installation.ts';
+import { writeControllerConfig } from '../../kube/writes.ts';
 import { ExitCode, InputError, UsageError } from '../../errors.ts';
 import { antreaCertificate, defaultRenewBefore } from '../../antrea/cert-manager-certificate.ts';
 import { configMissing, helmRevertsSwitch, setSelfSignedCert } from '../../antrea/config.ts';

@@ -1,5 +1,5 @@
 // kubectl antrea-certs generate
-import { defineCommand } from '../../cli/command.ts';
+import { defineCommand } from '../../options/command.ts';
 import {
   changeFlags,
   changeFlagsGiven,
@@ -10,7 +10,7 @@ import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
 import type { CaFiles } from '../../input/ca.ts';
-import type { IssuerKind } from '../../cluster/cert-manager.ts';
+import type { IssuerKind } from '../../kube/cert-manager.ts';
 
 /** Where the new pair goes: files in a new directory, or a cert-manager Certificate. */
 export type GenerateTarget =

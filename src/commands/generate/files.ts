@@ -2,8 +2,8 @@
 // the names and usages Antrea needs, checked by import's own preflight, then
 // written to a new directory that import --from-dir takes unchanged.
 import type { KeyObject } from 'node:crypto';
-import type { CommandContext } from '../../cli/context.ts';
-import { printReport } from '../../cli/printer.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { printReport } from '../../options/printer.ts';
 import { ExitCode, InputError, messageOf } from '../../errors.ts';
 import { parseCertificates, type Certificate } from '../../certs/certificate.ts';
 import { issueCa, issueLeaf, type IssuedPair } from '../../certs/issue.ts';

@@ -1,8 +1,8 @@
 // Where the new certificate will be served: the Antrea namespace and the
 // cluster DNS domain, read from the cluster unless --offline (or given).
-import type { CommandContext } from '../../cli/context.ts';
-import { readClusterDomain } from '../../cluster/cluster-domain.ts';
-import { locateController } from '../../cluster/installation.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { readClusterDomain } from '../../read/cluster-domain.ts';
+import { locateController } from '../../read/installation.ts';
 import { DEFAULT_NAMESPACE } from '../../antrea/names.ts';
 import { ConnectionError, KubeconfigError, UnavailableError } from '../../errors.ts';
 import type { GenerateOptions } from './command.ts';

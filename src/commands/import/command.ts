@@ -1,5 +1,5 @@
 // kubectl antrea-certs import
-import { defineCommand } from '../../cli/command.ts';
+import { defineCommand } from '../../options/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 import { pairFileFlags, pairFilesIn, type PairFiles } from '../../input/pair.ts';
 import { UsageError } from '../../errors.ts';

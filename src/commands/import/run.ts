@@ -1,7 +1,7 @@
 // import: bring your own certificate, checked before anything is written.
-import type { CommandContext } from '../../cli/context.ts';
-import { readInstallation, type Installation } from '../../cluster/installation.ts';
-import { writeTlsSecret, writeControllerConfig } from '../../cluster/writes.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { readInstallation, type Installation } from '../../read/installation.ts';
+import { writeTlsSecret, writeControllerConfig } from '../../kube/writes.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { storableKey } from '../../certs/keys.ts';
@@ -11,7 +11,7 @@ import {
   fqdnServiceName,
   SELF_SIGNED_REGENERATE_WITHIN_MS,
 } from '../../antrea/names.ts';
-import type { DryRun } from '../../cluster/client.ts';
+import type { DryRun } from '../../kube/client.ts';
 import { configMissing, helmRevertsSwitch, setSelfSignedCert } from '../../antrea/config.ts';
 import { reloadWaitNote } from '../../antrea/reload.ts';
 import { carryOut, type ChangeResult } from '../../change/carry-out.ts';

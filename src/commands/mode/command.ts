@@ -1,5 +1,5 @@
 // kubectl antrea-certs mode [self-signed|user-provided]
-import { defineCommand } from '../../cli/command.ts';
+import { defineCommand } from '../../options/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 import type { Mode } from '../../antrea/mode.ts';
 

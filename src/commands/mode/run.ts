@@ -1,8 +1,8 @@
 // mode: show the certificate mode, or switch selfSignedCert and restart safely.
-import type { CommandContext } from '../../cli/context.ts';
-import { printReport } from '../../cli/printer.ts';
-import { readInstallation, type Installation } from '../../cluster/installation.ts';
-import { writeControllerConfig, deleteSecret } from '../../cluster/writes.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { printReport } from '../../options/printer.ts';
+import { readInstallation, type Installation } from '../../read/installation.ts';
+import { writeControllerConfig, deleteSecret } from '../../kube/writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { describeMode, modeOf, type Mode } from '../../antrea/mode.ts';

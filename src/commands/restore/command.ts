@@ -1,5 +1,5 @@
 // kubectl antrea-certs restore FILE
-import { defineCommand } from '../../cli/command.ts';
+import { defineCommand } from '../../options/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 
 /** restore's options: the backup file and how to carry out the change, never with a rollback. */

@@ -1,12 +1,12 @@
 // rotate when cert-manager owns the Secret: a renewal, as cmctl renew makes it.
-import type { Client } from '../../cluster/client.ts';
-import { readInstallation, type Installation } from '../../cluster/installation.ts';
+import type { Client } from '../../kube/client.ts';
+import { readInstallation, type Installation } from '../../read/installation.ts';
 import {
   readCertificate,
   issuingCondition,
   triggerIssuance,
   certificateTarget,
-} from '../../cluster/cert-manager.ts';
+} from '../../kube/cert-manager.ts';
 import { InputError } from '../../errors.ts';
 import { CONTROLLER_RELOAD, KUBELET_REFRESH, SERVED_SEEN } from '../../antrea/reload.ts';
 import type { Change } from '../../change/change.ts';

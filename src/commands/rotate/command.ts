@@ -1,5 +1,5 @@
 // kubectl antrea-certs rotate
-import { defineCommand } from '../../cli/command.ts';
+import { defineCommand } from '../../options/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 import { pairFileFlags, type PairFiles } from '../../input/pair.ts';
 import { parseDuration } from '../../duration.ts';

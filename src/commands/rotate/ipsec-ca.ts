@@ -4,9 +4,9 @@
 // the CA it loaded and its certificate (signed by the old CA) until it
 // restarts or renews at 70-90 % of a year. Nodes on either side of the change
 // cannot authenticate each other, so tunnels fail until every agent restarts.
-import type { Client } from '../../cluster/client.ts';
-import type { Installation } from '../../cluster/installation.ts';
-import { readIpsecObjects } from '../../cluster/ipsec.ts';
+import type { Client } from '../../kube/client.ts';
+import type { Installation } from '../../read/installation.ts';
+import { readIpsecObjects } from '../../read/ipsec.ts';
 import { IPSEC } from '../../antrea/ipsec.ts';
 import { InputError } from '../../errors.ts';
 import { buildEncryption } from '../../report/ipsec.ts';

@@ -2,10 +2,10 @@
 // certificate issued here, with the names and usages of the current one. The
 // CA key is read locally and never written anywhere.
 import type { KeyObject } from 'node:crypto';
-import type { CommandContext } from '../../cli/context.ts';
-import type { Client } from '../../cluster/client.ts';
-import type { Installation } from '../../cluster/installation.ts';
-import { writeTlsSecret } from '../../cluster/writes.ts';
+import type { CommandContext } from '../../options/context.ts';
+import type { Client } from '../../kube/client.ts';
+import type { Installation } from '../../read/installation.ts';
+import { writeTlsSecret } from '../../kube/writes.ts';
 import { InputError, messageOf } from '../../errors.ts';
 import { parseCertificates, type Certificate } from '../../certs/certificate.ts';
 import { parsePrivateKey } from '../../certs/keys.ts';

@@ -1,6 +1,6 @@
 // rotate: a new certificate now, in every mode, and wait until the cluster uses it.
-import type { CommandContext } from '../../cli/context.ts';
-import { readInstallation, type Installation } from '../../cluster/installation.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { readInstallation, type Installation } from '../../read/installation.ts';
 import { UsageError, type ExitCode } from '../../errors.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { modeOf } from '../../antrea/mode.ts';

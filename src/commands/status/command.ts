@@ -1,5 +1,5 @@
 // kubectl antrea-certs status
-import { defineCommand } from '../../cli/command.ts';
+import { defineCommand } from '../../options/command.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
 import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';

@@ -1,14 +1,14 @@
 // status --all: the installation and every other certificate and key of
 // Antrea, in one parallel round, as two tables.
-import type { CommandContext } from '../../cli/context.ts';
-import { printReport } from '../../cli/printer.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { printReport } from '../../options/printer.ts';
 import { ExitCode } from '../../errors.ts';
 import { AGENT_INFO, DEFAULT_NAMESPACE } from '../../antrea/names.ts';
-import { readForViewing } from '../../antrea/viewing.ts';
-import { readIpsecObjects } from '../../cluster/ipsec.ts';
-import { readKeyMaterial } from '../../cluster/key-material.ts';
-import { attempt } from '../../cluster/outcome.ts';
-import type * as k8s from '../../cluster/objects.ts';
+import { readForViewing } from '../../read/viewing.ts';
+import { readIpsecObjects } from '../../read/ipsec.ts';
+import { readKeyMaterial } from '../../read/key-material.ts';
+import { attempt } from '../../kube/outcome.ts';
+import type * as k8s from '../../kube/objects.ts';
 import { agentApiCertificates } from '../../report/agent-api.ts';
 import { buildInventory } from '../../report/inventory.ts';
 import { buildEncryption } from '../../report/ipsec.ts';

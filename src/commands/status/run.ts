@@ -1,8 +1,8 @@
 // status: one read round, the report, printed in the chosen format.
-import type { CommandContext } from '../../cli/context.ts';
-import { printReport } from '../../cli/printer.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { printReport } from '../../options/printer.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { readForViewing, readIpsecWhenOn } from '../../antrea/viewing.ts';
+import { readForViewing, readIpsecWhenOn } from '../../read/viewing.ts';
 import { ipsecBlock } from '../../report/ipsec.ts';
 import { buildStatus } from '../../report/status.ts';
 import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';

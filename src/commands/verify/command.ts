@@ -1,6 +1,6 @@
 // kubectl antrea-certs verify
-import { defineCommand } from '../../cli/command.ts';
-import { expiryFlags, expiryOptionsFrom } from '../../cli/expiry-flags.ts';
+import { defineCommand } from '../../options/command.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
 import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
 
 /**

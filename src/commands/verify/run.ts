@@ -1,9 +1,9 @@
 // verify: the read round, the discovery probes, the checks and their exit code.
-import type { CommandContext } from '../../cli/context.ts';
-import { printReport } from '../../cli/printer.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { printReport } from '../../options/printer.ts';
 import type { ExitCode } from '../../errors.ts';
-import { readForViewing } from '../../antrea/viewing.ts';
-import { probeAggregatedApis } from '../../cluster/probe.ts';
+import { readForViewing } from '../../read/viewing.ts';
+import { probeAggregatedApis } from '../../kube/probe.ts';
 import { runChecks, exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';

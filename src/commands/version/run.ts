@@ -1,8 +1,8 @@
 // version: the plugin's version, then the Antrea version the cluster runs. As
 // kubectl version: the plugin line is printed first, and a cluster that cannot
 // be read is an error (exit 1) after it. --client loads no cluster code.
-import type { CommandContext } from '../../cli/context.ts';
-import { printReport } from '../../cli/printer.ts';
+import type { CommandContext } from '../../options/context.ts';
+import { printReport } from '../../options/printer.ts';
 import { pluginVersion } from '../../cli/version.ts';
 import { ExitCode } from '../../errors.ts';
 import {
@@ -37,7 +37,7 @@ export async function run(ctx: CommandContext, options: VersionOptions): Promise
 
 async function readAntreaVersion(ctx: CommandContext): Promise<AntreaVersion> {
   const [{ readInstallation }, { modeOf }] = await Promise.all([
-    import('../../cluster/installation.ts'),
+    import('../../read/installation.ts'),
     import('../../antrea/mode.ts'),
   ]);
   const installation = await readInstallation(await ctx.connect(), ctx.flags.namespace, {

@@ -2,8 +2,8 @@
 // host: Pod Security Admission, a Gatekeeper constraint, or PodSecurityPolicy.
 // Pure: built from the objects the cluster layer read.
 import { reachOf } from '../../antrea/host-files.ts';
-import type { Constraint } from '../../cluster/security.ts';
-import type * as k8s from '../../cluster/objects.ts';
+import type { Constraint } from '../../read/security.ts';
+import type * as k8s from '../../kube/objects.ts';
 
 /** The label by which Pod Security Admission enforces a level on a namespace. */
 export const PSA_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';

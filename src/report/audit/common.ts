@@ -1,6 +1,6 @@
 // What the audit checks share: a read that was refused, counts in words, and
 // certificate expiry measured against --warn-within and --fail-within.
-import type { Outcome } from '../../cluster/outcome.ts';
+import type { Outcome } from '../../kube/outcome.ts';
 import type { CertificateReport } from '../status.ts';
 import type { Check, CheckStatus } from '../verify.ts';
 

@@ -3,9 +3,9 @@
 // Pod from doing so in each namespace that runs workloads.
 import { ANTREA_RUN_DIR, OVSDB_FILE } from '../../antrea/host-files.ts';
 import { APP_LABEL } from '../../antrea/names.ts';
-import { valueOf } from '../../cluster/outcome.ts';
-import type { Gatekeeper, SecurityObjects } from '../../cluster/security.ts';
-import type * as k8s from '../../cluster/objects.ts';
+import { valueOf } from '../../kube/outcome.ts';
+import type { Gatekeeper, SecurityObjects } from '../../read/security.ts';
+import type * as k8s from '../../kube/objects.ts';
 import type { Check } from '../verify.ts';
 import {
   GATEKEEPER_KINDS,

@@ -1,7 +1,7 @@
 // The Pods whose hostPath volumes reach Antrea's files on the Node, with who
 // owns them and what they can do there. Pure: built from the Pods read.
 import { reachOf, type Reach } from '../../antrea/host-files.ts';
-import type * as k8s from '../../cluster/objects.ts';
+import type * as k8s from '../../kube/objects.ts';
 
 /** A hostPath volume that reaches /var/run/antrea. */
 export interface ReachingVolume {

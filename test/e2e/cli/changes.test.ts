@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { testbed, controllerPods, userProvidedPair, type Testbed } from '../../testbed/fixture.ts';
 import { issue, usage, extendedUsage, type IssueOptions } from '../../testbed/pki.ts';
 import { plugin, json } from '../plugin.ts';
-import type { ConnectionFlags } from '../../../src/cli/flags.ts';
+import type { ConnectionFlags } from '../../../src/options/flags.ts';
 
 const bed: Testbed = await testbed({
   version: 'v2.7.0',
@@ -346,9 +346,9 @@ test('dry runs (client and server) and a missing --yes without a terminal write 
 });
 
 test('a write whose object changed since it was read is a conflict, and nothing is overwritten', async () => {
-  const { Client } = await import('../../../src/cluster/client.ts');
-  const { loadKubeconfig } = await import('../../../src/cluster/kubeconfig.ts');
-  const { writeConfigMapKey } = await import('../../../src/cluster/writes.ts');
+  const { Client } = await import('../../../src/kube/client.ts');
+  const { loadKubeconfig } = await import('../../../src/kube/kubeconfig.ts');
+  const { writeConfigMapKey } = await import('../../../src/kube/writes.ts');
   const { ConflictError } = await import('../../../src/errors.ts');
   const client = new Client(
     loadKubeconfig({ kubeconfig: bed.kubeconfig, 'request-timeout': '0' } as ConnectionFlags),

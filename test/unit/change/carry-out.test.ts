@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { carryOut } from '../../../src/change/carry-out.ts';
 import type { Change } from '../../../src/change/change.ts';
 import { ConflictError, AbortedError, ConnectionError } from '../../../src/errors.ts';
-import type { Client } from '../../../src/cluster/client.ts';
+import type { Client } from '../../../src/kube/client.ts';
 import { installation } from '../../support/installation.ts';
 import { clientFor, testContext, withLeaseInMemory } from '../../support/context.ts';
 

@@ -15,7 +15,7 @@ import {
   KUBECTL_HELPER_WINDOWS,
 } from '../../../src/cli/completion/scripts.ts';
 import { contextNames } from '../../../src/cli/completion/command-line.ts';
-import { kubeconfigFiles } from '../../../src/cluster/kubeconfig-files.ts';
+import { kubeconfigFiles } from '../../../src/kube/kubeconfig-files.ts';
 import { runCli } from '../../support/context.ts';
 
 const run = runCli;

@@ -5,7 +5,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import * as yaml from 'js-yaml';
-import { readKubeconfig } from '../../../src/cluster/kubeconfig.ts';
+import { readKubeconfig } from '../../../src/kube/kubeconfig.ts';
 import { mapPool } from '../../../src/fleet/pool.ts';
 import { readCluster, type ReadSettings } from '../../../src/fleet/read.ts';
 import type { ClusterRead } from '../../../src/report/cluster.ts';

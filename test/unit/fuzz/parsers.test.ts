@@ -15,7 +15,7 @@ import { parsePrivateKey } from '../../../src/certs/keys.ts';
 import { toPem } from '../../../src/certs/pem.ts';
 import { parseBackup } from '../../../src/change/backup.ts';
 import { parseDuration } from '../../../src/duration.ts';
-import { loadKubeconfig } from '../../../src/cluster/kubeconfig.ts';
+import { loadKubeconfig } from '../../../src/kube/kubeconfig.ts';
 import { CliError, ExitCode, exitCodeFor } from '../../../src/errors.ts';
 import { Sensitive } from '../../../src/sensitive.ts';
 import { servingPair } from '../../support/certificates.ts';

@@ -1,9 +1,9 @@
 // What the plugin keeps of the controller's own objects: its Deployment, Pods
 // and TLS Secret, read into plain facts.
 import { Sensitive } from '../sensitive.ts';
-import { CONTROLLER, TLS_KEYS, TLS_SECRET } from '../antrea/names.ts';
-import { decodeBase64 } from './base64.ts';
-import type * as k8s from './objects.ts';
+import { CONTROLLER, TLS_KEYS, TLS_SECRET } from './names.ts';
+import { decodeBase64 } from '../kube/base64.ts';
+import type * as k8s from '../kube/objects.ts';
 
 /**
  * A controller Pod: whether it is ready, how often it restarted, and the last thing it said if it

@@ -1,8 +1,8 @@
 // Who owns a field, read from managedFields as the API server writes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CA_BUNDLE_PATHS, ownersOf } from '../../../src/cluster/field-owners.ts';
-import type { ObjectMeta } from '../../../src/cluster/objects.ts';
+import { CA_BUNDLE_PATHS, ownersOf } from '../../../src/kube/field-owners.ts';
+import type { ObjectMeta } from '../../../src/kube/objects.ts';
 
 test('the managers whose fieldsV1 reach the caBundle of an APIService or of one webhook', () => {
   const meta: ObjectMeta = {

@@ -1,7 +1,7 @@
 // When a change Lease still counts: held, and renewed within its duration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveHolder } from '../../../src/cluster/lease.ts';
+import { liveHolder } from '../../../src/kube/lease.ts';
 
 const now = new Date('2026-11-28T12:00:00.000Z');
 const lease = (

@@ -1,10 +1,10 @@
 // audit's read round: every Pod and ReplicaSet, the namespaces, the admission
 // policies that may forbid hostPath volumes, the agents' AntreaAgentInfos and
 // the Kubernetes version, in parallel; each read may be refused or not served.
-import type { Client } from './client.ts';
+import type { Client } from '../kube/client.ts';
 import { AGENT_INFO } from '../antrea/names.ts';
-import { attempt, type Outcome } from './outcome.ts';
-import type * as k8s from './objects.ts';
+import { attempt, type Outcome } from '../kube/outcome.ts';
+import type * as k8s from '../kube/objects.ts';
 
 /** A Gatekeeper constraint with the kind (the template) it is of. */
 export interface Constraint extends k8s.GatekeeperConstraint {

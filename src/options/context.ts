@@ -3,7 +3,7 @@
 import type { GlobalFlags, OutputFormat } from './flags.ts';
 import { createStyle, colorEnabled, type Style, type TextOptions } from '../render/style.ts';
 import { parseDuration } from '../duration.ts';
-import type { Client } from '../cluster/client.ts';
+import type { Client } from '../kube/client.ts';
 import * as builtins from '../builtins.ts';
 
 /** Where a command reads and writes: the process's streams and environment, or a test's. */
@@ -93,8 +93,8 @@ export function createContext(
     connect: () => {
       client ??= (async () => {
         const [{ loadKubeconfig }, { Client }] = await Promise.all([
-          import('../cluster/kubeconfig.ts'),
-          import('../cluster/client.ts'),
+          import('../kube/kubeconfig.ts'),
+          import('../kube/client.ts'),
         ]);
         const loaded = loadKubeconfig(flags, streams.env);
         debug(

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, delimiter } from 'node:path';
 import * as yaml from 'js-yaml';
-import { loadKubeconfig } from '../../../src/cluster/kubeconfig.ts';
-import type { ConnectionFlags } from '../../../src/cli/flags.ts';
+import { loadKubeconfig } from '../../../src/kube/kubeconfig.ts';
+import type { ConnectionFlags } from '../../../src/options/flags.ts';
 import { KubeconfigError, UsageError } from '../../../src/errors.ts';
 import { flags as noFlags } from '../../support/context.ts';
 

@@ -1,7 +1,7 @@
 // The cluster DNS domain, read from the cluster DNS server's own settings:
 // CoreDNS's Corefile (its kubernetes plugin line), or kube-dns's --domain.
-import type { Client } from './client.ts';
-import { isNotFound } from './errors.ts';
+import type { Client } from '../kube/client.ts';
+import { isNotFound } from '../kube/errors.ts';
 import { ForbiddenError } from '../errors.ts';
 
 /** A cluster domain and where it was read. */

@@ -1,10 +1,10 @@
 // What the controller serves right now: a TLS handshake with its ready Pod on
 // the API port, through a port-forward, checking nothing (only reading).
 import { createHash } from 'node:crypto';
-import type { Client } from '../cluster/client.ts';
-import type { Installation } from '../cluster/installation.ts';
-import { servedCertificate } from '../cluster/served.ts';
-import { serviceDnsName } from './names.ts';
+import type { Client } from '../kube/client.ts';
+import type { Installation } from './installation.ts';
+import { servedCertificate } from '../kube/served.ts';
+import { serviceDnsName } from '../antrea/names.ts';
 
 /** The ready controller Pod's name and the DER and SHA-256 of what it serves. */
 export interface Served {

@@ -1,4 +1,4 @@
-// The read path against a real HTTPS server (src/cluster/client.ts, http.ts,
+// The read path against a real HTTPS server (src/kube/client.ts, http.ts,
 // errors.ts): each way a request can fail becomes its typed error and one
 // sentence; impersonation, -v lines, request counting and watches.
 import { test, type TestContext } from 'node:test';
@@ -18,10 +18,10 @@ import {
   NotFoundError,
   UnavailableError,
 } from '../../../src/errors.ts';
-import { isTransient } from '../../../src/cluster/errors.ts';
-import { readInstallation } from '../../../src/cluster/installation.ts';
-import type { Client } from '../../../src/cluster/client.ts';
-import type { RequestDescription } from '../../../src/cluster/errors.ts';
+import { isTransient } from '../../../src/kube/errors.ts';
+import { readInstallation } from '../../../src/read/installation.ts';
+import type { Client } from '../../../src/kube/client.ts';
+import type { RequestDescription } from '../../../src/kube/errors.ts';
 import { clientFor, writeTemporary } from '../../support/context.ts';
 import { NAMESPACE as ns } from '../../support/installation.ts';
 

@@ -1,11 +1,11 @@
 // Antrea's IPsec objects as the cluster holds them: whether the PSK Secret
 // exists and holds the default key (only that: the key is dropped at once),
 // the CA the controller publishes, and the agents' signing requests.
-import type { Client } from './client.ts';
+import type { Client } from '../kube/client.ts';
 import { IPSEC, isDefaultPsk } from '../antrea/ipsec.ts';
-import { decodeBase64 } from './base64.ts';
-import { attempt, type Outcome } from './outcome.ts';
-import type * as k8s from './objects.ts';
+import { decodeBase64 } from '../kube/base64.ts';
+import { attempt, type Outcome } from '../kube/outcome.ts';
+import type * as k8s from '../kube/objects.ts';
 
 /** The PSK Secret: missing, or present, with whether its key is the published default. */
 export type PskSecret =

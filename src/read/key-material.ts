@@ -1,11 +1,11 @@
 // The rest of Antrea's key material, for status --all: the memberlist keys,
 // the Flow Aggregator's certificates and the multi-cluster CA. Certificates
 // are kept as PEM; of the keys only how many there are.
-import type { Client } from './client.ts';
+import type { Client } from '../kube/client.ts';
 import { FLOW_AGGREGATOR, MEMBERLIST_KEYS, MULTICLUSTER_CA_CONFIGMAP } from '../antrea/names.ts';
-import { decodeBase64 } from './base64.ts';
-import { attempt, type Outcome } from './outcome.ts';
-import type * as k8s from './objects.ts';
+import { decodeBase64 } from '../kube/base64.ts';
+import { attempt, type Outcome } from '../kube/outcome.ts';
+import type * as k8s from '../kube/objects.ts';
 
 /** A certificate bundle found in an object, and where. */
 export interface FoundBundle {

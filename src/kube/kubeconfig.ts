@@ -8,7 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import type { Cluster, User, Context } from '@kubernetes/client-node/dist/config_types.js';
 import { KubeconfigError, UsageError, messageOf } from '../errors.ts';
 import { kubeconfigFiles } from './kubeconfig-files.ts';
-import type { ConnectionFlags } from '../cli/flags.ts';
+import type { ConnectionFlags } from '../options/flags.ts';
 
 /**
  * The connection one context describes, with kubectl's flags applied: what every request and

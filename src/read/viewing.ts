@@ -2,14 +2,14 @@
 // refused become notes, and without the Secret, in user-provided mode, the
 // serving certificate is the one the controller serves (self-signed mode
 // publishes it in antrea-ca); in IPsec mode, its keys and CA for status.
-import type { Client } from '../cluster/client.ts';
-import { readInstallation, type Installation } from '../cluster/installation.ts';
+import type { Client } from '../kube/client.ts';
+import { readInstallation, type Installation } from './installation.ts';
 import { toPem } from '../certs/pem.ts';
 import { messageOf } from '../errors.ts';
-import { modeOf } from './mode.ts';
+import { modeOf } from '../antrea/mode.ts';
 import { controllerServes } from './controller-serves.ts';
-import { readTrafficEncryption } from './ipsec.ts';
-import { readIpsecObjects, type IpsecObjects } from '../cluster/ipsec.ts';
+import { readTrafficEncryption } from '../antrea/ipsec.ts';
+import { readIpsecObjects, type IpsecObjects } from './ipsec.ts';
 
 /** Reads the installation for viewing, adding what the controller serves when the Secret may not be read. */
 export async function readForViewing(client: Client, namespace?: string): Promise<Installation> {

@@ -1,9 +1,9 @@
-// Which watches a wait asks again for (src/cluster/watch.ts).
+// Which watches a wait asks again for (src/kube/watch.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConnectionError, ForbiddenError } from '../../../src/errors.ts';
-import type { Client } from '../../../src/cluster/client.ts';
-import { ChangeFeed } from '../../../src/cluster/watch.ts';
+import type { Client } from '../../../src/kube/client.ts';
+import { ChangeFeed } from '../../../src/kube/watch.ts';
 
 test('a watch RBAC refuses is not asked for again: the wait polls instead; a watch that failed otherwise is reopened', async () => {
   const asked: string[] = [];

@@ -1,8 +1,8 @@
-// Which API failures a wait rides out (src/cluster/errors.ts).
+// Which API failures a wait rides out (src/kube/errors.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusError } from '../../../src/cluster/http.ts';
-import { translate, isTransient } from '../../../src/cluster/errors.ts';
+import { StatusError } from '../../../src/kube/http.ts';
+import { translate, isTransient } from '../../../src/kube/errors.ts';
 import { UnavailableError, ConnectionError, ForbiddenError } from '../../../src/errors.ts';
 import { NAMESPACE as ns } from '../../support/installation.ts';
 

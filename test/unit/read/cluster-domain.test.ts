@@ -2,7 +2,7 @@
 // and kube-dns's --domain, as kubeadm, k3s and older clusters write them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { domainFromCorefile, domainFromKubeDnsArgs } from '../../../src/cluster/cluster-domain.ts';
+import { domainFromCorefile, domainFromKubeDnsArgs } from '../../../src/read/cluster-domain.ts';
 
 test('the first forward zone of the kubernetes plugin line', () => {
   const kubeadm = `.:53 {

@@ -1,9 +1,9 @@
 // The CA consumers: the APIServices, admission webhooks and CRD conversion
 // webhooks that point at Service antrea and carry a copy of its CA.
-import { SERVED_BY_LABEL, SERVICE } from '../antrea/names.ts';
-import { decodeBase64 } from './base64.ts';
-import { CA_BUNDLE_PATHS, ownersOf } from './field-owners.ts';
-import type * as k8s from './objects.ts';
+import { SERVED_BY_LABEL, SERVICE } from './names.ts';
+import { decodeBase64 } from '../kube/base64.ts';
+import { CA_BUNDLE_PATHS, ownersOf } from '../kube/field-owners.ts';
+import type * as k8s from '../kube/objects.ts';
 
 /** The kinds of object that hold a copy of the controller's CA. */
 export type ConsumerKind =

@@ -1,8 +1,8 @@
 // Finding the Antrea installation and reading everything about its
 // certificates in one parallel round (plus a follow-up only when the
 // Deployment names objects the round did not read).
-import type { Client } from './client.ts';
-import { isNotFound } from './errors.ts';
+import type { Client } from '../kube/client.ts';
+import { isNotFound } from '../kube/errors.ts';
 import { ForbiddenError, NotInstalledError, UsageError } from '../errors.ts';
 import {
   AGENT_CONFIG_KEY,
@@ -16,8 +16,13 @@ import {
   DEFAULT_NAMESPACE,
   TLS_SECRET,
 } from '../antrea/names.ts';
-import { CA_BUNDLE_PATHS, ownersOf } from './field-owners.ts';
-import { apiServiceConsumers, crdConsumers, webhookConsumers, type Consumer } from './consumers.ts';
+import { CA_BUNDLE_PATHS, ownersOf } from '../kube/field-owners.ts';
+import {
+  apiServiceConsumers,
+  crdConsumers,
+  webhookConsumers,
+  type Consumer,
+} from '../antrea/consumers.ts';
 import {
   describeDeployment,
   describePod,
@@ -25,16 +30,20 @@ import {
   type ControllerDeployment,
   type ControllerPod,
   type TlsSecret,
-} from './controller-objects.ts';
-import type * as k8s from './objects.ts';
+} from '../antrea/controller-objects.ts';
+import type * as k8s from '../kube/objects.ts';
 import {
   describeCertificate,
   readCertificateObject,
   type CertificateState,
-} from './cert-manager.ts';
+} from '../kube/cert-manager.ts';
 
-export type { Consumer, ConsumerKind } from './consumers.ts';
-export type { ControllerDeployment, ControllerPod, TlsSecret } from './controller-objects.ts';
+export type { Consumer, ConsumerKind } from '../antrea/consumers.ts';
+export type {
+  ControllerDeployment,
+  ControllerPod,
+  TlsSecret,
+} from '../antrea/controller-objects.ts';
 
 /**
  * Everything about an installation's certificates, read in one round: where it runs, the

@@ -2,7 +2,7 @@
 // GET /apis/<group>/<version> only when the APIService's caBundle verifies
 // the certificate the controller actually serves.
 import type { Client } from './client.ts';
-import type { Installation } from './installation.ts';
+import type { Installation } from '../read/installation.ts';
 
 /** How the API server answered a group-version's discovery: 200, or the status and its message. */
 export interface ProbeResult {
