@@ -40,7 +40,7 @@ import {
   type BuiltArchive,
   type PackageJson,
 } from './release/manifest.ts';
-import { KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../src/cli/completion/scripts.ts';
+import { KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../src/commands/completion/scripts.ts';
 import { mapPool } from '../src/fleet/pool.ts';
 
 const { values: args } = parseArgs({
@@ -86,7 +86,7 @@ function inputsKey(): string {
     ...readdirSync(at('scripts/release'))
       .sort()
       .map((f) => join('scripts/release', f)),
-    'src/cli/completion/scripts.ts',
+    'src/commands/completion/scripts.ts',
   ];
   for (const file of [
     'dist/bin/kubectl-antrea_certs',

@@ -58,3 +58,43 @@ export function antreaCertificate(request: CertificateRequest): CertificateObjec
     },
   };
 }
+
+/** A cert-manager Certificate as status and verify show it. */
+export interface CertificateState {
+  readonly name: string;
+  /** False when the Secret names a Certificate that does not exist. */
+  readonly found: boolean;
+  readonly ready?: { readonly status: string; readonly reason?: string; readonly message?: string };
+  readonly issuer?: { readonly name: string; readonly kind: string };
+  readonly duration?: string;
+  readonly renewBefore?: string;
+  readonly renewalTime?: string;
+  readonly notAfter?: string;
+}
+
+/** The Certificate's state from its object (undefined: there is none). */
+export function describeCertificate(name: string, object?: CertificateObject): CertificateState {
+  if (!object) return { name, found: false };
+  const ready = object.status?.conditions?.find((c) => c.type === 'Ready');
+  const spec = object.spec;
+  return {
+    name,
+    found: true,
+    ...(ready
+      ? {
+          ready: {
+            status: ready.status,
+            ...(ready.reason ? { reason: ready.reason } : {}),
+            ...(ready.message ? { message: ready.message } : {}),
+          },
+        }
+      : {}),
+    ...(spec?.issuerRef?.name
+      ? { issuer: { name: spec.issuerRef.name, kind: spec.issuerRef.kind ?? 'Issuer' } }
+      : {}),
+    ...(spec?.duration ? { duration: spec.duration } : {}),
+    ...(spec?.renewBefore ? { renewBefore: spec.renewBefore } : {}),
+    ...(object.status?.renewalTime ? { renewalTime: object.status.renewalTime } : {}),
+    ...(object.status?.notAfter ? { notAfter: object.status.notAfter } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 // The CA consumers: the APIServices, admission webhooks and CRD conversion
 // webhooks that point at Service antrea and carry a copy of its CA.
 import { SERVED_BY_LABEL, SERVICE } from './names.ts';
-import { decodeBase64 } from '../kube/base64.ts';
+import { decodeBase64 } from '../base64.ts';
 import { CA_BUNDLE_PATHS, ownersOf } from '../kube/field-owners.ts';
 import type * as k8s from '../kube/objects.ts';
 
@@ -45,7 +45,10 @@ const servedBy = (labels?: Record<string, string>) =>
  * The APIServices served by Service antrea in this namespace, with their Available condition,
  * sorted by name.
  */
-export function apiServiceConsumers(items: k8s.ApiService[], namespace: string): Consumer[] {
+export function apiServiceConsumers(
+  items: readonly k8s.ApiService[],
+  namespace: string,
+): Consumer[] {
   return items
     .filter((a) => pointsAtAntrea(namespace, a.spec?.service))
     .map((a) => {
@@ -77,7 +80,7 @@ export function apiServiceConsumers(items: k8s.ApiService[], namespace: string):
  */
 export function webhookConsumers(
   kind: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration',
-  items: k8s.WebhookConfiguration[],
+  items: readonly k8s.WebhookConfiguration[],
   namespace: string,
 ): Consumer[] {
   return items
@@ -97,7 +100,10 @@ export function webhookConsumers(
 }
 
 /** The CRDs whose conversion webhook is Service antrea in this namespace, sorted by name. */
-export function crdConsumers(items: k8s.CustomResourceDefinition[], namespace: string): Consumer[] {
+export function crdConsumers(
+  items: readonly k8s.CustomResourceDefinition[],
+  namespace: string,
+): Consumer[] {
   return items
     .filter(
       (crd) =>

@@ -2,7 +2,7 @@
 // and TLS Secret, read into plain facts.
 import { Sensitive } from '../sensitive.ts';
 import { CONTROLLER, TLS_KEYS, TLS_SECRET } from './names.ts';
-import { decodeBase64 } from '../kube/base64.ts';
+import { decodeBase64 } from '../base64.ts';
 import type * as k8s from '../kube/objects.ts';
 
 /**

@@ -42,3 +42,6 @@ export function missingPermissionFixes(r: Release): (typeof PERMISSION_FIXES)[nu
     return r.major === 0 && r.minor < (minor ?? 0);
   });
 }
+
+/** The gatekeeper-library templates that can forbid hostPath volumes. */
+export const GATEKEEPER_KINDS = ['K8sPSPHostFilesystem', 'K8sPSPVolumeTypes'] as const;

@@ -5,6 +5,9 @@ import { createHash } from 'node:crypto';
 import * as yaml from 'js-yaml';
 import { messageOf } from '../errors.ts';
 import type { Release } from './versions.ts';
+import type { Outcome, PskSecret, RequestState, SigningRequest } from './snapshot.ts';
+import type * as k8s from '../kube/objects.ts';
+import { decodeBase64 } from '../base64.ts';
 
 /**
  * The IPsec objects: the pre-shared key's Secret (v0.3.0), and in certificate
@@ -127,4 +130,41 @@ export function readIpsecSigner(controllerConf: string): IpsecSigner | { error: 
     autoApprove: flag(signer, 'autoApprove', true),
     selfSignedCa: flag(signer, 'selfSignedCA', true),
   };
+}
+
+const condition = (csr: k8s.CertificateSigningRequest, type: string) =>
+  csr.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+
+/** A CertificateSigningRequest's state, as kubectl get csr shows its condition. */
+export function requestState(csr: k8s.CertificateSigningRequest): RequestState {
+  if (condition(csr, 'Denied')) return 'denied';
+  if (condition(csr, 'Failed')) return 'failed';
+  if (!condition(csr, 'Approved')) return 'pending';
+  return csr.status?.certificate ? 'issued' : 'approved';
+}
+
+/** One of the IPsec signer's requests as the reports show it. */
+export const signingRequestOf = (csr: k8s.CertificateSigningRequest): SigningRequest => {
+  const pem = decodeBase64(csr.status?.certificate);
+  return {
+    name: csr.metadata?.name ?? '',
+    ...(csr.spec?.username ? { requester: csr.spec.username } : {}),
+    ...(csr.metadata?.creationTimestamp ? { created: csr.metadata.creationTimestamp } : {}),
+    state: requestState(csr),
+    ...(pem ? { certificate: pem } : {}),
+  };
+};
+
+/** Whether the PSK Secret exists and holds the default; the key itself goes no further. */
+export function pskSecretOf(read: Outcome<k8s.Secret>): Outcome<PskSecret> {
+  if ('notServed' in read) return { value: { exists: false } };
+  if (!('value' in read)) return read;
+  const psk = decodeBase64(read.value.data?.[IPSEC.pskKey]) ?? '';
+  return { value: { exists: true, isDefault: isDefaultPsk(psk) } };
+}
+
+/** Whether antrea-agent.conf selects IPsec (a file that cannot be read selects nothing). */
+export function selectsIpsec(agentConf: string | undefined): boolean {
+  const encryption = agentConf === undefined ? undefined : readTrafficEncryption(agentConf);
+  return encryption !== undefined && !('error' in encryption) && encryption.mode === 'ipsec';
 }

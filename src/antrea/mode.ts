@@ -2,7 +2,7 @@
 import { readSelfSignedCert } from './config.ts';
 import { parseRelease, persistsSelfSignedPair } from './versions.ts';
 import { CERT_MANAGER_CERTIFICATE_ANNOTATION } from './names.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 
 /**
  * The controller makes and renews its own pair (selfSignedCert true), or serves the pair users put

@@ -25,12 +25,8 @@ export const CONTROLLER = {
  * self-signed one; the Deployment's volume may name another.
  */
 export const TLS_SECRET = 'antrea-controller-tls';
-/** The type the controller gives the Secret it creates. */
-export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
-/**
- * The keys of the TLS Secret's data: the CA bundle, the serving certificate and its private key.
- */
-export const TLS_KEYS = { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' } as const;
+/** The type the controller gives the Secret it creates, and the keys of its data. */
+export { TLS_SECRET_TYPE, TLS_KEYS } from '../kube/objects.ts';
 
 /** The ConfigMap in which the controller publishes the CA bundle its clients trust. */
 export const CA_CONFIGMAP = 'antrea-ca';
@@ -65,10 +61,8 @@ export const CONTROLLER_INFO = {
 /** The controller regenerates a self-signed pair whose certificate has less left than this. */
 export const SELF_SIGNED_REGENERATE_WITHIN_MS = 90 * 86_400_000;
 
-/**
- * The annotation cert-manager puts on a Secret it issues: the name of the Certificate that owns it.
- */
-export const CERT_MANAGER_CERTIFICATE_ANNOTATION = 'cert-manager.io/certificate-name';
+/** The annotation cert-manager puts on a Secret it issues. */
+export { CERT_MANAGER_CERTIFICATE_ANNOTATION } from '../kube/objects.ts';
 
 /** The server name clients verify. */
 export const serviceDnsName = (namespace: string) => `${SERVICE}.${namespace}.svc`;

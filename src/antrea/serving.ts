@@ -3,7 +3,7 @@
 // certificate of the bundle antrea-ca publishes.
 import type { Certificate } from '../certs/certificate.ts';
 import { tryParse } from '../certs/try-parse.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 import { CA_CONFIGMAP } from './names.ts';
 import type { ModeInfo } from './mode.ts';
 

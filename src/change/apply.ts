@@ -4,8 +4,9 @@
 // state and the new.
 import type { CommandContext } from '../options/context.ts';
 import { KINDS, resourceName, type Client, type Written } from '../kube/client.ts';
-import { readInstallation, type Installation } from '../read/installation.ts';
-import { restartController } from '../kube/writes.ts';
+import type { Installation } from '../antrea/installation.ts';
+import { readInstallation } from '../read/snapshot.ts';
+import { restartController } from './controller-writes.ts';
 import { isTransient } from '../kube/errors.ts';
 import { CliError, ConflictError, InterruptedError, exitCodeFor, messageOf } from '../errors.ts';
 import { CONTROLLER } from '../antrea/names.ts';

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync, readFileSync, chmodSync, existsSync } from 'n
 import { join } from 'node:path';
 import { InputError, errorCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 import { CONTROLLER } from '../antrea/names.ts';
 
 /** The kind of a backup file, which restore checks before it trusts one. */

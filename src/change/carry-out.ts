@@ -4,8 +4,8 @@
 // really converged or roll back, then verify.
 import type { CommandContext } from '../options/context.ts';
 import type { Client } from '../kube/client.ts';
-import { restartController } from '../kube/writes.ts';
-import type { Installation } from '../read/installation.ts';
+import { restartController } from './controller-writes.ts';
+import type { Installation } from '../antrea/installation.ts';
 import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
 import { backupOf, saveBackup } from './backup.ts';
 import { describeChange, confirmChange } from './confirm.ts';

@@ -2,7 +2,7 @@
 // controller restarts, and what the cluster looks like once it converged.
 import type { CommandContext } from '../options/context.ts';
 import type { Client, DryRun } from '../kube/client.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
 import type { WaitOptions } from './wait.ts';
 

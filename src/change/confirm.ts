@@ -1,6 +1,6 @@
 // The first steps of a change: say what it will do, then ask.
 import type { CommandContext } from '../options/context.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 import { AbortedError } from '../errors.ts';
 import type { Change } from './change.ts';
 import type { ChangeOptions } from './options.ts';

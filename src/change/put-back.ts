@@ -1,7 +1,7 @@
 // Putting a backup back: over whatever is there now, and what the cluster
 // looks like once the controller took it.
 import type { Client, DryRun, Written } from '../kube/client.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 import { writeTlsSecret, deleteSecret, writeConfigMapKey } from '../kube/writes.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';
 import { readSelfSignedCert } from '../antrea/config.ts';

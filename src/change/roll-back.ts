@@ -2,8 +2,9 @@
 // controller restarts on it, and the wait starts again on the old goal.
 import type { CommandContext } from '../options/context.ts';
 import type { Client } from '../kube/client.ts';
-import { readInstallation, type Installation } from '../read/installation.ts';
-import { restartController } from '../kube/writes.ts';
+import type { Installation } from '../antrea/installation.ts';
+import { readInstallation } from '../read/snapshot.ts';
+import { restartController } from './controller-writes.ts';
 import { TimeoutError, messageOf } from '../errors.ts';
 import { applyBackup, goalForBackup } from './put-back.ts';
 import { verifyNow } from './verify-now.ts';

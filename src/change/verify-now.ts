@@ -1,8 +1,8 @@
 // The closing step of every change: the verify checks, printed, and their exit code.
 import type { CommandContext } from '../options/context.ts';
 import type { Client } from '../kube/client.ts';
-import { readInstallation, type Installation } from '../read/installation.ts';
-import { probeAggregatedApis } from '../kube/probe.ts';
+import type { Installation } from '../antrea/installation.ts';
+import { probeAggregatedApis, readInstallation } from '../read/snapshot.ts';
 import { runChecks, exitCodeForChecks } from '../report/verify.ts';
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import { renderChecks } from '../render/checks.ts';

@@ -5,10 +5,11 @@
 import type { CommandContext } from '../options/context.ts';
 import { InterruptedError, TimeoutError, UnavailableError, messageOf } from '../errors.ts';
 import type { Client } from '../kube/client.ts';
-import { readInstallation, type Installation } from '../read/installation.ts';
-import { probeAggregatedApis } from '../kube/probe.ts';
-import { ChangeFeed, installationTargets, type WatchTarget } from '../kube/watch.ts';
-import { controllerServes, readyControllerPod } from '../read/controller-serves.ts';
+import { readyControllerPod, type Installation } from '../antrea/installation.ts';
+import { probeAggregatedApis, readInstallation } from '../read/snapshot.ts';
+import { ChangeFeed, type WatchTarget } from '../kube/watch.ts';
+import { installationTargets } from '../read/watch-targets.ts';
+import { controllerServes } from '../read/controller-serves.ts';
 import { isTransient } from '../kube/errors.ts';
 import { pending, type ConvergenceGoal } from '../report/convergence.ts';
 import { tryParse } from '../certs/try-parse.ts';

@@ -4,7 +4,7 @@ import yargs, { type Argv, type PositionalOptions } from 'yargs';
 import { globalFlags } from '../options/flags.ts';
 import { COMMANDS } from './registry.ts';
 import { usageOf, type Command, type FlagTable, type PositionalTable } from '../options/command.ts';
-import { pluginVersion } from './version.ts';
+import { pluginVersion } from '../version.ts';
 import { UsageError } from '../errors.ts';
 
 const DESCRIPTION = "See and check the TLS certificates of Antrea's control plane.";

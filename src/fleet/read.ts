@@ -3,13 +3,10 @@
 // own deadline, so a dead cluster costs that deadline once.
 import { Client } from '../kube/client.ts';
 import { configFor, type Kubeconfig } from '../kube/kubeconfig.ts';
-import { readForViewing, readIpsecWhenOn } from '../read/viewing.ts';
-import { ipsecBlock } from '../report/ipsec.ts';
-import { probeAggregatedApis } from '../kube/probe.ts';
+import { FLEET_READS, readSnapshot } from '../read/snapshot.ts';
+import { statusOf, verifyOf } from '../report/reports.ts';
 import type { ConnectionFlags } from '../options/flags.ts';
 import { ConnectionError } from '../errors.ts';
-import { buildStatus } from '../report/status.ts';
-import { runChecks } from '../report/verify.ts';
 import { failureOf, type ClusterRead } from '../report/cluster.ts';
 import { formatDuration } from '../duration.ts';
 
@@ -68,18 +65,11 @@ export async function readCluster(
 }
 
 async function read(client: Client, settings: ReadSettings) {
-  const installation = await readForViewing(client, settings.namespace);
+  const snapshot = await readSnapshot(client, settings.namespace, FLEET_READS);
   const now = new Date();
-  const [probes, ipsec] = await Promise.all([
-    probeAggregatedApis(client, installation),
-    readIpsecWhenOn(client, installation),
-  ]);
   const { warnWithinMs, failWithinMs } = settings;
   return {
-    status: {
-      ...buildStatus({ installation, now, warnWithinMs }),
-      ipsec: ipsecBlock(installation, ipsec, now),
-    },
-    verify: runChecks({ installation, probes, now, warnWithinMs, failWithinMs }),
+    status: statusOf(snapshot, now, warnWithinMs),
+    verify: verifyOf(snapshot, now, { warnWithinMs, failWithinMs }),
   };
 }

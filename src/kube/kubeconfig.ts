@@ -4,11 +4,27 @@
 // silent fallback to localhost:8080.
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
-import type { Cluster, User, Context } from '@kubernetes/client-node/dist/config_types.js';
+import { KubeConfig, type Cluster, type Context, type User } from './client-node.ts';
 import { KubeconfigError, UsageError, messageOf } from '../errors.ts';
 import { kubeconfigFiles } from './kubeconfig-files.ts';
-import type { ConnectionFlags } from '../options/flags.ts';
+
+/** kubectl's connection flags as given on the command line (declared for the parser in options/flags.ts). */
+export interface ConnectionFlags {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly cluster?: string;
+  readonly user?: string;
+  readonly server?: string;
+  readonly token?: string;
+  readonly as?: string;
+  readonly 'as-group'?: string;
+  readonly 'certificate-authority'?: string;
+  readonly 'client-certificate'?: string;
+  readonly 'client-key'?: string;
+  readonly 'insecure-skip-tls-verify'?: boolean;
+  readonly 'tls-server-name'?: string;
+  readonly 'request-timeout': string;
+}
 
 /**
  * The connection one context describes, with kubectl's flags applied: what every request and

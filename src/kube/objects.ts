@@ -231,3 +231,12 @@ export interface Lease extends KubeObject {
     renewTime?: string;
   };
 }
+
+/** The type of a Secret that holds a TLS pair. */
+export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
+/** The keys of a TLS Secret's data: the CA bundle, the certificate and its private key. */
+export const TLS_KEYS = { ca: 'ca.crt', cert: 'tls.crt', key: 'tls.key' } as const;
+/**
+ * The annotation cert-manager puts on a Secret it issues: the name of the Certificate that owns it.
+ */
+export const CERT_MANAGER_CERTIFICATE_ANNOTATION = 'cert-manager.io/certificate-name';

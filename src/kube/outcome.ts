@@ -1,22 +1,9 @@
 // A read that audit and status --all can do without: its value, or that RBAC
 // refused it (a 403, said in the report), or that the API is not served (404).
-import { ForbiddenError } from '../errors.ts';
-import { isNotFound } from './errors.ts';
 
 /** What an optional read gave: the value, the refusal's sentence, or that nothing serves it. */
 export type Outcome<T> =
   { readonly value: T } | { readonly refused: string } | { readonly notServed: true };
-
-/** Runs a read; a 403 or a 404 becomes its Outcome, anything else is thrown. */
-export async function attempt<T>(read: Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { value: await read };
-  } catch (error) {
-    if (error instanceof ForbiddenError) return { refused: error.message };
-    if (isNotFound(error)) return { notServed: true };
-    throw error;
-  }
-}
 
 /** The value of an outcome, or undefined when it was refused or is not served. */
 export const valueOf = <T>(outcome: Outcome<T>): T | undefined =>

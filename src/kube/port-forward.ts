@@ -3,8 +3,7 @@
 // Loaded only by the waits that check what the controller serves.
 import { Duplex, PassThrough } from 'node:stream';
 import type { RequestOptions } from 'node:https';
-import { PortForward } from '@kubernetes/client-node/dist/portforward.js';
-import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { loadPortForward, type KubeConfig } from './client-node.ts';
 import { StatusError } from './http.ts';
 import { translate, type RequestDescription } from './errors.ts';
 import type { Client } from './client.ts';
@@ -38,6 +37,7 @@ export async function openPortForward(
   client.http.requestCount++;
   const path = `/api/v1/namespaces/${namespace}/pods/${pod}/portforward?ports=${port}`;
   client.http.log(`PORT-FORWARD ${client.http.url(path)}`);
+  const PortForward = await loadPortForward();
   let socket: { close(): void };
   try {
     const forward = new PortForward(

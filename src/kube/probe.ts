@@ -2,7 +2,6 @@
 // GET /apis/<group>/<version> only when the APIService's caBundle verifies
 // the certificate the controller actually serves.
 import type { Client } from './client.ts';
-import type { Installation } from '../read/installation.ts';
 
 /** How the API server answered a group-version's discovery: 200, or the status and its message. */
 export interface ProbeResult {
@@ -36,11 +35,3 @@ export async function probeGroupVersions(
     }),
   );
 }
-
-/** The group-versions of the installation's APIServices, each probed through the API server. */
-export const probeAggregatedApis = (client: Client, inst: Installation) =>
-  probeGroupVersions(client, aggregatedGroupVersions(inst));
-
-/** The group-versions of the installation's APIServices. */
-export const aggregatedGroupVersions = (inst: Installation): string[] =>
-  inst.consumers.flatMap((c) => (c.groupVersion ? [c.groupVersion] : []));

@@ -1,10 +1,9 @@
 // Watching the objects a wait depends on, so that it re-reads the cluster when
 // one of them changed instead of polling. Where a watch cannot be opened (no
 // RBAC for watch, the API server gone for a while), the wait polls instead.
-import { KINDS, collectionPath, resourceName, type Client, type ResourceKind } from './client.ts';
+import { collectionPath, resourceName, type Client, type ResourceKind } from './client.ts';
 import type { RequestDescription } from './errors.ts';
 import { ForbiddenError } from '../errors.ts';
-import { APP_SELECTOR, CONSUMER_SELECTOR, CONTROLLER } from '../antrea/names.ts';
 
 /** A watch to open: the collection, the selector, and what to name in a refusal. */
 export interface WatchTarget {
@@ -27,21 +26,6 @@ export function watchTarget(
     path: collectionPath(kind, namespace),
     query,
   };
-}
-
-/** What readInstallation reads, as watches: the controller, its Pods, Secret and ConfigMaps, and every kind of CA consumer. */
-export function installationTargets(namespace: string, secretName: string): WatchTarget[] {
-  const named = (name: string) => ({ fieldSelector: `metadata.name=${name}` });
-  return [
-    watchTarget(KINDS.deployments, namespace, named(CONTROLLER.deployment)),
-    watchTarget(KINDS.pods, namespace, { labelSelector: CONTROLLER.selector }),
-    watchTarget(KINDS.configMaps, namespace, { labelSelector: APP_SELECTOR }),
-    watchTarget(KINDS.secrets, namespace, named(secretName)),
-    watchTarget(KINDS.apiServices),
-    watchTarget(KINDS.validatingWebhooks),
-    watchTarget(KINDS.mutatingWebhooks),
-    watchTarget(KINDS.crds, undefined, { labelSelector: CONSUMER_SELECTOR }),
-  ];
 }
 
 /**

@@ -1,10 +1,9 @@
 // The writes the plugin makes: each with the resourceVersion it read, so a
 // concurrent change is a conflict to re-check, never a silent overwrite.
 import type { Client, DryRun } from './client.ts';
-import type { Secret } from './objects.ts';
+import { TLS_SECRET_TYPE, type Secret } from './objects.ts';
 import { isConflict } from './errors.ts';
 import { CliError, ConflictError } from '../errors.ts';
-import { CONTROLLER, TLS_SECRET_TYPE } from '../antrea/names.ts';
 import type { Sensitive } from '../sensitive.ts';
 
 export type { DryRun } from './client.ts';
@@ -95,13 +94,13 @@ export async function writeConfigMapKey(
 }
 
 /** What `kubectl rollout restart` does: a new restartedAt annotation on the Pod template. */
-export async function restartController(
+export async function restartDeployment(
   client: Client,
   namespace: string,
+  name: string,
   dryRun: DryRun,
 ): Promise<void> {
   const deployments = client.deployments(namespace);
-  const name = CONTROLLER.deployment;
   for (let attempt = 0; ; attempt++) {
     const deployment = await deployments.get(name);
     const template = deployment.spec?.template;
@@ -121,21 +120,3 @@ export async function restartController(
     }
   }
 }
-
-/** Replaces antrea-controller.conf in the controller's ConfigMap, as read. */
-export const writeControllerConfig = (
-  client: Client,
-  namespace: string,
-  read: { readonly name: string; readonly resourceVersion: string },
-  text: string,
-  dryRun: DryRun,
-) =>
-  writeConfigMapKey(
-    client,
-    namespace,
-    read.name,
-    CONTROLLER.configKey,
-    text,
-    read.resourceVersion,
-    dryRun,
-  );

@@ -2,7 +2,7 @@
 // the API port, through a port-forward, checking nothing (only reading).
 import { createHash } from 'node:crypto';
 import type { Client } from '../kube/client.ts';
-import type { Installation } from './installation.ts';
+import { readyControllerPod, type Installation } from '../antrea/installation.ts';
 import { servedCertificate } from '../kube/served.ts';
 import { serviceDnsName } from '../antrea/names.ts';
 
@@ -12,10 +12,6 @@ export interface Served {
   readonly der: Buffer;
   readonly sha256: string;
 }
-
-/** The ready Pod of the installation, if one is ready. */
-export const readyControllerPod = (inst: Installation) =>
-  inst.pods.find((p) => p.ready && !p.deleting);
 
 /** What the ready Pod serves; undefined when no Pod is ready. Port-forward errors are thrown. */
 export async function controllerServes(

@@ -3,26 +3,11 @@
 // are kept as PEM; of the keys only how many there are.
 import type { Client } from '../kube/client.ts';
 import { FLOW_AGGREGATOR, MEMBERLIST_KEYS, MULTICLUSTER_CA_CONFIGMAP } from '../antrea/names.ts';
-import { decodeBase64 } from '../kube/base64.ts';
-import { attempt, type Outcome } from '../kube/outcome.ts';
+import { decodeBase64 } from '../base64.ts';
+import { attempt } from '../kube/attempt.ts';
+import type { Outcome } from '../kube/outcome.ts';
+import type { FoundBundle, KeyMaterial } from '../antrea/snapshot.ts';
 import type * as k8s from '../kube/objects.ts';
-
-/** A certificate bundle found in an object, and where. */
-export interface FoundBundle {
-  readonly location: string;
-  readonly pem: string;
-  readonly managedBy?: string;
-}
-
-/** What status --all reads besides the installation, the IPsec objects and the agents. */
-export interface KeyMaterial {
-  /** How many memberlist keys the Secret holds (undefined: no such Secret). */
-  readonly memberlistKeys: Outcome<number | undefined>;
-  readonly flowAggregatorCa: Outcome<FoundBundle | undefined>;
-  readonly flowAggregatorClient: Outcome<FoundBundle | undefined>;
-  readonly flowAggregatorCaPair: Outcome<FoundBundle | undefined>;
-  readonly multiclusterCas: Outcome<FoundBundle[]>;
-}
 
 const absentIfNotServed = <T>(o: Outcome<T>): Outcome<T | undefined> =>
   'notServed' in o ? { value: undefined } : o;

@@ -3,33 +3,10 @@
 // the Kubernetes version, in parallel; each read may be refused or not served.
 import type { Client } from '../kube/client.ts';
 import { AGENT_INFO } from '../antrea/names.ts';
-import { attempt, type Outcome } from '../kube/outcome.ts';
+import { attempt } from '../kube/attempt.ts';
+import type { Outcome } from '../kube/outcome.ts';
+import type { SecurityObjects } from '../antrea/snapshot.ts';
 import type * as k8s from '../kube/objects.ts';
-
-/** A Gatekeeper constraint with the kind (the template) it is of. */
-export interface Constraint extends k8s.GatekeeperConstraint {
-  readonly kind: string;
-}
-
-/** What Gatekeeper has: its template names, the constraints of the kinds asked for, and refusals. */
-export interface Gatekeeper {
-  readonly templates: string[];
-  readonly constraints: Constraint[];
-  /** The kinds whose constraints RBAC refused to list, with the refusal. */
-  readonly refusedKinds: Readonly<Record<string, string>>;
-}
-
-/** Everything audit reads besides the installation and the IPsec objects. */
-export interface SecurityObjects {
-  readonly pods: Outcome<k8s.Pod[]>;
-  readonly replicaSets: Outcome<k8s.ReplicaSet[]>;
-  readonly namespaces: Outcome<k8s.Namespace[]>;
-  readonly podSecurityPolicies: Outcome<k8s.PodSecurityPolicy[]>;
-  readonly gatekeeper: Outcome<Gatekeeper>;
-  readonly agentInfos: Outcome<k8s.AntreaAgentInfo[]>;
-  /** The API server's version, e.g. v1.20.2 (undefined when /version does not say). */
-  readonly kubernetesVersion?: string;
-}
 
 const TEMPLATES = {
   group: 'templates.gatekeeper.sh',

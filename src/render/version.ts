@@ -1,6 +1,6 @@
 // The version report (kubectl antrea-certs version) as text.
 import type { ModeInfo } from '../antrea/mode.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 
 /** The name version prints for the plugin: its executable's. */
 export const PLUGIN_NAME = 'kubectl-antrea_certs';

@@ -4,7 +4,7 @@
 // expired one. Pure.
 import { tryParse } from '../certs/try-parse.ts';
 import type * as k8s from '../kube/objects.ts';
-import { decodeBase64 } from '../kube/base64.ts';
+import { decodeBase64 } from '../base64.ts';
 import { certificateReport, type CertificateReport } from './status.ts';
 
 /** An agent's API certificate and the Node it runs on. */

@@ -2,7 +2,7 @@
 // is ready, antrea-ca holds the expected CA, every consumer carries it, and
 // the aggregation layer reaches the controller again.
 // Pure: returns what is still pending, or undefined.
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 import { consumerReport } from './status.ts';
 import { notReadyDetail } from './pods.ts';
 import { tryParse } from '../certs/try-parse.ts';

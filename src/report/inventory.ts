@@ -4,7 +4,7 @@
 import { FLOW_AGGREGATOR, MEMBERLIST_KEYS } from '../antrea/names.ts';
 import { IPSEC } from '../antrea/ipsec.ts';
 import { tryParse } from '../certs/try-parse.ts';
-import type { FoundBundle, KeyMaterial } from '../read/key-material.ts';
+import type { FoundBundle, KeyMaterial } from '../antrea/snapshot.ts';
 import type { Outcome } from '../kube/outcome.ts';
 import type { AgentApiCertificate } from './agent-api.ts';
 import type { EncryptionReport } from './ipsec.ts';

@@ -10,7 +10,7 @@ import {
   type TrafficEncryption,
 } from '../antrea/ipsec.ts';
 import { tryParse } from '../certs/try-parse.ts';
-import type { IpsecObjects, RequestState, SigningRequest } from '../read/ipsec.ts';
+import type { IpsecObjects, RequestState, SigningRequest } from '../antrea/snapshot.ts';
 import type { Outcome } from '../kube/outcome.ts';
 import { certificateReport, type CertificateReport } from './status.ts';
 

@@ -1,5 +1,5 @@
 // How a controller Pod that is not ready is described in every report.
-import type { ControllerPod } from '../read/installation.ts';
+import type { ControllerPod } from '../antrea/installation.ts';
 
 /** " (CrashLoopBackOff: the last line it logged)", or nothing when the Pod gives no reason. */
 export const notReadyDetail = (pod: ControllerPod) =>

@@ -13,7 +13,7 @@ import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from '../certs/strength.ts'
 import { tryParse } from '../certs/try-parse.ts';
 import { modeOf } from '../antrea/mode.ts';
 import { servingChain } from '../antrea/serving.ts';
-import type { Installation } from '../read/installation.ts';
+import type { Installation } from '../antrea/installation.ts';
 import { buildStatus, type ConsumerReport, type StatusReport } from './status.ts';
 import { notReadyDetail } from './pods.ts';
 import { formatDuration } from '../duration.ts';

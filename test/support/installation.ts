@@ -5,7 +5,7 @@ import type {
   ControllerDeployment,
   Installation,
   TlsSecret,
-} from '../../src/read/installation.ts';
+} from '../../src/antrea/installation.ts';
 import { Sensitive } from '../../src/sensitive.ts';
 
 export const NAMESPACE = 'kube-system';

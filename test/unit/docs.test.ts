@@ -8,9 +8,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { COMMANDS_DOC, main, renderCommandsDoc, visibleFlags } from '../../scripts/docs.ts';
-import { COMMANDS } from '../../src/cli/registry.ts';
-import { globalFlags } from '../../src/options/flags.ts';
+import {
+  COMMANDS,
+  COMMANDS_DOC,
+  globalFlags,
+  main,
+  renderCommandsDoc,
+  visibleFlags,
+} from '../../scripts/docs.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const rendered = renderCommandsDoc();

@@ -1,6 +1,6 @@
 // kubectl antrea-certs completion SHELL
 import { defineCommand } from '../../options/command.ts';
-import { SHELLS, type Shell } from '../../cli/completion/shells.ts';
+import { SHELLS, type Shell } from './shells.ts';
 
 /** completion SHELL: its only option is the shell, one of SHELLS. */
 export const completion = defineCommand({

@@ -1,8 +1,8 @@
 // completion SHELL: prints the completion script.
 import type { CommandContext } from '../../options/context.ts';
 import { ExitCode } from '../../errors.ts';
-import { COMPLETION_SCRIPTS } from '../../cli/completion/scripts.ts';
-import type { Shell } from '../../cli/completion/shells.ts';
+import { COMPLETION_SCRIPTS } from './scripts.ts';
+import type { Shell } from './shells.ts';
 
 /** Prints the completion script of the shell. */
 export function run(ctx: CommandContext, shell: Shell): ExitCode {

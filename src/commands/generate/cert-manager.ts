@@ -19,8 +19,9 @@ import {
   type CertificateObject,
   type IssuerInfo,
 } from '../../kube/cert-manager.ts';
-import { readInstallation, type Installation } from '../../read/installation.ts';
-import { writeControllerConfig } from '../../kube/writes.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import { readInstallation } from '../../read/snapshot.ts';
+import { writeControllerConfig } from '../../change/controller-writes.ts';
 import { ExitCode, InputError, UsageError } from '../../errors.ts';
 import { antreaCertificate, defaultRenewBefore } from '../../antrea/cert-manager-certificate.ts';
 import { configMissing, helmRevertsSwitch, setSelfSignedCert } from '../../antrea/config.ts';

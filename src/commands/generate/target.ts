@@ -2,7 +2,7 @@
 // cluster DNS domain, read from the cluster unless --offline (or given).
 import type { CommandContext } from '../../options/context.ts';
 import { readClusterDomain } from '../../read/cluster-domain.ts';
-import { locateController } from '../../read/installation.ts';
+import { locateController } from '../../read/snapshot.ts';
 import { DEFAULT_NAMESPACE } from '../../antrea/names.ts';
 import { ConnectionError, KubeconfigError, UnavailableError } from '../../errors.ts';
 import type { GenerateOptions } from './command.ts';

@@ -1,7 +1,9 @@
 // import: bring your own certificate, checked before anything is written.
 import type { CommandContext } from '../../options/context.ts';
-import { readInstallation, type Installation } from '../../read/installation.ts';
-import { writeTlsSecret, writeControllerConfig } from '../../kube/writes.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import { readInstallation } from '../../read/snapshot.ts';
+import { writeTlsSecret } from '../../kube/writes.ts';
+import { writeControllerConfig } from '../../change/controller-writes.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { storableKey } from '../../certs/keys.ts';

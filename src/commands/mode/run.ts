@@ -1,8 +1,10 @@
 // mode: show the certificate mode, or switch selfSignedCert and restart safely.
 import type { CommandContext } from '../../options/context.ts';
 import { printReport } from '../../options/printer.ts';
-import { readInstallation, type Installation } from '../../read/installation.ts';
-import { writeControllerConfig, deleteSecret } from '../../kube/writes.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import { readInstallation } from '../../read/snapshot.ts';
+import { deleteSecret } from '../../kube/writes.ts';
+import { writeControllerConfig } from '../../change/controller-writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { describeMode, modeOf, type Mode } from '../../antrea/mode.ts';

@@ -1,7 +1,7 @@
 // restore FILE: put back the objects a change backed up.
 import type { CommandContext } from '../../options/context.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
-import { readInstallation } from '../../read/installation.ts';
+import { readInstallation } from '../../read/snapshot.ts';
 import { readSelfSignedCert } from '../../antrea/config.ts';
 import { loadBackup, type Backup } from '../../change/backup.ts';
 import { carryOut } from '../../change/carry-out.ts';

@@ -1,6 +1,7 @@
 // rotate when cert-manager owns the Secret: a renewal, as cmctl renew makes it.
 import type { Client } from '../../kube/client.ts';
-import { readInstallation, type Installation } from '../../read/installation.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import { readInstallation } from '../../read/snapshot.ts';
 import {
   readCertificate,
   issuingCondition,

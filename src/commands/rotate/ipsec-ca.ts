@@ -5,7 +5,7 @@
 // restarts or renews at 70-90 % of a year. Nodes on either side of the change
 // cannot authenticate each other, so tunnels fail until every agent restarts.
 import type { Client } from '../../kube/client.ts';
-import type { Installation } from '../../read/installation.ts';
+import type { Installation } from '../../antrea/installation.ts';
 import { readIpsecObjects } from '../../read/ipsec.ts';
 import { IPSEC } from '../../antrea/ipsec.ts';
 import { InputError } from '../../errors.ts';

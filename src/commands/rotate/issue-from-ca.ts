@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { CommandContext } from '../../options/context.ts';
 import type { Client } from '../../kube/client.ts';
-import type { Installation } from '../../read/installation.ts';
+import type { Installation } from '../../antrea/installation.ts';
 import { writeTlsSecret } from '../../kube/writes.ts';
 import { InputError, messageOf } from '../../errors.ts';
 import { parseCertificates, type Certificate } from '../../certs/certificate.ts';

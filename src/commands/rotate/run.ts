@@ -1,6 +1,7 @@
 // rotate: a new certificate now, in every mode, and wait until the cluster uses it.
 import type { CommandContext } from '../../options/context.ts';
-import { readInstallation, type Installation } from '../../read/installation.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import { readInstallation } from '../../read/snapshot.ts';
 import { UsageError, type ExitCode } from '../../errors.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { modeOf } from '../../antrea/mode.ts';

@@ -1,6 +1,7 @@
 // rotate in self-signed mode: the controller makes the new pair itself.
 import type { Client } from '../../kube/client.ts';
-import { readInstallation, type Installation } from '../../read/installation.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import { readInstallation } from '../../read/snapshot.ts';
 import { deleteSecret } from '../../kube/writes.ts';
 import { modeOf } from '../../antrea/mode.ts';
 import type { Change } from '../../change/change.ts';

@@ -2,9 +2,8 @@
 import type { CommandContext } from '../../options/context.ts';
 import { printReport } from '../../options/printer.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { readForViewing, readIpsecWhenOn } from '../../read/viewing.ts';
-import { ipsecBlock } from '../../report/ipsec.ts';
-import { buildStatus } from '../../report/status.ts';
+import { readSnapshot, STATUS_READS } from '../../read/snapshot.ts';
+import { statusOf } from '../../report/reports.ts';
 import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
 import type { StatusOptions } from './command.ts';
@@ -28,12 +27,8 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
     return runFleet(ctx, { command: 'status', fleet: options.fleet, ...thresholds, strict: false });
   }
   const client = await ctx.connect();
-  const installation = await readForViewing(client, ctx.flags.namespace);
-  const now = new Date();
-  const report = {
-    ...buildStatus({ installation, now, warnWithinMs: EXPIRY_WARNING_MS }),
-    ipsec: ipsecBlock(installation, await readIpsecWhenOn(client, installation), now),
-  };
+  const snapshot = await readSnapshot(client, ctx.flags.namespace, STATUS_READS);
+  const report = statusOf(snapshot, new Date(), EXPIRY_WARNING_MS);
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, report, renderStatus);
   return ExitCode.ok;

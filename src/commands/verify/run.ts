@@ -2,9 +2,9 @@
 import type { CommandContext } from '../../options/context.ts';
 import { printReport } from '../../options/printer.ts';
 import type { ExitCode } from '../../errors.ts';
-import { readForViewing } from '../../read/viewing.ts';
-import { probeAggregatedApis } from '../../kube/probe.ts';
-import { runChecks, exitCodeForChecks } from '../../report/verify.ts';
+import { readSnapshot, VERIFY_READS } from '../../read/snapshot.ts';
+import { verifyOf } from '../../report/reports.ts';
+import { exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
 import type { VerifyOptions } from './command.ts';
@@ -26,9 +26,8 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
     });
   }
   const client = await ctx.connect();
-  const installation = await readForViewing(client, ctx.flags.namespace);
-  const probes = await probeAggregatedApis(client, installation);
-  const report = runChecks({ installation, probes, now: new Date(), warnWithinMs, failWithinMs });
+  const snapshot = await readSnapshot(client, ctx.flags.namespace, VERIFY_READS);
+  const report = verifyOf(snapshot, new Date(), { warnWithinMs, failWithinMs });
   const exitCode = exitCodeForChecks(report, strict);
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, { ...report, exitCode }, renderChecks);

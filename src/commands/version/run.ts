@@ -3,7 +3,7 @@
 // be read is an error (exit 1) after it. --client loads no cluster code.
 import type { CommandContext } from '../../options/context.ts';
 import { printReport } from '../../options/printer.ts';
-import { pluginVersion } from '../../cli/version.ts';
+import { pluginVersion } from '../../version.ts';
 import { ExitCode } from '../../errors.ts';
 import {
   renderVersion,
@@ -37,7 +37,7 @@ export async function run(ctx: CommandContext, options: VersionOptions): Promise
 
 async function readAntreaVersion(ctx: CommandContext): Promise<AntreaVersion> {
   const [{ readInstallation }, { modeOf }] = await Promise.all([
-    import('../../read/installation.ts'),
+    import('../../read/snapshot.ts'),
     import('../../antrea/mode.ts'),
   ]);
   const installation = await readInstallation(await ctx.connect(), ctx.flags.namespace, {

@@ -2,7 +2,7 @@
 // host: Pod Security Admission, a Gatekeeper constraint, or PodSecurityPolicy.
 // Pure: built from the objects the cluster layer read.
 import { reachOf } from '../../antrea/host-files.ts';
-import type { Constraint } from '../../read/security.ts';
+import type { Constraint } from '../../antrea/snapshot.ts';
 import type * as k8s from '../../kube/objects.ts';
 
 /** The label by which Pod Security Admission enforces a level on a namespace. */
@@ -12,8 +12,7 @@ const PSA_GUARDING_LEVELS = ['baseline', 'restricted'];
 /** Pod Security Admission is on by default from Kubernetes 1.23. */
 const PSA_FIRST_MINOR = 23;
 
-/** The gatekeeper-library templates that can forbid hostPath volumes. */
-export const GATEKEEPER_KINDS = ['K8sPSPHostFilesystem', 'K8sPSPVolumeTypes'] as const;
+export { GATEKEEPER_KINDS } from '../../antrea/host-files.ts';
 
 /** The annotation PodSecurityPolicy admission puts on every Pod it admits. */
 export const PSP_ANNOTATION = 'kubernetes.io/psp';

@@ -5,9 +5,9 @@
 import { supportsIpsecCertAuth } from '../../antrea/ipsec.ts';
 import { modeOf } from '../../antrea/mode.ts';
 import { parseRelease } from '../../antrea/versions.ts';
-import type { Installation } from '../../read/installation.ts';
-import type { IpsecObjects } from '../../read/ipsec.ts';
-import type { SecurityObjects } from '../../read/security.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import type { IpsecObjects } from '../../antrea/snapshot.ts';
+import type { SecurityObjects } from '../../antrea/snapshot.ts';
 import { agentApiCertificates, type AgentApiCertificate } from '../agent-api.ts';
 import { buildEncryption, type EncryptionReport } from '../ipsec.ts';
 import type { CertificateReport } from '../status.ts';

@@ -4,7 +4,7 @@
 import { ANTREA_RUN_DIR, OVSDB_FILE } from '../../antrea/host-files.ts';
 import { APP_LABEL } from '../../antrea/names.ts';
 import { valueOf } from '../../kube/outcome.ts';
-import type { Gatekeeper, SecurityObjects } from '../../read/security.ts';
+import type { Gatekeeper, SecurityObjects } from '../../antrea/snapshot.ts';
 import type * as k8s from '../../kube/objects.ts';
 import type { Check } from '../verify.ts';
 import {

@@ -13,7 +13,7 @@ import {
   COMPLETION_SCRIPTS,
   KUBECTL_HELPER_UNIX,
   KUBECTL_HELPER_WINDOWS,
-} from '../../../src/cli/completion/scripts.ts';
+} from '../../../src/commands/completion/scripts.ts';
 import { contextNames } from '../../../src/cli/completion/command-line.ts';
 import { kubeconfigFiles } from '../../../src/kube/kubeconfig-files.ts';
 import { runCli } from '../../support/context.ts';

@@ -19,7 +19,7 @@ import {
   UnavailableError,
 } from '../../../src/errors.ts';
 import { isTransient } from '../../../src/kube/errors.ts';
-import { readInstallation } from '../../../src/read/installation.ts';
+import { readInstallation } from '../../../src/read/snapshot.ts';
 import type { Client } from '../../../src/kube/client.ts';
 import type { RequestDescription } from '../../../src/kube/errors.ts';
 import { clientFor, writeTemporary } from '../../support/context.ts';

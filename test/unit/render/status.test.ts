@@ -8,7 +8,7 @@ import { renderStatus } from '../../../src/render/status.ts';
 import { renderChecks } from '../../../src/render/checks.ts';
 import { renderData } from '../../../src/render/data.ts';
 import { createStyle, visibleLength } from '../../../src/render/style.ts';
-import type { Installation } from '../../../src/read/installation.ts';
+import type { Installation } from '../../../src/antrea/installation.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';
 import { selfSigned } from '../../support/installation.ts';
 import { verify } from '../../support/report.ts';

@@ -10,7 +10,7 @@ import {
   kubernetesMinor,
 } from '../../../src/report/audit/admission.ts';
 import { hostPathPods } from '../../../src/report/audit/host-paths.ts';
-import type { Constraint } from '../../../src/read/security.ts';
+import type { Constraint } from '../../../src/antrea/snapshot.ts';
 
 const ns = (name: string, labels: Record<string, string> = {}) => ({ metadata: { name, labels } });
 const constraint = (spec: Constraint['spec'], kind = 'K8sPSPHostFilesystem'): Constraint => ({

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runAudit, type AuditInputs } from '../../../src/report/audit/audit.ts';
-import type { IpsecObjects, SigningRequest } from '../../../src/read/ipsec.ts';
-import type { SecurityObjects } from '../../../src/read/security.ts';
+import type { IpsecObjects, SigningRequest } from '../../../src/antrea/snapshot.ts';
+import type { SecurityObjects } from '../../../src/antrea/snapshot.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';
 import { deployment, installation } from '../../support/installation.ts';
 import { issue, usage } from '../../testbed/pki.ts';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { certManagerChecks } from '../../../src/report/cert-manager-checks.ts';
-import { describeCertificate } from '../../../src/kube/cert-manager.ts';
+import { describeCertificate } from '../../../src/antrea/cert-manager-certificate.ts';
 
 const object = (ready: string, renewBefore?: string) =>
   describeCertificate('antrea-controller-tls', {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pending } from '../../../src/report/convergence.ts';
-import type { Installation } from '../../../src/read/installation.ts';
+import type { Installation } from '../../../src/antrea/installation.ts';
 import { servingPair } from '../../support/certificates.ts';
 import {
   consumers as allConsumers,

@@ -8,7 +8,7 @@ import { exitCodeForChecks } from '../../../src/report/verify.ts';
 import { renderChecks } from '../../../src/render/checks.ts';
 import { createStyle } from '../../../src/render/style.ts';
 import { Sensitive } from '../../../src/sensitive.ts';
-import type { Installation } from '../../../src/read/installation.ts';
+import type { Installation } from '../../../src/antrea/installation.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';
 import { consumers, selfSigned } from '../../support/installation.ts';
 import { verify } from '../../support/report.ts';

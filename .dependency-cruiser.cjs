@@ -1,0 +1,98 @@
+// The architecture, checked by `npm run lint` (dependency-cruiser): the folders
+// of src/ in layers, top first. A folder imports only from the layers below
+// its own; folders that share a layer do not import each other. So no cycle
+// can run between folders.
+const LAYERS = [
+  ['cli'], // the command line: parser, registry, completion, main
+  ['commands'], // one folder a command: orchestrates the layers below
+  ['change', 'fleet'], // a change (plan, backup, Lease, writes, wait); many clusters
+  ['input'], // files the user gives: pairs, CAs
+  ['options'], // what a command gets: flag types, the context, the printer
+  ['read'], // fills the snapshot from the cluster (the only Antrea code that does I/O)
+  ['render'], // reports to text, JSON, YAML, Prometheus
+  ['report'], // reports and checks: pure functions of the snapshot
+  ['antrea'], // what Antrea is and does: names, modes, the snapshot's type, pure
+  ['certs'], // certificates and keys: pure, knows no Kubernetes
+  ['kube'], // the Kubernetes client: knows no Antrea name; the only code that speaks HTTP
+  ['base'], // src/*.ts: errors and exit codes, durations, sensitive values
+];
+// Pure layers take the client's types but never its code, and never a socket;
+// only its vocabulary (object types and well-known keys, read outcomes,
+// managedFields paths), which is pure itself.
+const PURE = ['render', 'report', 'antrea', 'certs'];
+const VOCABULARY = '^src/kube/(objects|outcome|field-owners)\\.ts$';
+
+const path = (folder) => (folder === 'base' ? '^src/[^/]+\\.ts$' : `^src/${folder}/`);
+const any = (folders) => folders.map(path).join('|');
+
+const layerRules = LAYERS.flatMap((layer, i) => {
+  const above = LAYERS.slice(0, i).flat();
+  return layer.flatMap((folder) => {
+    const higher = [...above, ...layer.filter((f) => f !== folder)];
+    if (higher.length === 0) return [];
+    return [
+      {
+        name: `layer-${folder}`,
+        comment: `${folder}/ imports only from the layers below it`,
+        severity: 'error',
+        from: { path: path(folder) },
+        to: { path: any(higher) },
+      },
+    ];
+  });
+});
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'pure-no-client-code',
+      comment: 'the pure layers may name the client types, not call it',
+      severity: 'error',
+      from: { path: any(PURE) },
+      to: { path: path('kube'), pathNot: VOCABULARY, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'vocabulary-is-pure',
+      comment: "the client's vocabulary imports nothing of the client but itself",
+      severity: 'error',
+      from: { path: VOCABULARY },
+      to: { path: path('kube'), pathNot: VOCABULARY },
+    },
+    {
+      name: 'pure-no-io',
+      comment: 'the pure layers open no connection and read no file',
+      severity: 'error',
+      from: { path: `${any(PURE)}|${VOCABULARY}` },
+      to: { path: '^(node:)?(net|tls|http|https|http2|fs|child_process|dgram)$' },
+    },
+    {
+      name: 'kube-knows-no-antrea',
+      comment: 'the client layer imports nothing of the plugin but the base',
+      severity: 'error',
+      from: { path: path('kube') },
+      to: { path: '^src/', pathNot: `${path('kube')}|${path('base')}` },
+    },
+    {
+      name: 'client-node-through-one-door',
+      comment: "client-node's dist/ internals are reached only through src/kube/client-node.ts",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/kube/client-node\\.ts$' },
+      to: { path: '@kubernetes/client-node' },
+    },
+    {
+      name: 'no-cycle',
+      comment:
+        'no module depends on itself through code (type-only loops inside a folder are allowed)',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.cjs'] },
+  },
+};

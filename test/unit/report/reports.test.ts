@@ -1,0 +1,349 @@
+// Every report built from a fixture snapshot, with no client at all: the
+// objects as the API server sends them go in, status, verify, audit and
+// status --all come out (src/antrea/installation.ts, src/report/reports.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { installationOf } from '../../../src/antrea/installation.ts';
+import type { IpsecObjects, SecurityObjects, Snapshot } from '../../../src/antrea/snapshot.ts';
+import { auditOf, inventoryOf, statusOf, verifyOf } from '../../../src/report/reports.ts';
+import { exitCodeForChecks } from '../../../src/report/verify.ts';
+import { NotInstalledError } from '../../../src/errors.ts';
+import type * as k8s from '../../../src/kube/objects.ts';
+import { DAY, now, servingPair } from '../../support/certificates.ts';
+import {
+  configMap,
+  consumerObjects,
+  controllerDeployment,
+  readyPod,
+  selfSignedSnapshot,
+} from '../../support/snapshot.ts';
+
+const pair = await servingPair();
+const foreign = await servingPair({ caName: 'someone-else' });
+const healthy = selfSignedSnapshot(pair);
+const thresholds = { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY };
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+const verify = (snapshot: Snapshot) => {
+  const report = verifyOf(snapshot, now, thresholds);
+  const find = (id: string) => report.checks.find((c) => c.id.startsWith(id));
+  return { report, find, status: (id: string) => find(id)?.status };
+};
+const withConfig = (controller: string, agent = 'trafficEncryptionMode: none\n') => [
+  configMap('antrea-config', {
+    'antrea-controller.conf': controller,
+    'antrea-agent.conf': agent,
+  }),
+  configMap('antrea-ca', { 'ca.crt': pair.leaf.certPem + pair.ca.certPem }),
+];
+
+test('installationOf: the controller, its config, Secret, antrea-ca and consumers', () => {
+  const inst = installationOf(healthy);
+  assert.equal(inst.deployment.configMapName, 'antrea-config');
+  assert.equal(inst.config?.text, 'selfSignedCert: true\n');
+  assert.equal(inst.config?.agentText, 'trafficEncryptionMode: none\n');
+  assert.equal(inst.tlsSecret?.cert, pair.leaf.certPem + pair.ca.certPem);
+  assert.equal(inst.tlsSecret?.key?.reveal(), pair.leaf.keyPem);
+  assert.equal(inst.caConfigMap?.bundle, pair.leaf.certPem + pair.ca.certPem);
+  assert.deepEqual(
+    inst.consumers.map((c) => `${c.kind}/${c.name}`),
+    [
+      'APIService/v1beta2.controlplane.antrea.io',
+      'ValidatingWebhookConfiguration/crdvalidator.antrea.io',
+      'CustomResourceDefinition/ippools.crd.antrea.io',
+    ],
+  );
+  assert.deepEqual(inst.consumers[0]?.caBundleOwners, ['antrea-controller']);
+  assert.equal(inst.controllerInfoVersion, 'v2.7.0');
+  assert.equal(inst.refusedDetails, undefined);
+});
+
+test('installationOf: the config the Deployment mounts under another name (v1.0) is found', () => {
+  const deployment = controllerDeployment('v1.0.0');
+  const volumes = deployment.spec?.template?.spec?.volumes ?? [];
+  volumes[0] = { name: 'antrea-config', configMap: { name: 'antrea-config-7b5c8' } };
+  const inst = installationOf(
+    selfSignedSnapshot(pair, {
+      deployment,
+      configMaps: [configMap('antrea-config-7b5c8', { 'antrea-controller.conf': '' })],
+    }),
+  );
+  assert.equal(inst.config?.name, 'antrea-config-7b5c8');
+  assert.equal(inst.caConfigMap, undefined);
+});
+
+test('installationOf: no Deployment is NotInstalledError, worded by how the namespace was chosen', () => {
+  const none = (namespaceSource: Snapshot['namespaceSource']) => () =>
+    installationOf({ ...healthy, deployment: undefined, namespaceSource });
+  assert.throws(none('flag'), (e: unknown) => {
+    assert.ok(e instanceof NotInstalledError);
+    assert.match(e.message, /no antrea-controller Deployment in namespace kube-system/);
+    return true;
+  });
+  assert.throws(none('default'), /visible to you, nor antrea-controller in kube-system/);
+});
+
+test('installationOf: refused reads become notes, the legacy AntreaControllerInfo gives the version', () => {
+  const inst = installationOf(
+    selfSignedSnapshot(pair, {
+      tlsSecret: { refused: 'forbidden' },
+      pods: { refused: 'forbidden' },
+      controllerInfos: [
+        { refused: 'forbidden' },
+        { value: { metadata: { name: 'antrea-controller' }, version: 'v1.2.0' } },
+      ],
+      certificate: { name: 'antrea', object: { refused: 'forbidden' } },
+    }),
+  );
+  assert.deepEqual(inst.refusedDetails, ['Certificate', 'Secret', 'Pods']);
+  assert.equal(inst.controllerInfoVersion, 'v1.2.0');
+  assert.equal(inst.tlsSecret, undefined);
+  assert.deepEqual(inst.pods, []);
+  const refusedInfo = installationOf(
+    selfSignedSnapshot(pair, { controllerInfos: [{ refused: 'no' }, { notServed: true }] }),
+  );
+  assert.deepEqual(refusedInfo.refusedDetails, ['AntreaControllerInfo']);
+});
+
+test('installationOf: a missing cert-manager Certificate is "not found", a present one described', () => {
+  const missing = installationOf(
+    selfSignedSnapshot(pair, { certificate: { name: 'antrea', object: { notServed: true } } }),
+  );
+  assert.deepEqual(missing.certManager, { name: 'antrea', found: false });
+  const ready = installationOf(
+    selfSignedSnapshot(pair, {
+      certificate: {
+        name: 'antrea',
+        object: {
+          value: {
+            spec: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' }, duration: '2160h' },
+            status: { conditions: [{ type: 'Ready', status: 'True' }] },
+          },
+        },
+      },
+    }),
+  );
+  assert.equal(ready.certManager?.ready?.status, 'True');
+  assert.deepEqual(ready.certManager?.issuer, { name: 'ca', kind: 'ClusterIssuer' });
+});
+
+test('statusOf: mode, serving certificate and consumers; the IPsec block only with IPsec objects', () => {
+  const report = statusOf(healthy, now, thresholds.warnWithinMs);
+  assert.equal(report.mode, 'self-signed');
+  assert.equal(report.selfSignedPairStorage, 'secret');
+  assert.equal(report.servingCertificate?.subject, 'CN=antrea@1');
+  assert.equal(report.consumers.length, 3);
+  assert.equal(report.ipsec, null);
+  const ipsec: IpsecObjects = {
+    pskSecret: { value: { exists: true, isDefault: true } },
+    caBundle: { value: undefined },
+    requests: { value: [] },
+  };
+  const withIpsec = statusOf(
+    selfSignedSnapshot(pair, {
+      configMaps: withConfig('selfSignedCert: true\n', 'trafficEncryptionMode: ipsec\n'),
+      ipsec,
+    }),
+    now,
+    thresholds.warnWithinMs,
+  );
+  assert.equal(withIpsec.ipsec?.authenticationMode, 'psk');
+  assert.equal(
+    withIpsec.ipsec &&
+      'defaultKey' in withIpsec.ipsec.pskSecret &&
+      withIpsec.ipsec.pskSecret.defaultKey,
+    true,
+  );
+});
+
+test('verifyOf: a healthy installation passes every check', () => {
+  const { report } = verify(healthy);
+  assert.deepEqual(
+    report.checks.map((c) => `${c.id.replace(/:[0-9a-f]{64}$/, ':<sha256>')} ${c.status}`),
+    [
+      'ca-published pass',
+      'ca-bundle:APIService/v1beta2.controlplane.antrea.io pass',
+      'ca-bundle:ValidatingWebhookConfiguration/crdvalidator.antrea.io pass',
+      'ca-bundle:CustomResourceDefinition/ippools.crd.antrea.io pass',
+      'published:Secret/antrea-controller-tls pass',
+      'answers:APIService/v1beta2.controlplane.antrea.io pass',
+      'expiry:<sha256> pass',
+      'expiry:<sha256> pass',
+      'controller-ready pass',
+    ],
+  );
+  assert.equal(exitCodeForChecks(report, false), 0);
+});
+
+test('verifyOf: each failure from the objects that cause it', () => {
+  const foreignBundle = foreign.leaf.certPem + foreign.ca.certPem;
+  const stale = consumerObjects(foreignBundle);
+  assert.equal(
+    verify({ ...healthy, apiServices: stale.apiServices }).status(
+      'ca-bundle:APIService/v1beta2.controlplane.antrea.io',
+    ),
+    'fail',
+  );
+  assert.equal(
+    verify({ ...healthy, configMaps: withConfig('selfSignedCert: true\n').slice(0, 1) }).status(
+      'ca-published',
+    ),
+    'fail',
+  );
+  assert.equal(
+    verify({
+      ...healthy,
+      probes: [{ groupVersion: 'controlplane.antrea.io/v1beta2', status: 503, message: 'x509' }],
+    }).status('answers:'),
+    'fail',
+  );
+  const otherPair: k8s.Secret = {
+    metadata: { name: 'antrea-controller-tls', resourceVersion: '4' },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64(foreignBundle), 'tls.key': b64(foreign.leaf.keyPem) },
+  };
+  assert.equal(
+    verify({ ...healthy, tlsSecret: { value: otherPair } }).status('published:'),
+    'fail',
+  );
+  const notReady: k8s.Pod = { ...readyPod(), status: { phase: 'Pending', conditions: [] } };
+  assert.equal(
+    verify({ ...healthy, pods: { value: [notReady] } }).status('controller-ready'),
+    'fail',
+  );
+});
+
+test('verifyOf: expiry warns within --warn-within and fails within --fail-within', async () => {
+  for (const [days, status] of [
+    [20, 'warn'],
+    [5, 'fail'],
+  ] as const) {
+    const short = await servingPair({ days });
+    const { report } = verify(selfSignedSnapshot(short));
+    const leaf = report.checks.find(
+      (c) => c.id.startsWith('expiry:') && /antrea@1/.test(c.message),
+    );
+    assert.equal(leaf?.status, status, `${days} days left`);
+  }
+});
+
+test('verifyOf: user-provided mode without its Secret fails; a refused Secret is not checked', () => {
+  const userProvided = selfSignedSnapshot(pair, {
+    configMaps: withConfig('selfSignedCert: false\n'),
+    tlsSecret: { value: undefined },
+  });
+  assert.equal(verify(userProvided).status('exists:Secret/antrea-controller-tls'), 'fail');
+  const viewer = verify({
+    ...userProvided,
+    tlsSecret: { refused: 'forbidden' },
+    served: { unseen: 'no controller Pod is ready' },
+  });
+  assert.equal(viewer.status('not-checked:Secret/antrea-controller-tls'), 'warn');
+  assert.equal(viewer.status('not-checked:serving-certificate'), 'warn');
+});
+
+test('verifyOf: a caBundle another field manager owns warns; so do weak keys and SHA-1', async () => {
+  const [apiService] = healthy.apiServices;
+  assert.ok(apiService);
+  const owned: k8s.ApiService = {
+    ...apiService,
+    metadata: {
+      ...apiService.metadata,
+      managedFields: [
+        {
+          manager: 'argocd-controller',
+          operation: 'Update',
+          fieldsV1: { 'f:spec': { 'f:caBundle': {} } },
+        },
+      ],
+    },
+  };
+  assert.equal(verify({ ...healthy, apiServices: [owned] }).status('field-owner:'), 'warn');
+  const weak = await servingPair({ keyKind: 'rsa-1024' });
+  assert.equal(verify(selfSignedSnapshot(weak)).status('rsa-key-size:'), 'warn');
+  const sha1 = await servingPair({ keyKind: 'rsa-2048-sha1' });
+  assert.equal(verify(selfSignedSnapshot(sha1)).status('sha1-signature:'), 'warn');
+});
+
+const security: SecurityObjects = {
+  pods: { value: [] },
+  replicaSets: { value: [] },
+  namespaces: { value: [] },
+  podSecurityPolicies: { notServed: true },
+  gatekeeper: { notServed: true },
+  agentInfos: { value: [] },
+  kubernetesVersion: 'v1.20.2',
+};
+const noIpsec: IpsecObjects = {
+  pskSecret: { value: { exists: false } },
+  caBundle: { value: undefined },
+  requests: { value: [] },
+};
+
+test('auditOf: the security reads in the snapshot give host access, release and encryption checks', () => {
+  const hostPath: k8s.Pod = {
+    metadata: { name: 'debug', namespace: 'tenant' },
+    spec: {
+      containers: [{ name: 'c', volumeMounts: [{ name: 'run', mountPath: '/host' }] }],
+      volumes: [{ name: 'run', hostPath: { path: '/var/run/antrea' } }],
+    },
+  };
+  const report = auditOf(
+    selfSignedSnapshot(pair, {
+      security: { ...security, pods: { value: [hostPath] } },
+      ipsec: noIpsec,
+    }),
+    now,
+    { ...thresholds, trustedNamespaces: [] },
+  );
+  const status = (id: string) => report.checks.find((c) => c.id === id)?.status;
+  assert.equal(status('host-path:tenant/debug'), 'fail');
+  assert.equal(status('antrea-release'), 'pass');
+  assert.equal(status('traffic-encryption'), 'pass');
+  assert.equal(report.kubernetesVersion, 'v1.20.2');
+  const psk = auditOf(
+    selfSignedSnapshot(pair, {
+      configMaps: withConfig('', 'trafficEncryptionMode: ipsec\n'),
+      security,
+      ipsec: { ...noIpsec, pskSecret: { value: { exists: true, isDefault: true } } },
+    }),
+    now,
+    { ...thresholds, trustedNamespaces: [] },
+  );
+  assert.equal(psk.checks.find((c) => c.id === 'ipsec-psk')?.status, 'fail');
+});
+
+test('inventoryOf: the key material in the snapshot becomes rows; a refusal a not-read line', () => {
+  const report = inventoryOf(
+    selfSignedSnapshot(pair, {
+      ipsec: noIpsec,
+      agentInfos: { refused: 'you may not list antreaagentinfos' },
+      keyMaterial: {
+        memberlistKeys: { value: 2 },
+        flowAggregatorCa: {
+          value: {
+            location: 'ConfigMap flow-aggregator/flow-aggregator-ca',
+            pem: foreign.ca.certPem,
+          },
+        },
+        flowAggregatorClient: { value: undefined },
+        flowAggregatorCaPair: { value: undefined },
+        multiclusterCas: { value: [] },
+      },
+    }),
+    now,
+    { warnWithinMs: thresholds.warnWithinMs },
+  );
+  const names = [...report.certificates, ...report.authorities].map((e) => e.name);
+  assert.ok(
+    names.some((n) => /memberlist/i.test(n)),
+    names.join(', '),
+  );
+  assert.ok(
+    report.authorities.some((e) => e.location === 'ConfigMap flow-aggregator/flow-aggregator-ca'),
+  );
+  assert.deepEqual(
+    report.notRead.map((n) => n.reason),
+    ['you may not list antreaagentinfos'],
+  );
+});
