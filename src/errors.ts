@@ -12,6 +12,11 @@ export const ExitCode = {
   checkFailed: 2,
   /** verify --strict: warnings only. */
   warnings: 3,
+  /**
+   * The plugin's own failure: its work stopped without finishing and without an error (EX_SOFTWARE
+   * of sysexits.h). A change says where it stands.
+   */
+  internal: 70,
   /** A wait ran out of time. */
   timeout: 124,
   /** Interrupted by SIGINT (Ctrl-C): 128 + 2, as a shell reports it. */

@@ -10,7 +10,7 @@ export const SERVED_SEEN = 'seen through a port-forward to its Pod';
 
 /** The note a change prints before it waits for the controller to reload its pair. */
 export const reloadWaitNote = (after = '') =>
-  `The ${KUBELET_REFRESH} and ${CONTROLLER_RELOAD}: ` +
+  `${capitalized(KUBELET_REFRESH)} and ${CONTROLLER_RELOAD}: ` +
   `the wait lasts until the controller serves the new certificate (${SERVED_SEEN})${after}.`;
 
 /** What the wait is waiting for until the controller serves the Secret's certificate. */
@@ -23,3 +23,7 @@ export const NOT_SERVED_YET =
  * volume (about a minute) plus the controller's reload from disk (every minute).
  */
 export const RELOAD_WITHIN_MS = 2 * 60_000;
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

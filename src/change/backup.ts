@@ -1,7 +1,15 @@
 // Local backups of the objects a change writes, so that it can be undone with
 // `kubectl antrea-certs restore FILE`. They hold a private key: mode 0600.
-import { mkdirSync, writeFileSync, readFileSync, chmodSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
 import { InputError, errorCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 import type { Installation } from '../antrea/installation.ts';
@@ -54,9 +62,9 @@ export function backupOf(inst: Installation, now = new Date()): Backup {
 }
 
 /** Writes the backup (mode 0600, in a 0700 directory) and returns its path. */
-export function saveBackup(backup: Backup, dir: string): string {
+export function saveBackup(backup: Backup, dir: string, write = writeFileSync): string {
   try {
-    return writeBackupFile(backup, dir);
+    return writeBackupFile(backup, dir, write);
   } catch (error) {
     throw new InputError(
       `cannot write the backup to ${dir} (${errorCode(error) ?? 'error'}); pass another --backup-dir, or --no-backup. Nothing was written to the cluster.`,
@@ -64,12 +72,24 @@ export function saveBackup(backup: Backup, dir: string): string {
   }
 }
 
-function writeBackupFile(backup: Backup, dir: string): string {
+/**
+ * Written to a temporary name, then renamed: a full disk or any other write error leaves no empty
+ * or partial backup behind.
+ */
+function writeBackupFile(backup: Backup, dir: string, write: typeof writeFileSync): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = backup.createdAt.replace(/[:.]/g, '-');
   const path = join(dir, `antrea-certs-${backup.namespace}-${stamp}.json`);
-  writeFileSync(path, serialize(backup), { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
+  if (existsSync(path)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
+  const partial = join(dir, `.${basename(path)}.${process.pid}.partial`);
+  try {
+    write(partial, serialize(backup), { mode: 0o600, flag: 'wx' });
+    chmodSync(partial, 0o600);
+    renameSync(partial, path);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
   return path;
 }
 

@@ -24,6 +24,12 @@ export interface Interrupts {
   dispose(): void;
 }
 
+const STAGE_WORDS: Readonly<Record<Stage, string>> = {
+  planning: 'planning',
+  writing: 'writing',
+  waiting: 'waiting for the cluster to converge',
+};
+
 const exitCodeOf = (signal: Signal) =>
   signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
 
@@ -59,6 +65,17 @@ export function listenForInterrupts(
     controller.abort(signal);
   };
   for (const signal of SIGNALS) process.on(signal, handler);
+  // The event loop drained while the change still runs (a bug: nothing settles its work): say
+  // where the change stands rather than end with exit code 0. Ahead of the command's own guard.
+  const stuck = () => {
+    const left = stage === 'planning' ? 'Nothing was written.' : leftBehind();
+    ctx.note(
+      `Internal error: the change stopped while ${STAGE_WORDS[stage]}, without finishing and ` +
+        `without an error. ${left}`,
+    );
+    exit(ExitCode.internal);
+  };
+  process.prependListener('beforeExit', stuck);
   return {
     signal: controller.signal,
     received: () => first,
@@ -68,6 +85,7 @@ export function listenForInterrupts(
     },
     dispose: () => {
       for (const signal of SIGNALS) process.off(signal, handler);
+      process.off('beforeExit', stuck);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { GlobalFlags } from '../options/flags.ts';
 import { parseCommandLine } from './parser.ts';
 import { createContext, type Streams } from '../options/context.ts';
 import { ExitCode, exitCodeFor, messageFor } from '../errors.ts';
+import { finishing } from './unfinished.ts';
 
 const defaultStreams = (): Streams => ({
   stdout: process.stdout,
@@ -40,7 +41,10 @@ export async function main(
     // yargs parsed the global flags from globalFlags: GlobalFlags is their inferred type.
     const globals = flags as GlobalFlags;
     verbose = globals.verbose > 0;
-    return await command.run(flags, () => createContext(globals, streams, command.name));
+    return await finishing(
+      command.run(flags, () => createContext(globals, streams, command.name)),
+      streams,
+    );
   } catch (error) {
     const verboseFlag = argv.some((a) => /^-v+$|^--verbose/.test(a));
     streams.stderr.write(`${messageFor(error, verbose || verboseFlag)}\n`);

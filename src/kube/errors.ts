@@ -108,6 +108,12 @@ function translateNetwork(error: Error, what: RequestDescription, target: Target
         'raise --request-timeout or check the connection.',
     );
   }
+  if (code === 'ECONNCLOSED') {
+    return new ConnectionError(
+      `${error.message} (${describeRequest(what)} to ${target.server}); ` +
+        'the API server may have restarted: check that it is up, then run the command again.',
+    );
+  }
   if (code && TLS_CODES.has(code)) {
     return new ConnectionError(
       `the API server's certificate at ${target.server} was not accepted (${code}); ` +

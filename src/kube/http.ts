@@ -8,7 +8,7 @@ import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { LoadedConfig } from './kubeconfig.ts';
 import * as builtins from '../builtins.ts';
-import type { Incoming, Method, Transport } from './transport.ts';
+import { ConnectionClosedError, type Incoming, type Method, type Transport } from './transport.ts';
 
 /** Milliseconds from an arbitrary origin; `performance` would load perf_hooks at the first request. */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -114,7 +114,7 @@ export class Http {
     this.requestCount++;
     try {
       const incoming = await this.exchange(method, path, payload, this.options.timeoutMs);
-      const text = await readAll(incoming.body);
+      const text = await readAll(incoming);
       this.logAnswer(line, incoming, started);
       return { status: incoming.status, body: text };
     } catch (error) {
@@ -195,11 +195,25 @@ export class Http {
   }
 }
 
-function readAll(body: Readable): Promise<string> {
+/**
+ * The whole body. A body that closes before its end, or whose HTTP/2 stream was reset after it
+ * (a connection that died), fails: the request never stays pending, nor returns half an answer.
+ */
+function readAll({ body, cut }: Incoming): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let ended = false;
+    const text = () => Buffer.concat(chunks).toString('utf8');
     body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.on('end', () => {
+      ended = true;
+      // Over HTTP/2 the stream's close says whether the end was real.
+      if (!cut) resolve(text());
+    });
     body.on('error', reject);
+    body.on('close', () => {
+      if (ended && !cut?.()) resolve(text());
+      else reject(new ConnectionClosedError('in the middle of the answer'));
+    });
   });
 }

@@ -5,7 +5,13 @@
 import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import * as builtins from '../builtins.ts';
-import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
+import {
+  ConnectionClosedError,
+  RequestTimeoutError,
+  type Incoming,
+  type Outgoing,
+  type Transport,
+} from './transport.ts';
 
 /** Whether the server negotiated HTTP/2; undefined until the first connection says. */
 export type Negotiated = ClientHttp2Session | 'http/1.1';
@@ -50,12 +56,18 @@ export class Http2Transport implements Transport {
     if (request.payload !== undefined) stream.end(request.payload);
     return new Promise((resolve, reject) => {
       stream.once('error', reject);
+      // A stream that closes with neither an answer nor an error (the session went away, a
+      // GOAWAY refused it) still settles: a pending request would let the process end silently.
+      stream.once('close', () =>
+        reject(new ConnectionClosedError('before the API server answered')),
+      );
       stream.once('response', (answer) =>
         resolve({
           status: Number(answer[':status'] ?? 0),
           headers: answer,
           body: stream,
           stop: () => stream.close(constants.NGHTTP2_CANCEL),
+          cut: () => stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR,
         }),
       );
     });

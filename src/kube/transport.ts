@@ -26,6 +26,11 @@ export interface Incoming {
   readonly body: Readable;
   /** Ends the exchange (a watch being stopped). */
   stop(): void;
+  /**
+   * HTTP/2: whether the stream was reset (its connection died) rather than ended; its body then
+   * ends early without an error, so only this tells a cut answer from a whole one.
+   */
+  cut?(): boolean;
 }
 
 /** One way of reaching the API server, HTTP/2 or HTTP/1.1; Http picks one at its first request. */
@@ -38,4 +43,16 @@ export interface Transport {
 /** The request did not finish within --request-timeout. */
 export class RequestTimeoutError extends Error {
   override readonly name = 'TimeoutError';
+}
+
+/**
+ * The connection ended before the API server answered, or in the middle of its answer (a stream
+ * closed without a response, a GOAWAY, a session that died): the request's own error, so that no
+ * request is left pending.
+ */
+export class ConnectionClosedError extends Error {
+  readonly code = 'ECONNCLOSED';
+  constructor(what: string) {
+    super(`the connection closed ${what}`);
+  }
 }

@@ -20,6 +20,11 @@ export interface ConvergenceGoal {
   readonly caDiffersFrom?: string;
   /** The Secret's tls.crt must be something else than this (cert-manager issued a new one). */
   readonly secretCertDiffersFrom?: string;
+  /**
+   * antrea-ca must publish the Secret's tls.crt (a persisted self-signed pair): a new CA in
+   * antrea-ca alone may still be the pair this change deleted.
+   */
+  readonly publishesSecretCert?: boolean;
   /** antrea-ca must carry the Secret's ca.crt, known only once it is issued (user-provided mode). */
   readonly caFromSecret?: boolean;
   /** The controller must serve the Secret's tls.crt (checked by the wait through a port-forward, not here: it is not in the API). */
@@ -51,6 +56,12 @@ export function pending(inst: Installation, goal: ConvergenceGoal): string | und
     const expected = tryParse(goal.expectedCa, 'the expected CA');
     if (!sameCertificates(expected.certs, published.certs))
       return `${CA_CONFIGMAP} to carry the new CA`;
+  }
+  if (goal.publishesSecretCert) {
+    const pair = tryParse(inst.tlsSecret?.cert, 'tls.crt');
+    if (!pair.certs.length) return `a new pair in Secret ${inst.deployment.secretName}`;
+    if (!sameCertificates(pair.certs, published.certs))
+      return `${CA_CONFIGMAP} to publish the pair of Secret ${inst.deployment.secretName}`;
   }
   if (goal.caFromSecret) {
     const expected = tryParse(inst.tlsSecret?.ca, 'ca.crt');

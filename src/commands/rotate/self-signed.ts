@@ -13,13 +13,20 @@ export function planSelfSigned(client: Client, inst: Installation): Change {
   const goal = inst.caConfigMap?.bundle ? { caDiffersFrom: inst.caConfigMap.bundle } : {};
   const replan = async () => planSelfSigned(client, await readInstallation(client, inst.namespace));
   if (persisted && secret) {
+    // The controller may publish the pair this deletes before it sees the deletion: only a pair
+    // other than the deleted one, in the Secret and in antrea-ca, is the new one.
+    const renewed = {
+      ...goal,
+      secretCertDiffersFrom: secret.cert ?? '',
+      publishesSecretCert: true,
+    };
     return {
       basis: inst,
       lines: [
         `Secret ${secret.name}: deleted; the controller sees it gone and writes and publishes a new self-signed pair`,
       ],
       restarts: false,
-      goal,
+      goal: renewed,
       apply: (dryRun) =>
         deleteSecret(client, inst.namespace, secret.name, secret.resourceVersion, dryRun),
       replan,
@@ -33,7 +40,7 @@ export function planSelfSigned(client: Client, inst: Installation): Change {
         `Secret ${inst.deployment.secretName} is already gone: nothing to write; the controller writes and publishes a new self-signed pair when it sees that`,
       ],
       restarts: false,
-      goal,
+      goal: { ...goal, publishesSecretCert: true },
       apply: () => Promise.resolve(),
     };
   }

@@ -616,3 +616,64 @@ test('closing a connection while answers still arrive on it (a refused read amon
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 });
+
+// A request that settles on neither a response nor an error left the process to end with exit 0
+// in the middle of a change (issue 24). Each way a connection can end must fail the request.
+const settles = { timeout: 20_000 };
+
+test(
+  'a stream the API server closes without an answer fails the request: ConnectionError, transient',
+  settles,
+  async (t) => {
+    const { url } = await h2Server(t, (request) => {
+      // RST_STREAM with NO_ERROR: the stream ends, no response and no error reach the client.
+      request.stream.close(0);
+    });
+    const client = await clientFor(url, { ca: ca.certPem });
+    const error = await rejection(client.secrets(ns).get('antrea-controller-tls'));
+    assert.ok(error instanceof ConnectionError);
+    assert.match(
+      error.message,
+      /^the connection closed before the API server answered \(get secrets\/antrea-controller-tls in namespace kube-system to https:\/\/127\.0\.0\.1:\d+\); the API server may have restarted/,
+    );
+    assert.ok(isTransient(error));
+    client.close();
+  },
+);
+
+test('a connection that dies in the middle of an answer fails the request', settles, async (t) => {
+  const { url } = await h2Server(t, (request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"items": [');
+    setTimeout(() => request.stream.session?.destroy(), 20);
+  });
+  const client = await clientFor(url, { ca: ca.certPem });
+  const error = await rejection(client.configMaps(ns).list({}));
+  assert.ok(error instanceof ConnectionError, String(error));
+  client.close();
+});
+
+test(
+  "a GOAWAY and the connection's end fail the request in flight; the next request opens a new connection",
+  settles,
+  async (t) => {
+    let requests = 0;
+    const { url } = await h2Server(t, (request, response) => {
+      requests++;
+      if (requests === 1) {
+        // Shutting down, as kube-apiserver does: GOAWAY, then the connection ends.
+        request.stream.session?.goaway(0, 0);
+        setTimeout(() => request.stream.session?.destroy(), 20);
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(secret));
+    });
+    const client = await clientFor(url, { ca: ca.certPem });
+    const error = await rejection(client.secrets(ns).get('antrea-controller-tls'));
+    assert.ok(error instanceof ConnectionError, String(error));
+    const again = await client.secrets(ns).get('antrea-controller-tls');
+    assert.equal(again.metadata?.name, 'antrea-controller-tls');
+    client.close();
+  },
+);

@@ -94,3 +94,31 @@ test('a restart: pending while the Pod is not ready or the rollout is not done, 
     'a new CA in antrea-ca',
   );
 });
+
+test('rotate of a persisted self-signed pair: antrea-ca carrying the deleted pair is not the end', async () => {
+  // CA1 was published when rotate planned; the Secret it deleted held CA2, which the controller
+  // published a moment later; only CA3, written to the Secret and published, is the new pair.
+  const pairs = await Promise.all(['CA1', 'CA2', 'CA3'].map((name) => userPair(name)));
+  const [ca1, ca2, ca3] = pairs.map((p) => p.cert + p.ca) as [string, string, string];
+  const goal = { caDiffersFrom: ca1, secretCertDiffersFrom: ca2, publishesSecretCert: true };
+  const persisted = (secretCert: string | undefined, published: string) =>
+    built(published, {
+      tlsSecret: secretCert ? tlsSecret({ cert: secretCert }) : undefined,
+      consumers: consumers(published),
+    });
+  assert.equal(
+    pending(persisted(undefined, ca2), goal),
+    'a new certificate in Secret antrea-controller-tls',
+    'the deleted pair published while the Secret is gone',
+  );
+  assert.equal(
+    pending(persisted(ca3, ca2), goal),
+    'antrea-ca to publish the pair of Secret antrea-controller-tls',
+  );
+  assert.equal(pending(persisted(ca3, ca3), goal), undefined);
+  assert.equal(
+    pending(persisted(undefined, ca1), { caDiffersFrom: ca1, publishesSecretCert: true }),
+    'a new pair in Secret antrea-controller-tls',
+    'an earlier run deleted the Secret: the wait needs a pair there',
+  );
+});
