@@ -18,9 +18,9 @@ const LAYERS = [
 ];
 // Pure layers take the client's types but never its code, and never a socket;
 // only its vocabulary (object types and well-known keys, read outcomes,
-// managedFields paths), which is pure itself.
+// managedFields paths, when a Lease counts), which is pure itself.
 const PURE = ['render', 'report', 'antrea', 'certs'];
-const VOCABULARY = '^src/kube/(objects|outcome|field-owners)\\.ts$';
+const VOCABULARY = '^src/kube/(objects|outcome|field-owners|lease-holder)\\.ts$';
 
 const path = (folder) => (folder === 'base' ? '^src/[^/]+\\.ts$' : `^src/${folder}/`);
 const any = (folders) => folders.map(path).join('|');

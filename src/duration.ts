@@ -33,3 +33,18 @@ export function formatDuration(ms: number): string {
   }
   return `${sign}${Math.floor(abs / 1000)}s`;
 }
+
+/** A duration in whole seconds, every unit it takes: 3m20s, 1h5m, 20s. */
+export function formatDurationExact(ms: number): string {
+  let left = Math.round(Math.abs(ms) / 1000) * 1000;
+  const parts: string[] = [];
+  for (const unit of ['d', 'h', 'm'] as const) {
+    const size = UNITS[unit] ?? 1;
+    if (left >= size) {
+      parts.push(`${Math.floor(left / size)}${unit}`);
+      left %= size;
+    }
+  }
+  if (left > 0 || parts.length === 0) parts.push(`${left / 1000}s`);
+  return `${ms < 0 ? '-' : ''}${parts.join('')}`;
+}

@@ -91,6 +91,11 @@ export class InterruptedError extends CliError {
     return new InterruptedError(`${this.message}${rest}`, this.signal, this.waitingFor);
   }
 }
+/**
+ * Another run took the change's Lease over (--force-unlock, or this run's renewals stopped for
+ * longer than the Lease lasts): this run stops at once and leaves the objects to it.
+ */
+export class LeaseLostError extends CliError {}
 /** The user said no, or a change needs --yes. */
 export class AbortedError extends CliError {}
 /** Input files (certificates, keys) that cannot be used. */

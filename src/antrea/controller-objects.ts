@@ -18,6 +18,8 @@ export interface ControllerPod {
   /** Why it is not ready: a waiting reason, a termination message. */
   readonly reason?: string;
   readonly message?: string;
+  /** When its controller container started (it read its config file then). */
+  readonly startedAt?: string;
 }
 
 /**
@@ -102,6 +104,7 @@ export function describePod(p: k8s.Pod): ControllerPod {
     deleting: Boolean(p.metadata?.deletionTimestamp),
     ...(reason ? { reason } : {}),
     ...(message && !ready ? { message: message.trim().split('\n').slice(-1)[0] } : {}),
+    ...(status?.state?.running?.startedAt ? { startedAt: status.state.running.startedAt } : {}),
   };
 }
 

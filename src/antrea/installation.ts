@@ -9,7 +9,7 @@ import {
   CERT_MANAGER_CERTIFICATE_ANNOTATION,
   CONTROLLER,
 } from './names.ts';
-import { CA_BUNDLE_PATHS, ownersOf } from '../kube/field-owners.ts';
+import { CA_BUNDLE_PATHS, ownersOf, writesOf } from '../kube/field-owners.ts';
 import { apiServiceConsumers, crdConsumers, webhookConsumers, type Consumer } from './consumers.ts';
 import {
   describeDeployment,
@@ -21,6 +21,7 @@ import {
 } from './controller-objects.ts';
 import { describeCertificate, type CertificateState } from './cert-manager-certificate.ts';
 import type { NamespaceSource, ServedCertificate, Snapshot } from './snapshot.ts';
+import type * as k8s from '../kube/objects.ts';
 
 export type { Consumer, ConsumerKind } from './consumers.ts';
 export type { ControllerDeployment, ControllerPod, TlsSecret } from './controller-objects.ts';
@@ -40,6 +41,8 @@ export interface Installation {
     /** antrea-agent.conf, which the same ConfigMap carries. */
     readonly agentText?: string;
     readonly resourceVersion: string;
+    /** Who last wrote antrea-controller.conf, and when (managedFields). */
+    readonly writes?: readonly { readonly manager: string; readonly time?: string }[];
   };
   readonly tlsSecret?: TlsSecret;
   readonly caConfigMap?: {
@@ -54,6 +57,8 @@ export interface Installation {
   readonly certManager?: CertificateState;
   /** Reads that only add detail and were refused (403): said in a note, never a failure. */
   readonly refusedDetails?: readonly RefusedDetail[];
+  /** The change Lease, when it was read (verify): a change in progress, or one that did not finish. */
+  readonly changeLease?: k8s.Lease;
   /**
    * When the Secret may not be read in user-provided mode: the certificate the ready Pod serves
    * (a TLS handshake through a port-forward), or why it could not be seen.
@@ -99,6 +104,7 @@ export function installationOf(snapshot: Snapshot): Installation {
             text: configMap.data?.[CONTROLLER.configKey],
             agentText: configMap.data?.[AGENT_CONFIG_KEY],
             resourceVersion: configMap.metadata?.resourceVersion ?? '',
+            writes: writesOf(configMap.metadata, CA_BUNDLE_PATHS.configMap(CONTROLLER.configKey)),
           },
         }
       : {}),
@@ -129,6 +135,9 @@ export function installationOf(snapshot: Snapshot): Installation {
       : {}),
     ...(refusedDetails.length ? { refusedDetails } : {}),
     ...(snapshot.served ? { served: snapshot.served } : {}),
+    ...(snapshot.changeLease && 'value' in snapshot.changeLease && snapshot.changeLease.value
+      ? { changeLease: snapshot.changeLease.value }
+      : {}),
   };
 }
 

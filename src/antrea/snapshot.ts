@@ -57,6 +57,8 @@ export interface Snapshot {
   readonly security?: SecurityObjects;
   /** The rest of Antrea's key material, for status --all. */
   readonly keyMaterial?: KeyMaterial;
+  /** verify: the Lease a change holds while it runs (undefined: none). */
+  readonly changeLease?: Outcome<k8s.Lease | undefined>;
   /** The agents' AntreaAgentInfos, for status --all (audit has them in security). */
   readonly agentInfos?: Outcome<k8s.AntreaAgentInfo[]>;
 }

@@ -8,7 +8,14 @@ import type { Installation } from '../antrea/installation.ts';
 import { readInstallation } from '../read/snapshot.ts';
 import { restartController } from './controller-writes.ts';
 import { isTransient } from '../kube/errors.ts';
-import { CliError, ConflictError, InterruptedError, exitCodeFor, messageOf } from '../errors.ts';
+import {
+  CliError,
+  ConflictError,
+  InterruptedError,
+  LeaseLostError,
+  exitCodeFor,
+  messageOf,
+} from '../errors.ts';
 import { CONTROLLER } from '../antrea/names.ts';
 import type { Interrupts } from './interrupts.ts';
 import { applyBackup } from './put-back.ts';
@@ -133,6 +140,16 @@ async function failed(
   const undoNote = undoFailure
     ? ` What the change created could not be removed (${undoFailure.replace(/\.$/, '')}): remove it, then run kubectl antrea-certs restore ${backup.file ?? 'FILE'}.`
     : '';
+  if (error instanceof LeaseLostError) {
+    // The run that took the Lease over works on these objects now: this one touches nothing.
+    const wrote = written.map((w) => `${w.resource}/${w.name}`).join(', ');
+    const restore = backup.file ? `; kubectl antrea-certs restore ${backup.file} undoes it` : '';
+    return new LeaseLostError(
+      written.length
+        ? `${error.message}; this run had written ${wrote}, left as it is${restore}.`
+        : `${error.message}; nothing had been written.`,
+    );
+  }
   if (written.length === 0) {
     if (error instanceof InterruptedError) return error.with(`; nothing was written.${undoNote}`);
     return new CliError(

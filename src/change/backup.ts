@@ -76,10 +76,15 @@ export function saveBackup(backup: Backup, dir: string, write = writeFileSync): 
  * Written to a temporary name, then renamed: a full disk or any other write error leaves no empty
  * or partial backup behind.
  */
+/** Where saveBackup writes a backup in `dir`. */
+export function backupPathFor(backup: Backup, dir: string): string {
+  const stamp = backup.createdAt.replace(/[:.]/g, '-');
+  return join(dir, `antrea-certs-${backup.namespace}-${stamp}.json`);
+}
+
 function writeBackupFile(backup: Backup, dir: string, write: typeof writeFileSync): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stamp = backup.createdAt.replace(/[:.]/g, '-');
-  const path = join(dir, `antrea-certs-${backup.namespace}-${stamp}.json`);
+  const path = backupPathFor(backup, dir);
   if (existsSync(path)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
   const partial = join(dir, `.${basename(path)}.${process.pid}.partial`);
   try {

@@ -7,16 +7,17 @@ import type { Client } from '../kube/client.ts';
 import { restartController } from './controller-writes.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
-import { backupOf, saveBackup } from './backup.ts';
+import { backupOf, backupPathFor, saveBackup } from './backup.ts';
 import { describeChange, confirmChange } from './confirm.ts';
 import { write, type BackupRef } from './apply.ts';
 import { rollBack } from './roll-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
-import { lockChange } from './lock.ts';
+import { lockChange, type Unfinished } from './lock.ts';
+import { hostname } from 'node:os';
 import { listenForInterrupts } from './interrupts.ts';
 import type { Change } from './change.ts';
-import type { ChangeOptions } from './options.ts';
+import { timeBudget, type ChangeOptions } from './options.ts';
 
 /**
  * How a change ended: its exit code and, when it ran to the end, the installation the closing
@@ -39,24 +40,35 @@ export async function carryOut(
   change: Change,
   options: ChangeOptions,
 ): Promise<ChangeResult> {
-  describeChange(ctx, inst, change, options.dryRun);
+  // --timeout bounds the whole change from here, a rollback included.
+  const deadline = Date.now() + options.timeoutMs;
+  describeChange(ctx, inst, change, options);
   if (options.dryRun !== 'none') {
     await dryRun(ctx, client, inst, change, options.dryRun);
     return { exitCode: ExitCode.ok };
   }
   let backupFile: string | undefined;
-  const interrupts = listenForInterrupts(ctx, () => leftBehind(backupFile));
+  /** The backup that undoes the whole change: an unfinished earlier run's, else this run's. */
+  let undoFile: string | undefined;
+  const interrupts = listenForInterrupts(ctx, () => leftBehind(undoFile));
   try {
     await confirmChange(ctx, change, options.yes);
     // From the Lease on, a signal is acted on between steps, so the Lease is always released.
     interrupts.enter('writing');
-    const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock);
+    const content = backupOf(inst);
+    const backupPath = options.backupDir ? backupPathFor(content, options.backupDir) : undefined;
+    // The Lease names the backup, so that a run taking it over from this one finds it.
+    const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock, backupPath);
     try {
-      const content = backupOf(inst);
       backupFile = options.backupDir ? saveBackup(content, options.backupDir) : undefined;
+      undoFile = lock.unfinished?.undo ? pathOf(lock.unfinished.undo) : backupFile;
+      if (lock.unfinished) ctx.note(unfinishedNote(lock.unfinished));
       if (backupFile) {
         ctx.note(
-          `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
+          lock.unfinished?.undo
+            ? `Backup of the objects this changes: ${backupFile} (the cluster as the unfinished change left it; ` +
+                `the whole change is undone with kubectl antrea-certs restore ${pathOf(lock.unfinished.undo)}${hostOf(lock.unfinished.undo)})`
+            : `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
         );
       }
       const backup: BackupRef = { content, ...(backupFile ? { file: backupFile } : {}) };
@@ -64,13 +76,32 @@ export async function carryOut(
       ctx.note('Written.');
       if (!options.wait) return { exitCode: ExitCode.ok };
       interrupts.enter('waiting');
-      return await waitAndVerify(ctx, client, inst, applied, options, backup, interrupts.signal);
+      // A signal, or another run taking the Lease over, stops the wait at once.
+      const stop = AbortSignal.any([interrupts.signal, lock.lost]);
+      return await waitAndVerify(ctx, client, inst, applied, options, backup, stop, deadline);
     } finally {
       await lock.release();
     }
   } finally {
     interrupts.dispose();
   }
+}
+
+/** An earlier change this run found half done (its Lease left behind), and how to undo all of it. */
+function unfinishedNote({ holder, undo }: Unfinished): string {
+  const restore = undo
+    ? `kubectl antrea-certs restore ${pathOf(undo)}${hostOf(undo)} undoes all of it, from before it began`
+    : 'it left no backup';
+  return `An earlier change did not finish (${holder}): this one completes it; ${restore}.`;
+}
+
+/** The path of a backup the Lease names as host:path. */
+const pathOf = (undo: string) => undo.replace(/^[^:]*:/, '');
+
+/** " (on host h)" when a backup was written on another machine. */
+function hostOf(undo: string): string {
+  const host = undo.split(':')[0] ?? '';
+  return host && host !== hostname() ? ` (on host ${host})` : '';
 }
 
 /** What a second signal may leave, and how to go back. */
@@ -87,17 +118,21 @@ async function waitAndVerify(
   options: ChangeOptions,
   backup: BackupRef,
   signal: AbortSignal,
+  deadline: number,
 ): Promise<ChangeResult> {
   if (applied.waitNote) ctx.note(applied.waitNote);
+  const rollbackPossible = applied.restarts && options.rollbackOnFailure;
+  const { rollbackMs } = timeBudget(options.timeoutMs, rollbackPossible);
   let converged: Installation;
   try {
-    converged = await waitForConvergence(ctx, client, inst, applied.goal, options.timeoutMs, {
+    const waitMs = Math.max(0, deadline - rollbackMs - Date.now());
+    converged = await waitForConvergence(ctx, client, inst, applied.goal, waitMs, {
       ...applied.wait,
       signal,
     });
   } catch (error) {
-    if (error instanceof TimeoutError && applied.restarts && options.rollbackOnFailure) {
-      return rollBack(ctx, client, inst, backup, options, error, async () => {
+    if (error instanceof TimeoutError && rollbackPossible) {
+      return rollBack(ctx, client, inst, backup, { ...options, deadline }, error, async () => {
         await applied.undo?.();
       });
     }

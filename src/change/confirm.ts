@@ -3,20 +3,28 @@ import type { CommandContext } from '../options/context.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { AbortedError } from '../errors.ts';
 import type { Change } from './change.ts';
-import type { ChangeOptions } from './options.ts';
+import { timeBudget, type ChangeOptions } from './options.ts';
+import { formatDurationExact } from '../duration.ts';
 
 /** The plan, on stderr: one line per object it writes. */
 export function describeChange(
   ctx: CommandContext,
   inst: Installation,
   change: Change,
-  dryRun: ChangeOptions['dryRun'],
+  options: Pick<ChangeOptions, 'dryRun' | 'wait' | 'timeoutMs' | 'rollbackOnFailure'>,
 ): void {
-  const heading = dryRun === 'none' ? 'This will change' : 'Would change';
+  const heading = options.dryRun === 'none' ? 'This will change' : 'Would change';
   ctx.note(`${heading} (namespace ${inst.namespace}):`);
   for (const line of change.lines) ctx.note(`  ${line}`);
   if (change.restarts) {
     ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
+    const { waitMs, rollbackMs } = timeBudget(options.timeoutMs, options.rollbackOnFailure);
+    if (options.wait && rollbackMs > 0) {
+      ctx.note(
+        `  Waits up to ${formatDurationExact(waitMs)} for the controller; if it does not come up, ` +
+          `rolls back within the ${formatDurationExact(rollbackMs)} left of --timeout ${formatDurationExact(options.timeoutMs)}`,
+      );
+    }
   }
 }
 

@@ -7,23 +7,37 @@ import type { CommandContext } from '../options/context.ts';
 import type { Client } from '../kube/client.ts';
 import {
   CHANGE_LEASE,
+  readLease,
   releaseLease,
   renewLease,
   takeLease,
   type HeldLease,
 } from '../kube/lease.ts';
-import { CliError, InputError, messageOf } from '../errors.ts';
+import { InputError, LeaseLostError, messageOf } from '../errors.ts';
 import { isConflict } from '../kube/errors.ts';
 import { formatDuration } from '../duration.ts';
+import type { Lease } from '../kube/objects.ts';
+import { BACKUP_ANNOTATION, UNDO_ANNOTATION } from '../kube/lease-holder.ts';
 
 /** How long the Lease counts without a renewal: a killed run blocks others this long at most. */
 export const LEASE_SECONDS = 60;
 const RENEW_EVERY_MS = (LEASE_SECONDS * 1000) / 3;
 
+/** A change that took the Lease and did not finish (killed, or its API server went away). */
+export interface Unfinished {
+  readonly holder: string;
+  /** host:path of the backup from before it began, when it wrote one. */
+  readonly undo?: string;
+}
+
 /** A change's hold on the installation, to give back when it ends. */
 export interface ChangeLock {
+  /** The change this run took the Lease over from, if it did not finish. */
+  readonly unfinished?: Unfinished;
   /** Between steps: throws when another run took the Lease over (--force-unlock). */
   guard(what: string): void;
+  /** Aborted, with a LeaseLostError, once another run holds the Lease: a wait stops at once. */
+  readonly lost: AbortSignal;
   release(): Promise<void>;
 }
 
@@ -62,13 +76,17 @@ export async function lockChange(
   client: Client,
   namespace: string,
   forceUnlock: boolean,
+  backupFile?: string,
 ): Promise<ChangeLock> {
   const identity = holderIdentity(ctx);
-  let result = await takeLease(client, namespace, identity, LEASE_SECONDS, forceUnlock);
+  const backup: Record<string, string> = backupFile
+    ? { [BACKUP_ANNOTATION]: `${hostname()}:${backupFile}` }
+    : {};
+  let result = await takeLease(client, namespace, identity, LEASE_SECONDS, forceUnlock, backup);
   if ('holder' in result && endedHere(result.holder)) {
     // A run on this machine that has ended (killed, or it could not release the Lease): no need to wait out the Lease.
     ctx.note(`Taking over Lease ${CHANGE_LEASE} from a run that has ended: ${result.holder}.`);
-    result = await takeLease(client, namespace, identity, LEASE_SECONDS, true);
+    result = await takeLease(client, namespace, identity, LEASE_SECONDS, true, backup);
   }
   if ('holder' in result) {
     const since = result.since ? ` since ${result.since.replace(/\.\d+Z$/, 'Z')}` : '';
@@ -83,36 +101,64 @@ export async function lockChange(
     );
   }
   const held: HeldLease = result;
-  let renewing = Promise.resolve();
+  const unfinished = unfinishedChange(held.previous);
+  if (unfinished?.undo) {
+    // The chain: the backup from before the first unfinished change stays the one that undoes it.
+    await renewLease(client, held, new Date(), { ...backup, [UNDO_ANNOTATION]: unfinished.undo });
+  }
+  const lost = new AbortController();
   let warned = false;
-  let lost = false;
-  const timer = setInterval(() => {
-    renewing = renewLease(client, held).catch((error: unknown) => {
-      if (isConflict(error)) {
-        // Someone took it over (--force-unlock): stop at the next step rather than interleave.
-        lost = true;
-        clearInterval(timer);
-        ctx.note(
-          `Another run took Lease ${CHANGE_LEASE} over: this change stops at its next step.`,
-        );
-      } else if (!warned) {
-        ctx.note(`(Could not renew Lease ${CHANGE_LEASE}: ${messageOf(error)})`);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let renewing: Promise<void> = Promise.resolve();
+  const loseTo = (holder: string) => {
+    const message =
+      `another run took Lease ${CHANGE_LEASE} over (${holder}): this run stopped ` +
+      'and left the objects to it';
+    ctx.note(`Lost Lease ${CHANGE_LEASE} to ${holder}: this change stops now.`);
+    lost.abort(new LeaseLostError(message));
+  };
+  // One renewal at a time, each from the Lease the last one wrote: after a stall (the API server
+  // frozen), renewals do not pile up behind one resourceVersion and then conflict with each other.
+  const renew = async () => {
+    try {
+      await renewLease(client, held);
+      warned = false;
+    } catch (error) {
+      if (!isConflict(error)) {
+        if (!warned) ctx.note(`(Could not renew Lease ${CHANGE_LEASE}: ${messageOf(error)})`);
+        warned = true;
+        return;
       }
-      warned = true;
-    });
-  }, RENEW_EVERY_MS);
-  timer.unref();
+      // A conflict is a takeover only when the Lease now names someone else.
+      const now = await readLease(client, held).catch(() => 'unknown' as const);
+      if (now === 'unknown') return;
+      if (now?.spec?.holderIdentity === identity) held.object = now;
+      else loseTo(now?.spec?.holderIdentity ?? 'nobody: it was deleted');
+    }
+  };
+  const schedule = () => {
+    if (stopped || lost.signal.aborted) return;
+    timer = setTimeout(() => {
+      renewing = renew().finally(schedule);
+    }, RENEW_EVERY_MS);
+    timer.unref();
+  };
+  schedule();
   return {
+    ...(unfinished ? { unfinished } : {}),
+    lost: lost.signal,
     guard: (what) => {
-      if (lost) {
-        throw new CliError(
-          `stopped ${what}: another run took Lease ${CHANGE_LEASE} over (--force-unlock)`,
-        );
+      if (lost.signal.aborted) {
+        const reason = lost.signal.reason as LeaseLostError;
+        throw new LeaseLostError(`${reason.message} (${what})`);
       }
     },
     release: async () => {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
       await renewing;
+      if (lost.signal.aborted) return;
       await releaseLease(client, held).catch((error: unknown) =>
         ctx.note(
           `(Could not release Lease ${CHANGE_LEASE}: ${messageOf(error)}; it expires by itself.)`,
@@ -120,4 +166,13 @@ export async function lockChange(
       );
     },
   };
+}
+
+/** The change a Lease left behind names, with the backup that undoes all of it. */
+function unfinishedChange(previous: Lease | undefined): Unfinished | undefined {
+  const holder = previous?.spec?.holderIdentity;
+  if (!holder) return undefined;
+  const notes = previous.metadata?.annotations ?? {};
+  const undo = notes[UNDO_ANNOTATION] ?? notes[BACKUP_ANNOTATION];
+  return { holder, ...(undo ? { undo } : {}) };
 }

@@ -51,7 +51,8 @@ export const changeFlags = {
     type: 'string',
     group: CHANGE,
     default: '5m',
-    describe: 'How long to wait; exit 124 when it runs out',
+    describe:
+      'How long the whole change may take, a rollback included (a third is kept for it); exit 124 when it runs out',
   },
   'rollback-on-failure': {
     type: 'boolean',
@@ -120,4 +121,13 @@ export function changeFlagsGiven(flags: ChangeFlags): string[] {
     const value: unknown = flags[name];
     return value !== undefined && value !== Reflect.get(changeFlags[name], 'default');
   });
+}
+
+/**
+ * How --timeout is shared: the whole change, writes and wait, within it; when a restarted
+ * controller may be rolled back, a third of it kept for the rollback's own wait.
+ */
+export function timeBudget(timeoutMs: number, rollbackPossible: boolean) {
+  const rollbackMs = rollbackPossible ? Math.round(timeoutMs / 3) : 0;
+  return { waitMs: timeoutMs - rollbackMs, rollbackMs };
 }

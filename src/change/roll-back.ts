@@ -10,9 +10,7 @@ import { applyBackup, goalForBackup } from './put-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
 import type { Backup } from './backup.ts';
-
-/** However short --timeout was, the restored controller gets the time the aggregation layer needs to trust it again. */
-const ROLLBACK_WAIT_MS = 3 * 60_000;
+import { timeBudget } from './options.ts';
 
 /** Rolls back after `timedOut`, then throws the timeout, saying whether the rollback completed. */
 export async function rollBack(
@@ -20,7 +18,7 @@ export async function rollBack(
   client: Client,
   inst: Installation,
   backup: { readonly content: Backup; readonly file?: string },
-  options: { readonly timeoutMs: number; readonly failWithinMs: number },
+  options: { readonly timeoutMs: number; readonly failWithinMs: number; readonly deadline: number },
   timedOut: TimeoutError,
   undo?: () => Promise<void>,
 ): Promise<never> {
@@ -32,13 +30,8 @@ export async function rollBack(
     await applyBackup(client, await readInstallation(client, inst.namespace), backup.content);
     await restartController(client, inst.namespace, 'none');
     const goal = goalForBackup(backup.content);
-    await waitForConvergence(
-      ctx,
-      client,
-      inst,
-      goal,
-      Math.max(options.timeoutMs, ROLLBACK_WAIT_MS),
-    );
+    // What is left of --timeout: the rollback never takes the command past it.
+    await waitForConvergence(ctx, client, inst, goal, Math.max(0, options.deadline - Date.now()));
     rolledBack = true;
   } catch (rollbackError) {
     const byHand = backup.file
@@ -52,7 +45,7 @@ export async function rollBack(
       (verifyError: unknown) => ctx.note(`(the checks could not run: ${messageOf(verifyError)})`),
     );
   }
-  const seconds = Math.round(options.timeoutMs / 1000);
+  const seconds = Math.round(timeBudget(options.timeoutMs, true).waitMs / 1000);
   const waitingFor = timedOut.waitingFor ?? 'the controller';
   const outcome = rolledBack ? 'it was rolled back to the backup' : 'the rollback did not complete';
   throw new TimeoutError(

@@ -3,7 +3,13 @@
 // polls what cannot be watched (discovery, the served certificate), and rides
 // out an API server that is gone for a while.
 import type { CommandContext } from '../options/context.ts';
-import { InterruptedError, TimeoutError, UnavailableError, messageOf } from '../errors.ts';
+import {
+  InterruptedError,
+  LeaseLostError,
+  TimeoutError,
+  UnavailableError,
+  messageOf,
+} from '../errors.ts';
 import type { Client } from '../kube/client.ts';
 import { readyControllerPod, type Installation } from '../antrea/installation.ts';
 import { probeAggregatedApis, readInstallation } from '../read/snapshot.ts';
@@ -71,6 +77,8 @@ export async function waitForConvergence(
   });
   const stopIfInterrupted = () => {
     if (!signal?.aborted) return;
+    if (signal.reason instanceof LeaseLostError)
+      throw new LeaseLostError(`${signal.reason.message} while waiting for ${waitingFor}`);
     const by = signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
     throw new InterruptedError(
       `interrupted (${by}) while waiting for ${waitingFor}; the change is written and goes on without the plugin.`,

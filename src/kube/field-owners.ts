@@ -28,3 +28,17 @@ export const CA_BUNDLE_PATHS = {
   /** A key of a ConfigMap's data (antrea-ca's ca.crt). */
   configMap: (key: string) => ['f:data', `f:${key}`],
 } as const;
+
+/** The last write of `path` by each manager that owns it: who, and when (managedFields' time). */
+export function writesOf(
+  meta: ObjectMeta | undefined,
+  path: FieldPath,
+): { readonly manager: string; readonly time?: string }[] {
+  return (meta?.managedFields ?? []).flatMap((entry) => {
+    let node = entry.fieldsV1;
+    for (const key of path) node = node?.[key];
+    return node && entry.manager
+      ? [{ manager: entry.manager, ...(entry.time ? { time: entry.time } : {}) }]
+      : [];
+  });
+}

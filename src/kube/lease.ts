@@ -4,39 +4,20 @@
 import type { Client } from './client.ts';
 import { isConflict, isNotFound } from './errors.ts';
 import type { Lease } from './objects.ts';
+import { CHANGE_LEASE, liveHolder, type LeaseHolder } from './lease-holder.ts';
 
-/** The Lease every writing command takes in the Antrea namespace. */
-export const CHANGE_LEASE = 'antrea-certs-change';
-
-/** Someone else's live Lease: who, since when, and when it was last renewed. */
-export interface LeaseHolder {
-  readonly holder: string;
-  readonly since?: string;
-  readonly renewedAgoMs?: number;
-}
+export { CHANGE_LEASE, liveHolder, type LeaseHolder } from './lease-holder.ts';
 
 /** A Lease this run holds: the object as last written (for the next conditioned write). */
 export interface HeldLease {
   readonly namespace: string;
   object: Lease;
+  /** The Lease this run took over (expired, or of a run that ended), as it was. */
+  readonly previous?: Lease;
 }
 
 /** The API server's MicroTime: RFC 3339 with microseconds. */
 const microTime = (date: Date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-
-/** Whether the Lease still counts at `now`: held by someone and renewed within its duration. */
-export function liveHolder(lease: Lease | undefined, now: Date): LeaseHolder | undefined {
-  const spec = lease?.spec;
-  if (!spec?.holderIdentity) return undefined;
-  const renewed = Date.parse(spec.renewTime ?? spec.acquireTime ?? '');
-  const durationMs = (spec.leaseDurationSeconds ?? 0) * 1000;
-  if (Number.isNaN(renewed) || renewed + durationMs <= now.getTime()) return undefined;
-  return {
-    holder: spec.holderIdentity,
-    ...(spec.acquireTime ? { since: spec.acquireTime } : {}),
-    renewedAgoMs: Math.max(0, now.getTime() - renewed),
-  };
-}
 
 /**
  * Takes the Lease for `holder`: created when there is none, taken over when it expired (or with
@@ -49,6 +30,7 @@ export async function takeLease(
   holder: string,
   durationSeconds: number,
   force: boolean,
+  annotations: Readonly<Record<string, string>> = {},
   now = new Date(),
 ): Promise<HeldLease | LeaseHolder> {
   const leases = client.leases(namespace);
@@ -67,10 +49,11 @@ export async function takeLease(
     renewTime: microTime(now),
   };
   try {
+    const metadata = { ...current?.metadata, name: CHANGE_LEASE, namespace, annotations };
     const object = current
-      ? await leases.update({ ...current, spec: { ...current.spec, ...spec } }, 'none')
-      : await leases.create({ metadata: { name: CHANGE_LEASE, namespace }, spec }, 'none');
-    return { namespace, object };
+      ? await leases.update({ ...current, metadata, spec: { ...current.spec, ...spec } }, 'none')
+      : await leases.create({ metadata, spec }, 'none');
+    return { namespace, object, ...(current ? { previous: current } : {}) };
   } catch (error) {
     // Another run took it between the read and the write: say who.
     if (isConflict(error)) {
@@ -83,12 +66,38 @@ export async function takeLease(
   }
 }
 
-/** Renews the Lease (its renewTime), conditioned on the resourceVersion it last wrote. */
-export async function renewLease(client: Client, held: HeldLease, now = new Date()): Promise<void> {
+/**
+ * Renews the Lease (its renewTime), conditioned on the resourceVersion it last wrote; `annotations`,
+ * when given, replace its annotations.
+ */
+export async function renewLease(
+  client: Client,
+  held: HeldLease,
+  now = new Date(),
+  annotations?: Readonly<Record<string, string>>,
+): Promise<void> {
   const object = held.object;
-  held.object = await client
-    .leases(held.namespace)
-    .update({ ...object, spec: { ...object.spec, renewTime: microTime(now) } }, 'none');
+  const metadata = annotations
+    ? { ...object.metadata, annotations: { ...annotations } }
+    : object.metadata;
+  held.object = await client.leases(held.namespace).update(
+    {
+      ...object,
+      ...(metadata ? { metadata } : {}),
+      spec: { ...object.spec, renewTime: microTime(now) },
+    },
+    'none',
+  );
+}
+
+/** The Lease as it is now; undefined when it is gone. */
+export async function readLease(client: Client, held: HeldLease): Promise<Lease | undefined> {
+  try {
+    return await client.leases(held.namespace).get(CHANGE_LEASE);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 /** Deletes the Lease while it is still the one this run last wrote. */

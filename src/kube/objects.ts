@@ -67,7 +67,10 @@ export interface Condition {
 export interface ContainerStatus {
   name: string;
   restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string } };
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: { startedAt?: string };
+  };
   lastState?: { terminated?: { message?: string } };
 }
 

@@ -10,6 +10,7 @@ import { isNotFound } from '../kube/errors.ts';
 import { attempt } from '../kube/attempt.ts';
 import type { Outcome } from '../kube/outcome.ts';
 import { probeGroupVersions } from '../kube/probe.ts';
+import { CHANGE_LEASE } from '../kube/lease.ts';
 import type * as k8s from '../kube/objects.ts';
 import { ForbiddenError, UsageError, messageOf } from '../errors.ts';
 import { toPem } from '../certs/pem.ts';
@@ -53,11 +54,13 @@ export interface Wanted {
   readonly security?: boolean;
   /** status --all: the rest of Antrea's key material and the agents' API certificates. */
   readonly keyMaterial?: boolean;
+  /** verify: the change Lease, to see a change in progress or one that did not finish. */
+  readonly lease?: boolean;
 }
 
 /** What each viewing command reads. */
 export const STATUS_READS: Wanted = { viewing: true, served: true, ipsec: 'when-selected' };
-export const VERIFY_READS: Wanted = { viewing: true, served: true, probes: true };
+export const VERIFY_READS: Wanted = { viewing: true, served: true, probes: true, lease: true };
 /** A fleet's cluster gives both status and verify. */
 export const FLEET_READS: Wanted = { ...STATUS_READS, ...VERIFY_READS };
 export const AUDIT_READS = { viewing: true, ipsec: 'always', security: true } as const;
@@ -206,11 +209,18 @@ async function readClusterScoped(client: Client) {
 
 /** What the command wants of the Antrea namespace besides the controller's objects. */
 async function readAround(client: Client, namespace: string, wanted: Wanted) {
-  const [ipsec, keyMaterial] = await Promise.all([
+  const [ipsec, keyMaterial, changeLease] = await Promise.all([
     wanted.ipsec === 'always' ? readIpsecObjects(client, namespace) : undefined,
     wanted.keyMaterial ? readKeyMaterial(client, namespace) : undefined,
+    wanted.lease ? attempt(client.leases(namespace).get(CHANGE_LEASE)) : undefined,
   ]);
-  return { ...(ipsec ? { ipsec } : {}), ...(keyMaterial ? { keyMaterial } : {}) };
+  return {
+    ...(ipsec ? { ipsec } : {}),
+    ...(keyMaterial ? { keyMaterial } : {}),
+    ...(changeLease
+      ? { changeLease: 'notServed' in changeLease ? { value: undefined } : changeLease }
+      : {}),
+  };
 }
 
 /** What the command wants of the whole cluster. */

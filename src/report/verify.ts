@@ -20,6 +20,7 @@ import { formatDuration } from '../duration.ts';
 import { certManagerChecks } from './cert-manager-checks.ts';
 import { CONTROLLER_FIELD_MANAGER, argoIgnoreDifferences } from '../antrea/gitops.ts';
 import { PLUGIN_FIELD_MANAGER } from '../kube/field-owners.ts';
+import { unfinishedChecks } from './unfinished.ts';
 
 /** " (reason: message)" of an APIService's Available condition, if it gives a reason. */
 const availability = (available: Installation['consumers'][number]['available']) =>
@@ -189,7 +190,10 @@ export function runChecks(inputs: VerifyInputs): VerifyReport {
   // 6. The cert-manager Certificate that renews the pair.
   certManagerChecks(inst.certManager, ns).forEach((c) => checks.push(c));
 
-  // 7. The controller runs.
+  // 7. Nothing is left half done by a change.
+  checks.push(...unfinishedChecks(inst, published.certs, inputs.now));
+
+  // 8. The controller runs.
   const ready = inst.pods.filter((p) => p.ready && !p.deleting);
   const deployment = inst.deployment;
   if (inst.refusedDetails?.includes('Pods')) {

@@ -11,10 +11,12 @@ import {
   down,
   stopApiserver,
   startApiserverAgain,
+  readState,
   type UpOptions,
   type TestbedState,
 } from './testbed.ts';
 import { findBinaries } from './binaries.ts';
+import { isAlive } from './processes.ts';
 import { clients, readOptional, type Clients } from './model/kube.ts';
 import { issue, usage, extendedUsage } from './pki.ts';
 
@@ -31,6 +33,10 @@ export interface Testbed extends TestbedState {
   resumeController(): void;
   /** Stops kube-apiserver; the rest of the testbed keeps running. */
   stopApiserver(): Promise<void>;
+  /** The pid of the kube-apiserver running now (it changes with each start). */
+  apiserverPid(): number;
+  /** Kills kube-apiserver at once (SIGKILL, as a crash), stopped or not. */
+  killApiserver(): Promise<void>;
   /** Starts kube-apiserver again and waits until it is ready. */
   startApiserver(): Promise<void>;
   down(): Promise<void>;
@@ -76,6 +82,16 @@ export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {})
     pauseController: () => process.kill(modelPid(state), 'SIGSTOP'),
     resumeController: () => process.kill(modelPid(state), 'SIGCONT'),
     stopApiserver: () => stopApiserver(dir),
+    apiserverPid: () => {
+      const pid = readState(dir)?.processes.apiserver?.pid;
+      if (!pid) throw new Error(`no kube-apiserver in ${dir}`);
+      return pid;
+    },
+    killApiserver: async () => {
+      const pid = bed.apiserverPid();
+      process.kill(pid, 'SIGKILL');
+      while (isAlive(pid)) await sleep(20);
+    },
     startApiserver: () => startApiserverAgain(dir),
     down: async () => {
       if (isDown) return;

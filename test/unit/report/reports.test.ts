@@ -347,3 +347,100 @@ test('inventoryOf: the key material in the snapshot becomes rows; a refusal a no
     ['you may not list antreaagentinfos'],
   );
 });
+
+test('verifyOf: what a change left half done fails, with the command that completes or undoes it', () => {
+  const startedAt = '2026-12-03T10:00:00Z';
+  const running: k8s.Pod = {
+    ...readyPod(),
+    status: {
+      ...readyPod().status,
+      containerStatuses: [
+        { name: 'antrea-controller', restartCount: 0, state: { running: { startedAt } } },
+      ],
+    },
+  };
+  const configWrittenBy = (manager: string, time: string) => {
+    const [config, ca] = withConfig('selfSignedCert: true\n');
+    assert.ok(config && ca);
+    const managedFields = [
+      {
+        manager,
+        operation: 'Update',
+        time,
+        fieldsV1: { 'f:data': { 'f:antrea-controller.conf': {} } },
+      },
+    ];
+    return [{ ...config, metadata: { ...config.metadata, managedFields } }, ca];
+  };
+  const stale = verify(
+    selfSignedSnapshot(pair, {
+      pods: { value: [running] },
+      configMaps: configWrittenBy('kubectl-antrea-certs', '2026-12-03T10:05:00Z'),
+    }),
+  );
+  assert.equal(stale.status('config-running'), 'fail');
+  assert.match(stale.find('config-running')?.hint ?? '', /run the same command again/);
+  assert.equal(
+    verify(
+      selfSignedSnapshot(pair, {
+        pods: { value: [running] },
+        configMaps: configWrittenBy('helm', '2026-12-03T10:05:00Z'),
+      }),
+    ).status('config-running'),
+    undefined,
+    "another manager's write may not touch the controller's key",
+  );
+  assert.equal(
+    verify(
+      selfSignedSnapshot(pair, {
+        pods: { value: [running] },
+        configMaps: configWrittenBy('kubectl-antrea-certs', '2026-12-03T09:55:00Z'),
+      }),
+    ).status('config-running'),
+    undefined,
+    'written before the Pod started: it runs with it',
+  );
+
+  const leafOnly = [
+    ...withConfig('selfSignedCert: true\n').slice(0, 1),
+    configMap('antrea-ca', { 'ca.crt': pair.leaf.certPem }),
+  ];
+  assert.equal(
+    verify(selfSignedSnapshot(pair, { configMaps: leafOnly })).status('ca-is-ca'),
+    'fail',
+  );
+  assert.equal(verify(healthy).status('ca-is-ca'), undefined);
+});
+
+test('verifyOf: a change Lease is a change in progress while renewed, an unfinished change once expired', () => {
+  const leaseOf = (renewTime: string): k8s.Lease => ({
+    metadata: {
+      name: 'antrea-certs-change',
+      annotations: {
+        'kubectl-antrea-certs/backup': 'host-b:/backups/second.json',
+        'kubectl-antrea-certs/undo': 'host-a:/backups/first.json',
+      },
+    },
+    spec: {
+      holderIdentity: 'ann@host-b pid 42 (kubectl antrea-certs rotate)',
+      leaseDurationSeconds: 60,
+      renewTime,
+    },
+  });
+  const live = verify(
+    selfSignedSnapshot(pair, {
+      changeLease: { value: leaseOf(new Date(now.getTime() - 5_000).toISOString()) },
+    }),
+  );
+  assert.equal(live.status('change-in-progress'), 'warn');
+  assert.equal(live.status('unfinished-change'), undefined);
+  const left = verify(
+    selfSignedSnapshot(pair, { changeLease: { value: leaseOf('2026-01-01T00:00:00.000000Z') } }),
+  );
+  assert.equal(left.status('unfinished-change'), 'fail');
+  assert.match(
+    left.find('unfinished-change')?.hint ?? '',
+    /run the same kubectl antrea-certs command again to complete it, or undo all of it with kubectl antrea-certs restore \/backups\/first\.json \(a backup on host host-a\)/,
+  );
+  assert.equal(verify({ ...healthy, changeLease: { value: undefined } }).report.checks.length, 9);
+});

@@ -1,0 +1,96 @@
+// What a change left half done: a config written after the controller
+// started (it still runs with the old one), an antrea-ca that publishes no CA,
+// and the Lease of a run that is gone. Each fails verify with the command that
+// completes or undoes the change; none adds a line when all is well.
+import type { Installation } from '../antrea/installation.ts';
+import { CA_CONFIGMAP, CONTROLLER } from '../antrea/names.ts';
+import { PLUGIN_FIELD_MANAGER } from '../kube/field-owners.ts';
+import { BACKUP_ANNOTATION, UNDO_ANNOTATION, liveHolder } from '../kube/lease-holder.ts';
+import type { Certificate } from '../certs/certificate.ts';
+import type { Check } from './verify.ts';
+
+/** The checks of a half-applied change, from one read of the installation. */
+export function unfinishedChecks(
+  inst: Installation,
+  published: readonly Certificate[],
+  now: Date,
+): Check[] {
+  return [...configNotRunning(inst), ...publishedWithoutCa(published), ...leftLease(inst, now)];
+}
+
+/** The plugin wrote antrea-controller.conf after every ready controller Pod started. */
+function configNotRunning(inst: Installation): Check[] {
+  const writes = inst.config?.writes ?? [];
+  const last = writes
+    .filter((w) => w.time)
+    .sort((a, b) => Date.parse(a.time ?? '') - Date.parse(b.time ?? ''))
+    .at(-1);
+  // Only the plugin's own write is known to need a restart: another manager (Helm, say) may
+  // have written the ConfigMap's other key in the same entry.
+  if (!last?.time || last.manager !== PLUGIN_FIELD_MANAGER) return [];
+  const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
+  const written = Date.parse(last.time);
+  if (!running.length || running.some((p) => Date.parse(p.startedAt ?? '') >= written)) return [];
+  const pod = running[0];
+  return [
+    {
+      id: 'config-running',
+      status: 'fail',
+      message:
+        `${CONTROLLER.configKey} was written at ${last.time}, after controller Pod ${pod?.name ?? ''} ` +
+        `started (${pod?.startedAt ?? ''}): the controller still runs with the configuration from before`,
+      hint:
+        'a kubectl antrea-certs change stopped before its restart: run the same command again to complete it ' +
+        `(or restore its backup), or restart the controller: kubectl -n ${inst.namespace} rollout restart deployment/${CONTROLLER.deployment}`,
+      object: `ConfigMap/${inst.config?.name ?? ''}`,
+    },
+  ];
+}
+
+/** antrea-ca must hold a CA in either mode: the controller's own, or the user's ca.crt. */
+function publishedWithoutCa(published: readonly Certificate[]): Check[] {
+  if (!published.length) return [];
+  const selfIssued = (c: Certificate) => c.info.subject === c.info.issuer;
+  if (published.some((c) => c.info.isCA || selfIssued(c))) return [];
+  return [
+    {
+      id: 'ca-is-ca',
+      status: 'fail',
+      message: `ConfigMap ${CA_CONFIGMAP} publishes no CA certificate (${published.length} leaf certificate${published.length === 1 ? '' : 's'}): clients cannot verify the controller with it`,
+      hint: 'a change of mode or pair was left half done: run it again to complete it, or restore its backup',
+      object: `ConfigMap/${CA_CONFIGMAP}`,
+    },
+  ];
+}
+
+/** The change Lease: held by a live run (in progress), or left by one that is gone (unfinished). */
+function leftLease(inst: Installation, now: Date): Check[] {
+  const lease = inst.changeLease;
+  const holder = lease?.spec?.holderIdentity;
+  if (!lease || !holder) return [];
+  if (liveHolder(lease, now)) {
+    return [
+      {
+        id: 'change-in-progress',
+        status: 'warn',
+        message: `a change is in progress: ${holder} holds Lease ${lease.metadata?.name ?? ''}`,
+        hint: 'verify again once it ended',
+      },
+    ];
+  }
+  const notes = lease.metadata?.annotations ?? {};
+  const undo = notes[UNDO_ANNOTATION] ?? notes[BACKUP_ANNOTATION];
+  const [host, ...path] = (undo ?? '').split(':');
+  const restore = undo
+    ? `, or undo all of it with kubectl antrea-certs restore ${path.join(':')} (a backup on host ${host})`
+    : '';
+  return [
+    {
+      id: 'unfinished-change',
+      status: 'fail',
+      message: `a change did not finish: ${holder} left Lease ${lease.metadata?.name ?? ''} behind (last renewed ${lease.spec?.renewTime ?? lease.spec?.acquireTime ?? 'never'})`,
+      hint: `run the same kubectl antrea-certs command again to complete it${restore}`,
+      object: `Lease/${lease.metadata?.name ?? ''}`,
+    },
+  ];
+}

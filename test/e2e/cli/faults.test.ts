@@ -1,0 +1,155 @@
+// Changes under faults injected into the testbed's own kube-apiserver: frozen
+// (SIGSTOP) for longer than two Lease renewals, and killed right after the
+// backup then started again. The invariant each time: exit 0 only when the
+// change converged and verify passes; otherwise a non-zero exit that says
+// where the change stands; the Lease released or taken over by the next run;
+// the same command completes the change.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
+import { readOptional } from '../../testbed/model/kube.ts';
+import { plugin, pluginInBackground, type Run } from '../plugin.ts';
+
+const bed: Testbed = await testbed({ version: 'v2.7.0', timings: FAST_TIMINGS });
+const work = mkdtempSync(join(tmpdir(), 'antrea-certs-faults-'));
+const lease = () =>
+  readOptional(() =>
+    bed.api.coordination.readNamespacedLease({
+      name: 'antrea-certs-change',
+      namespace: bed.namespace,
+    }),
+  );
+
+/** Resolves once kube-apiserver answers again after a freeze or a restart. */
+async function apiserverAnswers(): Promise<void> {
+  for (;;) {
+    if (bed.kubectlResult('get', '--raw', '/readyz').status === 0) return;
+    await sleep(200);
+  }
+}
+
+/** Resolves once a backup file is in `dir` (written whole, under its final name). */
+async function backupAppears(dir: string): Promise<string> {
+  for (;;) {
+    const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.json')) : undefined;
+    if (file) return join(dir, file);
+    await sleep(5);
+  }
+}
+
+/** Exit 0 only if the change converged and verify passes; otherwise it says where it stands. */
+function assertInvariant(run: Run, what: string): void {
+  if (run.status === 0) {
+    assert.match(run.stderr, /Written\./, `${what}: exit 0 without "Written."\n${run.stderr}`);
+    assert.match(run.stdout, / 0 failed/, `${what}: exit 0 without its closing checks`);
+    const verify = plugin(bed.kubeconfig, ['verify']);
+    assert.equal(verify.status, 0, `${what}: exit 0 but verify fails:\n${verify.stdout}`);
+    return;
+  }
+  assert.match(run.stderr, /\nerror: /, `${what}: a non-zero exit without an error line`);
+  assert.match(
+    run.stderr,
+    /Where the change stands|put back|nothing had been written|Nothing was written|Internal error|left as it is/,
+    `${what}: a non-zero exit that does not say where the change stands:\n${run.stderr}`,
+  );
+}
+
+test('kube-apiserver frozen longer than two Lease renewals, shorter than the Lease: the change keeps its Lease, a second change is refused naming it', async () => {
+  const backups = join(work, 'freeze');
+  bed.pauseController();
+  const first = pluginInBackground(bed.kubeconfig, [
+    'rotate',
+    '--yes',
+    '--backup-dir',
+    backups,
+    '--timeout',
+    '5m',
+  ]);
+  let resumed = false;
+  try {
+    await first.stderrMatches(/waiting for/);
+    const pid = bed.apiserverPid();
+    process.kill(pid, 'SIGSTOP');
+    // The Lease lasts 60 s and is renewed every 20 s: 45 s is two renewals missed.
+    await sleep(45_000);
+    process.kill(pid, 'SIGCONT');
+    const thawed = Date.now();
+    await apiserverAnswers();
+    // The renewals go on after the freeze: one renewal period later the Lease is renewed again.
+    for (;;) {
+      const renewTime = (await lease())?.spec?.renewTime;
+      if (renewTime && new Date(renewTime).getTime() > thawed) break;
+      assert.ok(Date.now() - thawed < 30_000, 'the Lease was not renewed after the freeze');
+      await sleep(500);
+    }
+    const second = plugin(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
+    assert.equal(second.status, 1, second.stderr);
+    assert.match(
+      second.stderr,
+      /another change is in progress in namespace kube-system: \S+ pid \d+ \(kubectl antrea-certs rotate\)/,
+    );
+    bed.resumeController();
+    resumed = true;
+  } finally {
+    if (!resumed) bed.resumeController();
+  }
+  const result = await first.done;
+  assert.doesNotMatch(result.stderr, /took Lease \S+ over|Lost Lease/);
+  assert.equal(result.status, 0, result.stderr);
+  assertInvariant(result, 'rotate after a freeze');
+  assert.equal(await lease(), undefined, 'the Lease is released');
+});
+
+/** Into user-provided mode with a pair of generate's, so that mode self-signed has work to do. */
+function userProvided(): void {
+  const dir = mkdtempSync(join(work, 'pki-'));
+  rmSync(dir, { recursive: true });
+  assert.equal(plugin(bed.kubeconfig, ['generate', '--out', dir]).status, 0);
+  const imported = plugin(bed.kubeconfig, [
+    'import',
+    '--from-dir',
+    dir,
+    '--mode',
+    'user-provided',
+    '--yes',
+    '--no-backup',
+  ]);
+  assert.equal(imported.status, 0, imported.stderr);
+}
+
+for (const [command, prepare] of [
+  [['mode', 'self-signed', '--regenerate', '--yes'], userProvided],
+  [['rotate', '--yes'], () => undefined],
+] as const) {
+  test(`${command.join(' ')}: kube-apiserver stopped at the backup, killed 0.3 s later, back 2 s after: never exit 0 half done; a re-run completes it`, async () => {
+    prepare();
+    const backups = mkdtempSync(join(work, 'kill-'));
+    const run = pluginInBackground(bed.kubeconfig, [
+      ...command,
+      '--backup-dir',
+      backups,
+      '--timeout',
+      '2m',
+    ]);
+    await backupAppears(backups);
+    process.kill(bed.apiserverPid(), 'SIGSTOP');
+    await sleep(300);
+    await bed.killApiserver();
+    await sleep(2000);
+    await bed.startApiserver();
+    const result = await run.done;
+    assertInvariant(result, command.join(' '));
+
+    const again = plugin(bed.kubeconfig, [...command, '--backup-dir', backups]);
+    assert.ok(
+      again.status === 0 || /already in self-signed mode; nothing to do/.test(again.stderr),
+      again.stderr,
+    );
+    assert.equal(plugin(bed.kubeconfig, ['verify']).status, 0, 'the change completed');
+    assert.equal(await lease(), undefined, 'the Lease is released');
+  });
+}
