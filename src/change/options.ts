@@ -52,7 +52,7 @@ export const changeFlags = {
     group: CHANGE,
     default: '5m',
     describe:
-      'How long the whole change may take, a rollback included (a third is kept for it); exit 124 when it runs out',
+      'How long the whole change may take, a rollback included (half is kept for it); exit 124 when it runs out',
   },
   'rollback-on-failure': {
     type: 'boolean',
@@ -125,9 +125,10 @@ export function changeFlagsGiven(flags: ChangeFlags): string[] {
 
 /**
  * How --timeout is shared: the whole change, writes and wait, within it; when a restarted
- * controller may be rolled back, a third of it kept for the rollback's own wait.
+ * controller may be rolled back, half of it kept for the rollback, whose wait includes the
+ * aggregation layer marking the APIServices Available again (tens of seconds after a failure).
  */
 export function timeBudget(timeoutMs: number, rollbackPossible: boolean) {
-  const rollbackMs = rollbackPossible ? Math.round(timeoutMs / 3) : 0;
+  const rollbackMs = rollbackPossible ? Math.round(timeoutMs / 2) : 0;
   return { waitMs: timeoutMs - rollbackMs, rollbackMs };
 }

@@ -6,7 +6,9 @@ import type { Installation } from '../antrea/installation.ts';
 import { CA_CONFIGMAP, CONTROLLER } from '../antrea/names.ts';
 import { PLUGIN_FIELD_MANAGER } from '../kube/field-owners.ts';
 import { BACKUP_ANNOTATION, UNDO_ANNOTATION, liveHolder } from '../kube/lease-holder.ts';
-import type { Certificate } from '../certs/certificate.ts';
+import { sameCertificates, type Certificate } from '../certs/certificate.ts';
+import { tryParse } from '../certs/try-parse.ts';
+import { modeOf, type Mode } from '../antrea/mode.ts';
 import type { Check } from './verify.ts';
 
 /** The checks of a half-applied change, from one read of the installation. */
@@ -15,11 +17,19 @@ export function unfinishedChecks(
   published: readonly Certificate[],
   now: Date,
 ): Check[] {
-  return [...configNotRunning(inst), ...publishedWithoutCa(published), ...leftLease(inst, now)];
+  return [
+    ...configNotRunning(inst, published),
+    ...publishedWithoutCa(published),
+    ...leftLease(inst, now),
+  ];
 }
 
-/** The plugin wrote antrea-controller.conf after every ready controller Pod started. */
-function configNotRunning(inst: Installation): Check[] {
+/**
+ * The plugin wrote antrea-controller.conf after every ready controller Pod started, and antrea-ca
+ * publishes what the other mode serves: the controller runs with the configuration from before.
+ * (A write alone proves nothing: a change that failed puts the old text back.)
+ */
+function configNotRunning(inst: Installation, published: readonly Certificate[]): Check[] {
   const writes = inst.config?.writes ?? [];
   const last = writes
     .filter((w) => w.time)
@@ -31,20 +41,36 @@ function configNotRunning(inst: Installation): Check[] {
   const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
   const written = Date.parse(last.time);
   if (!running.length || running.some((p) => Date.parse(p.startedAt ?? '') >= written)) return [];
+  const configured = modeOf(inst).mode;
+  const runs = modeServed(inst, published);
+  if (!runs || runs === configured) return [];
   const pod = running[0];
   return [
     {
       id: 'config-running',
       status: 'fail',
       message:
-        `${CONTROLLER.configKey} was written at ${last.time}, after controller Pod ${pod?.name ?? ''} ` +
-        `started (${pod?.startedAt ?? ''}): the controller still runs with the configuration from before`,
+        `${CONTROLLER.configKey} says ${configured} (written at ${last.time}, after controller Pod ` +
+        `${pod?.name ?? ''} started at ${pod?.startedAt ?? ''}), but ${CA_CONFIGMAP} publishes what ` +
+        `${runs} mode serves: the controller still runs with the configuration from before`,
       hint:
         'a kubectl antrea-certs change stopped before its restart: run the same command again to complete it ' +
         `(or restore its backup), or restart the controller: kubectl -n ${inst.namespace} rollout restart deployment/${CONTROLLER.deployment}`,
       object: `ConfigMap/${inst.config?.name ?? ''}`,
     },
   ];
+}
+
+/** The mode whose CA antrea-ca publishes: the Secret's ca.crt (user-provided) or its tls.crt (self-signed). */
+function modeServed(inst: Installation, published: readonly Certificate[]): Mode | undefined {
+  const secret = inst.tlsSecret;
+  if (!secret || !published.length) return undefined;
+  const ca = tryParse(secret.ca, 'ca.crt').certs;
+  const pair = tryParse(secret.cert, 'tls.crt').certs;
+  const isCa = ca.length > 0 && sameCertificates(ca, published);
+  const isPair = pair.length > 0 && sameCertificates(pair, published);
+  if (isCa === isPair) return undefined;
+  return isCa ? 'user-provided' : 'self-signed';
 }
 
 /** antrea-ca must hold a CA in either mode: the controller's own, or the user's ca.crt. */

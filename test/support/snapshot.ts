@@ -2,7 +2,7 @@
 // installation as the API server sends them, with whatever a test overrides.
 // The reports are built from them with no client at all.
 import type * as k8s from '../../src/kube/objects.ts';
-import type { Snapshot } from '../../src/antrea/snapshot.ts';
+import type { IpsecObjects, SecurityObjects, Snapshot } from '../../src/antrea/snapshot.ts';
 import { NAMESPACE, type PemPair } from './installation.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -110,3 +110,21 @@ export function selfSignedSnapshot<O extends Partial<Snapshot>>(
     ...overrides,
   };
 }
+
+/** audit's cluster-wide reads with nothing in them (PodSecurityPolicy and Gatekeeper not served). */
+export const noSecurity: SecurityObjects = {
+  pods: { value: [] },
+  replicaSets: { value: [] },
+  namespaces: { value: [] },
+  podSecurityPolicies: { notServed: true },
+  gatekeeper: { notServed: true },
+  agentInfos: { value: [] },
+  kubernetesVersion: 'v1.29.0',
+};
+
+/** The IPsec reads of a cluster without IPsec: no PSK Secret, no CA, no requests. */
+export const noIpsec: IpsecObjects = {
+  pskSecret: { value: { exists: false } },
+  caBundle: { value: undefined },
+  requests: { value: [] },
+};

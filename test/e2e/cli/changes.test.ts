@@ -449,12 +449,12 @@ test('mode user-provided is refused while the Secret holds no usable pair', asyn
 test('a forced switch that leaves the controller not ready is rolled back', async () => {
   selfSignedMode();
   const caBefore = await bed.publishedCa();
-  const result = run('mode', 'user-provided', '--force', '--yes', '--timeout', '30s');
+  const result = run('mode', 'user-provided', '--force', '--yes', '--timeout', '1m');
   assert.equal(result.status, 124, result.stderr);
   // One deadline: the rollback's time is kept out of --timeout, and the plan says so.
   assert.match(
     result.stderr,
-    /Waits up to 20s for the controller; if it does not come up, rolls back within the 10s left of --timeout 30s/,
+    /Waits up to 30s for the controller; if it does not come up, rolls back within the 30s left of --timeout 1m/,
   );
   assert.match(
     result.stderr,
@@ -471,7 +471,7 @@ test('a forced switch that leaves the controller not ready is rolled back', asyn
   );
   assert.match(
     result.stderr,
-    /error: the change did not converge within 20s \(still waiting for the controller Pod to be ready.*\); it was rolled back to the backup\./,
+    /error: the change did not converge within 30s \(still waiting for the controller Pod to be ready.*\); it was rolled back to the backup\./,
   );
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
   assert.equal(await bed.publishedCa(), caBefore, 'the persisted pair was kept');

@@ -153,3 +153,66 @@ for (const [command, prepare] of [
     assert.equal(await lease(), undefined, 'the Lease is released');
   });
 }
+
+test('a run whose Lease another run takes over (--force-unlock) stops waiting at once, exits 1 and touches nothing', async () => {
+  const backups = mkdtempSync(join(work, 'takeover-'));
+  bed.pauseController();
+  try {
+    const first = pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
+    await first.stderrMatches(/waiting for/);
+    const second = pluginInBackground(bed.kubeconfig, [
+      'rotate',
+      '--yes',
+      '--force-unlock',
+      '--backup-dir',
+      backups,
+    ]);
+    const result = await first.done;
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /Lost Lease antrea-certs-change to \S+ pid \d+ \(kubectl antrea-certs rotate\): this change stops now\./,
+    );
+    assert.match(
+      result.stderr,
+      /\nerror: another run took Lease antrea-certs-change over \(.*\): this run stopped and left the objects to it while waiting for /,
+    );
+    bed.resumeController();
+    const took = await second.done;
+    assert.equal(took.status, 0, took.stderr);
+  } finally {
+    bed.resumeController();
+  }
+  assert.equal(await lease(), undefined, 'the Lease is released');
+});
+
+test('a run killed in the middle of a change: the next run names the backup that undoes all of it, verify says what is left', async () => {
+  const backups = mkdtempSync(join(work, 'chain-'));
+  bed.pauseController();
+  let first: string;
+  try {
+    const killed = pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
+    await killed.stderrMatches(/waiting for/);
+    first = await backupAppears(backups);
+    killed.kill('SIGKILL');
+    await killed.done;
+    const left = plugin(bed.kubeconfig, ['verify']);
+    assert.match(
+      left.stdout,
+      /a change is in progress: \S+ pid \d+ \(kubectl antrea-certs rotate\)/,
+    );
+  } finally {
+    bed.resumeController();
+  }
+  const again = plugin(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /Taking over Lease antrea-certs-change from a run that has ended/);
+  assert.match(
+    again.stderr,
+    new RegExp(
+      `An earlier change did not finish \\(.*\\): this one completes it; kubectl antrea-certs restore ${first.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} undoes all of it, from before it began\\.`,
+    ),
+  );
+  assert.match(again.stderr, /the whole change is undone with kubectl antrea-certs restore /);
+  assert.equal(await lease(), undefined, 'the Lease is released');
+});

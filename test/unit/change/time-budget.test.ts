@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { timeBudget } from '../../../src/change/options.ts';
 
-test('a change that may roll back keeps a third of --timeout for the rollback', () => {
-  assert.deepEqual(timeBudget(300_000, true), { waitMs: 200_000, rollbackMs: 100_000 });
-  assert.deepEqual(timeBudget(30_000, true), { waitMs: 20_000, rollbackMs: 10_000 });
+test('a change that may roll back keeps half of --timeout for the rollback', () => {
+  assert.deepEqual(timeBudget(300_000, true), { waitMs: 150_000, rollbackMs: 150_000 });
+  assert.deepEqual(timeBudget(60_000, true), { waitMs: 30_000, rollbackMs: 30_000 });
 });
 
 test('a change that cannot roll back waits the whole --timeout', () => {

@@ -8,25 +8,11 @@ import type { IpsecObjects, SigningRequest } from '../../../src/antrea/snapshot.
 import type { SecurityObjects } from '../../../src/antrea/snapshot.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';
 import { deployment, installation } from '../../support/installation.ts';
+import { noIpsec, noSecurity } from '../../support/snapshot.ts';
 import { issue, usage } from '../../testbed/pki.ts';
 
 const { ca } = await servingPair();
 const refused = { refused: 'you may not list pods at the cluster scope' } as const;
-const noSecurity: SecurityObjects = {
-  pods: { value: [] },
-  replicaSets: { value: [] },
-  namespaces: { value: [] },
-  podSecurityPolicies: { notServed: true },
-  gatekeeper: { notServed: true },
-  agentInfos: { value: [] },
-  kubernetesVersion: 'v1.29.0',
-};
-const noIpsec: IpsecObjects = {
-  pskSecret: { value: { exists: false } },
-  caBundle: { value: undefined },
-  requests: { value: [] },
-};
-
 function audit(options: {
   version?: string;
   agent?: string;

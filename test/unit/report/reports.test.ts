@@ -15,6 +15,8 @@ import {
   consumerObjects,
   controllerDeployment,
   readyPod,
+  noIpsec,
+  noSecurity,
   selfSignedSnapshot,
 } from '../../support/snapshot.ts';
 
@@ -265,20 +267,7 @@ test('verifyOf: a caBundle another field manager owns warns; so do weak keys and
   assert.equal(verify(selfSignedSnapshot(sha1)).status('sha1-signature:'), 'warn');
 });
 
-const security: SecurityObjects = {
-  pods: { value: [] },
-  replicaSets: { value: [] },
-  namespaces: { value: [] },
-  podSecurityPolicies: { notServed: true },
-  gatekeeper: { notServed: true },
-  agentInfos: { value: [] },
-  kubernetesVersion: 'v1.20.2',
-};
-const noIpsec: IpsecObjects = {
-  pskSecret: { value: { exists: false } },
-  caBundle: { value: undefined },
-  requests: { value: [] },
-};
+const security: SecurityObjects = { ...noSecurity, kubernetesVersion: 'v1.20.2' };
 
 test('auditOf: the security reads in the snapshot give host access, release and encryption checks', () => {
   const hostPath: k8s.Pod = {
@@ -359,9 +348,18 @@ test('verifyOf: what a change left half done fails, with the command that comple
       ],
     },
   };
-  const configWrittenBy = (manager: string, time: string) => {
-    const [config, ca] = withConfig('selfSignedCert: true\n');
-    assert.ok(config && ca);
+  // A user pair in the Secret, its ca.crt in antrea-ca: what a user-provided controller serves.
+  const userPair: k8s.Secret = {
+    metadata: { name: 'antrea-controller-tls', resourceVersion: '9' },
+    type: 'kubernetes.io/tls',
+    data: {
+      'ca.crt': b64(foreign.ca.certPem),
+      'tls.crt': b64(foreign.leaf.certPem),
+      'tls.key': b64(foreign.leaf.keyPem),
+    },
+  };
+  const configWrittenBy = (manager: string, time: string, text = 'selfSignedCert: true\n') => {
+    const config = configMap('antrea-config', { 'antrea-controller.conf': text });
     const managedFields = [
       {
         manager,
@@ -370,35 +368,44 @@ test('verifyOf: what a change left half done fails, with the command that comple
         fieldsV1: { 'f:data': { 'f:antrea-controller.conf': {} } },
       },
     ];
-    return [{ ...config, metadata: { ...config.metadata, managedFields } }, ca];
+    return [
+      { ...config, metadata: { ...config.metadata, managedFields } },
+      configMap('antrea-ca', { 'ca.crt': foreign.ca.certPem }),
+    ];
   };
-  const stale = verify(
-    selfSignedSnapshot(pair, {
-      pods: { value: [running] },
-      configMaps: configWrittenBy('kubectl-antrea-certs', '2026-12-03T10:05:00Z'),
-    }),
-  );
-  assert.equal(stale.status('config-running'), 'fail');
-  assert.match(stale.find('config-running')?.hint ?? '', /run the same command again/);
-  assert.equal(
+  const switchedHalfway = (manager: string, time: string, text?: string) =>
     verify(
       selfSignedSnapshot(pair, {
         pods: { value: [running] },
-        configMaps: configWrittenBy('helm', '2026-12-03T10:05:00Z'),
+        tlsSecret: { value: userPair },
+        configMaps: configWrittenBy(manager, time, text),
       }),
-    ).status('config-running'),
+    );
+  const stale = switchedHalfway('kubectl-antrea-certs', '2026-12-03T10:05:00Z');
+  assert.equal(stale.status('config-running'), 'fail');
+  assert.match(
+    stale.find('config-running')?.message ?? '',
+    /says self-signed .* publishes what user-provided mode serves/,
+  );
+  assert.match(stale.find('config-running')?.hint ?? '', /run the same command again/);
+  assert.equal(
+    switchedHalfway('helm', '2026-12-03T10:05:00Z').status('config-running'),
     undefined,
     "another manager's write may not touch the controller's key",
   );
   assert.equal(
-    verify(
-      selfSignedSnapshot(pair, {
-        pods: { value: [running] },
-        configMaps: configWrittenBy('kubectl-antrea-certs', '2026-12-03T09:55:00Z'),
-      }),
-    ).status('config-running'),
+    switchedHalfway('kubectl-antrea-certs', '2026-12-03T09:55:00Z').status('config-running'),
     undefined,
     'written before the Pod started: it runs with it',
+  );
+  assert.equal(
+    switchedHalfway(
+      'kubectl-antrea-certs',
+      '2026-12-03T10:05:00Z',
+      'selfSignedCert: false\n',
+    ).status('config-running'),
+    undefined,
+    'a failed change put the old text back: the controller runs with what the config says',
   );
 
   const leafOnly = [
