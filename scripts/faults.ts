@@ -212,7 +212,7 @@ async function cell(
   if (status === 0) {
     if (!/ 0 failed/.test(stdout)) problems.push('exit 0 without its closing checks');
     if (plugin('verify').status !== 0) problems.push('exit 0 but verify fails');
-  } else if (!/\nerror: /.test(stderr) || !SAYS_WHERE.test(stderr)) {
+  } else if (!/^(error: |Interrupted)/m.test(stderr) || !SAYS_WHERE.test(stderr)) {
     problems.push(`exit ${status} without saying where the change stands`);
   }
   // The same command completes it (a stale Lease of this machine is taken over).

@@ -5,6 +5,7 @@
 // stands. A second signal exits at once, saying what may be left.
 import type { CommandContext } from '../options/context.ts';
 import { ExitCode, InterruptedError } from '../errors.ts';
+import { claimSignals } from '../signals.ts';
 
 type Signal = 'SIGINT' | 'SIGTERM';
 const SIGNALS: readonly Signal[] = ['SIGINT', 'SIGTERM'];
@@ -65,6 +66,7 @@ export function listenForInterrupts(
     controller.abort(signal);
   };
   for (const signal of SIGNALS) process.on(signal, handler);
+  const release = claimSignals();
   // The event loop drained while the change still runs (a bug: nothing settles its work): say
   // where the change stands rather than end with exit code 0. Ahead of the command's own guard.
   const stuck = () => {
@@ -84,6 +86,7 @@ export function listenForInterrupts(
       if (first) throw new InterruptedError(`interrupted (${first}) ${what}`, first);
     },
     dispose: () => {
+      release();
       for (const signal of SIGNALS) process.off(signal, handler);
       process.off('beforeExit', stuck);
     },

@@ -4,12 +4,26 @@
 // settled, a timer that was unref'd), and says so with its own exit code.
 // A change registers, ahead of this, a guard that says where it stands.
 import { ExitCode } from '../errors.ts';
+import { signalsClaimed } from '../signals.ts';
 
-/** Runs a command; if the process would end before it settles, says so and exits 70. */
+const SIGNALS = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated } as const;
+
+/**
+ * Runs a command; if the process would end before it settles, says so and exits 70. Ctrl-C and
+ * SIGTERM exit 130 and 143 with a sentence, unless a change listens to them (it then says where
+ * it stands): nothing is written outside a change.
+ */
 export async function finishing<T>(
   work: Promise<T>,
   streams: { readonly stderr: NodeJS.WritableStream },
 ): Promise<T> {
+  const interrupted = (signal: keyof typeof SIGNALS) => {
+    if (signalsClaimed()) return;
+    streams.stderr.write(`Interrupted (${signal}): nothing was written.\n`);
+    process.exit(SIGNALS[signal]);
+  };
+  for (const signal of Object.keys(SIGNALS) as (keyof typeof SIGNALS)[])
+    process.on(signal, interrupted);
   const stuck = () => {
     streams.stderr.write(
       'internal error: the command stopped before it finished, with nothing left to wait for; ' +
@@ -22,5 +36,6 @@ export async function finishing<T>(
     return await work;
   } finally {
     process.off('beforeExit', stuck);
+    for (const signal of Object.keys(SIGNALS)) process.off(signal, interrupted);
   }
 }

@@ -2,6 +2,7 @@
 import type { CommandContext } from '../../options/context.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
+import { readBeforeWriting } from '../../change/plan-read.ts';
 import { writeTlsSecret } from '../../kube/writes.ts';
 import { writeControllerConfig } from '../../change/controller-writes.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
@@ -44,7 +45,7 @@ export async function importPair(
 ): Promise<ChangeResult> {
   const pair = readPair(options.files);
   const client = await ctx.connect();
-  const inst = read ?? (await readInstallation(client, ctx.flags.namespace));
+  const inst = read ?? (await readBeforeWriting(client, ctx.flags.namespace));
   const planning = { ctx, client, pair, options };
   return carryOut(ctx, client, inst, planImport(planning, inst, false), options.change);
 }

@@ -3,6 +3,7 @@ import type { CommandContext } from '../../options/context.ts';
 import { printReport } from '../../options/printer.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
+import { readBeforeWriting } from '../../change/plan-read.ts';
 import { deleteSecret } from '../../kube/writes.ts';
 import { writeControllerConfig } from '../../change/controller-writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
@@ -27,7 +28,7 @@ const WOULD_CRASH_LOOP =
  */
 export async function run(ctx: CommandContext, options: ModeOptions): Promise<ExitCode> {
   const client = await ctx.connect();
-  const inst = await readInstallation(client, ctx.flags.namespace);
+  const inst = await readBeforeWriting(client, ctx.flags.namespace);
   const current = modeOf(inst);
   const target = options.target;
   if (!target) {

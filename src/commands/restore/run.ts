@@ -1,7 +1,7 @@
 // restore FILE: put back the objects a change backed up.
 import type { CommandContext } from '../../options/context.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
-import { readInstallation } from '../../read/snapshot.ts';
+import { readBeforeWriting } from '../../change/plan-read.ts';
 import { readSelfSignedCert } from '../../antrea/config.ts';
 import { loadBackup, type Backup } from '../../change/backup.ts';
 import { carryOut } from '../../change/carry-out.ts';
@@ -18,7 +18,7 @@ export async function run(
 ): Promise<ExitCode> {
   const backup = loadBackup(file);
   const client = await ctx.connect();
-  const inst = await readInstallation(client, ctx.flags.namespace ?? backup.namespace);
+  const inst = await readBeforeWriting(client, ctx.flags.namespace ?? backup.namespace);
   if (inst.namespace !== backup.namespace) {
     throw new InputError(
       `${file} is a backup of namespace ${backup.namespace}, not of ${inst.namespace}; ` +

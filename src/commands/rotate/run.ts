@@ -1,7 +1,7 @@
 // rotate: a new certificate now, in every mode, and wait until the cluster uses it.
 import type { CommandContext } from '../../options/context.ts';
 import type { Installation } from '../../antrea/installation.ts';
-import { readInstallation } from '../../read/snapshot.ts';
+import { readBeforeWriting } from '../../change/plan-read.ts';
 import { UsageError, type ExitCode } from '../../errors.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { modeOf } from '../../antrea/mode.ts';
@@ -25,7 +25,7 @@ const SELF_SIGNED_TAKES_NO_FILES =
 /** Rotates as the mode allows, then shows the serving certificate and the CA before and after. */
 export async function run(ctx: CommandContext, options: RotateOptions): Promise<ExitCode> {
   const client = await ctx.connect();
-  const inst = await readInstallation(client, ctx.flags.namespace);
+  const inst = await readBeforeWriting(client, ctx.flags.namespace);
   if (options.pair.from === 'ipsec-ca') {
     const { refuseIpsecCaRotation } = await import('./ipsec-ca.ts');
     return refuseIpsecCaRotation(client, inst);

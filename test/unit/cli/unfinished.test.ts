@@ -70,3 +70,29 @@ for (const [stage, says] of [
     assert.doesNotMatch(r.stderr, /internal error: the command stopped/);
   });
 }
+
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  test(`${signal} outside a change exits ${code} and says that nothing was written`, async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'unfinished-')), 'script.mts');
+    writeFileSync(
+      file,
+      `import { finishing } from ${JSON.stringify(src('cli/unfinished.ts'))};\n` +
+        `const timer = setInterval(() => undefined, 1000);\n` +
+        `const work = finishing(new Promise<number>(() => void timer), process);\n` +
+        `process.stdout.write('running\\n');\n` +
+        `await work;\n`,
+    );
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: 'pipe' });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.kill(signal);
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, code);
+    assert.equal(stderr, `Interrupted (${signal}): nothing was written.\n`);
+  });
+}
