@@ -44,8 +44,11 @@ import { GATEKEEPER_KINDS } from '../antrea/host-files.ts';
 export interface Wanted {
   /** status, verify and audit: a refused Secret or Pod list becomes a note, not an error. */
   readonly viewing?: boolean;
-  /** status and verify: in user-provided mode, when the Secret is refused, what the controller serves. */
-  readonly served?: boolean;
+  /**
+   * What the controller serves, in user-provided mode: status only when the Secret is refused
+   * (it stands in for the Secret); verify always (it must be the Secret's pair once reloaded).
+   */
+  readonly served?: 'when-secret-refused' | 'user-provided';
   /** verify: the discovery probe of each APIService. */
   readonly probes?: boolean;
   /** The IPsec objects: always (audit, status --all), or only when antrea-agent.conf selects IPsec (status). */
@@ -59,14 +62,23 @@ export interface Wanted {
 }
 
 /** What each viewing command reads. */
-export const STATUS_READS: Wanted = { viewing: true, served: true, ipsec: 'when-selected' };
-export const VERIFY_READS: Wanted = { viewing: true, served: true, probes: true, lease: true };
+export const STATUS_READS: Wanted = {
+  viewing: true,
+  served: 'when-secret-refused',
+  ipsec: 'when-selected',
+};
+export const VERIFY_READS: Wanted = {
+  viewing: true,
+  served: 'user-provided',
+  probes: true,
+  lease: true,
+};
 /** A fleet's cluster gives both status and verify. */
 export const FLEET_READS: Wanted = { ...STATUS_READS, ...VERIFY_READS };
 export const AUDIT_READS = { viewing: true, ipsec: 'always', security: true } as const;
 export const INVENTORY_READS = {
   viewing: true,
-  served: true,
+  served: 'when-secret-refused',
   ipsec: 'always',
   keyMaterial: true,
 } as const;
@@ -271,7 +283,9 @@ async function readCertificate(client: Client, snapshot: Snapshot) {
 /** The steps that need the installation first; they run in parallel. */
 async function readSteps(client: Client, snapshot: Snapshot, wanted: Wanted) {
   const inst = installationOf(snapshot);
-  const serve = wanted.served && inst.refusedDetails?.includes('Secret');
+  const serve =
+    wanted.served === 'user-provided' ||
+    (wanted.served === 'when-secret-refused' && inst.refusedDetails?.includes('Secret'));
   const [served, probes, ipsec] = await Promise.all([
     serve && modeOf(inst).mode === 'user-provided' ? readServed(client, inst) : undefined,
     wanted.probes ? probeAggregatedApis(client, inst) : undefined,

@@ -19,6 +19,7 @@ export function unfinishedChecks(
 ): Check[] {
   return [
     ...configNotRunning(inst, published),
+    ...servedNotSecret(inst),
     ...publishedWithoutCa(published),
     ...leftLease(inst, now),
   ];
@@ -57,6 +58,34 @@ function configNotRunning(inst: Installation, published: readonly Certificate[])
         'a kubectl antrea-certs change stopped before its restart: run the same command again to complete it ' +
         `(or restore its backup), or restart the controller: kubectl -n ${inst.namespace} rollout restart deployment/${CONTROLLER.deployment}`,
       object: `ConfigMap/${inst.config?.name ?? ''}`,
+    },
+  ];
+}
+
+/**
+ * User-provided mode: the controller serves the Secret's pair once it reloaded it (within about 2
+ * minutes of a write); another certificate is a pair written without the wait, or not reloaded.
+ */
+function servedNotSecret(inst: Installation): Check[] {
+  const served = inst.served;
+  const secret = inst.tlsSecret;
+  if (!served || !('pem' in served) || !secret?.cert || modeOf(inst).mode !== 'user-provided')
+    return [];
+  const [servedLeaf] = tryParse(served.pem, 'the served certificate').certs;
+  const [secretLeaf] = tryParse(secret.cert, 'tls.crt').certs;
+  if (!servedLeaf || !secretLeaf || servedLeaf.info.sha256 === secretLeaf.info.sha256) return [];
+  const fingerprint = (c: Certificate) => c.info.sha256.slice(0, 16);
+  return [
+    {
+      id: `served-pair:Secret/${secret.name}`,
+      status: 'fail',
+      message:
+        `controller Pod ${served.pod} serves ${servedLeaf.info.subject} (${fingerprint(servedLeaf)}), ` +
+        `not the tls.crt of Secret ${secret.name} (${fingerprint(secretLeaf)})`,
+      hint:
+        'the controller reloads the Secret within about 2 minutes of a write: verify again; if it stays, ' +
+        `restart it: kubectl -n ${inst.namespace} rollout restart deployment/${CONTROLLER.deployment}`,
+      object: `Secret/${secret.name}`,
     },
   ];
 }

@@ -451,3 +451,40 @@ test('verifyOf: a change Lease is a change in progress while renewed, an unfinis
   );
   assert.equal(verify({ ...healthy, changeLease: { value: undefined } }).report.checks.length, 9);
 });
+
+test('verifyOf: in user-provided mode the controller must serve the pair of its Secret', () => {
+  const userProvided = (servedPem: string) =>
+    verify(
+      selfSignedSnapshot(foreign, {
+        configMaps: [
+          configMap('antrea-config', { 'antrea-controller.conf': 'selfSignedCert: false\n' }),
+          configMap('antrea-ca', { 'ca.crt': foreign.ca.certPem }),
+        ],
+        tlsSecret: {
+          value: {
+            metadata: { name: 'antrea-controller-tls', resourceVersion: '5' },
+            type: 'kubernetes.io/tls',
+            data: {
+              'ca.crt': b64(foreign.ca.certPem),
+              'tls.crt': b64(foreign.leaf.certPem),
+              'tls.key': b64(foreign.leaf.keyPem),
+            },
+          },
+        },
+        ...consumerObjects(foreign.ca.certPem),
+        served: { pem: servedPem, pod: 'antrea-controller-abc' },
+      }),
+    );
+  const stale = userProvided(pair.leaf.certPem);
+  assert.equal(stale.status('served-pair:Secret/antrea-controller-tls'), 'fail');
+  assert.match(
+    stale.find('served-pair:')?.message ?? '',
+    /^controller Pod antrea-controller-abc serves CN=antrea@1 \([0-9a-f]{16}\), not the tls\.crt of Secret antrea-controller-tls \([0-9a-f]{16}\)$/,
+  );
+  assert.equal(userProvided(foreign.leaf.certPem).status('served-pair:'), undefined);
+  assert.equal(
+    verify({ ...healthy, served: { pem: foreign.leaf.certPem, pod: 'p' } }).status('served-pair:'),
+    undefined,
+    'self-signed mode: the Secret holds the controller own pair',
+  );
+});
