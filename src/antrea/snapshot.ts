@@ -46,8 +46,8 @@ export interface Snapshot {
     readonly name: string;
     readonly object: Outcome<CertificateObject | undefined>;
   };
-  /** Named steps of the reader, each only when a command asks for it. */
-  /** What the controller serves, when the Secret may not be read in user-provided mode. */
+  // Named steps of the reader and the wider reads, each only when a command asks for it.
+  /** What the controller serves, in user-provided mode (status: only when the Secret is refused). */
   readonly served?: ServedCertificate;
   /** The discovery probe of each APIService's group-version through the API server. */
   readonly probes?: readonly ProbeResult[];

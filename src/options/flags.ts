@@ -2,7 +2,6 @@
 // Antrea namespace, and the output. Commands add their own beside them.
 import type { InferredOptionTypes } from 'yargs';
 import type { FlagTable } from './command.ts';
-import type { ConnectionFlags } from '../kube/kubeconfig.ts';
 
 const CONNECTION = 'Connection (as kubectl):';
 const OUTPUT = 'Output:';
@@ -114,11 +113,10 @@ export const globalFlags = {
 
 /** The global flags as yargs parses them. */
 export type GlobalFlags = InferredOptionTypes<typeof globalFlags>;
-/** The connection flags as the kubeconfig is loaded from them. */
+/**
+ * The connection flags as the kubeconfig is loaded from them (context.ts hands it the parsed
+ * global flags, so the compiler checks that they fit).
+ */
 export type { ConnectionFlags } from '../kube/kubeconfig.ts';
-/** What yargs parses from connectionFlags is what the kubeconfig is loaded from. */
-type Parsed = InferredOptionTypes<typeof connectionFlags>;
-export type ParsedConnectionFlagsFit = Parsed extends ConnectionFlags ? true : never;
-const _fits: ParsedConnectionFlagsFit = true;
 /** The choices of -o. */
 export type OutputFormat = (typeof globalFlags.output.choices)[number];
