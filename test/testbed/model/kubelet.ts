@@ -82,7 +82,15 @@ export class Kubelet {
     const previous = this.queues.get(uid) ?? Promise.resolve();
     const next = previous
       .then(() => this.reconcile(pod, deleted))
-      .catch((error) => log(`pod ${pod.metadata?.name}: ${describe(error)}`));
+      .catch((error) => {
+        // As the kubelet's sync loop does: a step that failed (the API server gone) is tried
+        // again. Without it a Pod whose final delete failed stayed Terminating for good, and a
+        // Recreate Deployment never started the next one.
+        log(`pod ${pod.metadata?.name}: ${describe(error)}; retrying in 1s`);
+        setTimeout(() => {
+          if (!this.stopped) this.enqueue(pod, deleted);
+        }, 1000);
+      });
     this.queues.set(uid, next);
   }
 
