@@ -14,7 +14,7 @@ import {
   type HeldLease,
 } from '../kube/lease.ts';
 import { InputError, LeaseLostError, messageOf } from '../errors.ts';
-import { isConflict } from '../kube/errors.ts';
+import { isConflict, isNotFound } from '../kube/errors.ts';
 import { formatDuration } from '../duration.ts';
 import type { Lease } from '../kube/objects.ts';
 import { BACKUP_ANNOTATION, UNDO_ANNOTATION } from '../kube/lease-holder.ts';
@@ -175,4 +175,33 @@ function unfinishedChange(previous: Lease | undefined): Unfinished | undefined {
   const notes = previous.metadata?.annotations ?? {};
   const undo = notes[UNDO_ANNOTATION] ?? notes[BACKUP_ANNOTATION];
   return { holder, ...(undo ? { undo } : {}) };
+}
+
+/**
+ * Deletes the Lease of a run of this machine that has ended (killed, or its API server went away
+ * before it could release it), so that a command with nothing left to write does not leave it.
+ */
+export async function releaseEndedLease(
+  ctx: CommandContext,
+  client: Client,
+  namespace: string,
+): Promise<void> {
+  const lease = await client
+    .leases(namespace)
+    .get(CHANGE_LEASE)
+    .catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+  const holder = lease?.spec?.holderIdentity;
+  if (!lease || !holder || !endedHere(holder)) return;
+  await client
+    .leases(namespace)
+    .delete(CHANGE_LEASE, lease.metadata?.resourceVersion ?? '', 'none')
+    .then(
+      () => ctx.note(`Released Lease ${CHANGE_LEASE}, left by a run that has ended: ${holder}.`),
+      (error: unknown) => {
+        if (!isNotFound(error) && !isConflict(error)) throw error;
+      },
+    );
 }

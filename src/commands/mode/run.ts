@@ -4,6 +4,7 @@ import { printReport } from '../../options/printer.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
+import { finishEarlierChange } from '../../change/finish-earlier.ts';
 import { deleteSecret } from '../../kube/writes.ts';
 import { writeControllerConfig } from '../../change/controller-writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
@@ -42,8 +43,8 @@ export async function run(ctx: CommandContext, options: ModeOptions): Promise<Ex
     return ExitCode.ok;
   }
   if (target === current.mode) {
-    ctx.note(`The controller is already in ${target} mode; nothing to do.`);
-    return ExitCode.ok;
+    const done = `The controller is already in ${target} mode`;
+    return finishEarlierChange(ctx, client, inst, done, options.change);
   }
   const planning = { ctx, client, target, options };
   return (await carryOut(ctx, client, inst, planSwitch(planning, inst, false), options.change))

@@ -1,0 +1,33 @@
+// A command whose change is already written (an earlier run stopped before
+// the cluster converged, or was killed) completes it without writing: it
+// frees the Lease that run left behind, waits for the cluster, and verifies.
+import type { CommandContext } from '../options/context.ts';
+import type { Client } from '../kube/client.ts';
+import type { Installation } from '../antrea/installation.ts';
+import { pending } from '../report/convergence.ts';
+import { ExitCode } from '../errors.ts';
+import { releaseEndedLease } from './lock.ts';
+import { verifyNow } from './verify-now.ts';
+import { waitForConvergence } from './wait.ts';
+
+/**
+ * With nothing to write: ok when the cluster is where the change leads; else waits for it (within
+ * `timeoutMs`) and returns the checks' exit code.
+ */
+export async function finishEarlierChange(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  done: string,
+  options: { readonly timeoutMs: number; readonly failWithinMs: number },
+): Promise<ExitCode> {
+  await releaseEndedLease(ctx, client, inst.namespace);
+  const left = pending(inst, {});
+  if (left === undefined) {
+    ctx.note(`${done}; nothing to do.`);
+    return ExitCode.ok;
+  }
+  ctx.note(`${done}, but an earlier change has not converged yet: waiting for ${left}.`);
+  const converged = await waitForConvergence(ctx, client, inst, {}, options.timeoutMs);
+  return (await verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged)).exitCode;
+}
