@@ -225,7 +225,17 @@ async function cell(
     problems.push(
       `the re-run exited ${again.status}: ${again.stderr.trim().split('\n').at(-1) ?? ''}`,
     );
-  if (plugin('verify').status !== 0) problems.push('verify fails after the re-run');
+  const verified = plugin('verify');
+  if (verified.status !== 0) {
+    const failing = verified.stdout.split('\n').filter((l) => /^\s*[×‼]/.test(l));
+    const rerun = again.stderr
+      .split('\n')
+      .filter((l) => l && !/^ +\d+s /.test(l))
+      .slice(-3);
+    problems.push(
+      `verify fails after the re-run (${failing.join('; ').trim()}; the re-run said: ${rerun.join(' / ')})`,
+    );
+  }
   if (leaseLeft()) problems.push('the Lease is left');
   const text = `${injected ? '' : '(step not reached) '}exit ${status}${problems.length ? `: ${problems.join('; ')}` : ''}`;
   const said = stderr

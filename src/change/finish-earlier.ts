@@ -4,7 +4,8 @@
 import type { CommandContext } from '../options/context.ts';
 import type { Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
-import { pending } from '../report/convergence.ts';
+import { pending, type ConvergenceGoal } from '../report/convergence.ts';
+import { modeOf } from '../antrea/mode.ts';
 import { ExitCode } from '../errors.ts';
 import { releaseEndedLease } from './lock.ts';
 import { verifyNow } from './verify-now.ts';
@@ -22,12 +23,20 @@ export async function finishEarlierChange(
   options: { readonly timeoutMs: number; readonly failWithinMs: number },
 ): Promise<ExitCode> {
   await releaseEndedLease(ctx, client, inst.namespace);
-  const left = pending(inst, {});
+  const goal = goalOfMode(inst);
+  const left = pending(inst, goal);
   if (left === undefined) {
     ctx.note(`${done}; nothing to do.`);
     return ExitCode.ok;
   }
   ctx.note(`${done}, but an earlier change has not converged yet: waiting for ${left}.`);
-  const converged = await waitForConvergence(ctx, client, inst, {}, options.timeoutMs);
+  const converged = await waitForConvergence(ctx, client, inst, goal, options.timeoutMs);
   return (await verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged)).exitCode;
+}
+
+/** Where the mode leads: antrea-ca publishing the Secret's pair (self-signed, kept in the Secret) or its ca.crt. */
+function goalOfMode(inst: Installation): ConvergenceGoal {
+  const mode = modeOf(inst);
+  if (mode.mode === 'user-provided') return { caFromSecret: true };
+  return mode.pairStorage === 'secret' ? { publishesSecretCert: true } : {};
 }

@@ -31,21 +31,12 @@ export function unfinishedChecks(
  * (A write alone proves nothing: a change that failed puts the old text back.)
  */
 function configNotRunning(inst: Installation, published: readonly Certificate[]): Check[] {
-  const writes = inst.config?.writes ?? [];
-  const last = writes
-    .filter((w) => w.time)
-    .sort((a, b) => Date.parse(a.time ?? '') - Date.parse(b.time ?? ''))
-    .at(-1);
-  // Only the plugin's own write is known to need a restart: another manager (Helm, say) may
-  // have written the ConfigMap's other key in the same entry.
-  if (!last?.time || last.manager !== PLUGIN_FIELD_MANAGER) return [];
-  const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
-  const written = Date.parse(last.time);
-  if (!running.length || running.some((p) => Date.parse(p.startedAt ?? '') >= written)) return [];
+  const stale = configWrittenSinceStart(inst);
+  if (!stale) return [];
+  const { last, pod } = stale;
   const configured = modeOf(inst).mode;
   const runs = modeServed(inst, published);
   if (!runs || runs === configured) return [];
-  const pod = running[0];
   return [
     {
       id: 'config-running',
@@ -60,6 +51,35 @@ function configNotRunning(inst: Installation, published: readonly Certificate[])
       object: `ConfigMap/${inst.config?.name ?? ''}`,
     },
   ];
+}
+
+/**
+ * The plugin's own write of antrea-controller.conf, when it came after every ready controller Pod
+ * started (another manager's write may not touch the controller's key).
+ */
+function configWrittenSinceStart(inst: Installation) {
+  const writes = inst.config?.writes ?? [];
+  const last = writes
+    .filter((w) => w.time)
+    .sort((a, b) => Date.parse(a.time ?? '') - Date.parse(b.time ?? ''))
+    .at(-1);
+  if (!last?.time || last.manager !== PLUGIN_FIELD_MANAGER) return undefined;
+  const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
+  const written = Date.parse(last.time);
+  if (!running.length || running.some((p) => Date.parse(p.startedAt ?? '') >= written))
+    return undefined;
+  return { last, pod: running[0] };
+}
+
+/**
+ * Whether a change of mode was written but the controller was not restarted on it: the plugin
+ * wrote the config after the running Pod started, and what antrea-ca publishes is the other mode's
+ * (or cannot tell, the Secret being gone).
+ */
+export function switchNotApplied(inst: Installation, published: readonly Certificate[]): boolean {
+  if (!configWrittenSinceStart(inst)) return false;
+  const runs = modeServed(inst, published);
+  return runs === undefined || runs !== modeOf(inst).mode;
 }
 
 /**

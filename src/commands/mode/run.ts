@@ -5,6 +5,8 @@ import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
 import { finishEarlierChange } from '../../change/finish-earlier.ts';
+import { switchNotApplied } from '../../report/unfinished.ts';
+import { tryParse } from '../../certs/try-parse.ts';
 import { deleteSecret } from '../../kube/writes.ts';
 import { writeControllerConfig } from '../../change/controller-writes.ts';
 import { ExitCode, InputError } from '../../errors.ts';
@@ -42,10 +44,12 @@ export async function run(ctx: CommandContext, options: ModeOptions): Promise<Ex
     await printReport(ctx, report, () => `${describeMode(current, inst.deployment.secretName)}\n`);
     return ExitCode.ok;
   }
-  if (target === current.mode) {
+  const published = tryParse(inst.caConfigMap?.bundle, 'antrea-ca').certs;
+  if (target === current.mode && !switchNotApplied(inst, published)) {
     const done = `The controller is already in ${target} mode`;
     return finishEarlierChange(ctx, client, inst, done, options.change);
   }
+  // Otherwise an earlier switch wrote the config and stopped before the restart: complete it.
   const planning = { ctx, client, target, options };
   return (await carryOut(ctx, client, inst, planSwitch(planning, inst, false), options.change))
     .exitCode;
@@ -113,7 +117,9 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
   return {
     basis: inst,
     lines: [
-      `ConfigMap ${conf.name}: selfSignedCert ${current.mode === 'self-signed'} -> ${selfSigned}`,
+      current.mode === target
+        ? `ConfigMap ${conf.name}: selfSignedCert ${selfSigned} (written by an earlier run that stopped before the restart)`
+        : `ConfigMap ${conf.name}: selfSignedCert ${current.mode === 'self-signed'} -> ${selfSigned}`,
       ...(deleteUserPair ? [regenerates] : []),
       ...(replacesOpaque
         ? [
