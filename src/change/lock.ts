@@ -104,7 +104,13 @@ export async function lockChange(
   const unfinished = unfinishedChange(held.previous);
   if (unfinished?.undo) {
     // The chain: the backup from before the first unfinished change stays the one that undoes it.
-    await renewLease(client, held, new Date(), { ...backup, [UNDO_ANNOTATION]: unfinished.undo });
+    // Best effort: the Lease is held already, and the note below names the backup either way.
+    await renewLease(client, held, new Date(), {
+      ...backup,
+      [UNDO_ANNOTATION]: unfinished.undo,
+    }).catch((error: unknown) =>
+      ctx.note(`(Could not note the earlier backup on Lease ${CHANGE_LEASE}: ${messageOf(error)})`),
+    );
   }
   const lost = new AbortController();
   let warned = false;
