@@ -18,15 +18,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { down, readState, startApiserverAgain, up } from '../test/testbed/testbed.ts';
 import { isAlive } from '../test/testbed/processes.ts';
 import { findBinaries } from '../test/testbed/binaries.ts';
+import { FAST_TIMINGS } from '../test/testbed/model/settings.ts';
 
 const BIN = new URL('../dist/bin/kubectl-antrea_certs', import.meta.url).pathname;
-const FAST = {
-  userProvidedWaitSeconds: 3,
-  crashBackoffSeconds: 1,
-  secretVolumeRefreshSeconds: 1,
-  certReloadSeconds: 1,
-  publishResyncSeconds: 2,
-};
 
 const STEPS = ['planning', 'backup', 'writes', 'wait'] as const;
 const FAULTS = ['stop-5s', 'stop-30s', 'kill', 'SIGINT', 'SIGTERM'] as const;
@@ -62,7 +56,7 @@ interface Run {
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-faults-'));
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-faults-work-'));
 const started = Date.now();
-const state = await up({ dir, version: 'v2.7.0', timings: FAST, ownerPid: process.pid });
+const state = await up({ dir, version: 'v2.7.0', timings: FAST_TIMINGS, ownerPid: process.pid });
 const env = {
   PATH: process.env.PATH ?? '',
   HOME: work,

@@ -42,14 +42,7 @@ export interface Testbed extends TestbedState {
   down(): Promise<void>;
 }
 
-/** The controller's timings shortened to seconds, for tests that switch modes and wait for reloads. */
-export const FAST_TIMINGS = {
-  userProvidedWaitSeconds: 3,
-  crashBackoffSeconds: 1,
-  secretVolumeRefreshSeconds: 1,
-  certReloadSeconds: 1,
-  publishResyncSeconds: 2,
-} as const;
+export { FAST_TIMINGS } from './model/settings.ts';
 
 /** Brings a testbed up for the current test file; call it at the file's top level (await), where `after` belongs to the file. */
 export async function testbed(options: Omit<UpOptions, 'dir' | 'ownerPid'> = {}): Promise<Testbed> {

@@ -38,3 +38,12 @@ export const REAL_TIMINGS = {
 export type Timings = { -readonly [K in keyof typeof REAL_TIMINGS]: number } & {
   shutdownSeconds?: number;
 };
+
+/** The controller's timings shortened to seconds, for tests that switch modes and wait for reloads. */
+export const FAST_TIMINGS = {
+  userProvidedWaitSeconds: 3,
+  crashBackoffSeconds: 1,
+  secretVolumeRefreshSeconds: 1,
+  certReloadSeconds: 1,
+  publishResyncSeconds: 2,
+} as const;
