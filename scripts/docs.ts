@@ -30,11 +30,13 @@ export const COMMANDS_DOC = 'docs/commands.md';
 const EXIT_CODE_MEANINGS: Readonly<Record<keyof typeof ExitCode, string>> = {
   ok: 'done; for `verify` and `audit`: all checks passed',
   error:
-    'could not do or check what was asked: bad usage, kubeconfig, connection, permissions, no Antrea found; for writing commands also bad input files (nothing written)',
+    'could not do or check what was asked: bad usage, kubeconfig, connection, permissions, ' +
+    'no Antrea found; for writing commands also bad input files (nothing written)',
   checkFailed: "a check failed (`verify`, `audit`, and a change's closing checks)",
   warnings: 'warnings only, with `--strict`',
   internal:
-    "the plugin's own failure: its work stopped without finishing; a change says where it stands (run `verify`, then the same command again)",
+    "the plugin's own failure: its work stopped without finishing; a change says where it stands " +
+    '(run `verify`, then the same command again)',
   timeout: "a writing command's wait ran out (`--timeout`)",
   interrupted: 'a writing command stopped by Ctrl-C (SIGINT)',
   terminated: 'a writing command stopped by SIGTERM',

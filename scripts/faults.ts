@@ -170,8 +170,20 @@ async function inject(fault: Fault, child: ReturnType<typeof spawn>): Promise<vo
   }
 }
 
-const SAYS_WHERE =
-  /Where the change stands|part of the change|put back|nothing had been written|Nothing was written|nothing was written|Internal error|left as it is|rolled back|the rollback/;
+/** What a non-zero exit says of where the change stands, in the plugin's words. */
+const SAYS_WHERE = new RegExp(
+  [
+    'Where the change stands',
+    'part of the change',
+    'put back',
+    'nothing had been written',
+    '[Nn]othing was written',
+    'Internal error',
+    'left as it is',
+    'rolled back',
+    'the rollback',
+  ].join('|'),
+);
 
 /** One cell: its outcome in a few words, and whether it kept the invariant. */
 async function cell(
@@ -231,7 +243,8 @@ async function cell(
     );
   }
   if (leaseLeft()) problems.push('the Lease is left');
-  const text = `${injected ? '' : '(step not reached) '}exit ${status}${problems.length ? `: ${problems.join('; ')}` : ''}`;
+  const why = problems.length ? `: ${problems.join('; ')}` : '';
+  const text = `${injected ? '' : '(step not reached) '}exit ${status}${why}`;
   const said = stderr
     .split('\n')
     .filter((l) => l && !/^(GET|PUT|POST|DELETE|WATCH|PORT-FORWARD|using context) /.test(l))

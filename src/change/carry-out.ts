@@ -14,6 +14,7 @@ import { rollBack } from './roll-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
 import { lockChange, type Unfinished } from './lock.ts';
+import type { NamedBackup } from '../kube/lease-holder.ts';
 import { hostname } from 'node:os';
 import { listenForInterrupts } from './interrupts.ts';
 import type { Change } from './change.ts';
@@ -61,15 +62,15 @@ export async function carryOut(
     const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock, backupPath);
     try {
       backupFile = options.backupDir ? saveBackup(content, options.backupDir) : undefined;
-      undoFile = lock.unfinished?.undo ? pathOf(lock.unfinished.undo) : backupFile;
+      const earlier = lock.unfinished?.undo;
+      undoFile = earlier ? earlier.path : backupFile;
       if (lock.unfinished) ctx.note(unfinishedNote(lock.unfinished));
       if (backupFile) {
-        ctx.note(
-          lock.unfinished?.undo
-            ? `Backup of the objects this changes: ${backupFile} (the cluster as the unfinished change left it; ` +
-                `the whole change is undone with kubectl antrea-certs restore ${pathOf(lock.unfinished.undo)}${hostOf(lock.unfinished.undo)})`
-            : `Backup of the objects this changes: ${backupFile} (undo with kubectl antrea-certs restore FILE)`,
-        );
+        const undo = earlier
+          ? 'the cluster as the unfinished change left it; the whole change is undone with ' +
+            restoreCommand(earlier)
+          : 'undo with kubectl antrea-certs restore FILE';
+        ctx.note(`Backup of the objects this changes: ${backupFile} (${undo})`);
       }
       const backup: BackupRef = { content, ...(backupFile ? { file: backupFile } : {}) };
       const applied = await write(ctx, client, inst, change, backup, interrupts, lock.guard);
@@ -90,19 +91,14 @@ export async function carryOut(
 /** An earlier change this run found half done (its Lease left behind), and how to undo all of it. */
 function unfinishedNote({ holder, undo }: Unfinished): string {
   const restore = undo
-    ? `kubectl antrea-certs restore ${pathOf(undo)}${hostOf(undo)} undoes all of it, from before it began`
+    ? `${restoreCommand(undo)} undoes all of it, from before it began`
     : 'it left no backup';
   return `An earlier change did not finish (${holder}): this one completes it; ${restore}.`;
 }
 
-/** The path of a backup the Lease names as host:path. */
-const pathOf = (undo: string) => undo.replace(/^[^:]*:/, '');
-
-/** " (on host h)" when a backup was written on another machine. */
-function hostOf(undo: string): string {
-  const host = undo.split(':')[0] ?? '';
-  return host && host !== hostname() ? ` (on host ${host})` : '';
-}
+/** The restore command of a backup, with its machine when it was written on another one. */
+const restoreCommand = ({ host, path }: NamedBackup) =>
+  `kubectl antrea-certs restore ${path}${host && host !== hostname() ? ` (on host ${host})` : ''}`;
 
 /** What a second signal may leave, and how to go back. */
 const leftBehind = (backupFile: string | undefined) =>

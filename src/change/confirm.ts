@@ -20,9 +20,12 @@ export function describeChange(
     ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
     const { waitMs, rollbackMs } = timeBudget(options.timeoutMs, options.rollbackOnFailure);
     if (options.wait && rollbackMs > 0) {
+      const [wait, rollback, timeout] = [waitMs, rollbackMs, options.timeoutMs].map(
+        formatDurationExact,
+      );
       ctx.note(
-        `  Waits up to ${formatDurationExact(waitMs)} for the controller; if it does not come up, ` +
-          `rolls back within the ${formatDurationExact(rollbackMs)} left of --timeout ${formatDurationExact(options.timeoutMs)}`,
+        `  Waits up to ${wait} for the controller; if it does not come up, ` +
+          `rolls back within the ${rollback} left of --timeout ${timeout}`,
       );
     }
   }

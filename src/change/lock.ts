@@ -14,10 +14,16 @@ import {
   type HeldLease,
 } from '../kube/lease.ts';
 import { InputError, LeaseLostError, messageOf } from '../errors.ts';
-import { isConflict, isNotFound } from '../kube/errors.ts';
+import { isConflict } from '../kube/errors.ts';
 import { formatDuration } from '../duration.ts';
 import type { Lease } from '../kube/objects.ts';
-import { BACKUP_ANNOTATION, UNDO_ANNOTATION } from '../kube/lease-holder.ts';
+import {
+  BACKUP_ANNOTATION,
+  UNDO_ANNOTATION,
+  backupAnnotation,
+  undoBackupOf,
+  type NamedBackup,
+} from '../kube/lease-holder.ts';
 
 /** How long the Lease counts without a renewal: a killed run blocks others this long at most. */
 export const LEASE_SECONDS = 60;
@@ -26,8 +32,8 @@ const RENEW_EVERY_MS = (LEASE_SECONDS * 1000) / 3;
 /** A change that took the Lease and did not finish (killed, or its API server went away). */
 export interface Unfinished {
   readonly holder: string;
-  /** host:path of the backup from before it began, when it wrote one. */
-  readonly undo?: string;
+  /** The backup from before it began, when it wrote one. */
+  readonly undo?: NamedBackup;
 }
 
 /** A change's hold on the installation, to give back when it ends. */
@@ -80,7 +86,7 @@ export async function lockChange(
 ): Promise<ChangeLock> {
   const identity = holderIdentity(ctx);
   const backup: Record<string, string> = backupFile
-    ? { [BACKUP_ANNOTATION]: `${hostname()}:${backupFile}` }
+    ? { [BACKUP_ANNOTATION]: backupAnnotation({ host: hostname(), path: backupFile }) }
     : {};
   let result = await takeLease(client, namespace, identity, LEASE_SECONDS, forceUnlock, backup);
   if ('holder' in result && endedHere(result.holder)) {
@@ -107,7 +113,7 @@ export async function lockChange(
     // Best effort: the Lease is held already, and the note below names the backup either way.
     await renewLease(client, held, new Date(), {
       ...backup,
-      [UNDO_ANNOTATION]: unfinished.undo,
+      [UNDO_ANNOTATION]: backupAnnotation(unfinished.undo),
     }).catch((error: unknown) =>
       ctx.note(`(Could not note the earlier backup on Lease ${CHANGE_LEASE}: ${messageOf(error)})`),
     );
@@ -137,7 +143,7 @@ export async function lockChange(
         return;
       }
       // A conflict is a takeover only when the Lease now names someone else.
-      const now = await readLease(client, held).catch(() => 'unknown' as const);
+      const now = await readLease(client, held.namespace).catch(() => 'unknown' as const);
       if (now === 'unknown') return;
       if (now?.spec?.holderIdentity === identity) held.object = now;
       else loseTo(now?.spec?.holderIdentity ?? 'nobody: it was deleted');
@@ -178,8 +184,7 @@ export async function lockChange(
 function unfinishedChange(previous: Lease | undefined): Unfinished | undefined {
   const holder = previous?.spec?.holderIdentity;
   if (!holder) return undefined;
-  const notes = previous.metadata?.annotations ?? {};
-  const undo = notes[UNDO_ANNOTATION] ?? notes[BACKUP_ANNOTATION];
+  const undo = undoBackupOf(previous);
   return { holder, ...(undo ? { undo } : {}) };
 }
 
@@ -192,22 +197,10 @@ export async function releaseEndedLease(
   client: Client,
   namespace: string,
 ): Promise<void> {
-  const lease = await client
-    .leases(namespace)
-    .get(CHANGE_LEASE)
-    .catch((error: unknown) => {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    });
+  const lease = await readLease(client, namespace);
   const holder = lease?.spec?.holderIdentity;
   if (!lease || !holder || !endedHere(holder)) return;
-  await client
-    .leases(namespace)
-    .delete(CHANGE_LEASE, lease.metadata?.resourceVersion ?? '', 'none')
-    .then(
-      () => ctx.note(`Released Lease ${CHANGE_LEASE}, left by a run that has ended: ${holder}.`),
-      (error: unknown) => {
-        if (!isNotFound(error) && !isConflict(error)) throw error;
-      },
-    );
+  // As a release of its own: only while it is still the Lease read.
+  if (await releaseLease(client, { namespace, object: lease }))
+    ctx.note(`Released Lease ${CHANGE_LEASE}, left by a run that has ended: ${holder}.`);
 }

@@ -91,24 +91,28 @@ export async function renewLease(
 }
 
 /** The Lease as it is now; undefined when it is gone. */
-export async function readLease(client: Client, held: HeldLease): Promise<Lease | undefined> {
+export async function readLease(client: Client, namespace: string): Promise<Lease | undefined> {
   try {
-    return await client.leases(held.namespace).get(CHANGE_LEASE);
+    return await client.leases(namespace).get(CHANGE_LEASE);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-/** Deletes the Lease while it is still the one this run last wrote. */
-export async function releaseLease(client: Client, held: HeldLease): Promise<void> {
+/** Deletes the Lease while it is still the one last written or read; false when it was not. */
+export async function releaseLease(
+  client: Client,
+  held: Pick<HeldLease, 'namespace' | 'object'>,
+): Promise<boolean> {
   try {
     await client
       .leases(held.namespace)
       .delete(CHANGE_LEASE, held.object.metadata?.resourceVersion ?? '', 'none');
+    return true;
   } catch (error) {
     // Already gone, or taken over with --force-unlock: not this run's to delete any more.
-    if (isNotFound(error) || isConflict(error)) return;
+    if (isNotFound(error) || isConflict(error)) return false;
     throw error;
   }
 }

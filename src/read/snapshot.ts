@@ -247,7 +247,10 @@ async function readClusterWide(client: Client, wanted: Wanted) {
   };
 }
 
-/** A ConfigMap or Secret the Deployment names but the first round did not read (v1.0's hashed ConfigMap, a renamed Secret). */
+/**
+ * A ConfigMap or Secret the Deployment names but the first round did not read (v1.0's hashed
+ * ConfigMap, a renamed Secret).
+ */
 async function readNamedObjects(
   client: Client,
   snapshot: Snapshot,

@@ -4,7 +4,10 @@ import { KINDS } from '../kube/client.ts';
 import { watchTarget, type WatchTarget } from '../kube/watch.ts';
 import { APP_SELECTOR, CONSUMER_SELECTOR, CONTROLLER } from '../antrea/names.ts';
 
-/** What readInstallation reads, as watches: the controller, its Pods, Secret and ConfigMaps, and every kind of CA consumer. */
+/**
+ * What readInstallation reads, as watches: the controller, its Pods, Secret and ConfigMaps, and
+ * every kind of CA consumer.
+ */
 export function installationTargets(namespace: string, secretName: string): WatchTarget[] {
   const named = (name: string) => ({ fieldSelector: `metadata.name=${name}` });
   return [

@@ -5,7 +5,7 @@
 import type { Installation } from '../antrea/installation.ts';
 import { CA_CONFIGMAP, CONTROLLER } from '../antrea/names.ts';
 import { PLUGIN_FIELD_MANAGER } from '../kube/field-owners.ts';
-import { BACKUP_ANNOTATION, UNDO_ANNOTATION, liveHolder } from '../kube/lease-holder.ts';
+import { liveHolder, undoBackupOf } from '../kube/lease-holder.ts';
 import { sameCertificates, type Certificate } from '../certs/certificate.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { modeOf, type Mode } from '../antrea/mode.ts';
@@ -31,44 +31,24 @@ export function unfinishedChecks(
  * (A write alone proves nothing: a change that failed puts the old text back.)
  */
 function configNotRunning(inst: Installation, published: readonly Certificate[]): Check[] {
-  const stale = configWrittenSinceStart(inst);
-  if (!stale) return [];
-  const { last, pod } = stale;
-  const configured = modeOf(inst).mode;
-  const runs = modeServed(inst, published);
-  if (!runs || runs === configured) return [];
+  const written = switchWritten(inst, published);
+  if (!written?.runs) return [];
+  const { last, pod, configured, runs } = written;
   return [
     {
       id: 'config-running',
       status: 'fail',
       message:
-        `${CONTROLLER.configKey} says ${configured} (written at ${last.time}, after controller Pod ` +
-        `${pod?.name ?? ''} started at ${pod?.startedAt ?? ''}), but ${CA_CONFIGMAP} publishes what ` +
+        `${CONTROLLER.configKey} says ${configured} (written at ${last.time ?? ''}, after controller ` +
+        `Pod ${pod.name} started at ${pod.startedAt ?? ''}), but ${CA_CONFIGMAP} publishes what ` +
         `${runs} mode serves: the controller still runs with the configuration from before`,
       hint:
-        'a kubectl antrea-certs change stopped before its restart: run the same command again to complete it ' +
-        `(or restore its backup), or restart the controller: kubectl -n ${inst.namespace} rollout restart deployment/${CONTROLLER.deployment}`,
+        'a kubectl antrea-certs change stopped before its restart: run the same command again to ' +
+        'complete it (or restore its backup), or restart the controller: ' +
+        `kubectl -n ${inst.namespace} rollout restart deployment/${CONTROLLER.deployment}`,
       object: `ConfigMap/${inst.config?.name ?? ''}`,
     },
   ];
-}
-
-/**
- * The plugin's own write of antrea-controller.conf, when it came after every ready controller Pod
- * started (another manager's write may not touch the controller's key).
- */
-function configWrittenSinceStart(inst: Installation) {
-  const writes = inst.config?.writes ?? [];
-  const last = writes
-    .filter((w) => w.time)
-    .sort((a, b) => Date.parse(a.time ?? '') - Date.parse(b.time ?? ''))
-    .at(-1);
-  if (!last?.time || last.manager !== PLUGIN_FIELD_MANAGER) return undefined;
-  const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
-  const written = Date.parse(last.time);
-  if (!running.length || running.some((p) => Date.parse(p.startedAt ?? '') >= written))
-    return undefined;
-  return { last, pod: running[0] };
 }
 
 /**
@@ -76,10 +56,28 @@ function configWrittenSinceStart(inst: Installation) {
  * wrote the config after the running Pod started, and what antrea-ca publishes is the other mode's
  * (or cannot tell, the Secret being gone).
  */
-export function switchNotApplied(inst: Installation, published: readonly Certificate[]): boolean {
-  if (!configWrittenSinceStart(inst)) return false;
+export const switchNotApplied = (inst: Installation, published: readonly Certificate[]) =>
+  switchWritten(inst, published) !== undefined;
+
+/**
+ * The plugin's own write of antrea-controller.conf after every ready controller Pod started
+ * (another manager's write may not touch the controller's key), when antrea-ca does not show the
+ * configured mode: `runs` is the mode it shows, undefined when it cannot tell.
+ */
+function switchWritten(inst: Installation, published: readonly Certificate[]) {
+  const last = (inst.config?.writes ?? [])
+    .filter((w) => w.time)
+    .sort((a, b) => Date.parse(a.time ?? '') - Date.parse(b.time ?? ''))
+    .at(-1);
+  if (!last?.time || last.manager !== PLUGIN_FIELD_MANAGER) return undefined;
+  const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
+  const written = Date.parse(last.time);
+  const [pod] = running;
+  if (!pod || running.some((p) => Date.parse(p.startedAt ?? '') >= written)) return undefined;
+  const configured = modeOf(inst).mode;
   const runs = modeServed(inst, published);
-  return runs === undefined || runs !== modeOf(inst).mode;
+  if (runs === configured) return undefined;
+  return { last, pod, configured, runs };
 }
 
 /**
@@ -127,11 +125,14 @@ function publishedWithoutCa(published: readonly Certificate[]): Check[] {
   if (!published.length) return [];
   const selfIssued = (c: Certificate) => c.info.subject === c.info.issuer;
   if (published.some((c) => c.info.isCA || selfIssued(c))) return [];
+  const leaves = `${published.length} leaf certificate${published.length === 1 ? '' : 's'}`;
   return [
     {
       id: 'ca-is-ca',
       status: 'fail',
-      message: `ConfigMap ${CA_CONFIGMAP} publishes no CA certificate (${published.length} leaf certificate${published.length === 1 ? '' : 's'}): clients cannot verify the controller with it`,
+      message:
+        `ConfigMap ${CA_CONFIGMAP} publishes no CA certificate (${leaves}): ` +
+        'clients cannot verify the controller with it',
       hint: 'a change of mode or pair was left half done: run it again to complete it, or restore its backup',
       object: `ConfigMap/${CA_CONFIGMAP}`,
     },
@@ -153,17 +154,18 @@ function leftLease(inst: Installation, now: Date): Check[] {
       },
     ];
   }
-  const notes = lease.metadata?.annotations ?? {};
-  const undo = notes[UNDO_ANNOTATION] ?? notes[BACKUP_ANNOTATION];
-  const [host, ...path] = (undo ?? '').split(':');
+  const undo = undoBackupOf(lease);
   const restore = undo
-    ? `, or undo all of it with kubectl antrea-certs restore ${path.join(':')} (a backup on host ${host})`
+    ? `, or undo all of it with kubectl antrea-certs restore ${undo.path} (a backup on host ${undo.host})`
     : '';
+  const renewed = lease.spec?.renewTime ?? lease.spec?.acquireTime ?? 'never';
   return [
     {
       id: 'unfinished-change',
       status: 'fail',
-      message: `a change did not finish: ${holder} left Lease ${lease.metadata?.name ?? ''} behind (last renewed ${lease.spec?.renewTime ?? lease.spec?.acquireTime ?? 'never'})`,
+      message:
+        `a change did not finish: ${holder} left Lease ${lease.metadata?.name ?? ''} behind ` +
+        `(last renewed ${renewed})`,
       hint: `run the same kubectl antrea-certs command again to complete it${restore}`,
       object: `Lease/${lease.metadata?.name ?? ''}`,
     },

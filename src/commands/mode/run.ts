@@ -118,7 +118,8 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
     basis: inst,
     lines: [
       current.mode === target
-        ? `ConfigMap ${conf.name}: selfSignedCert ${selfSigned} (written by an earlier run that stopped before the restart)`
+        ? `ConfigMap ${conf.name}: selfSignedCert ${selfSigned} ` +
+          '(written by an earlier run that stopped before the restart)'
         : `ConfigMap ${conf.name}: selfSignedCert ${current.mode === 'self-signed'} -> ${selfSigned}`,
       ...(deleteUserPair ? [regenerates] : []),
       ...(replacesOpaque
