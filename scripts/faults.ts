@@ -9,6 +9,7 @@
 //   npm run test:faults                   the whole matrix (about 30 minutes)
 //   npm run test:faults -- --subset       one cell per fault and per step (CI)
 //   npm run test:faults -- --command rotate --step wait --fault kill
+//   FAULTS_DEBUG=1 …                      also prints the objects and verify after each fault
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -221,8 +222,20 @@ async function cell(
   } else if (!/^(error: |Interrupted)/m.test(stderr) || !SAYS_WHERE.test(stderr)) {
     problems.push(`exit ${status} without saying where the change stands`);
   }
+  if (process.env.FAULTS_DEBUG) {
+    const k = (...a: string[]) =>
+      spawnSync(kubectl, ['--kubeconfig', state.kubeconfig, '-n', 'kube-system', ...a], {
+        encoding: 'utf8',
+      }).stdout;
+    console.log(k('get', 'pods', '-o', 'yaml', '--show-managed-fields=false'));
+    console.log(k('get', 'cm', 'antrea-config', '-o', 'yaml', '--show-managed-fields'));
+    console.log(k('get', 'cm', 'antrea-ca', '-o', 'yaml'));
+    console.log(k('get', 'secret', 'antrea-controller-tls', '-o', 'yaml'));
+    console.log(plugin('verify').stdout);
+  }
   // The same command completes it (a stale Lease of this machine is taken over).
   let again = plugin(...argv, '--backup-dir', backups);
+  if (process.env.FAULTS_DEBUG) console.log(again.stderr);
   if (again.status !== 0 && /another change is in progress/.test(again.stderr)) {
     await sleep(61_000);
     again = plugin(...argv, '--backup-dir', backups);

@@ -18,7 +18,10 @@ export interface ControllerPod {
   /** Why it is not ready: a waiting reason, a termination message. */
   readonly reason?: string;
   readonly message?: string;
-  /** When its controller container started (it read its config file then). */
+  /**
+   * When the Pod started: the config file is mounted with subPath, so what a container reads is
+   * fixed for the Pod's life and a container restart does not apply a new config.
+   */
   readonly startedAt?: string;
 }
 
@@ -96,6 +99,7 @@ export function describePod(p: k8s.Pod): ControllerPod {
   const terminated = status?.lastState?.terminated;
   const reason = waiting?.reason ?? (ready ? undefined : 'NotReady');
   const message = terminated?.message ?? waiting?.message;
+  const started = p.status?.startTime ?? p.metadata?.creationTimestamp;
   return {
     name: p.metadata?.name ?? '',
     phase: p.status?.phase ?? 'Unknown',
@@ -104,7 +108,7 @@ export function describePod(p: k8s.Pod): ControllerPod {
     deleting: Boolean(p.metadata?.deletionTimestamp),
     ...(reason ? { reason } : {}),
     ...(message && !ready ? { message: message.trim().split('\n').slice(-1)[0] } : {}),
-    ...(status?.state?.running?.startedAt ? { startedAt: status.state.running.startedAt } : {}),
+    ...(started ? { startedAt: started } : {}),
   };
 }
 

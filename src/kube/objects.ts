@@ -91,14 +91,19 @@ export interface SecurityContext {
  * containers mount them, and whether they run privileged.
  */
 export interface Pod extends KubeObject {
-  metadata?: ObjectMeta & { ownerReferences?: OwnerReference[] };
+  metadata?: ObjectMeta & { ownerReferences?: OwnerReference[]; creationTimestamp?: string };
   spec?: {
     volumes?: { name: string; hostPath?: { path: string } }[];
     containers?: PodContainer[];
     initContainers?: PodContainer[];
     nodeName?: string;
   };
-  status?: { phase?: string; conditions?: Condition[]; containerStatuses?: ContainerStatus[] };
+  status?: {
+    phase?: string;
+    startTime?: string;
+    conditions?: Condition[];
+    containerStatuses?: ContainerStatus[];
+  };
 }
 
 /** A container of a Pod: its volume mounts and security context. */

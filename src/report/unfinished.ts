@@ -32,16 +32,21 @@ export function unfinishedChecks(
  */
 function configNotRunning(inst: Installation, published: readonly Certificate[]): Check[] {
   const written = switchWritten(inst, published);
-  if (!written?.runs) return [];
+  // Without the Secret antrea-ca cannot tell the mode, but a controller started on the configured
+  // mode would have made it (self-signed) or could not run (user-provided).
+  if (!written || (!written.runs && inst.tlsSecret)) return [];
   const { last, pod, configured, runs } = written;
+  const shows = runs
+    ? `${CA_CONFIGMAP} publishes what ${runs} mode serves`
+    : `Secret ${inst.deployment.secretName} does not exist`;
   return [
     {
       id: 'config-running',
       status: 'fail',
       message:
-        `${CONTROLLER.configKey} says ${configured} (written at ${last.time ?? ''}, after controller ` +
-        `Pod ${pod.name} started at ${pod.startedAt ?? ''}), but ${CA_CONFIGMAP} publishes what ` +
-        `${runs} mode serves: the controller still runs with the configuration from before`,
+        `${CONTROLLER.configKey} says ${configured} (written at ${last.time ?? ''}, not before ` +
+        `controller Pod ${pod.name} started at ${pod.startedAt ?? ''}), but ${shows}: the controller still ` +
+        'runs with the configuration from before',
       hint:
         'a kubectl antrea-certs change stopped before its restart: run the same command again to ' +
         'complete it (or restore its backup), or restart the controller: ' +
@@ -73,7 +78,9 @@ function switchWritten(inst: Installation, published: readonly Certificate[]) {
   const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
   const written = Date.parse(last.time);
   const [pod] = running;
-  if (!pod || running.some((p) => Date.parse(p.startedAt ?? '') >= written)) return undefined;
+  // Both times are in whole seconds: a Pod that started in the second of the write may not have
+  // read it.
+  if (!pod || running.some((p) => Date.parse(p.startedAt ?? '') > written)) return undefined;
   const configured = modeOf(inst).mode;
   const runs = modeServed(inst, published);
   if (runs === configured) return undefined;

@@ -338,13 +338,19 @@ test('inventoryOf: the key material in the snapshot becomes rows; a refusal a no
 });
 
 test('verifyOf: what a change left half done fails, with the command that completes or undoes it', () => {
-  const startedAt = '2026-12-03T10:00:00Z';
+  // The Pod started at 10:00; its container restarted at 10:10, after the write at 10:05, and
+  // still runs with the config file of 10:00 (mounted with subPath).
   const running: k8s.Pod = {
     ...readyPod(),
     status: {
       ...readyPod().status,
+      startTime: '2026-12-03T10:00:00Z',
       containerStatuses: [
-        { name: 'antrea-controller', restartCount: 0, state: { running: { startedAt } } },
+        {
+          name: 'antrea-controller',
+          restartCount: 1,
+          state: { running: { startedAt: '2026-12-03T10:10:00Z' } },
+        },
       ],
     },
   };
@@ -388,10 +394,27 @@ test('verifyOf: what a change left half done fails, with the command that comple
     /says self-signed .* publishes what user-provided mode serves/,
   );
   assert.match(stale.find('config-running')?.hint ?? '', /run the same command again/);
+  const secretDeleted = verify(
+    selfSignedSnapshot(pair, {
+      pods: { value: [running] },
+      tlsSecret: { value: undefined },
+      configMaps: configWrittenBy('kubectl-antrea-certs', '2026-12-03T10:05:00Z'),
+    }),
+  );
+  assert.match(
+    secretDeleted.find('config-running')?.message ?? '',
+    /says self-signed .* Secret antrea-controller-tls does not exist/,
+    'a switch that deleted the Secret and stopped before the restart',
+  );
   assert.equal(
     switchedHalfway('helm', '2026-12-03T10:05:00Z').status('config-running'),
     undefined,
     "another manager's write may not touch the controller's key",
+  );
+  assert.equal(
+    switchedHalfway('kubectl-antrea-certs', '2026-12-03T10:00:00Z').status('config-running'),
+    'fail',
+    'written in the second the Pod started: it may not have read it',
   );
   assert.equal(
     switchedHalfway('kubectl-antrea-certs', '2026-12-03T09:55:00Z').status('config-running'),
