@@ -10,6 +10,7 @@ import { SERVING_COMMON_NAME } from './serving-certificate.ts';
 export interface CertificateRequest {
   readonly namespace: string;
   readonly dnsNames: readonly string[];
+  readonly ipAddresses?: readonly string[];
   readonly issuer: { readonly name: string; readonly kind: IssuerKind };
   readonly keyAlgorithm: KeyAlgorithm;
   readonly durationMs: number;
@@ -22,11 +23,12 @@ export const CERT_MANAGER_USAGES = ['digital signature', 'key encipherment', 'se
 const HOUR_MS = 3_600_000;
 const DEFAULT_RENEW_BEFORE_MS = 30 * 24 * HOUR_MS;
 
-/** A Go duration as cert-manager's fields take it: whole hours (8760h), else minutes, else seconds. */
+/** A duration as Go prints it and cert-manager writes it back (8760h0m0s, 5m0s, 45s), in whole seconds. */
 export function goDuration(ms: number): string {
-  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${Math.ceil(ms / 1000)}s`;
+  const seconds = Math.ceil(ms / 1000);
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+  if (h) return `${h}h${m}m${s}s`;
+  return m ? `${m}m${s}s` : `${s}s`;
 }
 
 /** Renew 30 days before expiry, or at two thirds of a shorter life (cert-manager's own default ratio). */
@@ -50,6 +52,7 @@ export function antreaCertificate(request: CertificateRequest): CertificateObjec
       secretName: TLS_SECRET,
       commonName: SERVING_COMMON_NAME,
       dnsNames: [...request.dnsNames],
+      ...(request.ipAddresses?.length ? { ipAddresses: [...request.ipAddresses] } : {}),
       usages: [...CERT_MANAGER_USAGES],
       duration: goDuration(request.durationMs),
       renewBefore: goDuration(request.renewBeforeMs),

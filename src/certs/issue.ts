@@ -246,6 +246,7 @@ export function issueCa(request: {
 export function issueLeaf(request: {
   readonly commonName: string;
   readonly dnsNames: readonly string[];
+  readonly ipAddresses?: readonly string[];
   readonly keyUsages: readonly string[];
   readonly extendedKeyUsages: readonly string[];
   readonly algorithm: KeyAlgorithm;
@@ -259,7 +260,7 @@ export function issueLeaf(request: {
     {
       subject: commonName(request.commonName),
       dnsNames: request.dnsNames,
-      ipAddresses: [],
+      ipAddresses: request.ipAddresses ?? [],
       keyUsages: request.keyUsages,
       extendedKeyUsages: request.extendedKeyUsages,
       isCA: false,

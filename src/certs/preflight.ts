@@ -8,6 +8,7 @@ import { CliError } from '../errors.ts';
 import type { Sensitive } from '../sensitive.ts';
 import { formatDuration } from '../duration.ts';
 import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from './strength.ts';
+import { dnsNamesThatAreIps } from './subject-names.ts';
 
 /**
  * A pair to check and where each part comes from (a file, or a key of the Secret), for the
@@ -118,6 +119,11 @@ export function preflight(input: PreflightInput): PreflightResult {
         `${input.cert.source} lacks the DNS name ${input.requiredName} that clients verify (its DNS names: ${dnsNames.join(', ') || 'none'}).`,
       );
     }
+    for (const name of dnsNamesThatAreIps(dnsNames))
+      warning(
+        `${input.cert.source} has ${name} as a DNS name: clients that connect to that address never ` +
+          'match it (it needs to be an IP address name).',
+      );
     for (const name of input.recommendedNames.filter((n) => !dnsNames.includes(n)))
       warning(
         `${input.cert.source} lacks the DNS name ${name}, which Antrea's documentation recommends.`,

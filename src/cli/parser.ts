@@ -63,8 +63,44 @@ export function buildParser(argv: readonly string[], width: number): Argv {
     .wrap(width)
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(`${message} (see kubectl antrea-certs --help)`);
+      // A flag's coerce throws a UsageError that yargs wraps in its YError.
+      if (error?.name === 'YError') throw new UsageError(error.message);
+      if (error) throw error;
+      const dashed = valueStartingWithDash(argv);
+      if (dashed)
+        throw new UsageError(
+          `${dashed.flag} was given ${JSON.stringify(dashed.value)}, which starts with "-" and so ` +
+            `was read as flags; write ${dashed.flag}=${dashed.value} if you mean that value.`,
+        );
+      throw new UsageError(`${message} (see kubectl antrea-certs --help)`);
     });
+}
+
+/** A string flag followed by a word that starts with "-" and names no flag: `--dns-name -bad`. */
+function valueStartingWithDash(argv: readonly string[]) {
+  const tables = [globalFlags, ...COMMANDS.map((c) => c.flags)];
+  const entry = (word: string) => {
+    const name = word.replace(/^--?/, '');
+    for (const table of tables) {
+      const found = Object.entries(table).find(
+        ([key, flag]) => key === name || ('alias' in flag && flag.alias === name),
+      );
+      if (found) return found[1];
+    }
+    return undefined;
+  };
+  for (let i = 0; i + 1 < argv.length; i++) {
+    const [word = '', value = ''] = [argv[i], argv[i + 1]];
+    if (
+      !/^-/.test(word) ||
+      word.includes('=') ||
+      !/^-./.test(value) ||
+      /^-?\d/.test(value.slice(1))
+    )
+      continue;
+    if (entry(word)?.type === 'string' && !entry(value)) return { flag: word, value };
+  }
+  return undefined;
 }
 
 /** Parses the command line; usage errors are thrown as UsageError. */

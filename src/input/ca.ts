@@ -30,10 +30,19 @@ export function readCa(files: CaFiles): CaInput {
   const passphrase = files.passphraseFile ? readPassphrase(files.passphraseFile) : undefined;
   const key = parsePrivateKey(readKeyPem(files.caKey, '--ca-key'), passphrase);
   if (typeof key === 'string') throw new InputError(`${files.caKey} cannot be used: ${key}.`);
-  const ca = certs.find((c) => c.info.isCA && keyMatches(key, c));
+  const ofKey = certs.filter((c) => keyMatches(key, c));
+  const ca = ofKey.find((c) => c.info.isCA);
   if (!ca) {
+    const why = ofKey.length
+      ? `the certificate of ${files.caKey} in it is not a CA (no basicConstraints CA:TRUE)`
+      : `no certificate in it is the one of ${files.caKey}`;
+    throw new InputError(`${files.caCert} cannot sign: ${why}; nothing was written.`);
+  }
+  if (ca.info.keyUsages.length && !ca.info.keyUsages.includes('keyCertSign')) {
     throw new InputError(
-      `${files.caCert} holds no CA certificate whose key is ${files.caKey}; nothing was written.`,
+      `${files.caCert} cannot sign: its key usage (${ca.info.keyUsages.join(', ')}) lacks ` +
+        'keyCertSign, so strict clients (openssl verify -x509_strict) refuse what it signs; use a CA ' +
+        'whose key usage includes it. Nothing was written.',
     );
   }
   return { pem, ca, key };

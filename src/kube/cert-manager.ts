@@ -56,6 +56,7 @@ export interface CertificateObject extends KubeObject {
     secretName?: string;
     commonName?: string;
     dnsNames?: string[];
+    ipAddresses?: string[];
     usages?: string[];
     duration?: string;
     renewBefore?: string;

@@ -2,6 +2,7 @@
 // Antrea namespace, and the output. Commands add their own beside them.
 import type { InferredOptionTypes } from 'yargs';
 import type { FlagTable } from './command.ts';
+import { UsageError } from '../errors.ts';
 
 const CONNECTION = 'Connection (as kubectl):';
 const OUTPUT = 'Output:';
@@ -79,12 +80,24 @@ export const connectionFlags = {
   },
 } as const satisfies FlagTable;
 
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** -n as Kubernetes names a namespace: a DNS-1123 label (lower case, at most 63 characters). */
+export function namespaceFlag(value: string): string {
+  if (DNS_1123_LABEL.test(value) && value.length <= 63) return value;
+  throw new UsageError(
+    `-n ${JSON.stringify(value)} is not a namespace name: Kubernetes takes at most 63 lower-case ` +
+      "letters, digits and '-', starting and ending with a letter or digit.",
+  );
+}
+
 /** Every command's flags: the connection flags, the Antrea namespace, -o, colour and -v. */
 export const globalFlags = {
   ...connectionFlags,
   namespace: {
     type: 'string',
     alias: 'n',
+    coerce: namespaceFlag,
     complete: 'namespace',
     describe:
       'The Antrea namespace (default: found from the antrea-controller Deployment, else kube-system)',

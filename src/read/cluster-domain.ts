@@ -10,6 +10,9 @@ export interface ClusterDomain {
   readonly source: string;
 }
 
+/** A cluster domain, or why none was found (in the words of "not found (...)"). */
+export type ClusterDomainRead = ClusterDomain | { readonly why: string };
+
 const DNS_NAMESPACE = 'kube-system';
 const REVERSE_ZONE = /(^|\.)(in-addr|ip6)\.arpa\.?$/;
 
@@ -43,20 +46,32 @@ async function absentIfRefused<T>(read: Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Reads CoreDNS's ConfigMap and kube-dns's Deployment in parallel; undefined when neither names a domain. */
-export async function readClusterDomain(client: Client): Promise<ClusterDomain | undefined> {
+/** Reads CoreDNS's ConfigMap and kube-dns's Deployment in parallel; why not when neither names a domain. */
+export async function readClusterDomain(client: Client): Promise<ClusterDomainRead> {
   const [coredns, kubeDns] = await Promise.all([
     absentIfRefused(client.configMaps(DNS_NAMESPACE).get('coredns')),
     absentIfRefused(client.deployments(DNS_NAMESPACE).get('kube-dns')),
   ]);
-  const fromCorefile = domainFromCorefile(coredns?.data?.Corefile ?? '');
+  const args = (kubeDns?.spec?.template?.spec?.containers ?? []).flatMap((c) => c.args ?? []);
+  return clusterDomainOf(coredns?.data?.Corefile, args);
+}
+
+/** The domain CoreDNS's Corefile or kube-dns's args name, or why neither does. */
+export function clusterDomainOf(
+  corefile: string | undefined,
+  kubeDnsArgs: readonly string[],
+): ClusterDomainRead {
+  const fromCorefile = domainFromCorefile(corefile ?? '');
   if (fromCorefile) {
     return { domain: fromCorefile, source: `ConfigMap ${DNS_NAMESPACE}/coredns (Corefile)` };
   }
-  const args = (kubeDns?.spec?.template?.spec?.containers ?? []).flatMap((c) => c.args ?? []);
-  const fromKubeDns = domainFromKubeDnsArgs(args);
+  const fromKubeDns = domainFromKubeDnsArgs(kubeDnsArgs);
   if (fromKubeDns) {
     return { domain: fromKubeDns, source: `Deployment ${DNS_NAMESPACE}/kube-dns (--domain)` };
   }
-  return undefined;
+  return corefile
+    ? {
+        why: `the Corefile of ConfigMap ${DNS_NAMESPACE}/coredns has no kubernetes plugin line with a zone`,
+      }
+    : { why: 'no CoreDNS Corefile or kube-dns --domain is readable' };
 }

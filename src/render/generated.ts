@@ -20,7 +20,10 @@ export interface GeneratedReport {
   readonly clusterDomain: string;
   readonly clusterDomainSource: string;
   readonly ca: GeneratedCertificate & { readonly new: boolean };
-  readonly certificate: GeneratedCertificate & { readonly dnsNames: readonly string[] };
+  readonly certificate: GeneratedCertificate & {
+    readonly dnsNames: readonly string[];
+    readonly ipAddresses: readonly string[];
+  };
   readonly warnings: readonly string[];
   /** The command that installs the pair. */
   readonly next: string;
@@ -44,6 +47,9 @@ export function renderGenerated(report: GeneratedReport, { style }: TextOptions)
     ...certificateLines(report.ca.new ? 'CA (new)' : 'CA (given)', report.ca),
     ...certificateLines('Serving ', report.certificate),
     `          DNS ${report.certificate.dnsNames.join(', ')}`,
+    ...(report.certificate.ipAddresses.length
+      ? [`          IP  ${report.certificate.ipAddresses.join(', ')}`]
+      : []),
     `Namespace ${report.namespace} (${report.namespaceSource}), cluster domain ${report.clusterDomain} (${report.clusterDomainSource})`,
     ...report.warnings.map((w) => `${style.warn(MARK.warn)} ${w}`),
     '',

@@ -47,6 +47,7 @@ function certificateFor(
   return antreaCertificate({
     namespace: names.namespace,
     dnsNames: servingDnsNames(names.namespace, names.clusterDomain, options.extraDnsNames),
+    ipAddresses: options.ipAddresses,
     issuer: target.issuer,
     keyAlgorithm: options.keyAlgorithm,
     durationMs: options.validityMs,

@@ -7,6 +7,12 @@ import {
   type ChangeOptions,
 } from '../../change/options.ts';
 import { parseDuration } from '../../duration.ts';
+import {
+  clusterDomainFlag,
+  dnsNamesFlag,
+  ipAddressesFlag,
+  validityFlag,
+} from '../../options/subject-flags.ts';
 import { UsageError } from '../../errors.ts';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
 import type { CaFiles } from '../../input/ca.ts';
@@ -36,14 +42,15 @@ export interface GenerateOptions {
   readonly clusterDomain?: string;
   readonly offline: boolean;
   readonly extraDnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
   readonly validityMs: number;
   readonly keyAlgorithm: KeyAlgorithm;
   readonly target: GenerateTarget;
 }
 
 const CERT_MANAGER = 'cert-manager:';
-const DNS_NAME =
-  /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+/** cert-manager's webhook refuses a shorter renewBefore. */
+const MIN_RENEW_BEFORE_MS = 5 * 60_000;
 
 const flags = {
   out: {
@@ -65,6 +72,11 @@ const flags = {
     type: 'string',
     array: true,
     describe: 'Another DNS name for the serving certificate (repeatable)',
+  },
+  'ip-address': {
+    type: 'string',
+    array: true,
+    describe: 'An IP address (IPv4 or IPv6) for the serving certificate (repeatable)',
   },
   validity: {
     type: 'string',
@@ -149,7 +161,7 @@ function caOf(given: {
   const passphraseFile = given['key-passphrase-file'];
   if (!caCert && !caKey) {
     if (passphraseFile) throw new UsageError('--key-passphrase-file is for --ca-key.');
-    const newValidityMs = parseDuration(given['ca-validity'], '--ca-validity');
+    const newValidityMs = validityFlag(given['ca-validity'], '--ca-validity');
     return { newValidityMs };
   }
   if (!caCert || !caKey) throw new UsageError('--ca-cert and --ca-key go together.');
@@ -172,26 +184,16 @@ export const generate = defineCommand({
     ['$0 generate --cert-manager --issuer ca-issuer --apply', 'create it and switch to it'],
   ],
   optionsFrom: (given): GenerateOptions => {
-    const validityMs = parseDuration(given.validity, '--validity');
-    if (validityMs < 3_600_000) throw new UsageError('--validity must be at least 1h.');
-    const extraDnsNames = (given['dns-name'] ?? []).map(String);
-    const bad = extraDnsNames.find((name) => !DNS_NAME.test(name) || name.length > 253);
-    if (bad !== undefined)
-      throw new UsageError(`--dns-name ${JSON.stringify(bad)} is not a DNS name.`);
+    const validityMs = validityFlag(given.validity, '--validity');
+    const clusterDomain = clusterDomainFlag(given['cluster-domain'] || undefined);
     const common = {
-      ...(given['cluster-domain']
-        ? { clusterDomain: given['cluster-domain'].replace(/\.$/, '') }
-        : {}),
+      ...(clusterDomain ? { clusterDomain } : {}),
       offline: given.offline,
-      extraDnsNames,
+      extraDnsNames: dnsNamesFlag(given['dns-name']),
+      ipAddresses: ipAddressesFlag(given['ip-address']),
       validityMs,
       keyAlgorithm: given['key-algorithm'],
     };
-    if (common.clusterDomain !== undefined && !DNS_NAME.test(common.clusterDomain)) {
-      throw new UsageError(
-        `--cluster-domain ${JSON.stringify(common.clusterDomain)} is not a DNS domain.`,
-      );
-    }
     if (given['cert-manager']) {
       const misplaced = (['out', 'ca-cert', 'ca-key'] as const).filter((k) => given[k]);
       if (misplaced.length) {
@@ -215,6 +217,11 @@ export const generate = defineCommand({
       }
       const renewBefore = given['renew-before'];
       const renewBeforeMs = renewBefore ? parseDuration(renewBefore, '--renew-before') : undefined;
+      if (renewBeforeMs !== undefined && renewBeforeMs < MIN_RENEW_BEFORE_MS) {
+        throw new UsageError(
+          `--renew-before ${renewBefore} is shorter than 5m, which cert-manager refuses; 30d is usual.`,
+        );
+      }
       if (renewBeforeMs !== undefined && renewBeforeMs >= validityMs) {
         throw new UsageError('--renew-before must be shorter than --validity.');
       }

@@ -82,6 +82,7 @@ export async function generateFiles(
     leaf = issueLeaf({
       commonName: SERVING_COMMON_NAME,
       dnsNames,
+      ipAddresses: options.ipAddresses,
       keyUsages: SERVING_KEY_USAGES,
       extendedKeyUsages: SERVING_EXTENDED_KEY_USAGES,
       algorithm: options.keyAlgorithm,
@@ -128,7 +129,7 @@ export async function generateFiles(
     })),
     ...names,
     ca: { ...summary(ca.cert), new: Boolean(ca.newKeyPem) },
-    certificate: { ...summary(served ?? ca.cert), dnsNames },
+    certificate: { ...summary(served ?? ca.cert), dnsNames, ipAddresses: options.ipAddresses },
     warnings:
       options.validityMs <= SELF_SIGNED_REGENERATE_WITHIN_MS
         ? [

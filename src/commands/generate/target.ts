@@ -1,7 +1,7 @@
 // Where the new certificate will be served: the Antrea namespace and the
 // cluster DNS domain, read from the cluster unless --offline (or given).
 import type { CommandContext } from '../../options/context.ts';
-import { readClusterDomain } from '../../read/cluster-domain.ts';
+import { readClusterDomain, type ClusterDomainRead } from '../../read/cluster-domain.ts';
 import { locateController } from '../../read/snapshot.ts';
 import { DEFAULT_NAMESPACE } from '../../antrea/names.ts';
 import { ConnectionError, KubeconfigError, UnavailableError } from '../../errors.ts';
@@ -16,8 +16,8 @@ export interface ServiceNames {
 }
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
-const FALLBACK_NOTE =
-  `the cluster DNS domain was not found (no CoreDNS Corefile or kube-dns --domain readable); ` +
+const fallbackNote = (why: string) =>
+  `the cluster DNS domain was not found (${why}); ` +
   `using ${DEFAULT_CLUSTER_DOMAIN}: pass --cluster-domain if your cluster uses another.`;
 
 const OFFLINE_NOTE = `--offline without --cluster-domain: using ${DEFAULT_CLUSTER_DOMAIN}: pass --cluster-domain if your cluster uses another.`;
@@ -26,13 +26,14 @@ const OFFLINE_NOTE = `--offline without --cluster-domain: using ${DEFAULT_CLUSTE
 export function domainFrom(
   ctx: CommandContext,
   options: GenerateOptions,
-  read: { domain: string; source: string } | undefined,
+  read: ClusterDomainRead | undefined,
 ): Pick<ServiceNames, 'clusterDomain' | 'clusterDomainSource'> {
   if (options.clusterDomain) {
     return { clusterDomain: options.clusterDomain, clusterDomainSource: '--cluster-domain' };
   }
-  if (read) return { clusterDomain: read.domain, clusterDomainSource: read.source };
-  ctx.note(options.offline ? `Note: ${OFFLINE_NOTE}` : `Note: ${FALLBACK_NOTE}`);
+  if (read && 'domain' in read)
+    return { clusterDomain: read.domain, clusterDomainSource: read.source };
+  ctx.note(`Note: ${read ? fallbackNote(read.why) : OFFLINE_NOTE}`);
   return { clusterDomain: DEFAULT_CLUSTER_DOMAIN, clusterDomainSource: 'default' };
 }
 
@@ -64,7 +65,7 @@ export async function readServiceNames(
   if (options.offline || (namespaceFlag && options.clusterDomain))
     return offlineNames(ctx, options);
   let found: Awaited<ReturnType<typeof locateController>>;
-  let domain: Awaited<ReturnType<typeof readClusterDomain>>;
+  let domain: ClusterDomainRead | undefined;
   try {
     const client = await ctx.connect();
     [found, domain] = await Promise.all([

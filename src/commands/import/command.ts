@@ -3,6 +3,7 @@ import { defineCommand } from '../../options/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 import { pairFileFlags, pairFilesIn, type PairFiles } from '../../input/pair.ts';
 import { UsageError } from '../../errors.ts';
+import { clusterDomainFlag } from '../../options/subject-flags.ts';
 
 /**
  * import's options: the pair's files (given one by one or as --from-dir), the cluster domain of the
@@ -74,7 +75,7 @@ export const importCommand = defineCommand({
         };
     return {
       files,
-      clusterDomain: given['cluster-domain'],
+      clusterDomain: clusterDomainFlag(given['cluster-domain']),
       switchToUserProvided: given.mode === 'user-provided',
       force: given.force,
       change,

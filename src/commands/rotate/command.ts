@@ -2,7 +2,7 @@
 import { defineCommand } from '../../options/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
 import { pairFileFlags, type PairFiles } from '../../input/pair.ts';
-import { parseDuration } from '../../duration.ts';
+import { clusterDomainFlag, validityFlag } from '../../options/subject-flags.ts';
 import { UsageError } from '../../errors.ts';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
 
@@ -91,9 +91,13 @@ export const rotate = defineCommand({
     if (given['ipsec-ca']) {
       if (given.cert || given.key || given.ca || given['ca-cert'] || given['ca-key'])
         throw new UsageError('--ipsec-ca takes no files.');
-      return { clusterDomain: given['cluster-domain'], change, pair: { from: 'ipsec-ca' } };
+      return {
+        clusterDomain: clusterDomainFlag(given['cluster-domain']),
+        change,
+        pair: { from: 'ipsec-ca' },
+      };
     }
-    const validityMs = parseDuration(given.validity, '--validity');
+    const validityMs = validityFlag(given.validity, '--validity');
     const { cert, key, ca } = given;
     const passphraseFile = given['key-passphrase-file'];
     const caCert = given['ca-cert'];
@@ -105,7 +109,7 @@ export const rotate = defineCommand({
         'give either --cert, --key and --ca, or --ca-cert and --ca-key, not both.',
       );
     }
-    const common = { clusterDomain: given['cluster-domain'], change };
+    const common = { clusterDomain: clusterDomainFlag(given['cluster-domain']), change };
     if (withCa) {
       if (!caCert || !caKey) throw new UsageError('--ca-cert and --ca-key go together.');
       const algorithm = given['key-algorithm'];

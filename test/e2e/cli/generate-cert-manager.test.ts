@@ -103,8 +103,8 @@ test('prints a cert-manager.io/v1 Certificate with Antrea names, usages and key 
     commonName: 'antrea',
     dnsNames: ['antrea', `antrea.${ns}`, `antrea.${ns}.svc`, `antrea.${ns}.svc.corp.example`],
     usages: ['digital signature', 'key encipherment', 'server auth'],
-    duration: '8760h',
-    renewBefore: '720h',
+    duration: '8760h0m0s',
+    renewBefore: '720h0m0s',
     privateKey: { algorithm: 'RSA', size: 2048, rotationPolicy: 'Always' },
     issuerRef: { name: 'ca-issuer', kind: 'Issuer', group: 'cert-manager.io' },
   });

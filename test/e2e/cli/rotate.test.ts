@@ -184,7 +184,7 @@ test('user-provided: issue from the admin CA with the same names, then rotate to
     '--yes',
   );
   assert.equal(wrongKey.status, 1);
-  assert.match(wrongKey.stderr, /holds no CA certificate whose key is/);
+  assert.match(wrongKey.stderr, /cannot sign: no certificate in it is the one of/);
 });
 
 test("RBAC: README's roles are enough for rotate; without watch and pods/portforward the wait polls and says what it cannot see", async () => {

@@ -28,10 +28,13 @@ test("the DNS names, in the order of Antrea's own certificate, extras after, no 
   ]);
 });
 
-test("cert-manager's durations: whole hours, else minutes, else seconds", () => {
-  assert.equal(goDuration(365 * DAY), '8760h');
-  assert.equal(goDuration(90 * 60_000), '90m');
+test("cert-manager's durations as Go prints them: 8760h0m0s, 1h30m0s, 5m0s, 2s", () => {
+  assert.equal(goDuration(365 * DAY), '8760h0m0s');
+  assert.equal(goDuration(90 * 60_000), '1h30m0s');
+  assert.equal(goDuration(5 * 60_000), '5m0s');
+  assert.equal(goDuration(61_000), '1m1s');
   assert.equal(goDuration(1500), '2s');
+  assert.equal(goDuration(0), '0s');
   assert.equal(defaultRenewBefore(365 * DAY), 30 * DAY);
   assert.equal(defaultRenewBefore(30 * DAY), 10 * DAY);
   assert.equal(defaultRenewBefore(2 * HOUR), 40 * 60_000);
@@ -56,8 +59,8 @@ test('the Certificate: secretName, usages, key rotation and the key of each algo
     commonName: 'antrea',
     dnsNames: ['antrea.kube-system.svc'],
     usages: ['digital signature', 'key encipherment', 'server auth'],
-    duration: '8760h',
-    renewBefore: '720h',
+    duration: '8760h0m0s',
+    renewBefore: '720h0m0s',
     privateKey: { algorithm: 'ECDSA', size: 384, rotationPolicy: 'Always' },
     issuerRef: { name: 'ca', kind: 'ClusterIssuer', group: 'cert-manager.io' },
   });
@@ -74,4 +77,15 @@ test('the Certificate: secretName, usages, key rotation and the key of each algo
     size: 3072,
     rotationPolicy: 'Always',
   });
+  assert.equal(rsa.spec?.ipAddresses, undefined, 'no ipAddresses field without --ip-address');
+  const withIps = antreaCertificate({
+    namespace: 'x',
+    dnsNames: [],
+    ipAddresses: ['10.0.0.1', '2001:db8::1'],
+    issuer: { name: 'ca', kind: 'Issuer' },
+    keyAlgorithm: 'rsa-2048',
+    durationMs: DAY,
+    renewBeforeMs: HOUR,
+  });
+  assert.deepEqual(withIps.spec?.ipAddresses, ['10.0.0.1', '2001:db8::1']);
 });

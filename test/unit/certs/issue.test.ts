@@ -285,6 +285,7 @@ test('issueCa and issueLeaf: for every algorithm, the pair generate writes, as o
     const leaf = issueLeaf({
       commonName: 'antrea',
       dnsNames: ['antrea', 'antrea.kube-system.svc'],
+      ipAddresses: ['10.0.0.1', '2001:db8::1'],
       keyUsages: ['digitalSignature', 'keyEncipherment'],
       extendedKeyUsages: ['serverAuth'],
       algorithm,
@@ -299,6 +300,7 @@ test('issueCa and issueLeaf: for every algorithm, the pair generate writes, as o
     assert.equal(leafCert.info.subject, 'CN=antrea');
     assert.equal(leafCert.info.issuer, 'CN=antrea-certs CA 2026-11-28');
     assert.deepEqual(leafCert.info.dnsNames, ['antrea', 'antrea.kube-system.svc']);
+    assert.deepEqual(leafCert.info.ipAddresses, ['10.0.0.1', '2001:db8::1']);
     assert.deepEqual(keyOf(leafCert), expectedKey(algorithm));
     assert.equal(leafCert.info.notBefore, new Date(now.getTime() - 60_000).toISOString());
     assert.equal(Date.parse(leafCert.info.notAfter), now.getTime() + 365 * DAY);
@@ -313,6 +315,8 @@ test('issueCa and issueLeaf: for every algorithm, the pair generate writes, as o
       String(now.getTime() / 1000 + 60),
       '-purpose',
       'sslserver',
+      '-verify_ip',
+      '2001:db8::1',
       '-CAfile',
       caFile,
       leafFile,

@@ -329,6 +329,12 @@ test('warnings that do not stop an import: a missing recommended name, no EKU, S
     await findings({ dnsNames: [`antrea.${ns}.svc`] }),
     /lacks the DNS name antrea\.kube-system\.svc\.cluster\.local, which Antrea's documentation recommends/,
   );
+  assert.match(
+    await findings({
+      dnsNames: [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`, '10.0.0.1', '::1'],
+    }),
+    /tls\.crt has 10\.0\.0\.1 as a DNS name: clients that connect to that address never match it[^]*has ::1 as a DNS name/,
+  );
   assert.match(await findings({ extendedUsages: [] }), /has no extended key usage/);
   const sha1Ca = await issue({
     commonName: 'SHA-1 CA',

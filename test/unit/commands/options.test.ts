@@ -185,6 +185,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     {
       offline: false,
       extraDnsNames: [],
+      ipAddresses: [],
       validityMs: 365 * DAY,
       keyAlgorithm: 'rsa-2048',
       target: { kind: 'files', out: 'pki', ca: { newValidityMs: 3650 * DAY } },
@@ -196,6 +197,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
       clusterDomain: 'corp.example',
       offline: true,
       extraDnsNames: ['a.example', '*.b.example'],
+      ipAddresses: [],
       validityMs: 30 * DAY,
       keyAlgorithm: 'ecdsa-p384',
       target: {
@@ -210,6 +212,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     {
       offline: false,
       extraDnsNames: [],
+      ipAddresses: [],
       validityMs: 365 * DAY,
       keyAlgorithm: 'rsa-2048',
       target: {
@@ -249,6 +252,55 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
   ['generate --out d --validity 30m', /--validity must be at least 1h/],
   ['generate --out d --dns-name a..b', /--dns-name "a\.\.b" is not a DNS name/],
   ['generate --out d --cluster-domain a_b', /--cluster-domain "a_b" is not a DNS domain/],
+  [
+    'generate --out d --offline --dns-name trailing.dot. --ip-address 10.0.0.1 --ip-address 2001:DB8:0:0::1',
+    {
+      offline: true,
+      extraDnsNames: ['trailing.dot'],
+      ipAddresses: ['10.0.0.1', '2001:db8::1'],
+      validityMs: 365 * DAY,
+      keyAlgorithm: 'rsa-2048',
+      target: { kind: 'files', out: 'd', ca: { newValidityMs: 3650 * DAY } },
+    },
+  ],
+  [
+    'generate --out d --dns-name 10.0.0.1',
+    /--dns-name "10\.0\.0\.1" is an IP address, not a DNS name: pass it with --ip-address 10\.0\.0\.1/,
+  ],
+  ['generate --out d --dns-name ::1', /"::1" is an IP address.*--ip-address ::1/],
+  ['generate --out d --dns-name 1.2.3.999', /"1\.2\.3\.999" is neither a DNS name nor an IP/],
+  ['generate --out d --ip-address 1.2.3.999', /--ip-address "1\.2\.3\.999" is not an IPv4 or IPv6/],
+  ['generate --out d --ip-address host.example', /is not an IPv4 or IPv6 address/],
+  ['generate --out d --dns-name -bad', /--dns-name was given "-bad", which starts with "-"/],
+  ['generate --out d --dns-name=-bad', /--dns-name "-bad" is not a DNS name/],
+  [
+    'generate --cert-manager --issuer x --renew-before 0s',
+    /shorter than 5m, which cert-manager refuses/,
+  ],
+  ['generate --cert-manager --issuer x --renew-before 90s', /shorter than 5m/],
+  ['generate --cert-manager --issuer x --renew-before 4m', /shorter than 5m/],
+  [
+    'generate --out d --validity 3650000d',
+    /--validity 3650000d ends after 9999-12-31, .* at most \d+d/,
+  ],
+  ['generate --out d --ca-validity 99999999d', /--ca-validity 99999999d ends after 9999-12-31/],
+  [
+    'rotate --ca-cert c --ca-key k --validity 3650000d',
+    /--validity 3650000d ends after 9999-12-31/,
+  ],
+  ['status -n a_b', /-n "a_b" is not a namespace name/],
+  ['generate --out d -n Kube-System', /-n "Kube-System" is not a namespace name/],
+  [`verify -n ${'a'.repeat(70)}`, /is not a namespace name: Kubernetes takes at most 63/],
+  [
+    'import --cert c.pem --key k.pem --ca ca.pem --cluster-domain cluster.local.',
+    {
+      files: pairFiles,
+      clusterDomain: 'cluster.local',
+      switchToUserProvided: false,
+      force: false,
+      change,
+    },
+  ],
 ];
 
 for (const [argv, expected] of cases) {

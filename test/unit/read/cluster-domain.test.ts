@@ -2,7 +2,11 @@
 // and kube-dns's --domain, as kubeadm, k3s and older clusters write them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { domainFromCorefile, domainFromKubeDnsArgs } from '../../../src/read/cluster-domain.ts';
+import {
+  clusterDomainOf,
+  domainFromCorefile,
+  domainFromKubeDnsArgs,
+} from '../../../src/read/cluster-domain.ts';
 
 test('the first forward zone of the kubernetes plugin line', () => {
   const kubeadm = `.:53 {
@@ -35,4 +39,17 @@ test("kube-dns's --domain, with or without the trailing dot", () => {
   assert.equal(domainFromKubeDnsArgs(['--domain=corp.example']), 'corp.example');
   assert.equal(domainFromKubeDnsArgs(['--domain', 'x']), undefined);
   assert.equal(domainFromKubeDnsArgs([]), undefined);
+});
+
+test('no domain found: a Corefile without a kubernetes zone is named as such, not as unreadable', () => {
+  assert.deepEqual(clusterDomainOf('.:53 {\n    forward . /etc/resolv.conf\n}\n', []), {
+    why: 'the Corefile of ConfigMap kube-system/coredns has no kubernetes plugin line with a zone',
+  });
+  assert.deepEqual(clusterDomainOf(undefined, []), {
+    why: 'no CoreDNS Corefile or kube-dns --domain is readable',
+  });
+  assert.deepEqual(clusterDomainOf('', ['--domain=corp.example.']), {
+    domain: 'corp.example',
+    source: 'Deployment kube-system/kube-dns (--domain)',
+  });
 });
