@@ -22,6 +22,7 @@ import {
   CONTROLLER_INFO,
   DEFAULT_NAMESPACE,
   TLS_SECRET,
+  CA_CONFIGMAP,
 } from '../antrea/names.ts';
 import {
   aggregatedGroupVersions,
@@ -249,7 +250,8 @@ async function readClusterWide(client: Client, wanted: Wanted) {
 
 /**
  * A ConfigMap or Secret the Deployment names but the first round did not read (v1.0's hashed
- * ConfigMap, a renamed Secret).
+ * ConfigMap, a renamed Secret), and antrea-ca when it lost the label the first round lists by (the
+ * controller only replaces its data, so a ConfigMap re-created without labels stays so).
  */
 async function readNamedObjects(
   client: Client,
@@ -259,18 +261,18 @@ async function readNamedObjects(
 ): Promise<Snapshot> {
   const { configMapName, secretName } = describeDeployment(deployment);
   const { namespace } = snapshot;
-  const listed = snapshot.configMaps.some((cm) => cm.metadata?.name === configMapName);
-  const [configMap, tlsSecret] = await Promise.all([
-    listed ? undefined : optional(client.configMaps(namespace).get(configMapName)),
+  const listed = (name: string) => snapshot.configMaps.some((cm) => cm.metadata?.name === name);
+  const byName = (name: string) =>
+    listed(name) ? undefined : optional(client.configMaps(namespace).get(name));
+  const [configMap, caConfigMap, tlsSecret] = await Promise.all([
+    byName(configMapName),
+    configMapName === CA_CONFIGMAP ? undefined : byName(CA_CONFIGMAP),
     secretName === TLS_SECRET
       ? snapshot.tlsSecret
       : secretOutcome(client, namespace, secretName, viewing),
   ]);
-  return {
-    ...snapshot,
-    configMaps: configMap ? [...snapshot.configMaps, configMap] : snapshot.configMaps,
-    tlsSecret,
-  };
+  const found = [configMap, caConfigMap].filter((cm) => cm !== undefined);
+  return { ...snapshot, configMaps: [...snapshot.configMaps, ...found], tlsSecret };
 }
 
 /** Only a Secret cert-manager wrote names a Certificate: read it then (it adds detail, never fails the read). */

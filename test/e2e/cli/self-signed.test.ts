@@ -166,6 +166,32 @@ test('antrea-ca deleted: verify exits 2 and status warns', async () => {
   assert.equal(run('verify').status, 0);
 });
 
+test('antrea-ca re-created without its label: found by name, at no extra request while labelled', async () => {
+  const ca = await bed.publishedCa();
+  const create = (labels?: Record<string, string>) =>
+    bed.api.core.createNamespacedConfigMap({
+      namespace: 'kube-system',
+      body: {
+        metadata: { name: 'antrea-ca', ...(labels ? { labels } : {}) },
+        data: { 'ca.crt': ca ?? '' },
+      },
+    });
+  bed.kubectl('-n', 'kube-system', 'delete', 'configmap', 'antrea-ca');
+  await create();
+  try {
+    const verified = run('verify');
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /✔ ConfigMap antrea-ca holds \d+ certificates?\n/);
+    const status = run('status', '-v');
+    assert.doesNotMatch(status.stdout, /antrea-ca is missing/);
+    assert.match(status.stderr, /^12 API requests$/m, 'one GET of antrea-ca by name more');
+  } finally {
+    bed.kubectl('-n', 'kube-system', 'delete', 'configmap', 'antrea-ca');
+    await create({ app: 'antrea' });
+  }
+  assert.match(run('status', '-v').stderr, /^11 API requests$/m);
+});
+
 test('-n names the Antrea namespace; a wrong one is one clear sentence and exit 1', () => {
   assert.equal(run('status', '-n', 'kube-system', '-o', 'json').status, 0);
   const wrong = run('status', '-n', 'nope');
