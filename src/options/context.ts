@@ -24,7 +24,7 @@ export interface CommandContext {
   readonly flags: GlobalFlags;
   readonly output: OutputFormat;
   readonly style: Style;
-  /** Text width for tables: the terminal's, at most 100. */
+  /** Text width for tables: the terminal's; unlimited in a pipe, a file or with -o wide. */
   readonly width: number;
   readonly verbosity: number;
   /** The style, width and -o wide, as the text renderers take them. */
@@ -58,7 +58,11 @@ export function createContext(
   const timeoutMs = parseDuration(flags['request-timeout'], '--request-timeout');
   let client: Promise<Client> | undefined;
   const style = createStyle(colorEnabled(flags.color, streams.stdout, streams.env));
-  const width = Math.min(100, streams.stdout.columns ?? 100);
+  // Tables are cut to a terminal's width only: never in a pipe, a file or with -o wide.
+  const width =
+    streams.stdout.isTTY && flags.output !== 'wide'
+      ? (streams.stdout.columns ?? 80)
+      : Number.MAX_SAFE_INTEGER;
   return {
     commandName,
     flags,

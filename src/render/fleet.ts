@@ -73,8 +73,7 @@ export function renderFleet(
   const header = ['CONTEXT', 'ANTREA', 'MODE', 'SERVING', 'CA', 'CONSUMERS', 'VERIFY', 'PROBLEM'];
   const wide = opts.wide ? ['SERVING SHA-256', 'CA SHA-256'] : [];
   const rows = reads.map((read, i) => row(read, verdicts[i] ?? 'error', opts));
-  // Only a terminal gets the problem shortened to its width; -o wide puts the fingerprints last.
-  const width = opts.wide || !opts.terminal ? Number.MAX_SAFE_INTEGER : opts.width;
-  const lines = table([[...header, ...wide].map(opts.style.dim), ...rows], width);
+  // -o wide puts the fingerprints last.
+  const lines = table([[...header, ...wide].map(opts.style.dim), ...rows], opts.width);
   return `${[...lines, '', summaryLine(summary)].join('\n')}\n`;
 }

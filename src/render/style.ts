@@ -43,6 +43,7 @@ export function colorEnabled(
 /** How text output is laid out: colours, the width of tables, and -o wide. */
 export interface TextOptions {
   readonly style: Style;
+  /** The width tables fit: the terminal's; unlimited in a pipe, a file or with -o wide. */
   readonly width: number;
   readonly wide: boolean;
   /** Output goes to a terminal; elsewhere (a pipe, a CI log) free text is never shortened. */

@@ -29,13 +29,18 @@ export function hostPathWorkload(options: {
   readOnly?: boolean;
   privileged?: boolean;
   bare?: boolean;
+  /** false: the volume is declared but no container mounts it. */
+  mounted?: boolean;
 }): object {
   const spec = {
     containers: [
       {
         name: 'main',
         image: 'busybox',
-        volumeMounts: [{ name: 'host', mountPath: '/host', readOnly: options.readOnly ?? false }],
+        volumeMounts:
+          options.mounted === false
+            ? []
+            : [{ name: 'host', mountPath: '/host', readOnly: options.readOnly ?? false }],
         ...(options.privileged ? { securityContext: { privileged: true } } : {}),
       },
     ],

@@ -18,7 +18,7 @@ import {
   type NamespaceGuard,
 } from './admission.ts';
 import { notReadWarning, plural } from './common.ts';
-import { hostPathPods, type HostPathPod } from './host-paths.ts';
+import { hostPathPods, type HostPathPod, type ReachingVolume } from './host-paths.ts';
 
 /** The checks, and the Pods and namespaces they are about (for -o json). */
 export interface HostAccess {
@@ -114,22 +114,47 @@ function reachingPodChecks(reaching: readonly HostPathPod[], podCount: number): 
   return checks;
 }
 
-function hostPathCheck(pod: HostPathPod): Check {
-  const writable = pod.volumes.some((v) => !v.readOnly);
-  const paths = pod.volumes
+const pathsOf = (volumes: readonly ReachingVolume[]) =>
+  volumes
     .map((v) => `${v.path}${v.reach === 'inside' ? ` (inside ${ANTREA_RUN_DIR})` : ''}`)
     .join(', ');
-  const all = pod.volumes.some((v) => v.reach === 'covers');
+
+/**
+ * A Pod outside Antrea's that reaches its files: fail when a container mounts them read-write,
+ * warn read-only, and warn apart when the volume is only declared (an ephemeral container could
+ * still mount it).
+ */
+function hostPathCheck(pod: HostPathPod): Check {
+  const id = `host-path:${pod.namespace}/${pod.pod}`;
+  const who = `Pod ${pod.namespace}/${pod.pod} (${pod.owner})`;
+  const hint =
+    `move the volume outside ${ANTREA_RUN_DIR}, or if you trust this workload, ` +
+    `pass --trust-namespace ${pod.namespace}`;
+  const mounted = pod.volumes.filter((v) => v.mounted);
+  const declared = pod.volumes.filter((v) => !v.mounted);
+  if (!mounted.length)
+    return {
+      id,
+      status: 'warn',
+      message:
+        `${who} declares hostPath ${pathsOf(declared)} but no container mounts it: it reaches ` +
+        "nothing of Antrea's now, though an ephemeral container (kubectl debug) could mount it",
+      hint: `drop the volume, or ${hint}`,
+    };
+  const writable = mounted.some((v) => !v.readOnly);
+  const all = mounted.some((v) => v.reach === 'covers');
+  const alsoDeclared = declared.length
+    ? `; it also declares ${pathsOf(declared)} without mounting it`
+    : '';
   return {
-    id: `host-path:${pod.namespace}/${pod.pod}`,
+    id,
     status: writable ? 'fail' : 'warn',
     message:
-      `Pod ${pod.namespace}/${pod.pod} (${pod.owner}) mounts hostPath ${paths} ` +
+      `${who} mounts hostPath ${pathsOf(mounted)} ` +
       `${writable ? 'read-write' : 'read-only'}${pod.privileged ? ', privileged' : ''}: ` +
-      `it can ${writable ? 'read and change' : 'read'} ${all ? OVSDB_FILE : "some of Antrea's files"}`,
-    hint:
-      `move the volume outside ${ANTREA_RUN_DIR}, or if you trust this workload, ` +
-      `pass --trust-namespace ${pod.namespace}`,
+      `it can ${writable ? 'read and change' : 'read'} ${all ? OVSDB_FILE : "some of Antrea's files"}` +
+      alsoDeclared,
+    hint,
   };
 }
 

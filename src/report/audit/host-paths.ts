@@ -8,6 +8,8 @@ export interface ReachingVolume {
   readonly name: string;
   readonly path: string;
   readonly reach: Reach;
+  /** A container mounts it (a volume only declared reaches nothing until one does). */
+  readonly mounted: boolean;
   /** Every container mounts it read-only (or none mounts it). */
   readonly readOnly: boolean;
 }
@@ -67,7 +69,15 @@ export function hostPathPods(
       const mounts = containers.flatMap((c) =>
         (c.volumeMounts ?? []).filter((m) => m.name === volume.name),
       );
-      return [{ name: volume.name, path, reach, readOnly: mounts.every((m) => m.readOnly) }];
+      return [
+        {
+          name: volume.name,
+          path,
+          reach,
+          mounted: mounts.length > 0,
+          readOnly: mounts.every((m) => m.readOnly),
+        },
+      ];
     });
     if (!volumes.length) continue;
     const namespace = pod.metadata?.namespace ?? '';

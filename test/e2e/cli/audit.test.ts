@@ -76,6 +76,13 @@ test('hostPath workloads: read-write fails, read-only warns, elsewhere is fine, 
       bare: true,
     }),
     hostPathWorkload({ namespace: 'tenant-b', name: 'data', path: '/data', bare: true }),
+    hostPathWorkload({
+      namespace: 'tenant-b',
+      name: 'unmounted',
+      path: '/var/run/antrea',
+      mounted: false,
+      bare: true,
+    }),
   );
   // The Deployment's Pod comes from kube-controller-manager.
   const checks = await eventually('the Deployment has its Pod', () => {
@@ -90,6 +97,13 @@ test('hostPath workloads: read-write fails, read-only warns, elsewhere is fine, 
   );
   assert.equal(statusOf(checks, 'host-path:tenant-b/reader'), 'warn');
   assert.equal(statusOf(checks, 'host-path:tenant-b/data'), undefined);
+  const unmounted = checks.find((c) => c.id === 'host-path:tenant-b/unmounted');
+  assert.equal(unmounted?.status, 'warn');
+  assert.match(
+    unmounted?.message ?? '',
+    /declares hostPath \/var\/run\/antrea but no container mounts it: it reaches nothing of Antrea's now/,
+  );
+  assert.doesNotMatch(unmounted?.message ?? '', /read-only/);
   assert.equal(run('audit').status, 2);
 
   const trusted = audit('--trust-namespace', 'tenant-a', '--trust-namespace', 'tenant-b');
@@ -329,4 +343,31 @@ test('verify names a GitOps tool that owns a caBundle (server-side apply) and pr
     text.stdout,
     /ignoreDifferences:\n\s+- group: admissionregistration\.k8s\.io\n\s+kind: ValidatingWebhookConfiguration/,
   );
+});
+
+test('status --all never cuts WHERE in a pipe or with -o wide: two multi-cluster CAs told apart', async () => {
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const out = join(mkdtempSync(join(tmpdir(), 'antrea-certs-mc-')), 'pki');
+  assert.equal(run('generate', '--offline', '--out', out).status, 0);
+  const ca = readFileSync(join(out, 'ca.crt'), 'utf8');
+  const namespaces = ['antrea-multicluster-leader-east-1', 'antrea-multicluster-leader-east-2'];
+  apply(
+    bed,
+    ...namespaces.map((n) => namespace(n)),
+    ...namespaces.map((n) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'antrea-mc-ca', namespace: n },
+      data: { 'ca.crt': ca },
+    })),
+  );
+  for (const args of [[], ['-o', 'wide']]) {
+    const listed = run('status', '--all', ...args);
+    assert.equal(listed.status, 0, listed.stderr);
+    for (const n of namespaces)
+      assert.match(listed.stdout, new RegExp(`ConfigMap ${n}/antrea-mc-ca`));
+    assert.doesNotMatch(listed.stdout, /…/, args.join(' '));
+  }
 });
