@@ -57,6 +57,8 @@ export interface TlsSecret {
   readonly ca?: string;
   readonly cert?: string;
   readonly key?: Sensitive;
+  /** Its other keys, base64 as read (a backup puts them back as they were). */
+  readonly otherData?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -118,6 +120,8 @@ export function describePod(p: k8s.Pod): ControllerPod {
 export function describeSecret(s: k8s.Secret): TlsSecret {
   const data = s.data ?? {};
   const key = decodeBase64(data[TLS_KEYS.key]);
+  const known: readonly string[] = Object.values(TLS_KEYS);
+  const other = Object.entries(data).filter(([name]) => !known.includes(name));
   return {
     name: s.metadata?.name ?? TLS_SECRET,
     type: s.type ?? 'Opaque',
@@ -127,5 +131,6 @@ export function describeSecret(s: k8s.Secret): TlsSecret {
     ...(data[TLS_KEYS.ca] ? { ca: decodeBase64(data[TLS_KEYS.ca]) } : {}),
     ...(data[TLS_KEYS.cert] ? { cert: decodeBase64(data[TLS_KEYS.cert]) } : {}),
     ...(key ? { key: new Sensitive(key) } : {}),
+    ...(other.length ? { otherData: Object.fromEntries(other) } : {}),
   };
 }

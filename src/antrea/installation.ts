@@ -59,6 +59,8 @@ export interface Installation {
   readonly refusedDetails?: readonly RefusedDetail[];
   /** The change Lease, when it was read (verify): a change in progress, or one that did not finish. */
   readonly changeLease?: k8s.Lease;
+  /** A change: the UID of the kube-system Namespace, which names the cluster (when it may be read). */
+  readonly clusterUid?: string;
   /**
    * When the Secret may not be read in user-provided mode: the certificate the ready Pod serves
    * (a TLS handshake through a port-forward), or why it could not be seen.
@@ -137,6 +139,11 @@ export function installationOf(snapshot: Snapshot): Installation {
     ...(snapshot.served ? { served: snapshot.served } : {}),
     ...(snapshot.changeLease && 'value' in snapshot.changeLease && snapshot.changeLease.value
       ? { changeLease: snapshot.changeLease.value }
+      : {}),
+    ...(snapshot.kubeSystem &&
+    'value' in snapshot.kubeSystem &&
+    snapshot.kubeSystem.value?.metadata?.uid
+      ? { clusterUid: snapshot.kubeSystem.value.metadata.uid }
       : {}),
   };
 }

@@ -61,6 +61,8 @@ export interface Snapshot {
   readonly changeLease?: Outcome<k8s.Lease | undefined>;
   /** The agents' AntreaAgentInfos, for status --all (audit has them in security). */
   readonly agentInfos?: Outcome<k8s.AntreaAgentInfo[]>;
+  /** A change: the kube-system Namespace, whose UID names the cluster in a backup. */
+  readonly kubeSystem?: Outcome<k8s.Namespace | undefined>;
 }
 
 /** The PSK Secret: missing, or present, with whether its key is the published default. */

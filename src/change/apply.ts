@@ -44,7 +44,7 @@ const writesSince = (client: Client, since: number) =>
  * this run already wrote, whose backup stays the original.
  */
 function backupAfterReplan(old: Backup, basis: Installation, written: readonly Written[]): Backup {
-  const fresh = backupOf(basis, new Date(old.createdAt));
+  const fresh = backupOf(basis, old.cluster, new Date(old.createdAt));
   const wrote = (resource: string, name: string | undefined) =>
     written.some((w) => w.resource === resource && w.name === name);
   return {

@@ -14,6 +14,7 @@ import { InputError, errorCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { CONTROLLER } from '../antrea/names.ts';
+import type { ClusterIdentity } from './cluster-identity.ts';
 
 /** The kind of a backup file, which restore checks before it trusts one. */
 export const BACKUP_KIND = 'AntreaCertsBackup';
@@ -27,6 +28,8 @@ export const BACKUP_API_VERSION = 'antrea-certs.antrea.io/v1';
 export interface Backup {
   readonly namespace: string;
   readonly createdAt: string;
+  /** The cluster it was read from; absent in older backups. */
+  readonly cluster?: ClusterIdentity;
   readonly secret: {
     readonly name: string;
     readonly existed: boolean;
@@ -35,16 +38,25 @@ export interface Backup {
     readonly key?: Sensitive;
     /** Its annotations (cert-manager's among them), put back with it; absent in older backups. */
     readonly annotations?: Readonly<Record<string, string>>;
+    /** Its type (v1.13-v1.15 made Opaque ones), for a Secret restore creates; absent in older backups. */
+    readonly type?: string;
+    /** Its keys other than the pair's, base64 as read. */
+    readonly otherData?: Readonly<Record<string, string>>;
   };
   readonly configMap?: { readonly name: string; readonly key: string; readonly text: string };
 }
 
-/** The backup of an installation as read, taken before anything is written. */
-export function backupOf(inst: Installation, now = new Date()): Backup {
+/** The backup of an installation as read from `cluster`, taken before anything is written. */
+export function backupOf(
+  inst: Installation,
+  cluster: ClusterIdentity | undefined,
+  now = new Date(),
+): Backup {
   const secret = inst.tlsSecret;
   return {
     namespace: inst.namespace,
     createdAt: now.toISOString(),
+    ...(cluster ? { cluster } : {}),
     secret: secret
       ? {
           name: secret.name,
@@ -53,6 +65,8 @@ export function backupOf(inst: Installation, now = new Date()): Backup {
           ...(secret.cert ? { cert: secret.cert } : {}),
           ...(secret.key ? { key: secret.key } : {}),
           annotations: secret.annotations,
+          type: secret.type,
+          ...(secret.otherData ? { otherData: secret.otherData } : {}),
         }
       : { name: inst.deployment.secretName, existed: false },
     ...(inst.config?.text !== undefined
@@ -104,6 +118,7 @@ function serialize(backup: Backup): string {
     kind: BACKUP_KIND,
     namespace: backup.namespace,
     createdAt: backup.createdAt,
+    ...(backup.cluster ? { cluster: backup.cluster } : {}),
     secret: { ...backup.secret, ...(backup.secret.key ? { key: backup.secret.key.reveal() } : {}) },
     ...(backup.configMap ? { configMap: backup.configMap } : {}),
   };
@@ -147,8 +162,12 @@ export function parseBackup(text: string, path: string): Backup {
         cert?: unknown;
         key?: unknown;
         annotations?: unknown;
+        type?: unknown;
+        otherData?: unknown;
       }
     | undefined;
+  const cluster = parsed.cluster as
+    { server?: unknown; kubeSystemUid?: unknown; antreaCaSha256?: unknown } | undefined;
   const configMap = parsed.configMap as
     { name?: unknown; key?: unknown; text?: unknown } | undefined;
   if (
@@ -159,9 +178,22 @@ export function parseBackup(text: string, path: string): Backup {
     throw new InputError(`${path} is a damaged backup: namespace or secret is missing.`);
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const server = str(cluster?.server);
+  const uid = str(cluster?.kubeSystemUid);
+  const caSha256 = str(cluster?.antreaCaSha256);
+  const otherData = stringMap(secret.otherData);
   return {
     namespace: parsed.namespace,
     createdAt: str(parsed.createdAt) ?? '',
+    ...(server !== undefined
+      ? {
+          cluster: {
+            server,
+            ...(uid ? { kubeSystemUid: uid } : {}),
+            ...(caSha256 ? { antreaCaSha256: caSha256 } : {}),
+          },
+        }
+      : {}),
     secret: {
       name: secret.name,
       existed: secret.existed,
@@ -169,6 +201,8 @@ export function parseBackup(text: string, path: string): Backup {
       ...(str(secret.cert) ? { cert: str(secret.cert) } : {}),
       ...(str(secret.key) ? { key: new Sensitive(str(secret.key) ?? '') } : {}),
       ...(stringMap(secret.annotations) ? { annotations: stringMap(secret.annotations) } : {}),
+      ...(str(secret.type) ? { type: str(secret.type) } : {}),
+      ...(otherData ? { otherData } : {}),
     },
     ...(configMap && typeof configMap.name === 'string' && typeof configMap.text === 'string'
       ? {

@@ -8,6 +8,7 @@ import { restartController } from './controller-writes.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
 import { backupOf, backupPathFor, saveBackup } from './backup.ts';
+import { identityOf } from './cluster-identity.ts';
 import { describeChange, confirmChange } from './confirm.ts';
 import { write, type BackupRef } from './apply.ts';
 import { rollBack } from './roll-back.ts';
@@ -56,7 +57,7 @@ export async function carryOut(
     await confirmChange(ctx, change, options.yes);
     // From the Lease on, a signal is acted on between steps, so the Lease is always released.
     interrupts.enter('writing');
-    const content = backupOf(inst);
+    const content = backupOf(inst, identityOf(inst, client.server));
     const backupPath = options.backupDir ? backupPathFor(content, options.backupDir) : undefined;
     // The Lease names the backup, so that a run taking it over from this one finds it.
     const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock, backupPath);

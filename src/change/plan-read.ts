@@ -2,7 +2,7 @@
 // nothing has been written yet: the error says so.
 import type { Client } from '../kube/client.ts';
 import { isTransient } from '../kube/errors.ts';
-import { readInstallation } from '../read/snapshot.ts';
+import { CHANGE_READS, readInstallation } from '../read/snapshot.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { ConnectionError, messageOf } from '../errors.ts';
 
@@ -12,7 +12,7 @@ export async function readBeforeWriting(
   namespace: string | undefined,
 ): Promise<Installation> {
   try {
-    return await readInstallation(client, namespace);
+    return await readInstallation(client, namespace, CHANGE_READS);
   } catch (error) {
     if (isTransient(error)) throw new ConnectionError(`${messageOf(error)} Nothing was written.`);
     throw error;

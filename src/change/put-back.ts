@@ -57,8 +57,17 @@ export async function applyBackup(
       ...(saved.cert ? { 'tls.crt': saved.cert } : {}),
       ...(saved.key ? { 'tls.key': saved.key } : {}),
     };
-    const read = secret ? { resourceVersion: secret.resourceVersion } : undefined;
-    await writeTlsSecret(client, ns, saved.name, data, read, dryRun, saved.annotations);
+    // A Secret's type cannot change in place: one of another type is deleted, then created anew.
+    const retype = secret !== undefined && saved.type !== undefined && secret.type !== saved.type;
+    if (retype) await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
+    const read = secret && !retype ? { resourceVersion: secret.resourceVersion } : undefined;
+    // Under --dry-run=server the delete is not kept, so a create would meet the old Secret.
+    if (!retype || dryRun === 'none')
+      await writeTlsSecret(client, ns, saved.name, data, read, dryRun, {
+        ...(saved.annotations ? { annotations: saved.annotations } : {}),
+        ...(saved.type ? { type: saved.type } : {}),
+        ...(saved.otherData ? { otherData: saved.otherData } : {}),
+      });
   } else if (secret) {
     await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
   }

@@ -26,10 +26,19 @@ function changedSince(kind: string, name: string): ConflictError {
   );
 }
 
+/** What a backup puts back beside the pair: annotations, the type of a new Secret, other keys. */
+export interface RestoredSecret {
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** For a Secret created anew (an existing Secret's type cannot change). */
+  readonly type?: string;
+  /** Other keys, base64 as read. */
+  readonly otherData?: Readonly<Record<string, string>>;
+}
+
 /**
  * Writes the TLS Secret: an update of `data` (keeping its type) with the
- * resourceVersion read, or a new kubernetes.io/tls Secret when there was none;
- * `annotations`, when given, replace the Secret's (a backup put back).
+ * resourceVersion read, or a new Secret (kubernetes.io/tls unless `restored` says) when there was
+ * none; `restored` annotations replace the Secret's (a backup put back).
  */
 export async function writeTlsSecret(
   client: Client,
@@ -38,9 +47,10 @@ export async function writeTlsSecret(
   data: SecretData,
   read: { resourceVersion: string } | undefined,
   dryRun: DryRun,
-  annotations?: Readonly<Record<string, string>>,
+  restored?: RestoredSecret,
 ): Promise<void> {
-  const encoded: Record<string, string> = {};
+  const annotations = restored?.annotations;
+  const encoded: Record<string, string> = { ...restored?.otherData };
   if (data['ca.crt'] !== undefined) encoded['ca.crt'] = b64(data['ca.crt']);
   if (data['tls.crt'] !== undefined) encoded['tls.crt'] = b64(data['tls.crt']);
   if (data['tls.key'] !== undefined) encoded['tls.key'] = b64(data['tls.key'].reveal());
@@ -48,7 +58,7 @@ export async function writeTlsSecret(
   if (!read) {
     const body: Secret = {
       metadata: { name, namespace, ...(annotations ? { annotations: { ...annotations } } : {}) },
-      type: TLS_SECRET_TYPE,
+      type: restored?.type ?? TLS_SECRET_TYPE,
       data: encoded,
     };
     await secrets.create(body, dryRun);

@@ -60,7 +60,12 @@ export interface Wanted {
   readonly keyMaterial?: boolean;
   /** verify: the change Lease, to see a change in progress or one that did not finish. */
   readonly lease?: boolean;
+  /** A change: the kube-system Namespace, whose UID a backup records as the cluster's. */
+  readonly clusterIdentity?: boolean;
 }
+
+/** The namespace every cluster has, whose UID names the cluster. */
+const CLUSTER_ID_NAMESPACE = 'kube-system';
 
 /** What each viewing command reads. */
 export const STATUS_READS: Wanted = {
@@ -76,6 +81,8 @@ export const VERIFY_READS: Wanted = {
 };
 /** A fleet's cluster gives both status and verify. */
 export const FLEET_READS: Wanted = { ...STATUS_READS, ...VERIFY_READS };
+/** What a change plans on: the installation and the cluster's identity, for its backup. */
+export const CHANGE_READS: Wanted = { clusterIdentity: true };
 export const AUDIT_READS = { viewing: true, ipsec: 'always', security: true } as const;
 export const INVENTORY_READS = {
   viewing: true,
@@ -238,13 +245,17 @@ async function readAround(client: Client, namespace: string, wanted: Wanted) {
 
 /** What the command wants of the whole cluster. */
 async function readClusterWide(client: Client, wanted: Wanted) {
-  const [security, agentInfos] = await Promise.all([
+  const [security, agentInfos, kubeSystem] = await Promise.all([
     wanted.security ? readSecurityObjects(client, GATEKEEPER_KINDS) : undefined,
     wanted.keyMaterial ? attempt(client.custom<k8s.AntreaAgentInfo>(AGENT_INFO).list()) : undefined,
+    wanted.clusterIdentity ? attempt(client.namespaces().get(CLUSTER_ID_NAMESPACE)) : undefined,
   ]);
   return {
     ...(security ? { security } : {}),
     ...(agentInfos ? { agentInfos: items(agentInfos) } : {}),
+    ...(kubeSystem
+      ? { kubeSystem: 'notServed' in kubeSystem ? { value: undefined } : kubeSystem }
+      : {}),
   };
 }
 

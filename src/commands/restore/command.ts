@@ -6,6 +6,8 @@ import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change
 export interface RestoreOptions {
   readonly file: string;
   readonly change: ChangeOptions;
+  /** Restore a backup that another cluster's objects fill. */
+  readonly forceOtherCluster: boolean;
 }
 
 /**
@@ -24,9 +26,17 @@ export const restore = defineCommand({
       complete: 'file',
     },
   },
-  flags: changeFlags,
+  flags: {
+    'force-other-cluster': {
+      type: 'boolean',
+      default: false,
+      describe: 'Restore a backup of another cluster (its key and config) into this one',
+    },
+    ...changeFlags,
+  },
   optionsFrom: (flags): RestoreOptions => ({
     file: flags.file,
+    forceOtherCluster: flags['force-other-cluster'],
     // Restoring is itself the way back: nothing to roll back to.
     change: { ...changeOptionsFrom(flags), rollbackOnFailure: false },
   }),

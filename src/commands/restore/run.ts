@@ -1,20 +1,31 @@
-// restore FILE: put back the objects a change backed up.
+// restore FILE: put back the objects a change backed up, into the cluster and
+// namespace they came from.
 import type { CommandContext } from '../../options/context.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
 import { readSelfSignedCert } from '../../antrea/config.ts';
+import type { Installation } from '../../antrea/installation.ts';
 import { loadBackup, type Backup } from '../../change/backup.ts';
 import { carryOut } from '../../change/carry-out.ts';
 import { applyBackup, goalForBackup } from '../../change/put-back.ts';
+import {
+  describeCluster,
+  identityOf,
+  sameCluster,
+  type ClusterIdentity,
+} from '../../change/cluster-identity.ts';
+import { tryParse } from '../../certs/try-parse.ts';
+import { certificateLine } from '../../render/certificate-line.ts';
+import { unifiedDiff } from '../../render/unified-diff.ts';
 import type { RestoreOptions } from './command.ts';
 
 /**
- * Puts a backup back into the namespace it came from (a backup of another one is refused), restarts
- * the controller and verifies.
+ * Puts a backup back into the cluster and namespace it came from (another is refused unless
+ * --force-other-cluster), restarts the controller and verifies.
  */
 export async function run(
   ctx: CommandContext,
-  { file, change }: RestoreOptions,
+  { file, change, forceOtherCluster }: RestoreOptions,
 ): Promise<ExitCode> {
   const backup = loadBackup(file);
   const client = await ctx.connect();
@@ -25,8 +36,9 @@ export async function run(
         'nothing was written.',
     );
   }
+  checkCluster(ctx, file, backup.cluster, identityOf(inst, client.server), forceOtherCluster);
   const plan = {
-    lines: restoredLines(backup),
+    lines: restoredLines(backup, inst),
     restarts: true,
     goal: goalForBackup(backup),
     apply: async (dryRun: 'none' | 'server') => {
@@ -36,26 +48,80 @@ export async function run(
   return (await carryOut(ctx, client, inst, plan, change)).exitCode;
 }
 
-/** What the backup puts back, one line per object. */
-function restoredLines(backup: Backup): string[] {
+/** Refuses a backup of another cluster (unless forced); warns when it cannot tell. */
+function checkCluster(
+  ctx: CommandContext,
+  file: string,
+  from: ClusterIdentity | undefined,
+  here: ClusterIdentity,
+  force: boolean,
+): void {
+  const verdict = sameCluster(from, here);
+  if (verdict === 'same') return;
+  if (!from) {
+    ctx.note(
+      `‼ ${file} does not record which cluster it came from (written by an older version): ` +
+        `check that it is a backup of this cluster, ${describeCluster(here)}.`,
+    );
+    return;
+  }
+  const both = `it was read from ${describeCluster(from)}, and this is ${describeCluster(here)}`;
+  if (verdict === 'unknown') {
+    ctx.note(`‼ ${file} may be a backup of another cluster: ${both}.`);
+    return;
+  }
+  if (force) {
+    ctx.note(`‼ ${file} is a backup of another cluster (${both}); restoring it here as asked.`);
+    return;
+  }
+  throw new InputError(
+    `${file} is a backup of another cluster: ${both}; restoring it would put that cluster's key ` +
+      'and configuration here. Pass --force-other-cluster if you mean to. Nothing was written.',
+  );
+}
+
+/** What the backup puts back and what it replaces: fingerprints, and the config as a diff. */
+function restoredLines(backup: Backup, inst: Installation): string[] {
   const { secret, configMap, createdAt } = backup;
-  const keys = (
-    [
-      ['ca.crt', secret.ca],
-      ['tls.crt', secret.cert],
-      ['tls.key', secret.key],
-    ] as const
-  )
-    .filter(([, value]) => value)
-    .map(([key]) => key);
+  const now = inst.tlsSecret;
+  const certificates = (pem: string | undefined, what: string) =>
+    tryParse(pem, what).certs.map(certificateLine).join('; ') || 'none';
+  const pemLine = (key: 'ca.crt' | 'tls.crt', saved?: string, current?: string) => {
+    if (saved === undefined) return [];
+    const restored = certificates(saved, `the backup's ${key}`);
+    const replaced = certificates(current, `the ${key} of Secret ${secret.name}`);
+    const was = now ? (restored === replaced ? ' (unchanged)' : `, replacing ${replaced}`) : '';
+    return [`Secret ${secret.name}: ${key} ${restored}${was}`];
+  };
+  const retype =
+    now && secret.type !== undefined && now.type !== secret.type
+      ? [
+          `Secret ${secret.name}: deleted and created again as type ${secret.type} ` +
+            `(it is ${now.type} now; a type cannot change in place)`,
+        ]
+      : [];
+  const secretLines = secret.existed
+    ? [
+        ...retype,
+        ...pemLine('tls.crt', secret.cert, now?.cert),
+        ...pemLine('ca.crt', secret.ca, now?.ca),
+        ...(secret.key ? [`Secret ${secret.name}: tls.key as of ${createdAt} (not shown)`] : []),
+      ]
+    : [`Secret ${secret.name}: deleted (it did not exist at ${createdAt})`];
   const setting = configMap ? readSelfSignedCert(configMap.text) : undefined;
   const selfSigned = setting && !('error' in setting) ? ` (selfSignedCert ${setting.value})` : '';
-  return [
-    secret.existed
-      ? `Secret ${secret.name}: ${keys.join(', ')} as of ${createdAt}`
-      : `Secret ${secret.name}: deleted (it did not exist at ${createdAt})`,
-    ...(configMap
-      ? [`ConfigMap ${configMap.name}: ${configMap.key} as of ${createdAt}${selfSigned}`]
-      : []),
-  ];
+  const diff = configMap
+    ? unifiedDiff(inst.config?.text ?? '', configMap.text, {
+        before: `${configMap.key} now`,
+        after: `${configMap.key} as of ${createdAt}`,
+      })
+    : [];
+  const configLines = configMap
+    ? [
+        `ConfigMap ${configMap.name}: ${configMap.key} as of ${createdAt}${selfSigned}` +
+          (diff.length ? ':' : ' (unchanged)'),
+        ...diff.map((line) => `  ${line}`),
+      ]
+    : [];
+  return [...secretLines, ...configLines];
 }

@@ -3,7 +3,14 @@
 // dry runs, conflicts, and no key material in any output.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, statSync, readdirSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  writeFileSync,
+  statSync,
+  readdirSync,
+  mkdirSync,
+  readFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
@@ -494,8 +501,51 @@ test('restore puts a backup back: the self-signed pair from before an import', a
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /is not a backup of kubectl antrea-certs/);
 
+  // The same backup as if read from another cluster: refused, naming both, nothing written.
+  const saved = JSON.parse(readFileSync(backup, 'utf8')) as {
+    cluster: { server: string; kubeSystemUid: string; antreaCaSha256: string };
+  };
+  assert.match(saved.cluster.server, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(saved.cluster.kubeSystemUid, /^[0-9a-f-]{36}$/);
+  const other = join(work, 'other-cluster.json');
+  const otherUid = '00000000-0000-4000-8000-000000000000';
+  writeFileSync(
+    other,
+    JSON.stringify({
+      ...saved,
+      cluster: { server: 'https://b.example:6443', kubeSystemUid: otherUid },
+    }),
+  );
+  const before = await versions();
+  const foreign = plugin(bed.kubeconfig, ['restore', other, '--yes']);
+  assert.equal(foreign.status, 1);
+  assert.match(
+    foreign.stderr,
+    new RegExp(
+      `is a backup of another cluster: it was read from https://b\\.example:6443 \\(kube-system UID ${otherUid}\\), ` +
+        `and this is https://127\\.0\\.0\\.1:\\d+ \\(kube-system UID ${saved.cluster.kubeSystemUid}\\); .*--force-other-cluster`,
+    ),
+  );
+  assert.equal(await versions(), before, 'nothing was written');
+  const { cluster: _cluster, ...older } = saved;
+  const unlabelled = join(work, 'older-backup.json');
+  writeFileSync(unlabelled, JSON.stringify(older));
+  const dry = plugin(bed.kubeconfig, ['restore', unlabelled, '--dry-run=server']);
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stderr, /does not record which cluster it came from/);
+
   const result = run('restore', backup, '--yes');
   assert.equal(result.status, 0, result.stderr + result.stdout);
+  // The plan names what it puts back and what it replaces, and the config as a diff.
+  assert.match(
+    result.stderr,
+    /Secret antrea-controller-tls: tls\.crt CN=.*SHA-256 [0-9a-f]{16}…, .*, replacing CN=/,
+  );
+  assert.match(
+    result.stderr,
+    /--- antrea-controller\.conf now\n.*\+\+\+ antrea-controller\.conf as of /,
+  );
+  assert.match(result.stderr, /^ +-selfSignedCert: false\n +\+selfSignedCert: true$/m);
   // The backup was taken before the import: self-signed with the persisted pair of then.
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
 });

@@ -75,4 +75,17 @@ test('mode self-signed from a broken user-provided setup deletes the Opaque Secr
   assert.deepEqual(backup.secret.name, 'antrea-controller-tls');
   assert.equal(backup.secret.existed, true);
   assert.equal(run('verify').status, 0);
+
+  // restore puts back the Secret as it was: Opaque, with its key, not a kubernetes.io/tls one.
+  const restored = run('restore', join(backups, file ?? ''), '--yes', '--no-wait');
+  assert.equal(restored.status, 0, restored.stderr);
+  assert.match(
+    restored.stderr,
+    /Secret antrea-controller-tls: deleted and created again as type Opaque \(it is kubernetes\.io\/tls now/,
+  );
+  assert.equal(secretType(), 'Opaque');
+  assert.equal(
+    bed.kubectl('-n', ns, 'get', 'secret', 'antrea-controller-tls', '-o', 'jsonpath={.data.note}'),
+    Buffer.from('left-over').toString('base64'),
+  );
 });

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { saveBackup, type Backup } from '../../../src/change/backup.ts';
+import { loadBackup, saveBackup, type Backup } from '../../../src/change/backup.ts';
+import { sameCluster } from '../../../src/change/cluster-identity.ts';
 import { InputError } from '../../../src/errors.ts';
 import { Sensitive } from '../../../src/sensitive.ts';
 
@@ -53,4 +54,32 @@ test('an existing backup of the same moment is never overwritten', () => {
   assert.throws(() => saveBackup(backup, dir), /\(EEXIST\)/);
   assert.equal(readFileSync(path, 'utf8'), 'earlier');
   assert.equal(readdirSync(dir).length, 1);
+});
+
+test('a backup keeps its cluster, the Secret type and other keys through the file', () => {
+  const full: Backup = {
+    ...backup,
+    cluster: { server: 'https://a.example:6443', kubeSystemUid: 'uid-a', antreaCaSha256: 'ab12' },
+    secret: { ...backup.secret, type: 'Opaque', otherData: { note: 'bGVmdA==' } },
+  };
+  const path = saveBackup(full, mkdtempSync(join(tmpdir(), 'antrea-certs-identity-')));
+  const read = loadBackup(path);
+  assert.deepEqual(read.cluster, full.cluster);
+  assert.equal(read.secret.type, 'Opaque');
+  assert.deepEqual(read.secret.otherData, { note: 'bGVmdA==' });
+});
+
+test('the same cluster by kube-system UID; another only when UID, or server and antrea-ca, differ', () => {
+  const here = { server: 'https://a:6443', kubeSystemUid: 'u1', antreaCaSha256: 'c1' };
+  const cases: [Parameters<typeof sameCluster>[0], ReturnType<typeof sameCluster>][] = [
+    [{ server: 'https://other-name:6443', kubeSystemUid: 'u1' }, 'same'],
+    [{ server: 'https://a:6443', kubeSystemUid: 'u2' }, 'other'],
+    [{ server: 'https://a:6443' }, 'same'],
+    [{ server: 'https://b:6443', antreaCaSha256: 'c2' }, 'other'],
+    [{ server: 'https://b:6443', antreaCaSha256: 'c1' }, 'unknown'],
+    [{ server: 'https://b:6443' }, 'unknown'],
+    [undefined, 'unknown'],
+  ];
+  for (const [backed, verdict] of cases)
+    assert.equal(sameCluster(backed, here), verdict, JSON.stringify(backed));
 });
