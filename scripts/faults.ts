@@ -218,7 +218,11 @@ async function cell(
   const problems: string[] = [];
   if (status === 0) {
     if (!/ 0 failed/.test(stdout)) problems.push('exit 0 without its closing checks');
-    if (plugin('verify').status !== 0) problems.push('exit 0 but verify fails');
+    const after = plugin('verify');
+    if (after.status !== 0) {
+      const failing = after.stdout.split('\n').filter((l) => /^\s*×/.test(l));
+      problems.push(`exit 0 but verify fails (${failing.join('; ').trim()})`);
+    }
   } else if (!/^(error: |Interrupted)/m.test(stderr) || !SAYS_WHERE.test(stderr)) {
     problems.push(`exit ${status} without saying where the change stands`);
   }

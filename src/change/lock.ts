@@ -21,6 +21,7 @@ import {
   BACKUP_ANNOTATION,
   UNDO_ANNOTATION,
   backupAnnotation,
+  liveHolder,
   undoBackupOf,
   type NamedBackup,
 } from '../kube/lease-holder.ts';
@@ -186,6 +187,16 @@ function unfinishedChange(previous: Lease | undefined): Unfinished | undefined {
   if (!holder) return undefined;
   const undo = undoBackupOf(previous);
   return { holder, ...(undo ? { undo } : {}) };
+}
+
+/**
+ * Whether a change was left unfinished: its Lease is still there, held by a run of this machine
+ * that has ended, or by one anywhere that stopped renewing it.
+ */
+export async function leftUnfinished(client: Client, namespace: string): Promise<boolean> {
+  const lease = await readLease(client, namespace);
+  const holder = lease?.spec?.holderIdentity;
+  return Boolean(holder && (endedHere(holder) || !liveHolder(lease, new Date())));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
 import { finishEarlierChange } from '../../change/finish-earlier.ts';
+import { leftUnfinished } from '../../change/lock.ts';
 import { switchNotApplied } from '../../report/unfinished.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { deleteSecret } from '../../kube/writes.ts';
@@ -45,7 +46,13 @@ export async function run(ctx: CommandContext, options: ModeOptions): Promise<Ex
     return ExitCode.ok;
   }
   const published = tryParse(inst.caConfigMap?.bundle, 'antrea-ca').certs;
-  if (target === current.mode && !switchNotApplied(inst, published)) {
+  // A run that stopped after writing the config leaves its Lease: its restart may be what is
+  // missing, so the switch is carried out again (a restart at most) rather than waited for.
+  if (
+    target === current.mode &&
+    !switchNotApplied(inst, published) &&
+    !(await leftUnfinished(client, inst.namespace))
+  ) {
     const done = `The controller is already in ${target} mode`;
     return finishEarlierChange(ctx, client, inst, done, options.change);
   }
