@@ -6,7 +6,7 @@ import { pemBlocks, toPem } from './pem.ts';
 import { InputError } from '../errors.ts';
 import { Tag, child, children, parse, readOid, readTime, type Element } from './der.ts';
 import { formatName } from './distinguished-name.ts';
-import { formatIp } from './ip.ts';
+import { formatIp } from '../ip.ts';
 import { signatureAlgorithmName } from './algorithms.ts';
 
 export interface CertificateInfo {

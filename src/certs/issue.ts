@@ -13,7 +13,7 @@ import {
 import { Sensitive } from '../sensitive.ts';
 import { EKU_NAMES, type Certificate } from './certificate.ts';
 import * as der from './der.ts';
-import { parseIp } from './ip.ts';
+import { parseIp } from '../ip.ts';
 import { toPem } from './pem.ts';
 
 import type { KeyAlgorithm } from './key-algorithms.ts';

@@ -2,7 +2,7 @@
 // names (a trailing dot dropped, as the cluster domain's) and IP addresses,
 // kept apart because Go's hostname check never matches an IP against a DNS
 // name.
-import { formatIp, parseIp } from './ip.ts';
+import { formatIp, parseIp } from '../ip.ts';
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const MAX_DNS_NAME = 253;
@@ -22,7 +22,7 @@ export function checkDnsName(text: string, wildcard = true): DnsNameCheck {
   const first = wildcard && labels[0] === '*' ? labels.slice(1) : labels;
   if (!name || name.length > MAX_DNS_NAME || !first.length || !first.every((l) => LABEL.test(l)))
     return { problem: 'is not a DNS name' };
-  return { name };
+  return { name: name.toLowerCase() };
 }
 
 /** An IPv4 or IPv6 address in its canonical text, or undefined for anything else. */

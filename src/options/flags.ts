@@ -84,6 +84,7 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** -n as Kubernetes names a namespace: a DNS-1123 label (lower case, at most 63 characters). */
 export function namespaceFlag(value: string): string {
+  if (value === '') throw new UsageError('-n needs a namespace name.');
   if (DNS_1123_LABEL.test(value) && value.length <= 63) return value;
   throw new UsageError(
     `-n ${JSON.stringify(value)} is not a namespace name: Kubernetes takes at most 63 lower-case ` +

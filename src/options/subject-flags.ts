@@ -9,6 +9,7 @@ import { validityProblem } from '../certs/validity.ts';
 export function dnsNamesFlag(values: readonly (string | number)[] | undefined): string[] {
   return (values ?? []).map((value) => {
     const text = String(value);
+    if (text === '') throw new UsageError('--dns-name needs a DNS name.');
     const checked = checkDnsName(text);
     if ('name' in checked) return checked.name;
     const hint = checked.ip
@@ -21,6 +22,7 @@ export function dnsNamesFlag(values: readonly (string | number)[] | undefined): 
 /** --ip-address values, IPv4 or IPv6, in canonical form. */
 export function ipAddressesFlag(values: readonly (string | number)[] | undefined): string[] {
   return (values ?? []).map((value) => {
+    if (String(value) === '') throw new UsageError('--ip-address needs an IP address.');
     const ip = canonicalIp(String(value));
     if (ip === undefined)
       throw new UsageError(

@@ -112,6 +112,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     'restore backup.json --backup-dir /tmp/b --timeout 90s',
     {
       file: 'backup.json',
+      forceOtherCluster: false,
       change: { ...change, backupDir: '/tmp/b', timeoutMs: 90_000, rollbackOnFailure: false },
     },
   ],
@@ -253,7 +254,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
   ['generate --out d --dns-name a..b', /--dns-name "a\.\.b" is not a DNS name/],
   ['generate --out d --cluster-domain a_b', /--cluster-domain "a_b" is not a DNS domain/],
   [
-    'generate --out d --offline --dns-name trailing.dot. --ip-address 10.0.0.1 --ip-address 2001:DB8:0:0::1',
+    'generate --out d --offline --dns-name Trailing.Dot. --ip-address 10.0.0.1 --ip-address 2001:DB8:0:0::1',
     {
       offline: true,
       extraDnsNames: ['trailing.dot'],
@@ -289,6 +290,8 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     /--validity 3650000d ends after 9999-12-31/,
   ],
   ['status -n a_b', /-n "a_b" is not a namespace name/],
+  ['status -n', /-n needs a namespace name/],
+  ['generate --out d --ip-address 010.0.0.1', /--ip-address "010\.0\.0\.1" is not an IPv4 or IPv6/],
   ['generate --out d -n Kube-System', /-n "Kube-System" is not a namespace name/],
   [`verify -n ${'a'.repeat(70)}`, /is not a namespace name: Kubernetes takes at most 63/],
   [
