@@ -7,6 +7,7 @@ import { delimiter } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from './client-node.ts';
 import { KubeconfigError, UsageError, messageOf } from '../errors.ts';
 import { kubeconfigFiles } from './kubeconfig-files.ts';
+import { proxyEnvOf, proxyFor, type ProxyEnv } from './proxy-env.ts';
 
 /** kubectl's connection flags as given on the command line (declared for the parser in options/flags.ts). */
 export interface ConnectionFlags {
@@ -121,6 +122,8 @@ export interface Kubeconfig {
   readonly base: ReturnType<typeof merge>;
   /** Where it came from, for messages. */
   readonly source: string;
+  /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY, for a cluster without proxy-url. */
+  readonly proxyEnv: ProxyEnv;
 }
 
 /** The flags that cannot go together, checked before anything is read. */
@@ -163,7 +166,7 @@ export function readKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
     source = sources.files.length ? sources.files.join(delimiter) : 'command-line flags';
   }
 
-  return { base, source };
+  return { base, source, proxyEnv: proxyEnvOf(env) };
 }
 
 /** The names of the contexts in the kubeconfig, in the order kubectl lists them. */
@@ -179,7 +182,10 @@ export function loadKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
 }
 
 /** The connection one context (or the flags) describe, with kubectl's overrides applied. */
-export function configFor({ base, source }: Kubeconfig, flags: ConnectionFlags): LoadedConfig {
+export function configFor(
+  { base, source, proxyEnv }: Kubeconfig,
+  flags: ConnectionFlags,
+): LoadedConfig {
   const contextName = flags.context ?? base.currentContext;
   let context: Context | undefined;
   if (contextName) {
@@ -214,9 +220,11 @@ export function configFor({ base, source }: Kubeconfig, flags: ConnectionFlags):
       `cluster "${clusterName}" in ${source} has no server address; pass --server.`,
     );
   const caFile = requireFile(flags['certificate-authority'], '--certificate-authority');
+  const url = /^https?:\/\//.test(server) ? server : `https://${server}`;
+  const proxyUrl = baseCluster?.proxyUrl ?? proxyFor(url, proxyEnv);
   const cluster: Cluster = {
     name: clusterName ?? 'antrea-certs',
-    server: /^https?:\/\//.test(server) ? server : `https://${server}`,
+    server: url,
     skipTLSVerify: flags['insecure-skip-tls-verify'] ?? baseCluster?.skipTLSVerify ?? false,
     ...(caFile
       ? { caFile }
@@ -226,7 +234,7 @@ export function configFor({ base, source }: Kubeconfig, flags: ConnectionFlags):
     ...((flags['tls-server-name'] ?? baseCluster?.tlsServerName)
       ? { tlsServerName: flags['tls-server-name'] ?? baseCluster?.tlsServerName }
       : {}),
-    ...(baseCluster?.proxyUrl ? { proxyUrl: baseCluster.proxyUrl } : {}),
+    ...(proxyUrl ? { proxyUrl } : {}),
   };
 
   const certFile = requireFile(flags['client-certificate'], '--client-certificate');
