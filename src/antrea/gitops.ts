@@ -25,8 +25,8 @@ const IGNORE: Record<string, string> = {
     jsonPointers: [/data]`,
 };
 
-/** The ignoreDifferences of an Argo CD Application for these kinds (ConfigMap: antrea-ca). */
-export function argoIgnoreDifferences(kinds: readonly string[]): string {
+/** The ignoreDifferences of an Argo CD Application for these kinds (ConfigMap: antrea-ca), as lines. */
+export function argoIgnoreDifferences(kinds: readonly string[]): string[] {
   const entries = [...new Set(kinds)].flatMap((kind) => (IGNORE[kind] ? [IGNORE[kind]] : []));
-  return ['spec:', '  ignoreDifferences:', ...entries].join('\n');
+  return ['spec:', '  ignoreDifferences:', ...entries].join('\n').split('\n');
 }

@@ -2,6 +2,7 @@
 import type { CommandContext } from '../options/context.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { AbortedError } from '../errors.ts';
+import { terminalSafe } from '../terminal-safe.ts';
 import type { Change } from './change.ts';
 import { timeBudget, type ChangeOptions } from './options.ts';
 import { formatDurationExact } from '../duration.ts';
@@ -15,7 +16,8 @@ export function describeChange(
 ): void {
   const heading = options.dryRun === 'none' ? 'This will change' : 'Would change';
   ctx.note(`${heading} (namespace ${inst.namespace}):`);
-  for (const line of change.lines) ctx.note(`  ${line}`);
+  // A plan line names certificates and config text: a newline in them may not forge another line.
+  for (const line of change.lines) ctx.note(`  ${terminalSafe(line)}`);
   if (change.restarts) {
     ctx.note(`  Deployment ${inst.deployment.name}: restart (as kubectl rollout restart)`);
     const { waitMs, rollbackMs } = timeBudget(options.timeoutMs, options.rollbackOnFailure);

@@ -6,6 +6,7 @@ import { parseCommandLine } from './parser.ts';
 import { createContext, type Streams } from '../options/context.ts';
 import { ExitCode, exitCodeFor, messageFor } from '../errors.ts';
 import { finishing } from './unfinished.ts';
+import { terminalSafeNote } from '../terminal-safe.ts';
 
 const defaultStreams = (): Streams => ({
   stdout: process.stdout,
@@ -47,7 +48,8 @@ export async function main(
     );
   } catch (error) {
     const verboseFlag = argv.some((a) => /^-v+$|^--verbose/.test(a));
-    streams.stderr.write(`${messageFor(error, verbose || verboseFlag)}\n`);
+    // An error quotes what the API server, a kubeconfig or a file said: escaped, one line.
+    streams.stderr.write(`${terminalSafeNote(messageFor(error, verbose || verboseFlag))}\n`);
     return exitCodeFor(error);
   }
 }

@@ -1,6 +1,7 @@
 // status and verify over several clusters (or -o prometheus for one): the
 // contexts chosen, read concurrently each within its deadline, printed as one
 // table, one document or one set of metrics, with the worst exit code.
+import { terminalSafeDeep } from '../terminal-safe.ts';
 import type { CommandContext } from '../options/context.ts';
 import { contextNames, readKubeconfig } from '../kube/kubeconfig.ts';
 import { ExitCode, KubeconfigError, UsageError } from '../errors.ts';
@@ -115,5 +116,7 @@ async function print(
     return;
   }
   const { renderFleet } = await import('../render/fleet.ts');
-  ctx.print(renderFleet(reads, reads.map(verdictOf), summary, ctx.textOptions));
+  // Context names come from kubeconfigs, problems from clusters: escaped for the terminal.
+  const safe = terminalSafeDeep(reads);
+  ctx.print(renderFleet(safe, safe.map(verdictOf), summary, ctx.textOptions));
 }

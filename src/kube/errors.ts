@@ -1,5 +1,6 @@
 // Turning API and network failures into one sentence that says what failed
 // and what to do.
+import { terminalSafe } from '../terminal-safe.ts';
 import { StatusError } from './http.ts';
 import {
   AuthenticationError,
@@ -80,7 +81,8 @@ function translateStatus(error: StatusError, what: RequestDescription, target: T
       what.namespace,
     );
   }
-  const message = error.serverMessage;
+  // What the API server says is data (a webhook's or an aggregated server's words among it).
+  const message = error.serverMessage === undefined ? undefined : terminalSafe(error.serverMessage);
   const detail = message ? `: ${message}` : '';
   const request = describeRequest(what);
   if (code === 409) {

@@ -1,8 +1,15 @@
 // What every command gets: its flags, output streams and style, a verbose
 // logger, and the shared client factory (loaded only when a command connects).
 import type { GlobalFlags, OutputFormat } from './flags.ts';
-import { createStyle, colorEnabled, type Style, type TextOptions } from '../render/style.ts';
+import {
+  createStyle,
+  colorEnabled,
+  tableWidth,
+  type Style,
+  type TextOptions,
+} from '../render/style.ts';
 import { parseDuration } from '../duration.ts';
+import { terminalSafeNote } from '../terminal-safe.ts';
 import type { Client } from '../kube/client.ts';
 import * as builtins from '../builtins.ts';
 
@@ -58,11 +65,11 @@ export function createContext(
   const timeoutMs = parseDuration(flags['request-timeout'], '--request-timeout');
   let client: Promise<Client> | undefined;
   const style = createStyle(colorEnabled(flags.color, streams.stdout, streams.env));
-  // Tables are cut to a terminal's width only: never in a pipe, a file or with -o wide.
-  const width =
-    streams.stdout.isTTY && flags.output !== 'wide'
-      ? (streams.stdout.columns ?? 80)
-      : Number.MAX_SAFE_INTEGER;
+  const width = tableWidth({
+    terminal: Boolean(streams.stdout.isTTY),
+    wide: flags.output === 'wide',
+    ...(streams.stdout.columns ? { columns: streams.stdout.columns } : {}),
+  });
   return {
     commandName,
     flags,
@@ -77,7 +84,7 @@ export function createContext(
       terminal: Boolean(streams.stdout.isTTY),
     },
     print: (text) => void streams.stdout.write(text),
-    note: (line) => void streams.stderr.write(`${line}\n`),
+    note: (line) => void streams.stderr.write(`${terminalSafeNote(line)}\n`),
     debug,
     stderr: streams.stderr,
     env: streams.env,

@@ -3,6 +3,7 @@
 import type { CommandContext } from './context.ts';
 import type { TextOptions } from '../render/style.ts';
 import { UsageError } from '../errors.ts';
+import { terminalSafeDeep } from '../terminal-safe.ts';
 
 /** How a command shows its report as text, with the context's style and width. */
 export type TextRenderer<R> = (report: R, options: TextOptions) => string;
@@ -28,5 +29,6 @@ export async function printReport<R>(
     ctx.print(renderData(report, ctx.output));
     return;
   }
-  ctx.print(renderText(report, ctx.textOptions));
+  // Every string of the report may come from the cluster or a certificate: escaped for the terminal.
+  ctx.print(renderText(terminalSafeDeep(report), ctx.textOptions));
 }

@@ -11,9 +11,7 @@ export function renderChecks(
   const lines = report.checks.flatMap((check) => [
     `${colour[check.status](MARK[check.status])} ${check.message}`,
     ...(check.hint && check.status !== 'pass' ? [`  ${style.dim(`hint: ${check.hint}`)}`] : []),
-    ...(check.detail && check.status !== 'pass'
-      ? check.detail.split('\n').map((line) => `    ${line}`)
-      : []),
+    ...(check.detail && check.status !== 'pass' ? check.detail.map((line) => `    ${line}`) : []),
   ]);
   const { passed, warnings, failed } = report.summary;
   lines.push(

@@ -1,5 +1,7 @@
 // Progress while waiting: a spinner on a terminal (ora, loaded only then),
 // plain lines with elapsed time otherwise. Always on stderr.
+import { terminalSafe } from '../terminal-safe.ts';
+
 /** What a wait shows while it runs, and how it ends. */
 export interface Progress {
   update(text: string): void;
@@ -14,6 +16,18 @@ type Stream = NodeJS.WritableStream & { isTTY?: boolean };
  * the time elapsed.
  */
 export async function createProgress(stderr: Stream, useSpinner: boolean): Promise<Progress> {
+  const shown = await withSafeText(await showProgress(stderr, useSpinner));
+  return shown;
+}
+
+/** What a wait waits for names objects and Pod messages of the cluster: escaped, one line each. */
+const withSafeText = async (p: Progress): Promise<Progress> => ({
+  update: (text) => p.update(terminalSafe(text)),
+  done: (text) => p.done(terminalSafe(text)),
+  fail: (text) => p.fail(terminalSafe(text)),
+});
+
+async function showProgress(stderr: Stream, useSpinner: boolean): Promise<Progress> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
   if (useSpinner && stderr.isTTY) {

@@ -1,4 +1,5 @@
 // Colours and check marks. Colour only on a terminal, never with --no-color or NO_COLOR.
+import stringWidth from 'string-width';
 /** Colours of text output: for what passed, warned or failed, and for headings and muted text. */
 export interface Style {
   readonly ok: (s: string) => string;
@@ -50,6 +51,10 @@ export interface TextOptions {
   readonly terminal?: boolean;
 }
 
+/** Tables are cut to a terminal's width only: never in a pipe, a file or with -o wide. */
+export const tableWidth = (out: { terminal: boolean; wide: boolean; columns?: number }) =>
+  out.terminal && !out.wide ? (out.columns ?? 80) : Number.MAX_SAFE_INTEGER;
+
 /** The marks of a check's outcome, the same in every output. */
 export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;
 
@@ -57,5 +62,8 @@ export const MARK = { pass: '✔', warn: '‼', fail: '×' } as const;
 const ANSI = /\u001b\[\d+m/g;
 /** The text without the colour codes this module writes. */
 export const stripAnsi = (s: string) => s.replace(ANSI, '');
-/** Visible width, without ANSI colour codes. */
-export const visibleLength = (s: string) => stripAnsi(s).length;
+/**
+ * The columns a terminal gives the text, without colour codes: wide East Asian characters and emoji
+ * take two, combining marks none (string-width).
+ */
+export const visibleLength = (s: string) => stringWidth(s);

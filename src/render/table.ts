@@ -31,7 +31,17 @@ export function table(rows: readonly (readonly string[])[], maxWidth: number, ga
   );
 }
 
+const graphemes = new Intl.Segmenter();
+
+/** The cell cut to `width` columns with an ellipsis, never inside a character or cluster. */
 function truncate(cell: string, width: number): string {
-  const plain = stripAnsi(cell);
-  return plain.slice(0, Math.max(width - 1, 0)) + '…';
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(stripAnsi(cell))) {
+    const w = visibleLength(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
 }

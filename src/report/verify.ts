@@ -40,8 +40,8 @@ export interface Check {
   readonly hint?: string;
   /** The object the check is about, e.g. "APIService/v1beta2.controlplane.antrea.io". */
   readonly object?: string;
-  /** Text to copy that goes with the hint (e.g. a configuration snippet), shown under it. */
-  readonly detail?: string;
+  /** Lines to copy that go with the hint (e.g. a configuration snippet), shown under it. */
+  readonly detail?: readonly string[];
 }
 
 /**

@@ -89,9 +89,12 @@ export interface IssueOptions {
 
 const DAY = 24 * 3600 * 1000;
 
-function distinguishedName(commonName: string, organizations: readonly string[] = []): string {
-  const escape = (value: string) => value.replace(/([,+"\\<>;=])/g, '\\$1');
-  return [`CN=${escape(commonName)}`, ...organizations.map((o) => `O=${escape(o)}`)].join(', ');
+/** As JSON, not a string to parse: a CN may hold any character, control characters included. */
+function distinguishedName(
+  commonName: string,
+  organizations: readonly string[] = [],
+): x509.JsonName {
+  return [{ CN: [commonName] }, ...organizations.map((o) => ({ O: [o] }))];
 }
 
 export async function issue(options: IssueOptions): Promise<Issued> {
@@ -117,7 +120,7 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: '01' + randomBytes(15).toString('hex'),
     subject,
-    issuer: options.issuer ? options.issuer.cert.subject : subject,
+    issuer: options.issuer ? options.issuer.cert.subjectName : subject,
     notBefore: options.notBefore ?? new Date(now - 60_000),
     notAfter: options.notAfter ?? new Date(now + 365 * DAY),
     publicKey: key.keys.publicKey,

@@ -4,17 +4,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderFleet, summaryLine } from '../../../src/render/fleet.ts';
 import { summarize, verdictOf, type ClusterRead } from '../../../src/report/cluster.ts';
-import { createStyle, type TextOptions } from '../../../src/render/style.ts';
+import { createStyle, tableWidth, type TextOptions } from '../../../src/render/style.ts';
 import { expiring, failing, forbidden, healthy, unreachable } from '../../support/fleet.ts';
 
 const reads: ClusterRead[] = [healthy, failing, unreachable, forbidden];
-const render = (options: Partial<TextOptions> = {}) =>
-  renderFleet(reads, reads.map(verdictOf), summarize(reads), {
+/** The options a context makes: the width given counts on a terminal only. */
+const textOptions = (options: Partial<TextOptions> = {}): TextOptions => {
+  const wide = options.wide ?? false;
+  const terminal = options.terminal ?? false;
+  const columns = options.width ?? 80;
+  return {
     style: createStyle(false),
-    width: 80,
-    wide: false,
-    ...options,
-  });
+    wide,
+    terminal,
+    width: tableWidth({ terminal, wide, columns }),
+  };
+};
+const render = (options: Partial<TextOptions> = {}) =>
+  renderFleet(reads, reads.map(verdictOf), summarize(reads), textOptions(options));
 const lineOf = (text: string, context: string) =>
   text.split('\n').find((line) => line.startsWith(`${context} `)) ?? '';
 
@@ -55,11 +62,7 @@ test('one line per cluster with its facts, verdict and first problem, then the s
 });
 
 test('a cluster with warnings only: its days left, ‼ and the warning in words', () => {
-  const text = renderFleet([expiring], [verdictOf(expiring)], summarize([expiring]), {
-    style: createStyle(false),
-    width: 80,
-    wide: false,
-  });
+  const text = renderFleet([expiring], [verdictOf(expiring)], summarize([expiring]), textOptions());
   assert.match(
     lineOf(text, 'expiring'),
     /^expiring +v2\.7\.0 kube-system +self-signed +19d +36\dd +4\/4 +‼ +certificate "CN=antrea@1" expires in 19d$/,

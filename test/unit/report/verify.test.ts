@@ -196,8 +196,11 @@ test('a caBundle or ca.crt owned by another field manager warns, with Argo CD ig
     owned[0]?.message ?? '',
     /also owned by argocd-controller: a tool that syncs it reverts/,
   );
-  assert.match(owned[0]?.detail ?? '', /kind: APIService\n\s+jsonPointers: \[\/spec\/caBundle\]/);
-  assert.match(owned[0]?.detail ?? '', /name: antrea-ca/);
+  assert.match(
+    owned[0]?.detail?.join('\n') ?? '',
+    /kind: APIService\n\s+jsonPointers: \[\/spec\/caBundle\]/,
+  );
+  assert.match(owned[0]?.detail?.join('\n') ?? '', /name: antrea-ca/);
   assert.equal(owned[1]?.detail, undefined);
   assert.equal(verify(base).checks.filter((c) => c.id.startsWith('field-owner:')).length, 0);
   const text = renderChecks(verify(inst), { style: createStyle(false) });
