@@ -2,6 +2,7 @@
 // contexts chosen, read concurrently each within its deadline, printed as one
 // table, one document or one set of metrics, with the worst exit code.
 import { terminalSafeDeep } from '../terminal-safe.ts';
+import type { JunitSuite } from '../render/junit.ts';
 import type { CommandContext } from '../options/context.ts';
 import { contextNames, readKubeconfig } from '../kube/kubeconfig.ts';
 import { ExitCode, KubeconfigError, UsageError } from '../errors.ts';
@@ -96,6 +97,21 @@ async function print(
   if (ctx.output === 'prometheus') {
     const { renderPrometheus } = await import('../render/prometheus.ts');
     ctx.print(renderPrometheus(reads, several ? undefined : run.fleet.clusterLabel));
+    return;
+  }
+  if (ctx.output === 'junit') {
+    if (run.command !== 'verify') throw new UsageError('-o junit is for verify and audit.');
+    const { renderJunit } = await import('../render/junit.ts');
+    const suites = reads.map((read): JunitSuite =>
+      'error' in read
+        ? { name: read.context, properties: {}, checks: [], error: read.error }
+        : {
+            name: read.context,
+            properties: { namespace: read.verify.namespace },
+            checks: read.verify.checks,
+          },
+    );
+    ctx.print(renderJunit('verify', suites, { warningsFail: run.strict, timestamp: new Date() }));
     return;
   }
   const summary = summarize(reads);

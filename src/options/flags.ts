@@ -107,7 +107,7 @@ export const globalFlags = {
     type: 'string',
     alias: 'o',
     group: OUTPUT,
-    choices: ['table', 'wide', 'json', 'yaml', 'prometheus'] as const,
+    choices: ['table', 'wide', 'json', 'yaml', 'prometheus', 'junit'] as const,
     default: 'table',
     describe: 'Output format',
   },

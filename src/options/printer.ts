@@ -5,22 +5,31 @@ import type { TextOptions } from '../render/style.ts';
 import { UsageError } from '../errors.ts';
 import { terminalSafeDeep } from '../terminal-safe.ts';
 
+const FOR = { prometheus: 'status, verify and audit', junit: 'verify and audit' } as const;
+
 /** How a command shows its report as text, with the context's style and width. */
 export type TextRenderer<R> = (report: R, options: TextOptions) => string;
 
+/** The formats only some commands print: Prometheus metrics, JUnit XML. */
+export interface MachineFormats<R> {
+  readonly prometheus?: (report: R) => string;
+  readonly junit?: (report: R) => string;
+}
+
 /**
- * Prints a report as -o asks: json or yaml as data, prometheus through the command's metrics (a
- * usage error for a command without), table or wide through its text renderer.
+ * Prints a report as -o asks: json or yaml as data, prometheus and junit through the command's own
+ * (a usage error for a command without), table or wide through its text renderer.
  */
 export async function printReport<R>(
   ctx: CommandContext,
   report: R,
   renderText: TextRenderer<R>,
-  renderMetrics?: (report: R) => string,
+  formats: MachineFormats<R> = {},
 ): Promise<void> {
-  if (ctx.output === 'prometheus') {
-    if (!renderMetrics) throw new UsageError('-o prometheus is for status, verify and audit.');
-    ctx.print(renderMetrics(report));
+  if (ctx.output === 'prometheus' || ctx.output === 'junit') {
+    const render = formats[ctx.output];
+    if (!render) throw new UsageError(`-o ${ctx.output} is for ${FOR[ctx.output]}.`);
+    ctx.print(render(report));
     return;
   }
   if (ctx.output === 'json' || ctx.output === 'yaml') {

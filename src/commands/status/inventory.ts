@@ -21,8 +21,9 @@ export async function runInventory(ctx: CommandContext, options: StatusOptions):
       : {}),
   });
   ctx.debug(`${client.requestCount} API requests`);
-  await printReport(ctx, report, renderInventory, (r) =>
-    renderInventoryPrometheus(r, options.fleet.clusterLabel ?? client.contextName),
-  );
+  await printReport(ctx, report, renderInventory, {
+    prometheus: (r) =>
+      renderInventoryPrometheus(r, options.fleet.clusterLabel ?? client.contextName),
+  });
   return ExitCode.ok;
 }

@@ -6,6 +6,7 @@ import { readSnapshot, VERIFY_READS } from '../../read/snapshot.ts';
 import { verifyOf } from '../../report/reports.ts';
 import { exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
+import { renderJunit } from '../../render/junit.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
 import type { VerifyOptions } from './command.ts';
 
@@ -30,6 +31,13 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
   const report = verifyOf(snapshot, new Date(), { warnWithinMs, failWithinMs });
   const exitCode = exitCodeForChecks(report, strict);
   ctx.debug(`${client.requestCount} API requests`);
-  await printReport(ctx, { ...report, exitCode }, renderChecks);
+  await printReport(ctx, { ...report, exitCode }, renderChecks, {
+    junit: (r) =>
+      renderJunit(
+        'verify',
+        [{ name: client.contextName, properties: { namespace: r.namespace }, checks: r.checks }],
+        { warningsFail: strict, timestamp: new Date() },
+      ),
+  });
   return exitCode;
 }

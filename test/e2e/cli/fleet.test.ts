@@ -318,3 +318,38 @@ test('the shipped alert rules fire on the real output: out-of-step consumers, un
     ],
   });
 });
+
+test('-o junit: a testsuite per context, valid for Jenkins and GitLab; one cluster, audit; status refused', () => {
+  const SCHEMA = fileURLToPath(new URL('../../support/junit.xsd', import.meta.url));
+  const valid = (xml: string, what: string) => {
+    const checked = spawnSync('xmllint', ['--noout', '--schema', SCHEMA, '-'], {
+      input: xml,
+      encoding: 'utf8',
+    });
+    assert.equal(checked.status, 0, `${what}: ${checked.stderr}`);
+  };
+  const fleet = run('verify', '--all-contexts', '-o', 'junit');
+  assert.equal(fleet.status, 2, fleet.stderr);
+  valid(fleet.stdout, 'verify --all-contexts');
+  for (const context of ['healthy', 'failing', 'no-antrea', 'forbidden', 'dead'])
+    assert.match(fleet.stdout, new RegExp(`<testsuite name="${context}" `));
+  assert.match(fleet.stdout, /<testsuite name="healthy" tests="\d+" failures="0" errors="0"/);
+  assert.match(fleet.stdout, /<testsuite name="failing" tests="\d+" failures="[1-9]\d*"/);
+  assert.match(
+    fleet.stdout,
+    /<testsuite name="dead" tests="1" failures="0" errors="1"[^]*?<error type="unreachable"/,
+  );
+  assert.match(
+    fleet.stdout,
+    /<testcase name="ca-bundle:ValidatingWebhookConfiguration\/crdvalidator\.antrea\.io[^"]*" classname="antrea-certs\.verify">\n\s+<failure type="fail"/,
+  );
+  const one = plugin(kubeconfig, ['verify', '--context', 'healthy', '-o', 'junit']);
+  assert.equal(one.status, 0, one.stderr);
+  valid(one.stdout, 'verify');
+  const audited = plugin(kubeconfig, ['audit', '--context', 'healthy', '-o', 'junit']);
+  valid(audited.stdout, 'audit');
+  assert.match(audited.stdout, /<testsuites name="kubectl antrea-certs audit"/);
+  const refused = plugin(kubeconfig, ['status', '--context', 'healthy', '-o', 'junit']);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /-o junit is for verify and audit/);
+});
