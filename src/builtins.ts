@@ -16,6 +16,8 @@ export const http = () => load('node:http') as typeof import('node:http');
 export const http2 = () => load('node:http2') as typeof import('node:http2');
 /** node:tls, which opens the HTTP/2 transport's connection and negotiates the protocol. */
 export const tls = () => load('node:tls') as typeof import('node:tls');
+/** node:child_process, for a kubeconfig's exec credential plugin. */
+export const childProcess = () => load('node:child_process') as typeof import('node:child_process');
 /** node:readline/promises, for the confirmation question of a change. */
 export const readline = () =>
   load('node:readline/promises') as typeof import('node:readline/promises');

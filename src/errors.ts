@@ -98,6 +98,8 @@ export class InterruptedError extends CliError {
 export class LeaseLostError extends CliError {}
 /** The user said no, or a change needs --yes. */
 export class AbortedError extends CliError {}
+/** A kubeconfig's credentials cannot be had: an exec plugin that fails, a client key file missing. */
+export class CredentialError extends CliError {}
 /** Input files (certificates, keys) that cannot be used. */
 export class InputError extends CliError {}
 

@@ -6,7 +6,7 @@ import { configFor, type Kubeconfig } from '../kube/kubeconfig.ts';
 import { FLEET_READS, readSnapshot } from '../read/snapshot.ts';
 import { statusOf, verifyOf } from '../report/reports.ts';
 import type { ConnectionFlags } from '../options/flags.ts';
-import { ConnectionError } from '../errors.ts';
+import { ConnectionError, CredentialError } from '../errors.ts';
 import { failureOf, type ClusterRead } from '../report/cluster.ts';
 import { formatDuration } from '../duration.ts';
 
@@ -48,10 +48,17 @@ export async function readCluster(
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const within = formatDuration(settings.deadlineMs);
+        const plugin = client?.http.runningCredentialPlugin();
         reject(
-          new ConnectionError(
-            `${loaded.server} did not answer within ${within} (--cluster-timeout).`,
-          ),
+          plugin
+            ? new CredentialError(
+                `the credential plugin "${plugin}" of context "${loaded.contextName}" did not ` +
+                  `finish within ${within} (--cluster-timeout) and was stopped; check that it runs ` +
+                  'without a terminal (it may be waiting for a login).',
+              )
+            : new ConnectionError(
+                `${loaded.server} did not answer within ${within} (--cluster-timeout).`,
+              ),
         );
       }, settings.deadlineMs);
     });

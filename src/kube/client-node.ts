@@ -4,7 +4,10 @@
 // start time); the package exports no map for them, so a release may move
 // them. test/unit/kube/client-node.test.ts fails, naming what moved, if the
 // installed version no longer has what is used here.
-export { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
+
+export { KubeConfig };
 export type { Cluster, Context, User } from '@kubernetes/client-node/dist/config_types.js';
 
 /** The kubeconfig methods the plugin calls (the unit test checks that each exists). */
@@ -18,6 +21,12 @@ export const KUBECONFIG_METHODS = [
   'getCurrentContext',
   'applyToHTTPSOptions',
 ] as const;
+
+/** Puts `auth` in the place of client-node's ExecAuth among a KubeConfig's authenticators. */
+export function replaceExecAuth(config: KubeConfig, auth: object): void {
+  const holder = config as unknown as { authenticators: unknown[] };
+  holder.authenticators = holder.authenticators.map((a) => (a instanceof ExecAuth ? auth : a));
+}
 
 /** client-node's PortForward (over a WebSocket), loaded only when a command forwards a port. */
 export const loadPortForward = async () =>

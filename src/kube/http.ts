@@ -9,6 +9,8 @@ import type { Readable } from 'node:stream';
 import type { LoadedConfig } from './kubeconfig.ts';
 import * as builtins from '../builtins.ts';
 import { ConnectionClosedError, type Incoming, type Method, type Transport } from './transport.ts';
+import { BoundedExecAuth } from './exec-credential.ts';
+import { replaceExecAuth } from './client-node.ts';
 
 /** Milliseconds from an arbitrary origin; `performance` would load perf_hooks at the first request. */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -66,10 +68,19 @@ export class Http {
   /** Made once, at the first request: the parallel first round shares its connection. */
   private transport: Promise<Transport> | undefined;
 
+  /** The exec credential plugin, bounded by the request timeout and stopped by close(). */
+  private readonly credentials: BoundedExecAuth;
+
   constructor(
     private readonly loaded: LoadedConfig,
     private readonly options: HttpOptions,
-  ) {}
+  ) {
+    this.credentials = new BoundedExecAuth({
+      contextName: loaded.contextName,
+      timeoutMs: options.timeoutMs,
+    });
+    replaceExecAuth(loaded.config, this.credentials);
+  }
 
   get server(): string {
     return this.loaded.server;
@@ -136,8 +147,14 @@ export class Http {
     return this.exchange('GET', `${path}?${watching}`, undefined, 0);
   }
 
-  /** Ends the connection: what is in flight on it fails. */
+  /** The exec credential plugin a request waits on now, if any. */
+  runningCredentialPlugin(): string | undefined {
+    return this.credentials.runningPlugin();
+  }
+
+  /** Ends the connection and any credential plugin still running: what is in flight fails. */
   close(): void {
+    this.credentials.stop();
     void this.transport?.then(
       (transport) => transport.close(),
       () => undefined,

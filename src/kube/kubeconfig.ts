@@ -2,10 +2,10 @@
 // KUBECONFIG merged first-file-wins, else ~/.kube/config, else in-cluster;
 // then kubectl's connection flags override what the context says. Never a
 // silent fallback to localhost:8080.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from './client-node.ts';
-import { KubeconfigError, UsageError, messageOf } from '../errors.ts';
+import { CredentialError, KubeconfigError, UsageError, errorCode, messageOf } from '../errors.ts';
 import { kubeconfigFiles } from './kubeconfig-files.ts';
 import { proxyEnvOf, proxyFor, type ProxyEnv } from './proxy-env.ts';
 
@@ -169,6 +169,18 @@ export function readKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
   return { base, source, proxyEnv: proxyEnvOf(env) };
 }
 
+/** A client certificate or key file that cannot be read is the credentials' fault, not the server's. */
+function checkCredentialFile(file: string, field: string, context: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    throw new CredentialError(
+      `the ${field} file ${file} of context "${context}" cannot be read ` +
+        `(${errorCode(error) ?? 'error'}); fix users[].user.${field} in the kubeconfig.`,
+    );
+  }
+}
+
 /** The names of the contexts in the kubeconfig, in the order kubectl lists them. */
 export const contextNames = (kubeconfig: Kubeconfig): string[] =>
   kubeconfig.base.contexts.map((c) => c.name);
@@ -246,6 +258,12 @@ export function configFor(
     ...(certFile ? { certFile, certData: undefined } : {}),
     ...(keyFile ? { keyFile, keyData: undefined } : {}),
   };
+
+  for (const [file, field] of [
+    [user.certFile, 'client-certificate'],
+    [user.keyFile, 'client-key'],
+  ] as const)
+    if (file) checkCredentialFile(file, field, contextName || '(flags)');
 
   const config = new KubeConfig();
   const effectiveContext = 'antrea-certs';

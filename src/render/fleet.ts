@@ -59,7 +59,9 @@ function row(read: ClusterRead, verdict: Verdict, opts: TextOptions): string[] {
 /** "3 clusters: 1 passed, ...": the counts under the fleet table. */
 export function summaryLine(summary: FleetSummary): string {
   const { clusters, passed, warnings, failed, unreachable, notRead } = summary;
-  const others = notRead ? `, ${notRead} not read (refused, no Antrea or kubeconfig)` : '';
+  const others = notRead
+    ? `, ${notRead} not read (refused, no Antrea, kubeconfig or credentials)`
+    : '';
   return `${clusters} cluster${clusters === 1 ? '' : 's'}: ${passed} passed, ${warnings} warnings, ${failed} failed, ${unreachable} unreachable${others}`;
 }
 

@@ -3,6 +3,7 @@
 import {
   AuthenticationError,
   ConnectionError,
+  CredentialError,
   ExitCode,
   ForbiddenError,
   KubeconfigError,
@@ -19,7 +20,13 @@ import type { StatusReport } from './status.ts';
  * match on.
  */
 export type ReadFailure =
-  'unreachable' | 'unauthorized' | 'forbidden' | 'no-antrea' | 'kubeconfig' | 'error';
+  | 'unreachable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'no-antrea'
+  | 'kubeconfig'
+  | 'credentials'
+  | 'error';
 
 /** One cluster of a run: its status and verify reports, or why it could not be read. */
 export type ClusterRead =
@@ -50,6 +57,7 @@ export function failureOf(error: unknown): { kind: ReadFailure; message: string 
   if (error instanceof ForbiddenError) return { kind: 'forbidden', message };
   if (error instanceof NotInstalledError) return { kind: 'no-antrea', message };
   if (error instanceof KubeconfigError) return { kind: 'kubeconfig', message };
+  if (error instanceof CredentialError) return { kind: 'credentials', message };
   return { kind: 'error', message };
 }
 
@@ -91,6 +99,6 @@ export function summarize(reads: readonly ClusterRead[]): FleetSummary {
     warnings: count('warn'),
     failed: count('fail'),
     unreachable: count('unreachable'),
-    notRead: count('unauthorized', 'forbidden', 'no-antrea', 'kubeconfig', 'error'),
+    notRead: count('unauthorized', 'forbidden', 'no-antrea', 'kubeconfig', 'credentials', 'error'),
   };
 }

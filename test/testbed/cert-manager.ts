@@ -424,9 +424,12 @@ export class CertManager {
     if (issuing) this.triggers.push(issuing.reason ?? '');
 
     const now = new Date();
-    // cert-manager's default duration is 90 days; spec.duration is a Go duration in hours here (e.g. 8760h).
-    const hours = /^(\d+)h$/.exec(certificate.spec.duration ?? '')?.[1];
-    const days = hours ? Number(hours) / 24 : 90;
+    // cert-manager's default duration is 90 days; spec.duration is a Go duration (8760h, 8760h0m0s).
+    const go = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(certificate.spec.duration ?? '');
+    const seconds = go?.[0]
+      ? Number(go[1] ?? 0) * 3600 + Number(go[2] ?? 0) * 60 + Number(go[3] ?? 0)
+      : 90 * 86_400;
+    const days = seconds / 86_400;
     const leaf = await issue({
       commonName: certificate.spec.commonName ?? certificate.spec.dnsNames?.[0] ?? name,
       issuer: this.ca,

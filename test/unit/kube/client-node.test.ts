@@ -44,3 +44,13 @@ test('a kubeconfig loaded through it gives contexts, clusters and users', () => 
     ['x', 'https://127.0.0.1:6443', 'u'],
   );
 });
+
+test("client-node still keeps its ExecAuth among a KubeConfig's authenticators, which the plugin replaces", async () => {
+  const { replaceExecAuth } = await import('../../../src/kube/client-node.ts');
+  const config = new KubeConfig();
+  const ours = { isAuthProvider: () => false, applyAuthentication: async () => undefined };
+  replaceExecAuth(config, ours);
+  const list = (config as unknown as { authenticators?: unknown[] }).authenticators;
+  assert.ok(Array.isArray(list), moved('KubeConfig.authenticators'));
+  assert.ok(list.includes(ours), moved('ExecAuth in dist/exec_auth.js among the authenticators'));
+});

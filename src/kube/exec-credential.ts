@@ -1,0 +1,202 @@
+// A kubeconfig's exec credential plugin, run as client-go runs it but bounded:
+// one process at a time for all the requests that wait on it, with
+// KUBERNETES_EXEC_INFO saying it cannot ask anyone, killed when the request's
+// timeout passes or the client is closed (a fleet giving up on a cluster), so
+// that no plugin can hold the command past its deadlines. client-node's own
+// ExecAuth has no timeout, spawns one process per request of the first round,
+// and reports a failure as a bare stderr text or JSON.parse message.
+import type { ChildProcess } from 'node:child_process';
+import * as builtins from '../builtins.ts';
+import type { User } from './client-node.ts';
+import { CredentialError } from '../errors.ts';
+import { formatDuration } from '../duration.ts';
+
+/** What a plugin prints: the status of a client.authentication.k8s.io ExecCredential. */
+interface ExecCredentialStatus {
+  readonly token?: string;
+  readonly clientCertificateData?: string;
+  readonly clientKeyData?: string;
+  readonly expirationTimestamp?: string;
+}
+
+/** The request options a credential is applied to, as client-node's authenticators take them. */
+interface AuthOptions {
+  headers?: Record<string, unknown>;
+  cert?: unknown;
+  key?: unknown;
+}
+
+/** users[].user.exec of a kubeconfig, as far as running it goes. */
+interface ExecConfig {
+  readonly command: string;
+  readonly args?: readonly string[];
+  readonly env?: readonly { readonly name: string; readonly value: string }[];
+  readonly apiVersion?: string;
+}
+
+/** How long a credential without an expiry is kept: the command's life. */
+const FOREVER = Number.POSITIVE_INFINITY;
+
+export class BoundedExecAuth {
+  private readonly running = new Map<ChildProcess, string>();
+  private readonly credentials = new Map<string, Promise<ExecCredentialStatus>>();
+  private readonly expiries = new Map<string, number>();
+  private stopped = false;
+
+  constructor(
+    private readonly settings: { readonly contextName: string; readonly timeoutMs: number },
+  ) {}
+
+  isAuthProvider(user: User): boolean {
+    return Boolean(execOf(user));
+  }
+
+  async applyAuthentication(user: User, opts: AuthOptions): Promise<void> {
+    const status = await this.credentialFor(user);
+    if (status.clientCertificateData) opts.cert = status.clientCertificateData;
+    if (status.clientKeyData) opts.key = status.clientKeyData;
+    if (status.token) opts.headers = { ...opts.headers, Authorization: `Bearer ${status.token}` };
+  }
+
+  /** Kills any plugin still running: its requests fail, and nothing waits on it. */
+  stop(): void {
+    this.stopped = true;
+    for (const child of this.running.keys()) child.kill('SIGKILL');
+  }
+
+  /** The command of a plugin still running (what a request waits on), if any. */
+  runningPlugin(): string | undefined {
+    return this.running.values().next().value;
+  }
+
+  private credentialFor(user: User): Promise<ExecCredentialStatus> {
+    const exec = execOf(user);
+    if (!exec) return Promise.resolve({});
+    const key = user.name;
+    const cached = this.credentials.get(key);
+    if (cached && (this.expiries.get(key) ?? FOREVER) > Date.now()) return cached;
+    const fresh = this.run(exec);
+    this.credentials.set(key, fresh);
+    fresh.then(
+      (status) => {
+        const expiry = Date.parse(status.expirationTimestamp ?? '');
+        this.expiries.set(key, Number.isNaN(expiry) ? FOREVER : expiry);
+      },
+      () => this.credentials.delete(key),
+    );
+    return fresh;
+  }
+
+  private run(exec: ExecConfig): Promise<ExecCredentialStatus> {
+    const plugin = `the credential plugin "${exec.command}" of context "${this.settings.contextName}"`;
+    const fail = (what: string, fix: string) => new CredentialError(`${plugin} ${what}; ${fix}`);
+    if (this.stopped) return Promise.reject(fail('was not started', 'the command stopped'));
+    const env = {
+      ...process.env,
+      ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])),
+      KUBERNETES_EXEC_INFO: JSON.stringify({
+        apiVersion: exec.apiVersion,
+        kind: 'ExecCredential',
+        spec: { interactive: false },
+      }),
+    };
+    return new Promise((resolve, reject) => {
+      let stdout = '';
+      let stderr = '';
+      let settled = false;
+      const child = builtins.childProcess().spawn(exec.command, [...(exec.args ?? [])], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      this.running.set(child, exec.command);
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.running.delete(child);
+        outcome();
+      };
+      const timeoutMs = this.settings.timeoutMs;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              child.kill('SIGKILL');
+              finish(() =>
+                reject(
+                  fail(
+                    `did not finish within ${formatDuration(timeoutMs)} and was stopped`,
+                    'check that it runs without a terminal (it may be waiting for a login)',
+                  ),
+                ),
+              );
+            }, timeoutMs)
+          : undefined;
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', (error: NodeJS.ErrnoException) =>
+        finish(() =>
+          reject(
+            error.code === 'ENOENT'
+              ? fail(
+                  'was not found',
+                  `install it, or fix users[].user.exec.command in the kubeconfig`,
+                )
+              : fail(
+                  `could not be started (${error.code ?? error.message})`,
+                  'check that it can run',
+                ),
+          ),
+        ),
+      );
+      child.on('close', (code, signal) =>
+        finish(() => {
+          if (this.stopped && signal)
+            return reject(fail('was stopped', 'the command gave up on the cluster'));
+          if (code !== 0) {
+            const first = stderr.trim().split('\n')[0] ?? '';
+            return reject(
+              fail(
+                `exited ${code ?? signal ?? '?'}${first ? `: ${first}` : ''}`,
+                'run it yourself to see why',
+              ),
+            );
+          }
+          const status = credentialStatus(stdout);
+          if (typeof status === 'string')
+            return reject(
+              fail(
+                `printed no valid ExecCredential (${status})`,
+                'check the plugin and its apiVersion',
+              ),
+            );
+          resolve(status);
+        }),
+      );
+    });
+  }
+}
+
+function execOf(user: User): ExecConfig | undefined {
+  const exec: unknown =
+    (user.exec as unknown) ??
+    (user.authProvider as { config?: { exec?: unknown } } | undefined)?.config?.exec;
+  if (!exec || typeof exec !== 'object') return undefined;
+  const command: unknown = Reflect.get(exec, 'command');
+  return typeof command === 'string' ? (exec as ExecConfig) : undefined;
+}
+
+/** The status of the ExecCredential printed, or why the output is not one. */
+function credentialStatus(stdout: string): ExecCredentialStatus | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stdout);
+  } catch {
+    return stdout.trim() ? 'its output is not JSON' : 'it printed nothing';
+  }
+  const status = (parsed as { status?: ExecCredentialStatus } | null)?.status;
+  if (!status || typeof status !== 'object') return 'no status';
+  const hasPair = Boolean(status.clientCertificateData && status.clientKeyData);
+  if (typeof status.token !== 'string' && !hasPair)
+    return 'its status has neither a token nor a client certificate and key';
+  return status;
+}
