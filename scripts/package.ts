@@ -43,6 +43,12 @@ import {
 import { KUBECTL_HELPER_UNIX, KUBECTL_HELPER_WINDOWS } from '../src/commands/completion/scripts.ts';
 import { mapPool } from '../src/fleet/pool.ts';
 
+// A missing tool or input is its one sentence, not a stack trace.
+process.on('uncaughtException', (error) => {
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+
 const { values: args } = parseArgs({
   options: {
     'darwin-binaries': { type: 'string' },
