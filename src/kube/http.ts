@@ -117,21 +117,32 @@ export class Http {
     return JSON.parse(response.body) as T;
   }
 
-  /** A request whose status is the caller's to judge; throws only when there is no answer. */
+  /**
+   * A request whose status is the caller's to judge; throws only when there is no answer. A read
+   * whose connection closed under it (a GOAWAY, a restart) is sent once more on a new connection;
+   * a write is not: it may have been applied.
+   */
   async send(method: Method, path: string, body?: unknown): Promise<Response> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const started = now();
     const line = `${method} ${this.url(path)}`;
-    this.requestCount++;
-    try {
-      const incoming = await this.exchange(method, path, payload, this.options.timeoutMs);
-      const text = await readAll(incoming);
-      this.logAnswer(line, incoming, started);
-      return { status: incoming.status, body: text };
-    } catch (error) {
-      const ms = (now() - started).toFixed(0);
-      this.log(`${line} failed after ${ms} ms: ${error instanceof Error ? error.name : 'error'}`);
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const started = now();
+      this.requestCount++;
+      try {
+        const incoming = await this.exchange(method, path, payload, this.options.timeoutMs);
+        const text = await readAll(incoming);
+        this.logAnswer(line, incoming, started);
+        return { status: incoming.status, body: text };
+      } catch (error) {
+        const ms = (now() - started).toFixed(0);
+        const retry =
+          attempt === 1 && (refusedStream(error) || (method === 'GET' && cutOff(error)));
+        const then = retry ? '; sending it again on a new connection' : '';
+        this.log(
+          `${line} failed after ${ms} ms: ${error instanceof Error ? error.name : 'error'}${then}`,
+        );
+        if (!retry) throw error;
+      }
     }
   }
 
@@ -211,6 +222,23 @@ export class Http {
     this.options.log(`${line} ${incoming.status} in ${ms} ms${extra}`);
   }
 }
+
+/** HTTP/2 errors of a connection going away (a GOAWAY, a session that ended) under a request. */
+const SESSION_ENDED = new Set([
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_STREAM_CANCEL',
+]);
+
+/** The connection closed under the request: a read may be sent again. */
+const cutOff = (error: unknown) =>
+  error instanceof ConnectionClosedError ||
+  SESSION_ENDED.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+
+/** A stream the server refused (after its GOAWAY): it did not process it, so even a write is sent again. */
+const refusedStream = (error: unknown) =>
+  error instanceof Error && /NGHTTP2_REFUSED_STREAM/.test(error.message);
 
 /**
  * The whole body. A body that closes before its end, or whose HTTP/2 stream was reset after it

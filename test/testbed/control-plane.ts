@@ -147,6 +147,7 @@ export function startApiserver(
   dir: string,
   ports: ControlPlanePorts,
   pki: Pki,
+  extraArgs: readonly string[] = [],
 ): Started {
   const f = pki.file;
   return startDetached(
@@ -179,6 +180,7 @@ export function startApiserver(
       '--kubelet-preferred-address-types=InternalIP',
       '--profiling=false',
       '--v=1',
+      ...extraArgs,
     ],
     join(dir, 'kube-apiserver.log'),
   );

@@ -38,6 +38,8 @@ export interface UpOptions {
   /** Tear the testbed down when this process ends (tests pass their own pid). */
   readonly ownerPid?: number;
   readonly progress?: (line: string) => void;
+  /** More kube-apiserver flags (e.g. --goaway-chance=0.5), kept for its restarts. */
+  readonly apiserverArgs?: readonly string[];
 }
 
 export interface TestbedState {
@@ -51,6 +53,7 @@ export interface TestbedState {
   readonly ports: ControlPlanePorts;
   readonly processes: Record<string, Started>;
   readonly startedAt: string;
+  readonly apiserverArgs?: readonly string[];
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -106,11 +109,12 @@ export async function up(options: UpOptions = {}): Promise<TestbedState> {
       processes: started,
       startedAt: new Date(t0).toISOString(),
       ...(options.manifest ? { manifest: resolve(options.manifest) } : {}),
+      ...(options.apiserverArgs ? { apiserverArgs: options.apiserverArgs } : {}),
     });
     step('PKI written');
 
     started.etcd = startEtcd(bins, dir, ports);
-    started.apiserver = startApiserver(bins, dir, ports, pki);
+    started.apiserver = startApiserver(bins, dir, ports, pki, options.apiserverArgs);
     writeKubeconfig(kubeconfig, server, pki);
     writeState(record());
     if (options.ownerPid) started.watchdog = startWatchdog(dir, options.ownerPid);
@@ -183,7 +187,13 @@ export async function startApiserverAgain(dir = DEFAULT_DIR): Promise<void> {
   if (!state?.processes.apiserver) throw new Error(`no testbed is up in ${dir}`);
   if (isAlive(state.processes.apiserver.pid)) throw new Error('kube-apiserver is still running');
   const pki = pkiIn(join(state.dir, 'pki'));
-  const apiserver = startApiserver(ensureBinaries(), state.dir, state.ports, pki);
+  const apiserver = startApiserver(
+    ensureBinaries(),
+    state.dir,
+    state.ports,
+    pki,
+    state.apiserverArgs,
+  );
   writeState({ ...state, processes: { ...state.processes, apiserver } });
   await waitApiserverReady(state.ports.apiserver, pki, apiserver);
 }

@@ -654,13 +654,15 @@ test('a connection that dies in the middle of an answer fails the request', sett
 });
 
 test(
-  "a GOAWAY and the connection's end fail the request in flight; the next request opens a new connection",
+  "a GOAWAY and the connection's end: a read in flight is sent again on a new connection, a write fails",
   settles,
   async (t) => {
     let requests = 0;
+    const sessions = new Set<unknown>();
     const { url } = await h2Server(t, (request, response) => {
       requests++;
-      if (requests === 1) {
+      sessions.add(request.stream.session);
+      if (requests === 1 || request.method === 'PUT') {
         // Shutting down, as kube-apiserver does: GOAWAY, then the connection ends.
         request.stream.session?.goaway(0, 0);
         setTimeout(() => request.stream.session?.destroy(), 20);
@@ -670,10 +672,34 @@ test(
       response.end(JSON.stringify(secret));
     });
     const client = await clientFor(url, { ca: ca.certPem });
-    const error = await rejection(client.secrets(ns).get('antrea-controller-tls'));
-    assert.ok(error instanceof ConnectionError, String(error));
-    const again = await client.secrets(ns).get('antrea-controller-tls');
-    assert.equal(again.metadata?.name, 'antrea-controller-tls');
+    const read = await client.secrets(ns).get('antrea-controller-tls');
+    assert.equal(read.metadata?.name, 'antrea-controller-tls');
+    assert.equal(requests, 2);
+    assert.equal(sessions.size, 2, 'the second attempt went over a new connection');
+    const write = await rejection(client.secrets(ns).update(secret, 'none'));
+    assert.ok(write instanceof ConnectionError, String(write));
+    assert.equal(requests, 3, 'the write was sent once');
+    client.close();
+  },
+);
+
+test(
+  'a server that sends GOAWAY after every third stream: 30 reads in a row all answer',
+  settles,
+  async (t) => {
+    let streams = 0;
+    const { url } = await h2Server(t, (request, response) => {
+      streams++;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(secret));
+      // As --goaway-chance does: after an answer, the connection is told to go away.
+      if (streams % 3 === 0) request.stream.session?.goaway(0, request.stream.id ?? 0);
+    });
+    const client = await clientFor(url, { ca: ca.certPem });
+    for (let i = 0; i < 30; i++) {
+      const read = await client.secrets(ns).get('antrea-controller-tls');
+      assert.equal(read.metadata?.name, 'antrea-controller-tls');
+    }
     client.close();
   },
 );
