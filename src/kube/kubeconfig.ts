@@ -2,7 +2,7 @@
 // KUBECONFIG merged first-file-wins, else ~/.kube/config, else in-cluster;
 // then kubectl's connection flags override what the context says. Never a
 // silent fallback to localhost:8080.
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from './client-node.ts';
 import { CredentialError, KubeconfigError, UsageError, errorCode, messageOf } from '../errors.ts';
@@ -82,6 +82,8 @@ function findSources(flags: ConnectionFlags, env: Env): Sources {
 function loadFile(file: string): KubeConfig {
   const config = new KubeConfig();
   try {
+    // An empty file is an empty kubeconfig to kubectl (client-node fails on it with a TypeError).
+    if (readFileSync(file, 'utf8').trim() === '') return config;
     config.loadFromFile(file);
   } catch (error) {
     throw new KubeconfigError(

@@ -143,3 +143,12 @@ test('--server alone works without any kubeconfig, never falling back to localho
   assert.equal(loaded.server, 'https://127.0.0.1:6443');
   assert.equal(loaded.source, 'command-line flags');
 });
+
+test('an empty kubeconfig file is an empty kubeconfig, as kubectl reads it: no current context', () => {
+  const empty = join(dir, 'empty.yaml');
+  writeFileSync(empty, '\n');
+  assert.throws(
+    () => loadKubeconfig(flags({ kubeconfig: empty }), env()),
+    /empty\.yaml sets no current context; pass --context/,
+  );
+});
