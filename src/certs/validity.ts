@@ -7,5 +7,6 @@ export const LAST_NOT_AFTER = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
 export function validityProblem(ms: number, now: Date): string | undefined {
   if (now.getTime() + ms <= LAST_NOT_AFTER.getTime()) return undefined;
   const days = Math.floor((LAST_NOT_AFTER.getTime() - now.getTime()) / 86_400_000);
-  return `ends after ${LAST_NOT_AFTER.toISOString().slice(0, 10)}, the last date a certificate can hold; give at most ${days}d`;
+  const last = LAST_NOT_AFTER.toISOString().slice(0, 10);
+  return `ends after ${last}, the last date a certificate can hold; give at most ${days}d`;
 }

@@ -30,7 +30,9 @@ const families = () => ({
   },
   readError: {
     name: 'antrea_certs_read_error_info',
-    help: 'Why a cluster could not be read: unreachable, unauthorized, forbidden, no-antrea, kubeconfig, credentials or error.',
+    help:
+      'Why a cluster could not be read: unreachable, unauthorized, forbidden, no-antrea, ' +
+      'kubeconfig, credentials or error.',
     samples: [] as string[],
   },
   mode: {
