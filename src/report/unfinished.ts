@@ -34,7 +34,8 @@ function configNotRunning(inst: Installation, published: readonly Certificate[])
   const written = switchWritten(inst, published);
   // Without the Secret antrea-ca cannot tell the mode, but a controller started on the configured
   // mode would have made it (self-signed) or could not run (user-provided).
-  if (!written || (!written.runs && inst.tlsSecret)) return [];
+  const secretGone = !inst.tlsSecret && !inst.refusedDetails?.includes('Secret');
+  if (!written || (!written.runs && !secretGone)) return [];
   const { last, pod, configured, runs } = written;
   const shows = runs
     ? `${CA_CONFIGMAP} publishes what ${runs} mode serves`

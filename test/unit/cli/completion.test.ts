@@ -88,9 +88,10 @@ test('flag values: choices, --flag=value, files, directories and free text', asy
     'json',
     'yaml',
     'prometheus',
+    'junit',
   ]);
   assert.deepEqual((await answer('status', '--output', 'y')).values, ['yaml']);
-  assert.deepEqual((await answer('status', '--output=j')).values, ['--output=json']);
+  assert.deepEqual((await answer('status', '--output=js')).values, ['--output=json']);
   assert.deepEqual((await answer('rotate', '--key-algorithm', 'rsa')).values, [
     'rsa-2048',
     'rsa-3072',

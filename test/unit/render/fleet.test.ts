@@ -49,7 +49,7 @@ test('one line per cluster with its facts, verdict and first problem, then the s
   );
   assert.match(
     text,
-    /\n\n4 clusters: 1 passed, 0 warnings, 1 failed, 1 unreachable, 1 not read \(refused, no Antrea or kubeconfig\)\n$/,
+    /\n\n4 clusters: 1 passed, 0 warnings, 1 failed, 1 unreachable, 1 not read \(refused, no Antrea, kubeconfig or credentials\)\n$/,
   );
   // The header, a line per cluster in the order given, a blank line, the summary.
   const lines = text.trimEnd().split('\n');

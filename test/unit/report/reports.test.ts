@@ -406,6 +406,18 @@ test('verifyOf: what a change left half done fails, with the command that comple
     /says self-signed .* Secret antrea-controller-tls does not exist/,
     'a switch that deleted the Secret and stopped before the restart',
   );
+  const viewer = verify(
+    selfSignedSnapshot(pair, {
+      pods: { value: [running] },
+      tlsSecret: { refused: 'you may not get secrets' },
+      configMaps: configWrittenBy('kubectl-antrea-certs', '2026-12-03T10:00:00Z'),
+    }),
+  );
+  assert.equal(
+    viewer.status('config-running'),
+    undefined,
+    'a Secret the viewer may not read is not a Secret that is gone',
+  );
   assert.equal(
     switchedHalfway('helm', '2026-12-03T10:05:00Z').status('config-running'),
     undefined,
