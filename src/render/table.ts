@@ -31,12 +31,14 @@ export function table(rows: readonly (readonly string[])[], maxWidth: number, ga
   );
 }
 
-const graphemes = new Intl.Segmenter();
+let graphemes: Intl.Segmenter | undefined;
 
 /** The cell cut to `width` columns with an ellipsis, never inside a character or cluster. */
 function truncate(cell: string, width: number): string {
   let out = '';
   let used = 0;
+  // Made at the first cut: ICU's break rules cost milliseconds to load.
+  graphemes ??= new Intl.Segmenter();
   for (const { segment } of graphemes.segment(stripAnsi(cell))) {
     const w = visibleLength(segment);
     if (used + w > width - 1) break;
