@@ -37,8 +37,10 @@ export function terminalSafeDeep<T>(value: T): T {
   return value;
 }
 
+// The codes render/style.ts writes (green, yellow, red, bold, dim and their ends), kept; any
+// other (concealed text, a cursor move) is data.
 // eslint-disable-next-line no-control-regex -- the colour codes the style writes, kept
-const OWN_COLOUR = /(\u001b\[\d+(?:;\d+)*m)/;
+const OWN_COLOUR = /(\u001b\[(?:32|33|31|39|1|2|22)m)/;
 
 /**
  * A note for stderr, which may be several lines and carry the style's colours: everything else

@@ -46,8 +46,8 @@ test('terminalSafe escapes every control and reordering mark, visibly; notes kee
   assert.equal(terminalSafe('a\u001b[2Jb\nc\td\u202e'), 'a\\x1b[2Jb\\nc\\td\\u202e');
   assert.equal(terminalSafe('CN=antrea, 日本, é'), 'CN=antrea, 日本, é');
   assert.equal(
-    terminalSafeNote('\u001b[31mred\u001b[39m and \u001b]0;t\u0007\nnext'),
-    '\u001b[31mred\u001b[39m and \\x1b]0;t\\x07\nnext',
+    terminalSafeNote('\u001b[31mred\u001b[39m and \u001b]0;t\u0007\nnext \u001b[8mhidden'),
+    '\u001b[31mred\u001b[39m and \\x1b]0;t\\x07\nnext \\x1b[8mhidden',
   );
   assert.deepEqual(terminalSafeDeep({ a: ['x\ny'], b: { c: 1, d: 'e\u001b' } }), {
     a: ['x\\ny'],
