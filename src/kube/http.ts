@@ -135,8 +135,11 @@ export class Http {
         return { status: incoming.status, body: text };
       } catch (error) {
         const ms = (now() - started).toFixed(0);
+        // A refused stream was never processed: sent again while the server keeps refusing (each
+        // time on a new connection), up to a bound. A cut-off read is sent again once.
         const retry =
-          attempt === 1 && (refusedStream(error) || (method === 'GET' && cutOff(error)));
+          (refusedStream(error) && attempt < REFUSED_ATTEMPTS) ||
+          (method === 'GET' && attempt === 1 && cutOff(error));
         const then = retry ? '; sending it again on a new connection' : '';
         this.log(
           `${line} failed after ${ms} ms: ${error instanceof Error ? error.name : 'error'}${then}`,
@@ -222,6 +225,9 @@ export class Http {
     this.options.log(`${line} ${incoming.status} in ${ms} ms${extra}`);
   }
 }
+
+/** How many times a request whose stream the server refused is sent in all. */
+const REFUSED_ATTEMPTS = 5;
 
 /** HTTP/2 errors of a connection going away (a GOAWAY, a session that ended) under a request. */
 const SESSION_ENDED = new Set([
