@@ -101,15 +101,11 @@ async function print(
   }
   if (ctx.output === 'junit') {
     if (run.command !== 'verify') throw new UsageError('-o junit is for verify and audit.');
-    const { renderJunit } = await import('../render/junit.ts');
+    const { checkedSuite, renderJunit } = await import('../render/junit.ts');
     const suites = reads.map((read): JunitSuite =>
       'error' in read
         ? { name: read.context, properties: {}, checks: [], error: read.error }
-        : {
-            name: read.context,
-            properties: { namespace: read.verify.namespace },
-            checks: read.verify.checks,
-          },
+        : checkedSuite(read.context, read.verify),
     );
     ctx.print(renderJunit('verify', suites, { warningsFail: run.strict, timestamp: new Date() }));
     return;

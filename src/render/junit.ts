@@ -17,6 +17,12 @@ export interface JunitSuite {
   readonly error?: { readonly kind: string; readonly message: string };
 }
 
+/** The suite of one cluster whose checks ran: its name and the namespace they checked. */
+export const checkedSuite = (
+  name: string,
+  report: { readonly namespace: string; readonly checks: readonly Check[] },
+): JunitSuite => ({ name, properties: { namespace: report.namespace }, checks: report.checks });
+
 /** The document: `command` names the run (verify, audit); `warningsFail` under --strict. */
 export function renderJunit(
   command: string,

@@ -8,7 +8,7 @@ import { auditOf } from '../../report/reports.ts';
 import { exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { renderAuditPrometheus } from '../../render/prometheus.ts';
-import { renderJunit } from '../../render/junit.ts';
+import { checkedSuite, renderJunit } from '../../render/junit.ts';
 import type { AuditOptions } from './command.ts';
 
 /** Reads the cluster, runs the checks and prints them; returns verify's exit codes. */
@@ -26,14 +26,10 @@ export async function run(ctx: CommandContext, options: AuditOptions): Promise<E
   await printReport(ctx, { ...report, exitCode }, renderChecks, {
     prometheus: (r) => renderAuditPrometheus(r, cluster),
     junit: (r) =>
-      renderJunit(
-        'audit',
-        [{ name: cluster, properties: { namespace: r.namespace }, checks: r.checks }],
-        {
-          warningsFail: options.strict,
-          timestamp: new Date(),
-        },
-      ),
+      renderJunit('audit', [checkedSuite(cluster, r)], {
+        warningsFail: options.strict,
+        timestamp: new Date(),
+      }),
   });
   return exitCode;
 }

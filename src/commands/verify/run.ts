@@ -6,7 +6,7 @@ import { readSnapshot, VERIFY_READS } from '../../read/snapshot.ts';
 import { verifyOf } from '../../report/reports.ts';
 import { exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
-import { renderJunit } from '../../render/junit.ts';
+import { checkedSuite, renderJunit } from '../../render/junit.ts';
 import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
 import type { VerifyOptions } from './command.ts';
 
@@ -33,11 +33,10 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, { ...report, exitCode }, renderChecks, {
     junit: (r) =>
-      renderJunit(
-        'verify',
-        [{ name: client.contextName, properties: { namespace: r.namespace }, checks: r.checks }],
-        { warningsFail: strict, timestamp: new Date() },
-      ),
+      renderJunit('verify', [checkedSuite(client.contextName, r)], {
+        warningsFail: strict,
+        timestamp: new Date(),
+      }),
   });
   return exitCode;
 }
