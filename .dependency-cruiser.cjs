@@ -5,7 +5,7 @@
 const LAYERS = [
   ['cli'], // the command line: parser, registry, completion, main
   ['commands'], // one folder a command: orchestrates the layers below
-  ['change', 'fleet'], // a change (plan, backup, Lease, writes, wait); many clusters
+  ['change', 'fleet', 'live'], // a change (plan, backup, Lease, writes, wait); many clusters; clusters kept in view
   ['input'], // files the user gives: pairs, CAs
   ['options'], // what a command gets: flag types, the context, the printer
   ['read'], // fills the snapshot from the cluster (the only Antrea code that does I/O)

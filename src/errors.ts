@@ -67,6 +67,8 @@ export class NotInstalledError extends CliError {}
 export class ConflictError extends CliError {}
 /** An object that does not exist (404); callers that expect it absent catch this. */
 export class NotFoundError extends CliError {}
+/** 410 Gone: a watch asked for a resourceVersion the API server no longer keeps; list again. */
+export class GoneError extends CliError {}
 /** A wait ran out of time (exit 124, as timeout(1)). */
 export class TimeoutError extends CliError {
   constructor(

@@ -8,6 +8,7 @@ import { rotate } from '../commands/rotate/command.ts';
 import { restore } from '../commands/restore/command.ts';
 import { generate } from '../commands/generate/command.ts';
 import { audit } from '../commands/audit/command.ts';
+import { exporter } from '../commands/exporter/command.ts';
 import { version } from '../commands/version/command.ts';
 import { completion } from '../commands/completion/command.ts';
 import type { Command } from '../options/command.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   restore,
   generate,
   audit,
+  exporter,
   version,
   completion,
 ];

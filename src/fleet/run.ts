@@ -28,7 +28,7 @@ export interface FleetRun {
 }
 
 /** The contexts to read: named with --context, all, or those matching; in kubeconfig order. */
-function chooseContexts(
+export function chooseContexts(
   known: readonly string[],
   given: readonly string[],
   fleet: FleetOptions,

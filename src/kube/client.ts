@@ -79,6 +79,12 @@ export interface Written {
   readonly resourceVersion?: string;
 }
 
+/** One event of a watch; a BOOKMARK's object carries only its resourceVersion. */
+export interface WatchEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  readonly object: k8s.KubeObject;
+}
+
 /** The objects of one kind, in one namespace (or cluster-scoped, or all namespaces). */
 export class Resource<T extends k8s.KubeObject> {
   private readonly resource: string;
@@ -246,13 +252,13 @@ export class Client implements Target {
 
   /**
    * Watches a collection: onEvent for each event, onEnd once when the watch
-   * closes (with why, if it failed). Returns a function that stops it.
+   * closes (with why, if it failed: a 410 is a GoneError). Returns a function that stops it.
    */
   async watch(
     what: RequestDescription,
     path: string,
     query: Record<string, string>,
-    onEvent: (type: string) => void,
+    onEvent: (event: WatchEvent) => void,
     onEnd: (error?: Error) => void,
   ): Promise<() => void> {
     const { status, body, stop } = await this.call(what, () => this.http.watch(path, query));
@@ -276,13 +282,13 @@ export class Client implements Target {
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines.filter((l) => l.trim())) {
-        const event = JSON.parse(line) as { type?: string; object?: { code?: number } };
+        const event = JSON.parse(line) as WatchEvent & { object?: { code?: number } };
         if (event.type === 'ERROR') {
           stop();
           end(new StatusError(event.object?.code ?? 500, JSON.stringify(event.object ?? {})));
           return;
         }
-        onEvent(event.type ?? '');
+        onEvent(event);
       }
     });
     body.on('error', (error) => end(error));

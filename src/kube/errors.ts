@@ -8,6 +8,7 @@ import {
   ForbiddenError,
   CliError,
   NotFoundError,
+  GoneError,
   ConflictError,
   UnavailableError,
   errorCode,
@@ -51,6 +52,9 @@ export const isNotFound = (error: unknown) =>
  */
 export const isConflict = (error: unknown) =>
   error instanceof ConflictError || (error instanceof StatusError && error.status === 409);
+/** A watch's resourceVersion is gone from the API server's window: the collection is listed again. */
+export const isGone = (error: unknown) =>
+  error instanceof GoneError || (error instanceof StatusError && error.status === 410);
 /** A failure that may pass by itself: no answer from the API server, or an answer that it cannot serve now. */
 export const isTransient = (error: unknown) =>
   error instanceof ConnectionError || error instanceof UnavailableError;
@@ -91,6 +95,7 @@ function translateStatus(error: StatusError, what: RequestDescription, target: T
         'nothing was overwritten: run the command again to re-check.',
     );
   }
+  if (code === 410) return new GoneError(`${request}: too old a resourceVersion (410 Gone).`);
   if (code === 404)
     return new NotFoundError(`${request}: not found${message ? ` (${message})` : ''}.`);
   if (code === 429 || code >= 500) {

@@ -41,6 +41,7 @@ export interface KubeObject {
 
 /** The answer to a list request. */
 export interface List<T> {
+  metadata?: { resourceVersion?: string };
   items: T[];
 }
 

@@ -287,7 +287,7 @@ async function readNamedObjects(
 }
 
 /** Only a Secret cert-manager wrote names a Certificate: read it then (it adds detail, never fails the read). */
-async function readCertificate(client: Client, snapshot: Snapshot) {
+export async function readCertificate(client: Client, snapshot: Snapshot) {
   const name = certificateNameOf(snapshot);
   if (!name) return {};
   const object = await attempt(
@@ -317,7 +317,7 @@ async function readSteps(client: Client, snapshot: Snapshot, wanted: Wanted) {
 }
 
 /** What the ready controller Pod serves, through a port-forward; or why it cannot be seen. */
-async function readServed(client: Client, inst: Installation): Promise<ServedCertificate> {
+export async function readServed(client: Client, inst: Installation): Promise<ServedCertificate> {
   try {
     const served = await controllerServes(client, inst);
     if (served) return { pem: toPem('CERTIFICATE', served.der), pod: served.pod };

@@ -58,20 +58,26 @@ const families = () => ({
 });
 
 /** audit's checks as metrics: one sample per check, 0 passed, 1 warning, 2 failed. */
-export function renderAuditPrometheus(
-  report: { readonly namespace: string; readonly checks: readonly Check[] },
-  cluster: string,
-): string {
-  const name = 'antrea_certs_audit_check_status';
-  return [
-    `# HELP ${name} The result of each audit check: 0 passed, 1 warning, 2 failed.`,
-    `# TYPE ${name} gauge`,
-    ...numbered(report.checks).map(({ id, check }) =>
-      sample(name, { cluster, namespace: report.namespace, check: id }, CHECK_VALUE[check.status]),
+export const renderAuditPrometheus = (report: AuditLike, cluster: string): string =>
+  exposition([auditFamily(report, cluster)]);
+
+interface AuditLike {
+  readonly namespace: string;
+  readonly checks: readonly Check[];
+}
+
+function auditFamily(report: AuditLike, cluster: string): Family {
+  return {
+    name: 'antrea_certs_audit_check_status',
+    help: 'The result of each audit check: 0 passed, 1 warning, 2 failed.',
+    samples: numbered(report.checks).map(({ id, check }) =>
+      sample(
+        'antrea_certs_audit_check_status',
+        { cluster, namespace: report.namespace, check: id },
+        CHECK_VALUE[check.status],
+      ),
     ),
-  ]
-    .join('\n')
-    .concat('\n');
+  };
 }
 
 /** Checks with the same id get #2, #3…: each sample needs its own labels. */
@@ -85,14 +91,16 @@ function numbered(checks: readonly Check[]): { id: string; check: Check }[] {
 }
 
 /** status --all as metrics: when each certificate of the inventory expires. */
-export function renderInventoryPrometheus(
-  report: {
-    readonly namespace: string;
-    readonly certificates: readonly Entry[];
-    readonly authorities: readonly Entry[];
-  },
-  cluster: string,
-): string {
+export const renderInventoryPrometheus = (report: InventoryLike, cluster: string): string =>
+  exposition([inventoryFamily(report, cluster)]);
+
+interface InventoryLike {
+  readonly namespace: string;
+  readonly certificates: readonly Entry[];
+  readonly authorities: readonly Entry[];
+}
+
+function inventoryFamily(report: InventoryLike, cluster: string): Family {
   const name = 'antrea_certs_inventory_not_after_timestamp_seconds';
   const samples = [...report.certificates, ...report.authorities].flatMap((e) =>
     e.notAfter
@@ -105,13 +113,7 @@ export function renderInventoryPrometheus(
         ]
       : [],
   );
-  return [
-    `# HELP ${name} When each certificate of status --all expires.`,
-    `# TYPE ${name} gauge`,
-    ...samples,
-  ]
-    .join('\n')
-    .concat('\n');
+  return { name, help: 'When each certificate of status --all expires.', samples };
 }
 
 interface Entry {
@@ -123,7 +125,27 @@ interface Entry {
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 /** `clusterLabel` names a single cluster instead of its context. */
-export function renderPrometheus(reads: readonly ClusterRead[], clusterLabel?: string): string {
+export const renderPrometheus = (reads: readonly ClusterRead[], clusterLabel?: string): string =>
+  exposition(clusterFamilies(reads, clusterLabel));
+
+/** What the exporter knows of one cluster: what status and verify print, and audit and status --all when run. */
+export interface WatchedCluster {
+  readonly read: ClusterRead;
+  readonly audit?: AuditLike;
+  readonly inventory?: InventoryLike;
+}
+
+/** Every cluster the exporter watches, in the families of the one-shot commands, each family once. */
+export const renderWatchedPrometheus = (clusters: readonly WatchedCluster[]): string =>
+  exposition([
+    ...clusterFamilies(clusters.map((c) => c.read)),
+    ...clusters.flatMap(({ read, audit }) => (audit ? [auditFamily(audit, read.context)] : [])),
+    ...clusters.flatMap(({ read, inventory }) =>
+      inventory ? [inventoryFamily(inventory, read.context)] : [],
+    ),
+  ]);
+
+function clusterFamilies(reads: readonly ClusterRead[], clusterLabel?: string): Family[] {
   const f = families();
   for (const read of reads) {
     const cluster = clusterLabel ?? read.context;
@@ -159,8 +181,21 @@ export function renderPrometheus(reads: readonly ClusterRead[], clusterLabel?: s
     for (const { id, check } of numbered(verify.checks))
       f.check.samples.push(sample(f.check.name, { ...base, check: id }, CHECK_VALUE[check.status]));
   }
-  return Object.values(f)
-    .filter((family: Family) => family.samples.length > 0)
+  return Object.values(f);
+}
+
+/** The text format: families with samples, one HELP and TYPE each; a family given twice is merged. */
+function exposition(list: readonly Family[]): string {
+  const merged = new Map<string, Family>();
+  for (const family of list) {
+    const seen = merged.get(family.name);
+    merged.set(
+      family.name,
+      seen ? { ...seen, samples: [...seen.samples, ...family.samples] } : family,
+    );
+  }
+  const text = [...merged.values()]
+    .filter((family) => family.samples.length > 0)
     .map((family) =>
       [
         `# HELP ${family.name} ${family.help}`,
@@ -168,6 +203,6 @@ export function renderPrometheus(reads: readonly ClusterRead[], clusterLabel?: s
         ...family.samples,
       ].join('\n'),
     )
-    .join('\n')
-    .concat('\n');
+    .join('\n');
+  return text ? `${text}\n` : '';
 }

@@ -492,7 +492,7 @@ async function watching(
         what,
         `/api/v1/namespaces/${ns}/pods`,
         { labelSelector: 'app=antrea' },
-        (type) => events.push(type),
+        (event) => events.push(event.type),
         resolve,
       )
       .catch(reject);

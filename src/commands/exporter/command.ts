@@ -1,0 +1,125 @@
+// kubectl antrea-certs exporter
+import { defineCommand } from '../../options/command.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
+import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
+import { parseDuration } from '../../duration.ts';
+import { UsageError } from '../../errors.ts';
+import { parseListen, type Listen } from './listen.ts';
+
+/** The port the exporter listens on unless told: the next free one of Prometheus's default port allocations. */
+export const DEFAULT_PORT = 10027;
+
+/** The exporter's options: where it listens, which clusters it watches, and how often each check runs. */
+export interface ExporterOptions {
+  readonly listen: Listen;
+  readonly fleet: FleetOptions;
+  readonly warnWithinMs: number;
+  readonly failWithinMs: number;
+  readonly servedIntervalMs: number;
+  readonly probeIntervalMs: number;
+  readonly auditIntervalMs?: number;
+  readonly trustedNamespaces: readonly string[];
+  readonly inventoryIntervalMs?: number;
+}
+
+const INTERVALS = 'Schedules:';
+const { 'warn-within': warnWithin, 'fail-within': failWithin } = expiryFlags('a certificate');
+const { 'all-contexts': allContexts, 'contexts-matching': matching } = fleetFlags;
+
+/** exporter: a Prometheus exporter that keeps the clusters in view with watches. */
+export const exporter = defineCommand({
+  name: 'exporter',
+  summary:
+    'Serve the metrics of status, verify and audit to Prometheus, kept current by watches (in a Pod or beside kubectl)',
+  short: 'Serve Prometheus metrics, kept current by watches',
+  flags: {
+    listen: {
+      type: 'string',
+      default: `:${DEFAULT_PORT}`,
+      describe: 'Address and port of /metrics, /healthz and /readyz ([HOST]:PORT)',
+    },
+    'all-contexts': allContexts,
+    'contexts-matching': matching,
+    'cluster-label': {
+      type: 'string',
+      describe:
+        'The cluster label of a single cluster (default: the context name, or "in-cluster")',
+    },
+    'warn-within': warnWithin,
+    'fail-within': failWithin,
+    'served-interval': {
+      type: 'string',
+      group: INTERVALS,
+      default: '5m',
+      describe:
+        'How often to see what the controller serves (user-provided mode), also right after the Secret or antrea-ca changes',
+    },
+    'probe-interval': {
+      type: 'string',
+      group: INTERVALS,
+      default: '1m',
+      describe: 'How often to probe the aggregated APIs through the API server',
+    },
+    'inventory-interval': {
+      type: 'string',
+      group: INTERVALS,
+      default: '10m',
+      describe: 'How often to read the status --all inventory (0 turns it off)',
+    },
+    audit: {
+      type: 'boolean',
+      group: INTERVALS,
+      default: false,
+      describe: 'Run audit too (it lists every Pod of the cluster)',
+    },
+    'audit-interval': {
+      type: 'string',
+      group: INTERVALS,
+      default: '1h',
+      describe: 'How often to run audit, with --audit',
+    },
+    'trust-namespace': {
+      type: 'array',
+      string: true,
+      default: [] as string[],
+      complete: 'namespace',
+      describe: "With --audit: a namespace whose Pods may reach Antrea's files (repeatable)",
+    },
+  },
+  examples: [
+    ['$0 exporter', 'in a Pod: its ServiceAccount; elsewhere: the current context'],
+    ['$0 exporter --all-contexts --listen 127.0.0.1:10027', 'every context of the kubeconfig'],
+    ['$0 exporter --audit --audit-interval 6h', 'audit as well, four times a day'],
+  ],
+  epilogue: `Endpoints: /metrics (Prometheus text format), /healthz (the process serves), /readyz (every
+cluster has had its first full sync). A scrape makes no API request. SIGTERM stops the watches and
+exits 0 once the scrapes in flight are answered.`,
+  optionsFrom: (flags): ExporterOptions => {
+    const interval = (name: string, value: string) => {
+      const ms = parseDuration(value, `--${name}`);
+      if (ms < 1000) throw new UsageError(`--${name} must be 1s or longer.`);
+      return ms;
+    };
+    const inventory = parseDuration(flags['inventory-interval'], '--inventory-interval');
+    const fleet = fleetOptionsFrom({ ...flags, parallel: 1, 'cluster-timeout': '30s' });
+    const { warnWithinMs, failWithinMs } = expiryOptionsFrom({ ...flags, strict: false });
+    return {
+      listen: parseListen(flags.listen),
+      fleet,
+      warnWithinMs,
+      failWithinMs,
+      servedIntervalMs: interval('served-interval', flags['served-interval']),
+      probeIntervalMs: interval('probe-interval', flags['probe-interval']),
+      ...(flags.audit
+        ? { auditIntervalMs: interval('audit-interval', flags['audit-interval']) }
+        : {}),
+      trustedNamespaces: flags['trust-namespace']
+        .flatMap((n) => String(n).split(','))
+        .filter(Boolean),
+      ...(inventory > 0
+        ? { inventoryIntervalMs: interval('inventory-interval', flags['inventory-interval']) }
+        : {}),
+    };
+  },
+  load: () => import('./run.ts'),
+});

@@ -1,0 +1,111 @@
+// exporter: one watch per cluster, the metrics rendered whenever a cluster's
+// reports change, and an HTTP server that answers from memory. SIGTERM (or
+// Ctrl-C) stops the watches, answers the scrapes in flight and exits 0.
+import type { CommandContext } from '../../options/context.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
+import { claimSignals } from '../../signals.ts';
+import { parseDuration } from '../../duration.ts';
+import { configFor, contextNames, readKubeconfig } from '../../kube/kubeconfig.ts';
+import { Client } from '../../kube/client.ts';
+import { chooseContexts } from '../../fleet/run.ts';
+import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
+import { ClusterWatch } from '../../live/cluster-watch.ts';
+import { renderWatchedPrometheus, type WatchedCluster } from '../../render/prometheus.ts';
+import { terminalSafe } from '../../terminal-safe.ts';
+import type { ExporterOptions } from './command.ts';
+import { serve } from './server.ts';
+import { selfMetrics } from './self-metrics.ts';
+
+/** How long SIGTERM waits for the scrapes in flight before it closes their connections. */
+const DRAIN_MS = 4000;
+/** Reports are recomputed at least this often: expiry moves with time. */
+const REFRESH_MS = 60_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Runs until SIGTERM or SIGINT; exits 0 then. */
+export async function run(ctx: CommandContext, options: ExporterOptions): Promise<ExitCode> {
+  const watches = startWatches(ctx, options);
+  let text = '';
+  const render = () => {
+    const clusters = watches.flatMap((w): WatchedCluster[] =>
+      w.read
+        ? [
+            {
+              read: w.read,
+              ...(w.audit ? { audit: w.audit } : {}),
+              ...(w.inventory ? { inventory: w.inventory } : {}),
+            },
+          ]
+        : [],
+    );
+    text = renderWatchedPrometheus(clusters);
+  };
+  for (const watch of watches) watch.onUpdate = render;
+  const registry = selfMetrics(watches, Date.now());
+  const { server, port } = await serve(options.listen, {
+    metrics: async () => text + (await registry.metrics()),
+    notSynced: () => watches.filter((w) => !w.synced).map((w) => w.context),
+  });
+  const release = claimSignals();
+  ctx.note(
+    `Serving /metrics, /healthz and /readyz on ${options.listen.host ?? '*'}:${port} for ` +
+      `${watches.map((w) => terminalSafe(w.context)).join(', ')}.`,
+  );
+  for (const watch of watches) watch.start();
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  ctx.debug(`${signal}: stopping the watches and answering the scrapes in flight.`);
+  for (const watch of watches) watch.stop();
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, DRAIN_MS);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+  release();
+  return ExitCode.ok;
+}
+
+/** One watch per cluster: the contexts chosen as status and verify choose them, or the one connection. */
+function startWatches(ctx: CommandContext, options: ExporterOptions): ClusterWatch[] {
+  const given = contextsGiven(ctx.flags.context);
+  const flags = { ...ctx.flags, context: undefined };
+  const kubeconfig = readKubeconfig(flags, ctx.env);
+  const several = readsFleet(options.fleet, given);
+  if (several && options.fleet.clusterLabel)
+    throw new UsageError(
+      '--cluster-label names a single cluster; with several, the context names them.',
+    );
+  const contexts = several
+    ? chooseContexts(contextNames(kubeconfig), given, options.fleet)
+    : [given[0]];
+  const requestTimeout = parseDuration(ctx.flags['request-timeout'], '--request-timeout');
+  const settings = {
+    warnWithinMs: options.warnWithinMs,
+    failWithinMs: options.failWithinMs,
+    servedIntervalMs: options.servedIntervalMs,
+    probeIntervalMs: options.probeIntervalMs,
+    ...(options.auditIntervalMs ? { auditIntervalMs: options.auditIntervalMs } : {}),
+    trustedNamespaces: options.trustedNamespaces,
+    ...(options.inventoryIntervalMs ? { inventoryIntervalMs: options.inventoryIntervalMs } : {}),
+    refreshMs: REFRESH_MS,
+  };
+  return contexts.map((context) => {
+    const loaded = configFor(kubeconfig, { ...flags, context });
+    const client = new Client(loaded, {
+      timeoutMs: requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
+      verbosity: ctx.verbosity,
+      log: (line) => ctx.debug(line),
+    });
+    const inCluster = kubeconfig.source === 'in-cluster configuration';
+    const label = options.fleet.clusterLabel ?? (inCluster ? 'in-cluster' : loaded.contextName);
+    return new ClusterWatch(label, client, ctx.flags.namespace, settings);
+  });
+}

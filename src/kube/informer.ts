@@ -1,0 +1,268 @@
+// Keeping one collection current in memory, as client-go's reflector does:
+// LIST, then WATCH from the list's resourceVersion with bookmarks; a watch
+// that ends (its server-side timeout, a dropped connection) resumes from the
+// last resourceVersion seen; a 410 Gone lists again; other failures wait a
+// backoff with jitter. A watch that outlives its timeout by a margin is cut
+// by the client, so a dead connection that sends nothing is noticed.
+import {
+  collectionPath,
+  resourceName,
+  type Client,
+  type ResourceKind,
+  type Selector,
+} from './client.ts';
+import type { RequestDescription } from './errors.ts';
+import { isGone, isNotFound } from './errors.ts';
+import type * as k8s from './objects.ts';
+import type { Outcome } from './outcome.ts';
+import { ForbiddenError } from '../errors.ts';
+import { backoffDelay } from './backoff.ts';
+
+/** Why a watch was opened again: its timeout, a 410, a connection that failed or went silent. */
+export type RestartReason = 'timeout' | 'gone' | 'error' | 'silent';
+
+/** What an informer tells its owner besides its items. */
+export interface InformerEvents {
+  /** The items changed (or the outcome did: synced, refused, failing). */
+  readonly onChange: () => void;
+  /** A list or watch failed (counted, then retried). */
+  readonly onError?: (error: Error) => void;
+  readonly onRestart?: (reason: RestartReason) => void;
+}
+
+export interface InformerTiming {
+  /** The server-side watch timeout is drawn from [this, 2 × this), as client-go does (default 300 s). */
+  readonly watchTimeoutSeconds: number;
+  /** How long past its timeout a watch may stay open before the client cuts it. */
+  readonly silenceMarginMs: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  /** How soon a refused (403) or not served (404) list is tried again. */
+  readonly refusedRetryMs: number;
+}
+
+export const DEFAULT_TIMING: InformerTiming = {
+  watchTimeoutSeconds: 300,
+  silenceMarginMs: 30_000,
+  backoffInitialMs: 800,
+  backoffMaxMs: 30_000,
+  refusedRetryMs: 60_000,
+};
+
+type State =
+  | { readonly phase: 'syncing' }
+  | { readonly phase: 'synced' }
+  | { readonly phase: 'refused'; readonly error: ForbiddenError }
+  | { readonly phase: 'notServed' }
+  | { readonly phase: 'failing'; readonly error: Error };
+
+/** One collection (a kind, a namespace or all, a selector), listed then watched. */
+export class Informer<T extends k8s.KubeObject> {
+  private readonly store = new Map<string, T>();
+  private resourceVersion: string | undefined;
+  private state: State = { phase: 'syncing' };
+  private listed = false;
+  private stopped = false;
+  private stopWatch: (() => void) | undefined;
+  private wakeSleep: (() => void) | undefined;
+  private failures = 0;
+  /** When the items were last known current: now while the watch is open, else when it closed. */
+  private currentAt: number | undefined;
+  private watching = false;
+  readonly what: RequestDescription;
+  private readonly path: string;
+
+  constructor(
+    private readonly client: Client,
+    readonly kind: ResourceKind,
+    readonly namespace: string | undefined,
+    private readonly selector: Selector,
+    private readonly events: InformerEvents,
+    private readonly timing: InformerTiming = DEFAULT_TIMING,
+  ) {
+    this.what = { verb: 'list', resource: resourceName(kind), ...(namespace ? { namespace } : {}) };
+    this.path = collectionPath(kind, namespace);
+  }
+
+  /** The items, or why there are none: refused, not served, or (never listed) the error. */
+  outcome(): Outcome<T[]> | { readonly error: Error } | undefined {
+    const { state } = this;
+    if (state.phase === 'refused') return { refused: state.error.message };
+    if (state.phase === 'notServed') return { notServed: true };
+    if (this.listed) return { value: [...this.store.values()] };
+    if (state.phase === 'failing') return { error: state.error };
+    return undefined;
+  }
+
+  /** The refusal itself, for a reader that cannot do without the collection. */
+  refusal(): ForbiddenError | undefined {
+    return this.state.phase === 'refused' ? this.state.error : undefined;
+  }
+
+  /** The first list has an answer (items, a refusal, or that nothing serves the kind). */
+  get hasSynced(): boolean {
+    return this.listed || this.state.phase === 'refused' || this.state.phase === 'notServed';
+  }
+
+  /** Since when the items may be out of date (undefined: they are current now, or never were). */
+  staleSince(): number | undefined {
+    return this.watching ? undefined : this.currentAt;
+  }
+
+  start(): void {
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stopWatch?.();
+    this.wakeSleep?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (this.resourceVersion === undefined) await this.list();
+        if (this.stopped) return;
+        const reason = await this.watchOnce();
+        this.events.onRestart?.(reason);
+        if (reason === 'gone') this.resourceVersion = undefined;
+        if (reason === 'silent') await this.sleep(this.nextBackoff());
+        else this.failures = 0;
+      } catch (error) {
+        if (this.stopped) return;
+        await this.failed(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  }
+
+  private async list(): Promise<void> {
+    const query = new URLSearchParams(Object.entries(this.selector)).toString();
+    const path = `${this.path}${query ? `?${query}` : ''}`;
+    const list = await this.client.call(this.what, () =>
+      this.client.http.json<k8s.List<T>>('GET', path),
+    );
+    this.store.clear();
+    for (const item of list.items) this.store.set(keyOf(item), item);
+    this.resourceVersion = list.metadata?.resourceVersion ?? '';
+    this.listed = true;
+    this.currentAt = Date.now();
+    this.setState({ phase: 'synced' });
+  }
+
+  /** One watch, until it ends; resolves with why it ended, rejects on a failure to open or a broken stream. */
+  private watchOnce(): Promise<RestartReason> {
+    const timeoutSeconds = Math.floor(this.timing.watchTimeoutSeconds * (1 + Math.random()));
+    const query: Record<string, string> = {
+      ...this.selector,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(timeoutSeconds),
+      ...(this.resourceVersion ? { resourceVersion: this.resourceVersion } : {}),
+    };
+    const what: RequestDescription = { ...this.what, verb: 'watch' };
+    return new Promise<RestartReason>((resolve, reject) => {
+      let settled = false;
+      let cut: (() => void) | undefined;
+      const finish = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        this.watching = false;
+        this.currentAt = Date.now();
+        this.stopWatch = undefined;
+        outcome();
+      };
+      const guard = setTimeout(
+        () => {
+          cut?.();
+          finish(() => resolve('silent'));
+        },
+        timeoutSeconds * 1000 + this.timing.silenceMarginMs,
+      );
+      this.client
+        .watch(
+          what,
+          this.path,
+          query,
+          (event) => this.apply(event.type, event.object as T),
+          (error) => {
+            if (!error) finish(() => resolve('timeout'));
+            else if (isGone(error)) finish(() => resolve('gone'));
+            else finish(() => reject(error));
+          },
+        )
+        .then(
+          (stop) => {
+            if (settled || this.stopped) {
+              stop();
+              finish(() => resolve('timeout'));
+              return;
+            }
+            cut = stop;
+            this.stopWatch = () => {
+              stop();
+              finish(() => resolve('timeout'));
+            };
+            this.watching = true;
+            if (this.state.phase !== 'synced') this.setState({ phase: 'synced' });
+            else this.events.onChange();
+          },
+          (error: unknown) => finish(() => reject(error)),
+        );
+    });
+  }
+
+  private apply(type: string, object: T): void {
+    const version = object.metadata?.resourceVersion;
+    if (version) this.resourceVersion = version;
+    if (type === 'BOOKMARK') return;
+    if (type === 'DELETED') this.store.delete(keyOf(object));
+    else this.store.set(keyOf(object), object);
+    this.events.onChange();
+  }
+
+  private async failed(error: Error): Promise<void> {
+    this.events.onError?.(error);
+    if (error instanceof ForbiddenError) {
+      this.refusedOrNotServed({ phase: 'refused', error });
+    } else if (isNotFound(error)) {
+      this.refusedOrNotServed({ phase: 'notServed' });
+    } else {
+      this.setState({ phase: 'failing', error });
+      await this.sleep(this.nextBackoff());
+      return;
+    }
+    await this.sleep(this.timing.refusedRetryMs);
+  }
+
+  /** A 403 or 404 on the list (or the watch) drops what was kept: it is no longer what RBAC or the API allow. */
+  private refusedOrNotServed(state: State): void {
+    this.store.clear();
+    this.listed = false;
+    this.resourceVersion = undefined;
+    this.setState(state);
+  }
+
+  private nextBackoff(): number {
+    const { backoffInitialMs, backoffMaxMs } = this.timing;
+    return backoffDelay(this.failures++, backoffInitialMs, backoffMaxMs, Math.random());
+  }
+
+  private setState(state: State): void {
+    this.state = state;
+    this.events.onChange();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeSleep = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+const keyOf = (object: k8s.KubeObject) =>
+  `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;

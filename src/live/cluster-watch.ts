@@ -1,0 +1,261 @@
+// One cluster kept in view: its installation from watches, and the checks that
+// need requests of their own on their own schedules (what the controller
+// serves, the aggregated-API probes, audit, the status --all inventory). Each
+// change recomputes the reports that status and verify print, with the same
+// functions; reading them makes no request.
+import type { Client } from '../kube/client.ts';
+import type { InformerTiming, RestartReason } from '../kube/informer.ts';
+import { LiveInstallation, NotSyncedError, type SnapshotExtras } from '../read/live.ts';
+import {
+  AUDIT_READS,
+  INVENTORY_READS,
+  probeAggregatedApis,
+  readCertificate,
+  readServed,
+  readSnapshot,
+} from '../read/snapshot.ts';
+import { readIpsecObjects } from '../read/ipsec.ts';
+import { installationOf } from '../antrea/installation.ts';
+import { modeOf } from '../antrea/mode.ts';
+import { selectsIpsec } from '../antrea/ipsec.ts';
+import type { Snapshot } from '../antrea/snapshot.ts';
+import { auditOf, inventoryOf, statusOf, verifyOf } from '../report/reports.ts';
+import { failureOf, type ClusterRead, type ReadFailure } from '../report/cluster.ts';
+import type { AuditReport } from '../report/audit/audit.ts';
+import type { InventoryReport } from '../report/inventory.ts';
+
+/** How a cluster is watched: the thresholds, and how often each check that makes requests runs. */
+export interface WatchSettings {
+  readonly warnWithinMs: number;
+  readonly failWithinMs: number;
+  /** The handshake with the controller (user-provided mode), the IPsec objects, the cert-manager Certificate. */
+  readonly servedIntervalMs: number;
+  readonly probeIntervalMs: number;
+  /** audit's reads and checks; undefined: not run. */
+  readonly auditIntervalMs?: number;
+  readonly trustedNamespaces?: readonly string[];
+  /** status --all's reads; undefined: not run. */
+  readonly inventoryIntervalMs?: number;
+  /** Recompute at least this often even when nothing changed (expiry moves with time). */
+  readonly refreshMs: number;
+  readonly timing?: InformerTiming;
+}
+
+/** What went wrong and how often, by resource, for the exporter's own metrics. */
+export interface WatchCounters {
+  readonly errors: Map<string, number>;
+  readonly restarts: Map<string, number>;
+}
+
+/** A key for a counter: its labels in a fixed order. */
+export const counterKey = (...labels: string[]) => labels.join('\u0000');
+
+const now = () => Date.now();
+
+/** One cluster under watch. */
+export class ClusterWatch {
+  /** The latest reports, or why the cluster cannot be read; undefined before the first answer. */
+  read: ClusterRead | undefined;
+  audit: AuditReport | undefined;
+  inventory: InventoryReport | undefined;
+  /** When a watched object last changed (or a check's result did). */
+  lastChangeAt: number | undefined;
+  readonly counters: WatchCounters = { errors: new Map(), restarts: new Map() };
+  /** Called after each recompute. */
+  onUpdate: (watch: ClusterWatch) => void = () => undefined;
+  private readonly live: LiveInstallation;
+  private extras: SnapshotExtras = {};
+  /** The Secret's and antrea-ca's resourceVersions at the last handshake: a change runs it again. */
+  private servedFor = '';
+  private readonly timers: NodeJS.Timeout[] = [];
+  private recomputing: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly running = new Set<string>();
+  /** Checks tried at least once: the first run follows the first sync, the rest their schedule. */
+  private readonly tried = new Set<string>();
+
+  constructor(
+    readonly context: string,
+    private readonly client: Client,
+    private readonly namespace: string | undefined,
+    private readonly settings: WatchSettings,
+  ) {
+    this.live = new LiveInstallation(
+      client,
+      namespace,
+      {
+        onChange: () => this.changed(),
+        onError: (resource, error) => this.count('errors', resource, failureOf(error).kind),
+        onRestart: (resource, reason: RestartReason) => this.count('restarts', resource, reason),
+      },
+      settings.timing,
+    );
+  }
+
+  start(): void {
+    this.live.start();
+    for (const check of this.checks)
+      this.timers.push(setInterval(() => void this.runCheck(check), check.everyMs).unref());
+    this.timers.push(setInterval(() => this.recompute(), this.settings.refreshMs).unref());
+  }
+
+  /** The checks that make requests of their own, each on its schedule (and first right after the first sync). */
+  private get checks(): { name: string; everyMs: number; run: () => Promise<void> }[] {
+    const { probeIntervalMs, servedIntervalMs, auditIntervalMs, inventoryIntervalMs } =
+      this.settings;
+    return [
+      { name: 'probes', everyMs: probeIntervalMs, run: () => this.probe() },
+      { name: 'served', everyMs: servedIntervalMs, run: () => this.serve() },
+      ...(auditIntervalMs
+        ? [{ name: 'audit', everyMs: auditIntervalMs, run: () => this.runAudit() }]
+        : []),
+      ...(inventoryIntervalMs
+        ? [{ name: 'inventory', everyMs: inventoryIntervalMs, run: () => this.runInventory() }]
+        : []),
+    ];
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.live.stop();
+    for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.recomputing);
+    this.client.close();
+  }
+
+  /** Every watch has had its first answer. */
+  get synced(): boolean {
+    return this.live.synced;
+  }
+
+  /** Since when the oldest data may be out of date: a closed watch, or a check not run on time. */
+  staleSince(): number | undefined {
+    return this.live.staleSince();
+  }
+
+  /** What a change to the watched objects does: recompute soon, once for a burst of events. */
+  private changed(): void {
+    if (this.stopped || this.recomputing) return;
+    this.recomputing = setTimeout(() => {
+      this.recomputing = undefined;
+      this.recompute();
+    }, 20);
+  }
+
+  private recompute(): void {
+    if (this.stopped) return;
+    const before = this.read;
+    this.read = this.readNow();
+    if (this.read && JSON.stringify(before) !== JSON.stringify(this.read))
+      this.lastChangeAt = now();
+    const snapshot = this.snapshotOrUndefined();
+    if (snapshot) {
+      for (const check of this.checks) {
+        const due =
+          !this.tried.has(check.name) || (check.name === 'served' && this.handshakeDue(snapshot));
+        if (due) void this.runCheck(check);
+      }
+    }
+    this.onUpdate(this);
+  }
+
+  private readNow(): ClusterRead | undefined {
+    try {
+      const snapshot = this.live.snapshot(this.extras);
+      const at = new Date();
+      const { warnWithinMs, failWithinMs } = this.settings;
+      return {
+        context: this.context,
+        status: statusOf(snapshot, at, warnWithinMs),
+        verify: verifyOf(snapshot, at, { warnWithinMs, failWithinMs }),
+      };
+    } catch (error) {
+      if (error instanceof NotSyncedError) return undefined;
+      return { context: this.context, error: failureOf(error) };
+    }
+  }
+
+  private snapshotOrUndefined(): Snapshot | undefined {
+    try {
+      const snapshot = this.live.snapshot(this.extras);
+      installationOf(snapshot);
+      return snapshot;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The handshake is due in user-provided mode when the Secret or antrea-ca changed since the last one. */
+  private handshakeDue(snapshot: Snapshot): boolean {
+    return this.servedKey(snapshot) !== this.servedFor;
+  }
+
+  private servedKey(snapshot: Snapshot): string {
+    const secret = 'value' in snapshot.tlsSecret ? snapshot.tlsSecret.value : undefined;
+    const ca = snapshot.configMaps.find((cm) => cm.metadata?.name === 'antrea-ca');
+    return `${secret?.metadata?.resourceVersion ?? '-'}/${ca?.metadata?.resourceVersion ?? '-'}`;
+  }
+
+  private async probe(): Promise<void> {
+    const snapshot = this.snapshotOrUndefined();
+    if (!snapshot) return;
+    const probes = await probeAggregatedApis(this.client, installationOf(snapshot));
+    this.extras = { ...this.extras, probes };
+  }
+
+  /** What the controller serves (user-provided mode), the IPsec objects and the cert-manager Certificate. */
+  private async serve(): Promise<void> {
+    const snapshot = this.snapshotOrUndefined();
+    if (!snapshot) return;
+    this.servedFor = this.servedKey(snapshot);
+    const inst = installationOf(snapshot);
+    const [served, ipsec, certificate] = await Promise.all([
+      modeOf(inst).mode === 'user-provided' ? readServed(this.client, inst) : undefined,
+      selectsIpsec(inst.config?.agentText)
+        ? readIpsecObjects(this.client, inst.namespace)
+        : undefined,
+      readCertificate(this.client, snapshot),
+    ]);
+    const { served: _s, ipsec: _i, certificate: _c, ...rest } = this.extras;
+    this.extras = {
+      ...rest,
+      ...(served ? { served } : {}),
+      ...(ipsec ? { ipsec } : {}),
+      ...certificate,
+    };
+  }
+
+  private async runAudit(): Promise<void> {
+    const snapshot = await readSnapshot(this.client, this.namespace, AUDIT_READS);
+    const { warnWithinMs, failWithinMs, trustedNamespaces = [] } = this.settings;
+    this.audit = auditOf(snapshot, new Date(), { warnWithinMs, failWithinMs, trustedNamespaces });
+  }
+
+  private async runInventory(): Promise<void> {
+    const snapshot = await readSnapshot(this.client, this.namespace, INVENTORY_READS);
+    this.inventory = inventoryOf(snapshot, new Date(), {
+      warnWithinMs: this.settings.warnWithinMs,
+    });
+  }
+
+  /** Runs a check unless it is running; a failure is counted, and the last result kept. */
+  private async runCheck({ name, run }: { name: string; run: () => Promise<void> }): Promise<void> {
+    if (this.stopped || this.running.has(name) || !this.live.synced) return;
+    this.running.add(name);
+    this.tried.add(name);
+    try {
+      await run();
+    } catch (error) {
+      this.count('errors', name, failureOf(error).kind);
+    } finally {
+      this.running.delete(name);
+    }
+    this.recompute();
+  }
+
+  private count(which: keyof WatchCounters, resource: string, kind: ReadFailure | RestartReason) {
+    const key = counterKey(resource, kind);
+    const map = this.counters[which];
+    map.set(key, (map.get(key) ?? 0) + 1);
+  }
+}
