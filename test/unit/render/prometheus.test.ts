@@ -174,3 +174,35 @@ test('label values are escaped as the text format wants; --cluster-label names t
   assert.match(renderPrometheus([healthy], 'prod-eu'), /^antrea_certs_up\{cluster="prod-eu"\} 1$/m);
   assert.doesNotMatch(renderPrometheus([healthy], 'prod-eu'), /cluster="healthy"/);
 });
+
+test('the exporter merges every cluster, audit and inventory into one family each, and promtool passes it', async () => {
+  const { renderWatchedPrometheus } = await import('../../../src/render/prometheus.ts');
+  const check = { id: 'ipsec-psk', status: 'warn' as const, message: 'the PSK is the default' };
+  const entry = {
+    name: 'antrea-ipsec-ca',
+    location: 'ConfigMap',
+    notAfter: '2030-01-01T00:00:00Z',
+  };
+  const watched = renderWatchedPrometheus([
+    { read: healthy, audit: { namespace: 'kube-system', checks: [check] } },
+    { read: failing, audit: { namespace: 'kube-system', checks: [check] } },
+    {
+      read: unreachable,
+      inventory: { namespace: 'kube-system', certificates: [], authorities: [entry] },
+    },
+  ]);
+  const types = [...watched.matchAll(/^# TYPE (\S+) gauge$/gm)].map((m) => m[1]);
+  assert.equal(new Set(types).size, types.length);
+  assert.ok(types.includes('antrea_certs_audit_check_status'));
+  const audit = watched.split('\n').filter((l) => l.startsWith('antrea_certs_audit_check_status{'));
+  assert.deepEqual(
+    audit.map((l) => /cluster="([^"]+)"/.exec(l)?.[1]),
+    [healthy.context, failing.context],
+  );
+  assert.match(watched, /^antrea_certs_inventory_not_after_timestamp_seconds\{.*\} 1893456000$/m);
+  assert.equal(promtool(watched).status, 0, promtool(watched).stderr);
+  // The families status -o prometheus prints come out the same.
+  const alone = renderPrometheus([healthy, failing, unreachable]);
+  for (const line of alone.split('\n').filter((l) => l && !l.startsWith('#')))
+    assert.ok(watched.includes(`${line}\n`), line);
+});

@@ -1,0 +1,19 @@
+// The informers' backoff: doubling to a cap, with jitter that spreads a crowd.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backoffDelay } from '../../../src/kube/backoff.ts';
+
+test('the delay doubles from the first one and stops at the cap; jitter adds up to as much again', () => {
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6, 100].map((n) => backoffDelay(n, 800, 30_000, 0)),
+    [800, 1600, 3200, 6400, 12_800, 25_600, 30_000, 30_000],
+  );
+  assert.equal(backoffDelay(0, 800, 30_000, 0.5), 1200);
+  assert.equal(backoffDelay(10, 800, 30_000, 0.999), 59_970);
+});
+
+test('a thousand informers failing together come back spread over the whole window', () => {
+  const delays = Array.from({ length: 1000 }, (_, i) => backoffDelay(3, 800, 30_000, i / 1000));
+  assert.equal(new Set(delays).size, 1000);
+  assert.ok(Math.min(...delays) === 6400 && Math.max(...delays) < 12_800);
+});
