@@ -45,7 +45,7 @@ export const DEFAULT_TIMING: InformerTiming = {
   watchTimeoutSeconds: 300,
   silenceMarginMs: 30_000,
   backoffInitialMs: 800,
-  backoffMaxMs: 30_000,
+  backoffMaxMs: 10_000,
   refusedRetryMs: 60_000,
 };
 
@@ -128,7 +128,6 @@ export class Informer<T extends k8s.KubeObject> {
         this.events.onRestart?.(reason);
         if (reason === 'gone') this.resourceVersion = undefined;
         if (reason === 'silent') await this.sleep(this.nextBackoff());
-        else this.failures = 0;
       } catch (error) {
         if (this.stopped) return;
         await this.failed(error instanceof Error ? error : new Error(String(error)));
@@ -204,6 +203,7 @@ export class Informer<T extends k8s.KubeObject> {
               finish(() => resolve('timeout'));
             };
             this.watching = true;
+            this.failures = 0;
             if (this.state.phase !== 'synced') this.setState({ phase: 'synced' });
             else this.events.onChange();
           },

@@ -73,6 +73,8 @@ export class ClusterWatch {
   private readonly running = new Set<string>();
   /** Checks tried at least once: the first run follows the first sync, the rest their schedule. */
   private readonly tried = new Set<string>();
+  /** Checks that have finished at least once: verify's report waits for the first probes and handshake. */
+  private readonly finished = new Set<string>();
 
   constructor(
     readonly context: string,
@@ -162,6 +164,8 @@ export class ClusterWatch {
   private readNow(): ClusterRead | undefined {
     try {
       const snapshot = this.live.snapshot(this.extras);
+      // Before the first probes and handshake, verify would report them missing, not failed.
+      if (!this.finished.has('probes') || !this.finished.has('served')) return undefined;
       const at = new Date();
       const { warnWithinMs, failWithinMs } = this.settings;
       return {
@@ -249,6 +253,7 @@ export class ClusterWatch {
       this.count('errors', name, failureOf(error).kind);
     } finally {
       this.running.delete(name);
+      this.finished.add(name);
     }
     this.recompute();
   }

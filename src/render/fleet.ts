@@ -56,6 +56,28 @@ function row(read: ClusterRead, verdict: Verdict, opts: TextOptions): string[] {
   ];
 }
 
+/** One cluster as one line, each cell named where its value alone would not say: --watch in a pipe. */
+export function changeLine(read: ClusterRead, verdict: Verdict, opts: TextOptions): string {
+  const [context, antrea, mode, serving, ca, consumers, verdictMark, problem] = row(read, verdict, {
+    ...opts,
+    wide: false,
+  });
+  const cells =
+    'error' in read
+      ? [context, verdictMark, problem]
+      : [
+          context,
+          antrea,
+          mode,
+          `serving ${serving}`,
+          `CA ${ca}`,
+          `consumers ${consumers}`,
+          verdictMark,
+          problem,
+        ];
+  return cells.join('  ');
+}
+
 /** "3 clusters: 1 passed, ...": the counts under the fleet table. */
 export function summaryLine(summary: FleetSummary): string {
   const { clusters, passed, warnings, failed, unreachable, notRead } = summary;

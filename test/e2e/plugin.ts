@@ -26,6 +26,8 @@ const environment = (kubeconfig: string | undefined, env: Record<string, string>
 export interface Running {
   /** Resolves once stderr matches, rejects when the process ends first or the time runs out. */
   stderrMatches(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** The same, on stdout. */
+  stdoutMatches(pattern: RegExp, timeoutMs?: number): Promise<void>;
   readonly done: Promise<Run>;
   /** Sends the process a signal (SIGINT as Ctrl-C would, SIGKILL as a crash). */
   kill(signal: NodeJS.Signals): void;
@@ -46,7 +48,10 @@ export function pluginInBackground(
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
-  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const listener of listeners) listener();
+  });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     for (const listener of listeners) listener();
@@ -57,33 +62,38 @@ export function pluginInBackground(
   return {
     done,
     kill: (signal) => void child.kill(signal),
-    stderrMatches: (pattern, timeoutMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (!pattern.test(stderr)) return;
-          cleanup();
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(
-            new Error(`stderr did not match ${pattern} within ${timeoutMs / 1000}s:\n${stderr}`),
-          );
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        void done.then(() => {
-          if (!listeners.has(check)) return;
-          cleanup();
-          if (pattern.test(stderr)) resolve();
-          else reject(new Error(`the plugin ended before stderr matched ${pattern}:\n${stderr}`));
-        });
-        check();
-      }),
+    stderrMatches: (pattern, timeoutMs = 60_000) => matches('stderr', pattern, timeoutMs),
+    stdoutMatches: (pattern, timeoutMs = 60_000) => matches('stdout', pattern, timeoutMs),
   };
+
+  function matches(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs: number) {
+    const text = () => (stream === 'stdout' ? stdout : stderr);
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(text())) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(`${stream} did not match ${pattern} within ${timeoutMs / 1000}s:\n${text()}`),
+        );
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      listeners.add(check);
+      void done.then(() => {
+        if (!listeners.has(check)) return;
+        cleanup();
+        if (pattern.test(text())) resolve();
+        else reject(new Error(`the plugin ended before ${stream} matched ${pattern}:\n${text()}`));
+      });
+      check();
+    });
+  }
 }
 
 export function plugin(

@@ -10,6 +10,7 @@ export interface StatusOptions {
   readonly all: boolean;
   readonly expiringWithinMs?: number;
   readonly expiringWithin?: string;
+  readonly watch: boolean;
 }
 
 /**
@@ -32,6 +33,12 @@ export const status = defineCommand({
       type: 'string',
       describe: 'With --all: list only what expires within this duration (e.g. 30d)',
     },
+    watch: {
+      type: 'boolean',
+      alias: 'w',
+      default: false,
+      describe: 'Keep watching: print the report again at each change (Ctrl-C to stop)',
+    },
     ...fleetFlags,
   },
   examples: [
@@ -39,6 +46,7 @@ export const status = defineCommand({
     ['$0 status -o json', ''],
     ['$0 status --all-contexts', 'one line per cluster of the kubeconfig'],
     ['$0 status -o prometheus', 'metrics for the textfile collector of node_exporter'],
+    ['$0 status --watch', 'redrawn at each change, while someone rotates or upgrades'],
     [
       '$0 status --all --expiring-within 60d',
       'every Antrea certificate that expires within 60 days',
@@ -48,9 +56,11 @@ export const status = defineCommand({
     const within = flags['expiring-within'];
     if (within !== undefined && !flags.all)
       throw new UsageError('--expiring-within goes with --all.');
+    if (flags.watch && flags.all) throw new UsageError('--watch shows status without --all.');
     return {
       fleet: fleetOptionsFrom(flags),
       all: flags.all,
+      watch: flags.watch,
       ...(within !== undefined
         ? { expiringWithinMs: parseDuration(within, '--expiring-within'), expiringWithin: within }
         : {}),

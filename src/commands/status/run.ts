@@ -13,6 +13,16 @@ import { renderStatus } from '../../render/status.ts';
  * Reads one cluster and prints its report; several clusters and -o prometheus go to the fleet run.
  */
 export async function run(ctx: CommandContext, options: StatusOptions): Promise<ExitCode> {
+  if (options.watch) {
+    if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
+      throw new UsageError('--watch follows one cluster; the exporter watches several.');
+    const { watchInTerminal } = await import('../../live/terminal.ts');
+    return watchInTerminal(ctx, {
+      command: 'status',
+      warnWithinMs: EXPIRY_WARNING_MS,
+      failWithinMs: EXPIRY_FAILURE_MS,
+    });
+  }
   if (options.all) {
     if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
       throw new UsageError(

@@ -12,6 +12,7 @@ export interface VerifyOptions {
   readonly failWithinMs: number;
   readonly strict: boolean;
   readonly fleet: FleetOptions;
+  readonly watch: boolean;
 }
 
 const EXIT_CODES = `Exit codes:
@@ -29,12 +30,19 @@ export const verify = defineCommand({
   short: 'Check the CA consumers and the controller',
   flags: {
     ...expiryFlags('a certificate'),
+    watch: {
+      type: 'boolean',
+      alias: 'w',
+      default: false,
+      describe: 'Keep watching: print the report again at each change (Ctrl-C to stop)',
+    },
     ...fleetFlags,
   },
   epilogue: EXIT_CODES,
   optionsFrom: (flags): VerifyOptions => ({
     ...expiryOptionsFrom(flags),
     fleet: fleetOptionsFrom(flags),
+    watch: flags.watch,
   }),
   load: () => import('./run.ts'),
 });

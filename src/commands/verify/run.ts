@@ -1,7 +1,7 @@
 // verify: the read round, the discovery probes, the checks and their exit code.
 import type { CommandContext } from '../../options/context.ts';
 import { printReport } from '../../options/printer.ts';
-import type { ExitCode } from '../../errors.ts';
+import { UsageError, type ExitCode } from '../../errors.ts';
 import { readSnapshot, VERIFY_READS } from '../../read/snapshot.ts';
 import { verifyOf } from '../../report/reports.ts';
 import { exitCodeForChecks } from '../../report/verify.ts';
@@ -16,6 +16,12 @@ import type { VerifyOptions } from './command.ts';
  */
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<ExitCode> {
   const { warnWithinMs, failWithinMs, strict } = options;
+  if (options.watch) {
+    if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
+      throw new UsageError('--watch follows one cluster; the exporter watches several.');
+    const { watchInTerminal } = await import('../../live/terminal.ts');
+    return watchInTerminal(ctx, { command: 'verify', warnWithinMs, failWithinMs });
+  }
   if (ctx.output === 'prometheus' || readsFleet(options.fleet, contextsGiven(ctx.flags.context))) {
     const { runFleet } = await import('../../fleet/run.ts');
     return runFleet(ctx, {

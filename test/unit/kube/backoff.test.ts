@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backoffDelay } from '../../../src/kube/backoff.ts';
 
-test('the delay doubles from the first one and stops at the cap; jitter adds up to as much again', () => {
+test('the delay doubles from the first one; jitter adds up to as much again; nothing passes the cap', () => {
   assert.deepEqual(
     [0, 1, 2, 3, 4, 5, 6, 100].map((n) => backoffDelay(n, 800, 30_000, 0)),
     [800, 1600, 3200, 6400, 12_800, 25_600, 30_000, 30_000],
   );
   assert.equal(backoffDelay(0, 800, 30_000, 0.5), 1200);
-  assert.equal(backoffDelay(10, 800, 30_000, 0.999), 59_970);
+  assert.equal(backoffDelay(10, 800, 30_000, 0.999), 30_000);
+  assert.equal(backoffDelay(3, 800, 10_000, 0.9), 10_000);
 });
 
 test('a thousand informers failing together come back spread over the whole window', () => {

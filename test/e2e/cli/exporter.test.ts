@@ -1,0 +1,319 @@
+// The exporter as it is deployed: deploy/'s RBAC objects applied to the
+// testbed's API server, the exporter run with that ServiceAccount's own token,
+// and a real Prometheus scraping it with the shipped alert rules. What an
+// admin relies on is asserted through Prometheus's HTTP API: a foreign
+// caBundle, a rotation, a Secret re-created by the controller, an API server
+// restart, the exporter gone; and RBAC refusals become metrics, not crashes.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { eventually, testbed, type Testbed } from '../../testbed/fixture.ts';
+import { plugin, pluginInBackground, type Running } from '../plugin.ts';
+import { freePort, startPrometheus, type Prometheus } from '../../support/prometheus.ts';
+
+const root = new URL('../../../', import.meta.url);
+const ALERTS = new URL('examples/prometheus/antrea-certs-alerts.yaml', root).pathname;
+const APISERVICE = 'v1beta2.controlplane.antrea.io';
+
+const bed: Testbed = await testbed({ version: 'v2.7.0' });
+const work = mkdtempSync(join(tmpdir(), 'antrea-certs-exporter-'));
+
+// deploy/'s objects that a cluster gets besides the Deployment and Service: what the test runs as.
+for (const file of [
+  'deploy/base/namespace.yaml',
+  'deploy/base/rbac.yaml',
+  'deploy/overlays/secret-reads/secret-role.yaml',
+])
+  bed.kubectl('apply', '-f', new URL(file, root).pathname);
+
+/** A kubeconfig whose only credential is the ServiceAccount's token (the token controller's Secret). */
+async function serviceAccountKubeconfig(): Promise<string> {
+  const token = await eventually('the ServiceAccount token', () => {
+    const name = bed.kubectlResult(
+      ...['-n', 'antrea-certs', 'get', 'sa', 'antrea-certs-exporter'],
+      ...['-o', 'jsonpath={.secrets[0].name}'],
+    ).stdout;
+    if (!name) return undefined;
+    const data = bed.kubectl(
+      '-n',
+      'antrea-certs',
+      'get',
+      'secret',
+      name,
+      '-o',
+      'jsonpath={.data.token}',
+    );
+    return data ? Buffer.from(data, 'base64').toString() : undefined;
+  });
+  const admin = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as {
+    clusters: { cluster: Record<string, string> }[];
+  };
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'testbed', cluster: admin.clusters[0]?.cluster }],
+    users: [{ name: 'exporter', user: { token } }],
+    contexts: [{ name: 'testbed', context: { cluster: 'testbed', user: 'exporter' } }],
+    'current-context': 'testbed',
+  };
+  const path = join(work, 'exporter.kubeconfig');
+  writeFileSync(path, yaml.dump(config), { mode: 0o600 });
+  return path;
+}
+
+async function startExporter(
+  kubeconfig: string,
+  ...args: string[]
+): Promise<{ running: Running; url: string }> {
+  const port = await freePort();
+  const running = pluginInBackground(kubeconfig, [
+    'exporter',
+    ...['--listen', `127.0.0.1:${port}`, '--probe-interval', '2s', '--served-interval', '5s'],
+    ...args,
+  ]);
+  await running.stderrMatches(/Serving \/metrics/, 30_000);
+  return { running, url: `http://127.0.0.1:${port}` };
+}
+
+const get = async (url: string) => {
+  const response = await fetch(url);
+  return { status: response.status, text: await response.text() };
+};
+
+/** A caBundle of a CA nobody uses. */
+function foreignCa(): string {
+  const result = spawnSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+      ...['-subj', '/CN=foreign-ca', '-days', '1', '-keyout', '/dev/null'],
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  return Buffer.from(result.stdout).toString('base64');
+}
+
+function setCaBundle(base64: string): void {
+  bed.kubectl(
+    'patch',
+    'apiservice',
+    APISERVICE,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({ spec: { caBundle: base64 } }),
+  );
+}
+const caBundleNow = () =>
+  bed.kubectl('get', 'apiservice', APISERVICE, '-o', 'jsonpath={.spec.caBundle}');
+
+const kubeconfig = await serviceAccountKubeconfig();
+const exporter = await startExporter(kubeconfig, '--cluster-label', 'testbed');
+let stopped = false;
+after(() => {
+  if (!stopped) exporter.running.kill('SIGKILL');
+});
+const prometheus: Prometheus = await startPrometheus(
+  { 'antrea-certs-exporter': [exporter.url.replace('http://', '')] },
+  [ALERTS],
+);
+after(() => prometheus.stop());
+
+/** The value Prometheus has now for a query with one series, or undefined. */
+const one = async (expr: string) => (await prometheus.query(expr))[0];
+
+test('ready after the first sync, as the ServiceAccount, with /metrics that promtool accepts', async () => {
+  await eventually(
+    '/readyz',
+    async () => (await get(`${exporter.url}/readyz`)).status === 200,
+    30_000,
+  );
+  assert.equal((await get(`${exporter.url}/healthz`)).status, 200);
+  assert.equal((await get(`${exporter.url}/nothing`)).status, 404);
+  await eventually(
+    'antrea_certs_up 1 in Prometheus',
+    async () => (await one('antrea_certs_up{cluster="testbed"}'))?.value === 1,
+    30_000,
+  );
+  const { text } = await get(`${exporter.url}/metrics`);
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  // The Secret comes from the watch the secret-reads Role allows: the key check ran and passed.
+  assert.match(
+    text,
+    /^antrea_certs_check_status\{[^}]*check="published:Secret\/antrea-controller-tls"\} 0$/m,
+  );
+  assert.match(text, /^antrea_certs_exporter_build_info\{version="[^"]+",nodejs_version="v\d+/m);
+  assert.doesNotMatch(text, /antrea_certs_exporter_read_errors_total\{[^}]*kind="forbidden"/);
+  // The families status -o prometheus prints, line for line (as the administrator reads them).
+  const status = plugin(bed.kubeconfig, [
+    'status',
+    '-o',
+    'prometheus',
+    '--cluster-label',
+    'testbed',
+  ]);
+  assert.equal(status.status, 0, status.stderr);
+  for (const line of status.stdout.split('\n').filter((l) => l && !l.startsWith('#')))
+    assert.ok(text.includes(`${line}\n`), `the exporter lacks: ${line}`);
+});
+
+test('a caBundle patched to a foreign CA: in_sync 0 and AntreaCABundleOutOfSync pending in Prometheus', async () => {
+  const original = caBundleNow();
+  bed.pauseController(); // else the controller puts its CA back at its next resync
+  try {
+    setCaBundle(foreignCa());
+    await eventually(
+      'in_sync 0',
+      async () =>
+        (await one(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`))?.value === 0,
+    );
+    const alert = await eventually('the pending alert', async () =>
+      (await prometheus.alerts()).find(
+        (a) => a.labels.alertname === 'AntreaCABundleOutOfSync' && a.labels.name === APISERVICE,
+      ),
+    );
+    assert.equal(alert.state, 'pending');
+    assert.equal(alert.labels.cluster, 'testbed');
+  } finally {
+    setCaBundle(original);
+    bed.resumeController();
+  }
+  await eventually(
+    'in_sync 1 again',
+    async () =>
+      (await one(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`))?.value === 1,
+  );
+});
+
+const servingSha = async () =>
+  (await one('antrea_certs_certificate_not_after_timestamp_seconds{certificate="serving"}'))?.metric
+    .sha256;
+const caSha = async () =>
+  (await one('antrea_certs_certificate_not_after_timestamp_seconds{certificate="ca"}'))?.metric
+    .sha256;
+
+test('after rotate --yes, the serving certificate Prometheus sees is the new one', async () => {
+  const before = await servingSha();
+  assert.ok(before);
+  const rotated = plugin(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', join(work, 'backup')]);
+  assert.equal(rotated.status, 0, rotated.stderr);
+  await eventually('a new serving certificate', async () => {
+    const now = await servingSha();
+    return now !== undefined && now !== before;
+  });
+});
+
+test('after the Secret is deleted, the CA the controller makes anew is seen', async () => {
+  const before = await caSha();
+  assert.ok(before);
+  bed.kubectl('-n', bed.namespace, 'delete', 'secret', 'antrea-controller-tls');
+  await eventually(
+    'a new CA',
+    async () => {
+      const now = await caSha();
+      return now !== undefined && now !== before;
+    },
+    60_000,
+  );
+});
+
+test('after kube-apiserver restarts, the exporter resumes its watches and reports a change made after it', async () => {
+  await bed.stopApiserver();
+  await bed.startApiserver();
+  const original = caBundleNow();
+  bed.pauseController();
+  try {
+    setCaBundle(foreignCa());
+    await eventually(
+      'the change after the restart',
+      async () =>
+        (await one(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`))?.value === 0,
+      30_000,
+    );
+  } finally {
+    setCaBundle(original);
+    bed.resumeController();
+  }
+  const restarts = await prometheus.query('sum(antrea_certs_exporter_watch_restarts_total)');
+  assert.ok((restarts[0]?.value ?? 0) > 0, 'the restart closed watches, which were opened again');
+});
+
+test('a refused list is a read-error metric and up 0 with the reason; the process stays up', async () => {
+  // deploy/'s ClusterRole without apiservices, for a user the admin impersonates.
+  const role = yaml
+    .loadAll(readFileSync(new URL('deploy/base/rbac.yaml', root), 'utf8'))
+    .find((d) => (d as { kind: string }).kind === 'ClusterRole') as {
+    metadata: { name: string };
+    rules: { resources: string[] }[];
+  };
+  const limited = {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        ...role,
+        metadata: { name: 'antrea-certs-exporter-no-apiservices' },
+        rules: role.rules.filter((r) => !r.resources.includes('apiservices')),
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'antrea-certs-exporter-no-apiservices' },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'antrea-certs-exporter-no-apiservices',
+        },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'no-apiservices' }],
+      },
+    ],
+  };
+  const file = join(work, 'limited.json');
+  writeFileSync(file, JSON.stringify(limited));
+  bed.kubectl('apply', '-f', file);
+  const limitedRun = await startExporter(bed.kubeconfig, '--as', 'no-apiservices');
+  try {
+    await eventually(
+      '/readyz',
+      async () => (await get(`${limitedRun.url}/readyz`)).status === 200,
+      30_000,
+    );
+    const { text } = await get(`${limitedRun.url}/metrics`);
+    assert.match(text, /^antrea_certs_up\{cluster="testbed"\} 0$/m);
+    assert.match(text, /^antrea_certs_read_error_info\{cluster="testbed",kind="forbidden"\} 1$/m);
+    assert.match(
+      text,
+      /^antrea_certs_exporter_read_errors_total\{cluster="testbed",resource="apiservices.apiregistration.k8s.io",kind="forbidden"\} [1-9]/m,
+    );
+    // Without the secret-reads Role the Secret is "not read", and the rest still reported: seen
+    // on the deploy/ base role alone, as the ServiceAccount's Role binding grants nothing to this user.
+    assert.match(
+      text,
+      /^antrea_certs_exporter_read_errors_total\{cluster="testbed",resource="secrets",kind="forbidden"\} [1-9]/m,
+    );
+    assert.equal((await get(`${limitedRun.url}/healthz`)).status, 200);
+  } finally {
+    limitedRun.running.kill('SIGTERM');
+    assert.equal((await limitedRun.running.done).status, 0);
+  }
+});
+
+test('SIGTERM: exit 0 within 5 s; then AntreaCertsExporterDown becomes pending', async () => {
+  const started = Date.now();
+  exporter.running.kill('SIGTERM');
+  const result = await exporter.running.done;
+  stopped = true;
+  assert.equal(result.status, 0, result.stderr);
+  assert.ok(Date.now() - started < 5000, `exited after ${Date.now() - started} ms`);
+  const alert = await eventually('the exporter-down alert', async () =>
+    (await prometheus.alerts()).find((a) => a.labels.alertname === 'AntreaCertsExporterDown'),
+  );
+  assert.equal(alert.state, 'pending');
+  assert.equal(alert.labels.job, 'antrea-certs-exporter');
+});
