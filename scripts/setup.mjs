@@ -12,6 +12,10 @@ const TOOLS = [
   ['openssl', 'openssl', 'the tests check certificates with openssl verify'],
   ['promtool', 'prometheus', 'the tests check the metrics and alert rules with promtool'],
   ['xmllint', 'libxml2-utils', 'the tests check the JUnit output with xmllint'],
+  ['buildah', 'buildah', 'the tests build the exporter image with scripts/image.sh'],
+  ['skopeo', 'skopeo', "the tests read the exporter image's config with skopeo"],
+  ['podman', 'podman', 'the tests run the executable in the exporter image with podman'],
+  ['runc', 'runc', "podman runs it with runc: crun refuses this machine's hybrid cgroups"],
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;

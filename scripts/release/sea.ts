@@ -43,8 +43,9 @@ export async function buildSea({ builder, main, bundle, base, output }: SeaInput
       // A young generation of 8 MiB from the start: a run allocates a few MiB, and growing it from
       // 1 MiB costs several scavenges (about 5 ms of a status), for no more resident memory.
       execArgv: ['--no-deprecation', '--min-semi-space-size=8'],
-      // The user's NODE_OPTIONS (say --import tsx) must not change the plugin.
-      execArgvExtension: 'none',
+      // The user's NODE_OPTIONS (say --import tsx) must not change the plugin; --node-options on the
+      // command line may (the exporter's image sets a small young generation for a long-lived process).
+      execArgvExtension: 'cli',
     }),
   );
   try {

@@ -93,3 +93,7 @@ export function contextsGiven(value: unknown): string[] {
 /** Whether this run reads several clusters (or the clusters of a selection). */
 export const readsFleet = (fleet: FleetOptions, contexts: readonly string[]) =>
   fleet.all || fleet.matching !== undefined || contexts.length > 1;
+
+/** --cluster-label with several clusters: each is named by its context. */
+export const severalLabelled = () =>
+  new UsageError('--cluster-label names a single cluster; with several, the context names them.');

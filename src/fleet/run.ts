@@ -14,7 +14,7 @@ import {
   worstExitCode,
   type ClusterRead,
 } from '../report/cluster.ts';
-import { contextsGiven, readsFleet, type FleetOptions } from './flags.ts';
+import { contextsGiven, readsFleet, severalLabelled, type FleetOptions } from './flags.ts';
 import { mapPool } from './pool.ts';
 import { readCluster } from './read.ts';
 
@@ -61,11 +61,7 @@ export async function runFleet(ctx: CommandContext, run: FleetRun): Promise<Exit
   const contexts = several
     ? chooseContexts(contextNames(kubeconfig), given, run.fleet)
     : [given[0]];
-  if (several && run.fleet.clusterLabel) {
-    throw new UsageError(
-      '--cluster-label names a single cluster; with several, the context names them.',
-    );
-  }
+  if (several && run.fleet.clusterLabel) throw severalLabelled();
   const requestTimeout = parseDuration(ctx.flags['request-timeout'], '--request-timeout');
   const settings = {
     kubeconfig,

@@ -95,7 +95,8 @@ function translateStatus(error: StatusError, what: RequestDescription, target: T
         'nothing was overwritten: run the command again to re-check.',
     );
   }
-  if (code === 410) return new GoneError(`${request}: too old a resourceVersion (410 Gone).`);
+  if (code === 410)
+    return new GoneError(`${request}: the resourceVersion is no longer kept (410${detail}).`);
   if (code === 404)
     return new NotFoundError(`${request}: not found${message ? ` (${message})` : ''}.`);
   if (code === 429 || code >= 500) {

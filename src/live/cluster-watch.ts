@@ -51,11 +51,15 @@ export interface WatchCounters {
 export const counterKey = (...labels: string[]) => labels.join('\u0000');
 
 const now = () => Date.now();
+/** A burst of watch events is one recompute, this long after its first event. */
+const RECOMPUTE_AFTER_MS = 100;
 
 /** One cluster under watch. */
 export class ClusterWatch {
   /** The latest reports, or why the cluster cannot be read; undefined before the first answer. */
   read: ClusterRead | undefined;
+  /** The reports as JSON, to see whether a recompute changed them. */
+  private readKey = '';
   audit: AuditReport | undefined;
   inventory: InventoryReport | undefined;
   /** When a watched object last changed (or a check's result did). */
@@ -125,6 +129,11 @@ export class ClusterWatch {
     this.client.close();
   }
 
+  /** The API requests made so far (lists, watches, checks). */
+  get requestCount(): number {
+    return this.client.requestCount;
+  }
+
   /** Every watch has had its first answer. */
   get synced(): boolean {
     return this.live.synced;
@@ -135,22 +144,29 @@ export class ClusterWatch {
     return this.live.staleSince();
   }
 
-  /** What a change to the watched objects does: recompute soon, once for a burst of events. */
+  /**
+   * What a change to the watched objects does: recompute soon, once for a burst of events (a
+   * rollout, a churning annotation), which keeps both the work and the garbage bounded.
+   */
   private changed(): void {
     if (this.stopped || this.recomputing) return;
     this.recomputing = setTimeout(() => {
       this.recomputing = undefined;
       this.recompute();
-    }, 20);
+    }, RECOMPUTE_AFTER_MS);
   }
 
-  private recompute(): void {
+  /** The reports from the snapshot now; onUpdate when they changed (or `always`, after a check). */
+  private recompute(always = false): void {
     if (this.stopped) return;
-    const before = this.read;
-    this.read = this.readNow();
-    if (this.read && JSON.stringify(before) !== JSON.stringify(this.read))
-      this.lastChangeAt = now();
-    const snapshot = this.snapshotOrUndefined();
+    const { read, snapshot } = this.readNow();
+    const key = read ? JSON.stringify(read) : '';
+    const changed = key !== this.readKey;
+    this.read = read;
+    if (changed) {
+      this.readKey = key;
+      if (read) this.lastChangeAt = now();
+    }
     if (snapshot) {
       for (const check of this.checks) {
         const due =
@@ -158,27 +174,38 @@ export class ClusterWatch {
         if (due) void this.runCheck(check);
       }
     }
-    this.onUpdate(this);
+    if (changed || always) this.onUpdate(this);
   }
 
-  private readNow(): ClusterRead | undefined {
+  /** The reports, and the snapshot when it holds an installation (the checks need one). */
+  private readNow(): { read?: ClusterRead; snapshot?: Snapshot } {
+    let snapshot: Snapshot;
     try {
-      const snapshot = this.live.snapshot(this.extras);
-      // Before the first probes and handshake, verify would report them missing, not failed.
-      if (!this.finished.has('probes') || !this.finished.has('served')) return undefined;
-      const at = new Date();
-      const { warnWithinMs, failWithinMs } = this.settings;
+      snapshot = this.live.snapshot(this.extras);
+      installationOf(snapshot);
+    } catch (error) {
+      if (error instanceof NotSyncedError) return {};
+      return { read: { context: this.context, error: failureOf(error) } };
+    }
+    // Before the first probes and handshake, verify would report them missing, not failed.
+    if (!this.finished.has('probes') || !this.finished.has('served')) return { snapshot };
+    const at = new Date();
+    const { warnWithinMs, failWithinMs } = this.settings;
+    try {
       return {
-        context: this.context,
-        status: statusOf(snapshot, at, warnWithinMs),
-        verify: verifyOf(snapshot, at, { warnWithinMs, failWithinMs }),
+        snapshot,
+        read: {
+          context: this.context,
+          status: statusOf(snapshot, at, warnWithinMs),
+          verify: verifyOf(snapshot, at, { warnWithinMs, failWithinMs }),
+        },
       };
     } catch (error) {
-      if (error instanceof NotSyncedError) return undefined;
-      return { context: this.context, error: failureOf(error) };
+      return { snapshot, read: { context: this.context, error: failureOf(error) } };
     }
   }
 
+  /** The snapshot, when it holds an installation. */
   private snapshotOrUndefined(): Snapshot | undefined {
     try {
       const snapshot = this.live.snapshot(this.extras);
@@ -255,7 +282,7 @@ export class ClusterWatch {
       this.running.delete(name);
       this.finished.add(name);
     }
-    this.recompute();
+    this.recompute(true);
   }
 
   private count(which: keyof WatchCounters, resource: string, kind: ReadFailure | RestartReason) {

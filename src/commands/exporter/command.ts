@@ -1,7 +1,12 @@
 // kubectl antrea-certs exporter
 import { defineCommand } from '../../options/command.ts';
 import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
-import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
+import {
+  fleetFlags,
+  fleetOptionsFrom,
+  severalLabelled,
+  type FleetOptions,
+} from '../../fleet/flags.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
 import { parseListen, type Listen } from './listen.ts';
@@ -102,6 +107,7 @@ exits 0 once the scrapes in flight are answered.`,
     };
     const inventory = parseDuration(flags['inventory-interval'], '--inventory-interval');
     const fleet = fleetOptionsFrom({ ...flags, parallel: 1, 'cluster-timeout': '30s' });
+    if (fleet.clusterLabel && (fleet.all || fleet.matching)) throw severalLabelled();
     const { warnWithinMs, failWithinMs } = expiryOptionsFrom({ ...flags, strict: false });
     return {
       listen: parseListen(flags.listen),

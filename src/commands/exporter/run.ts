@@ -2,13 +2,13 @@
 // reports change, and an HTTP server that answers from memory. SIGTERM (or
 // Ctrl-C) stops the watches, answers the scrapes in flight and exits 0.
 import type { CommandContext } from '../../options/context.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
 import { claimSignals } from '../../signals.ts';
 import { parseDuration } from '../../duration.ts';
 import { configFor, contextNames, readKubeconfig } from '../../kube/kubeconfig.ts';
 import { Client } from '../../kube/client.ts';
 import { chooseContexts } from '../../fleet/run.ts';
-import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
+import { contextsGiven, readsFleet, severalLabelled } from '../../fleet/flags.ts';
 import { ClusterWatch } from '../../live/cluster-watch.ts';
 import { renderWatchedPrometheus, type WatchedCluster } from '../../render/prometheus.ts';
 import { terminalSafe } from '../../terminal-safe.ts';
@@ -79,10 +79,7 @@ function startWatches(ctx: CommandContext, options: ExporterOptions): ClusterWat
   const flags = { ...ctx.flags, context: undefined };
   const kubeconfig = readKubeconfig(flags, ctx.env);
   const several = readsFleet(options.fleet, given);
-  if (several && options.fleet.clusterLabel)
-    throw new UsageError(
-      '--cluster-label names a single cluster; with several, the context names them.',
-    );
+  if (several && options.fleet.clusterLabel) throw severalLabelled();
   const contexts = several
     ? chooseContexts(contextNames(kubeconfig), given, options.fleet)
     : [given[0]];

@@ -9,7 +9,8 @@ import type { ClusterWatch } from '../../live/cluster-watch.ts';
 /** The registry of the exporter's own metrics, read at each scrape from the watches in memory. */
 export function selfMetrics(watches: readonly ClusterWatch[], startedAt: number): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  // The event-loop delay is sampled every 100 ms, not 10: an idle exporter should stay idle.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   // Gauges whose names end in _total, which promtool rejects; nodejs_active_handles and the like stay.
   for (const name of ['handles', 'requests', 'resources'])
     registry.removeSingleMetric(`nodejs_active_${name}_total`);
@@ -52,6 +53,16 @@ export function selfMetrics(watches: readonly ClusterWatch[], startedAt: number)
         const since = w.synced ? w.staleSince() : startedAt;
         this.set({ cluster: w.context }, since === undefined ? 0 : seconds(now - since));
       }
+    },
+  });
+  new Counter({
+    name: 'antrea_certs_exporter_api_requests_total',
+    help: 'Requests made to the API server (lists, watches, checks); a scrape makes none.',
+    labelNames: ['cluster'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const w of watches) this.inc({ cluster: w.context }, w.requestCount);
     },
   });
   countersOf(registry, watches, 'restarts', {

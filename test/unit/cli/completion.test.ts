@@ -43,6 +43,7 @@ test('an empty word completes the commands, with descriptions, and no files', as
     'restore',
     'generate',
     'audit',
+    'exporter',
     'version',
     'completion',
   ]);

@@ -35,20 +35,21 @@ const pairFiles = {
 const fleet = { all: false, parallel: 8, clusterTimeoutMs: 30_000 };
 
 const cases: readonly (readonly [argv: string, expected: unknown])[] = [
-  ['verify', { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, strict: false, fleet }],
+  ['verify', { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, strict: false, fleet, watch: false }],
   [
-    'verify --warn-within 720h --fail-within 1d --strict',
-    { warnWithinMs: 30 * DAY, failWithinMs: DAY, strict: true, fleet },
+    'verify --warn-within 720h --fail-within 1d --strict -w',
+    { warnWithinMs: 30 * DAY, failWithinMs: DAY, strict: true, fleet, watch: true },
   ],
   ['verify --fail-within soon', /--fail-within takes a duration like 30d, 720h or 90s, not "soon"/],
   ['version', { clientOnly: false }],
   ['version --client', { clientOnly: true }],
   ['completion zsh', 'zsh'],
-  ['status', { fleet, all: false }],
-  ['status --all', { fleet, all: true }],
+  ['status', { fleet, all: false, watch: false }],
+  ['status --watch', { fleet, all: false, watch: true }],
+  ['status --all', { fleet, all: true, watch: false }],
   [
     'status --all --expiring-within 30d',
-    { fleet, all: true, expiringWithinMs: 30 * DAY, expiringWithin: '30d' },
+    { fleet, all: true, expiringWithinMs: 30 * DAY, expiringWithin: '30d', watch: false },
   ],
   ['status --expiring-within 30d', /--expiring-within goes with --all/],
   ['status --all --expiring-within soon', /--expiring-within takes a duration/],
@@ -69,9 +70,29 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
   ['audit --fail-within never', /--fail-within takes a duration/],
   [
     'status --all-contexts --contexts-matching ^prod- --parallel 3 --cluster-timeout 10s',
-    { fleet: { all: true, matching: /^prod-/, parallel: 3, clusterTimeoutMs: 10_000 }, all: false },
+    {
+      fleet: { all: true, matching: /^prod-/, parallel: 3, clusterTimeoutMs: 10_000 },
+      all: false,
+      watch: false,
+    },
   ],
-  ['status --cluster-label eu-1', { fleet: { ...fleet, clusterLabel: 'eu-1' }, all: false }],
+  [
+    'status --cluster-label eu-1',
+    { fleet: { ...fleet, clusterLabel: 'eu-1' }, all: false, watch: false },
+  ],
+  [
+    'exporter --all-contexts --audit --listen 127.0.0.1:9000 --inventory-interval 0 --trust-namespace m',
+    {
+      listen: { host: '127.0.0.1', port: 9000 },
+      fleet: { ...fleet, parallel: 1, all: true },
+      warnWithinMs: 30 * DAY,
+      failWithinMs: 7 * DAY,
+      servedIntervalMs: 300_000,
+      probeIntervalMs: 60_000,
+      auditIntervalMs: 3_600_000,
+      trustedNamespaces: ['m'],
+    },
+  ],
   ['status --contexts-matching (', /--contexts-matching takes a regular expression, not "\("/],
   ['verify --parallel 0', /--parallel takes a whole number of clusters, 1 or more, not 0/],
   ['status --cluster-timeout 0', /--cluster-timeout must be longer than 0/],

@@ -12,6 +12,7 @@ import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
 import {
   AuthenticationError,
   CliError,
+  GoneError,
   ConflictError,
   ConnectionError,
   ForbiddenError,
@@ -540,10 +541,11 @@ test('a watch RBAC refuses ends with a ForbiddenError through onEnd; an ERROR ev
   });
   const gone = await watching(await clientFor(expiring.url), watchPods);
   assert.deepEqual(gone.events, ['ADDED']);
-  assert.ok(gone.ended instanceof CliError);
+  // A GoneError: the informers list again on it.
+  assert.ok(gone.ended instanceof GoneError);
   assert.equal(
     gone.ended.message,
-    'the API server answered 410 to watch pods in namespace kube-system: too old resource version: 1 (2).',
+    'watch pods in namespace kube-system: the resourceVersion is no longer kept (410: too old resource version: 1 (2)).',
   );
 });
 
