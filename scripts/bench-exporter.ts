@@ -217,22 +217,27 @@ try {
   const webhooks = client.validatingWebhooks();
   let object: k8s.WebhookConfiguration = await webhooks.get('crdvalidator.antrea.io');
   const events = Number(values.events);
-  const churnStarted = performance.now();
-  for (let i = 0; i < events; i++) {
-    const metadata = {
-      ...object.metadata,
-      annotations: { ...object.metadata?.annotations, churn: String(i) },
-    };
-    object = await webhooks.update({ ...object, metadata }, 'none');
+  // Two batches: the first shows the growth, the second whether it keeps growing (a leak) or not.
+  let before = steady;
+  for (const batch of ['first', 'second']) {
+    const churnStarted = performance.now();
+    for (let i = 0; i < events; i++) {
+      const metadata = {
+        ...object.metadata,
+        annotations: { ...object.metadata?.annotations, churn: `${batch}-${i}` },
+      };
+      object = await webhooks.update({ ...object, metadata }, 'none');
+    }
+    const churnSeconds = (performance.now() - churnStarted) / 1000;
+    await sleep(30_000);
+    const after = rss(pid);
+    row(
+      `RSS after the ${batch} ${events} watch events (annotation updates, ${churnSeconds.toFixed(0)} s, then 30 s)`,
+      `${after.text}; growth ${(after.total - before.total).toFixed(1)} MiB`,
+    );
+    before = after;
   }
-  const churnSeconds = (performance.now() - churnStarted) / 1000;
   client.close();
-  await sleep(30_000);
-  const after = rss(pid);
-  row(
-    `RSS after ${events} watch events (annotation patches, ${churnSeconds.toFixed(0)} s, then 30 s)`,
-    `${after.text}; growth ${(after.total - steady.total).toFixed(1)} MiB`,
-  );
   one.child.kill('SIGTERM');
   agent.destroy();
 

@@ -18,8 +18,11 @@ import type { Outcome } from './outcome.ts';
 import { ForbiddenError } from '../errors.ts';
 import { backoffDelay } from './backoff.ts';
 
-/** Why a watch was opened again: its timeout, a 410, a connection that failed or went silent. */
-export type RestartReason = 'timeout' | 'gone' | 'error' | 'silent';
+/**
+ * Why a watch was opened again: the server ended it (its timeout, a shutdown), a 410 (listed
+ * again), a connection that failed, or one that went silent past the timeout.
+ */
+export type RestartReason = 'ended' | 'gone' | 'error' | 'silent';
 
 /** What an informer tells its owner besides its items. */
 export interface InformerEvents {
@@ -124,8 +127,11 @@ export class Informer<T extends k8s.KubeObject> {
       try {
         if (this.resourceVersion === undefined) await this.list();
         if (this.stopped) return;
-        const reason = await this.watchOnce();
-        this.events.onRestart?.(reason);
+        const reason = await this.watchOnce().catch((error: unknown) => {
+          if (!this.stopped) this.events.onRestart?.('error');
+          throw error;
+        });
+        if (!this.stopped) this.events.onRestart?.(reason);
         if (reason === 'gone') this.resourceVersion = undefined;
         if (reason === 'silent') await this.sleep(this.nextBackoff());
       } catch (error) {
@@ -185,7 +191,7 @@ export class Informer<T extends k8s.KubeObject> {
           query,
           (event) => this.apply(event.type, event.object as T),
           (error) => {
-            if (!error) finish(() => resolve('timeout'));
+            if (!error) finish(() => resolve('ended'));
             else if (isGone(error)) finish(() => resolve('gone'));
             else finish(() => reject(error));
           },
@@ -194,13 +200,13 @@ export class Informer<T extends k8s.KubeObject> {
           (stop) => {
             if (settled || this.stopped) {
               stop();
-              finish(() => resolve('timeout'));
+              finish(() => resolve('ended'));
               return;
             }
             cut = stop;
             this.stopWatch = () => {
               stop();
-              finish(() => resolve('timeout'));
+              finish(() => resolve('ended'));
             };
             this.watching = true;
             this.failures = 0;
@@ -222,17 +228,20 @@ export class Informer<T extends k8s.KubeObject> {
   }
 
   private async failed(error: Error): Promise<void> {
+    if (isNotFound(error)) {
+      // Nothing serves the kind (an API group of older releases): not a read error, tried again later.
+      this.refusedOrNotServed({ phase: 'notServed' });
+      await this.sleep(this.timing.refusedRetryMs);
+      return;
+    }
     this.events.onError?.(error);
     if (error instanceof ForbiddenError) {
       this.refusedOrNotServed({ phase: 'refused', error });
-    } else if (isNotFound(error)) {
-      this.refusedOrNotServed({ phase: 'notServed' });
-    } else {
-      this.setState({ phase: 'failing', error });
-      await this.sleep(this.nextBackoff());
+      await this.sleep(this.timing.refusedRetryMs);
       return;
     }
-    await this.sleep(this.timing.refusedRetryMs);
+    this.setState({ phase: 'failing', error });
+    await this.sleep(this.nextBackoff());
   }
 
   /** A 403 or 404 on the list (or the watch) drops what was kept: it is no longer what RBAC or the API allow. */

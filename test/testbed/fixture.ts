@@ -258,3 +258,37 @@ export async function writeTlsSecret(bed: Testbed, data: Record<string, string>)
     body: secret,
   });
 }
+
+/**
+ * Puts the caBundle of a CA nobody uses into one APIService while the controller is paused (else
+ * it puts its own back at its next resync), runs the check, then puts the original back.
+ */
+export async function withForeignCaBundle(
+  bed: Testbed,
+  apiService: string,
+  whileForeign: () => Promise<void>,
+): Promise<void> {
+  const original = bed.kubectl('get', 'apiservice', apiService, '-o', 'jsonpath={.spec.caBundle}');
+  const ca = spawnSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+      ...['-subj', '/CN=foreign-ca', '-days', '1', '-keyout', '/dev/null'],
+    ],
+    { encoding: 'utf8' },
+  );
+  if (ca.status !== 0) throw new Error(`openssl req failed: ${ca.stderr}`);
+  const patch = (caBundle: string) =>
+    bed.kubectl(
+      ...['patch', 'apiservice', apiService, '--type', 'merge'],
+      ...['-p', JSON.stringify({ spec: { caBundle } })],
+    );
+  bed.pauseController();
+  try {
+    patch(Buffer.from(ca.stdout).toString('base64'));
+    await whileForeign();
+  } finally {
+    patch(original);
+    bed.resumeController();
+  }
+}

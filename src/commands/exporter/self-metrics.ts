@@ -67,7 +67,9 @@ export function selfMetrics(watches: readonly ClusterWatch[], startedAt: number)
   });
   countersOf(registry, watches, 'restarts', {
     name: 'antrea_certs_exporter_watch_restarts_total',
-    help: 'Watches opened again, by resource and why: timeout (the usual end), gone (410, listed again), error, silent.',
+    help:
+      'Watches opened again, by resource and why: ended (by the server: its timeout, a shutdown), ' +
+      'gone (410: listed again), error, silent (no answer past the timeout).',
     second: 'reason',
   });
   countersOf(registry, watches, 'errors', {

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { eventually, testbed, type Testbed } from '../../testbed/fixture.ts';
+import { eventually, testbed, withForeignCaBundle, type Testbed } from '../../testbed/fixture.ts';
 import { plugin, pluginInBackground, type Running } from '../plugin.ts';
 import { freePort, startPrometheus, type Prometheus } from '../../support/prometheus.ts';
 
@@ -84,34 +84,6 @@ const get = async (url: string) => {
   return { status: response.status, text: await response.text() };
 };
 
-/** A caBundle of a CA nobody uses. */
-function foreignCa(): string {
-  const result = spawnSync(
-    'openssl',
-    [
-      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
-      ...['-subj', '/CN=foreign-ca', '-days', '1', '-keyout', '/dev/null'],
-    ],
-    { encoding: 'utf8' },
-  );
-  assert.equal(result.status, 0, result.stderr);
-  return Buffer.from(result.stdout).toString('base64');
-}
-
-function setCaBundle(base64: string): void {
-  bed.kubectl(
-    'patch',
-    'apiservice',
-    APISERVICE,
-    '--type',
-    'merge',
-    '-p',
-    JSON.stringify({ spec: { caBundle: base64 } }),
-  );
-}
-const caBundleNow = () =>
-  bed.kubectl('get', 'apiservice', APISERVICE, '-o', 'jsonpath={.spec.caBundle}');
-
 const kubeconfig = await serviceAccountKubeconfig();
 const exporter = await startExporter(kubeconfig, '--cluster-label', 'testbed');
 let stopped = false;
@@ -126,6 +98,9 @@ after(() => prometheus.stop());
 
 /** The value Prometheus has now for a query with one series, or undefined. */
 const one = async (expr: string) => (await prometheus.query(expr))[0];
+/** Whether Prometheus has scraped the APIService's caBundle as in step (1) or not (0). */
+const inSyncIs = async (value: number) =>
+  (await one(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`))?.value === value;
 
 test('ready after the first sync, as the ServiceAccount, with /metrics that promtool accepts', async () => {
   await eventually(
@@ -164,15 +139,8 @@ test('ready after the first sync, as the ServiceAccount, with /metrics that prom
 });
 
 test('a caBundle patched to a foreign CA: in_sync 0 and AntreaCABundleOutOfSync pending in Prometheus', async () => {
-  const original = caBundleNow();
-  bed.pauseController(); // else the controller puts its CA back at its next resync
-  try {
-    setCaBundle(foreignCa());
-    await eventually(
-      'in_sync 0',
-      async () =>
-        (await one(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`))?.value === 0,
-    );
+  await withForeignCaBundle(bed, APISERVICE, async () => {
+    await eventually('in_sync 0', () => inSyncIs(0));
     const alert = await eventually('the pending alert', async () =>
       (await prometheus.alerts()).find(
         (a) => a.labels.alertname === 'AntreaCABundleOutOfSync' && a.labels.name === APISERVICE,
@@ -180,15 +148,8 @@ test('a caBundle patched to a foreign CA: in_sync 0 and AntreaCABundleOutOfSync 
     );
     assert.equal(alert.state, 'pending');
     assert.equal(alert.labels.cluster, 'testbed');
-  } finally {
-    setCaBundle(original);
-    bed.resumeController();
-  }
-  await eventually(
-    'in_sync 1 again',
-    async () =>
-      (await one(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`))?.value === 1,
-  );
+  });
+  await eventually('in_sync 1 again', () => inSyncIs(1));
 });
 
 const servingSha = async () =>
@@ -226,22 +187,15 @@ test('after the Secret is deleted, the CA the controller makes anew is seen', as
 test('after kube-apiserver restarts, the exporter resumes its watches and reports a change made after it', async () => {
   await bed.stopApiserver();
   await bed.startApiserver();
-  const original = caBundleNow();
-  bed.pauseController();
-  try {
-    setCaBundle(foreignCa());
-    await eventually(
-      'the change after the restart',
-      async () =>
-        (await one(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`))?.value === 0,
-      30_000,
-    );
-  } finally {
-    setCaBundle(original);
-    bed.resumeController();
-  }
-  const restarts = await prometheus.query('sum(antrea_certs_exporter_watch_restarts_total)');
-  assert.ok((restarts[0]?.value ?? 0) > 0, 'the restart closed watches, which were opened again');
+  await withForeignCaBundle(bed, APISERVICE, async () => {
+    await eventually('the change after the restart', () => inSyncIs(0), 30_000);
+  });
+  // The new API server's watch cache starts after the resourceVersions the watches had: 410, and
+  // each collection is listed again (client-go's relist), which the change above needed.
+  const gone = await prometheus.query(
+    'sum(antrea_certs_exporter_watch_restarts_total{reason="gone"})',
+  );
+  assert.ok((gone[0]?.value ?? 0) > 0, 'watches resumed after 410 Gone by listing again');
 });
 
 test('a refused list is a read-error metric and up 0 with the reason; the process stays up', async () => {

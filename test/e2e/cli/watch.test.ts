@@ -8,38 +8,20 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, testbed, type Testbed } from '../../testbed/fixture.ts';
+import {
+  eventually,
+  testbed,
+  withForeignCaBundle as withForeignCaBundleOf,
+  type Testbed,
+} from '../../testbed/fixture.ts';
 import { BIN, pluginInBackground } from '../plugin.ts';
 
 const APISERVICE = 'v1beta2.controlplane.antrea.io';
 const bed: Testbed = await testbed({ version: 'v2.7.0' });
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-watch-'));
 
-/** Puts a foreign CA into one caBundle while the controller is paused, runs the check, then undoes it. */
-async function withForeignCaBundle(whileForeign: () => Promise<void>): Promise<void> {
-  const original = bed.kubectl('get', 'apiservice', APISERVICE, '-o', 'jsonpath={.spec.caBundle}');
-  const ca = spawnSync(
-    'openssl',
-    [
-      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
-      ...['-subj', '/CN=foreign-ca', '-days', '1', '-keyout', '/dev/null'],
-    ],
-    { encoding: 'utf8' },
-  ).stdout;
-  const patch = (caBundle: string) =>
-    bed.kubectl(
-      ...['patch', 'apiservice', APISERVICE, '--type', 'merge'],
-      ...['-p', JSON.stringify({ spec: { caBundle } })],
-    );
-  bed.pauseController();
-  try {
-    patch(Buffer.from(ca).toString('base64'));
-    await whileForeign();
-  } finally {
-    patch(original);
-    bed.resumeController();
-  }
-}
+const withForeignCaBundle = (check: () => Promise<void>) =>
+  withForeignCaBundleOf(bed, APISERVICE, check);
 
 test('in a pipe: one line per change with a timestamp, the foreign caBundle and its undoing; Ctrl-C exits 130', async () => {
   const running = pluginInBackground(bed.kubeconfig, ['status', '--watch']);
