@@ -107,9 +107,14 @@ export class Informer<T extends k8s.KubeObject> {
     return this.listed || this.state.phase === 'refused' || this.state.phase === 'notServed';
   }
 
-  /** Since when the items may be out of date (undefined: they are current now, or never were). */
+  /**
+   * Since when the items may be out of date (undefined: they are current now, or never were). A
+   * refusal or a kind not served is an answer, asked again every minute, not stale data.
+   */
   staleSince(): number | undefined {
-    return this.watching ? undefined : this.currentAt;
+    const { phase } = this.state;
+    if (this.watching || phase === 'refused' || phase === 'notServed') return undefined;
+    return this.currentAt;
   }
 
   start(): void {

@@ -251,6 +251,8 @@ test('a refused list is a read-error metric and up 0 with the reason; the proces
       text,
       /^antrea_certs_exporter_read_errors_total\{cluster="testbed",resource="secrets",kind="forbidden"\} [1-9]/m,
     );
+    // What RBAC refuses is an answer, asked again each minute, not stale data for the stale alert.
+    assert.match(text, /^antrea_certs_exporter_data_age_seconds\{cluster="testbed"\} 0$/m);
     assert.equal((await get(`${limitedRun.url}/healthz`)).status, 200);
   } finally {
     limitedRun.running.kill('SIGTERM');
