@@ -40,7 +40,13 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
     );
     text = renderWatchedPrometheus(clusters);
   };
-  for (const watch of watches) watch.onUpdate = render;
+  const logged = new Map<ClusterWatch, string>();
+  for (const watch of watches) {
+    watch.onUpdate = () => {
+      logChange(ctx, watch, logged);
+      render();
+    };
+  }
   const registry = selfMetrics(watches, Date.now());
   const { server, port } = await serve(options.listen, {
     metrics: async () => text + (await registry.metrics()),
@@ -71,6 +77,21 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
   });
   release();
   return ExitCode.ok;
+}
+
+/**
+ * A line on stderr (the Pod's log) when a cluster becomes unreadable, changes why, or reads again:
+ * what an operator looks for when the up metric drops. Not per event.
+ */
+function logChange(ctx: CommandContext, watch: ClusterWatch, logged: Map<ClusterWatch, string>) {
+  const read = watch.read;
+  if (!read) return;
+  const now = 'error' in read ? `${read.error.kind}: ${read.error.message}` : 'read';
+  const before = logged.get(watch) ?? 'read';
+  logged.set(watch, now);
+  if (now === before) return;
+  const cluster = terminalSafe(watch.context);
+  ctx.note(now === 'read' ? `${cluster}: read again.` : `${cluster}: cannot be read (${now})`);
 }
 
 /** One watch per cluster: the contexts chosen as status and verify choose them, or the one connection. */

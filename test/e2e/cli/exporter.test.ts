@@ -256,7 +256,13 @@ test('a refused list is a read-error metric and up 0 with the reason; the proces
     assert.equal((await get(`${limitedRun.url}/healthz`)).status, 200);
   } finally {
     limitedRun.running.kill('SIGTERM');
-    assert.equal((await limitedRun.running.done).status, 0);
+    const { status, stderr } = await limitedRun.running.done;
+    assert.equal(status, 0);
+    // Said once in the log, not at every retry.
+    const said = stderr.match(
+      /^testbed: cannot be read \(forbidden: you are not allowed to list apiservices/gm,
+    );
+    assert.equal(said?.length, 1, stderr);
   }
 });
 
