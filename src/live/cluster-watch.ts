@@ -19,6 +19,7 @@ import { installationOf } from '../antrea/installation.ts';
 import { modeOf } from '../antrea/mode.ts';
 import { selectsIpsec } from '../antrea/ipsec.ts';
 import type { Snapshot } from '../antrea/snapshot.ts';
+import { CA_CONFIGMAP } from '../antrea/names.ts';
 import { auditOf, inventoryOf, statusOf, verifyOf } from '../report/reports.ts';
 import { failureOf, type ClusterRead, type ReadFailure } from '../report/cluster.ts';
 import type { AuditReport } from '../report/audit/audit.ts';
@@ -62,10 +63,10 @@ export class ClusterWatch {
   private readKey = '';
   audit: AuditReport | undefined;
   inventory: InventoryReport | undefined;
-  /** When a watched object last changed (or a check's result did). */
+  /** When the reports last changed. */
   lastChangeAt: number | undefined;
   readonly counters: WatchCounters = { errors: new Map(), restarts: new Map() };
-  /** Called after each recompute. */
+  /** Called when the reports changed, and after each check that makes requests. */
   onUpdate: (watch: ClusterWatch) => void = () => undefined;
   private readonly live: LiveInstallation;
   private extras: SnapshotExtras = {};
@@ -223,7 +224,7 @@ export class ClusterWatch {
 
   private servedKey(snapshot: Snapshot): string {
     const secret = 'value' in snapshot.tlsSecret ? snapshot.tlsSecret.value : undefined;
-    const ca = snapshot.configMaps.find((cm) => cm.metadata?.name === 'antrea-ca');
+    const ca = snapshot.configMaps.find((cm) => cm.metadata?.name === CA_CONFIGMAP);
     return `${secret?.metadata?.resourceVersion ?? '-'}/${ca?.metadata?.resourceVersion ?? '-'}`;
   }
 
