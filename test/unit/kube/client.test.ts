@@ -3,12 +3,18 @@
 // sentence; impersonation, -v lines, request counting and watches.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import * as yaml from 'js-yaml';
-import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
+import { issue, usage } from '../../testbed/pki.ts';
+import {
+  answer,
+  apiServer,
+  ca,
+  failure,
+  serving,
+  type Handler,
+} from '../../support/fake-api-server.ts';
 import {
   AuthenticationError,
   CliError,
@@ -26,80 +32,10 @@ import type { RequestDescription } from '../../../src/kube/errors.ts';
 import { clientFor, writeTemporary } from '../../support/context.ts';
 import { NAMESPACE as ns } from '../../support/installation.ts';
 
-const caUsages = usage.keyCertSign | usage.digitalSignature;
-const ca = await issue({ commonName: 'API server CA', isCA: true, usages: caUsages });
-const otherCa = await issue({ commonName: 'Another CA', isCA: true, usages: caUsages });
-const serving = await issue({
-  commonName: 'kube-apiserver',
-  issuer: ca,
-  usages: usage.digitalSignature | usage.keyEncipherment,
-  extendedUsages: [extendedUsage.serverAuth],
-  dnsNames: ['localhost'],
-  ipAddresses: ['127.0.0.1'],
-});
-
-type Handler = (request: IncomingMessage, response: ServerResponse) => void;
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
-
-interface ApiServer {
-  /** https://127.0.0.1:PORT */
-  readonly url: string;
-  /** The requests that reached it, in order. */
-  readonly seen: Seen[];
-}
-
-/** An HTTPS server with a certificate from `ca` for 127.0.0.1, closed when the test ends. */
-async function apiServer(t: TestContext, handler: Handler): Promise<ApiServer> {
-  const seen: Seen[] = [];
-  const server: Server = createServer(
-    { key: serving.keyPem, cert: serving.certPem },
-    (request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        seen.push({
-          method: request.method ?? '',
-          url: request.url ?? '',
-          headers: request.headers,
-          body,
-        });
-        handler(request, response);
-      });
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-function answer(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-/** A Status object as the API server sends with a failure. */
-const failure = (code: number, message: string) => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  status: 'Failure',
-  message,
-  code,
+const otherCa = await issue({
+  commonName: 'Another CA',
+  isCA: true,
+  usages: usage.keyCertSign | usage.digitalSignature,
 });
 
 /** A server that answers every request with `status` and a Status carrying `message`. */

@@ -1,0 +1,139 @@
+// The informer's protocol against an HTTPS server that misbehaves on purpose
+// (the testbed's real API server covers the rest in the exporter's tests):
+// a watch that goes silent is cut by the client, a 410 lists again, a 403 is
+// a refusal and a 404 "not served", neither a read error for 404.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Informer, type InformerTiming, type RestartReason } from '../../../src/kube/informer.ts';
+import { KINDS } from '../../../src/kube/client.ts';
+import { answer, apiServer, ca, failure } from '../../support/fake-api-server.ts';
+import { clientFor } from '../../support/context.ts';
+
+const FAST: InformerTiming = {
+  watchTimeoutSeconds: 1,
+  silenceMarginMs: 300,
+  backoffInitialMs: 50,
+  backoffMaxMs: 200,
+  refusedRetryMs: 200,
+};
+
+const pod = (name: string, resourceVersion: string) => ({
+  metadata: { name, namespace: 'kube-system', resourceVersion },
+});
+const isWatch = (request: IncomingMessage) => /[?&]watch=true/.test(request.url ?? '');
+
+/** Waits until the condition holds, polling every 20 ms, or fails after 5 s. */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 5000) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function informerFor(url: string, events: { restarts: RestartReason[]; errors: Error[] }) {
+  const client = await clientFor(url, { ca: ca.certPem });
+  const informer = new Informer(
+    client,
+    KINDS.pods,
+    'kube-system',
+    { labelSelector: 'app=antrea' },
+    {
+      onChange: () => undefined,
+      onError: (error) => events.errors.push(error),
+      onRestart: (reason) => events.restarts.push(reason),
+    },
+    FAST,
+  );
+  return { informer, client };
+}
+
+test('a watch that sends nothing past its timeout is cut and opened again from the same resourceVersion', async (t) => {
+  const watches: string[] = [];
+  const server = await apiServer(t, (request: IncomingMessage, response: ServerResponse) => {
+    if (!isWatch(request)) {
+      answer(response, 200, { metadata: { resourceVersion: '7' }, items: [pod('a', '7')] });
+      return;
+    }
+    watches.push(request.url ?? '');
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.flushHeaders(); // and then nothing, as a connection that died without a reset
+  });
+  const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
+  const { informer, client } = await informerFor(server.url, events);
+  informer.start();
+  t.after(() => {
+    informer.stop();
+    client.close();
+  });
+  await until('two watches', () => watches.length >= 2);
+  assert.deepEqual(events.restarts.slice(0, 1), ['silent']);
+  for (const url of watches) {
+    assert.match(url, /resourceVersion=7/);
+    assert.match(url, /allowWatchBookmarks=true/);
+    assert.match(url, /timeoutSeconds=[12]\b/);
+    assert.match(url, /labelSelector=app%3Dantrea/);
+  }
+  assert.deepEqual(informer.outcome(), { value: [pod('a', '7')] });
+});
+
+test('410 Gone lists again; bookmarks move the resourceVersion; a deletion leaves the store', async (t) => {
+  let lists = 0;
+  let watches = 0;
+  const server = await apiServer(t, (request, response) => {
+    if (!isWatch(request)) {
+      lists++;
+      const items = lists === 1 ? [pod('a', '5'), pod('b', '5')] : [pod('c', '20')];
+      answer(response, 200, { metadata: { resourceVersion: lists === 1 ? '5' : '20' }, items });
+      return;
+    }
+    watches++;
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    if (watches === 1) {
+      const events = [
+        { type: 'DELETED', object: pod('b', '6') },
+        { type: 'BOOKMARK', object: { metadata: { resourceVersion: '9' } } },
+        { type: 'ERROR', object: failure(410, 'too old resource version: 9 (15)') },
+      ];
+      response.end(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    }
+  });
+  const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
+  const { informer, client } = await informerFor(server.url, events);
+  informer.start();
+  t.after(() => {
+    informer.stop();
+    client.close();
+  });
+  await until('the second list', () => lists === 2 && watches === 2);
+  assert.deepEqual(events.restarts, ['gone']);
+  assert.deepEqual(informer.outcome(), { value: [pod('c', '20')] });
+  assert.deepEqual(events.errors, []);
+});
+
+test('403 is a refusal with its sentence and a read error; 404 is not served and no read error', async (t) => {
+  let status = 403;
+  const server = await apiServer(t, (_request, response) =>
+    answer(response, status, failure(status, 'no')),
+  );
+  const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
+  const { informer, client } = await informerFor(server.url, events);
+  informer.start();
+  t.after(() => {
+    informer.stop();
+    client.close();
+  });
+  await until('the refusal', () => informer.hasSynced);
+  const refused = informer.outcome();
+  assert.ok(refused && 'refused' in refused);
+  assert.match(refused.refused, /you are not allowed to list pods in namespace kube-system/);
+  assert.equal(informer.staleSince(), undefined, 'a refusal is an answer, not stale data');
+  assert.equal(events.errors.length, 1);
+  status = 404;
+  await until('not served', () => {
+    const outcome = informer.outcome();
+    return outcome !== undefined && 'notServed' in outcome;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 500)); // two more retries
+  assert.equal(events.errors.length, 1, 'a kind nothing serves is not a read error');
+});
