@@ -292,3 +292,24 @@ export async function withForeignCaBundle(
     bed.resumeController();
   }
 }
+
+/** The token and CA of a ServiceAccount, from the Secret the token controller made for it. */
+export async function serviceAccountToken(
+  bed: Testbed,
+  namespace: string,
+  name: string,
+): Promise<{ token: string; ca: string }> {
+  return eventually(`the token of ServiceAccount ${namespace}/${name}`, () => {
+    const secret = bed.kubectlResult(
+      ...['-n', namespace, 'get', 'sa', name, '-o', 'jsonpath={.secrets[0].name}'],
+    ).stdout;
+    if (!secret) return undefined;
+    const field = (key: string) =>
+      Buffer.from(
+        bed.kubectl('-n', namespace, 'get', 'secret', secret, '-o', `jsonpath={.data.${key}}`),
+        'base64',
+      ).toString();
+    const token = field('token');
+    return token ? { token, ca: field('ca\\.crt') } : undefined;
+  });
+}

@@ -97,7 +97,7 @@ export const exporter = defineCommand({
     ['$0 exporter --audit --audit-interval 6h', 'audit as well, four times a day'],
   ],
   epilogue: `Endpoints: /metrics (Prometheus text format), /healthz (the process serves), /readyz (every
-cluster has had its first full sync). A scrape makes no API request. SIGTERM stops the watches and
+cluster has its first answer: its reports after the first full sync, or why it cannot be read). A scrape makes no API request. SIGTERM stops the watches and
 exits 0 once the scrapes in flight are answered.`,
   optionsFrom: (flags): ExporterOptions => {
     const interval = (name: string, value: string) => {

@@ -50,7 +50,7 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
   const registry = selfMetrics(watches, Date.now());
   const { server, port } = await serve(options.listen, {
     metrics: async () => text + (await registry.metrics()),
-    notSynced: () => watches.filter((w) => !w.synced).map((w) => w.context),
+    unanswered: () => watches.filter((w) => !w.read).map((w) => w.context),
   });
   const release = claimSignals();
   ctx.note(

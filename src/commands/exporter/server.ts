@@ -9,8 +9,11 @@ import { UsageError, errorCode } from '../../errors.ts';
 export interface Endpoints {
   /** The metrics text: the reports' families, then the exporter's own. */
   metrics(): Promise<string>;
-  /** The clusters that have not had their first full sync (empty: ready). */
-  notSynced(): readonly string[];
+  /**
+   * The clusters without an answer yet: neither their reports (after the first full sync and the
+   * first probes) nor why they cannot be read. Empty: ready, and /metrics has every cluster.
+   */
+  unanswered(): readonly string[];
 }
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -38,9 +41,9 @@ export async function serve(
     } else if (path === '/healthz') {
       answer(200, 'ok\n');
     } else if (path === '/readyz') {
-      const waiting = endpoints.notSynced();
+      const waiting = endpoints.unanswered();
       if (waiting.length === 0) answer(200, 'ok\n');
-      else answer(503, `waiting for the first sync of: ${waiting.join(', ')}\n`);
+      else answer(503, `waiting for the first full read of: ${waiting.join(', ')}\n`);
     } else {
       answer(404, 'not found: /metrics, /healthz and /readyz are served\n');
     }

@@ -11,7 +11,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { eventually, testbed, withForeignCaBundle, type Testbed } from '../../testbed/fixture.ts';
+import {
+  eventually,
+  serviceAccountToken,
+  testbed,
+  withForeignCaBundle,
+  type Testbed,
+} from '../../testbed/fixture.ts';
 import { plugin, pluginInBackground, type Running } from '../plugin.ts';
 import { freePort, startPrometheus, type Prometheus } from '../../support/prometheus.ts';
 
@@ -32,23 +38,7 @@ for (const file of [
 
 /** A kubeconfig whose only credential is the ServiceAccount's token (the token controller's Secret). */
 async function serviceAccountKubeconfig(): Promise<string> {
-  const token = await eventually('the ServiceAccount token', () => {
-    const name = bed.kubectlResult(
-      ...['-n', 'antrea-certs', 'get', 'sa', 'antrea-certs-exporter'],
-      ...['-o', 'jsonpath={.secrets[0].name}'],
-    ).stdout;
-    if (!name) return undefined;
-    const data = bed.kubectl(
-      '-n',
-      'antrea-certs',
-      'get',
-      'secret',
-      name,
-      '-o',
-      'jsonpath={.data.token}',
-    );
-    return data ? Buffer.from(data, 'base64').toString() : undefined;
-  });
+  const { token } = await serviceAccountToken(bed, 'antrea-certs', 'antrea-certs-exporter');
   const admin = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as {
     clusters: { cluster: Record<string, string> }[];
   };

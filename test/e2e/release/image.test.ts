@@ -1,13 +1,17 @@
 // The exporter's container image as scripts/image.sh builds it without a registry (buildah from
-// scratch): its config against Containerfile, its files, and the executable run in it by podman.
-// Containerfile itself, on distroless, is built and run by the release workflow.
+// scratch): its config against Containerfile, its files, the executable run in it by podman, and
+// the image run as a Pod runs it (its entrypoint, in-cluster configuration from a mounted
+// ServiceAccount token) against a testbed. Containerfile itself, on distroless, is built and run
+// by the release workflow.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { eventually, serviceAccountToken, testbed } from '../../testbed/fixture.ts';
+import { freePort } from '../../support/prometheus.ts';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const executable = join(repo, 'dist/sea/linux_amd64/kubectl-antrea_certs');
@@ -84,4 +88,76 @@ test('podman runs the executable in the image, as 65532', () => {
   const plugin = `kubectl-antrea_certs v${version.replaceAll('.', '\\.')}`;
   assert.match(built, new RegExp(`^podman run \\S+ version --client: ${plugin}$`, 'm'));
   assert.match(built, /^podman: the executable runs as Uid: 65532 65532 65532 65532 Gid: 65532 /m);
+});
+
+test('run as a Pod runs it: in-cluster configuration, the ServiceAccount token, SIGTERM exits 0', async (t) => {
+  const bed = await testbed({ version: 'v2.7.0' });
+  for (const file of ['deploy/base/namespace.yaml', 'deploy/base/rbac.yaml'])
+    bed.kubectl('apply', '-f', join(repo, file));
+  const { token, ca } = await serviceAccountToken(bed, 'antrea-certs', 'antrea-certs-exporter');
+  // What the kubelet mounts, readable by the image's user.
+  const secrets = mkdtempSync(join(tmpdir(), 'antrea-certs-sa-'));
+  chmodSync(secrets, 0o755);
+  const files: Record<string, string> = { token, 'ca.crt': ca, namespace: 'antrea-certs' };
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(join(secrets, name), text, { mode: 0o644 });
+  const server = new URL(/server: (\S+)/.exec(readFileSync(bed.kubeconfig, 'utf8'))?.[1] ?? '');
+  const store = mkdtempSync(join(tmpdir(), 'antrea-certs-podman-'));
+  const podman = (...args: string[]) =>
+    run('podman', [
+      ...['--root', join(store, 'root'), '--runroot', join(store, 'run')],
+      ...['--storage-driver', 'vfs', '--runtime', 'runc'],
+      ...args,
+    ]);
+  t.after(() => {
+    spawnSync('podman', [
+      '--root',
+      join(store, 'root'),
+      '--runroot',
+      join(store, 'run'),
+      '--storage-driver',
+      'vfs',
+      'rm',
+      '-f',
+      '-a',
+    ]);
+    rmSync(store, { recursive: true, force: true });
+    rmSync(secrets, { recursive: true, force: true });
+  });
+  const image = /Loaded image: (\S+)/.exec(podman('load', '-i', archive))?.[1] ?? '';
+  const listen = await freePort();
+  // The host's network: the testbed's API server listens on its loopback.
+  podman(
+    ...['run', '-d', '--name', 'exporter', '--network', 'host'],
+    ...['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=4096:4096'],
+    ...[
+      '-e',
+      `KUBERNETES_SERVICE_HOST=${server.hostname}`,
+      '-e',
+      `KUBERNETES_SERVICE_PORT=${server.port}`,
+    ],
+    ...['-v', `${secrets}:/var/run/secrets/kubernetes.io/serviceaccount:ro`],
+    ...[image, '--listen', `127.0.0.1:${listen}`],
+  );
+  const url = `http://127.0.0.1:${listen}`;
+  await eventually(
+    '/readyz',
+    async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
+    30_000,
+  );
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  assert.match(metrics, /^antrea_certs_up\{cluster="in-cluster"\} 1$/m);
+  assert.match(
+    metrics,
+    /^antrea_certs_mode_info\{cluster="in-cluster",namespace="kube-system",mode="self-signed"/m,
+  );
+  assert.match(
+    metrics,
+    new RegExp(
+      `^antrea_certs_exporter_build_info\\{version="${version.replaceAll('.', '\\.')}"`,
+      'm',
+    ),
+  );
+  podman('stop', '-t', '10', 'exporter');
+  assert.equal(podman('inspect', 'exporter', '--format', '{{.State.ExitCode}}').trim(), '0');
 });
