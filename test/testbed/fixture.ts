@@ -313,3 +313,12 @@ export async function serviceAccountToken(
     return token ? { token, ca: field('ca\\.crt') } : undefined;
   });
 }
+
+/** A ClusterRoleBinding of a ClusterRole to a user, as a test's RBAC list holds it. */
+export const clusterRoleBinding = (name: string, role: string, user: string) => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+  subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
+});

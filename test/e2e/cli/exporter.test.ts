@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import {
+  clusterRoleBinding,
   eventually,
   serviceAccountToken,
   testbed,
@@ -205,17 +206,11 @@ test('a refused list is a read-error metric and up 0 with the reason; the proces
         metadata: { name: 'antrea-certs-exporter-no-apiservices' },
         rules: role.rules.filter((r) => !r.resources.includes('apiservices')),
       },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'antrea-certs-exporter-no-apiservices' },
-        roleRef: {
-          apiGroup: 'rbac.authorization.k8s.io',
-          kind: 'ClusterRole',
-          name: 'antrea-certs-exporter-no-apiservices',
-        },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'no-apiservices' }],
-      },
+      clusterRoleBinding(
+        'antrea-certs-exporter-no-apiservices',
+        'antrea-certs-exporter-no-apiservices',
+        'no-apiservices',
+      ),
     ],
   };
   const file = join(work, 'limited.json');

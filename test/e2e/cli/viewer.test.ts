@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
+import { clusterRoleBinding, FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
 import { plugin } from '../plugin.ts';
 
 const bed: Testbed = await testbed({ version: 'v2.7.0', timings: FAST_TIMINGS });
@@ -88,28 +88,10 @@ const rbac = {
         rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], ['list']),
       ],
     },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'no-pods-viewer' },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: 'antrea-certs-viewer-no-pods',
-      },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'no-pods' }],
-    },
-    ...['viewer', 'viewer-no-pf'].map((user) => ({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: `${user}-antrea-certs-viewer` },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: 'antrea-certs-viewer',
-      },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }],
-    })),
+    clusterRoleBinding('no-pods-viewer', 'antrea-certs-viewer-no-pods', 'no-pods'),
+    ...['viewer', 'viewer-no-pf'].map((user) =>
+      clusterRoleBinding(`${user}-antrea-certs-viewer`, 'antrea-certs-viewer', user),
+    ),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',

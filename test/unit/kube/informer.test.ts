@@ -2,7 +2,7 @@
 // (the testbed's real API server covers the rest in the exporter's tests):
 // a watch that goes silent is cut by the client, a 410 lists again, a 403 is
 // a refusal and a 404 "not served", neither a read error for 404.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Informer, type InformerTiming, type RestartReason } from '../../../src/kube/informer.ts';
@@ -31,7 +31,12 @@ async function until(what: string, condition: () => boolean): Promise<void> {
   }
 }
 
-async function informerFor(url: string, events: { restarts: RestartReason[]; errors: Error[] }) {
+/** An informer of kube-system's Pods labelled app=antrea on the server, started; stopped when the test ends. */
+async function informerFor(
+  t: TestContext,
+  url: string,
+  events: { restarts: RestartReason[]; errors: Error[] },
+) {
   const client = await clientFor(url, { ca: ca.certPem });
   const informer = new Informer(
     client,
@@ -45,7 +50,12 @@ async function informerFor(url: string, events: { restarts: RestartReason[]; err
     },
     FAST,
   );
-  return { informer, client };
+  informer.start();
+  t.after(() => {
+    informer.stop();
+    client.close();
+  });
+  return informer;
 }
 
 test('a watch that sends nothing past its timeout is cut and opened again from the same resourceVersion', async (t) => {
@@ -60,12 +70,7 @@ test('a watch that sends nothing past its timeout is cut and opened again from t
     response.flushHeaders(); // and then nothing, as a connection that died without a reset
   });
   const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
-  const { informer, client } = await informerFor(server.url, events);
-  informer.start();
-  t.after(() => {
-    informer.stop();
-    client.close();
-  });
+  const informer = await informerFor(t, server.url, events);
   await until('two watches', () => watches.length >= 2);
   assert.deepEqual(events.restarts.slice(0, 1), ['silent']);
   for (const url of watches) {
@@ -99,12 +104,7 @@ test('410 Gone lists again; bookmarks move the resourceVersion; a deletion leave
     }
   });
   const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
-  const { informer, client } = await informerFor(server.url, events);
-  informer.start();
-  t.after(() => {
-    informer.stop();
-    client.close();
-  });
+  const informer = await informerFor(t, server.url, events);
   await until('the second list', () => lists === 2 && watches === 2);
   assert.deepEqual(events.restarts, ['gone']);
   assert.deepEqual(informer.outcome(), { value: [pod('c', '20')] });
@@ -117,12 +117,7 @@ test('403 is a refusal with its sentence and a read error; 404 is not served and
     answer(response, status, failure(status, 'no')),
   );
   const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
-  const { informer, client } = await informerFor(server.url, events);
-  informer.start();
-  t.after(() => {
-    informer.stop();
-    client.close();
-  });
+  const informer = await informerFor(t, server.url, events);
   await until('the refusal', () => informer.hasSynced);
   const refused = informer.outcome();
   assert.ok(refused && 'refused' in refused);
