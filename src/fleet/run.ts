@@ -28,7 +28,7 @@ export interface FleetRun {
 }
 
 /** The contexts to read: named with --context, all, or those matching; in kubeconfig order. */
-export function chooseContexts(
+function chooseContexts(
   known: readonly string[],
   given: readonly string[],
   fleet: FleetOptions,
@@ -50,19 +50,27 @@ export function chooseContexts(
 }
 
 /**
+ * The kubeconfig read once, the connection flags without --context, the contexts chosen (one
+ * undefined: the current context) and --request-timeout (0 when not given): for the fleet run and
+ * the exporter alike.
+ */
+export function fleetContexts(ctx: CommandContext, fleet: FleetOptions) {
+  const given = contextsGiven(ctx.flags.context);
+  const flags = { ...ctx.flags, context: undefined };
+  const kubeconfig = readKubeconfig(flags, ctx.env);
+  const several = readsFleet(fleet, given);
+  if (several && fleet.clusterLabel) throw severalLabelled();
+  const contexts = several ? chooseContexts(contextNames(kubeconfig), given, fleet) : [given[0]];
+  const requestTimeout = parseDuration(ctx.flags['request-timeout'], '--request-timeout');
+  return { kubeconfig, flags, contexts, several, requestTimeout };
+}
+
+/**
  * Reads the chosen contexts, at most --parallel at once, and prints them together; status exits 1
  * if a cluster could not be read, verify with the worst exit code.
  */
 export async function runFleet(ctx: CommandContext, run: FleetRun): Promise<ExitCode> {
-  const given = contextsGiven(ctx.flags.context);
-  const flags = { ...ctx.flags, context: undefined };
-  const kubeconfig = readKubeconfig(flags, ctx.env);
-  const several = readsFleet(run.fleet, given);
-  const contexts = several
-    ? chooseContexts(contextNames(kubeconfig), given, run.fleet)
-    : [given[0]];
-  if (several && run.fleet.clusterLabel) throw severalLabelled();
-  const requestTimeout = parseDuration(ctx.flags['request-timeout'], '--request-timeout');
+  const { kubeconfig, flags, contexts, several, requestTimeout } = fleetContexts(ctx, run.fleet);
   const settings = {
     kubeconfig,
     flags,

@@ -6,6 +6,7 @@
 // by the client, so a dead connection that sends nothing is noticed.
 import {
   collectionPath,
+  Resource,
   resourceName,
   type Client,
   type ResourceKind,
@@ -147,11 +148,7 @@ export class Informer<T extends k8s.KubeObject> {
   }
 
   private async list(): Promise<void> {
-    const query = new URLSearchParams(Object.entries(this.selector)).toString();
-    const path = `${this.path}${query ? `?${query}` : ''}`;
-    const list = await this.client.call(this.what, () =>
-      this.client.http.json<k8s.List<T>>('GET', path),
-    );
+    const list = await new Resource<T>(this.client, this.kind, this.namespace).list(this.selector);
     this.store.clear();
     for (const item of list.items) this.store.set(keyOf(item), item);
     this.resourceVersion = list.metadata?.resourceVersion ?? '';

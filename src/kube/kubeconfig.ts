@@ -124,6 +124,8 @@ export interface Kubeconfig {
   readonly base: ReturnType<typeof merge>;
   /** Where it came from, for messages. */
   readonly source: string;
+  /** It is the in-cluster configuration (a Pod's ServiceAccount), which names no context. */
+  readonly inCluster: boolean;
   /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY, for a cluster without proxy-url. */
   readonly proxyEnv: ProxyEnv;
 }
@@ -168,7 +170,8 @@ export function readKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
     source = sources.files.length ? sources.files.join(delimiter) : 'command-line flags';
   }
 
-  return { base, source, proxyEnv: proxyEnvOf(env) };
+  const inCluster = sources.inCluster && sources.files.length === 0;
+  return { base, source, inCluster, proxyEnv: proxyEnvOf(env) };
 }
 
 /** A client certificate or key file that cannot be read is the credentials' fault, not the server's. */

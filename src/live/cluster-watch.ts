@@ -55,6 +55,13 @@ const now = () => Date.now();
 /** A burst of watch events is one recompute, this long after its first event. */
 const RECOMPUTE_AFTER_MS = 100;
 
+/** A check that makes requests of its own, and how often it runs. */
+interface Check {
+  readonly name: string;
+  readonly everyMs: number;
+  readonly run: () => Promise<void>;
+}
+
 /** One cluster under watch. */
 export class ClusterWatch {
   /** The latest reports, or why the cluster cannot be read; undefined before the first answer. */
@@ -76,9 +83,12 @@ export class ClusterWatch {
   private recomputing: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly running = new Set<string>();
-  /** Checks tried at least once: the first run follows the first sync, the rest their schedule. */
-  private readonly tried = new Set<string>();
-  /** Checks that have finished at least once: verify's report waits for the first probes and handshake. */
+  /** The checks that make requests of their own, each on its schedule. */
+  private readonly checks: readonly Check[];
+  /**
+   * Checks that have finished at least once: each runs first right after the first sync, and
+   * verify's report waits for the first probes and handshake.
+   */
   private readonly finished = new Set<string>();
 
   constructor(
@@ -97,20 +107,8 @@ export class ClusterWatch {
       },
       settings.timing,
     );
-  }
-
-  start(): void {
-    this.live.start();
-    for (const check of this.checks)
-      this.timers.push(setInterval(() => void this.runCheck(check), check.everyMs).unref());
-    this.timers.push(setInterval(() => this.recompute(), this.settings.refreshMs).unref());
-  }
-
-  /** The checks that make requests of their own, each on its schedule (and first right after the first sync). */
-  private get checks(): { name: string; everyMs: number; run: () => Promise<void> }[] {
-    const { probeIntervalMs, servedIntervalMs, auditIntervalMs, inventoryIntervalMs } =
-      this.settings;
-    return [
+    const { probeIntervalMs, servedIntervalMs, auditIntervalMs, inventoryIntervalMs } = settings;
+    this.checks = [
       { name: 'probes', everyMs: probeIntervalMs, run: () => this.probe() },
       { name: 'served', everyMs: servedIntervalMs, run: () => this.serve() },
       ...(auditIntervalMs
@@ -120,6 +118,13 @@ export class ClusterWatch {
         ? [{ name: 'inventory', everyMs: inventoryIntervalMs, run: () => this.runInventory() }]
         : []),
     ];
+  }
+
+  start(): void {
+    this.live.start();
+    for (const check of this.checks)
+      this.timers.push(setInterval(() => void this.runCheck(check), check.everyMs).unref());
+    this.timers.push(setInterval(() => this.recompute(), this.settings.refreshMs).unref());
   }
 
   stop(): void {
@@ -171,7 +176,8 @@ export class ClusterWatch {
     if (snapshot) {
       for (const check of this.checks) {
         const due =
-          !this.tried.has(check.name) || (check.name === 'served' && this.handshakeDue(snapshot));
+          !this.finished.has(check.name) ||
+          (check.name === 'served' && this.handshakeDue(snapshot));
         if (due) void this.runCheck(check);
       }
     }
@@ -182,8 +188,7 @@ export class ClusterWatch {
   private readNow(): { read?: ClusterRead; snapshot?: Snapshot } {
     let snapshot: Snapshot;
     try {
-      snapshot = this.live.snapshot(this.extras);
-      installationOf(snapshot);
+      snapshot = this.installedSnapshot();
     } catch (error) {
       if (error instanceof NotSyncedError) return {};
       return { read: { context: this.context, error: failureOf(error) } };
@@ -206,12 +211,17 @@ export class ClusterWatch {
     }
   }
 
+  /** The snapshot now; throws what installationOf throws when it holds no installation. */
+  private installedSnapshot(): Snapshot {
+    const snapshot = this.live.snapshot(this.extras);
+    installationOf(snapshot);
+    return snapshot;
+  }
+
   /** The snapshot, when it holds an installation. */
   private snapshotOrUndefined(): Snapshot | undefined {
     try {
-      const snapshot = this.live.snapshot(this.extras);
-      installationOf(snapshot);
-      return snapshot;
+      return this.installedSnapshot();
     } catch {
       return undefined;
     }
@@ -271,10 +281,9 @@ export class ClusterWatch {
   }
 
   /** Runs a check unless it is running; a failure is counted, and the last result kept. */
-  private async runCheck({ name, run }: { name: string; run: () => Promise<void> }): Promise<void> {
+  private async runCheck({ name, run }: Check): Promise<void> {
     if (this.stopped || this.running.has(name) || !this.live.synced) return;
     this.running.add(name);
-    this.tried.add(name);
     try {
       await run();
     } catch (error) {

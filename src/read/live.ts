@@ -4,12 +4,12 @@
 // Deployment: when it moves (or its Secret is renamed), the namespaced informers
 // are replaced. Reading the snapshot makes no request.
 import type { Client, ResourceKind, Selector } from '../kube/client.ts';
-import { KINDS } from '../kube/client.ts';
+import { KINDS, resourceName } from '../kube/client.ts';
 import { Informer, type InformerTiming, type RestartReason } from '../kube/informer.ts';
 import { CHANGE_LEASE } from '../kube/lease.ts';
 import type * as k8s from '../kube/objects.ts';
 import type { Outcome } from '../kube/outcome.ts';
-import { UnavailableError, UsageError } from '../errors.ts';
+import { UnavailableError } from '../errors.ts';
 import {
   APP_SELECTOR,
   CA_CONFIGMAP,
@@ -21,6 +21,7 @@ import {
 } from '../antrea/names.ts';
 import { describeDeployment } from '../antrea/controller-objects.ts';
 import type { ControllerInfoObject, NamespaceSource, Snapshot } from '../antrea/snapshot.ts';
+import { controllerNamespaceOf } from './snapshot.ts';
 
 /** What the owner of a live installation hears: changes, and each failure and restart by resource. */
 export interface LiveEvents {
@@ -106,15 +107,6 @@ export class LiveInstallation {
     return since.length ? Math.min(...since) : undefined;
   }
 
-  /** The resources watched, with whether each is synced (for -v and the exporter's own metrics). */
-  resources(): { resource: string; namespace?: string; synced: boolean }[] {
-    return this.all().map((i) => ({
-      resource: i.what.resource,
-      ...(i.namespace ? { namespace: i.namespace } : {}),
-      synced: i.hasSynced,
-    }));
-  }
-
   /**
    * The snapshot from what the informers hold; throws what a one-shot read would (a refused list
    * the reports cannot do without, several controller namespaces, or no answer yet).
@@ -172,9 +164,11 @@ export class LiveInstallation {
       return this.fallbackLocator.hasSynced ? this.placeIn(DEFAULT_NAMESPACE) : undefined;
     }
     if (!found || !('value' in found)) return undefined;
-    const namespaces = [...new Set(found.value.map((d) => d.metadata?.namespace ?? ''))];
-    if (namespaces.length > 1) return undefined;
-    return this.placeIn(namespaces[0] ?? DEFAULT_NAMESPACE);
+    try {
+      return this.placeIn(controllerNamespaceOf(found.value) ?? DEFAULT_NAMESPACE);
+    } catch {
+      return undefined; // several namespaces: snapshot() says so
+    }
   }
 
   private placeIn(namespace: string) {
@@ -207,14 +201,7 @@ export class LiveInstallation {
 
   private notYet(): string {
     const found = this.locator.outcome();
-    if (found && 'value' in found) {
-      const namespaces = [...new Set(found.value.map((d) => d.metadata?.namespace ?? ''))];
-      if (namespaces.length > 1)
-        throw new UsageError(
-          `antrea-controller Deployments run in several namespaces (${namespaces.join(', ')}); ` +
-            'pick one with -n.',
-        );
-    }
+    if (found && 'value' in found) controllerNamespaceOf(found.value);
     if (found && 'error' in found) throw found.error;
     return 'the watches have not had their first answer yet.';
   }
@@ -240,7 +227,7 @@ export class LiveInstallation {
     namespace?: string,
     selector: Selector = {},
   ): Informer<T> {
-    const resource = `${kind.plural}${kind.group ? `.${kind.group}` : ''}`;
+    const resource = resourceName(kind);
     return new Informer<T>(
       this.client,
       kind,

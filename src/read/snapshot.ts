@@ -177,14 +177,20 @@ export async function locateController(client: Client): Promise<k8s.Deployment |
     if (error instanceof ForbiddenError) return undefined;
     throw error;
   }
-  const namespaces = [...new Set(items.map((d) => d.metadata?.namespace ?? ''))];
+  controllerNamespaceOf(items);
+  return items.find((d) => d.metadata?.name === CONTROLLER.deployment) ?? items[0];
+}
+
+/** The namespace the controller Deployments run in (undefined: none); several is a UsageError. */
+export function controllerNamespaceOf(deployments: readonly k8s.Deployment[]): string | undefined {
+  const namespaces = [...new Set(deployments.map((d) => d.metadata?.namespace ?? ''))];
   if (namespaces.length > 1) {
     throw new UsageError(
       `antrea-controller Deployments run in several namespaces (${namespaces.join(', ')}); ` +
         'pick one with -n.',
     );
   }
-  return items.find((d) => d.metadata?.name === CONTROLLER.deployment) ?? items[0];
+  return namespaces[0];
 }
 
 type Namespaced = Awaited<ReturnType<typeof readNamespaced>>;

@@ -1,5 +1,6 @@
 // kubectl antrea-certs audit
 import { defineCommand } from '../../options/command.ts';
+import { trustFlag, trustedNamespacesFrom } from '../../options/trust-flags.ts';
 import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
 
 /** audit's options: the expiry thresholds, whether warnings fail, and the trusted namespaces. */
@@ -24,14 +25,7 @@ export const audit = defineCommand({
     "Check Antrea's security recommendations: hostPath access to /var/run/antrea, admission, IPsec keys",
   short: "Check Antrea's security recommendations and IPsec keys",
   flags: {
-    'trust-namespace': {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      complete: 'namespace',
-      describe:
-        "A namespace whose Pods may reach Antrea's files (repeatable); Antrea's own Pods always may",
-    },
+    ...trustFlag(),
     ...expiryFlags('an IPsec or agent certificate'),
     'cluster-label': {
       type: 'string',
@@ -46,9 +40,7 @@ export const audit = defineCommand({
   epilogue: EXIT_CODES,
   optionsFrom: (flags): AuditOptions => ({
     ...expiryOptionsFrom(flags),
-    trustedNamespaces: flags['trust-namespace']
-      .flatMap((n) => String(n).split(','))
-      .filter(Boolean),
+    trustedNamespaces: trustedNamespacesFrom(flags['trust-namespace']),
     ...(flags['cluster-label'] ? { clusterLabel: flags['cluster-label'] } : {}),
   }),
   load: () => import('./run.ts'),

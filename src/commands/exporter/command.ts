@@ -9,6 +9,7 @@ import {
 } from '../../fleet/flags.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
+import { trustFlag, trustedNamespacesFrom } from '../../options/trust-flags.ts';
 import { parseListen, type Listen } from './listen.ts';
 
 /** The port the exporter listens on unless told: the next free one of Prometheus's default port allocations. */
@@ -57,7 +58,8 @@ export const exporter = defineCommand({
       group: INTERVALS,
       default: '5m',
       describe:
-        'How often to see what the controller serves (user-provided mode), also right after the Secret or antrea-ca changes',
+        'How often to see what the controller serves (user-provided mode); also at once when ' +
+        'the Secret or antrea-ca changes',
     },
     'probe-interval': {
       type: 'string',
@@ -83,22 +85,17 @@ export const exporter = defineCommand({
       default: '1h',
       describe: 'How often to run audit, with --audit',
     },
-    'trust-namespace': {
-      type: 'array',
-      string: true,
-      default: [] as string[],
-      complete: 'namespace',
-      describe: "With --audit: a namespace whose Pods may reach Antrea's files (repeatable)",
-    },
+    ...trustFlag('With --audit'),
   },
   examples: [
     ['$0 exporter', 'in a Pod: its ServiceAccount; elsewhere: the current context'],
     ['$0 exporter --all-contexts --listen 127.0.0.1:10027', 'every context of the kubeconfig'],
     ['$0 exporter --audit --audit-interval 6h', 'audit as well, four times a day'],
   ],
-  epilogue: `Endpoints: /metrics (Prometheus text format), /healthz (the process serves), /readyz (every
-cluster has its first answer: its reports after the first full sync, or why it cannot be read). A scrape makes no API request. SIGTERM stops the watches and
-exits 0 once the scrapes in flight are answered.`,
+  epilogue: `Endpoints: /metrics (Prometheus text format), /healthz (the process serves), /readyz
+(every cluster has its first answer: its reports after the first full sync, or why it cannot be
+read). A scrape makes no API request. SIGTERM stops the watches and exits 0 once the scrapes in
+flight are answered.`,
   optionsFrom: (flags): ExporterOptions => {
     const interval = (name: string, value: string) => {
       const ms = parseDuration(value, `--${name}`);
@@ -119,9 +116,7 @@ exits 0 once the scrapes in flight are answered.`,
       ...(flags.audit
         ? { auditIntervalMs: interval('audit-interval', flags['audit-interval']) }
         : {}),
-      trustedNamespaces: flags['trust-namespace']
-        .flatMap((n) => String(n).split(','))
-        .filter(Boolean),
+      trustedNamespaces: trustedNamespacesFrom(flags['trust-namespace']),
       ...(inventory > 0
         ? { inventoryIntervalMs: interval('inventory-interval', flags['inventory-interval']) }
         : {}),

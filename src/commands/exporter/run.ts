@@ -4,12 +4,10 @@
 import type { CommandContext } from '../../options/context.ts';
 import { ExitCode } from '../../errors.ts';
 import { claimSignals } from '../../signals.ts';
-import { parseDuration } from '../../duration.ts';
-import { configFor, contextNames, readKubeconfig } from '../../kube/kubeconfig.ts';
+import { configFor } from '../../kube/kubeconfig.ts';
 import { Client } from '../../kube/client.ts';
-import { chooseContexts } from '../../fleet/run.ts';
-import { contextsGiven, readsFleet, severalLabelled } from '../../fleet/flags.ts';
-import { ClusterWatch } from '../../live/cluster-watch.ts';
+import { fleetContexts } from '../../fleet/run.ts';
+import { ClusterWatch, type WatchSettings } from '../../live/cluster-watch.ts';
 import { renderWatchedPrometheus, type WatchedCluster } from '../../render/prometheus.ts';
 import { terminalSafe } from '../../terminal-safe.ts';
 import type { ExporterOptions } from './command.ts';
@@ -96,25 +94,8 @@ function logChange(ctx: CommandContext, watch: ClusterWatch, logged: Map<Cluster
 
 /** One watch per cluster: the contexts chosen as status and verify choose them, or the one connection. */
 function startWatches(ctx: CommandContext, options: ExporterOptions): ClusterWatch[] {
-  const given = contextsGiven(ctx.flags.context);
-  const flags = { ...ctx.flags, context: undefined };
-  const kubeconfig = readKubeconfig(flags, ctx.env);
-  const several = readsFleet(options.fleet, given);
-  if (several && options.fleet.clusterLabel) throw severalLabelled();
-  const contexts = several
-    ? chooseContexts(contextNames(kubeconfig), given, options.fleet)
-    : [given[0]];
-  const requestTimeout = parseDuration(ctx.flags['request-timeout'], '--request-timeout');
-  const settings = {
-    warnWithinMs: options.warnWithinMs,
-    failWithinMs: options.failWithinMs,
-    servedIntervalMs: options.servedIntervalMs,
-    probeIntervalMs: options.probeIntervalMs,
-    ...(options.auditIntervalMs ? { auditIntervalMs: options.auditIntervalMs } : {}),
-    trustedNamespaces: options.trustedNamespaces,
-    ...(options.inventoryIntervalMs ? { inventoryIntervalMs: options.inventoryIntervalMs } : {}),
-    refreshMs: REFRESH_MS,
-  };
+  const { kubeconfig, flags, contexts, requestTimeout } = fleetContexts(ctx, options.fleet);
+  const settings: WatchSettings = { ...options, refreshMs: REFRESH_MS };
   return contexts.map((context) => {
     const loaded = configFor(kubeconfig, { ...flags, context });
     const client = new Client(loaded, {
@@ -122,8 +103,8 @@ function startWatches(ctx: CommandContext, options: ExporterOptions): ClusterWat
       verbosity: ctx.verbosity,
       log: (line) => ctx.debug(line),
     });
-    const inCluster = kubeconfig.source === 'in-cluster configuration';
-    const label = options.fleet.clusterLabel ?? (inCluster ? 'in-cluster' : loaded.contextName);
+    const label =
+      options.fleet.clusterLabel ?? (kubeconfig.inCluster ? 'in-cluster' : loaded.contextName);
     return new ClusterWatch(label, client, ctx.flags.namespace, settings);
   });
 }
