@@ -252,7 +252,8 @@ export class Client implements Target {
 
   /**
    * Watches a collection: onEvent for each event, onEnd once when the watch
-   * closes (with why, if it failed: a 410 is a GoneError). Returns a function that stops it.
+   * closes (with why, if it failed: a 410 is a GoneError). Resolves, with a function that stops
+   * it, once the watch is open; rejects when it is not (a 403, a 410, no connection).
    */
   async watch(
     what: RequestDescription,
@@ -261,7 +262,7 @@ export class Client implements Target {
     onEvent: (event: WatchEvent) => void,
     onEnd: (error?: Error) => void,
   ): Promise<() => void> {
-    const { status, body, stop } = await this.call(what, () => this.http.watch(path, query));
+    const { body, stop } = await this.call(what, () => this.http.watch(path, query));
     let stopped = false;
     const end = (error?: Error) => {
       if (stopped) return;
@@ -269,13 +270,6 @@ export class Client implements Target {
       if (error) this.http.log(`WATCH ${path} ended: ${error.message}`);
       onEnd(error ? translate(error, what, this) : undefined);
     };
-    if (status !== 200) {
-      let text = '';
-      body.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      body.on('end', () => end(new StatusError(status, text)));
-      body.on('error', (error) => end(error));
-      return stop;
-    }
     let pending = '';
     body.on('data', (chunk: Buffer) => {
       pending += chunk.toString();

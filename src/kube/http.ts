@@ -150,15 +150,18 @@ export class Http {
   }
 
   /**
-   * A watch of a collection: its answer, streaming once the headers arrived.
-   * No --request-timeout: a watch lasts until it is stopped.
+   * A watch of a collection, streaming once the headers arrived; throws StatusError for anything
+   * but 200, so that a watch that resolves is open. No --request-timeout: a watch lasts until it
+   * is stopped.
    */
   async watch(path: string, query: Record<string, string>): Promise<WatchStream> {
     this.requestCount++;
     const search = new URLSearchParams(query).toString();
     this.log(`WATCH ${this.url(path)}${search ? `?${search}` : ''}`);
     const watching = new URLSearchParams({ ...query, watch: 'true' }).toString();
-    return this.exchange('GET', `${path}?${watching}`, undefined, 0);
+    const incoming = await this.exchange('GET', `${path}?${watching}`, undefined, 0);
+    if (incoming.status !== 200) throw new StatusError(incoming.status, await readAll(incoming));
+    return incoming;
   }
 
   /** The exec credential plugin a request waits on now, if any. */

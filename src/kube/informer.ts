@@ -3,7 +3,9 @@
 // that ends (its server-side timeout, a dropped connection) resumes from the
 // last resourceVersion seen; a 410 Gone lists again; other failures wait a
 // backoff with jitter. A watch that outlives its timeout by a margin is cut
-// by the client, so a dead connection that sends nothing is noticed.
+// by the client, so a dead connection that sends nothing is noticed. A 403 or
+// 404 for a collection that was listed before is first taken as passing: an
+// API server that has just started answers 403 until its RBAC caches fill.
 import {
   collectionPath,
   Resource,
@@ -41,8 +43,10 @@ export interface InformerTiming {
   readonly silenceMarginMs: number;
   readonly backoffInitialMs: number;
   readonly backoffMaxMs: number;
-  /** How soon a refused (403) or not served (404) list is tried again. */
+  /** The longest wait before a refused (403) or not served (404) list is tried again. */
   readonly refusedRetryMs: number;
+  /** How long a collection listed before may be refused before the refusal replaces its items. */
+  readonly refusalGraceMs: number;
 }
 
 export const DEFAULT_TIMING: InformerTiming = {
@@ -51,6 +55,7 @@ export const DEFAULT_TIMING: InformerTiming = {
   backoffInitialMs: 800,
   backoffMaxMs: 10_000,
   refusedRetryMs: 60_000,
+  refusalGraceMs: 15_000,
 };
 
 type State =
@@ -70,6 +75,8 @@ export class Informer<T extends k8s.KubeObject> {
   private stopWatch: (() => void) | undefined;
   private wakeSleep: (() => void) | undefined;
   private failures = 0;
+  /** Since when the lists have been refused or not served, while they are. */
+  private refusedSince: number | undefined;
   /** When the items were last known current: now while the watch is open, else when it closed. */
   private currentAt: number | undefined;
   private watching = false;
@@ -153,6 +160,7 @@ export class Informer<T extends k8s.KubeObject> {
     for (const item of list.items) this.store.set(keyOf(item), item);
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     this.listed = true;
+    this.refusedSince = undefined;
     this.currentAt = Date.now();
     this.setState({ phase: 'synced' });
   }
@@ -212,10 +220,11 @@ export class Informer<T extends k8s.KubeObject> {
             };
             this.watching = true;
             this.failures = 0;
+            this.refusedSince = undefined;
             if (this.state.phase !== 'synced') this.setState({ phase: 'synced' });
             else this.events.onChange();
           },
-          (error: unknown) => finish(() => reject(error)),
+          (error: unknown) => finish(() => (isGone(error) ? resolve('gone') : reject(error))),
         );
     });
   }
@@ -230,23 +239,32 @@ export class Informer<T extends k8s.KubeObject> {
   }
 
   private async failed(error: Error): Promise<void> {
-    if (isNotFound(error)) {
-      // Nothing serves the kind (an API group of older releases): not a read error, tried again later.
-      this.refusedOrNotServed({ phase: 'notServed' });
-      await this.sleep(this.timing.refusedRetryMs);
+    // Nothing serves the kind (an API group of older releases) is not a read error.
+    if (!isNotFound(error)) this.events.onError?.(error);
+    const refusal: State | undefined = isNotFound(error)
+      ? { phase: 'notServed' }
+      : error instanceof ForbiddenError
+        ? { phase: 'refused', error }
+        : undefined;
+    if (!refusal) {
+      this.setState({ phase: 'failing', error });
+      await this.sleep(this.nextBackoff());
       return;
     }
-    this.events.onError?.(error);
-    if (error instanceof ForbiddenError) {
-      this.refusedOrNotServed({ phase: 'refused', error });
-      await this.sleep(this.timing.refusedRetryMs);
-      return;
-    }
-    this.setState({ phase: 'failing', error });
-    await this.sleep(this.nextBackoff());
+    const now = Date.now();
+    this.refusedSince ??= now;
+    // Items listed before are kept, stale, through a passing refusal (an API server starting up).
+    if (!this.listed || now - this.refusedSince >= this.timing.refusalGraceMs)
+      this.refusedOrNotServed(refusal);
+    else this.setState({ phase: 'failing', error });
+    // Soon at first, then each refusedRetryMs: a refusal that lasts costs one list a minute.
+    const { backoffInitialMs, refusedRetryMs } = this.timing;
+    await this.sleep(
+      backoffDelay(this.failures++, backoffInitialMs, refusedRetryMs, Math.random()),
+    );
   }
 
-  /** A 403 or 404 on the list (or the watch) drops what was kept: it is no longer what RBAC or the API allow. */
+  /** A lasting 403 or 404 drops what was kept: it is no longer what RBAC or the API allow. */
   private refusedOrNotServed(state: State): void {
     this.store.clear();
     this.listed = false;

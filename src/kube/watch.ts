@@ -86,7 +86,8 @@ export class ChangeFeed {
       );
       if (this.stopped) stop();
       else if (!ended) this.stops.set(target, stop);
-    } catch {
+    } catch (error) {
+      if (error instanceof ForbiddenError) this.refused.add(target);
       // Left closed: the wait polls while any watch is closed.
     } finally {
       this.opening.delete(target);

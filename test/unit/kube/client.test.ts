@@ -456,16 +456,19 @@ test('a watch delivers each event and ends without an error when the server clos
   );
 });
 
-test('a watch RBAC refuses ends with a ForbiddenError through onEnd; an ERROR event ends it with the Status it carries', async (t) => {
+test('a watch RBAC refuses is not opened: a ForbiddenError; an ERROR event ends it with the Status it carries', async (t) => {
   const refusing = await apiServer(t, answering(403, 'pods is forbidden'));
-  const refused = await watching(await clientFor(refusing.url), watchPods);
-  assert.deepEqual(refused.events, []);
-  assert.ok(refused.ended instanceof ForbiddenError);
+  // A watch that resolves is open: a refusal rejects (an informer then backs off, not "watching").
+  const refused = await watching(await clientFor(refusing.url), watchPods).then(
+    () => assert.fail('a refused watch resolved'),
+    (error: unknown) => error,
+  );
+  assert.ok(refused instanceof ForbiddenError);
   assert.equal(
-    refused.ended.message,
+    refused.message,
     'you are not allowed to watch pods in namespace kube-system (403 Forbidden); ask for that RBAC permission (README lists what each command needs).',
   );
-  assert.equal(refused.ended.verb, 'watch');
+  assert.equal(refused.verb, 'watch');
 
   const expiring = await apiServer(t, (_request, response) => {
     response.writeHead(200, { 'Content-Type': 'application/json' });

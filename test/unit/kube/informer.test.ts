@@ -1,12 +1,14 @@
 // The informer's protocol against an HTTPS server that misbehaves on purpose
 // (the testbed's real API server covers the rest in the exporter's tests):
 // a watch that goes silent is cut by the client, a 410 lists again, a 403 is
-// a refusal and a 404 "not served", neither a read error for 404.
+// a refusal and a 404 "not served", neither a read error for 404; a refusal
+// after a list keeps the items for a grace period (an API server starting).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Informer, type InformerTiming, type RestartReason } from '../../../src/kube/informer.ts';
 import { KINDS } from '../../../src/kube/client.ts';
+import { ForbiddenError } from '../../../src/errors.ts';
 import { answer, apiServer, ca, failure } from '../../support/fake-api-server.ts';
 import { clientFor } from '../../support/context.ts';
 
@@ -16,6 +18,7 @@ const FAST: InformerTiming = {
   backoffInitialMs: 50,
   backoffMaxMs: 200,
   refusedRetryMs: 200,
+  refusalGraceMs: 400,
 };
 
 const pod = (name: string, resourceVersion: string) => ({
@@ -131,4 +134,33 @@ test('403 is a refusal with its sentence and a read error; 404 is not served and
   });
   await new Promise((resolve) => setTimeout(resolve, 500)); // two more retries
   assert.equal(events.errors.length, 1, 'a kind nothing serves is not a read error');
+});
+
+test('a 403 after a list is taken as passing: the items are kept, stale; one that lasts replaces them', async (t) => {
+  let refuse = false;
+  const watches: ServerResponse[] = [];
+  const server = await apiServer(t, (request, response) => {
+    if (refuse) return answer(response, 403, failure(403, 'no'));
+    if (!isWatch(request))
+      return answer(response, 200, { metadata: { resourceVersion: '5' }, items: [pod('a', '5')] });
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    watches.push(response);
+  });
+  const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
+  const informer = await informerFor(t, server.url, events);
+  await until('the watch', () => watches.length === 1);
+  // The API server restarts: the watch breaks, and the next requests are refused for a while.
+  refuse = true;
+  watches[0]?.destroy();
+  await until('the first refusal', () => events.errors.some((e) => e instanceof ForbiddenError));
+  assert.deepEqual(informer.outcome(), { value: [pod('a', '5')] }, 'the items are kept');
+  assert.ok(informer.staleSince() !== undefined, 'and marked stale');
+  await until('the refusal replaces them', () => {
+    const outcome = informer.outcome();
+    return outcome !== undefined && 'refused' in outcome;
+  });
+  assert.equal(informer.staleSince(), undefined);
+  refuse = false;
+  await until('listed again', () => watches.length === 2);
+  assert.deepEqual(informer.outcome(), { value: [pod('a', '5')] });
 });
