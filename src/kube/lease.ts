@@ -19,10 +19,14 @@ export interface HeldLease {
 /** The API server's MicroTime: RFC 3339 with microseconds. */
 const microTime = (date: Date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
+/** How often `force` reads and writes again when the Lease changed between its read and write. */
+const FORCE_ATTEMPTS = 3;
+
 /**
  * Takes the Lease for `holder`: created when there is none, taken over when it expired (or with
  * `force`), with the resourceVersion read. Returns the holder when someone else has it, or when
- * another run took it between the read and the write.
+ * another run took it between the read and the write; with `force`, a Lease that changed in
+ * between (its holder renewing it) is read and taken again.
  */
 export async function takeLease(
   client: Client,
@@ -34,35 +38,36 @@ export async function takeLease(
   now = new Date(),
 ): Promise<HeldLease | LeaseHolder> {
   const leases = client.leases(namespace);
-  let current: Lease | undefined;
-  try {
-    current = await leases.get(CHANGE_LEASE);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  const other = liveHolder(current, now);
-  if (other && !force) return other;
-  const spec = {
-    holderIdentity: holder,
-    leaseDurationSeconds: durationSeconds,
-    acquireTime: microTime(now),
-    renewTime: microTime(now),
-  };
-  try {
-    const metadata = { ...current?.metadata, name: CHANGE_LEASE, namespace, annotations };
-    const object = current
-      ? await leases.update({ ...current, metadata, spec: { ...current.spec, ...spec } }, 'none')
-      : await leases.create({ metadata, spec }, 'none');
-    return { namespace, object, ...(current ? { previous: current } : {}) };
-  } catch (error) {
-    // Another run took it between the read and the write: say who.
-    if (isConflict(error)) {
+  for (let attempt = 1; ; attempt++) {
+    let current: Lease | undefined;
+    try {
+      current = await leases.get(CHANGE_LEASE);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    const other = liveHolder(current, now);
+    if (other && !force) return other;
+    const spec = {
+      holderIdentity: holder,
+      leaseDurationSeconds: durationSeconds,
+      acquireTime: microTime(now),
+      renewTime: microTime(now),
+    };
+    try {
+      const metadata = { ...current?.metadata, name: CHANGE_LEASE, namespace, annotations };
+      const object = current
+        ? await leases.update({ ...current, metadata, spec: { ...current.spec, ...spec } }, 'none')
+        : await leases.create({ metadata, spec }, 'none');
+      return { namespace, object, ...(current ? { previous: current } : {}) };
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      if (force && attempt < FORCE_ATTEMPTS) continue;
+      // Another run took it between the read and the write: say who.
       const winner = await leases.get(CHANGE_LEASE).catch(() => undefined);
       return (
         liveHolder(winner, new Date()) ?? { holder: 'another run (it took the Lease just now)' }
       );
     }
-    throw error;
   }
 }
 

@@ -29,6 +29,8 @@ export interface Running {
   /** The same, on stdout. */
   stdoutMatches(pattern: RegExp, timeoutMs?: number): Promise<void>;
   readonly done: Promise<Run>;
+  /** What it has printed on stderr so far. */
+  stderrNow(): string;
   /** Sends the process a signal (SIGINT as Ctrl-C would, SIGKILL as a crash). */
   kill(signal: NodeJS.Signals): void;
 }
@@ -62,6 +64,7 @@ export function pluginInBackground(
   return {
     done,
     kill: (signal) => void child.kill(signal),
+    stderrNow: () => stderr,
     stderrMatches: (pattern, timeoutMs = 60_000) => matches('stderr', pattern, timeoutMs),
     stdoutMatches: (pattern, timeoutMs = 60_000) => matches('stdout', pattern, timeoutMs),
   };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
 import { readOptional } from '../../testbed/model/kube.ts';
-import { plugin, pluginInBackground, type Run } from '../plugin.ts';
+import { plugin, pluginInBackground, type Run, type Running } from '../plugin.ts';
 
 const bed: Testbed = await testbed({ version: 'v2.7.0', timings: FAST_TIMINGS });
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-faults-'));
@@ -39,6 +39,23 @@ async function backupAppears(dir: string): Promise<string> {
     if (file) return join(dir, file);
     await sleep(5);
   }
+}
+
+/**
+ * After a test that failed half way: no run of it is left holding the Lease, so that the next test
+ * fails (or passes) for its own reasons.
+ */
+async function leaveNoRunBehind(runs: readonly Running[]): Promise<void> {
+  for (const run of runs) run.kill('SIGKILL');
+  await Promise.all(runs.map((run) => run.done));
+  bed.kubectlResult(
+    '-n',
+    bed.namespace,
+    'delete',
+    'lease',
+    'antrea-certs-change',
+    '--ignore-not-found',
+  );
 }
 
 /** Exit 0 only if the change converged and verify passes; otherwise it says where it stands. */
@@ -157,8 +174,10 @@ for (const [command, prepare] of [
 test('a run whose Lease another run takes over (--force-unlock) stops waiting at once, exits 1 and touches nothing', async () => {
   const backups = mkdtempSync(join(work, 'takeover-'));
   bed.pauseController();
+  const runs: Running[] = [];
   try {
     const first = pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
+    runs.push(first);
     await first.stderrMatches(/waiting for/);
     const second = pluginInBackground(bed.kubeconfig, [
       'rotate',
@@ -167,19 +186,26 @@ test('a run whose Lease another run takes over (--force-unlock) stops waiting at
       '--backup-dir',
       backups,
     ]);
+    runs.push(second);
     const result = await first.done;
-    assert.equal(result.status, 1, result.stderr);
+    const both = () => `first:\n${result.stderr}\nsecond so far:\n${second.stderrNow()}`;
+    assert.equal(result.status, 1, both());
     assert.match(
       result.stderr,
       /Lost Lease antrea-certs-change to \S+ pid \d+ \(kubectl antrea-certs rotate\): this change stops now\./,
+      both(),
     );
     assert.match(
       result.stderr,
       /\nerror: another run took Lease antrea-certs-change over \(.*\): this run stopped and left the objects to it while waiting for /,
+      both(),
     );
     bed.resumeController();
     const took = await second.done;
     assert.equal(took.status, 0, took.stderr);
+  } catch (error) {
+    await leaveNoRunBehind(runs);
+    throw error;
   } finally {
     bed.resumeController();
   }
@@ -190,8 +216,10 @@ test('a run killed in the middle of a change: the next run names the backup that
   const backups = mkdtempSync(join(work, 'chain-'));
   bed.pauseController();
   let first: string;
+  const runs: Running[] = [];
   try {
     const killed = pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
+    runs.push(killed);
     await killed.stderrMatches(/waiting for/);
     first = await backupAppears(backups);
     killed.kill('SIGKILL');
@@ -201,6 +229,9 @@ test('a run killed in the middle of a change: the next run names the backup that
       left.stdout,
       /a change is in progress: \S+ pid \d+ \(kubectl antrea-certs rotate\)/,
     );
+  } catch (error) {
+    await leaveNoRunBehind(runs);
+    throw error;
   } finally {
     bed.resumeController();
   }

@@ -1,43 +1,69 @@
-// When a change Lease still counts: held, and renewed within its duration.
+// Taking the change Lease when it changes between the read and the write (a
+// renewal by its holder): with --force-unlock the Lease is read and taken
+// again; without it, the holder is named. On an HTTPS server that answers 409
+// on purpose, since a real API server cannot be made to interleave on cue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { liveHolder } from '../../../src/kube/lease.ts';
+import { takeLease } from '../../../src/kube/lease.ts';
+import { answer, apiServer, ca, failure } from '../../support/fake-api-server.ts';
+import { clientFor } from '../../support/context.ts';
 
-const now = new Date('2026-11-28T12:00:00.000Z');
-const lease = (
-  renewTime: string | undefined,
-  seconds = 60,
-  holder = 'a@h pid 1 (kubectl antrea-certs rotate)',
-) => ({
+const holderLease = (resourceVersion: string) => ({
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  metadata: { name: 'antrea-certs-change', namespace: 'kube-system', resourceVersion },
   spec: {
-    holderIdentity: holder,
-    leaseDurationSeconds: seconds,
-    acquireTime: '2026-11-28T11:58:00.000000Z',
-    ...(renewTime ? { renewTime } : {}),
+    holderIdentity: 'someone@elsewhere pid 1 (kubectl antrea-certs rotate)',
+    leaseDurationSeconds: 60,
+    renewTime: new Date().toISOString().replace('Z', '000Z'),
   },
 });
 
-test('a Lease renewed within its duration names its holder, since when and how long ago', () => {
-  assert.deepEqual(liveHolder(lease('2026-11-28T11:59:30.000000Z'), now), {
-    holder: 'a@h pid 1 (kubectl antrea-certs rotate)',
-    since: '2026-11-28T11:58:00.000000Z',
-    renewedAgoMs: 30_000,
+/** A server whose Lease its holder renews once right after each of the first `renewals` reads. */
+async function renewingServer(t: Parameters<typeof apiServer>[0], renewals: number) {
+  let version = 1;
+  let puts = 0;
+  const server = await apiServer(t, (request, response) => {
+    if (request.method === 'GET') return answer(response, 200, holderLease(String(version)));
+    puts++;
+    const sent = JSON.parse(server.seen.at(-1)?.body ?? '{}') as {
+      metadata: { resourceVersion: string };
+    };
+    if (puts <= renewals || sent.metadata.resourceVersion !== String(version)) {
+      version++;
+      return answer(response, 409, failure(409, 'the object has been modified'));
+    }
+    answer(response, 200, {
+      ...JSON.parse(server.seen.at(-1)?.body ?? '{}'),
+      metadata: { resourceVersion: String(++version) },
+    });
   });
+  return server;
+}
+
+test('--force-unlock reads and takes the Lease again when its holder renewed it in between', async (t) => {
+  const server = await renewingServer(t, 1);
+  const client = await clientFor(server.url, { ca: ca.certPem });
+  t.after(() => client.close());
+  const taken = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, true);
+  assert.ok('object' in taken, JSON.stringify(taken));
+  assert.equal(taken.object.spec?.holderIdentity, 'me@here pid 2 (x)');
+  assert.deepEqual(
+    server.seen.map((r) => r.method),
+    ['GET', 'PUT', 'GET', 'PUT'],
+  );
 });
 
-test('expired, released, never renewed past its acquisition, or absent: nobody holds it', () => {
-  assert.equal(
-    liveHolder(lease('2026-11-28T11:59:00.000000Z'), now),
-    undefined,
-    'exactly 60 s ago',
-  );
-  assert.equal(
-    liveHolder(lease('2026-11-28T11:59:30.000000Z', 60, ''), now),
-    undefined,
-    'released',
-  );
-  assert.equal(liveHolder(lease(undefined), now), undefined, 'acquired 2 min ago, never renewed');
-  assert.ok(liveHolder(lease(undefined, 300), now), 'acquired 2 min ago, 5 min duration');
-  assert.equal(liveHolder(undefined, now), undefined);
-  assert.equal(liveHolder({ spec: { holderIdentity: 'x', renewTime: 'garbage' } }, now), undefined);
+test('without --force-unlock, or after three conflicts, the holder is named and nothing is taken', async (t) => {
+  const server = await renewingServer(t, 3);
+  const client = await clientFor(server.url, { ca: ca.certPem });
+  t.after(() => client.close());
+  const forced = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, true);
+  assert.ok('holder' in forced, JSON.stringify(forced));
+  assert.equal(forced.holder, 'someone@elsewhere pid 1 (kubectl antrea-certs rotate)');
+  const puts = server.seen.filter((r) => r.method === 'PUT').length;
+  assert.equal(puts, 3);
+  const polite = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, false);
+  assert.ok('holder' in polite);
+  assert.equal(server.seen.filter((r) => r.method === 'PUT').length, 3, 'no write without force');
 });
