@@ -2,9 +2,10 @@
 // renewal by its holder): with --force-unlock the Lease is read and taken
 // again; without it, the holder is named. On an HTTPS server that answers 409
 // on purpose, since a real API server cannot be made to interleave on cue.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { takeLease } from '../../../src/kube/lease.ts';
+import type { Lease } from '../../../src/kube/objects.ts';
 import { answer, apiServer, ca, failure } from '../../support/fake-api-server.ts';
 import { clientFor } from '../../support/context.ts';
 
@@ -19,32 +20,30 @@ const holderLease = (resourceVersion: string) => ({
   },
 });
 
-/** A server whose Lease its holder renews once right after each of the first `renewals` reads. */
-async function renewingServer(t: Parameters<typeof apiServer>[0], renewals: number) {
+/**
+ * A server whose Lease its holder renews right after each of the first `renewals` reads (the write
+ * that follows conflicts), and a client of it; both closed when the test ends.
+ */
+async function renewingHolder(t: TestContext, renewals: number) {
   let version = 1;
   let puts = 0;
   const server = await apiServer(t, (request, response) => {
     if (request.method === 'GET') return answer(response, 200, holderLease(String(version)));
     puts++;
-    const sent = JSON.parse(server.seen.at(-1)?.body ?? '{}') as {
-      metadata: { resourceVersion: string };
-    };
-    if (puts <= renewals || sent.metadata.resourceVersion !== String(version)) {
+    const sent = JSON.parse(server.seen.at(-1)?.body ?? '{}') as Lease;
+    if (puts <= renewals || sent.metadata?.resourceVersion !== String(version)) {
       version++;
       return answer(response, 409, failure(409, 'the object has been modified'));
     }
-    answer(response, 200, {
-      ...JSON.parse(server.seen.at(-1)?.body ?? '{}'),
-      metadata: { resourceVersion: String(++version) },
-    });
+    answer(response, 200, { ...sent, metadata: { resourceVersion: String(++version) } });
   });
-  return server;
+  const client = await clientFor(server.url, { ca: ca.certPem });
+  t.after(() => client.close());
+  return { server, client, writes: () => server.seen.filter((r) => r.method === 'PUT').length };
 }
 
 test('--force-unlock reads and takes the Lease again when its holder renewed it in between', async (t) => {
-  const server = await renewingServer(t, 1);
-  const client = await clientFor(server.url, { ca: ca.certPem });
-  t.after(() => client.close());
+  const { server, client } = await renewingHolder(t, 1);
   const taken = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, true);
   assert.ok('object' in taken, JSON.stringify(taken));
   assert.equal(taken.object.spec?.holderIdentity, 'me@here pid 2 (x)');
@@ -55,15 +54,12 @@ test('--force-unlock reads and takes the Lease again when its holder renewed it 
 });
 
 test('without --force-unlock, or after three conflicts, the holder is named and nothing is taken', async (t) => {
-  const server = await renewingServer(t, 3);
-  const client = await clientFor(server.url, { ca: ca.certPem });
-  t.after(() => client.close());
+  const { client, writes } = await renewingHolder(t, 3);
   const forced = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, true);
   assert.ok('holder' in forced, JSON.stringify(forced));
   assert.equal(forced.holder, 'someone@elsewhere pid 1 (kubectl antrea-certs rotate)');
-  const puts = server.seen.filter((r) => r.method === 'PUT').length;
-  assert.equal(puts, 3);
+  assert.equal(writes(), 3);
   const polite = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, false);
   assert.ok('holder' in polite);
-  assert.equal(server.seen.filter((r) => r.method === 'PUT').length, 3, 'no write without force');
+  assert.equal(writes(), 3, 'no write without force');
 });
