@@ -15,7 +15,7 @@ import {
   type Selector,
 } from './client.ts';
 import type { RequestDescription } from './errors.ts';
-import { isGone, isNotFound } from './errors.ts';
+import { isGone, isNotFound, PASSING_REFUSAL_MS } from './errors.ts';
 import type * as k8s from './objects.ts';
 import type { Outcome } from './outcome.ts';
 import { ForbiddenError } from '../errors.ts';
@@ -55,7 +55,7 @@ export const DEFAULT_TIMING: InformerTiming = {
   backoffInitialMs: 800,
   backoffMaxMs: 10_000,
   refusedRetryMs: 60_000,
-  refusalGraceMs: 15_000,
+  refusalGraceMs: PASSING_REFUSAL_MS,
 };
 
 type State =
@@ -117,7 +117,7 @@ export class Informer<T extends k8s.KubeObject> {
 
   /**
    * Since when the items may be out of date (undefined: they are current now, or never were). A
-   * refusal or a kind not served is an answer, asked again every minute, not stale data.
+   * refusal or a kind not served is an answer, asked again (at last once a minute), not stale data.
    */
   staleSince(): number | undefined {
     const { phase } = this.state;
@@ -239,13 +239,9 @@ export class Informer<T extends k8s.KubeObject> {
   }
 
   private async failed(error: Error): Promise<void> {
-    // Nothing serves the kind (an API group of older releases) is not a read error.
-    if (!isNotFound(error)) this.events.onError?.(error);
-    const refusal: State | undefined = isNotFound(error)
-      ? { phase: 'notServed' }
-      : error instanceof ForbiddenError
-        ? { phase: 'refused', error }
-        : undefined;
+    const refusal = refusalOf(error);
+    // Nothing serves the kind (an API group of older releases): not a read error.
+    if (refusal?.phase !== 'notServed') this.events.onError?.(error);
     if (!refusal) {
       this.setState({ phase: 'failing', error });
       await this.sleep(this.nextBackoff());
@@ -258,10 +254,7 @@ export class Informer<T extends k8s.KubeObject> {
       this.refusedOrNotServed(refusal);
     else this.setState({ phase: 'failing', error });
     // Soon at first, then each refusedRetryMs: a refusal that lasts costs one list a minute.
-    const { backoffInitialMs, refusedRetryMs } = this.timing;
-    await this.sleep(
-      backoffDelay(this.failures++, backoffInitialMs, refusedRetryMs, Math.random()),
-    );
+    await this.sleep(this.nextBackoff(this.timing.refusedRetryMs));
   }
 
   /** A lasting 403 or 404 drops what was kept: it is no longer what RBAC or the API allow. */
@@ -272,9 +265,8 @@ export class Informer<T extends k8s.KubeObject> {
     this.setState(state);
   }
 
-  private nextBackoff(): number {
-    const { backoffInitialMs, backoffMaxMs } = this.timing;
-    return backoffDelay(this.failures++, backoffInitialMs, backoffMaxMs, Math.random());
+  private nextBackoff(maxMs = this.timing.backoffMaxMs): number {
+    return backoffDelay(this.failures++, this.timing.backoffInitialMs, maxMs, Math.random());
   }
 
   private setState(state: State): void {
@@ -291,6 +283,13 @@ export class Informer<T extends k8s.KubeObject> {
       };
     });
   }
+}
+
+/** What a 403 or 404 says: the collection is refused, or nothing serves its kind. */
+function refusalOf(error: Error): State | undefined {
+  if (isNotFound(error)) return { phase: 'notServed' };
+  if (error instanceof ForbiddenError) return { phase: 'refused', error };
+  return undefined;
 }
 
 const keyOf = (object: k8s.KubeObject) =>
