@@ -4,6 +4,7 @@
 // out an API server that is gone for a while.
 import type { CommandContext } from '../options/context.ts';
 import {
+  ForbiddenError,
   InterruptedError,
   LeaseLostError,
   TimeoutError,
@@ -16,7 +17,7 @@ import { probeAggregatedApis, readInstallation } from '../read/snapshot.ts';
 import { ChangeFeed, type WatchTarget } from '../kube/watch.ts';
 import { installationTargets } from '../read/watch-targets.ts';
 import { controllerServes } from '../read/controller-serves.ts';
-import { isTransient } from '../kube/errors.ts';
+import { isTransient, PASSING_REFUSAL_MS } from '../kube/errors.ts';
 import { pending, type ConvergenceGoal } from '../report/convergence.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { NOT_SERVED_YET } from '../antrea/reload.ts';
@@ -65,6 +66,8 @@ export async function waitForConvergence(
   const deadline = Date.now() + timeoutMs;
   let waitingFor = 'the first read';
   let unreachableSince: number | undefined;
+  /** Since when reads have been refused (403), while they are. */
+  let refusedSince: number | undefined;
   let probing = false;
   let served: 'unobservable' | undefined;
   let servedEvery = SERVED_FIRST_MS;
@@ -94,6 +97,7 @@ export async function waitForConvergence(
       try {
         const current = await readInstallation(client, namespace);
         unreachableSince = undefined;
+        refusedSince = undefined;
         const objectsLeft = pending(current, goal);
         const silent = objectsLeft === undefined ? await notAnswering(client, current) : undefined;
         let left = objectsLeft ?? silent;
@@ -120,9 +124,18 @@ export async function waitForConvergence(
         waitingFor = left;
       } catch (error) {
         // The API server restarting or overloaded: keep waiting, the change goes on without it.
-        if (!isTransient(error)) throw error;
+        // The same reads planned the change, so a 403 is first taken as a restart's (see
+        // PASSING_REFUSAL_MS); one that lasts is RBAC's answer.
+        const refused = error instanceof ForbiddenError;
+        if (refused) refusedSince ??= Date.now();
+        const passing = refused && Date.now() - (refusedSince ?? 0) < PASSING_REFUSAL_MS;
+        if (!isTransient(error) && !passing) throw error;
         unreachableSince ??= Date.now();
-        const state = error instanceof UnavailableError ? 'unavailable' : 'unreachable';
+        const state = refused
+          ? 'refusing reads (403)'
+          : error instanceof UnavailableError
+            ? 'unavailable'
+            : 'unreachable';
         const seconds = Math.round((Date.now() - unreachableSince) / 1000);
         waitingFor = `the API server at ${client.server} to answer again (${state} for ${seconds}s)`;
       }

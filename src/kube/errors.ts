@@ -55,6 +55,11 @@ export const isConflict = (error: unknown) =>
 /** A watch's resourceVersion is gone from the API server's window: the collection is listed again. */
 export const isGone = (error: unknown) =>
   error instanceof GoneError || (error instanceof StatusError && error.status === 410);
+/**
+ * How long a 403 for reads that were allowed before is taken as passing: an API server that has
+ * just started answers 403 until its RBAC caches fill (2 of 4 restarts of the testbed's).
+ */
+export const PASSING_REFUSAL_MS = 15_000;
 /** A failure that may pass by itself: no answer from the API server, or an answer that it cannot serve now. */
 export const isTransient = (error: unknown) =>
   error instanceof ConnectionError || error instanceof UnavailableError;

@@ -6,11 +6,11 @@
 // the same command completes the change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
+import { clusterRoleBinding, FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
 import { readOptional } from '../../testbed/model/kube.ts';
 import { plugin, pluginInBackground, type Run, type Running } from '../plugin.ts';
 
@@ -245,5 +245,42 @@ test('a run killed in the middle of a change: the next run names the backup that
     ),
   );
   assert.match(again.stderr, /the whole change is undone with kubectl antrea-certs restore /);
+  assert.equal(await lease(), undefined, 'the Lease is released');
+});
+
+test('reads refused (403) for a few seconds while a change waits, as after an API server restart: the wait rides it out', async () => {
+  // A user RBAC lets change everything; the admin's kubeconfig is system:masters, which RBAC never
+  // refuses. A kube-apiserver that has just started refuses such a user until its caches fill.
+  const user = 'antrea-certs-changer';
+  const binding = join(work, 'changer-binding.json');
+  writeFileSync(binding, JSON.stringify(clusterRoleBinding(user, 'cluster-admin', user)));
+  bed.kubectl('apply', '-f', binding);
+  const backups = mkdtempSync(join(work, 'refused-'));
+  bed.pauseController();
+  const runs: Running[] = [];
+  try {
+    const run = pluginInBackground(bed.kubeconfig, [
+      ...['rotate', '--yes', '--as', user, '--backup-dir', backups],
+    ]);
+    runs.push(run);
+    await run.stderrMatches(/waiting for/);
+    bed.kubectl('delete', 'clusterrolebinding', user);
+    // A change to a watched object wakes the wait (its watches stay open): its next read is refused.
+    bed.kubectl(
+      ...['-n', bed.namespace, 'annotate', 'configmap', 'antrea-ca', '--overwrite'],
+      `antrea-certs-test/refused=${Date.now()}`,
+    );
+    await run.stderrMatches(/refusing reads \(403\)/);
+    bed.kubectl('apply', '-f', binding);
+    bed.resumeController();
+    const result = await run.done;
+    assert.equal(result.status, 0, result.stderr);
+  } catch (error) {
+    await leaveNoRunBehind(runs);
+    throw error;
+  } finally {
+    bed.resumeController();
+    bed.kubectlResult('delete', 'clusterrolebinding', user, '--ignore-not-found');
+  }
   assert.equal(await lease(), undefined, 'the Lease is released');
 });
