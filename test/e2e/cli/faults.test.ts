@@ -42,9 +42,30 @@ async function backupAppears(dir: string): Promise<string> {
 }
 
 /**
- * After a test that failed half way: no run of it is left holding the Lease, so that the next test
- * fails (or passes) for its own reasons.
+ * A test's steps with the controller paused, and resumed after them in any case; `start` runs the
+ * plugin in the background. When the steps fail, no run they started is left holding the Lease,
+ * so that the next test fails (or passes) for its own reasons.
  */
+async function whilePaused(
+  steps: (start: (args: readonly string[]) => Running) => Promise<void>,
+): Promise<void> {
+  const runs: Running[] = [];
+  const start = (args: readonly string[]) => {
+    const run = pluginInBackground(bed.kubeconfig, args);
+    runs.push(run);
+    return run;
+  };
+  bed.pauseController();
+  try {
+    await steps(start);
+  } catch (error) {
+    await leaveNoRunBehind(runs);
+    throw error;
+  } finally {
+    bed.resumeController();
+  }
+}
+
 async function leaveNoRunBehind(runs: readonly Running[]): Promise<void> {
   for (const run of runs) run.kill('SIGKILL');
   await Promise.all(runs.map((run) => run.done));
@@ -173,20 +194,10 @@ for (const [command, prepare] of [
 
 test('a run whose Lease another run takes over (--force-unlock) stops waiting at once, exits 1 and touches nothing', async () => {
   const backups = mkdtempSync(join(work, 'takeover-'));
-  bed.pauseController();
-  const runs: Running[] = [];
-  try {
-    const first = pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
-    runs.push(first);
+  await whilePaused(async (start) => {
+    const first = start(['rotate', '--yes', '--backup-dir', backups]);
     await first.stderrMatches(/waiting for/);
-    const second = pluginInBackground(bed.kubeconfig, [
-      'rotate',
-      '--yes',
-      '--force-unlock',
-      '--backup-dir',
-      backups,
-    ]);
-    runs.push(second);
+    const second = start(['rotate', '--yes', '--force-unlock', '--backup-dir', backups]);
     const result = await first.done;
     const both = () => `first:\n${result.stderr}\nsecond so far:\n${second.stderrNow()}`;
     assert.equal(result.status, 1, both());
@@ -203,23 +214,15 @@ test('a run whose Lease another run takes over (--force-unlock) stops waiting at
     bed.resumeController();
     const took = await second.done;
     assert.equal(took.status, 0, took.stderr);
-  } catch (error) {
-    await leaveNoRunBehind(runs);
-    throw error;
-  } finally {
-    bed.resumeController();
-  }
+  });
   assert.equal(await lease(), undefined, 'the Lease is released');
 });
 
 test('a run killed in the middle of a change: the next run names the backup that undoes all of it, verify says what is left', async () => {
   const backups = mkdtempSync(join(work, 'chain-'));
-  bed.pauseController();
-  let first: string;
-  const runs: Running[] = [];
-  try {
-    const killed = pluginInBackground(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
-    runs.push(killed);
+  let first = '';
+  await whilePaused(async (start) => {
+    const killed = start(['rotate', '--yes', '--backup-dir', backups]);
     await killed.stderrMatches(/waiting for/);
     first = await backupAppears(backups);
     killed.kill('SIGKILL');
@@ -229,12 +232,7 @@ test('a run killed in the middle of a change: the next run names the backup that
       left.stdout,
       /a change is in progress: \S+ pid \d+ \(kubectl antrea-certs rotate\)/,
     );
-  } catch (error) {
-    await leaveNoRunBehind(runs);
-    throw error;
-  } finally {
-    bed.resumeController();
-  }
+  });
   const again = plugin(bed.kubeconfig, ['rotate', '--yes', '--backup-dir', backups]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stderr, /Taking over Lease antrea-certs-change from a run that has ended/);
@@ -248,21 +246,17 @@ test('a run killed in the middle of a change: the next run names the backup that
   assert.equal(await lease(), undefined, 'the Lease is released');
 });
 
-test('reads refused (403) for a few seconds while a change waits, as after an API server restart: the wait rides it out', async () => {
+test('reads refused (403) for a few seconds while a change waits, as after an API server restart: the wait rides it out', async (t) => {
   // A user RBAC lets change everything; the admin's kubeconfig is system:masters, which RBAC never
   // refuses. A kube-apiserver that has just started refuses such a user until its caches fill.
   const user = 'antrea-certs-changer';
   const binding = join(work, 'changer-binding.json');
   writeFileSync(binding, JSON.stringify(clusterRoleBinding(user, 'cluster-admin', user)));
   bed.kubectl('apply', '-f', binding);
+  t.after(() => bed.kubectlResult('delete', 'clusterrolebinding', user, '--ignore-not-found'));
   const backups = mkdtempSync(join(work, 'refused-'));
-  bed.pauseController();
-  const runs: Running[] = [];
-  try {
-    const run = pluginInBackground(bed.kubeconfig, [
-      ...['rotate', '--yes', '--as', user, '--backup-dir', backups],
-    ]);
-    runs.push(run);
+  await whilePaused(async (start) => {
+    const run = start(['rotate', '--yes', '--as', user, '--backup-dir', backups]);
     await run.stderrMatches(/waiting for/);
     bed.kubectl('delete', 'clusterrolebinding', user);
     // A change to a watched object wakes the wait (its watches stay open): its next read is refused.
@@ -275,12 +269,6 @@ test('reads refused (403) for a few seconds while a change waits, as after an AP
     bed.resumeController();
     const result = await run.done;
     assert.equal(result.status, 0, result.stderr);
-  } catch (error) {
-    await leaveNoRunBehind(runs);
-    throw error;
-  } finally {
-    bed.resumeController();
-    bed.kubectlResult('delete', 'clusterrolebinding', user, '--ignore-not-found');
-  }
+  });
   assert.equal(await lease(), undefined, 'the Lease is released');
 });
