@@ -5,9 +5,9 @@
 const LAYERS = [
   ['cli'], // the command line: parser, registry, completion, main
   ['commands'], // one folder a command: orchestrates the layers below
-  ['change', 'fleet', 'live'], // a change (plan, backup, Lease, writes, wait); many clusters; clusters kept in view
+  ['change', 'fleet', 'watch'], // a change (plan, backup, Lease, writes, wait); many clusters; clusters kept in view
   ['input'], // files the user gives: pairs, CAs
-  ['options'], // what a command gets: flag types, the context, the printer
+  ['framework'], // the command framework: what a command is, its context, shared flag tables, the printer
   ['read'], // fills the snapshot from the cluster (the only Antrea code that does I/O)
   ['render'], // reports to text, JSON, YAML, Prometheus
   ['report'], // reports and checks: pure functions of the snapshot

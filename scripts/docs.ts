@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../src/cli/registry.ts';
 // The only import of the global flags: change this line when flags.ts moves.
-import { globalFlags } from '../src/options/flags.ts';
+import { globalFlags } from '../src/framework/global-flags.ts';
 import { ExitCode } from '../src/errors.ts';
 
 // What the page is made from, for the test that checks it.

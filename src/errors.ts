@@ -1,4 +1,5 @@
-// Typed errors and the one place that maps them to exit codes.
+// Typed errors, and the one place that decides exit codes: of an error, of a
+// list of checks, and of several clusters.
 
 /**
  * The plugin's exit codes; each means the same in every command (a change's closing checks fail
@@ -108,6 +109,24 @@ export class InputError extends CliError {}
 /** The exit code of whatever was thrown: a CliError's own, 1 for anything else. */
 export function exitCodeFor(error: unknown): ExitCode {
   return error instanceof CliError ? error.exitCode : ExitCode.error;
+}
+
+/** How many checks failed and warned, as a verify or audit report counts them. */
+interface CheckCounts {
+  readonly summary: { readonly failed: number; readonly warnings: number };
+}
+
+/** The exit code of a list of checks: 2 for a failed check, 3 for warnings with --strict, else 0. */
+export function exitCodeForChecks({ summary }: CheckCounts, strict: boolean): ExitCode {
+  if (summary.failed > 0) return ExitCode.checkFailed;
+  if (strict && summary.warnings > 0) return ExitCode.warnings;
+  return ExitCode.ok;
+}
+
+/** The worst of several exit codes: a failed check over warnings over a cluster not read. */
+export function worstExitCode(codes: readonly ExitCode[]): ExitCode {
+  const rank: readonly ExitCode[] = [ExitCode.checkFailed, ExitCode.warnings, ExitCode.error];
+  return rank.find((code) => codes.includes(code)) ?? ExitCode.ok;
 }
 
 /** The line printed for an error: its own sentence, or a generic one for a bug (the stack only when verbose). */

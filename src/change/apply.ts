@@ -2,7 +2,7 @@
 // conflict, and, when a step fails, what this run wrote put back (and the
 // controller restarted on it) so the cluster is never left between the old
 // state and the new.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import { KINDS, resourceName, type Client, type Written } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { readInstallation } from '../read/snapshot.ts';
@@ -91,7 +91,7 @@ async function applyWithReplan(
  * Writes the change and restarts the controller if it needs to; on failure, removes what the
  * change created and puts back what this run wrote, restarting the controller again if it had.
  */
-export async function write(
+export async function applyChange(
   ctx: CommandContext,
   client: Client,
   inst: Installation,

@@ -2,7 +2,7 @@
 // confirm it, back up what it overwrites, write (re-planning after a conflict,
 // putting the old objects back if a step fails), wait until the cluster has
 // really converged or roll back, then verify.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
 import { restartController } from './controller-writes.ts';
 import type { Installation } from '../antrea/installation.ts';
@@ -10,16 +10,16 @@ import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
 import { backupOf, backupPathFor, saveBackup } from './backup.ts';
 import { identityOf } from './cluster-identity.ts';
 import { describeChange, confirmChange } from './confirm.ts';
-import { write, type BackupRef } from './apply.ts';
+import { applyChange, type BackupRef } from './apply.ts';
 import { rollBack } from './roll-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
 import { lockChange, type Unfinished } from './lock.ts';
-import type { NamedBackup } from '../kube/lease-holder.ts';
+import type { NamedBackup } from '../antrea/change-lease.ts';
 import { hostname } from 'node:os';
 import { listenForInterrupts } from './interrupts.ts';
 import type { Change } from './change.ts';
-import { timeBudget, type ChangeOptions } from './options.ts';
+import { timeBudget, type ChangeOptions } from './change-flags.ts';
 
 /**
  * How a change ended: its exit code and, when it ran to the end, the installation the closing
@@ -74,7 +74,7 @@ export async function carryOut(
         ctx.note(`Backup of the objects this changes: ${backupFile} (${undo})`);
       }
       const backup: BackupRef = { content, ...(backupFile ? { file: backupFile } : {}) };
-      const applied = await write(ctx, client, inst, change, backup, interrupts, lock.guard);
+      const applied = await applyChange(ctx, client, inst, change, backup, interrupts, lock.guard);
       ctx.note('Written.');
       if (!options.wait) return { exitCode: ExitCode.ok };
       interrupts.enter('waiting');

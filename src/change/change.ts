@@ -1,6 +1,6 @@
 // A change, as a writing command plans it: what it will write, whether the
 // controller restarts, and what the cluster looks like once it converged.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import type { Client, DryRun } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
 import type { ConvergenceGoal } from '../report/convergence.ts';

@@ -1,10 +1,10 @@
 // The first steps of a change: say what it will do, then ask.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { AbortedError } from '../errors.ts';
 import { terminalSafe } from '../terminal-safe.ts';
 import type { Change } from './change.ts';
-import { timeBudget, type ChangeOptions } from './options.ts';
+import { timeBudget, type ChangeOptions } from './change-flags.ts';
 import { formatDurationExact } from '../duration.ts';
 
 /** The plan, on stderr: one line per object it writes. */

@@ -1,10 +1,10 @@
 // A command whose change is already written (an earlier run stopped before
 // the cluster converged, or was killed) completes it without writing: it
 // frees the Lease that run left behind, waits for the cluster, and verifies.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
-import { pending, type ConvergenceGoal } from '../report/convergence.ts';
+import { stillAwaited, type ConvergenceGoal } from '../report/convergence.ts';
 import { modeOf } from '../antrea/mode.ts';
 import { ExitCode } from '../errors.ts';
 import { releaseEndedLease } from './lock.ts';
@@ -24,7 +24,7 @@ export async function finishEarlierChange(
 ): Promise<ExitCode> {
   await releaseEndedLease(ctx, client, inst.namespace);
   const goal = goalOfMode(inst);
-  const left = pending(inst, goal);
+  const left = stillAwaited(inst, goal);
   if (left === undefined) {
     ctx.note(`${done}; nothing to do.`);
     return ExitCode.ok;

@@ -3,7 +3,7 @@
 // is noted and the change stops at its next step: after the writes it puts
 // back what it wrote, in a wait it stops waiting and says where the change
 // stands. A second signal exits at once, saying what may be left.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import { ExitCode, InterruptedError } from '../errors.ts';
 import { claimSignals } from '../signals.ts';
 

@@ -3,28 +3,23 @@
 // end, renewed while it runs, so a second change is refused naming the
 // holder, and a run that was killed frees it when the Lease expires.
 import { hostname, userInfo } from 'node:os';
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
-import {
-  CHANGE_LEASE,
-  readLease,
-  releaseLease,
-  renewLease,
-  takeLease,
-  type HeldLease,
-} from '../kube/lease.ts';
+import { readLease, releaseLease, renewLease, takeLease, type HeldLease } from '../kube/lease.ts';
 import { InputError, LeaseLostError, messageOf } from '../errors.ts';
 import { isConflict } from '../kube/errors.ts';
 import { formatDuration } from '../duration.ts';
 import type { Lease } from '../kube/objects.ts';
+import { liveHolder } from '../kube/lease-holder.ts';
 import {
   BACKUP_ANNOTATION,
+  CHANGE_LEASE,
   UNDO_ANNOTATION,
   backupAnnotation,
-  liveHolder,
+  changeLease,
   undoBackupOf,
   type NamedBackup,
-} from '../kube/lease-holder.ts';
+} from '../antrea/change-lease.ts';
 
 /** How long the Lease counts without a renewal: a killed run blocks others this long at most. */
 export const LEASE_SECONDS = 60;
@@ -89,11 +84,18 @@ export async function lockChange(
   const backup: Record<string, string> = backupFile
     ? { [BACKUP_ANNOTATION]: backupAnnotation({ host: hostname(), path: backupFile }) }
     : {};
-  let result = await takeLease(client, namespace, identity, LEASE_SECONDS, forceUnlock, backup);
+  let result = await takeLease(
+    client,
+    changeLease(namespace),
+    identity,
+    LEASE_SECONDS,
+    forceUnlock,
+    backup,
+  );
   if ('holder' in result && endedHere(result.holder)) {
     // A run on this machine that has ended (killed, or it could not release the Lease): no need to wait out the Lease.
     ctx.note(`Taking over Lease ${CHANGE_LEASE} from a run that has ended: ${result.holder}.`);
-    result = await takeLease(client, namespace, identity, LEASE_SECONDS, true, backup);
+    result = await takeLease(client, changeLease(namespace), identity, LEASE_SECONDS, true, backup);
   }
   if ('holder' in result) {
     const since = result.since ? ` since ${result.since.replace(/\.\d+Z$/, 'Z')}` : '';
@@ -144,7 +146,7 @@ export async function lockChange(
         return;
       }
       // A conflict is a takeover only when the Lease now names someone else.
-      const now = await readLease(client, held.namespace).catch(() => 'unknown' as const);
+      const now = await readLease(client, held).catch(() => 'unknown' as const);
       if (now === 'unknown') return;
       if (now?.spec?.holderIdentity === identity) held.object = now;
       else loseTo(now?.spec?.holderIdentity ?? 'nobody: it was deleted');
@@ -194,7 +196,7 @@ function unfinishedChange(previous: Lease | undefined): Unfinished | undefined {
  * that has ended, or by one anywhere that stopped renewing it.
  */
 export async function leftUnfinished(client: Client, namespace: string): Promise<boolean> {
-  const lease = await readLease(client, namespace);
+  const lease = await readLease(client, changeLease(namespace));
   const holder = lease?.spec?.holderIdentity;
   return Boolean(holder && (endedHere(holder) || !liveHolder(lease, new Date())));
 }
@@ -208,10 +210,10 @@ export async function releaseEndedLease(
   client: Client,
   namespace: string,
 ): Promise<void> {
-  const lease = await readLease(client, namespace);
+  const lease = await readLease(client, changeLease(namespace));
   const holder = lease?.spec?.holderIdentity;
   if (!lease || !holder || !endedHere(holder)) return;
   // As a release of its own: only while it is still the Lease read.
-  if (await releaseLease(client, { namespace, object: lease }))
+  if (await releaseLease(client, { ...changeLease(namespace), object: lease }))
     ctx.note(`Released Lease ${CHANGE_LEASE}, left by a run that has ended: ${holder}.`);
 }

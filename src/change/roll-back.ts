@@ -1,6 +1,6 @@
 // When a restarted controller does not converge: the backup goes back, the
 // controller restarts on it, and the wait starts again on the old goal.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { readInstallation } from '../read/snapshot.ts';
@@ -10,7 +10,7 @@ import { applyBackup, goalForBackup } from './put-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
 import type { Backup } from './backup.ts';
-import { timeBudget } from './options.ts';
+import { timeBudget } from './change-flags.ts';
 
 /** Rolls back after `timedOut`, then throws the timeout, saying whether the rollback completed. */
 export async function rollBack(

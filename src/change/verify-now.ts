@@ -1,9 +1,10 @@
 // The closing step of every change: the verify checks, printed, and their exit code.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { probeAggregatedApis, readInstallation } from '../read/snapshot.ts';
-import { runChecks, exitCodeForChecks } from '../report/verify.ts';
+import { verifyFrom } from '../report/verify/verify.ts';
+import { exitCodeForChecks } from '../errors.ts';
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import { renderChecks } from '../render/checks.ts';
 import type { ExitCode } from '../errors.ts';
@@ -19,7 +20,7 @@ export async function verifyNow(
   const installation = read ?? (await readInstallation(client, namespace));
   const probes = await probeAggregatedApis(client, installation);
   const now = new Date();
-  const report = runChecks({
+  const report = verifyFrom({
     installation,
     probes,
     now,

@@ -2,7 +2,7 @@
 // the goal. It watches the objects it reads and re-reads when one changes,
 // polls what cannot be watched (discovery, the served certificate), and rides
 // out an API server that is gone for a while.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import {
   ForbiddenError,
   InterruptedError,
@@ -18,7 +18,7 @@ import { ChangeFeed, type WatchTarget } from '../kube/watch.ts';
 import { installationTargets } from '../read/watch-targets.ts';
 import { controllerServes } from '../read/controller-serves.ts';
 import { isTransient, PASSING_REFUSAL_MS } from '../kube/errors.ts';
-import { pending, type ConvergenceGoal } from '../report/convergence.ts';
+import { stillAwaited, type ConvergenceGoal } from '../report/convergence.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { NOT_SERVED_YET } from '../antrea/reload.ts';
 import { createProgress } from '../render/progress.ts';
@@ -98,7 +98,7 @@ export async function waitForConvergence(
         const current = await readInstallation(client, namespace);
         unreachableSince = undefined;
         refusedSince = undefined;
-        const objectsLeft = pending(current, goal);
+        const objectsLeft = stillAwaited(current, goal);
         const silent = objectsLeft === undefined ? await notAnswering(client, current) : undefined;
         let left = objectsLeft ?? silent;
         // Discovery answers are not watchable: poll while waiting on them.

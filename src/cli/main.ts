@@ -1,11 +1,11 @@
 // The command line: the parser built from the command registry, commands
 // loaded only when they run (so --help and usage errors never load the
 // Kubernetes client), and the one place where errors become messages and exit codes.
-import type { GlobalFlags } from '../options/flags.ts';
+import type { GlobalFlags } from '../framework/global-flags.ts';
 import { parseCommandLine } from './parser.ts';
-import { createContext, type Streams } from '../options/context.ts';
+import { createContext, type Streams } from '../framework/context.ts';
 import { ExitCode, exitCodeFor, messageFor } from '../errors.ts';
-import { finishing } from './unfinished.ts';
+import { finishing } from './exit-guard.ts';
 import { terminalSafeNote } from '../terminal-safe.ts';
 
 const defaultStreams = (): Streams => ({

@@ -1,9 +1,14 @@
 // yargs, built from the command registry: the global flags, each command with
 // its positionals, flags, examples and epilogue, and the usage checks.
 import yargs, { type Argv, type PositionalOptions } from 'yargs';
-import { globalFlags } from '../options/flags.ts';
+import { globalFlags } from '../framework/global-flags.ts';
 import { COMMANDS } from './registry.ts';
-import { usageOf, type Command, type FlagTable, type PositionalTable } from '../options/command.ts';
+import {
+  usageOf,
+  type Command,
+  type FlagTable,
+  type PositionalTable,
+} from '../framework/command.ts';
 import { pluginVersion } from '../version.ts';
 import { UsageError } from '../errors.ts';
 

@@ -11,7 +11,7 @@ import { audit } from '../commands/audit/command.ts';
 import { exporter } from '../commands/exporter/command.ts';
 import { version } from '../commands/version/command.ts';
 import { completion } from '../commands/completion/command.ts';
-import type { Command } from '../options/command.ts';
+import type { Command } from '../framework/command.ts';
 
 /** Every command, in the order help and completion list them. */
 export const COMMANDS: readonly Command[] = [

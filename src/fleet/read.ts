@@ -5,7 +5,7 @@ import { Client } from '../kube/client.ts';
 import { configFor, type Kubeconfig } from '../kube/kubeconfig.ts';
 import { FLEET_READS, readSnapshot } from '../read/snapshot.ts';
 import { statusOf, verifyOf } from '../report/reports.ts';
-import type { ConnectionFlags } from '../options/flags.ts';
+import type { ConnectionFlags } from '../framework/global-flags.ts';
 import { ConnectionError, CredentialError } from '../errors.ts';
 import { failureOf, type ClusterRead } from '../report/cluster.ts';
 import { formatDuration } from '../duration.ts';

@@ -3,18 +3,12 @@
 // table, one document or one set of metrics, with the worst exit code.
 import { terminalSafeDeep } from '../terminal-safe.ts';
 import type { JunitSuite } from '../render/junit.ts';
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import { contextNames, readKubeconfig } from '../kube/kubeconfig.ts';
-import { ExitCode, KubeconfigError, UsageError } from '../errors.ts';
+import { ExitCode, KubeconfigError, UsageError, worstExitCode } from '../errors.ts';
 import { parseDuration } from '../duration.ts';
-import {
-  exitCodeOf,
-  summarize,
-  verdictOf,
-  worstExitCode,
-  type ClusterRead,
-} from '../report/cluster.ts';
-import { contextsGiven, readsFleet, severalLabelled, type FleetOptions } from './flags.ts';
+import { exitCodeOf, summarize, verdictOf, type ClusterRead } from '../report/cluster.ts';
+import { contextsGiven, readsFleet, severalLabelled, type FleetOptions } from './fleet-flags.ts';
 import { mapPool } from './pool.ts';
 import { readCluster } from './read.ts';
 
@@ -79,7 +73,7 @@ export async function runFleet(ctx: CommandContext, run: FleetRun): Promise<Exit
     failWithinMs: run.failWithinMs,
     requestTimeoutMs: requestTimeout > 0 ? requestTimeout : run.fleet.clusterTimeoutMs,
     deadlineMs: run.fleet.clusterTimeoutMs,
-    verbosity: ctx.verbosity,
+    verbosity: ctx.flags.verbose,
     log: (line: string) => ctx.debug(line),
   };
   const reads = await mapPool(contexts, run.fleet.parallel, (context) =>
@@ -98,12 +92,12 @@ async function print(
   reads: readonly ClusterRead[],
   several: boolean,
 ): Promise<void> {
-  if (ctx.output === 'prometheus') {
+  if (ctx.flags.output === 'prometheus') {
     const { renderPrometheus } = await import('../render/prometheus.ts');
     ctx.print(renderPrometheus(reads, several ? undefined : run.fleet.clusterLabel));
     return;
   }
-  if (ctx.output === 'junit') {
+  if (ctx.flags.output === 'junit') {
     if (run.command !== 'verify') throw new UsageError('-o junit is for verify and audit.');
     const { checkedSuite, renderJunit } = await import('../render/junit.ts');
     const suites = reads.map((read): JunitSuite =>
@@ -115,7 +109,7 @@ async function print(
     return;
   }
   const summary = summarize(reads);
-  if (ctx.output === 'json' || ctx.output === 'yaml') {
+  if (ctx.flags.output === 'json' || ctx.flags.output === 'yaml') {
     const { renderData } = await import('../render/data.ts');
     const clusters = reads.map((read) =>
       'error' in read
@@ -128,7 +122,7 @@ async function print(
                 : { ...read.verify, exitCode: exitCodeOf(read, run.strict) },
           },
     );
-    ctx.print(renderData({ clusters, summary }, ctx.output));
+    ctx.print(renderData({ clusters, summary }, ctx.flags.output));
     return;
   }
   const { renderFleet } = await import('../render/fleet.ts');

@@ -9,7 +9,7 @@ import { CredentialError, KubeconfigError, UsageError, errorCode, messageOf } fr
 import { kubeconfigFiles } from './kubeconfig-files.ts';
 import { proxyEnvOf, proxyFor, type ProxyEnv } from './proxy-env.ts';
 
-/** kubectl's connection flags as given on the command line (declared for the parser in options/flags.ts). */
+/** kubectl's connection flags as given on the command line (declared for the parser in framework/global-flags.ts). */
 export interface ConnectionFlags {
   readonly kubeconfig?: string;
   readonly context?: string;

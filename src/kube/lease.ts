@@ -1,16 +1,21 @@
-// The Lease a change holds in the Antrea namespace (coordination.k8s.io/v1),
-// so that two changes never interleave: taken with create or with an update
-// conditioned on the resourceVersion read, renewed the same way, deleted at the end.
+// A Lease held as a lock (coordination.k8s.io/v1), so that two holders never
+// interleave: taken with create or with an update conditioned on the
+// resourceVersion read, renewed the same way, deleted at the end.
 import type { Client } from './client.ts';
 import { isConflict, isNotFound } from './errors.ts';
 import type { Lease } from './objects.ts';
-import { CHANGE_LEASE, liveHolder, type LeaseHolder } from './lease-holder.ts';
+import { liveHolder, type LeaseHolder } from './lease-holder.ts';
 
-export { CHANGE_LEASE, liveHolder, type LeaseHolder } from './lease-holder.ts';
+export { liveHolder, type LeaseHolder } from './lease-holder.ts';
+
+/** Which Lease: its namespace and name. */
+export interface LeaseName {
+  readonly namespace: string;
+  readonly name: string;
+}
 
 /** A Lease this run holds: the object as last written (for the next conditioned write). */
-export interface HeldLease {
-  readonly namespace: string;
+export interface HeldLease extends LeaseName {
   object: Lease;
   /** The Lease this run took over (expired, or of a run that ended), as it was. */
   readonly previous?: Lease;
@@ -30,7 +35,7 @@ const FORCE_ATTEMPTS = 3;
  */
 export async function takeLease(
   client: Client,
-  namespace: string,
+  { namespace, name }: LeaseName,
   holder: string,
   durationSeconds: number,
   force: boolean,
@@ -41,7 +46,7 @@ export async function takeLease(
   for (let attempt = 1; ; attempt++) {
     let current: Lease | undefined;
     try {
-      current = await leases.get(CHANGE_LEASE);
+      current = await leases.get(name);
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -54,16 +59,16 @@ export async function takeLease(
       renewTime: microTime(now),
     };
     try {
-      const metadata = { ...current?.metadata, name: CHANGE_LEASE, namespace, annotations };
+      const metadata = { ...current?.metadata, name, namespace, annotations };
       const object = current
         ? await leases.update({ ...current, metadata, spec: { ...current.spec, ...spec } }, 'none')
         : await leases.create({ metadata, spec }, 'none');
-      return { namespace, object, ...(current ? { previous: current } : {}) };
+      return { namespace, name, object, ...(current ? { previous: current } : {}) };
     } catch (error) {
       if (!isConflict(error)) throw error;
       if (force && attempt < FORCE_ATTEMPTS) continue;
       // Another run took it between the read and the write: say who.
-      const winner = await leases.get(CHANGE_LEASE).catch(() => undefined);
+      const winner = await leases.get(name).catch(() => undefined);
       return (
         liveHolder(winner, new Date()) ?? { holder: 'another run (it took the Lease just now)' }
       );
@@ -96,9 +101,12 @@ export async function renewLease(
 }
 
 /** The Lease as it is now; undefined when it is gone. */
-export async function readLease(client: Client, namespace: string): Promise<Lease | undefined> {
+export async function readLease(
+  client: Client,
+  { namespace, name }: LeaseName,
+): Promise<Lease | undefined> {
   try {
-    return await client.leases(namespace).get(CHANGE_LEASE);
+    return await client.leases(namespace).get(name);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -108,12 +116,12 @@ export async function readLease(client: Client, namespace: string): Promise<Leas
 /** Deletes the Lease while it is still the one last written or read; false when it was not. */
 export async function releaseLease(
   client: Client,
-  held: Pick<HeldLease, 'namespace' | 'object'>,
+  held: Pick<HeldLease, 'namespace' | 'name' | 'object'>,
 ): Promise<boolean> {
   try {
     await client
       .leases(held.namespace)
-      .delete(CHANGE_LEASE, held.object.metadata?.resourceVersion ?? '', 'none');
+      .delete(held.name, held.object.metadata?.resourceVersion ?? '', 'none');
     return true;
   } catch (error) {
     // Already gone, or taken over with --force-unlock: not this run's to delete any more.

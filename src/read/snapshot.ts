@@ -10,7 +10,7 @@ import { isNotFound } from '../kube/errors.ts';
 import { attempt } from '../kube/attempt.ts';
 import type { Outcome } from '../kube/outcome.ts';
 import { probeGroupVersions } from '../kube/probe.ts';
-import { CHANGE_LEASE } from '../kube/lease.ts';
+import { CHANGE_LEASE } from '../antrea/change-lease.ts';
 import type * as k8s from '../kube/objects.ts';
 import { ForbiddenError, UsageError, messageOf } from '../errors.ts';
 import { toPem } from '../certs/pem.ts';

@@ -1,6 +1,6 @@
 // `verify` and `audit` as text: one line per check, ✔ / ‼ / ×, and a hint under each failure or warning.
-import type { VerifyReport } from '../report/verify.ts';
-import { MARK, type TextOptions } from './style.ts';
+import type { VerifyReport } from '../report/verify/verify.ts';
+import { STATUS_MARKS, type TextOptions } from './style.ts';
 
 /** The checks, a hint under each that did not pass, and the count of each outcome. */
 export function renderChecks(
@@ -9,7 +9,7 @@ export function renderChecks(
 ): string {
   const colour = { pass: style.ok, warn: style.warn, fail: style.bad } as const;
   const lines = report.checks.flatMap((check) => [
-    `${colour[check.status](MARK[check.status])} ${check.message}`,
+    `${colour[check.status](STATUS_MARKS[check.status])} ${check.message}`,
     ...(check.hint && check.status !== 'pass' ? [`  ${style.dim(`hint: ${check.hint}`)}`] : []),
     ...(check.detail && check.status !== 'pass' ? check.detail.map((line) => `    ${line}`) : []),
   ]);

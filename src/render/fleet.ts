@@ -3,8 +3,8 @@
 // verdict and the first problem in words), then a summary line.
 import type { ClusterRead, FleetSummary, Verdict } from '../report/cluster.ts';
 import type { CertificateReport } from '../report/status.ts';
-import { MARK, type Style, type TextOptions } from './style.ts';
-import { table } from './table.ts';
+import { STATUS_MARKS, type Style, type TextOptions } from './style.ts';
+import { alignColumns } from './table.ts';
 
 const DAY_SECONDS = 86_400;
 
@@ -12,9 +12,9 @@ const daysLeft = (cert: CertificateReport | null | undefined) =>
   cert ? `${Math.floor(cert.expiresInSeconds / DAY_SECONDS)}d` : '-';
 
 function mark(verdict: Verdict, style: Style): string {
-  if (verdict === 'pass') return style.ok(MARK.pass);
-  if (verdict === 'warn') return style.warn(MARK.warn);
-  return style.bad(MARK.fail);
+  if (verdict === 'pass') return style.ok(STATUS_MARKS.pass);
+  if (verdict === 'warn') return style.warn(STATUS_MARKS.warn);
+  return style.bad(STATUS_MARKS.fail);
 }
 
 /** The first thing to look at: a failed check, else a warning, else why it was not read. */
@@ -98,6 +98,6 @@ export function renderFleet(
   const wide = opts.wide ? ['SERVING SHA-256', 'CA SHA-256'] : [];
   const rows = reads.map((read, i) => row(read, verdicts[i] ?? 'error', opts));
   // -o wide puts the fingerprints last.
-  const lines = table([[...header, ...wide].map(opts.style.dim), ...rows], opts.width);
+  const lines = alignColumns([[...header, ...wide].map(opts.style.dim), ...rows], opts.width);
   return `${[...lines, '', summaryLine(summary)].join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // What generate made, as text: the files and their modes, the two
 // certificates with their fingerprints, where the names came from, and the
 // command that installs them. Never key material: keys are only named.
-import { MARK, type TextOptions } from './style.ts';
+import { STATUS_MARKS, type TextOptions } from './style.ts';
 
 /** A certificate generate made or used, as the report shows it. */
 export interface GeneratedCertificate {
@@ -51,7 +51,7 @@ export function renderGenerated(report: GeneratedReport, { style }: TextOptions)
       ? [`          IP  ${report.certificate.ipAddresses.join(', ')}`]
       : []),
     `Namespace ${report.namespace} (${report.namespaceSource}), cluster domain ${report.clusterDomain} (${report.clusterDomainSource})`,
-    ...report.warnings.map((w) => `${style.warn(MARK.warn)} ${w}`),
+    ...report.warnings.map((w) => `${style.warn(STATUS_MARKS.warn)} ${w}`),
     '',
     'Next, to install it and switch the controller to it (checked, backed up, verified):',
     `  ${report.next}`,

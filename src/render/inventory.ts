@@ -3,7 +3,7 @@
 import type { InventoryEntry, InventoryReport } from '../report/inventory.ts';
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import type { TextOptions } from './style.ts';
-import { table } from './table.ts';
+import { alignColumns } from './table.ts';
 
 const day = (iso?: string) => (iso ? iso.slice(0, 10) : '-');
 
@@ -19,7 +19,7 @@ function residual(e: InventoryEntry, { style }: TextOptions): string {
 export function renderInventory(report: InventoryReport, opts: TextOptions): string {
   const { style } = opts;
   const head = (cells: string[]) => cells.map((c) => style.dim(c));
-  const lines = table(
+  const lines = alignColumns(
     [
       head(['CERTIFICATE OR KEY', 'WHERE', 'EXPIRES', 'RESIDUAL TIME', 'CA', 'MANAGED BY']),
       ...report.certificates.map((e) => [
@@ -37,7 +37,7 @@ export function renderInventory(report: InventoryReport, opts: TextOptions): str
   const notes = report.certificates.filter((e) => e.note).map((e) => `  ${e.name}: ${e.note}`);
   lines.push(...(notes.length ? ['', ...notes.map((n) => style.dim(n))] : []), '');
   lines.push(
-    ...table(
+    ...alignColumns(
       [
         head(['CERTIFICATE AUTHORITY', 'WHERE', 'EXPIRES', 'RESIDUAL TIME', 'MANAGED BY']),
         ...report.authorities.map((e) => [

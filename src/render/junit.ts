@@ -5,7 +5,7 @@
 // testcase that says so in <system-out> - JUnit has no warning, and CI gates
 // on the exit code, which this mirrors. A cluster that could not be read is
 // one <testcase> with an <error>.
-import type { Check } from '../report/verify.ts';
+import type { Check } from '../report/check.ts';
 import { terminalSafe } from '../terminal-safe.ts';
 
 /** One cluster's checks, or why it could not be read. */

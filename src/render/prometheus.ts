@@ -2,7 +2,7 @@
 // node_exporter's textfile collector): one family per fact, every sample
 // labelled with its cluster and Antrea namespace.
 import type { ClusterRead } from '../report/cluster.ts';
-import type { Check, CheckStatus } from '../report/verify.ts';
+import type { Check, CheckStatus } from '../report/check.ts';
 
 interface Family {
   readonly name: string;

@@ -1,6 +1,6 @@
 // rotate's closing table: the serving certificate and the CA, before and after.
 import type { Certificate } from '../certs/certificate.ts';
-import { table } from './table.ts';
+import { alignColumns } from './table.ts';
 
 /** The serving certificate and the CA on one side of a rotation; either may be unknown. */
 export interface RotationSides {
@@ -17,7 +17,7 @@ const brief = (c: Certificate | undefined) =>
  * A table of the serial, fingerprint and expiry of the serving certificate and CA before and after.
  */
 export function renderRotation(before: RotationSides, after: RotationSides, width: number): string {
-  return table(
+  return alignColumns(
     [
       ['', 'SERIAL', 'SHA-256', 'EXPIRES'],
       ['serving certificate, before', ...brief(before.serving)],

@@ -2,8 +2,8 @@
 // consumer, the controller and warnings, at most 100 columns wide.
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import type { StatusReport, CertificateReport, ConsumerReport } from '../report/status.ts';
-import { MARK, type Style, type TextOptions } from './style.ts';
-import { table } from './table.ts';
+import { STATUS_MARKS, type Style, type TextOptions } from './style.ts';
+import { alignColumns } from './table.ts';
 import type { IpsecReport } from '../report/ipsec.ts';
 
 const SHORT_KIND: Record<ConsumerReport['kind'], string> = {
@@ -44,7 +44,7 @@ function certificateLines(cert: CertificateReport, opts: TextOptions): string[][
 function consumerRows(consumers: readonly ConsumerReport[], opts: TextOptions): string[][] {
   const { style } = opts;
   const mark = (ok: boolean, text: string) =>
-    ok ? style.ok(`${MARK.pass} ${text}`) : style.bad(`${MARK.fail} ${text}`);
+    ok ? style.ok(`${STATUS_MARKS.pass} ${text}`) : style.bad(`${STATUS_MARKS.fail} ${text}`);
   const describe = (c: ConsumerReport) =>
     c.caBundleMatches
       ? 'matches'
@@ -94,7 +94,7 @@ function consumerRows(consumers: readonly ConsumerReport[], opts: TextOptions): 
 export function renderStatus(report: StatusReport, opts: TextOptions): string {
   const { style, width } = opts;
   const verdict = (ok: boolean, pass: string, fail: string) =>
-    ok ? style.ok(`${MARK.pass} ${pass}`) : style.bad(`${MARK.fail} ${fail}`);
+    ok ? style.ok(`${STATUS_MARKS.pass} ${pass}`) : style.bad(`${STATUS_MARKS.fail} ${fail}`);
   const out: string[] = [];
   const section = (title: string) => out.push('', style.bold(title));
   const version = report.antreaVersion ? report.antreaVersion : 'version unknown';
@@ -104,7 +104,7 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
     default: ' (default; no antrea-controller Deployment was listed)',
   }[report.namespaceSource];
   out.push(
-    ...table(
+    ...alignColumns(
       [
         ['Antrea', `${version} in namespace ${report.namespace}${nsNote}`],
         ['Mode', report.modeDescription],
@@ -138,7 +138,7 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
     `Serving certificate${report.servingCertificateSource ? ` (${report.servingCertificateSource})` : ''}`,
   );
   if (report.servingCertificate) {
-    out.push(...table(certificateLines(report.servingCertificate, opts), width));
+    out.push(...alignColumns(certificateLines(report.servingCertificate, opts), width));
     const chain = report.servingChain;
     if (chain) {
       out.push(
@@ -154,11 +154,11 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
 
   const ca = report.caBundle;
   section(`CA bundle (ConfigMap ${ca.configMap})`);
-  if (!ca.present) out.push(`  ${style.bad(`${MARK.fail} missing`)}`);
-  else if (ca.error) out.push(`  ${style.bad(`${MARK.fail} ${ca.error}`)}`);
+  if (!ca.present) out.push(`  ${style.bad(`${STATUS_MARKS.fail} missing`)}`);
+  else if (ca.error) out.push(`  ${style.bad(`${STATUS_MARKS.fail} ${ca.error}`)}`);
   else {
     out.push(
-      ...table(
+      ...alignColumns(
         ca.certificates.map((c) => [
           `  ${c.subject}`,
           c.isCA ? 'CA' : 'leaf',
@@ -172,7 +172,7 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
 
   section('CA consumers (caBundle compared with antrea-ca)');
   out.push(
-    ...table(
+    ...alignColumns(
       consumerRows(report.consumers, opts).map((r) => [`  ${r[0]}`, ...r.slice(1)]),
       width,
     ),
@@ -180,12 +180,12 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
 
   if (report.ipsec) {
     section('IPsec');
-    out.push(...table(ipsecRows(report.ipsec), width));
+    out.push(...alignColumns(ipsecRows(report.ipsec), width));
   }
 
   if (report.warnings.length) {
     section('Warnings');
-    for (const w of report.warnings) out.push(`  ${style.warn(MARK.warn)} ${w}`);
+    for (const w of report.warnings) out.push(`  ${style.warn(STATUS_MARKS.warn)} ${w}`);
   }
   if (report.notes.length) {
     section('Notes');

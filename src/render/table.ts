@@ -5,7 +5,11 @@ import { visibleLength, stripAnsi } from './style.ts';
  * Rows as aligned lines of at most `maxWidth` columns; columns wider than eight shrink, the widest
  * first.
  */
-export function table(rows: readonly (readonly string[])[], maxWidth: number, gap = 2): string[] {
+export function alignColumns(
+  rows: readonly (readonly string[])[],
+  maxWidth: number,
+  gap = 2,
+): string[] {
   if (rows.length === 0) return [];
   const columns = Math.max(...rows.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, i) =>

@@ -10,9 +10,10 @@ import {
   NotInstalledError,
   TimeoutError,
   UnavailableError,
+  exitCodeForChecks,
   messageOf,
 } from '../errors.ts';
-import { exitCodeForChecks, type VerifyReport } from './verify.ts';
+import type { VerifyReport } from './verify/verify.ts';
 import type { StatusReport } from './status.ts';
 
 /**
@@ -71,12 +72,6 @@ export function verdictOf(read: ClusterRead): Verdict {
 /** The exit code verify gives this cluster alone. */
 export const exitCodeOf = (read: ClusterRead, strict: boolean): ExitCode =>
   'error' in read ? ExitCode.error : exitCodeForChecks(read.verify, strict);
-
-/** The worst of several exit codes: a failed check over warnings over a cluster not read. */
-export function worstExitCode(codes: readonly ExitCode[]): ExitCode {
-  const rank: readonly ExitCode[] = [ExitCode.checkFailed, ExitCode.warnings, ExitCode.error];
-  return rank.find((code) => codes.includes(code)) ?? ExitCode.ok;
-}
 
 /** The counts of the clusters of a run, by outcome. */
 export interface FleetSummary {

@@ -35,7 +35,7 @@ export interface ConvergenceGoal {
  * What the installation still lacks to reach the goal, in the words of "waiting for ..."; undefined
  * once it has converged.
  */
-export function pending(inst: Installation, goal: ConvergenceGoal): string | undefined {
+export function stillAwaited(inst: Installation, goal: ConvergenceGoal): string | undefined {
   if (goal.secretCertDiffersFrom !== undefined) {
     const now = tryParse(inst.tlsSecret?.cert, 'tls.crt').certs;
     if (

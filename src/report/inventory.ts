@@ -67,7 +67,7 @@ const entry = (
 });
 
 /** Builds the inventory; CA names replace issuer subjects where the CA is listed. */
-export function buildInventory(inputs: InventoryInputs): InventoryReport {
+export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
   const { status, now } = inputs;
   const ns = status.namespace;
   const certificates: InventoryEntry[] = [];

@@ -64,7 +64,7 @@ const notRead = (outcome: Outcome<unknown>): string =>
  * Traffic encryption from antrea-agent.conf, and IPsec's objects when it is on; an error when the
  * config cannot be read.
  */
-export function buildEncryption(inputs: {
+export function encryptionFrom(inputs: {
   readonly agentConf?: string;
   readonly controllerConf?: string;
   readonly objects?: IpsecObjects;
@@ -143,7 +143,7 @@ export function ipsecBlock(
   now: Date,
 ): IpsecReport | null {
   if (!objects) return null;
-  const report = buildEncryption({
+  const report = encryptionFrom({
     agentConf: inst.config?.agentText,
     controllerConf: inst.config?.text,
     objects,

@@ -3,11 +3,11 @@
 import { installationOf } from '../antrea/installation.ts';
 import type { Snapshot } from '../antrea/snapshot.ts';
 import { agentApiCertificates } from './agent-api.ts';
-import { runAudit, type AuditReport } from './audit/audit.ts';
-import { buildInventory, type InventoryReport } from './inventory.ts';
-import { buildEncryption, ipsecBlock, type IpsecReport } from './ipsec.ts';
-import { buildStatus, type StatusReport } from './status.ts';
-import { runChecks, type VerifyReport } from './verify.ts';
+import { auditFrom, type AuditReport } from './audit/audit.ts';
+import { inventoryFrom, type InventoryReport } from './inventory.ts';
+import { encryptionFrom, ipsecBlock, type IpsecReport } from './ipsec.ts';
+import { statusFrom, type StatusReport } from './status.ts';
+import { verifyFrom, type VerifyReport } from './verify/verify.ts';
 import type { Thresholds } from './audit/common.ts';
 
 /** status: the certificates, CA bundles, consumers and, in IPsec mode, its keys and CA. */
@@ -18,7 +18,7 @@ export function statusOf(
 ): StatusReport & { readonly ipsec: IpsecReport | null } {
   const installation = installationOf(snapshot);
   return {
-    ...buildStatus({ installation, now, warnWithinMs }),
+    ...statusFrom({ installation, now, warnWithinMs }),
     ipsec: ipsecBlock(installation, snapshot.ipsec, now),
   };
 }
@@ -26,7 +26,7 @@ export function statusOf(
 /** verify: the checks, the discovery probes among them. */
 export function verifyOf(snapshot: Snapshot, now: Date, thresholds: Thresholds): VerifyReport {
   const installation = installationOf(snapshot);
-  return runChecks({ installation, probes: snapshot.probes ?? [], now, ...thresholds });
+  return verifyFrom({ installation, probes: snapshot.probes ?? [], now, ...thresholds });
 }
 
 /** audit: Antrea's security recommendations checked on the snapshot. */
@@ -36,7 +36,7 @@ export function auditOf(
   options: Thresholds & { readonly trustedNamespaces: readonly string[] },
 ): AuditReport {
   const { security, ipsec } = snapshot;
-  return runAudit({ installation: installationOf(snapshot), security, ipsec, now, ...options });
+  return auditFrom({ installation: installationOf(snapshot), security, ipsec, now, ...options });
 }
 
 /** status --all: every certificate and key of Antrea, from the snapshot's key material. */
@@ -51,9 +51,9 @@ export function inventoryOf(
 ): InventoryReport {
   const { keyMaterial, agentInfos } = snapshot;
   const installation = installationOf(snapshot);
-  return buildInventory({
-    status: buildStatus({ installation, now, warnWithinMs: options.warnWithinMs }),
-    encryption: buildEncryption({
+  return inventoryFrom({
+    status: statusFrom({ installation, now, warnWithinMs: options.warnWithinMs }),
+    encryption: encryptionFrom({
       agentConf: installation.config?.agentText,
       controllerConf: installation.config?.text,
       ...(snapshot.ipsec ? { objects: snapshot.ipsec } : {}),

@@ -131,7 +131,7 @@ export function consumerReport(consumer: Consumer, published: Certificate[]): Co
 }
 
 /** Builds the status report, warnings included, from one read of the installation. */
-export function buildStatus({ installation: inst, now, warnWithinMs }: StatusInputs): StatusReport {
+export function statusFrom({ installation: inst, now, warnWithinMs }: StatusInputs): StatusReport {
   const mode = modeOf(inst);
   const warnings: string[] = [];
   const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);

@@ -1,7 +1,7 @@
 // Clusters of a fleet run for unit tests: one healthy, one whose serving
 // certificate expires within the warning window, one whose webhook carries
 // another CA, and reads that failed, each as readCluster returns it.
-import { buildStatus } from '../../src/report/status.ts';
+import { statusFrom } from '../../src/report/status.ts';
 import type { ClusterRead } from '../../src/report/cluster.ts';
 import { DAY, now, servingPair } from './certificates.ts';
 import { selfSigned } from './installation.ts';
@@ -18,7 +18,7 @@ export type ReadCluster = Extract<ClusterRead, { readonly status: unknown }>;
 function read(context: string, installation: ReturnType<typeof selfSigned>): ReadCluster {
   return {
     context,
-    status: buildStatus({ installation, now, warnWithinMs: 30 * DAY }),
+    status: statusFrom({ installation, now, warnWithinMs: 30 * DAY }),
     verify: verify(installation),
   };
 }

@@ -3,8 +3,8 @@
 // reading the kubeconfig files.
 import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
-import type { Streams } from '../../options/context.ts';
-import type { ConnectionFlags } from '../../options/flags.ts';
+import type { Streams } from '../../framework/context.ts';
+import type { ConnectionFlags } from '../../framework/global-flags.ts';
 import { complete, renderCompletion, type ValueSources } from './complete.ts';
 import { ExitCode } from '../../errors.ts';
 import { kubeconfigFiles } from '../../kube/kubeconfig-files.ts';

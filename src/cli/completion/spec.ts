@@ -2,8 +2,8 @@
 // registry: the commands, their flags and what kind of value each takes.
 import type { Options } from 'yargs';
 import { COMMANDS as REGISTERED } from '../registry.ts';
-import { globalFlags } from '../../options/flags.ts';
-import type { Flag, Positional } from '../../options/command.ts';
+import { globalFlags } from '../../framework/global-flags.ts';
+import type { Flag, Positional } from '../../framework/command.ts';
 
 /** How a flag's value or a positional is completed. */
 export type ValueKind =

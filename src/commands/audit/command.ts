@@ -1,7 +1,7 @@
 // kubectl antrea-certs audit
-import { defineCommand } from '../../options/command.ts';
-import { trustFlag, trustedNamespacesFrom } from '../../options/trust-flags.ts';
-import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { trustFlag, trustedNamespacesFrom } from '../../framework/trust-flags.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../framework/expiry-flags.ts';
 
 /** audit's options: the expiry thresholds, whether warnings fail, and the trusted namespaces. */
 export interface AuditOptions {

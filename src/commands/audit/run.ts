@@ -1,11 +1,10 @@
 // audit: the snapshot with the security reads (one parallel round), the
 // checks, and their exit code.
-import type { CommandContext } from '../../options/context.ts';
-import { printReport } from '../../options/printer.ts';
-import type { ExitCode } from '../../errors.ts';
+import type { CommandContext } from '../../framework/context.ts';
+import { printReport } from '../../framework/printer.ts';
+import { exitCodeForChecks, type ExitCode } from '../../errors.ts';
 import { AUDIT_READS, readSnapshot } from '../../read/snapshot.ts';
 import { auditOf } from '../../report/reports.ts';
-import { exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { renderAuditPrometheus } from '../../render/prometheus.ts';
 import { checkedSuite, renderJunit } from '../../render/junit.ts';

@@ -1,5 +1,5 @@
 // kubectl antrea-certs completion SHELL
-import { defineCommand } from '../../options/command.ts';
+import { defineCommand } from '../../framework/command.ts';
 import { SHELLS, type Shell } from './shells.ts';
 
 /** completion SHELL: its only option is the shell, one of SHELLS. */

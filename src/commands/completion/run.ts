@@ -1,5 +1,5 @@
 // completion SHELL: prints the completion script.
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import { ExitCode } from '../../errors.ts';
 import { COMPLETION_SCRIPTS } from './scripts.ts';
 import type { Shell } from './shells.ts';

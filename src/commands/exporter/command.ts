@@ -1,15 +1,15 @@
 // kubectl antrea-certs exporter
-import { defineCommand } from '../../options/command.ts';
-import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../framework/expiry-flags.ts';
 import {
   fleetFlags,
   fleetOptionsFrom,
   severalLabelled,
   type FleetOptions,
-} from '../../fleet/flags.ts';
+} from '../../fleet/fleet-flags.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
-import { trustFlag, trustedNamespacesFrom } from '../../options/trust-flags.ts';
+import { trustFlag, trustedNamespacesFrom } from '../../framework/trust-flags.ts';
 import { parseListen, type Listen } from './listen.ts';
 
 /** The port the exporter listens on unless told: the next free one of Prometheus's default port allocations. */

@@ -1,13 +1,13 @@
 // exporter: one watch per cluster, the metrics rendered whenever a cluster's
 // reports change, and an HTTP server that answers from memory. SIGTERM (or
 // Ctrl-C) stops the watches, answers the scrapes in flight and exits 0.
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import { ExitCode } from '../../errors.ts';
 import { claimSignals } from '../../signals.ts';
 import { configFor } from '../../kube/kubeconfig.ts';
 import { Client } from '../../kube/client.ts';
 import { fleetContexts } from '../../fleet/run.ts';
-import { ClusterWatch, type WatchSettings } from '../../live/cluster-watch.ts';
+import { ClusterWatch, type WatchSettings } from '../../watch/cluster-watch.ts';
 import { renderWatchedPrometheus, type WatchedCluster } from '../../render/prometheus.ts';
 import { terminalSafe } from '../../terminal-safe.ts';
 import type { ExporterOptions } from './command.ts';
@@ -100,7 +100,7 @@ function startWatches(ctx: CommandContext, options: ExporterOptions): ClusterWat
     const loaded = configFor(kubeconfig, { ...flags, context });
     const client = new Client(loaded, {
       timeoutMs: requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
-      verbosity: ctx.verbosity,
+      verbosity: ctx.flags.verbose,
       log: (line) => ctx.debug(line),
     });
     const label =

@@ -4,7 +4,7 @@
 // file descriptors, event-loop lag, GC), which nobody should write again.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { pluginVersion } from '../../version.ts';
-import type { ClusterWatch } from '../../live/cluster-watch.ts';
+import type { ClusterWatch } from '../../watch/cluster-watch.ts';
 
 /** The registry of the exporter's own metrics, read at each scrape from the watches in memory. */
 export function selfMetrics(watches: readonly ClusterWatch[], startedAt: number): Registry {

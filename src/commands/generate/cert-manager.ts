@@ -2,7 +2,7 @@
 // with --apply created and switched to in one change: preflight of cert-manager
 // and the issuer, then config (inert until the restart), Certificate, issuance,
 // restart, wait, verify; undone (Certificate deleted, backup put back) on failure.
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import type { Client } from '../../kube/client.ts';
 import { readClusterDomain } from '../../read/cluster-domain.ts';
 import {
@@ -61,12 +61,16 @@ export async function certManagerCertificate(
   options: GenerateOptions,
   target: CertManagerTarget,
 ): Promise<ExitCode> {
-  if (ctx.output === 'prometheus') throw new UsageError('-o prometheus is for status and verify.');
+  if (ctx.flags.output === 'prometheus')
+    throw new UsageError('-o prometheus is for status and verify.');
   if (target.apply) return applyCertificate(ctx, options, target);
   const names = await readServiceNames(ctx, options);
   const { renderData } = await import('../../render/data.ts');
   ctx.print(
-    renderData(certificateFor(options, target, names), ctx.output === 'json' ? 'json' : 'yaml'),
+    renderData(
+      certificateFor(options, target, names),
+      ctx.flags.output === 'json' ? 'json' : 'yaml',
+    ),
   );
   return ExitCode.ok;
 }

@@ -1,18 +1,18 @@
 // kubectl antrea-certs generate
-import { defineCommand } from '../../options/command.ts';
+import { defineCommand } from '../../framework/command.ts';
 import {
   changeFlags,
   changeFlagsGiven,
   changeOptionsFrom,
   type ChangeOptions,
-} from '../../change/options.ts';
+} from '../../change/change-flags.ts';
 import { parseDuration } from '../../duration.ts';
 import {
   clusterDomainFlag,
   dnsNamesFlag,
   ipAddressesFlag,
   validityFlag,
-} from '../../options/subject-flags.ts';
+} from '../../framework/subject-flags.ts';
 import { UsageError } from '../../errors.ts';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
 import type { CaFiles } from '../../input/ca.ts';

@@ -2,8 +2,8 @@
 // the names and usages Antrea needs, checked by import's own preflight, then
 // written to a new directory that import --from-dir takes unchanged.
 import type { KeyObject } from 'node:crypto';
-import type { CommandContext } from '../../options/context.ts';
-import { printReport } from '../../options/printer.ts';
+import type { CommandContext } from '../../framework/context.ts';
+import { printReport } from '../../framework/printer.ts';
 import { ExitCode, InputError, messageOf } from '../../errors.ts';
 import { parseCertificates, type Certificate } from '../../certs/certificate.ts';
 import { issueCa, issueLeaf, type IssuedPair } from '../../certs/issue.ts';
@@ -107,7 +107,7 @@ export async function generateFiles(
     failWithinMs: 0,
   });
   if (!check.ok) {
-    findingLines(check.findings, ctx.style).forEach((line) => ctx.note(line));
+    findingLines(check.findings, ctx.textOptions.style).forEach((line) => ctx.note(line));
     throw new InputError(
       'the generated pair would not pass import (see above); nothing was written.',
     );

@@ -1,7 +1,7 @@
 // Waiting for cert-manager to issue a new Certificate into the Secret: the
 // Secret must carry tls.crt, tls.key and ca.crt written for this Certificate,
 // and the Certificate must say Ready.
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import type { Client } from '../../kube/client.ts';
 import { readCertificateObject, readIssuedSecret } from '../../kube/cert-manager.ts';
 import { InputError, InterruptedError, TimeoutError } from '../../errors.ts';

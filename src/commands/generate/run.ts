@@ -1,6 +1,6 @@
 // generate: the serving pair Antrea's "Securing Control Plane" page asks
 // for, made here (files for import) or by cert-manager (a Certificate).
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import type { ExitCode } from '../../errors.ts';
 import type { GenerateOptions } from './command.ts';
 import { readServiceNames } from './target.ts';

@@ -1,6 +1,6 @@
 // Where the new certificate will be served: the Antrea namespace and the
 // cluster DNS domain, read from the cluster unless --offline (or given).
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import { readClusterDomain, type ClusterDomainRead } from '../../read/cluster-domain.ts';
 import { locateController } from '../../read/snapshot.ts';
 import { DEFAULT_NAMESPACE } from '../../antrea/names.ts';

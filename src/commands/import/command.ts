@@ -1,9 +1,9 @@
 // kubectl antrea-certs import
-import { defineCommand } from '../../options/command.ts';
-import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/change-flags.ts';
 import { pairFileFlags, pairFilesIn, type PairFiles } from '../../input/pair.ts';
 import { UsageError } from '../../errors.ts';
-import { clusterDomainFlag } from '../../options/subject-flags.ts';
+import { clusterDomainFlag } from '../../framework/subject-flags.ts';
 
 /**
  * import's options: the pair's files (given one by one or as --from-dir), the cluster domain of the

@@ -1,5 +1,5 @@
 // import: bring your own certificate, checked before anything is written.
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
@@ -69,7 +69,7 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
   const errors = result.findings.filter((f) => f.severity === 'error');
   if (errors.length) {
     ctx.note('Preflight found these problems:');
-    findingLines(result.findings, ctx.style).forEach((line) => ctx.note(line));
+    findingLines(result.findings, ctx.textOptions.style).forEach((line) => ctx.note(line));
     throw new InputError(
       `${errors.length} problem${errors.length === 1 ? '' : 's'} with the certificate files; ` +
         'nothing was written to the cluster.',
@@ -77,7 +77,7 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
   }
   if (result.findings.length && !quiet) {
     ctx.note('Preflight warnings:');
-    findingLines(result.findings, ctx.style).forEach((line) => ctx.note(line));
+    findingLines(result.findings, ctx.textOptions.style).forEach((line) => ctx.note(line));
   }
   const mode = modeOf(inst);
   const switching = options.switchToUserProvided && mode.mode !== 'user-provided';

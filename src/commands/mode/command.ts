@@ -1,6 +1,6 @@
 // kubectl antrea-certs mode [self-signed|user-provided]
-import { defineCommand } from '../../options/command.ts';
-import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/change-flags.ts';
 import type { Mode } from '../../antrea/mode.ts';
 
 /**

@@ -1,12 +1,12 @@
 // mode: show the certificate mode, or switch selfSignedCert and restart safely.
-import type { CommandContext } from '../../options/context.ts';
-import { printReport } from '../../options/printer.ts';
+import type { CommandContext } from '../../framework/context.ts';
+import { printReport } from '../../framework/printer.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
 import { finishEarlierChange } from '../../change/finish-earlier.ts';
 import { leftUnfinished } from '../../change/lock.ts';
-import { switchNotApplied } from '../../report/unfinished.ts';
+import { switchNotApplied } from '../../report/verify/unfinished-change.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { deleteSecret } from '../../kube/writes.ts';
 import { writeControllerConfig } from '../../change/controller-writes.ts';
@@ -92,7 +92,7 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
     });
     if (!result.ok && !options.force) {
       ctx.note(`Secret ${secretName} is not ready for user-provided mode:`);
-      findingLines(result.findings, ctx.style).forEach((line) => ctx.note(line));
+      findingLines(result.findings, ctx.textOptions.style).forEach((line) => ctx.note(line));
       throw new InputError(WOULD_CRASH_LOOP);
     }
   } else if (secret?.ca && current.selfSignedStorage !== 'pod') {

@@ -1,6 +1,6 @@
 // kubectl antrea-certs restore FILE
-import { defineCommand } from '../../options/command.ts';
-import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/change-flags.ts';
 
 /** restore's options: the backup file and how to carry out the change, never with a rollback. */
 export interface RestoreOptions {

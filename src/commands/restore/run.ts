@@ -1,6 +1,6 @@
 // restore FILE: put back the objects a change backed up, into the cluster and
 // namespace they came from.
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import { InputError, type ExitCode } from '../../errors.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
 import { readSelfSignedCert } from '../../antrea/config.ts';

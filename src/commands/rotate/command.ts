@@ -1,8 +1,8 @@
 // kubectl antrea-certs rotate
-import { defineCommand } from '../../options/command.ts';
-import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/options.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/change-flags.ts';
 import { pairFileFlags, type PairFiles } from '../../input/pair.ts';
-import { clusterDomainFlag, validityFlag } from '../../options/subject-flags.ts';
+import { clusterDomainFlag, validityFlag } from '../../framework/subject-flags.ts';
 import { UsageError } from '../../errors.ts';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/key-algorithms.ts';
 

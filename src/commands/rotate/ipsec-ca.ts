@@ -9,12 +9,12 @@ import type { Installation } from '../../antrea/installation.ts';
 import { readIpsecObjects } from '../../read/ipsec.ts';
 import { IPSEC } from '../../antrea/ipsec.ts';
 import { InputError } from '../../errors.ts';
-import { buildEncryption } from '../../report/ipsec.ts';
+import { encryptionFrom } from '../../report/ipsec.ts';
 
 /** Reads the IPsec state and throws the sentence that says why the CA is not rotated. */
 export async function refuseIpsecCaRotation(client: Client, inst: Installation): Promise<never> {
   const objects = await readIpsecObjects(client, inst.namespace);
-  const report = buildEncryption({
+  const report = encryptionFrom({
     agentConf: inst.config?.agentText,
     controllerConf: inst.config?.text,
     objects,

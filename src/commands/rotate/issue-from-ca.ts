@@ -2,7 +2,7 @@
 // certificate issued here, with the names and usages of the current one. The
 // CA key is read locally and never written anywhere.
 import type { KeyObject } from 'node:crypto';
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import type { Client } from '../../kube/client.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { writeTlsSecret } from '../../kube/writes.ts';
@@ -76,7 +76,7 @@ export async function issueFromCa(
     failWithinMs: options.change.failWithinMs,
   });
   if (!check.ok) {
-    findingLines(check.findings, ctx.style).forEach((line) => ctx.note(line));
+    findingLines(check.findings, ctx.textOptions.style).forEach((line) => ctx.note(line));
     throw new InputError(
       'the certificate issued from that CA would not be usable (see above); nothing was written.',
     );

@@ -1,5 +1,5 @@
 // rotate: a new certificate now, in every mode, and wait until the cluster uses it.
-import type { CommandContext } from '../../options/context.ts';
+import type { CommandContext } from '../../framework/context.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
 import { UsageError, type ExitCode } from '../../errors.ts';
@@ -33,7 +33,9 @@ export async function run(ctx: CommandContext, options: RotateOptions): Promise<
   const result = await rotateIn(ctx, inst, options);
   // The installation the closing checks read: no read of its own.
   if (result.installation) {
-    ctx.note(renderRotation(servingAndCa(inst), servingAndCa(result.installation), ctx.width));
+    ctx.note(
+      renderRotation(servingAndCa(inst), servingAndCa(result.installation), ctx.textOptions.width),
+    );
   }
   return result.exitCode;
 }

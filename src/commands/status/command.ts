@@ -1,8 +1,8 @@
 // kubectl antrea-certs status
-import { defineCommand } from '../../options/command.ts';
+import { defineCommand } from '../../framework/command.ts';
 import { parseDuration } from '../../duration.ts';
 import { UsageError } from '../../errors.ts';
-import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
+import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/fleet-flags.ts';
 
 /** status's options: which clusters to read, and whether to list every certificate and key. */
 export interface StatusOptions {

@@ -1,7 +1,7 @@
 // status --all: the installation and every other certificate and key of
 // Antrea, in one parallel round, as two tables.
-import type { CommandContext } from '../../options/context.ts';
-import { printReport } from '../../options/printer.ts';
+import type { CommandContext } from '../../framework/context.ts';
+import { printReport } from '../../framework/printer.ts';
 import { ExitCode } from '../../errors.ts';
 import { INVENTORY_READS, readSnapshot } from '../../read/snapshot.ts';
 import { inventoryOf } from '../../report/reports.ts';

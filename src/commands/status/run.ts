@@ -1,11 +1,11 @@
 // status: one read round, the report, printed in the chosen format.
-import type { CommandContext } from '../../options/context.ts';
-import { printReport } from '../../options/printer.ts';
+import type { CommandContext } from '../../framework/context.ts';
+import { printReport } from '../../framework/printer.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { readSnapshot, STATUS_READS } from '../../read/snapshot.ts';
 import { statusOf } from '../../report/reports.ts';
 import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
-import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
+import { contextsGiven, readsFleet } from '../../fleet/fleet-flags.ts';
 import type { StatusOptions } from './command.ts';
 import { renderStatus } from '../../render/status.ts';
 
@@ -16,7 +16,7 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
   if (options.watch) {
     if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
       throw new UsageError('--watch follows one cluster; the exporter watches several.');
-    const { watchInTerminal } = await import('../../live/terminal.ts');
+    const { watchInTerminal } = await import('../../watch/terminal-view.ts');
     return watchInTerminal(ctx, {
       command: 'status',
       warnWithinMs: EXPIRY_WARNING_MS,
@@ -31,7 +31,10 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
     const { runInventory } = await import('./inventory.ts');
     return runInventory(ctx, options);
   }
-  if (ctx.output === 'prometheus' || readsFleet(options.fleet, contextsGiven(ctx.flags.context))) {
+  if (
+    ctx.flags.output === 'prometheus' ||
+    readsFleet(options.fleet, contextsGiven(ctx.flags.context))
+  ) {
     const { runFleet } = await import('../../fleet/run.ts');
     const thresholds = { warnWithinMs: EXPIRY_WARNING_MS, failWithinMs: EXPIRY_FAILURE_MS };
     return runFleet(ctx, { command: 'status', fleet: options.fleet, ...thresholds, strict: false });

@@ -1,7 +1,7 @@
 // kubectl antrea-certs verify
-import { defineCommand } from '../../options/command.ts';
-import { expiryFlags, expiryOptionsFrom } from '../../options/expiry-flags.ts';
-import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/flags.ts';
+import { defineCommand } from '../../framework/command.ts';
+import { expiryFlags, expiryOptionsFrom } from '../../framework/expiry-flags.ts';
+import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/fleet-flags.ts';
 
 /**
  * verify's options: the expiry thresholds, whether warnings fail the run, and which clusters to

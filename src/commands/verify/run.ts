@@ -1,13 +1,12 @@
 // verify: the read round, the discovery probes, the checks and their exit code.
-import type { CommandContext } from '../../options/context.ts';
-import { printReport } from '../../options/printer.ts';
-import { UsageError, type ExitCode } from '../../errors.ts';
+import type { CommandContext } from '../../framework/context.ts';
+import { printReport } from '../../framework/printer.ts';
+import { UsageError, exitCodeForChecks, type ExitCode } from '../../errors.ts';
 import { readSnapshot, VERIFY_READS } from '../../read/snapshot.ts';
 import { verifyOf } from '../../report/reports.ts';
-import { exitCodeForChecks } from '../../report/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { checkedSuite, renderJunit } from '../../render/junit.ts';
-import { contextsGiven, readsFleet } from '../../fleet/flags.ts';
+import { contextsGiven, readsFleet } from '../../fleet/fleet-flags.ts';
 import type { VerifyOptions } from './command.ts';
 
 /**
@@ -19,10 +18,13 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
   if (options.watch) {
     if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
       throw new UsageError('--watch follows one cluster; the exporter watches several.');
-    const { watchInTerminal } = await import('../../live/terminal.ts');
+    const { watchInTerminal } = await import('../../watch/terminal-view.ts');
     return watchInTerminal(ctx, { command: 'verify', warnWithinMs, failWithinMs });
   }
-  if (ctx.output === 'prometheus' || readsFleet(options.fleet, contextsGiven(ctx.flags.context))) {
+  if (
+    ctx.flags.output === 'prometheus' ||
+    readsFleet(options.fleet, contextsGiven(ctx.flags.context))
+  ) {
     const { runFleet } = await import('../../fleet/run.ts');
     return runFleet(ctx, {
       command: 'verify',

@@ -1,5 +1,5 @@
 // kubectl antrea-certs version
-import { defineCommand } from '../../options/command.ts';
+import { defineCommand } from '../../framework/command.ts';
 
 /** version's option: --client, which leaves the cluster alone. */
 export interface VersionOptions {

@@ -1,8 +1,8 @@
 // version: the plugin's version, then the Antrea version the cluster runs. As
 // kubectl version: the plugin line is printed first, and a cluster that cannot
 // be read is an error (exit 1) after it. --client loads no cluster code.
-import type { CommandContext } from '../../options/context.ts';
-import { printReport } from '../../options/printer.ts';
+import type { CommandContext } from '../../framework/context.ts';
+import { printReport } from '../../framework/printer.ts';
 import { pluginVersion } from '../../version.ts';
 import { ExitCode } from '../../errors.ts';
 import {

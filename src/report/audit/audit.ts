@@ -9,9 +9,9 @@ import type { Installation } from '../../antrea/installation.ts';
 import type { IpsecObjects } from '../../antrea/snapshot.ts';
 import type { SecurityObjects } from '../../antrea/snapshot.ts';
 import { agentApiCertificates, type AgentApiCertificate } from '../agent-api.ts';
-import { buildEncryption, type EncryptionReport } from '../ipsec.ts';
+import { encryptionFrom, type EncryptionReport } from '../ipsec.ts';
 import type { CertificateReport } from '../status.ts';
-import type { Check } from '../verify.ts';
+import { summaryOf, type Check, type CheckSummary } from '../check.ts';
 import { formatDuration } from '../../duration.ts';
 import type { NamespaceGuard } from './admission.ts';
 import { expiryChecks, notReadWarning, plural, type Thresholds } from './common.ts';
@@ -35,7 +35,7 @@ export interface AuditReport {
   readonly antreaVersion: string | null;
   readonly kubernetesVersion: string | null;
   readonly checks: Check[];
-  readonly summary: { readonly passed: number; readonly warnings: number; readonly failed: number };
+  readonly summary: CheckSummary;
   /** Every Pod whose hostPath reaches /var/run/antrea, Antrea's own and trusted ones included. */
   readonly hostPathPods: HostPathPod[];
   /** Each namespace that runs Pods (besides Antrea's and the trusted ones) and what guards it. */
@@ -45,11 +45,11 @@ export interface AuditReport {
 }
 
 /** Runs every audit check on one read of the cluster. */
-export function runAudit(inputs: AuditInputs): AuditReport {
+export function auditFrom(inputs: AuditInputs): AuditReport {
   const inst = inputs.installation;
   const version = modeOf(inst).version;
   const access = hostAccessChecks(inputs.security, inst.namespace, inputs.trustedNamespaces);
-  const encryption = buildEncryption({
+  const encryption = encryptionFrom({
     agentConf: inst.config?.agentText,
     controllerConf: inst.config?.text,
     objects: inputs.ipsec,
@@ -90,11 +90,7 @@ export function runAudit(inputs: AuditInputs): AuditReport {
     antreaVersion: version ?? null,
     kubernetesVersion: inputs.security.kubernetesVersion ?? null,
     checks,
-    summary: {
-      passed: checks.filter((c) => c.status === 'pass').length,
-      warnings: checks.filter((c) => c.status === 'warn').length,
-      failed: checks.filter((c) => c.status === 'fail').length,
-    },
+    summary: summaryOf(checks),
     hostPathPods: access.hostPathPods,
     namespaces: access.namespaces,
     trafficEncryption: encryption,

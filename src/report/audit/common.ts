@@ -2,7 +2,7 @@
 // certificate expiry measured against --warn-within and --fail-within.
 import type { Outcome } from '../../kube/outcome.ts';
 import type { CertificateReport } from '../status.ts';
-import type { Check, CheckStatus } from '../verify.ts';
+import type { Check, CheckStatus } from '../check.ts';
 
 /** The expiry thresholds of a run, in milliseconds. */
 export interface Thresholds {

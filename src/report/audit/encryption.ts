@@ -4,7 +4,7 @@
 import { OVSDB_FILE, ANTREA_RUN_DIR } from '../../antrea/host-files.ts';
 import { IPSEC } from '../../antrea/ipsec.ts';
 import type { EncryptionReport, IpsecReport } from '../ipsec.ts';
-import type { Check } from '../verify.ts';
+import type { Check } from '../check.ts';
 import { expiryChecks, plural, type Thresholds } from './common.ts';
 
 /** What audit says when the agents do not use IPsec. */

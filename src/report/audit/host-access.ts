@@ -6,7 +6,7 @@ import { APP_LABEL } from '../../antrea/names.ts';
 import { valueOf } from '../../kube/outcome.ts';
 import type { Gatekeeper, SecurityObjects } from '../../antrea/snapshot.ts';
 import type * as k8s from '../../kube/objects.ts';
-import type { Check } from '../verify.ts';
+import type { Check } from '../check.ts';
 import {
   GATEKEEPER_KINDS,
   PSA_ENFORCE_LABEL,

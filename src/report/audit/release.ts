@@ -3,7 +3,7 @@
 import { ANTREA_RUN_DIR, OVSDB_FILE, missingPermissionFixes } from '../../antrea/host-files.ts';
 import { CONTROLLER } from '../../antrea/names.ts';
 import { parseRelease } from '../../antrea/versions.ts';
-import type { Check } from '../verify.ts';
+import type { Check } from '../check.ts';
 
 /** The release's file permissions, from the version status found. */
 export function releaseCheck(version: string | undefined): Check {

@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { testbed, controllerPods, userProvidedPair, type Testbed } from '../../testbed/fixture.ts';
 import { issue, usage, extendedUsage, type IssueOptions } from '../../testbed/pki.ts';
 import { plugin, json } from '../plugin.ts';
-import type { ConnectionFlags } from '../../../src/options/flags.ts';
+import type { ConnectionFlags } from '../../../src/framework/global-flags.ts';
 
 const bed: Testbed = await testbed({
   version: 'v2.7.0',

@@ -1,8 +1,8 @@
-// One deadline for a change (src/change/options.ts): --timeout bounds the
+// One deadline for a change (src/change/change-flags.ts): --timeout bounds the
 // writes, the wait and a rollback together.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { timeBudget } from '../../../src/change/options.ts';
+import { timeBudget } from '../../../src/change/change-flags.ts';
 
 test('a change that may roll back keeps half of --timeout for the rollback', () => {
   assert.deepEqual(timeBudget(300_000, true), { waitMs: 150_000, rollbackMs: 150_000 });

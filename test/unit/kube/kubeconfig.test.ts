@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, delimiter } from 'node:path';
 import * as yaml from 'js-yaml';
 import { loadKubeconfig } from '../../../src/kube/kubeconfig.ts';
-import type { ConnectionFlags } from '../../../src/options/flags.ts';
+import type { ConnectionFlags } from '../../../src/framework/global-flags.ts';
 import { KubeconfigError, UsageError } from '../../../src/errors.ts';
 import { flags as noFlags } from '../../support/context.ts';
 

@@ -44,7 +44,13 @@ async function renewingHolder(t: TestContext, renewals: number) {
 
 test('--force-unlock reads and takes the Lease again when its holder renewed it in between', async (t) => {
   const { server, client } = await renewingHolder(t, 1);
-  const taken = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, true);
+  const taken = await takeLease(
+    client,
+    { namespace: 'kube-system', name: 'antrea-certs-change' },
+    'me@here pid 2 (x)',
+    60,
+    true,
+  );
   assert.ok('object' in taken, JSON.stringify(taken));
   assert.equal(taken.object.spec?.holderIdentity, 'me@here pid 2 (x)');
   assert.deepEqual(
@@ -55,11 +61,23 @@ test('--force-unlock reads and takes the Lease again when its holder renewed it 
 
 test('without --force-unlock, or after three conflicts, the holder is named and nothing is taken', async (t) => {
   const { client, writes } = await renewingHolder(t, 3);
-  const forced = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, true);
+  const forced = await takeLease(
+    client,
+    { namespace: 'kube-system', name: 'antrea-certs-change' },
+    'me@here pid 2 (x)',
+    60,
+    true,
+  );
   assert.ok('holder' in forced, JSON.stringify(forced));
   assert.equal(forced.holder, 'someone@elsewhere pid 1 (kubectl antrea-certs rotate)');
   assert.equal(writes(), 3);
-  const polite = await takeLease(client, 'kube-system', 'me@here pid 2 (x)', 60, false);
+  const polite = await takeLease(
+    client,
+    { namespace: 'kube-system', name: 'antrea-certs-change' },
+    'me@here pid 2 (x)',
+    60,
+    false,
+  );
   assert.ok('holder' in polite);
   assert.equal(writes(), 3, 'no write without force');
 });

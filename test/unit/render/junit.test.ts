@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { renderJunit, type JunitSuite } from '../../../src/render/junit.ts';
-import type { Check } from '../../../src/report/verify.ts';
+import type { Check } from '../../../src/report/check.ts';
 
 const SCHEMA = fileURLToPath(new URL('../../support/junit.xsd', import.meta.url));
 const timestamp = new Date('2026-12-03T10:00:00Z');

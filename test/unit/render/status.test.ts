@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as yaml from 'js-yaml';
-import { buildStatus } from '../../../src/report/status.ts';
+import { statusFrom } from '../../../src/report/status.ts';
 import { renderStatus } from '../../../src/render/status.ts';
 import { renderChecks } from '../../../src/render/checks.ts';
 import { renderData } from '../../../src/render/data.ts';
@@ -17,7 +17,7 @@ const healthy = await servingPair();
 
 test('no private key appears in any rendering', () => {
   const inst = selfSigned(healthy);
-  const status = buildStatus({ installation: inst, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: inst, now, warnWithinMs: 30 * DAY });
   const report = verify(inst);
   const outputs = [
     renderStatus(status, { style: createStyle(false), width: 100, wide: true }),
@@ -50,7 +50,7 @@ test('the status table fits 100 columns even with long names, and json/yaml carr
       },
     ],
   };
-  const status = buildStatus({ installation: long, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: long, now, warnWithinMs: 30 * DAY });
   for (const style of [createStyle(false), createStyle(true)]) {
     const text = renderStatus(status, { style, width: 100, wide: false });
     const widths = text

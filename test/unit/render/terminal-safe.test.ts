@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { terminalSafe, terminalSafeDeep, terminalSafeNote } from '../../../src/terminal-safe.ts';
 import { auditOf, inventoryOf, statusOf, verifyOf } from '../../../src/report/reports.ts';
-import { printReport } from '../../../src/options/printer.ts';
+import { printReport } from '../../../src/framework/printer.ts';
 import { renderStatus } from '../../../src/render/status.ts';
 import { renderChecks } from '../../../src/render/checks.ts';
 import { renderInventory } from '../../../src/render/inventory.ts';
@@ -149,21 +149,21 @@ for (const hostile of HOSTILE) {
 }
 
 test('table columns are measured in terminal columns: wide characters, combining marks, emoji', async () => {
-  const { table } = await import('../../../src/render/table.ts');
+  const { alignColumns } = await import('../../../src/render/table.ts');
   const { visibleLength } = await import('../../../src/render/style.ts');
   const rows = [
     ['日本語の名前', 'x'],
     ['e\u0301e\u0301', 'y'],
     ['🔐key', 'z'],
   ];
-  const lines = table(rows, 200);
+  const lines = alignColumns(rows, 200);
   const second = lines.map((line) => visibleLength(line) - 1);
   assert.equal(
     new Set(second).size,
     1,
     `the second column starts at one column: ${lines.join(' | ')}`,
   );
-  const cut = table(rows, 14);
+  const cut = alignColumns(rows, 14);
   for (const line of cut) assert.ok(visibleLength(line) <= 14, line);
   assert.match(cut[0] ?? '', /…/);
 });

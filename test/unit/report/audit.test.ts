@@ -3,7 +3,7 @@
 // and the agents' API certificates. (The testbed run is e2e/cli/audit.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runAudit, type AuditInputs } from '../../../src/report/audit/audit.ts';
+import { auditFrom, type AuditInputs } from '../../../src/report/audit/audit.ts';
 import type { IpsecObjects, SigningRequest } from '../../../src/antrea/snapshot.ts';
 import type { SecurityObjects } from '../../../src/antrea/snapshot.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';
@@ -39,7 +39,7 @@ function audit(options: {
     failWithinMs: 7 * DAY,
     trustedNamespaces: [],
   };
-  const report = runAudit(inputs);
+  const report = auditFrom(inputs);
   return (id: string) => report.checks.find((c) => c.id === id);
 }
 

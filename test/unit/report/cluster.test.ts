@@ -7,11 +7,11 @@ import {
   failureOf,
   summarize,
   verdictOf,
-  worstExitCode,
   type ClusterRead,
   type ReadFailure,
 } from '../../../src/report/cluster.ts';
 import {
+  worstExitCode,
   AuthenticationError,
   ConnectionError,
   ExitCode,

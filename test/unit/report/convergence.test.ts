@@ -2,7 +2,7 @@
 // installations built here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pending } from '../../../src/report/convergence.ts';
+import { stillAwaited } from '../../../src/report/convergence.ts';
 import type { Installation } from '../../../src/antrea/installation.ts';
 import { servingPair } from '../../support/certificates.ts';
 import {
@@ -36,11 +36,11 @@ const two = await userPair('CA two');
 test('cert-manager renewal: pending until the Secret holds another certificate', () => {
   const goal = { secretCertDiffersFrom: one.cert, caFromSecret: true };
   assert.equal(
-    pending(installation(one, one.ca), goal),
+    stillAwaited(installation(one, one.ca), goal),
     'a new certificate in Secret antrea-controller-tls',
   );
   assert.equal(
-    pending(installation(renewed, one.ca), goal),
+    stillAwaited(installation(renewed, one.ca), goal),
     undefined,
     'same CA: done once the Secret changed',
   );
@@ -49,20 +49,20 @@ test('cert-manager renewal: pending until the Secret holds another certificate',
 test('a new CA in the Secret: pending until antrea-ca carries it, then until every caBundle does', () => {
   const goal = { secretCertDiffersFrom: one.cert, caFromSecret: true };
   assert.equal(
-    pending(installation(two, one.ca), goal),
+    stillAwaited(installation(two, one.ca), goal),
     'antrea-ca to carry the CA of Secret antrea-controller-tls',
   );
   assert.equal(
-    pending(installation(two, two.ca, { consumers: consumers(one.ca) }), goal),
+    stillAwaited(installation(two, two.ca, { consumers: consumers(one.ca) }), goal),
     '2 caBundles to carry the CA of antrea-ca',
   );
   assert.equal(
-    pending(installation(two, two.ca, { consumers: consumers(two.ca, 'False') }), goal),
+    stillAwaited(installation(two, two.ca, { consumers: consumers(two.ca, 'False') }), goal),
     'APIService v1beta2.controlplane.antrea.io to become Available',
   );
-  assert.equal(pending(installation(two, two.ca), goal), undefined);
+  assert.equal(stillAwaited(installation(two, two.ca), goal), undefined);
   assert.equal(
-    pending(installation({ ca: '', cert: two.cert }, two.ca), goal),
+    stillAwaited(installation({ ca: '', cert: two.cert }, two.ca), goal),
     'a ca.crt in Secret antrea-controller-tls',
   );
 });
@@ -82,15 +82,15 @@ test('a restart: pending while the Pod is not ready or the rollout is not done, 
     ],
   });
   assert.equal(
-    pending(notReady, {}),
+    stillAwaited(notReady, {}),
     'the controller Pod to be ready (CrashLoopBackOff: missing ca.crt)',
   );
   const rolling = installation(one, one.ca, {
     deployment: { ...installation(one, one.ca).deployment, rolledOut: false },
   });
-  assert.equal(pending(rolling, {}), 'the controller rollout to finish');
+  assert.equal(stillAwaited(rolling, {}), 'the controller rollout to finish');
   assert.equal(
-    pending(installation(one, one.ca), { caDiffersFrom: one.ca }),
+    stillAwaited(installation(one, one.ca), { caDiffersFrom: one.ca }),
     'a new CA in antrea-ca',
   );
 });
@@ -107,17 +107,17 @@ test('rotate of a persisted self-signed pair: antrea-ca carrying the deleted pai
       consumers: consumers(published),
     });
   assert.equal(
-    pending(persisted(undefined, ca2), goal),
+    stillAwaited(persisted(undefined, ca2), goal),
     'a new certificate in Secret antrea-controller-tls',
     'the deleted pair published while the Secret is gone',
   );
   assert.equal(
-    pending(persisted(ca3, ca2), goal),
+    stillAwaited(persisted(ca3, ca2), goal),
     'antrea-ca to publish the pair of Secret antrea-controller-tls',
   );
-  assert.equal(pending(persisted(ca3, ca3), goal), undefined);
+  assert.equal(stillAwaited(persisted(ca3, ca3), goal), undefined);
   assert.equal(
-    pending(persisted(undefined, ca1), { caDiffersFrom: ca1, publishesSecretCert: true }),
+    stillAwaited(persisted(undefined, ca1), { caDiffersFrom: ca1, publishesSecretCert: true }),
     'a new pair in Secret antrea-controller-tls',
     'an earlier run deleted the Secret: the wait needs a pair there',
   );

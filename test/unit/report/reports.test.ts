@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { installationOf } from '../../../src/antrea/installation.ts';
 import type { IpsecObjects, SecurityObjects, Snapshot } from '../../../src/antrea/snapshot.ts';
 import { auditOf, inventoryOf, statusOf, verifyOf } from '../../../src/report/reports.ts';
-import { exitCodeForChecks } from '../../../src/report/verify.ts';
+import { exitCodeForChecks } from '../../../src/errors.ts';
 import { NotInstalledError } from '../../../src/errors.ts';
 import type * as k8s from '../../../src/kube/objects.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';

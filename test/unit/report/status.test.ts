@@ -2,8 +2,9 @@
 // the verify checks that go with what it warns about.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildStatus } from '../../../src/report/status.ts';
-import { runChecks, exitCodeForChecks } from '../../../src/report/verify.ts';
+import { statusFrom } from '../../../src/report/status.ts';
+import { verifyFrom } from '../../../src/report/verify/verify.ts';
+import { exitCodeForChecks } from '../../../src/errors.ts';
 import { renderChecks } from '../../../src/render/checks.ts';
 import { createStyle } from '../../../src/render/style.ts';
 import { renderStatus } from '../../../src/render/status.ts';
@@ -14,7 +15,7 @@ import { probesOk, verify } from '../../support/report.ts';
 const healthy = await servingPair();
 
 test('a healthy self-signed installation: all consumers match, no warnings, verify passes', () => {
-  const status = buildStatus({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY });
   assert.equal(status.mode, 'self-signed');
   assert.equal(status.selfSignedPairStorage, 'secret');
   assert.equal(status.antreaVersion, 'v2.7.0');
@@ -29,26 +30,26 @@ test('a healthy self-signed installation: all consumers match, no warnings, veri
 });
 
 test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a missing SAN', async () => {
-  const soon = buildStatus({
+  const soon = statusFrom({
     installation: selfSigned(await servingPair({ days: 20 })),
     now,
     warnWithinMs: 30 * DAY,
   }).warnings.join('\n');
   assert.match(soon, /"CN=antrea@1" expires in 19d/);
   assert.match(soon, /inside the 90-day window/);
-  const weak = buildStatus({
+  const weak = statusFrom({
     installation: selfSigned(await servingPair({ keyKind: 'rsa-1024' })),
     now,
     warnWithinMs: 30 * DAY,
   }).warnings.join('\n');
   assert.match(weak, /1024-bit RSA key/);
-  const sha1 = buildStatus({
+  const sha1 = statusFrom({
     installation: selfSigned(await servingPair({ keyKind: 'rsa-2048-sha1' })),
     now,
     warnWithinMs: 30 * DAY,
   }).warnings.join('\n');
   assert.match(sha1, /signed with SHA-1/);
-  const noSan = buildStatus({
+  const noSan = statusFrom({
     installation: selfSigned(await servingPair({ dnsNames: ['antrea'] })),
     now,
     warnWithinMs: 30 * DAY,
@@ -59,7 +60,7 @@ test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a
   assert.ok(expiring.checks.some((c) => c.status === 'fail' && /expires in 2d/.test(c.message)));
   const future = await servingPair();
   const early = verify(selfSigned(future), probesOk);
-  const notYet = runChecks({
+  const notYet = verifyFrom({
     installation: selfSigned(future),
     probes: probesOk,
     now: new Date(now.getTime() - 2 * DAY),
@@ -87,7 +88,7 @@ test('a refused AntreaControllerInfo is a note: the version from the image tag, 
     refusedDetails: ['AntreaControllerInfo' as const],
   };
   const { controllerInfoVersion: _dropped, ...withoutInfo } = installation;
-  const status = buildStatus({ installation: withoutInfo, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: withoutInfo, now, warnWithinMs: 30 * DAY });
   assert.equal(status.antreaVersion, 'v2.7.0');
   assert.equal(status.versionSource, 'image tag');
   assert.deepEqual(status.notes, [
@@ -97,7 +98,7 @@ test('a refused AntreaControllerInfo is a note: the version from the image tag, 
   const text = renderStatus(status, { style: createStyle(false), width: 100, wide: false });
   assert.match(text, /\nNotes\n {2}you may not get antreacontrollerinfos/);
   assert.deepEqual(
-    buildStatus({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY }).notes,
+    statusFrom({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY }).notes,
     [],
   );
 });
@@ -105,7 +106,7 @@ test('a refused AntreaControllerInfo is a note: the version from the image tag, 
 test('Pods that may not be listed: readiness from the Deployment, a note, no warning of a missing Pod', () => {
   const base = selfSigned(healthy);
   const installation = { ...base, pods: [], refusedDetails: ['Pods' as const] };
-  const status = buildStatus({ installation, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation, now, warnWithinMs: 30 * DAY });
   assert.deepEqual(status.warnings, []);
   assert.deepEqual(status.notes, [
     "you may not list pods (403 Forbidden): the controller's readiness comes from Deployment antrea-controller.",
@@ -113,7 +114,7 @@ test('Pods that may not be listed: readiness from the Deployment, a note, no war
   const text = renderStatus(status, { style: createStyle(false), width: 100, wide: false });
   assert.match(text, /\nController +1 of 1 ready\n/);
   const checks = (i: typeof installation) =>
-    runChecks({ installation: i, probes: [], now, warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY })
+    verifyFrom({ installation: i, probes: [], now, warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY })
       .checks.filter((c) => c.id === 'controller-ready')
       .map((c) => `${c.status}: ${c.message}`);
   assert.deepEqual(checks(installation), [
@@ -124,7 +125,7 @@ test('Pods that may not be listed: readiness from the Deployment, a note, no war
     'fail: Deployment antrea-controller has 0 of 1 replicas ready (its Pods may not be listed)',
   ]);
   assert.match(
-    buildStatus({ installation: down, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    statusFrom({ installation: down, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
     /Deployment antrea-controller has no ready replica\./,
   );
 });
@@ -138,7 +139,7 @@ test('a cert-manager Certificate that may not be read is a note; one that is rea
       annotations: { 'cert-manager.io/certificate-name': 'antrea-controller-tls' },
     },
   };
-  const refused = buildStatus({
+  const refused = statusFrom({
     installation: { ...owned, refusedDetails: ['Certificate' as const] },
     now,
     warnWithinMs: 30 * DAY,
@@ -154,7 +155,7 @@ test('a cert-manager Certificate that may not be read is a note; one that is rea
     issuer: { name: 'ca-issuer', kind: 'ClusterIssuer' },
     renewalTime: '2027-10-29T00:00:00Z',
   };
-  const read = buildStatus({
+  const read = statusFrom({
     installation: { ...owned, certManager },
     now,
     warnWithinMs: 30 * DAY,

@@ -1,10 +1,10 @@
-// verify's checks (src/report/verify.ts) of installations built here: what
+// verify's checks (src/report/verify/) of installations built here: what
 // fails, what is named, and the exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extendedUsage } from '../../testbed/pki.ts';
-import { buildStatus } from '../../../src/report/status.ts';
-import { exitCodeForChecks } from '../../../src/report/verify.ts';
+import { statusFrom } from '../../../src/report/status.ts';
+import { exitCodeForChecks } from '../../../src/errors.ts';
 import { renderChecks } from '../../../src/render/checks.ts';
 import { createStyle } from '../../../src/render/style.ts';
 import { Sensitive } from '../../../src/sensitive.ts';
@@ -43,7 +43,7 @@ test('a differing webhook and an unanswered APIService fail verify and are named
     ),
   );
   assert.equal(exitCodeForChecks(report, false), 2);
-  const status = buildStatus({ installation: changed, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: changed, now, warnWithinMs: 30 * DAY });
   assert.deepEqual(
     status.consumers.filter((c) => !c.caBundleMatches).map((c) => c.webhook),
     ['acnpvalidator.antrea.io'],
@@ -56,7 +56,7 @@ test('a missing antrea-ca fails and its consumers are not compared', () => {
   assert.equal(report.checks[0]?.status, 'fail');
   assert.match(report.checks[0]?.message ?? '', /ConfigMap antrea-ca does not exist/);
   assert.match(
-    buildStatus({ installation: rest, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    statusFrom({ installation: rest, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
     /antrea-ca is missing/,
   );
 });
@@ -78,14 +78,14 @@ test('user-provided: ca.crt missing, wrong key, wrong usages and a tls.crt from 
     renderChecks(verify(good), { style: createStyle(false) }),
   );
   assert.equal(
-    buildStatus({ installation: good, now, warnWithinMs: 30 * DAY }).mode,
+    statusFrom({ installation: good, now, warnWithinMs: 30 * DAY }).mode,
     'user-provided',
   );
 
   const { ca: _ca, ...withoutCa } = good.tlsSecret as NonNullable<Installation['tlsSecret']>;
   const noCa = { ...good, tlsSecret: withoutCa };
   assert.match(
-    buildStatus({ installation: noCa, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    statusFrom({ installation: noCa, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
     /has no ca\.crt: the controller cannot start/,
   );
   assert.ok(

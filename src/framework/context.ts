@@ -1,13 +1,7 @@
 // What every command gets: its flags, output streams and style, a verbose
 // logger, and the shared client factory (loaded only when a command connects).
-import type { GlobalFlags, OutputFormat } from './flags.ts';
-import {
-  createStyle,
-  colorEnabled,
-  tableWidth,
-  type Style,
-  type TextOptions,
-} from '../render/style.ts';
+import type { GlobalFlags } from './global-flags.ts';
+import { createStyle, colorEnabled, tableWidth, type TextOptions } from '../render/style.ts';
 import { parseDuration } from '../duration.ts';
 import { terminalSafeNote } from '../terminal-safe.ts';
 import type { Client } from '../kube/client.ts';
@@ -29,12 +23,10 @@ export interface CommandContext {
   /** The command that runs (e.g. rotate), for the holder of a change's Lease. */
   readonly commandName: string;
   readonly flags: GlobalFlags;
-  readonly output: OutputFormat;
-  readonly style: Style;
-  /** Text width for tables: the terminal's; unlimited in a pipe, a file or with -o wide. */
-  readonly width: number;
-  readonly verbosity: number;
-  /** The style, width and -o wide, as the text renderers take them. */
+  /**
+   * The style, the width (the terminal's; unlimited in a pipe, a file or with -o wide) and -o
+   * wide, as the text renderers take them.
+   */
   readonly textOptions: TextOptions;
   print(text: string): void;
   /** A line on stderr: notes and warnings that are not the command's output. */
@@ -73,10 +65,6 @@ export function createContext(
   return {
     commandName,
     flags,
-    output: flags.output,
-    style,
-    width,
-    verbosity,
     textOptions: {
       style,
       width,

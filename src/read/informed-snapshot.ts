@@ -6,7 +6,7 @@
 import type { Client, ResourceKind, Selector } from '../kube/client.ts';
 import { KINDS, resourceName } from '../kube/client.ts';
 import { Informer, type InformerTiming, type RestartReason } from '../kube/informer.ts';
-import { CHANGE_LEASE } from '../kube/lease.ts';
+import { CHANGE_LEASE } from '../antrea/change-lease.ts';
 import type * as k8s from '../kube/objects.ts';
 import type { Outcome } from '../kube/outcome.ts';
 import { UnavailableError } from '../errors.ts';

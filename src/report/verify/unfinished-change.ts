@@ -2,14 +2,15 @@
 // started (it still runs with the old one), an antrea-ca that publishes no CA,
 // and the Lease of a run that is gone. Each fails verify with the command that
 // completes or undoes the change; none adds a line when all is well.
-import type { Installation } from '../antrea/installation.ts';
-import { CA_CONFIGMAP, CONTROLLER } from '../antrea/names.ts';
-import { PLUGIN_FIELD_MANAGER } from '../kube/field-owners.ts';
-import { liveHolder, undoBackupOf } from '../kube/lease-holder.ts';
-import { sameCertificates, type Certificate } from '../certs/certificate.ts';
-import { tryParse } from '../certs/try-parse.ts';
-import { modeOf, type Mode } from '../antrea/mode.ts';
-import type { Check } from './verify.ts';
+import type { Installation } from '../../antrea/installation.ts';
+import { CA_CONFIGMAP, CONTROLLER } from '../../antrea/names.ts';
+import { PLUGIN_FIELD_MANAGER } from '../../kube/field-owners.ts';
+import { liveHolder } from '../../kube/lease-holder.ts';
+import { undoBackupOf } from '../../antrea/change-lease.ts';
+import { sameCertificates, type Certificate } from '../../certs/certificate.ts';
+import { tryParse } from '../../certs/try-parse.ts';
+import { modeOf, type Mode } from '../../antrea/mode.ts';
+import type { Check } from '../check.ts';
 
 /** The checks of a half-applied change, from one read of the installation. */
 export function unfinishedChecks(

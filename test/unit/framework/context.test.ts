@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { createContext } from '../../../src/options/context.ts';
-import type { GlobalFlags } from '../../../src/options/flags.ts';
+import { createContext } from '../../../src/framework/context.ts';
+import type { GlobalFlags } from '../../../src/framework/global-flags.ts';
 
 const flags = (output: GlobalFlags['output']) =>
   ({ output, color: false, verbose: 0, 'request-timeout': '0' }) as GlobalFlags;

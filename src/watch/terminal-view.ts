@@ -3,7 +3,7 @@
 // terminal the report is redrawn in place; in a pipe each change is one line
 // with a timestamp (-o json: one JSON document a line; -o yaml: a document
 // each), as kubectl get -w streams. Ctrl-C exits 130, SIGTERM 143.
-import type { CommandContext } from '../options/context.ts';
+import type { CommandContext } from '../framework/context.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { claimSignals } from '../signals.ts';
 import { terminalSafe, terminalSafeDeep } from '../terminal-safe.ts';
@@ -26,9 +26,9 @@ const MINUTE = 60_000;
 
 /** Watches the cluster of the context until Ctrl-C or SIGTERM, printing each change. */
 export async function watchInTerminal(ctx: CommandContext, run: WatchRun): Promise<ExitCode> {
-  if (ctx.output === 'prometheus' || ctx.output === 'junit')
+  if (ctx.flags.output === 'prometheus' || ctx.flags.output === 'junit')
     throw new UsageError(
-      `--watch prints table, wide, json or yaml; for -o ${ctx.output} run the exporter.`,
+      `--watch prints table, wide, json or yaml; for -o ${ctx.flags.output} run the exporter.`,
     );
   const client = await ctx.connect();
   const watch = new ClusterWatch(client.contextName, client, ctx.flags.namespace, {
@@ -63,7 +63,7 @@ type Show = (read: ClusterRead, at: Date) => { key: string; text: string };
 
 async function printerFor(ctx: CommandContext, command: WatchRun['command']): Promise<Show> {
   const time = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z');
-  if (ctx.output === 'json' || ctx.output === 'yaml') {
+  if (ctx.flags.output === 'json' || ctx.flags.output === 'yaml') {
     const { renderData } = await import('../render/data.ts');
     return (read, at) => {
       const report = 'error' in read ? { error: read.error } : { report: read[command] };
@@ -72,7 +72,7 @@ async function printerFor(ctx: CommandContext, command: WatchRun['command']): Pr
       return {
         key,
         text:
-          ctx.output === 'json'
+          ctx.flags.output === 'json'
             ? `${JSON.stringify(document)}\n`
             : `---\n${renderData(document, 'yaml')}`,
       };

@@ -1,9 +1,9 @@
 // verify's checks of the cert-manager Certificate that owns the Secret: that
 // it exists, is Ready, and renews early enough for the reload to happen first.
-import type { CertificateState } from '../antrea/cert-manager-certificate.ts';
-import { RELOAD_WITHIN_MS } from '../antrea/reload.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
-import type { Check } from './verify.ts';
+import type { CertificateState } from '../../antrea/cert-manager-certificate.ts';
+import { RELOAD_WITHIN_MS } from '../../antrea/reload.ts';
+import { formatDuration, parseDuration } from '../../duration.ts';
+import type { Check } from '../check.ts';
 
 const describe = (ns: string, name: string) => `kubectl -n ${ns} describe certificate ${name}`;
 

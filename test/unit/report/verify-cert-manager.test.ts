@@ -1,7 +1,7 @@
 // verify's checks of the cert-manager Certificate that owns the Secret.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { certManagerChecks } from '../../../src/report/cert-manager-checks.ts';
+import { certManagerChecks } from '../../../src/report/verify/cert-manager.ts';
 import { describeCertificate } from '../../../src/antrea/cert-manager-certificate.ts';
 
 const object = (ready: string, renewBefore?: string) =>

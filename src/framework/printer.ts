@@ -26,16 +26,16 @@ export async function printReport<R>(
   renderText: TextRenderer<R>,
   formats: MachineFormats<R> = {},
 ): Promise<void> {
-  if (ctx.output === 'prometheus' || ctx.output === 'junit') {
-    const render = formats[ctx.output];
-    if (!render) throw new UsageError(`-o ${ctx.output} is for ${FOR[ctx.output]}.`);
+  if (ctx.flags.output === 'prometheus' || ctx.flags.output === 'junit') {
+    const render = formats[ctx.flags.output];
+    if (!render) throw new UsageError(`-o ${ctx.flags.output} is for ${FOR[ctx.flags.output]}.`);
     ctx.print(render(report));
     return;
   }
-  if (ctx.output === 'json' || ctx.output === 'yaml') {
+  if (ctx.flags.output === 'json' || ctx.flags.output === 'yaml') {
     // The YAML library loads only when something is printed as data.
     const { renderData } = await import('../render/data.ts');
-    ctx.print(renderData(report, ctx.output));
+    ctx.print(renderData(report, ctx.flags.output));
     return;
   }
   // Every string of the report may come from the cluster or a certificate: escaped for the terminal.

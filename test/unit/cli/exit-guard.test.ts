@@ -1,5 +1,5 @@
 // A command whose work can no longer settle (the event loop drained while it
-// was pending) never ends with exit code 0: src/cli/unfinished.ts for every
+// was pending) never ends with exit code 0: src/cli/exit-guard.ts for every
 // command, src/change/interrupts.ts for a change, which says where it stands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ const NEVER = 'new Promise<number>(() => undefined)';
 
 test('a command whose work stops without settling exits 70 with one sentence, not 0', () => {
   const r = runScript(
-    `import { finishing } from ${JSON.stringify(src('cli/unfinished.ts'))};\n` +
+    `import { finishing } from ${JSON.stringify(src('cli/exit-guard.ts'))};\n` +
       `await finishing(${NEVER}, process);\n`,
   );
   assert.equal(r.status, 70);
@@ -37,7 +37,7 @@ test('a command whose work stops without settling exits 70 with one sentence, no
 
 test('a command that finishes is not touched by the guard', () => {
   const r = runScript(
-    `import { finishing } from ${JSON.stringify(src('cli/unfinished.ts'))};\n` +
+    `import { finishing } from ${JSON.stringify(src('cli/exit-guard.ts'))};\n` +
       `process.exitCode = await finishing(Promise.resolve(3), process);\n`,
   );
   assert.equal(r.status, 3);
@@ -58,7 +58,7 @@ for (const [stage, says] of [
   test(`a change stopped that way while ${stage} says where it stands and exits 70`, () => {
     const r = runScript(
       `import { listenForInterrupts } from ${JSON.stringify(src('change/interrupts.ts'))};\n` +
-        `import { finishing } from ${JSON.stringify(src('cli/unfinished.ts'))};\n` +
+        `import { finishing } from ${JSON.stringify(src('cli/exit-guard.ts'))};\n` +
         `const ctx = { note: (line: string) => void process.stderr.write(line + '\\n') };\n` +
         `const interrupts = listenForInterrupts(ctx as never, () =>\n` +
         `  'The cluster may hold part of the change: run kubectl antrea-certs restore /backups/b.json to go back.');\n` +
@@ -79,7 +79,7 @@ for (const [signal, code] of [
     const file = join(mkdtempSync(join(tmpdir(), 'unfinished-')), 'script.mts');
     writeFileSync(
       file,
-      `import { finishing } from ${JSON.stringify(src('cli/unfinished.ts'))};\n` +
+      `import { finishing } from ${JSON.stringify(src('cli/exit-guard.ts'))};\n` +
         `const timer = setInterval(() => undefined, 1000);\n` +
         `const work = finishing(new Promise<number>(() => void timer), process);\n` +
         `process.stdout.write('running\\n');\n` +

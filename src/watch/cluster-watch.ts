@@ -5,7 +5,11 @@
 // functions; reading them makes no request.
 import type { Client } from '../kube/client.ts';
 import type { InformerTiming, RestartReason } from '../kube/informer.ts';
-import { LiveInstallation, NotSyncedError, type SnapshotExtras } from '../read/live.ts';
+import {
+  LiveInstallation,
+  NotSyncedError,
+  type SnapshotExtras,
+} from '../read/informed-snapshot.ts';
 import {
   AUDIT_READS,
   INVENTORY_READS,
@@ -112,7 +116,7 @@ export class ClusterWatch {
       { name: 'probes', everyMs: probeIntervalMs, run: () => this.probe() },
       { name: 'served', everyMs: servedIntervalMs, run: () => this.serve() },
       ...(auditIntervalMs
-        ? [{ name: 'audit', everyMs: auditIntervalMs, run: () => this.runAudit() }]
+        ? [{ name: 'audit', everyMs: auditIntervalMs, run: () => this.auditFrom() }]
         : []),
       ...(inventoryIntervalMs
         ? [{ name: 'inventory', everyMs: inventoryIntervalMs, run: () => this.runInventory() }]
@@ -267,7 +271,7 @@ export class ClusterWatch {
     };
   }
 
-  private async runAudit(): Promise<void> {
+  private async auditFrom(): Promise<void> {
     const snapshot = await readSnapshot(this.client, this.namespace, AUDIT_READS);
     const { warnWithinMs, failWithinMs, trustedNamespaces = [] } = this.settings;
     this.audit = auditOf(snapshot, new Date(), { warnWithinMs, failWithinMs, trustedNamespaces });
