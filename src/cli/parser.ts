@@ -4,6 +4,7 @@ import yargs, { type Argv, type PositionalOptions } from 'yargs';
 import { globalFlags } from '../framework/global-flags.ts';
 import { COMMANDS } from './registry.ts';
 import {
+  MACHINE_FORMATS,
   usageOf,
   type Command,
   type FlagTable,
@@ -108,11 +109,25 @@ function valueStartingWithDash(argv: readonly string[]) {
   return undefined;
 }
 
+/** "a, b and c". */
+const inWords = (names: readonly string[]) =>
+  names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+
+/** A usage error for a machine format the command does not print, naming those that do. */
+function refuseFormat(command: Command, output: unknown): void {
+  const format = MACHINE_FORMATS.find((f) => f === output);
+  if (!format || command.formats.includes(format)) return;
+  const printing = COMMANDS.filter((c) => c.formats.includes(format)).map((c) => c.name);
+  throw new UsageError(`-o ${format} is for ${inWords(printing)}.`);
+}
+
 /** Parses the command line; usage errors are thrown as UsageError. */
 export async function parseCommandLine(argv: readonly string[], width: number): Promise<Parsed> {
   const flags = await buildParser(argv, width).parseAsync();
   if (flags.help || flags.version) return { flags };
   const name = flags._[0];
   const command = COMMANDS.find((c) => c.name === name);
-  return command ? { command, flags } : { flags };
+  if (!command) return { flags };
+  refuseFormat(command, flags.output);
+  return { command, flags };
 }

@@ -98,7 +98,6 @@ async function print(
     return;
   }
   if (ctx.flags.output === 'junit') {
-    if (run.command !== 'verify') throw new UsageError('-o junit is for verify and audit.');
     const { checkedSuite, renderJunit } = await import('../render/junit.ts');
     const suites = reads.map((read): JunitSuite =>
       'error' in read

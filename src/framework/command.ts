@@ -33,6 +33,10 @@ export type PositionalTable = Readonly<Record<string, Positional>>;
 export type FlagValues<F extends FlagTable, P extends PositionalTable> = InferredOptionTypes<F> &
   InferredOptionTypes<P>;
 
+/** The -o formats only some commands print: Prometheus metrics, JUnit XML. */
+export const MACHINE_FORMATS = ['prometheus', 'junit'] as const;
+export type MachineFormat = (typeof MACHINE_FORMATS)[number];
+
 /** The implementation of a command, in a module of its own. */
 export interface Runner<O> {
   run(ctx: CommandContext, options: O): Promise<ExitCode> | ExitCode;
@@ -52,6 +56,8 @@ export interface CommandDefinition<F extends FlagTable, P extends PositionalTabl
   readonly flags: F;
   readonly examples?: readonly (readonly [command: string, description: string])[];
   readonly epilogue?: string;
+  /** The machine formats it prints besides table, wide, json and yaml; -o refuses others. */
+  readonly formats?: readonly MachineFormat[];
   /** The flags as typed options; throws a UsageError. Pure: runs before anything loads. */
   optionsFrom(flags: FlagValues<F, P>): O;
   load(): Promise<Runner<O>>;
@@ -66,6 +72,7 @@ export interface Command {
   readonly flags: FlagTable;
   readonly examples: readonly (readonly [string, string])[];
   readonly epilogue?: string;
+  readonly formats: readonly MachineFormat[];
   /** The flags yargs validated against this command's tables, as its options; or a UsageError. */
   toOptions(parsed: Readonly<Record<string, unknown>>): unknown;
   /** The options first (usage errors before anything loads), then the context; loads and runs it. */
@@ -90,6 +97,7 @@ export function defineCommand<F extends FlagTable, P extends PositionalTable, O>
     flags: definition.flags,
     examples: definition.examples ?? [],
     ...(definition.epilogue ? { epilogue: definition.epilogue } : {}),
+    formats: definition.formats ?? [],
     toOptions,
     run: async (parsed, context) => {
       const options = toOptions(parsed);

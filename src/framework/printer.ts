@@ -2,10 +2,7 @@
 // report as data, anything else through the command's text renderer.
 import type { CommandContext } from './context.ts';
 import type { TextOptions } from '../render/style.ts';
-import { UsageError } from '../errors.ts';
 import { terminalSafeDeep } from '../terminal-safe.ts';
-
-const FOR = { prometheus: 'status, verify and audit', junit: 'verify and audit' } as const;
 
 /** How a command shows its report as text, with the context's style and width. */
 export type TextRenderer<R> = (report: R, options: TextOptions) => string;
@@ -18,7 +15,8 @@ export interface MachineFormats<R> {
 
 /**
  * Prints a report as -o asks: json or yaml as data, prometheus and junit through the command's own
- * (a usage error for a command without), table or wide through its text renderer.
+ * (the parser has refused them for a command that does not declare them), table or wide through its
+ * text renderer.
  */
 export async function printReport<R>(
   ctx: CommandContext,
@@ -28,7 +26,7 @@ export async function printReport<R>(
 ): Promise<void> {
   if (ctx.flags.output === 'prometheus' || ctx.flags.output === 'junit') {
     const render = formats[ctx.flags.output];
-    if (!render) throw new UsageError(`-o ${ctx.flags.output} is for ${FOR[ctx.flags.output]}.`);
+    if (!render) throw new Error(`-o ${ctx.flags.output} is declared but has no renderer here`);
     ctx.print(render(report));
     return;
   }

@@ -46,14 +46,15 @@ export interface WatchSettings {
   readonly timing?: InformerTiming;
 }
 
-/** What went wrong and how often, by resource, for the exporter's own metrics. */
-export interface WatchCounters {
-  readonly errors: Map<string, number>;
-  readonly restarts: Map<string, number>;
+/** What went wrong while watching, as it happens: a failed read, a watch opened again. */
+export interface WatchEvents {
+  /** A list, watch or check of `resource` failed. */
+  readError(resource: string, kind: ReadFailure): void;
+  /** A watch of `resource` was opened again. */
+  restart(resource: string, reason: RestartReason): void;
 }
 
-/** A key for a counter: its labels in a fixed order. */
-export const counterKey = (...labels: string[]) => labels.join('\u0000');
+const UNHEARD: WatchEvents = { readError: () => undefined, restart: () => undefined };
 
 const now = () => Date.now();
 /** A burst of watch events is one recompute, this long after its first event. */
@@ -76,7 +77,6 @@ export class ClusterWatch {
   inventory: InventoryReport | undefined;
   /** When the reports last changed. */
   lastChangeAt: number | undefined;
-  readonly counters: WatchCounters = { errors: new Map(), restarts: new Map() };
   /** Called when the reports changed, and after each check that makes requests. */
   onUpdate: (watch: ClusterWatch) => void = () => undefined;
   private readonly live: LiveInstallation;
@@ -100,14 +100,15 @@ export class ClusterWatch {
     private readonly client: Client,
     private readonly namespace: string | undefined,
     private readonly settings: WatchSettings,
+    private readonly events: WatchEvents = UNHEARD,
   ) {
     this.live = new LiveInstallation(
       client,
       namespace,
       {
         onChange: () => this.changed(),
-        onError: (resource, error) => this.count('errors', resource, failureOf(error).kind),
-        onRestart: (resource, reason: RestartReason) => this.count('restarts', resource, reason),
+        onError: (resource, error) => this.events.readError(resource, failureOf(error).kind),
+        onRestart: (resource, reason: RestartReason) => this.events.restart(resource, reason),
       },
       settings.timing,
     );
@@ -116,7 +117,7 @@ export class ClusterWatch {
       { name: 'probes', everyMs: probeIntervalMs, run: () => this.probe() },
       { name: 'served', everyMs: servedIntervalMs, run: () => this.serve() },
       ...(auditIntervalMs
-        ? [{ name: 'audit', everyMs: auditIntervalMs, run: () => this.auditFrom() }]
+        ? [{ name: 'audit', everyMs: auditIntervalMs, run: () => this.runAudit() }]
         : []),
       ...(inventoryIntervalMs
         ? [{ name: 'inventory', everyMs: inventoryIntervalMs, run: () => this.runInventory() }]
@@ -271,7 +272,7 @@ export class ClusterWatch {
     };
   }
 
-  private async auditFrom(): Promise<void> {
+  private async runAudit(): Promise<void> {
     const snapshot = await readSnapshot(this.client, this.namespace, AUDIT_READS);
     const { warnWithinMs, failWithinMs, trustedNamespaces = [] } = this.settings;
     this.audit = auditOf(snapshot, new Date(), { warnWithinMs, failWithinMs, trustedNamespaces });
@@ -284,24 +285,18 @@ export class ClusterWatch {
     });
   }
 
-  /** Runs a check unless it is running; a failure is counted, and the last result kept. */
+  /** Runs a check unless it is running; a failure is told to `events`, and the last result kept. */
   private async runCheck({ name, run }: Check): Promise<void> {
     if (this.stopped || this.running.has(name) || !this.live.synced) return;
     this.running.add(name);
     try {
       await run();
     } catch (error) {
-      this.count('errors', name, failureOf(error).kind);
+      this.events.readError(name, failureOf(error).kind);
     } finally {
       this.running.delete(name);
       this.finished.add(name);
     }
     this.recompute(true);
-  }
-
-  private count(which: keyof WatchCounters, resource: string, kind: ReadFailure | RestartReason) {
-    const key = counterKey(resource, kind);
-    const map = this.counters[which];
-    map.set(key, (map.get(key) ?? 0) + 1);
   }
 }

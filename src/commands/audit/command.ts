@@ -38,6 +38,7 @@ export const audit = defineCommand({
     ['$0 audit -o prometheus', 'one metric per check'],
   ],
   epilogue: EXIT_CODES,
+  formats: ['prometheus', 'junit'],
   optionsFrom: (flags): AuditOptions => ({
     ...expiryOptionsFrom(flags),
     trustedNamespaces: trustedNamespacesFrom(flags['trust-namespace']),

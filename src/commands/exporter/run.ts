@@ -13,6 +13,7 @@ import { terminalSafe } from '../../terminal-safe.ts';
 import type { ExporterOptions } from './command.ts';
 import { serve } from './server.ts';
 import { selfMetrics } from './self-metrics.ts';
+import { WatchCounters, type Watched } from './watch-counters.ts';
 
 /** How long SIGTERM waits for the scrapes in flight before it closes their connections. */
 const DRAIN_MS = 4000;
@@ -22,7 +23,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Runs until SIGTERM or SIGINT; exits 0 then. */
 export async function run(ctx: CommandContext, options: ExporterOptions): Promise<ExitCode> {
-  const watches = startWatches(ctx, options);
+  const watched = startWatches(ctx, options);
+  const watches = watched.map((w) => w.watch);
   let text = '';
   const render = () => {
     const clusters = watches.flatMap((w): WatchedCluster[] =>
@@ -45,7 +47,7 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
       render();
     };
   }
-  const registry = selfMetrics(watches, Date.now());
+  const registry = selfMetrics(watched, Date.now());
   const { server, port } = await serve(options.listen, {
     metrics: async () => text + (await registry.metrics()),
     unanswered: () => watches.filter((w) => !w.read).map((w) => w.context),
@@ -92,8 +94,11 @@ function logChange(ctx: CommandContext, watch: ClusterWatch, logged: Map<Cluster
   ctx.note(now === 'read' ? `${cluster}: read again.` : `${cluster}: cannot be read (${now})`);
 }
 
-/** One watch per cluster: the contexts chosen as status and verify choose them, or the one connection. */
-function startWatches(ctx: CommandContext, options: ExporterOptions): ClusterWatch[] {
+/**
+ * One watch per cluster, with its counters: the contexts chosen as status and verify choose them,
+ * or the one connection.
+ */
+function startWatches(ctx: CommandContext, options: ExporterOptions): Watched[] {
   const { kubeconfig, flags, contexts, requestTimeout } = fleetContexts(ctx, options.fleet);
   const settings: WatchSettings = { ...options, refreshMs: REFRESH_MS };
   return contexts.map((context) => {
@@ -105,6 +110,10 @@ function startWatches(ctx: CommandContext, options: ExporterOptions): ClusterWat
     });
     const label =
       options.fleet.clusterLabel ?? (kubeconfig.inCluster ? 'in-cluster' : loaded.contextName);
-    return new ClusterWatch(label, client, ctx.flags.namespace, settings);
+    const counters = new WatchCounters();
+    return {
+      watch: new ClusterWatch(label, client, ctx.flags.namespace, settings, counters),
+      counters,
+    };
   });
 }

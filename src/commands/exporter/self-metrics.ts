@@ -4,10 +4,11 @@
 // file descriptors, event-loop lag, GC), which nobody should write again.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { pluginVersion } from '../../version.ts';
-import type { ClusterWatch } from '../../watch/cluster-watch.ts';
+import type { LabelledCounts, Watched } from './watch-counters.ts';
 
 /** The registry of the exporter's own metrics, read at each scrape from the watches in memory. */
-export function selfMetrics(watches: readonly ClusterWatch[], startedAt: number): Registry {
+export function selfMetrics(watched: readonly Watched[], startedAt: number): Registry {
+  const watches = watched.map((w) => w.watch);
   const registry = new Registry();
   // The event-loop delay is sampled every 100 ms, not 10: an idle exporter should stay idle.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
@@ -65,14 +66,14 @@ export function selfMetrics(watches: readonly ClusterWatch[], startedAt: number)
       for (const w of watches) this.inc({ cluster: w.context }, w.requestCount);
     },
   });
-  countersOf(registry, watches, 'restarts', {
+  countersOf(registry, watched, (c) => c.restarts, {
     name: 'antrea_certs_exporter_watch_restarts_total',
     help:
       'Watches opened again, by resource and why: ended (by the server: its timeout, a shutdown), ' +
       'gone (410: listed again), error, silent (no answer past the timeout).',
     second: 'reason',
   });
-  countersOf(registry, watches, 'errors', {
+  countersOf(registry, watched, (c) => c.errors, {
     name: 'antrea_certs_exporter_read_errors_total',
     help: 'Failed lists, watches and checks, by resource (or check) and kind (forbidden, unreachable, …).',
     second: 'kind',
@@ -82,8 +83,8 @@ export function selfMetrics(watches: readonly ClusterWatch[], startedAt: number)
 
 function countersOf(
   registry: Registry,
-  watches: readonly ClusterWatch[],
-  which: 'restarts' | 'errors',
+  watched: readonly Watched[],
+  which: (counters: Watched['counters']) => LabelledCounts,
   family: { name: string; help: string; second: 'reason' | 'kind' },
 ): void {
   new Counter({
@@ -93,12 +94,10 @@ function countersOf(
     registers: [registry],
     collect() {
       this.reset();
-      for (const w of watches) {
-        for (const [key, count] of w.counters[which]) {
-          const [resource = '', second = ''] = key.split('\u0000');
-          this.inc({ cluster: w.context, resource, [family.second]: second }, count);
-        }
-      }
+      for (const { watch, counters } of watched)
+        for (const [resource, counts] of which(counters))
+          for (const [second, count] of counts)
+            this.inc({ cluster: watch.context, resource, [family.second]: second }, count);
     },
   });
 }

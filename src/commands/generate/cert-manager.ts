@@ -22,7 +22,7 @@ import {
 import type { Installation } from '../../antrea/installation.ts';
 import { readInstallation } from '../../read/snapshot.ts';
 import { writeControllerConfig } from '../../change/controller-writes.ts';
-import { ExitCode, InputError, UsageError } from '../../errors.ts';
+import { ExitCode, InputError } from '../../errors.ts';
 import { antreaCertificate, defaultRenewBefore } from '../../antrea/cert-manager-certificate.ts';
 import { configMissing, helmRevertsSwitch, setSelfSignedCert } from '../../antrea/config.ts';
 import { modeOf } from '../../antrea/mode.ts';
@@ -61,8 +61,6 @@ export async function certManagerCertificate(
   options: GenerateOptions,
   target: CertManagerTarget,
 ): Promise<ExitCode> {
-  if (ctx.flags.output === 'prometheus')
-    throw new UsageError('-o prometheus is for status and verify.');
   if (target.apply) return applyCertificate(ctx, options, target);
   const names = await readServiceNames(ctx, options);
   const { renderData } = await import('../../render/data.ts');

@@ -52,6 +52,7 @@ export const status = defineCommand({
       'every Antrea certificate that expires within 60 days',
     ],
   ],
+  formats: ['prometheus'],
   optionsFrom: (flags): StatusOptions => {
     const within = flags['expiring-within'];
     if (within !== undefined && !flags.all)

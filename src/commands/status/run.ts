@@ -13,9 +13,9 @@ import { renderStatus } from '../../render/status.ts';
  * Reads one cluster and prints its report; several clusters and -o prometheus go to the fleet run.
  */
 export async function run(ctx: CommandContext, options: StatusOptions): Promise<ExitCode> {
+  const several = readsFleet(options.fleet, contextsGiven(ctx.flags.context));
   if (options.watch) {
-    if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
-      throw new UsageError('--watch follows one cluster; the exporter watches several.');
+    if (several) throw new UsageError('--watch follows one cluster; the exporter watches several.');
     const { watchInTerminal } = await import('../../watch/terminal-view.ts');
     return watchInTerminal(ctx, {
       command: 'status',
@@ -24,17 +24,14 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
     });
   }
   if (options.all) {
-    if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
+    if (several)
       throw new UsageError(
         'status --all reads one cluster; leave out the flags that pick several.',
       );
     const { runInventory } = await import('./inventory.ts');
     return runInventory(ctx, options);
   }
-  if (
-    ctx.flags.output === 'prometheus' ||
-    readsFleet(options.fleet, contextsGiven(ctx.flags.context))
-  ) {
+  if (ctx.flags.output === 'prometheus' || several) {
     const { runFleet } = await import('../../fleet/run.ts');
     const thresholds = { warnWithinMs: EXPIRY_WARNING_MS, failWithinMs: EXPIRY_FAILURE_MS };
     return runFleet(ctx, { command: 'status', fleet: options.fleet, ...thresholds, strict: false });

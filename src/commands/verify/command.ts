@@ -39,6 +39,7 @@ export const verify = defineCommand({
     ...fleetFlags,
   },
   epilogue: EXIT_CODES,
+  formats: ['prometheus', 'junit'],
   optionsFrom: (flags): VerifyOptions => ({
     ...expiryOptionsFrom(flags),
     fleet: fleetOptionsFrom(flags),

@@ -15,16 +15,13 @@ import type { VerifyOptions } from './command.ts';
  */
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<ExitCode> {
   const { warnWithinMs, failWithinMs, strict } = options;
+  const several = readsFleet(options.fleet, contextsGiven(ctx.flags.context));
   if (options.watch) {
-    if (readsFleet(options.fleet, contextsGiven(ctx.flags.context)))
-      throw new UsageError('--watch follows one cluster; the exporter watches several.');
+    if (several) throw new UsageError('--watch follows one cluster; the exporter watches several.');
     const { watchInTerminal } = await import('../../watch/terminal-view.ts');
     return watchInTerminal(ctx, { command: 'verify', warnWithinMs, failWithinMs });
   }
-  if (
-    ctx.flags.output === 'prometheus' ||
-    readsFleet(options.fleet, contextsGiven(ctx.flags.context))
-  ) {
+  if (ctx.flags.output === 'prometheus' || several) {
     const { runFleet } = await import('../../fleet/run.ts');
     return runFleet(ctx, {
       command: 'verify',
