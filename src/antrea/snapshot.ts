@@ -1,7 +1,8 @@
 // The snapshot: every object an Antrea installation consists of, as one value,
 // and for each why it is absent (not found, refused, not served). A reader
-// fills it (src/read/, from one-shot reads today; from a watch cache next);
-// everything that interprets it (antrea/, report/) is a pure function of it.
+// fills it (src/read/: snapshot.ts from one-shot reads, informed-snapshot.ts
+// from informers kept by watches); everything that interprets it (antrea/,
+// report/) is a pure function of it.
 import type * as k8s from '../kube/objects.ts';
 import type { Outcome } from '../kube/outcome.ts';
 import type { CertificateObject } from '../kube/cert-manager.ts';

@@ -21,7 +21,7 @@ import { isTransient, PASSING_REFUSAL_MS } from '../kube/errors.ts';
 import { stillAwaited, type ConvergenceGoal } from '../report/convergence.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { NOT_SERVED_YET } from '../antrea/reload.ts';
-import { createProgress } from '../render/progress.ts';
+import { createProgress } from '../framework/progress.ts';
 
 /** What a wait watches besides the installation (e.g. a cert-manager Certificate). */
 export interface WaitOptions {

@@ -5,7 +5,7 @@ import { createStyle, colorEnabled, tableWidth, type TextOptions } from '../rend
 import { parseDuration } from '../duration.ts';
 import { terminalSafeNote } from '../terminal-safe.ts';
 import type { Client } from '../kube/client.ts';
-import * as builtins from '../builtins.ts';
+import * as builtins from '../io/builtins.ts';
 
 /** Where a command reads and writes: the process's streams and environment, or a test's. */
 export interface Streams {

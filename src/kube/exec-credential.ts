@@ -6,7 +6,7 @@
 // ExecAuth has no timeout, spawns one process per request of the first round,
 // and reports a failure as a bare stderr text or JSON.parse message.
 import type { ChildProcess } from 'node:child_process';
-import * as builtins from '../builtins.ts';
+import * as builtins from '../io/builtins.ts';
 import type { User } from './client-node.ts';
 import { CredentialError } from '../errors.ts';
 import { formatDuration } from '../duration.ts';

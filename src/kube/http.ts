@@ -3,11 +3,11 @@
 // applies them: certificates, tokens, exec plugins, OIDC, proxies), over one
 // connection (transport.ts), with impersonation, the request timeout and -v
 // request logging. Bodies are JSON; failures are thrown as they happened and
-// translated by the caller (cluster/errors.ts).
+// translated by the caller (errors.ts in this folder).
 import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { LoadedConfig } from './kubeconfig.ts';
-import * as builtins from '../builtins.ts';
+import * as builtins from '../io/builtins.ts';
 import { ConnectionClosedError, type Incoming, type Method, type Transport } from './transport.ts';
 import { BoundedExecAuth } from './exec-credential.ts';
 import { replaceExecAuth } from './client-node.ts';

@@ -2,7 +2,7 @@
 // every request, which would cost a TLS handshake each. A proxy agent (the
 // kubeconfig's proxy-url) is kept as it is.
 import type { Agent as HttpAgent } from 'node:http';
-import * as builtins from '../builtins.ts';
+import * as builtins from '../io/builtins.ts';
 import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
 
 /**

@@ -4,7 +4,7 @@
 // is made after it closed (an API server restart).
 import type { ClientHttp2Session, ClientHttp2Stream } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import * as builtins from '../builtins.ts';
+import * as builtins from '../io/builtins.ts';
 import {
   ConnectionClosedError,
   RequestTimeoutError,

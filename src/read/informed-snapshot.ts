@@ -23,8 +23,8 @@ import { describeDeployment } from '../antrea/controller-objects.ts';
 import type { ControllerInfoObject, NamespaceSource, Snapshot } from '../antrea/snapshot.ts';
 import { controllerNamespaceOf } from './snapshot.ts';
 
-/** What the owner of a live installation hears: changes, and each failure and restart by resource. */
-export interface LiveEvents {
+/** What the owner of an informed snapshot hears: changes, and each failure and restart by resource. */
+export interface InformerEvents {
   readonly onChange: () => void;
   readonly onError?: (resource: string, error: Error) => void;
   readonly onRestart?: (resource: string, reason: RestartReason) => void;
@@ -51,7 +51,7 @@ interface Scoped {
 }
 
 /** An Antrea installation kept current by LIST+WATCH. */
-export class LiveInstallation {
+export class InformedSnapshot {
   private readonly cluster;
   private readonly locator: Informer<k8s.Deployment>;
   /** With -n not given and deployments not listable across namespaces: the default namespace's. */
@@ -62,7 +62,7 @@ export class LiveInstallation {
   constructor(
     private readonly client: Client,
     private readonly namespaceFlag: string | undefined,
-    private readonly events: LiveEvents,
+    private readonly events: InformerEvents,
     private readonly timing?: InformerTiming,
   ) {
     this.locator = namespaceFlag

@@ -6,7 +6,7 @@
 import type { Client } from '../kube/client.ts';
 import type { InformerTiming, RestartReason } from '../kube/informer.ts';
 import {
-  LiveInstallation,
+  InformedSnapshot,
   NotSyncedError,
   type SnapshotExtras,
 } from '../read/informed-snapshot.ts';
@@ -79,7 +79,7 @@ export class ClusterWatch {
   lastChangeAt: number | undefined;
   /** Called when the reports changed, and after each check that makes requests. */
   onUpdate: (watch: ClusterWatch) => void = () => undefined;
-  private readonly live: LiveInstallation;
+  private readonly informed: InformedSnapshot;
   private extras: SnapshotExtras = {};
   /** The Secret's and antrea-ca's resourceVersions at the last handshake: a change runs it again. */
   private servedFor = '';
@@ -102,7 +102,7 @@ export class ClusterWatch {
     private readonly settings: WatchSettings,
     private readonly events: WatchEvents = UNHEARD,
   ) {
-    this.live = new LiveInstallation(
+    this.informed = new InformedSnapshot(
       client,
       namespace,
       {
@@ -126,7 +126,7 @@ export class ClusterWatch {
   }
 
   start(): void {
-    this.live.start();
+    this.informed.start();
     for (const check of this.checks)
       this.timers.push(setInterval(() => void this.runCheck(check), check.everyMs).unref());
     this.timers.push(setInterval(() => this.recompute(), this.settings.refreshMs).unref());
@@ -134,7 +134,7 @@ export class ClusterWatch {
 
   stop(): void {
     this.stopped = true;
-    this.live.stop();
+    this.informed.stop();
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.recomputing);
     this.client.close();
@@ -147,12 +147,12 @@ export class ClusterWatch {
 
   /** Every watch has had its first answer. */
   get synced(): boolean {
-    return this.live.synced;
+    return this.informed.synced;
   }
 
   /** Since when the oldest data may be out of date: a closed watch, or a check not run on time. */
   staleSince(): number | undefined {
-    return this.live.staleSince();
+    return this.informed.staleSince();
   }
 
   /**
@@ -218,7 +218,7 @@ export class ClusterWatch {
 
   /** The snapshot now; throws what installationOf throws when it holds no installation. */
   private installedSnapshot(): Snapshot {
-    const snapshot = this.live.snapshot(this.extras);
+    const snapshot = this.informed.snapshot(this.extras);
     installationOf(snapshot);
     return snapshot;
   }
@@ -287,7 +287,7 @@ export class ClusterWatch {
 
   /** Runs a check unless it is running; a failure is told to `events`, and the last result kept. */
   private async runCheck({ name, run }: Check): Promise<void> {
-    if (this.stopped || this.running.has(name) || !this.live.synced) return;
+    if (this.stopped || this.running.has(name) || !this.informed.synced) return;
     this.running.add(name);
     try {
       await run();

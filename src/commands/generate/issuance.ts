@@ -5,7 +5,7 @@ import type { CommandContext } from '../../framework/context.ts';
 import type { Client } from '../../kube/client.ts';
 import { readCertificateObject, readIssuedSecret } from '../../kube/cert-manager.ts';
 import { InputError, InterruptedError, TimeoutError } from '../../errors.ts';
-import { createProgress } from '../../render/progress.ts';
+import { createProgress } from '../../framework/progress.ts';
 
 const POLL_MS = 500;
 
