@@ -1,10 +1,11 @@
 // npm run package: the plugin as a single executable for each platform krew
 // serves, archived with LICENSE, README and the completion helper, with
-// dist/release/sha256sums.txt and krew-manifest.yaml.
+// dist/release/sha256sums.txt and dist/release/krew-manifest.yaml. The
+// repository's krew-manifest.yaml is the last release's: only a release
+// commit changes it (docs/development.md, Releasing).
 //
 //   --darwin-binaries DIR  take the darwin executables from DIR/darwin_<arch>/
 //                          (signed on macOS by the release workflow) instead of building them
-//   --keep-manifest        do not rewrite krew-manifest.yaml (npm test: the test checks the committed one)
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -52,7 +53,6 @@ process.on('uncaughtException', (error) => {
 const { values: args } = parseArgs({
   options: {
     'darwin-binaries': { type: 'string' },
-    'keep-manifest': { type: 'boolean', default: false },
   },
 });
 const root = resolve(import.meta.dirname, '..');
@@ -223,19 +223,8 @@ async function build(): Promise<BuiltArchive[]> {
   return archives;
 }
 
-// 4. The krew manifest, for the repository and for the release.
-const manifest = renderManifest(pkg, archives);
-writeFileSync(join(RELEASE_DIR, MANIFEST_FILE), manifest);
-const committed = existsSync(at(MANIFEST_FILE)) ? readFileSync(at(MANIFEST_FILE), 'utf8') : '';
-if (!args['keep-manifest']) writeFileSync(at(MANIFEST_FILE), manifest);
-const manifestNote =
-  committed === manifest
-    ? 'unchanged'
-    : signedDarwin
-      ? 'differs from dist/release/krew-manifest.yaml in the signed darwin archives, as it should'
-      : args['keep-manifest']
-        ? 'differs from dist/release/krew-manifest.yaml (stale: run npm run package and commit it)'
-        : 'updated: commit it';
+// 4. The krew manifest of these archives, for the release.
+writeFileSync(join(RELEASE_DIR, MANIFEST_FILE), renderManifest(pkg, archives));
 
 console.log(`\n${'archive'.padEnd(44)}${'bytes'.padStart(12)}${'MiB'.padStart(9)}`);
 for (const a of archives) {
@@ -245,5 +234,5 @@ for (const a of archives) {
   );
 }
 console.log(
-  `\ndist/release/: the archives and sha256sums.txt; ${MANIFEST_FILE} ${manifestNote}. Done in ${elapsed()}.`,
+  `\ndist/release/: the archives, sha256sums.txt and ${MANIFEST_FILE}. Done in ${elapsed()}.`,
 );

@@ -32,14 +32,17 @@ interface Manifest {
 /** The archive a platform's uri names: its bytes, found by the uri's last path segment. */
 export type ArchiveLookup = (fileName: string) => Buffer | undefined;
 
-/** Every rule the manifest breaks, one sentence each; empty when it is valid. */
 /** krew's reviewers ask for a shortDescription that fits in one column of `kubectl krew search`. */
 const SHORT_DESCRIPTION_MAX = 50;
 
+/**
+ * Every rule the manifest breaks, one sentence each; empty when it is valid. Without `archiveFor`,
+ * only the rules of the text (a release's manifest, whose archives are not here).
+ */
 export function krewViolations(
   text: string,
   pluginName: string,
-  archiveFor: ArchiveLookup,
+  archiveFor?: ArchiveLookup,
 ): string[] {
   const problems: string[] = [];
   let manifest: Manifest;
@@ -107,6 +110,7 @@ export function krewViolations(
       problems.push(`${where} sha256 ${sha256 || '(none)'} is not 64 lowercase hex digits`);
     const bin = typeof platform.bin === 'string' ? platform.bin : '';
     if (!bin) problems.push(`${where} has no bin`);
+    if (!archiveFor) return;
     const file = uri.slice(uri.lastIndexOf('/') + 1);
     const archive = file ? archiveFor(file) : undefined;
     if (!archive) {
