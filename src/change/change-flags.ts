@@ -1,7 +1,7 @@
 // The flags every writing command shares (import, mode, rotate, restore), and
 // the options they become: how to confirm, back up, wait and roll back.
 import type { InferredOptionTypes } from 'yargs';
-import type { FlagTable } from '../framework/command.ts';
+import type { FlagTable } from '../framework/flag-table.ts';
 import { parseDuration } from '../duration.ts';
 import { UsageError } from '../errors.ts';
 import { defaultBackupDir } from './backup-dir.ts';

@@ -3,13 +3,8 @@
 import yargs, { type Argv, type PositionalOptions } from 'yargs';
 import { globalFlags } from '../framework/global-flags.ts';
 import { COMMANDS } from './registry.ts';
-import {
-  MACHINE_FORMATS,
-  usageOf,
-  type Command,
-  type FlagTable,
-  type PositionalTable,
-} from '../framework/command.ts';
+import { MACHINE_FORMATS, usageOf, type Command } from '../framework/command.ts';
+import type { FlagTable, PositionalTable } from '../framework/flag-table.ts';
 import { pluginVersion } from '../version.ts';
 import { UsageError } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 // The flags that make status and verify read several clusters in one run.
 import type { InferredOptionTypes } from 'yargs';
-import type { FlagTable } from '../framework/command.ts';
+import type { FlagTable } from '../framework/flag-table.ts';
 import { parseDuration } from '../duration.ts';
 import { UsageError } from '../errors.ts';
 

@@ -2,32 +2,10 @@
 // options (usage errors before anything loads), and the implementation,
 // loaded only when the command runs. The registry (registry.ts) lists them;
 // main.ts builds yargs from it, and shell completion reads it too.
-import type { InferredOptionTypes, Options, PositionalOptions } from 'yargs';
+import type { InferredOptionTypes } from 'yargs';
+import type { FlagTable, PositionalTable } from './flag-table.ts';
 import type { CommandContext } from './context.ts';
 import type { ExitCode } from '../errors.ts';
-
-/** How shell completion fills in a value (choices come from the flag itself). */
-export type ValueSource = 'file' | 'directory' | 'context' | 'namespace';
-
-/** A flag as yargs takes it, plus what completes its value. */
-export interface Flag extends Options {
-  readonly complete?: ValueSource;
-  /** Values completion offers for a string flag that takes other values too. */
-  readonly suggest?: readonly string[];
-}
-
-/** A positional; demandOption makes it `<name>` in the usage line, otherwise `[name]`. */
-export interface Positional extends PositionalOptions {
-  readonly complete?: ValueSource;
-}
-
-/**
- * A command's flags by name; each table is declared `as const satisfies FlagTable` so that yargs
- * infers the parsed types.
- */
-export type FlagTable = Readonly<Record<string, Flag>>;
-/** A command's positionals by name, in the order of the usage line. */
-export type PositionalTable = Readonly<Record<string, Positional>>;
 
 /** The values yargs parsed for a command's flags and positionals. */
 export type FlagValues<F extends FlagTable, P extends PositionalTable> = InferredOptionTypes<F> &

@@ -1,6 +1,6 @@
 // The flags of the commands that check expiry (verify, audit): when a
 // certificate's expiry warns and fails, and whether warnings fail the run.
-import type { FlagTable } from './command.ts';
+import type { FlagTable } from './flag-table.ts';
 import { parseDuration } from '../duration.ts';
 import { EXPIRY_FAILURE_DAYS, EXPIRY_WARNING_DAYS } from '../report/thresholds.ts';
 

@@ -1,7 +1,7 @@
 // The flags every command takes: how to reach the cluster (as kubectl), the
 // Antrea namespace, and the output. Commands add their own beside them.
 import type { InferredOptionTypes } from 'yargs';
-import type { FlagTable } from './command.ts';
+import type { FlagTable } from './flag-table.ts';
 import { UsageError } from '../errors.ts';
 
 const CONNECTION = 'Connection (as kubectl):';

@@ -1,6 +1,6 @@
 // --trust-namespace, of audit and of the exporter's --audit: namespaces whose
 // Pods may reach Antrea's files.
-import type { FlagTable } from './command.ts';
+import type { FlagTable } from './flag-table.ts';
 
 /** --trust-namespace, repeatable and comma-separated; `when` says when it applies, if not always. */
 export const trustFlag = (when?: string) =>

@@ -1,7 +1,7 @@
 // A serving pair given as files (import, and rotate in user-provided mode):
 // the flags, where the files are, and reading them.
 import { join } from 'node:path';
-import type { FlagTable } from '../framework/command.ts';
+import type { FlagTable } from '../framework/flag-table.ts';
 import type { Sensitive } from '../sensitive.ts';
 import { readKeyPem, readPem, readPassphrase } from './files.ts';
 

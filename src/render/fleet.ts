@@ -2,7 +2,7 @@
 // left of the serving certificate and the CA, consumers in step, the verify
 // verdict and the first problem in words), then a summary line.
 import type { ClusterRead, FleetSummary, Verdict } from '../report/cluster.ts';
-import type { CertificateReport } from '../report/status.ts';
+import type { CertificateReport } from '../report/certificate-report.ts';
 import { STATUS_MARKS, type Style, type TextOptions } from './style.ts';
 import { alignColumns } from './table.ts';
 

@@ -5,7 +5,7 @@
 import { tryParse } from '../certs/try-parse.ts';
 import type * as k8s from '../kube/objects.ts';
 import { decodeBase64 } from '../base64.ts';
-import { certificateReport, type CertificateReport } from './status.ts';
+import { certificateReport, type CertificateReport } from './certificate-report.ts';
 
 /** An agent's API certificate and the Node it runs on. */
 export interface AgentApiCertificate extends CertificateReport {

@@ -8,7 +8,8 @@ import type { FoundBundle, KeyMaterial } from '../antrea/snapshot.ts';
 import type { Outcome } from '../kube/outcome.ts';
 import type { AgentApiCertificate } from './agent-api.ts';
 import type { EncryptionReport } from './ipsec.ts';
-import { certificateReport, type CertificateReport, type StatusReport } from './status.ts';
+import type { StatusReport } from './status.ts';
+import { certificateReport, type CertificateReport } from './certificate-report.ts';
 
 /** One certificate or key of the inventory. */
 export interface InventoryEntry {

@@ -12,7 +12,7 @@ import {
 import { tryParse } from '../certs/try-parse.ts';
 import type { IpsecObjects, RequestState, SigningRequest } from '../antrea/snapshot.ts';
 import type { Outcome } from '../kube/outcome.ts';
-import { certificateReport, type CertificateReport } from './status.ts';
+import { certificateReport, type CertificateReport } from './certificate-report.ts';
 
 /** What could not be read, as the refusal's sentence. */
 export interface NotRead {

@@ -1,6 +1,6 @@
 // The status report: what `status` shows, as data (rendered elsewhere).
 // Pure: built from what the cluster layer read, at a given time.
-import { sameCertificates, type Certificate, type CertificateInfo } from '../certs/certificate.ts';
+import { sameCertificates, type Certificate } from '../certs/certificate.ts';
 import { buildChain } from '../certs/chain.ts';
 import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from '../certs/strength.ts';
 import { tryParse } from '../certs/try-parse.ts';
@@ -11,6 +11,9 @@ import type { Installation, Consumer, ControllerPod } from '../antrea/installati
 import type { CertificateState } from '../antrea/cert-manager-certificate.ts';
 import { formatDuration } from '../duration.ts';
 import { notReadyDetail } from './pods.ts';
+import { certificateReport, type CertificateReport } from './certificate-report.ts';
+
+export type { CertificateReport } from './certificate-report.ts';
 import type { IpsecReport } from './ipsec.ts';
 
 const SECRET_KEYS = [
@@ -18,12 +21,6 @@ const SECRET_KEYS = [
   ['cert', 'tls.crt'],
   ['key', 'tls.key'],
 ] as const;
-
-/** A certificate's details, and how long it has left in words and in seconds. */
-export interface CertificateReport extends CertificateInfo {
-  readonly expiresIn: string;
-  readonly expiresInSeconds: number;
-}
 
 /** One CA consumer compared with antrea-ca: whether its caBundle matches, and if not, why. */
 export interface ConsumerReport {
@@ -93,16 +90,6 @@ export interface StatusInputs {
   readonly now: Date;
   /** Expiry warning threshold (status: 30 days). */
   readonly warnWithinMs: number;
-}
-
-/** A certificate for a report, with the time left measured from `now`. */
-export function certificateReport(cert: Certificate, now: Date): CertificateReport {
-  const left = cert.notAfter.getTime() - now.getTime();
-  return {
-    ...cert.info,
-    expiresIn: left > 0 ? formatDuration(left) : `expired ${formatDuration(-left)} ago`,
-    expiresInSeconds: Math.floor(left / 1000),
-  };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The answer to `__complete WORD... PARTIAL` in cobra's protocol, which
 // kubectl (1.26+) relays from its kubectl_complete-<plugin> helpers: one
 // candidate a line ("value<TAB>description"), then ":<directive>".
-import type { Flag } from '../../framework/command.ts';
+import type { Flag } from '../../framework/flag-table.ts';
 import {
   COMMANDS,
   GLOBAL_OPTIONS,

@@ -3,7 +3,7 @@
 import type { Options } from 'yargs';
 import { COMMANDS as REGISTERED } from '../registry.ts';
 import { globalFlags } from '../../framework/global-flags.ts';
-import type { Flag, Positional } from '../../framework/command.ts';
+import type { Flag, Positional } from '../../framework/flag-table.ts';
 
 /** How a flag's value or a positional is completed. */
 export type ValueKind =

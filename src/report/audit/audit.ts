@@ -10,7 +10,7 @@ import type { IpsecObjects } from '../../antrea/snapshot.ts';
 import type { SecurityObjects } from '../../antrea/snapshot.ts';
 import { agentApiCertificates, type AgentApiCertificate } from '../agent-api.ts';
 import { encryptionFrom, type EncryptionReport } from '../ipsec.ts';
-import type { CertificateReport } from '../status.ts';
+import type { CertificateReport } from '../certificate-report.ts';
 import { summaryOf, type Check, type CheckSummary } from '../check.ts';
 import { formatDuration } from '../../duration.ts';
 import type { NamespaceGuard } from './admission.ts';

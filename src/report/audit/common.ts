@@ -1,7 +1,7 @@
 // What the audit checks share: a read that was refused, counts in words, and
 // certificate expiry measured against --warn-within and --fail-within.
 import type { Outcome } from '../../kube/outcome.ts';
-import type { CertificateReport } from '../status.ts';
+import type { CertificateReport } from '../certificate-report.ts';
 import type { Check, CheckStatus } from '../check.ts';
 
 /** The expiry thresholds of a run, in milliseconds. */
