@@ -10,6 +10,7 @@
 //   npm run test:faults -- --subset       one cell per fault and per step (CI)
 //   npm run test:faults -- --command rotate --step wait --fault kill
 //   FAULTS_DEBUG=1 …                      also prints the objects and verify after each fault
+//   ANTREA_CERTS_E2E=bundle …             the bundle under this Node, not the executable
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,9 @@ import { down, readState, startApiserverAgain, up } from '../test/testbed/testbe
 import { isAlive } from '../test/testbed/processes.ts';
 import { findBinaries } from '../test/testbed/binaries.ts';
 import { FAST_TIMINGS } from '../test/testbed/model/settings.ts';
+import { PLUGIN } from '../test/e2e/plugin.ts';
 
-const BIN = new URL('../dist/bin/kubectl-antrea_certs', import.meta.url).pathname;
+const [COMMAND, ...BEFORE] = PLUGIN;
 
 const STEPS = ['planning', 'backup', 'writes', 'wait'] as const;
 const FAULTS = ['stop-5s', 'stop-30s', 'kill', 'SIGINT', 'SIGTERM'] as const;
@@ -67,7 +69,7 @@ const env = {
 const kubectl = findBinaries()?.kubectl ?? 'kubectl';
 
 const plugin = (...argv: string[]): Run => {
-  const r = spawnSync(process.execPath, [BIN, ...argv], { env, encoding: 'utf8' });
+  const r = spawnSync(COMMAND, [...BEFORE, ...argv], { env, encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 };
 const apiserverPid = () => readState(dir)?.processes.apiserver?.pid ?? 0;
@@ -196,8 +198,8 @@ async function cell(
   const backups = mkdtempSync(join(work, 'backups-'));
   rmSync(backups, { recursive: true });
   const child = spawn(
-    process.execPath,
-    [BIN, ...argv, '-v', '--backup-dir', backups, '--timeout', '3m'],
+    COMMAND,
+    [...BEFORE, ...argv, '-v', '--backup-dir', backups, '--timeout', '3m'],
     {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,31 @@
-// Running the built plugin against a testbed, as a user would.
+// Running the built plugin against a testbed, as a user would: by default the
+// linux/amd64 single executable krew installs, spawned directly as kubectl
+// spawns it (its own Node inside); ANTREA_CERTS_E2E=bundle runs the bundle
+// under this Node instead, the from-source path README documents.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+/** The bundle and its launcher (npm run build). */
 export const BIN = fileURLToPath(new URL('../../dist/bin/kubectl-antrea_certs', import.meta.url));
+/** The linux/amd64 single executable (npm run package). */
+export const EXECUTABLE = fileURLToPath(
+  new URL('../../dist/sea/linux_amd64/kubectl-antrea_certs', import.meta.url),
+);
+/** What the tests run: the executable, or the bundle under this Node. */
+export const RUNS: 'executable' | 'bundle' =
+  process.env.ANTREA_CERTS_E2E === 'bundle' ? 'bundle' : 'executable';
+/** The command and the arguments before the plugin's own. */
+export const PLUGIN: readonly [string, ...string[]] =
+  RUNS === 'executable' ? [EXECUTABLE] : [process.execPath, BIN];
+/** The same, as a shell word list. */
+export const PLUGIN_SHELL = PLUGIN.join(' ');
+
+function ensureBuilt(): void {
+  const file = RUNS === 'executable' ? EXECUTABLE : BIN;
+  const make = RUNS === 'executable' ? 'npm run package' : 'npm run build';
+  if (!existsSync(file)) throw new Error(`${file} is missing: run ${make} first (npm test does)`);
+}
 /** The same bundle, naming the modules it evaluated on exit (node scripts/build.mjs --trace). */
 export const TRACED_BIN = fileURLToPath(
   new URL('../../dist/trace/kubectl-antrea_certs', import.meta.url),
@@ -41,9 +63,8 @@ export function pluginInBackground(
   args: readonly string[],
   env: Record<string, string> = {},
 ): Running {
-  if (!existsSync(BIN))
-    throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
-  const child = spawn(process.execPath, [BIN, ...args], {
+  ensureBuilt();
+  const child = spawn(PLUGIN[0], [...PLUGIN.slice(1), ...args], {
     env: environment(kubeconfig, env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,9 +125,8 @@ export function plugin(
   args: readonly string[],
   env: Record<string, string> = {},
 ): Run {
-  if (!existsSync(BIN))
-    throw new Error(`${BIN} is missing: run npm run build first (npm test does)`);
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+  ensureBuilt();
+  const result = spawnSync(PLUGIN[0], [...PLUGIN.slice(1), ...args], {
     encoding: 'utf8',
     env: environment(kubeconfig, env),
     timeout: 60_000,

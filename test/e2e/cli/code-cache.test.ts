@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from '../plugin.ts';
+import { PLUGIN } from '../plugin.ts';
 
 const commands: readonly (readonly string[])[] = [
   ['--help'],
@@ -26,7 +26,7 @@ const commands: readonly (readonly string[])[] = [
 ];
 
 function run(args: readonly string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(PLUGIN[0], [...PLUGIN.slice(1), ...args], {
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH ?? '',

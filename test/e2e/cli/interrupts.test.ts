@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
 import { readOptional } from '../../testbed/model/kube.ts';
-import { BIN, plugin, pluginInBackground } from '../plugin.ts';
+import { PLUGIN_SHELL, plugin, pluginInBackground } from '../plugin.ts';
 
 const bed: Testbed = await testbed({ version: 'v2.7.0', timings: FAST_TIMINGS });
 const ns = bed.namespace;
@@ -118,7 +118,7 @@ test('Ctrl-C at the confirmation question on a terminal: nothing written, exit 1
   const before = await state();
   // The shell runs a trap on INT, so it survives the Ctrl-C and records the plugin's exit.
   const command =
-    `trap true INT; KUBECONFIG=${bed.kubeconfig} NO_COLOR=1 ${process.execPath} ${BIN} rotate --backup-dir ${backups}; ` +
+    `trap true INT; KUBECONFIG=${bed.kubeconfig} NO_COLOR=1 ${PLUGIN_SHELL} rotate --backup-dir ${backups}; ` +
     `echo EXIT=$? > ${exitFile}; stty -a | grep -o -- '-\\?icanon' >> ${exitFile}; sleep 30`;
   tmux('new-session', '-d', '-s', 'ask', '-x', '120', '-y', '40', command);
   try {

@@ -14,7 +14,7 @@ import {
   withForeignCaBundle as withForeignCaBundleOf,
   type Testbed,
 } from '../../testbed/fixture.ts';
-import { BIN, pluginInBackground } from '../plugin.ts';
+import { PLUGIN_SHELL, pluginInBackground } from '../plugin.ts';
 
 const APISERVICE = 'v1beta2.controlplane.antrea.io';
 const bed: Testbed = await testbed({ version: 'v2.7.0' });
@@ -73,7 +73,7 @@ test('on a terminal (tmux): the report redrawn in place at each change; Ctrl-C e
   const session = `antrea-certs-watch-${process.pid}`;
   const rcFile = join(work, 'rc');
   const command = [
-    `NO_COLOR=1 KUBECONFIG=${bed.kubeconfig} ${process.execPath} ${BIN} status --watch`,
+    `NO_COLOR=1 KUBECONFIG=${bed.kubeconfig} ${PLUGIN_SHELL} status --watch`,
     `echo $? > ${rcFile}`,
     'sleep 30',
   ].join('; ');
