@@ -1,8 +1,13 @@
-// npm run bench: on a testbed, the plugin against the kubectl commands that
-// read the same objects, and against the bare start of Node: medians of
-// several runs taken round-robin (so machine load hits every row alike), peak
-// RSS, API request counts, and the sizes of what is shipped. Speed is measured
-// here, never in a test. The executable's rows need `npm run package` first.
+// npm run bench: on a testbed, the single executable krew users run against
+// the kubectl commands that read the same objects, against the bare start of
+// its Node, and A/B against a baseline executable built the same way (a commit
+// named here, or --baseline): medians of several runs taken round-robin (so
+// machine load hits every row alike), peak RSS, API request counts, and the
+// sizes of what is shipped. Speed is measured here, never in a test. It
+// packages first (npm run package); the bundle under this Node has rows too.
+//
+//   npm run bench -- --runs 21 --baseline fc0a5a6   a commit (built once, cached), or
+//   npm run bench -- --baseline path/to/kubectl-antrea_certs
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -19,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { up, down } from '../test/testbed/testbed.ts';
+import { baselineExecutable, BASELINE_COMMIT } from './bench/baseline.ts';
 import { ensureBinaries } from '../test/testbed/binaries.ts';
 import { writeFleetKubeconfig, type FleetContext } from '../test/testbed/kubeconfigs.ts';
 
@@ -26,18 +32,18 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     version: { type: 'string', default: 'v2.7.0' },
+    baseline: { type: 'string', default: BASELINE_COMMIT },
   },
 });
 const runs = Number(values.runs);
 
-if (spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) {
-  process.exit(1);
-}
+for (const step of [['scripts/build.mjs'], ['--import', 'tsx', 'scripts/package.ts']])
+  if (spawnSync(process.execPath, step, { stdio: 'inherit' }).status !== 0) process.exit(1);
 const BUNDLE = resolve('dist/bin/kubectl-antrea_certs');
 const EXECUTABLE = resolve('dist/sea/linux_amd64/kubectl-antrea_certs');
 const NODE26 = resolve('dist/sea/base/builder-node');
 const ARCHIVE = resolve('dist/release/kubectl-antrea_certs_linux_amd64.tar.gz');
-const haveExecutable = existsSync(EXECUTABLE) && existsSync(NODE26);
+const BASELINE = baselineExecutable(values.baseline);
 
 const { kubectl } = ensureBinaries();
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-bench-'));
@@ -91,7 +97,7 @@ mkdirSync(warmCache);
 // kubectl finds the plugin on PATH, as krew installs it.
 const pluginDir = join(dir, 'path');
 mkdirSync(pluginDir);
-if (haveExecutable) symlinkSync(EXECUTABLE, join(pluginDir, 'kubectl-antrea_certs'));
+symlinkSync(EXECUTABLE, join(pluginDir, 'kubectl-antrea_certs'));
 const baseEnv = {
   PATH: `${pluginDir}:${process.env.PATH ?? ''}`,
   HOME: dir,
@@ -117,25 +123,46 @@ const objects = [
 ].join(',');
 const ns = state.namespace;
 /** The rows the ratios compare. */
-const STATUS = 'status (node bundle)';
+const STATUS = 'status';
+const VERIFY = 'verify';
+const HELP = '--help';
 const KUBECTL_GET = 'kubectl get, the same objects';
-const EXE_STATUS = 'status (executable)';
 const NODE26_START = "node26 -e 0 (the executable's Node)";
 const FLOOR = 'node26: TLS and the 11 GETs, nothing else';
+const BUNDLE_STATUS = 'status (bundle, this Node)';
+/** The executable's rows that are timed against the baseline too: [name, args]. */
+const AB: readonly (readonly [string, readonly string[]])[] = [
+  [STATUS, ['status']],
+  [VERIFY, ['verify']],
+  [HELP, ['--help']],
+  ['status -o json', ['status', '-o', 'json']],
+  ['audit', ['audit']],
+  ['status --all', ['status', '--all']],
+  ['version --client', ['version', '--client']],
+];
+const baselineName = (name: string) => `${name} (baseline)`;
 const rows: Row[] = [
-  { name: STATUS, command: process.execPath, args: [BUNDLE, 'status'] },
+  ...AB.flatMap(([name, args]): Row[] => [
+    { name, command: EXECUTABLE, args },
+    { name: baselineName(name), command: BASELINE, args },
+  ]),
+  { name: 'status, empty cache', command: EXECUTABLE, args: ['status'], coldCache: true },
+  { name: '--help, empty cache', command: EXECUTABLE, args: ['--help'], coldCache: true },
   {
-    name: 'status -o json (node bundle)',
-    command: process.execPath,
-    args: [BUNDLE, 'status', '-o', 'json'],
+    name: 'status --all-contexts, 3 testbeds',
+    command: EXECUTABLE,
+    args: ['status', '--all-contexts'],
+    kubeconfig: fleet3,
   },
-  { name: 'verify (node bundle)', command: process.execPath, args: [BUNDLE, 'verify'] },
-  { name: 'audit (node bundle)', command: process.execPath, args: [BUNDLE, 'audit'] },
   {
-    name: 'status --all (node bundle)',
-    command: process.execPath,
-    args: [BUNDLE, 'status', '--all'],
+    name: 'status --all-contexts, 50 contexts',
+    command: EXECUTABLE,
+    args: ['status', '--all-contexts'],
+    kubeconfig: fleet50,
+    exitCode: 1,
   },
+  { name: 'kubectl antrea-certs status', command: kubectl, args: ['antrea-certs', 'status'] },
+  { name: KUBECTL_GET, command: kubectl, args: ['get', '-n', ns, '-o', 'json', objects] },
   {
     name: 'kubectl get, what audit reads cluster-wide',
     command: kubectl,
@@ -148,65 +175,24 @@ const rows: Row[] = [
     ],
   },
   {
-    name: 'status --all-contexts, 3 testbeds',
-    command: process.execPath,
-    args: [BUNDLE, 'status', '--all-contexts'],
-    kubeconfig: fleet3,
-  },
-  {
-    name: 'status --all-contexts, 50 contexts',
-    command: process.execPath,
-    args: [BUNDLE, 'status', '--all-contexts'],
-    kubeconfig: fleet50,
-    exitCode: 1,
-  },
-  { name: '--help (node bundle)', command: process.execPath, args: [BUNDLE, '--help'] },
-  {
-    name: KUBECTL_GET,
+    name: 'kubectl get of the 4 objects status names',
     command: kubectl,
-    args: ['get', '-n', ns, '-o', 'json', objects],
+    args: [
+      '-n',
+      ns,
+      'get',
+      'secret/antrea-controller-tls',
+      'cm/antrea-ca',
+      'cm/antrea-config',
+      'deploy/antrea-controller',
+    ],
   },
+  { name: NODE26_START, command: NODE26, args: ['-e', '0'] },
+  { name: FLOOR, command: NODE26, args: [resolve('scripts/bench/floor.cjs'), floorTarget()] },
+  { name: BUNDLE_STATUS, command: process.execPath, args: [BUNDLE, 'status'] },
+  { name: '--help (bundle, this Node)', command: process.execPath, args: [BUNDLE, '--help'] },
   { name: `node -e 0 (node ${process.version})`, command: process.execPath, args: ['-e', '0'] },
 ];
-if (haveExecutable) {
-  rows.push(
-    { name: EXE_STATUS, command: EXECUTABLE, args: ['status'] },
-    {
-      name: 'status (executable, empty cache)',
-      command: EXECUTABLE,
-      args: ['status'],
-      coldCache: true,
-    },
-    { name: '--help (executable)', command: EXECUTABLE, args: ['--help'] },
-    {
-      name: '--help (executable, empty cache)',
-      command: EXECUTABLE,
-      args: ['--help'],
-      coldCache: true,
-    },
-    { name: 'version --client (executable)', command: EXECUTABLE, args: ['version', '--client'] },
-    { name: NODE26_START, command: NODE26, args: ['-e', '0'] },
-    {
-      name: FLOOR,
-      command: NODE26,
-      args: [resolve('scripts/bench/floor.cjs'), floorTarget()],
-    },
-    { name: 'kubectl antrea-certs status', command: kubectl, args: ['antrea-certs', 'status'] },
-    {
-      name: 'kubectl get of the 4 objects status names',
-      command: kubectl,
-      args: [
-        '-n',
-        ns,
-        'get',
-        'secret/antrea-controller-tls',
-        'cm/antrea-ca',
-        'cm/antrea-config',
-        'deploy/antrea-controller',
-      ],
-    },
-  );
-}
 
 function once(row: Row): number {
   const cache = row.coldCache ? mkdtempSync(join(dir, 'cache-cold-')) : warmCache;
@@ -249,7 +235,7 @@ const medians = new Map(rows.map((row, i) => [row.name, median(samples[i] ?? [])
 const ms = (name: string) => medians.get(name) ?? Number.NaN;
 
 const requestsOf = (command: string) =>
-  spawnSync(process.execPath, [BUNDLE, command, '-v'], {
+  spawnSync(EXECUTABLE, [command, '-v'], {
     env: baseEnv,
     encoding: 'utf8',
   }).stderr.match(/^(\d+) API requests$/m)?.[1];
@@ -267,43 +253,59 @@ const ratio = (a: string, b: string) => `${(ms(a) / ms(b)).toFixed(2)}x`;
 
 /** [what the line says, the row measured, the row it is measured against] */
 const ratios: [string, string, string][] = [
-  ['status (node bundle) / kubectl get', STATUS, KUBECTL_GET],
+  ['status / kubectl get of the same objects', STATUS, KUBECTL_GET],
+  ['status / node26 -e 0', STATUS, NODE26_START],
+  ['--help / node26 -e 0', HELP, NODE26_START],
+  ['verify / status', VERIFY, STATUS],
+  ['the bare requests (floor) / node26 -e 0', FLOOR, NODE26_START],
+  ['status, empty cache / status, warm cache', 'status, empty cache', STATUS],
   ['--all-contexts, 3 testbeds / status', 'status --all-contexts, 3 testbeds', STATUS],
   ['--all-contexts, 50 contexts / status', 'status --all-contexts, 50 contexts', STATUS],
+  [
+    'kubectl antrea-certs status / kubectl get of 4',
+    'kubectl antrea-certs status',
+    'kubectl get of the 4 objects status names',
+  ],
+  ['status: bundle under this Node / executable', BUNDLE_STATUS, STATUS],
 ];
-if (haveExecutable) {
-  ratios.push(
-    ['status (executable) / kubectl get', EXE_STATUS, KUBECTL_GET],
-    ['status (executable) / node26 -e 0', EXE_STATUS, NODE26_START],
-    ['--help (executable) / node26 -e 0', '--help (executable)', NODE26_START],
-    ['the bare requests (floor) / node26 -e 0', FLOOR, NODE26_START],
-    ['status, empty cache / status, warm cache', 'status (executable, empty cache)', EXE_STATUS],
-    [
-      'kubectl antrea-certs status / kubectl get of 4',
-      'kubectl antrea-certs status',
-      'kubectl get of the 4 objects status names',
-    ],
+console.log('\nratios (the executable unless named)');
+for (const [label, measured, against] of ratios) line(label, ratio(measured, against));
+
+/** A row slower than its baseline by more than this is flagged. */
+const REGRESSION = 1.05;
+console.log(`\nA/B: this executable / the baseline's (${values.baseline})`);
+for (const [name] of AB) {
+  const ab = ms(name) / ms(baselineName(name));
+  const flag = ab > REGRESSION ? `  REGRESSED (over ${REGRESSION.toFixed(2)})` : '';
+  line(
+    name,
+    `${ms(name).toFixed(0)} ms / ${ms(baselineName(name)).toFixed(0)} ms = ${ab.toFixed(2)}${flag}`,
   );
 }
-console.log('\nratios');
-for (const [label, measured, against] of ratios) line(label, ratio(measured, against));
 
 const mib = (path: string) =>
   existsSync(path) ? `${(statSync(path).size / 1024 / 1024).toFixed(2)} MiB` : 'not built';
 console.log('\nsizes and memory');
-line('bundle', `${(statSync(resolve('dist/bin/plugin.cjs')).size / 1024).toFixed(0)} KiB`);
+const kib = (path: string) => `${(statSync(resolve(path)).size / 1024).toFixed(0)} KiB`;
+const startBytes = ['dist/bin/plugin.cjs', 'dist/bin/kubectl-antrea_certs']
+  .map((f) => statSync(resolve(f)).size)
+  .reduce((a, b) => a + b, 0);
+line('read at every start (launcher and plugin.cjs)', `${(startBytes / 1024).toFixed(0)} KiB`);
+line('plugin.cjs', kib('dist/bin/plugin.cjs'));
+line('lazy.cjs (exporter, --watch, spinner, port-forward, proxies)', kib('dist/bin/lazy.cjs'));
 line('executable (linux/amd64)', mib(EXECUTABLE));
 line('archive (linux/amd64)', mib(ARCHIVE));
-const singleRss = peakRss(process.execPath, [BUNDLE, 'status']);
-const fleetRss = peakRss(process.execPath, [BUNDLE, 'status', '--all-contexts'], fleet50);
-line('peak RSS, status (bundle)', `${singleRss.toFixed(1)} MiB`);
+const singleRss = peakRss(EXECUTABLE, ['status']);
+const fleetRss = peakRss(EXECUTABLE, ['status', '--all-contexts'], fleet50);
+line('peak RSS, status', `${singleRss.toFixed(1)} MiB`);
 line(
   'peak RSS, status --all-contexts, 50 contexts',
   `${fleetRss.toFixed(1)} MiB (${(fleetRss / singleRss).toFixed(2)}x)`,
 );
-if (haveExecutable) {
-  line('peak RSS, status (executable)', `${peakRss(EXECUTABLE, ['status']).toFixed(1)} MiB`);
-}
+line(
+  'peak RSS, status (bundle, this Node)',
+  `${peakRss(process.execPath, [BUNDLE, 'status']).toFixed(1)} MiB`,
+);
 line('API requests', `status ${requestsOf('status')}, verify ${requestsOf('verify')}`);
 
 await Promise.all(bedDirs.map((bedDir) => down(bedDir)));

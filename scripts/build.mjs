@@ -1,12 +1,17 @@
-// Bundles the CLI into one executable file: dist/bin/kubectl-antrea_certs.
-// --trace also writes dist/trace/kubectl-antrea_certs, the same bundle with
-// each module recording that it was evaluated (ANTREA_CERTS_TRACE=1 prints
-// them on exit): the tests check with it what a command does not load.
+// Bundles the CLI: dist/bin/kubectl-antrea_certs (the launcher), beside
+// plugin.cjs, what every command may run, and lazy.cjs, what only some load:
+// the exporter and --watch (prom-client, the informers), the spinner, the
+// WebSocket of a port-forward, the proxy agents. A command that uses none of
+// them never reads lazy.cjs (scripts/lazy-split.mjs says how the two share
+// modules). --trace also writes dist/trace/kubectl-antrea_certs, one bundle
+// with each module recording that it was evaluated (ANTREA_CERTS_TRACE=1
+// prints them on exit): the tests check with it what a command does not load.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazySplit, LAZY_ASSET } from './lazy-split.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -94,37 +99,61 @@ process.on('exit', () => {
   if (process.env.ANTREA_CERTS_TRACE) process.stderr.write('EVALUATED ' + [...__evaluated].join(' ') + '\\n');
 });`;
 
-async function bundle(dir, traced) {
-  const outfile = `${dir}/${traced ? 'kubectl-antrea_certs' : 'plugin.cjs'}`;
+const BANNER = "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;";
+
+/** esbuild's options for a CommonJS bundle of the plugin's code. */
+const common = (traced) => ({
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: !traced,
+  legalComments: 'none',
+  metafile: true,
+  // The ESM dependencies ask import.meta.url for their own location: the bundle's.
+  define: { PLUGIN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__bundleUrl' },
+  logLevel: 'warning',
+});
+
+/** One file with every module, each recording its evaluation: dist/trace/kubectl-antrea_certs. */
+async function tracedBundle(dir) {
+  const outfile = `${dir}/kubectl-antrea_certs`;
   mkdirSync(dir, { recursive: true });
-  // The bundle is CommonJS: its modules, Node's built-in ones among them, load only
-  // when a command needs them (an ESM bundle loads every built-in it names at start).
   writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');
-  const result = await build({
-    plugins: traced ? [stubs, trace] : [stubs, patches],
+  await build({
+    ...common(true),
+    plugins: [stubs, trace],
     entryPoints: ['cmd/kubectl-antrea_certs.ts'],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: !traced,
-    legalComments: 'none',
-    metafile: true,
-    // The ESM dependencies ask import.meta.url for their own location: the bundle's.
-    define: { PLUGIN_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__bundleUrl' },
-    banner: {
-      js: `${traced ? '#!/usr/bin/env node\n' : ''}var __bundleUrl = require('node:url').pathToFileURL(__filename).href;${traced ? `\n${TRACE_BANNER}` : ''}`,
-    },
-    logLevel: 'warning',
+    banner: { js: `#!/usr/bin/env node\n${BANNER}\n${TRACE_BANNER}` },
   });
-  if (traced) chmodSync(outfile, 0o755);
-  return { outfile, result };
+  chmodSync(outfile, 0o755);
 }
 
-/** The executable: the launcher that loads the bundle through a code cache (cmd/launcher.ts). */
-async function launcher(dir, bundleFile) {
-  const hash = createHash('sha256').update(readFileSync(bundleFile)).digest('hex').slice(0, 16);
+/** plugin.cjs and lazy.cjs: the plugin's code, split where only some commands go. */
+async function bundles(dir) {
+  mkdirSync(dir, { recursive: true });
+  // The bundles are CommonJS: their modules, Node's built-in ones among them, load only
+  // when a command needs them (an ESM bundle loads every built-in it names at start).
+  writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');
+  const options = { ...common(false), banner: { js: BANNER } };
+  const split = await lazySplit({ build, options, plugins: [stubs, patches] });
+  const main = `${dir}/plugin.cjs`;
+  const lazy = `${dir}/${LAZY_ASSET}`;
+  const [mainResult, lazyResult] = await Promise.all([
+    build({ ...options, ...split.main, outfile: main }),
+    build({ ...options, ...split.lazy, outfile: lazy }),
+  ]);
+  return [
+    { outfile: main, result: mainResult },
+    { outfile: lazy, result: lazyResult },
+  ];
+}
+
+/** The executable: the launcher that loads the bundles through a code cache (cmd/launcher.ts). */
+async function launcher(dir, bundleFiles) {
+  const hash = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  const hashes = Object.fromEntries(bundleFiles.map((f) => [f.split('/').pop(), hash(f)]));
   const outfile = `${dir}/kubectl-antrea_certs`;
   await build({
     entryPoints: ['cmd/launcher.ts'],
@@ -135,16 +164,27 @@ async function launcher(dir, bundleFile) {
     target: 'node20',
     minify: true,
     legalComments: 'none',
-    define: { BUNDLE_HASH: JSON.stringify(hash) },
+    define: { BUNDLE_HASHES: JSON.stringify(hashes) },
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
   });
   chmodSync(outfile, 0o755);
 }
 
-const { outfile, result } = await bundle('dist/bin', false);
-await launcher('dist/bin', outfile);
-const bytes = result.metafile.outputs[outfile]?.bytes ?? 0;
-console.log(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB`);
-writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
-if (process.argv.includes('--trace')) await bundle('dist/trace', true);
+const built = await bundles('dist/bin');
+await launcher(
+  'dist/bin',
+  built.map((b) => b.outfile),
+);
+for (const { outfile, result } of built) {
+  const bytes = result.metafile.outputs[outfile]?.bytes ?? 0;
+  console.log(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB`);
+}
+writeFileSync(
+  'dist/meta.json',
+  JSON.stringify({
+    inputs: Object.assign({}, ...built.map((b) => b.result.metafile.inputs)),
+    outputs: Object.assign({}, ...built.map((b) => b.result.metafile.outputs)),
+  }),
+);
+if (process.argv.includes('--trace')) await tracedBundle('dist/trace');

@@ -58,7 +58,8 @@ const { values: args } = parseArgs({
 const root = resolve(import.meta.dirname, '..');
 const at = (...parts: string[]) => join(root, ...parts);
 const LAUNCHER = at('dist/bin/kubectl-antrea_certs');
-const BUNDLE = at('dist/bin/plugin.cjs');
+/** The bundles the launcher runs: every command's, and the lazily loaded one. */
+const BUNDLES = [at('dist/bin/plugin.cjs'), at('dist/bin/lazy.cjs')];
 const SEA_DIR = at('dist/sea');
 const RELEASE_DIR = at('dist/release');
 /** Archive timestamps: SOURCE_DATE_EPOCH, else 1980-01-01 (the earliest zip can hold), never the clock. */
@@ -71,8 +72,9 @@ if (process.platform !== 'linux' || process.arch !== 'x64')
   throw new Error(
     'npm run package runs on linux/amd64: it builds every platform with the linux-x64 Node.',
   );
-if (!existsSync(BUNDLE) || !existsSync(LAUNCHER)) {
-  throw new Error(`${BUNDLE} is missing: run npm run build first.`);
+const missing = [...BUNDLES, LAUNCHER].find((file) => !existsSync(file));
+if (missing) {
+  throw new Error(`${missing} is missing: run npm run build first.`);
 }
 if (!Number.isInteger(MTIME) || MTIME < 0)
   throw new Error(
@@ -97,6 +99,7 @@ function inputsKey(): string {
   for (const file of [
     'dist/bin/kubectl-antrea_certs',
     'dist/bin/plugin.cjs',
+    'dist/bin/lazy.cjs',
     'LICENSE',
     'README.md',
     'package.json',
@@ -182,7 +185,7 @@ async function build(): Promise<BuiltArchive[]> {
       base = unsigned;
     }
     rmSync(out, { force: true });
-    await buildSea({ builder, main: LAUNCHER, bundle: BUNDLE, base, output: out });
+    await buildSea({ builder, main: LAUNCHER, bundles: BUNDLES, base, output: out });
   });
   console.log(
     `executables in ${SEA_DIR}${signedDarwin ? ` (darwin from ${signedDarwin})` : ''} (${elapsed()})`,

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const run = promisify(execFile);
 
@@ -13,19 +13,19 @@ export interface SeaInputs {
   readonly builder: string;
   /** The launcher (cmd/launcher.ts), the executable's main script. */
   readonly main: string;
-  /** The bundle (CommonJS), an asset the launcher runs through its code cache. */
-  readonly bundle: string;
+  /** The bundles (CommonJS), assets the launcher runs through its code cache, by file name. */
+  readonly bundles: readonly string[];
   /** The Node binary of the target platform. */
   readonly base: string;
   readonly output: string;
 }
 
-export async function buildSea({ builder, main, bundle, base, output }: SeaInputs): Promise<void> {
+export async function buildSea({ builder, main, bundles, base, output }: SeaInputs): Promise<void> {
   // Node records the paths of the config in the blob: with every path relative to one scratch
   // directory, the executable is the same byte for byte wherever the checkout lives.
   const scratch = mkdtempSync(join(tmpdir(), 'antrea-certs-sea-'));
   copyFileSync(main, join(scratch, 'main.cjs'));
-  copyFileSync(bundle, join(scratch, 'plugin.cjs'));
+  for (const bundle of bundles) copyFileSync(bundle, join(scratch, basename(bundle)));
   copyFileSync(base, join(scratch, 'base'));
   writeFileSync(
     join(scratch, 'sea-config.json'),
@@ -33,7 +33,7 @@ export async function buildSea({ builder, main, bundle, base, output }: SeaInput
       main: 'main.cjs',
       // esbuild turns the ESM-only dependencies (yargs, ora, client-node) into one CommonJS file.
       mainFormat: 'commonjs',
-      assets: { 'plugin.cjs': 'plugin.cjs' },
+      assets: Object.fromEntries(bundles.map((b) => [basename(b), basename(b)])),
       executable: 'base',
       output: 'out',
       disableExperimentalSEAWarning: true,

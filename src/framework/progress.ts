@@ -1,4 +1,4 @@
-// Progress while waiting: a spinner on a terminal (ora, loaded only then),
+// Progress while waiting: a spinner on a terminal (spinner.ts, loaded only then),
 // plain lines with elapsed time otherwise. Always on stderr.
 import { terminalSafe } from '../terminal-safe.ts';
 
@@ -31,13 +31,8 @@ async function showProgress(stderr: Stream, useSpinner: boolean): Promise<Progre
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
   if (useSpinner && stderr.isTTY) {
-    const { default: ora } = await import('ora');
-    const spinner = ora({ stream: stderr, text: '' }).start();
-    return {
-      update: (text) => void (spinner.text = `${text} (${elapsed()})`),
-      done: (text) => void spinner.succeed(`${text} (${elapsed()})`),
-      fail: (text) => void spinner.fail(`${text} (${elapsed()})`),
-    };
+    const { startSpinner } = await import('./spinner.ts');
+    return startSpinner(stderr, elapsed);
   }
   let last = '';
   return {

@@ -3,7 +3,7 @@
 // cache gives the same output and exit code as no cache at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -99,4 +99,38 @@ test('an unwritable or impossible cache directory changes nothing', () => {
   for (const args of commands) same(args, { XDG_CACHE_HOME: join(locked, 'sub') });
   // As root the mode does not stop the write; as anyone else nothing was made.
   if (process.getuid?.() !== 0) assert.equal(existsSync(join(locked, 'sub')), false);
+});
+
+test('only a command that needs lazy.cjs reads it: the exporter makes its cache, the commands above none', async () => {
+  const xdg = mkdtempSync(join(tmpdir(), 'antrea-certs-xdg-'));
+  for (const args of commands) same(args, { XDG_CACHE_HOME: xdg });
+  assert.deepEqual(
+    readdirSync(cacheDir(xdg)).filter((f) => f.endsWith('-lazy.bin')),
+    [],
+  );
+  const exporter = spawn(
+    PLUGIN[0],
+    [...PLUGIN.slice(1), 'exporter', '--server', 'https://127.0.0.1:1', '--listen', '127.0.0.1:0'],
+    { env: { PATH: process.env.PATH ?? '', HOME: xdg, XDG_CACHE_HOME: xdg, NO_COLOR: '1' } },
+  );
+  let stderr = '';
+  await new Promise<void>((resolve, reject) => {
+    exporter.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/Serving \/metrics/.test(stderr)) resolve();
+    });
+    exporter.on('close', (code) => reject(new Error(`exporter exited ${code}: ${stderr}`)));
+  });
+  const code = await new Promise<number | null>((resolve) => {
+    exporter.removeAllListeners('close');
+    exporter.on('close', resolve);
+    exporter.kill('SIGTERM');
+  });
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(
+    readdirSync(cacheDir(xdg))
+      .filter((f) => f.endsWith('-lazy.bin'))
+      .map((f) => f.replace(/^[0-9a-f]{16}-v[\d.]+-\w+-/, '')),
+    ['exporter-lazy.bin'],
+  );
 });

@@ -42,15 +42,19 @@ async function renewingHolder(t: TestContext, renewals: number) {
   return { server, client, writes: () => server.seen.filter((r) => r.method === 'PUT').length };
 }
 
-test('--force-unlock reads and takes the Lease again when its holder renewed it in between', async (t) => {
-  const { server, client } = await renewingHolder(t, 1);
-  const taken = await takeLease(
+/** Takes the Lease as `me@here`, for 60 s, with --force-unlock or without. */
+const take = (client: Parameters<typeof takeLease>[0], force: boolean) =>
+  takeLease(
     client,
     { namespace: 'kube-system', name: 'antrea-certs-change' },
     'me@here pid 2 (x)',
     60,
-    true,
+    force,
   );
+
+test('--force-unlock reads and takes the Lease again when its holder renewed it in between', async (t) => {
+  const { server, client } = await renewingHolder(t, 1);
+  const taken = await take(client, true);
   assert.ok('object' in taken, JSON.stringify(taken));
   assert.equal(taken.object.spec?.holderIdentity, 'me@here pid 2 (x)');
   assert.deepEqual(
@@ -61,23 +65,11 @@ test('--force-unlock reads and takes the Lease again when its holder renewed it 
 
 test('without --force-unlock, or after three conflicts, the holder is named and nothing is taken', async (t) => {
   const { client, writes } = await renewingHolder(t, 3);
-  const forced = await takeLease(
-    client,
-    { namespace: 'kube-system', name: 'antrea-certs-change' },
-    'me@here pid 2 (x)',
-    60,
-    true,
-  );
+  const forced = await take(client, true);
   assert.ok('holder' in forced, JSON.stringify(forced));
   assert.equal(forced.holder, 'someone@elsewhere pid 1 (kubectl antrea-certs rotate)');
   assert.equal(writes(), 3);
-  const polite = await takeLease(
-    client,
-    { namespace: 'kube-system', name: 'antrea-certs-change' },
-    'me@here pid 2 (x)',
-    60,
-    false,
-  );
+  const polite = await take(client, false);
   assert.ok('holder' in polite);
   assert.equal(writes(), 3, 'no write without force');
 });
