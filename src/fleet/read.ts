@@ -4,7 +4,8 @@
 import { Client } from '../kube/client.ts';
 import { configFor, type Kubeconfig } from '../kube/kubeconfig.ts';
 import { FLEET_READS, readSnapshot } from '../read/snapshot.ts';
-import { statusOf, verifyOf } from '../report/reports.ts';
+import { statusOf } from '../report/status.ts';
+import { verifyOf } from '../report/verify/verify.ts';
 import type { ConnectionFlags } from '../framework/global-flags.ts';
 import { ConnectionError, CredentialError } from '../errors.ts';
 import { failureOf, type ClusterRead } from '../report/cluster.ts';

@@ -34,11 +34,17 @@ import { describeDeployment } from '../antrea/controller-objects.ts';
 import { modeOf } from '../antrea/mode.ts';
 import { selectsIpsec } from '../antrea/ipsec.ts';
 import type { ControllerInfoObject, ServedCertificate, Snapshot } from '../antrea/snapshot.ts';
-import { CERTIFICATES, type CertificateObject } from '../kube/cert-manager.ts';
-import { readIpsecObjects } from './ipsec.ts';
-import { readSecurityObjects } from './security.ts';
-import { readKeyMaterial } from './key-material.ts';
-import { controllerServes } from './controller-serves.ts';
+import type { CertificateObject } from '../kube/cert-manager.ts';
+
+// What only some commands or installations read loads when it is read (the
+// bundle evaluates a module at its first import): status does not evaluate audit's readers.
+const readIpsecObjects = async (client: Client, namespace: string) =>
+  (await import('./ipsec.ts')).readIpsecObjects(client, namespace);
+const readKeyMaterial = async (client: Client, namespace: string) =>
+  (await import('./key-material.ts')).readKeyMaterial(client, namespace);
+const readSecurityObjects = async (client: Client, kinds: Parameters<SecurityReader>[1]) =>
+  (await import('./security.ts')).readSecurityObjects(client, kinds);
+type SecurityReader = typeof import('./security.ts').readSecurityObjects;
 import { GATEKEEPER_KINDS } from '../antrea/host-files.ts';
 
 /** What a command wants in its snapshot besides the installation. */
@@ -296,6 +302,7 @@ async function readNamedObjects(
 export async function readCertificate(client: Client, snapshot: Snapshot) {
   const name = certificateNameOf(snapshot);
   if (!name) return {};
+  const { CERTIFICATES } = await import('../kube/cert-manager.ts');
   const object = await attempt(
     client.custom<CertificateObject>(CERTIFICATES, snapshot.namespace).get(name),
   );
@@ -325,6 +332,7 @@ async function readSteps(client: Client, snapshot: Snapshot, wanted: Wanted) {
 /** What the ready controller Pod serves, through a port-forward; or why it cannot be seen. */
 export async function readServed(client: Client, inst: Installation): Promise<ServedCertificate> {
   try {
+    const { controllerServes } = await import('./controller-serves.ts');
     const served = await controllerServes(client, inst);
     if (served) return { pem: toPem('CERTIFICATE', served.der), pod: served.pod };
     return {

@@ -10,6 +10,11 @@ import type { AgentApiCertificate } from './agent-api.ts';
 import type { EncryptionReport } from './ipsec.ts';
 import type { StatusReport } from './status.ts';
 import { certificateReport, type CertificateReport } from './certificate-report.ts';
+import { installationOf } from '../antrea/installation.ts';
+import type { Snapshot } from '../antrea/snapshot.ts';
+import { agentApiCertificates } from './agent-api.ts';
+import { encryptionFrom } from './ipsec.ts';
+import { statusFrom } from './status.ts';
 
 /** One certificate or key of the inventory. */
 export interface InventoryEntry {
@@ -216,4 +221,34 @@ export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
     notRead,
     ...(inputs.expiringWithin ? { expiringWithin: inputs.expiringWithin } : {}),
   };
+}
+
+/** status --all: every certificate and key of Antrea, from the snapshot's key material. */
+export function inventoryOf(
+  snapshot: Snapshot & Required<Pick<Snapshot, 'keyMaterial' | 'agentInfos'>>,
+  now: Date,
+  options: {
+    readonly warnWithinMs: number;
+    readonly expiringWithinMs?: number;
+    readonly expiringWithin?: string;
+  },
+): InventoryReport {
+  const { keyMaterial, agentInfos } = snapshot;
+  const installation = installationOf(snapshot);
+  return inventoryFrom({
+    status: statusFrom({ installation, now, warnWithinMs: options.warnWithinMs }),
+    encryption: encryptionFrom({
+      agentConf: installation.config?.agentText,
+      controllerConf: installation.config?.text,
+      ...(snapshot.ipsec ? { objects: snapshot.ipsec } : {}),
+      now,
+    }),
+    agentApi:
+      'value' in agentInfos ? { value: agentApiCertificates(agentInfos.value, now) } : agentInfos,
+    keys: keyMaterial,
+    now,
+    ...(options.expiringWithinMs !== undefined
+      ? { expiringWithinMs: options.expiringWithinMs, expiringWithin: options.expiringWithin }
+      : {}),
+  });
 }

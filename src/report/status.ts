@@ -15,6 +15,9 @@ import { certificateReport, type CertificateReport } from './certificate-report.
 
 export type { CertificateReport } from './certificate-report.ts';
 import type { IpsecReport } from './ipsec.ts';
+import { installationOf } from '../antrea/installation.ts';
+import type { Snapshot } from '../antrea/snapshot.ts';
+import { ipsecBlock } from './ipsec.ts';
 
 const SECRET_KEYS = [
   ['ca', 'ca.crt'],
@@ -288,4 +291,17 @@ function notesOn(inst: Installation, mode: ModeInfo): string[] {
     );
   }
   return notes;
+}
+
+/** status: the certificates, CA bundles, consumers and, in IPsec mode, its keys and CA. */
+export function statusOf(
+  snapshot: Snapshot,
+  now: Date,
+  warnWithinMs: number,
+): StatusReport & { readonly ipsec: IpsecReport | null } {
+  const installation = installationOf(snapshot);
+  return {
+    ...statusFrom({ installation, now, warnWithinMs }),
+    ipsec: ipsecBlock(installation, snapshot.ipsec, now),
+  };
 }

@@ -24,10 +24,11 @@ import { modeOf } from '../antrea/mode.ts';
 import { selectsIpsec } from '../antrea/ipsec.ts';
 import type { Snapshot } from '../antrea/snapshot.ts';
 import { CA_CONFIGMAP } from '../antrea/names.ts';
-import { auditOf, inventoryOf, statusOf, verifyOf } from '../report/reports.ts';
+import { auditOf, type AuditReport } from '../report/audit/audit.ts';
+import { inventoryOf, type InventoryReport } from '../report/inventory.ts';
+import { statusOf } from '../report/status.ts';
+import { verifyOf } from '../report/verify/verify.ts';
 import { failureOf, type ClusterRead, type ReadFailure } from '../report/cluster.ts';
-import type { AuditReport } from '../report/audit/audit.ts';
-import type { InventoryReport } from '../report/inventory.ts';
 
 /** How a cluster is watched: the thresholds, and how often each check that makes requests runs. */
 export interface WatchSettings {

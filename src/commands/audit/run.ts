@@ -4,7 +4,7 @@ import type { CommandContext } from '../../framework/context.ts';
 import { printReport } from '../../framework/printer.ts';
 import { exitCodeForChecks, type ExitCode } from '../../errors.ts';
 import { AUDIT_READS, readSnapshot } from '../../read/snapshot.ts';
-import { auditOf } from '../../report/reports.ts';
+import { auditOf } from '../../report/audit/audit.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { renderAuditPrometheus } from '../../render/prometheus.ts';
 import { checkedSuite, renderJunit } from '../../render/junit.ts';

@@ -4,7 +4,7 @@ import type { CommandContext } from '../../framework/context.ts';
 import { printReport } from '../../framework/printer.ts';
 import { ExitCode } from '../../errors.ts';
 import { INVENTORY_READS, readSnapshot } from '../../read/snapshot.ts';
-import { inventoryOf } from '../../report/reports.ts';
+import { inventoryOf } from '../../report/inventory.ts';
 import { EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
 import { renderInventory } from '../../render/inventory.ts';
 import { renderInventoryPrometheus } from '../../render/prometheus.ts';

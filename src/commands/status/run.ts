@@ -3,7 +3,7 @@ import type { CommandContext } from '../../framework/context.ts';
 import { printReport } from '../../framework/printer.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { readSnapshot, STATUS_READS } from '../../read/snapshot.ts';
-import { statusOf } from '../../report/reports.ts';
+import { statusOf } from '../../report/status.ts';
 import { EXPIRY_FAILURE_MS, EXPIRY_WARNING_MS } from '../../report/thresholds.ts';
 import { contextsGiven, readsFleet } from '../../fleet/fleet-flags.ts';
 import type { StatusOptions } from './command.ts';

@@ -3,7 +3,7 @@ import type { CommandContext } from '../../framework/context.ts';
 import { printReport } from '../../framework/printer.ts';
 import { UsageError, exitCodeForChecks, type ExitCode } from '../../errors.ts';
 import { readSnapshot, VERIFY_READS } from '../../read/snapshot.ts';
-import { verifyOf } from '../../report/reports.ts';
+import { verifyOf } from '../../report/verify/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { checkedSuite, renderJunit } from '../../render/junit.ts';
 import { contextsGiven, readsFleet } from '../../fleet/fleet-flags.ts';

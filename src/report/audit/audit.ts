@@ -19,6 +19,8 @@ import { encryptionChecks, ipsecCertificateChecks } from './encryption.ts';
 import { hostAccessChecks } from './host-access.ts';
 import type { HostPathPod } from './host-paths.ts';
 import { releaseCheck } from './release.ts';
+import { installationOf } from '../../antrea/installation.ts';
+import type { Snapshot } from '../../antrea/snapshot.ts';
 
 /** What audit is built from: the reads, the time, the expiry thresholds and the trusted namespaces. */
 export interface AuditInputs extends Thresholds {
@@ -123,3 +125,13 @@ function agentApiChecks(certs: readonly AgentApiCertificate[], inputs: Threshold
 
 const earliest = (certs: readonly CertificateReport[]) =>
   [...certs].sort((a, b) => a.notAfter.localeCompare(b.notAfter))[0]?.notAfter ?? '';
+
+/** audit: Antrea's security recommendations checked on the snapshot. */
+export function auditOf(
+  snapshot: Snapshot & Required<Pick<Snapshot, 'security' | 'ipsec'>>,
+  now: Date,
+  options: Thresholds & { readonly trustedNamespaces: readonly string[] },
+): AuditReport {
+  const { security, ipsec } = snapshot;
+  return auditFrom({ installation: installationOf(snapshot), security, ipsec, now, ...options });
+}

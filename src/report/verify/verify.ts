@@ -16,6 +16,9 @@ import { certificateChecks } from './expiry.ts';
 import { certManagerChecks } from './cert-manager.ts';
 import { unfinishedChecks } from './unfinished-change.ts';
 import { controllerCountChecks, controllerReadyCheck } from './controller.ts';
+import { installationOf } from '../../antrea/installation.ts';
+import type { Snapshot } from '../../antrea/snapshot.ts';
+import type { Thresholds } from '../audit/common.ts';
 
 export type { Probe } from './answers.ts';
 
@@ -69,4 +72,10 @@ export function verifyFrom(inputs: VerifyInputs): VerifyReport {
     ...controllerCountChecks(inst),
   ];
   return { namespace: ns, checks, summary: summaryOf(checks) };
+}
+
+/** verify: the checks, the discovery probes among them. */
+export function verifyOf(snapshot: Snapshot, now: Date, thresholds: Thresholds): VerifyReport {
+  const installation = installationOf(snapshot);
+  return verifyFrom({ installation, probes: snapshot.probes ?? [], now, ...thresholds });
 }

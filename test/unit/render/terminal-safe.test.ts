@@ -5,7 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { terminalSafe, terminalSafeDeep, terminalSafeNote } from '../../../src/terminal-safe.ts';
-import { auditOf, inventoryOf, statusOf, verifyOf } from '../../../src/report/reports.ts';
+import { auditOf } from '../../../src/report/audit/audit.ts';
+import { inventoryOf } from '../../../src/report/inventory.ts';
+import { statusOf } from '../../../src/report/status.ts';
+import { verifyOf } from '../../../src/report/verify/verify.ts';
 import { printReport } from '../../../src/framework/printer.ts';
 import { renderStatus } from '../../../src/render/status.ts';
 import { renderChecks } from '../../../src/render/checks.ts';

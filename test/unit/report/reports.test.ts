@@ -1,11 +1,14 @@
 // Every report built from a fixture snapshot, with no client at all: the
 // objects as the API server sends them go in, status, verify, audit and
-// status --all come out (src/antrea/installation.ts, src/report/reports.ts).
+// status --all come out (src/antrea/installation.ts, src/report/{status,verify/verify,audit/audit,inventory}.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installationOf } from '../../../src/antrea/installation.ts';
 import type { IpsecObjects, SecurityObjects, Snapshot } from '../../../src/antrea/snapshot.ts';
-import { auditOf, inventoryOf, statusOf, verifyOf } from '../../../src/report/reports.ts';
+import { auditOf } from '../../../src/report/audit/audit.ts';
+import { inventoryOf } from '../../../src/report/inventory.ts';
+import { statusOf } from '../../../src/report/status.ts';
+import { verifyOf } from '../../../src/report/verify/verify.ts';
 import { exitCodeForChecks } from '../../../src/errors.ts';
 import { NotInstalledError } from '../../../src/errors.ts';
 import type * as k8s from '../../../src/kube/objects.ts';
