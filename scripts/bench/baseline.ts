@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheDir } from '../release/node-binaries.ts';
 
 /**
@@ -22,7 +22,8 @@ export function baselineExecutable(given: string): string {
   const commit = execFileSync('git', ['rev-parse', '--verify', `${given}^{commit}`], {
     encoding: 'utf8',
   }).trim();
-  const kept = join(cacheDir(), 'baselines', commit, 'kubectl-antrea_certs');
+  // Beside the cached Node.js binaries: ~/.cache/kubectl-antrea-certs/baselines/<commit>/.
+  const kept = join(dirname(cacheDir()), 'baselines', commit, 'kubectl-antrea_certs');
   if (existsSync(kept)) return kept;
   const tree = mkdtempSync(join(tmpdir(), 'antrea-certs-baseline-'));
   console.log(`building the baseline executable of ${commit} in ${tree}`);
