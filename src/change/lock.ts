@@ -84,18 +84,12 @@ export async function lockChange(
   const backup: Record<string, string> = backupFile
     ? { [BACKUP_ANNOTATION]: backupAnnotation({ host: hostname(), path: backupFile }) }
     : {};
-  let result = await takeLease(
-    client,
-    changeLease(namespace),
-    identity,
-    LEASE_SECONDS,
-    forceUnlock,
-    backup,
-  );
+  const lease = changeLease(namespace);
+  let result = await takeLease(client, lease, identity, LEASE_SECONDS, forceUnlock, backup);
   if ('holder' in result && endedHere(result.holder)) {
     // A run on this machine that has ended (killed, or it could not release the Lease): no need to wait out the Lease.
     ctx.note(`Taking over Lease ${CHANGE_LEASE} from a run that has ended: ${result.holder}.`);
-    result = await takeLease(client, changeLease(namespace), identity, LEASE_SECONDS, true, backup);
+    result = await takeLease(client, lease, identity, LEASE_SECONDS, true, backup);
   }
   if ('holder' in result) {
     const since = result.since ? ` since ${result.since.replace(/\.\d+Z$/, 'Z')}` : '';

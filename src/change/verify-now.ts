@@ -4,10 +4,9 @@ import type { Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { probeAggregatedApis, readInstallation } from '../read/snapshot.ts';
 import { verifyFrom } from '../report/verify/verify.ts';
-import { exitCodeForChecks } from '../errors.ts';
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import { renderChecks } from '../render/checks.ts';
-import type { ExitCode } from '../errors.ts';
+import { exitCodeForChecks, type ExitCode } from '../errors.ts';
 
 /** `read`: what the wait last read, so the checks need no second read round. */
 export async function verifyNow(

@@ -35,17 +35,13 @@ import { modeOf } from '../antrea/mode.ts';
 import { selectsIpsec } from '../antrea/ipsec.ts';
 import type { ControllerInfoObject, ServedCertificate, Snapshot } from '../antrea/snapshot.ts';
 import type { CertificateObject } from '../kube/cert-manager.ts';
+import { GATEKEEPER_KINDS } from '../antrea/host-files.ts';
 
-// What only some commands or installations read loads when it is read (the
-// bundle evaluates a module at its first import): status does not evaluate audit's readers.
+// The readers only some commands or installations need (IPsec, key material, security objects,
+// what the controller serves, the cert-manager Certificate) are imported where they read: the
+// bundle evaluates a module at its first import, so status never evaluates audit's readers.
 const readIpsecObjects = async (client: Client, namespace: string) =>
   (await import('./ipsec.ts')).readIpsecObjects(client, namespace);
-const readKeyMaterial = async (client: Client, namespace: string) =>
-  (await import('./key-material.ts')).readKeyMaterial(client, namespace);
-const readSecurityObjects = async (client: Client, kinds: Parameters<SecurityReader>[1]) =>
-  (await import('./security.ts')).readSecurityObjects(client, kinds);
-type SecurityReader = typeof import('./security.ts').readSecurityObjects;
-import { GATEKEEPER_KINDS } from '../antrea/host-files.ts';
 
 /** What a command wants in its snapshot besides the installation. */
 export interface Wanted {
@@ -243,7 +239,9 @@ async function readClusterScoped(client: Client) {
 async function readAround(client: Client, namespace: string, wanted: Wanted) {
   const [ipsec, keyMaterial, changeLease] = await Promise.all([
     wanted.ipsec === 'always' ? readIpsecObjects(client, namespace) : undefined,
-    wanted.keyMaterial ? readKeyMaterial(client, namespace) : undefined,
+    wanted.keyMaterial
+      ? import('./key-material.ts').then((m) => m.readKeyMaterial(client, namespace))
+      : undefined,
     wanted.lease ? attempt(client.leases(namespace).get(CHANGE_LEASE)) : undefined,
   ]);
   return {
@@ -258,7 +256,9 @@ async function readAround(client: Client, namespace: string, wanted: Wanted) {
 /** What the command wants of the whole cluster. */
 async function readClusterWide(client: Client, wanted: Wanted) {
   const [security, agentInfos, kubeSystem] = await Promise.all([
-    wanted.security ? readSecurityObjects(client, GATEKEEPER_KINDS) : undefined,
+    wanted.security
+      ? import('./security.ts').then((m) => m.readSecurityObjects(client, GATEKEEPER_KINDS))
+      : undefined,
     wanted.keyMaterial ? attempt(client.custom<k8s.AntreaAgentInfo>(AGENT_INFO).list()) : undefined,
     wanted.clusterIdentity ? attempt(client.namespaces().get(CLUSTER_ID_NAMESPACE)) : undefined,
   ]);

@@ -4,17 +4,13 @@
 import { FLOW_AGGREGATOR, MEMBERLIST_KEYS } from '../antrea/names.ts';
 import { IPSEC } from '../antrea/ipsec.ts';
 import { tryParse } from '../certs/try-parse.ts';
-import type { FoundBundle, KeyMaterial } from '../antrea/snapshot.ts';
+import type { FoundBundle, KeyMaterial, Snapshot } from '../antrea/snapshot.ts';
 import type { Outcome } from '../kube/outcome.ts';
-import type { AgentApiCertificate } from './agent-api.ts';
-import type { EncryptionReport } from './ipsec.ts';
-import type { StatusReport } from './status.ts';
-import { certificateReport, type CertificateReport } from './certificate-report.ts';
+import { agentApiCertificates, type AgentApiCertificate } from './agent-api.ts';
+import { encryptionFrom, type EncryptionReport } from './ipsec.ts';
+import { statusFrom, type StatusReport } from './status.ts';
 import { installationOf } from '../antrea/installation.ts';
-import type { Snapshot } from '../antrea/snapshot.ts';
-import { agentApiCertificates } from './agent-api.ts';
-import { encryptionFrom } from './ipsec.ts';
-import { statusFrom } from './status.ts';
+import { certificateReport, type CertificateReport } from './certificate-report.ts';
 
 /** One certificate or key of the inventory. */
 export interface InventoryEntry {

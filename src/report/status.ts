@@ -7,17 +7,20 @@ import { tryParse } from '../certs/try-parse.ts';
 import { describeMode, modeOf, type ModeInfo } from '../antrea/mode.ts';
 import { CA_CONFIGMAP, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
 import { servingChain } from '../antrea/serving.ts';
-import type { Installation, Consumer, ControllerPod } from '../antrea/installation.ts';
+import {
+  installationOf,
+  type Installation,
+  type Consumer,
+  type ControllerPod,
+} from '../antrea/installation.ts';
+import type { Snapshot } from '../antrea/snapshot.ts';
 import type { CertificateState } from '../antrea/cert-manager-certificate.ts';
 import { formatDuration } from '../duration.ts';
 import { notReadyDetail } from './pods.ts';
 import { certificateReport, type CertificateReport } from './certificate-report.ts';
+import { ipsecBlock, type IpsecReport } from './ipsec.ts';
 
 export type { CertificateReport } from './certificate-report.ts';
-import type { IpsecReport } from './ipsec.ts';
-import { installationOf } from '../antrea/installation.ts';
-import type { Snapshot } from '../antrea/snapshot.ts';
-import { ipsecBlock } from './ipsec.ts';
 
 const SECRET_KEYS = [
   ['ca', 'ca.crt'],

@@ -5,9 +5,8 @@
 import { supportsIpsecCertAuth } from '../../antrea/ipsec.ts';
 import { modeOf } from '../../antrea/mode.ts';
 import { parseRelease } from '../../antrea/versions.ts';
-import type { Installation } from '../../antrea/installation.ts';
-import type { IpsecObjects } from '../../antrea/snapshot.ts';
-import type { SecurityObjects } from '../../antrea/snapshot.ts';
+import { installationOf, type Installation } from '../../antrea/installation.ts';
+import type { IpsecObjects, SecurityObjects, Snapshot } from '../../antrea/snapshot.ts';
 import { agentApiCertificates, type AgentApiCertificate } from '../agent-api.ts';
 import { encryptionFrom, type EncryptionReport } from '../ipsec.ts';
 import type { CertificateReport } from '../certificate-report.ts';
@@ -19,8 +18,6 @@ import { encryptionChecks, ipsecCertificateChecks } from './encryption.ts';
 import { hostAccessChecks } from './host-access.ts';
 import type { HostPathPod } from './host-paths.ts';
 import { releaseCheck } from './release.ts';
-import { installationOf } from '../../antrea/installation.ts';
-import type { Snapshot } from '../../antrea/snapshot.ts';
 
 /** What audit is built from: the reads, the time, the expiry thresholds and the trusted namespaces. */
 export interface AuditInputs extends Thresholds {

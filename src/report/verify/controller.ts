@@ -12,10 +12,11 @@ export function controllerReadyCheck(inst: Installation): Check {
   const deployment = inst.deployment;
   if (inst.refusedDetails?.includes('Pods')) {
     const enough = deployment.readyReplicas > 0;
+    const replicas = `${deployment.readyReplicas} of ${deployment.replicas} replicas`;
     return check(
       'controller-ready',
       enough ? 'pass' : 'fail',
-      `Deployment ${deployment.name} has ${deployment.readyReplicas} of ${deployment.replicas} replicas ready (its Pods may not be listed)`,
+      `Deployment ${deployment.name} has ${replicas} ready (its Pods may not be listed)`,
       enough ? undefined : `kubectl -n ${ns} describe deployment ${deployment.name}`,
     );
   }

@@ -79,7 +79,9 @@ function consumerChecks(consumers: readonly ConsumerReport[], ns: string): Check
       return {
         id: `ca-bundle:${object}`,
         status: 'pass' as const,
-        message: `${object} carries the CA of ${CA_CONFIGMAP}${entries.length > 1 ? ` (${entries.length} webhooks)` : ''}`,
+        message:
+          `${object} carries the CA of ${CA_CONFIGMAP}` +
+          (entries.length > 1 ? ` (${entries.length} webhooks)` : ''),
         object,
       };
     }

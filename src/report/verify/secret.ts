@@ -44,7 +44,9 @@ function notReadable(inst: Installation, object: string): Check[] {
     {
       id: `not-checked:${object}`,
       status: 'warn',
-      message: `${object} may not be read (403 Forbidden): its key, its ca.crt and what antrea-ca publishes of it were not checked`,
+      message:
+        `${object} may not be read (403 Forbidden): its key, its ca.crt and what antrea-ca ` +
+        'publishes of it were not checked',
       hint: `with get on secrets/${inst.deployment.secretName} (README: antrea-certs-reader) verify checks them`,
       object,
     },
@@ -54,7 +56,9 @@ function notReadable(inst: Installation, object: string): Check[] {
     checks.push({
       id: 'not-checked:serving-certificate',
       status: 'warn',
-      message: `the serving certificate could not be seen: ${served.unseen}; its chain, names and expiry were not checked`,
+      message:
+        `the serving certificate could not be seen: ${served.unseen}; ` +
+        'its chain, names and expiry were not checked',
       hint: 'with create on pods/portforward verify reads it from the controller (README: antrea-certs-viewer)',
     });
   }
@@ -115,7 +119,8 @@ function userProvided(
         'ca-published',
         'fail',
         `the ca.crt of ${object} differs from ${CA_CONFIGMAP}`,
-        'the controller reloads ca.crt within a minute of the kubelet refreshing the Secret volume; wait, or restart it',
+        'the controller reloads ca.crt within a minute of the kubelet refreshing the Secret ' +
+          'volume; wait, or restart it',
       );
   }
   const result = preflight({
@@ -129,7 +134,8 @@ function userProvided(
     checkValidity: false,
   });
   const failHint =
-    'the controller cannot serve this pair (it waits for all three keys, then crash-loops); fix it with kubectl antrea-certs import';
+    'the controller cannot serve this pair (it waits for all three keys, then crash-loops); ' +
+    'fix it with kubectl antrea-certs import';
   const warnHint =
     'the controller serves it; reissue it when you next rotate (kubectl antrea-certs rotate)';
   result.findings.forEach((finding, i) => {
@@ -141,6 +147,7 @@ function userProvided(
     add(
       'pair',
       'pass',
-      `${object} holds a usable pair: tls.crt chains to ca.crt, carries ${serviceDnsName(inst.namespace)} and matches tls.key`,
+      `${object} holds a usable pair: tls.crt chains to ca.crt, ` +
+        `carries ${serviceDnsName(inst.namespace)} and matches tls.key`,
     );
 }

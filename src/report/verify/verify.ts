@@ -5,7 +5,8 @@ import { CA_CONFIGMAP } from '../../antrea/names.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { modeOf } from '../../antrea/mode.ts';
 import { servingChain } from '../../antrea/serving.ts';
-import type { Installation } from '../../antrea/installation.ts';
+import { installationOf, type Installation } from '../../antrea/installation.ts';
+import type { Snapshot } from '../../antrea/snapshot.ts';
 import { statusFrom } from '../status.ts';
 import { summaryOf, type Check, type CheckSummary } from '../check.ts';
 import { publishedCaCheck, caBundleChecks } from './published-ca.ts';
@@ -16,8 +17,6 @@ import { certificateChecks } from './expiry.ts';
 import { certManagerChecks } from './cert-manager.ts';
 import { unfinishedChecks } from './unfinished-change.ts';
 import { controllerCountChecks, controllerReadyCheck } from './controller.ts';
-import { installationOf } from '../../antrea/installation.ts';
-import type { Snapshot } from '../../antrea/snapshot.ts';
 import type { Thresholds } from '../audit/common.ts';
 
 export type { Probe } from './answers.ts';
