@@ -1,13 +1,18 @@
-// The executable kubectl runs: it loads the plugin's bundle, plugin.cjs,
+// The executable kubectl runs: it loads the plugin's command line, plugin.cjs,
 // through a V8 code cache kept in the user's cache directory (made at the
 // first run of each command, so the release archives stay byte-for-byte
-// reproducible), and lazy.cjs the same way when a command first asks for it
-// (__antreaCertsLazy). Whatever goes wrong with a cache (missing, stale,
-// corrupt, unwritable) only means compiling from source as without it.
+// reproducible), and the other parts (commands.cjs, lazy.cjs) the same way
+// when a command first asks for them (__antreaCertsLazy). Whatever goes wrong
+// with a cache (missing, stale, corrupt, unwritable) only means compiling from
+// source as without it. The parts are ASCII (the build checks): read as
+// Latin-1, a part becomes a string several times faster than as UTF-8.
+// `--help` and `<command> --help` in a pipe or a wide terminal print the text
+// yargs laid out at build time (help.json) and read no part at all.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { HELP_WIDTH } from '../src/cli/help-width.ts';
 
 /** Each bundle's sha256 (first 16 hex digits), set by the build: a new bundle never uses an old cache. */
 declare const BUNDLE_HASHES: Readonly<Record<string, string>>;
@@ -17,14 +22,15 @@ interface Bundle {
   readonly filename: string;
 }
 
-/** A bundle: a file beside this one, or an asset of the single executable. */
-function readBundle(name: string): Bundle {
+/** An asset: a file beside this one, or an asset of the single executable. */
+function readAsset(name: string): Bundle {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:sea exists only in a single executable's Node
     const sea = require('node:sea') as typeof import('node:sea');
     if (sea.isSea()) {
+      const raw = sea.getRawAsset(name);
       return {
-        source: sea.getAsset(name, 'utf8'),
+        source: typeof raw === 'string' ? raw : Buffer.from(raw).toString('latin1'),
         filename: join(dirname(process.execPath), name),
       };
     }
@@ -32,7 +38,7 @@ function readBundle(name: string): Bundle {
     // Not a single executable.
   }
   const filename = join(__dirname, name);
-  return { source: readFileSync(filename, 'utf8'), filename };
+  return { source: readFileSync(filename, 'latin1'), filename };
 }
 
 function cacheDirectory(env: NodeJS.ProcessEnv): string {
@@ -43,11 +49,11 @@ function cacheDirectory(env: NodeJS.ProcessEnv): string {
   return join(base, 'kubectl-antrea-certs', 'code-cache');
 }
 
-/** One cache per bundle and command: each compiles the functions it runs. */
+/** One cache per part and command: each compiles the functions it runs. */
 function cacheFile(env: NodeJS.ProcessEnv, bundle: string): string {
   const command = /^[a-z_]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  const lazy = bundle === 'plugin.cjs' ? '' : `-${bundle.replace(/\.cjs$/, '')}`;
-  const name = `${BUNDLE_HASHES[bundle]}-${process.version}-${process.arch}-${command}${lazy}.bin`;
+  const part = bundle === 'plugin.cjs' ? '' : `-${bundle.replace(/\.cjs$/, '')}`;
+  const name = `${BUNDLE_HASHES[bundle]}-${process.version}-${process.arch}-${command}${part}.bin`;
   return join(cacheDirectory(env), name);
 }
 
@@ -72,7 +78,7 @@ function writeCache(file: string, data: Buffer): void {
 
 /** Runs a bundle through its code cache, as CommonJS; returns its exports. */
 function run(name: string): unknown {
-  const bundle = readBundle(name);
+  const bundle = readAsset(name);
   const file =
     process.env.ANTREA_CERTS_CODE_CACHE === 'off' ? undefined : cacheFile(process.env, name);
   const cachedData = file ? readCache(file) : undefined;
@@ -98,11 +104,27 @@ function run(name: string): unknown {
   return loaded.exports;
 }
 
-const lazy = new Map<string, unknown>();
+const parts = new Map<string, unknown>();
 Object.defineProperty(globalThis, '__antreaCertsLazy', {
   value: (name: string) => {
-    if (!lazy.has(name)) lazy.set(name, run(name));
-    return lazy.get(name);
+    if (!parts.has(name)) parts.set(name, run(name));
+    return parts.get(name);
   },
 });
-run('plugin.cjs');
+/** The help text yargs would print for this command line, when the build laid it out already. */
+function prerenderedHelp(argv: readonly string[]): string | undefined {
+  if (process.env.ANTREA_CERTS_PRERENDERED_HELP === 'off') return undefined;
+  const words = argv.map((word) => (word === '-h' ? '--help' : word));
+  if (words.length > 2 || words.at(-1) !== '--help') return undefined;
+  if ((process.stdout.columns ?? HELP_WIDTH) < HELP_WIDTH) return undefined;
+  try {
+    const texts = JSON.parse(readAsset('help.json').source) as Record<string, string>;
+    return Object.hasOwn(texts, words.join(' ')) ? texts[words.join(' ')] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const help = prerenderedHelp(process.argv.slice(2));
+if (help !== undefined) process.stdout.write(help);
+else run('plugin.cjs');

@@ -287,11 +287,22 @@ const mib = (path: string) =>
   existsSync(path) ? `${(statSync(path).size / 1024 / 1024).toFixed(2)} MiB` : 'not built';
 console.log('\nsizes and memory');
 const kib = (path: string) => `${(statSync(resolve(path)).size / 1024).toFixed(0)} KiB`;
-const startBytes = ['dist/bin/plugin.cjs', 'dist/bin/kubectl-antrea_certs']
-  .map((f) => statSync(resolve(f)).size)
-  .reduce((a, b) => a + b, 0);
-line('read at every start (launcher and plugin.cjs)', `${(startBytes / 1024).toFixed(0)} KiB`);
-line('plugin.cjs', kib('dist/bin/plugin.cjs'));
+const kibOf = (...files: string[]) =>
+  `${(files.reduce((sum, f) => sum + statSync(resolve(f)).size, 0) / 1024).toFixed(0)} KiB`;
+line(
+  'read at every start (launcher, plugin.cjs)',
+  kibOf('dist/bin/kubectl-antrea_certs', 'dist/bin/plugin.cjs'),
+);
+line(
+  'read by a command that runs (and commands.cjs)',
+  kibOf('dist/bin/kubectl-antrea_certs', 'dist/bin/plugin.cjs', 'dist/bin/commands.cjs'),
+);
+line(
+  '--help, <command> --help (launcher, help.json)',
+  kibOf('dist/bin/kubectl-antrea_certs', 'dist/bin/help.json'),
+);
+line('plugin.cjs (the command line)', kib('dist/bin/plugin.cjs'));
+line('commands.cjs', kib('dist/bin/commands.cjs'));
 line('lazy.cjs (exporter, --watch, spinner, port-forward, proxies)', kib('dist/bin/lazy.cjs'));
 line('executable (linux/amd64)', mib(EXECUTABLE));
 line('archive (linux/amd64)', mib(ARCHIVE));

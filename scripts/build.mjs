@@ -1,17 +1,20 @@
 // Bundles the CLI: dist/bin/kubectl-antrea_certs (the launcher), beside
-// plugin.cjs, what every command may run, and lazy.cjs, what only some load:
-// the exporter and --watch (prom-client, the informers), the spinner, the
-// WebSocket of a port-forward, the proxy agents. A command that uses none of
-// them never reads lazy.cjs (scripts/lazy-split.mjs says how the two share
-// modules). --trace also writes dist/trace/kubectl-antrea_certs, one bundle
-// with each module recording that it was evaluated (ANTREA_CERTS_TRACE=1
-// prints them on exit): the tests check with it what a command does not load.
+// plugin.cjs, the command line every start reads, commands.cjs, what a
+// command runs, and lazy.cjs, what only some load: the exporter and --watch
+// (prom-client, the informers), the spinner, the WebSocket of a port-forward,
+// the proxy agents (scripts/lazy-split.mjs says how the parts share modules).
+// Every part is ASCII, so the launcher reads it as Latin-1, the cheap way;
+// help.json holds every --help text, laid out by yargs here. --trace also
+// writes dist/trace/kubectl-antrea_certs, one bundle with each module
+// recording that it was evaluated (ANTREA_CERTS_TRACE=1 prints them on exit):
+// the tests check with it what a command does not load.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lazySplit, LAZY_ASSET } from './lazy-split.mjs';
+import { splitBundle, PARTS } from './lazy-split.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -130,24 +133,32 @@ async function tracedBundle(dir) {
   chmodSync(outfile, 0o755);
 }
 
-/** plugin.cjs and lazy.cjs: the plugin's code, split where only some commands go. */
+/** A part the launcher will read as Latin-1: any other byte would be misread. */
+function assertAscii(file) {
+  const bytes = readFileSync(file);
+  const at = bytes.findIndex((byte) => byte > 0x7f);
+  if (at >= 0) {
+    const context = bytes.subarray(Math.max(0, at - 40), at + 10).toString('utf8');
+    throw new Error(`${file} has a byte that is not ASCII at ${at}: …${context}… (escape it)`);
+  }
+}
+
+/** The plugin's code in PARTS: plugin.cjs, commands.cjs and lazy.cjs. */
 async function bundles(dir) {
   mkdirSync(dir, { recursive: true });
   // The bundles are CommonJS: their modules, Node's built-in ones among them, load only
   // when a command needs them (an ESM bundle loads every built-in it names at start).
   writeFileSync(`${dir}/package.json`, '{ "type": "commonjs" }\n');
   const options = { ...common(false), banner: { js: BANNER } };
-  const split = await lazySplit({ build, options, plugins: [stubs, patches] });
-  const main = `${dir}/plugin.cjs`;
-  const lazy = `${dir}/${LAZY_ASSET}`;
-  const [mainResult, lazyResult] = await Promise.all([
-    build({ ...options, ...split.main, outfile: main }),
-    build({ ...options, ...split.lazy, outfile: lazy }),
-  ]);
-  return [
-    { outfile: main, result: mainResult },
-    { outfile: lazy, result: lazyResult },
-  ];
+  const split = await splitBundle({ build, options, plugins: [stubs, patches] });
+  const results = await Promise.all(
+    split.parts.map((part, i) => build({ ...options, ...part, outfile: `${dir}/${PARTS[i]}` })),
+  );
+  return results.map((result, i) => {
+    const outfile = `${dir}/${PARTS[i]}`;
+    assertAscii(outfile);
+    return { outfile, result };
+  });
 }
 
 /** The executable: the launcher that loads the bundles through a code cache (cmd/launcher.ts). */
@@ -171,11 +182,41 @@ async function launcher(dir, bundleFiles) {
   chmodSync(outfile, 0o755);
 }
 
+/**
+ * help.json: every --help text as yargs lays it out in a pipe, HELP_WIDTH columns
+ * (src/cli/help-width.ts), which the launcher prints without reading plugin.cjs. Rendered by the bundle
+ * just built, so the text is yargs's own; the e2e tests compare the two paths.
+ */
+function prerenderHelp(dir) {
+  const launcherFile = `${dir}/kubectl-antrea_certs`;
+  const env = {
+    ...process.env,
+    ANTREA_CERTS_PRERENDERED_HELP: 'off',
+    ANTREA_CERTS_CODE_CACHE: 'off',
+  };
+  const plugin = (...args) =>
+    execFileSync(process.execPath, [launcherFile, ...args], { env, encoding: 'utf8' });
+  const names = plugin('__complete', '')
+    .split('\n')
+    .filter((line) => line.includes('\t'))
+    .map((line) => line.split('\t')[0]);
+  const texts = Object.fromEntries(
+    [[], ...names.map((name) => [name])].map((words) => [
+      [...words, '--help'].join(' '),
+      plugin(...words, '--help'),
+    ]),
+  );
+  writeFileSync(`${dir}/${HELP_ASSET}`, `${JSON.stringify(texts)}\n`);
+}
+
+const HELP_ASSET = 'help.json';
 const built = await bundles('dist/bin');
 await launcher(
   'dist/bin',
   built.map((b) => b.outfile),
 );
+prerenderHelp('dist/bin');
+assertAscii(`dist/bin/${HELP_ASSET}`);
 for (const { outfile, result } of built) {
   const bytes = result.metafile.outputs[outfile]?.bytes ?? 0;
   console.log(`${outfile}: ${(bytes / 1024).toFixed(0)} KiB`);

@@ -1,22 +1,30 @@
-// Where the plugin's code splits in two: plugin.cjs, read at every start, and
-// lazy.cjs, read only when a command reaches one of the LAZY_ROOTS. esbuild
-// splits only ES modules, and the launcher runs CommonJS through a code cache,
-// so the split is made here, from a first build's import graph:
+// Where the plugin's code splits, in three parts the launcher loads in turn:
 //
-// - main: every module reached from the entry without passing through a root.
-//   An import of a root becomes a small module that loads lazy.cjs (through
-//   the launcher's __antreaCertsLazy) and returns the root's exports.
-// - lazy: every module reached from the roots that main does not hold. An
-//   import of a module main holds becomes a small module that returns main's
-//   own instance (through __antreaCertsHost), so there is one copy of each
-//   module in the process: one CliError class, one signal claim, one client.
+// - plugin.cjs, read at every start: the modules the entry reaches by static
+//   imports. That is the command line (yargs, the registry, the flag tables):
+//   --help, usage errors and `version --client` need nothing else.
+// - commands.cjs, read when a command runs: what plugin.cjs imports
+//   dynamically (each command's run.ts, the client), and what that reaches.
+// - lazy.cjs, read only when a command reaches one of the LAZY_ROOTS: the
+//   exporter, --watch, the spinner, the WebSocket, the proxy agents.
+//
+// esbuild splits only ES modules, and the launcher runs CommonJS through a
+// code cache, so the split is made here, from a first build's import graph.
+// Each module is in one part only, so there is one copy of each in the
+// process (one CliError class, one signal claim, one client):
+//
+// - An import of a later part's module (always one of that part's roots)
+//   becomes a small module that loads the part (through the launcher's
+//   __antreaCertsLazy) and returns the root's exports.
+// - An import of an earlier part's module becomes a small module that
+//   returns that part's own instance (through __antreaCertsHost), loading
+//   the part first if it is not loaded yet (lazy.cjs may come before
+//   commands.cjs: the exporter).
 //
 // A root is imported by name (`const { run } = await import(...)`), or it is
 // CommonJS: the module that stands for it is CommonJS, and an ES module's
 // default import of it would get the whole exports object.
 import { relative, resolve } from 'node:path';
-
-export const LAZY_ASSET = 'lazy.cjs';
 
 /** Where only some commands go: the modules and packages behind them are lazy.cjs's. */
 const LAZY_ROOTS = [
@@ -32,23 +40,60 @@ const LAZY_ROOTS = [
   /^node_modules\/(socks-proxy-agent|hpagent)\//,
 ];
 
+/** The parts, in the order they are loaded: the first is the launcher's entry. */
+export const PARTS = ['plugin.cjs', 'commands.cjs', 'lazy.cjs'];
+
 const ENTRY = 'cmd/kubectl-antrea_certs.ts';
 const HOST = '__antreaCertsHost';
 const LOAD = '__antreaCertsLazy';
+const REGISTRY = 'antrea-certs:registry';
 
-const isRoot = (path) => LAZY_ROOTS.some((root) => root.test(path));
+const isLazyRoot = (path) => LAZY_ROOTS.some((root) => root.test(path));
 
-/** The modules reached from `starts` in the metafile's import graph, not entering `stop`. */
-function reach(inputs, starts, stop) {
+/** The modules reached from `starts` along `edges` in the import graph, not entering `stop`. */
+function reach(inputs, starts, edges, stop) {
   const seen = new Set();
   const queue = [...starts];
   while (queue.length) {
     const path = queue.pop();
     if (seen.has(path) || !inputs[path]) continue;
     seen.add(path);
-    for (const { path: next } of inputs[path].imports) if (!stop(next)) queue.push(next);
+    for (const next of edges(path)) if (!stop(next)) queue.push(next);
   }
   return seen;
+}
+
+/** Each module of the whole build, with the part (an index of PARTS) that holds it. */
+function ownership(inputs) {
+  const imports = (kinds) => (path) =>
+    inputs[path].imports.filter((i) => kinds(i.kind)).map((i) => i.path);
+  const start = reach(
+    inputs,
+    [ENTRY],
+    imports((k) => k !== 'dynamic-import'),
+    isLazyRoot,
+  );
+  const commandRoots = [...start].flatMap((path) =>
+    imports((k) => k === 'dynamic-import')(path).filter((p) => !start.has(p) && !isLazyRoot(p)),
+  );
+  const commands = reach(
+    inputs,
+    commandRoots,
+    imports(() => true),
+    (p) => start.has(p) || isLazyRoot(p),
+  );
+  const lazyRoots = Object.keys(inputs).filter(isLazyRoot);
+  const lazy = reach(
+    inputs,
+    lazyRoots,
+    imports(() => true),
+    (p) => start.has(p) || commands.has(p),
+  );
+  const owner = new Map();
+  [start, commands, lazy].forEach((modules, part) => {
+    for (const path of modules) owner.set(path, part);
+  });
+  return { owner, roots: [[ENTRY], [...new Set(commandRoots)].sort(), lazyRoots.sort()] };
 }
 
 /**
@@ -68,90 +113,77 @@ function redirecting(name, redirect) {
           pluginData: name,
         });
         if (resolved.errors.length || resolved.external || !resolved.path) return undefined;
-        const path = relative(process.cwd(), resolved.path);
-        const from = args.importer ? relative(process.cwd(), args.importer) : '';
-        return redirect(path, from) ?? undefined;
+        return redirect(relative(process.cwd(), resolved.path)) ?? undefined;
       });
     },
   };
 }
 
 const code = (contents) => ({ contents, loader: 'js', resolveDir: process.cwd() });
+const requireMap = (paths) =>
+  `{\n${paths.map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(resolve(p))}),`).join('\n')}\n}`;
 
 /**
- * The esbuild options of both bundles (entry and plugins), from a first build of the whole
- * plugin: `main` for plugin.cjs, `lazy` for lazy.cjs.
+ * The esbuild options of each part, from a first build of the whole plugin, in PARTS's order;
+ * `owner` maps each module to its part.
  */
-export async function lazySplit({ build, options, plugins }) {
+export async function splitBundle({ build, options, plugins }) {
   const whole = await build({ ...options, plugins, entryPoints: [ENTRY], write: false });
   const inputs = whole.metafile.inputs;
-  const main = reach(inputs, [ENTRY], isRoot);
-  // The roots main imports: lazy.cjs exports each of them.
-  const roots = [...main].flatMap((path) =>
-    inputs[path].imports.map((i) => i.path).filter((p) => isRoot(p) && inputs[p]),
-  );
-  const entries = [...new Set(roots)].sort();
-  const lazy = reach(inputs, entries, (path) => main.has(path));
-  // What lazy.cjs takes from main: main hands out its own instance.
-  const shared = [
-    ...new Set(
-      [...lazy].flatMap((path) =>
-        inputs[path].imports.map((i) => i.path).filter((p) => main.has(p)),
-      ),
-    ),
-  ].sort();
+  const { owner, roots } = ownership(inputs);
+  // What later parts take from each part: it registers them with the host.
+  const shared = PARTS.map(() => new Set());
+  for (const [path, part] of owner)
+    for (const { path: next } of inputs[path].imports)
+      if (owner.has(next) && owner.get(next) < part) shared[owner.get(next)]?.add(next);
 
-  const hostModule = code(
-    `const modules = {\n${shared
-      .map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(resolve(p))}),`)
-      .join('\n')}\n};\nglobalThis.${HOST} ??= (path) => modules[path]();\n`,
-  );
-  const mainSplit = {
-    entryPoints: [ENTRY],
+  const partOptions = PARTS.map((asset, part) => {
+    const registry = code(
+      `globalThis.${HOST} ??= (path) => globalThis.${HOST}.modules[path]();\n` +
+        `globalThis.${HOST}.modules ??= {};\n` +
+        `Object.assign(globalThis.${HOST}.modules, ${requireMap([...shared[part]].sort())});\n`,
+    );
+    const stubs = {
+      name: 'part-stubs',
+      setup(b) {
+        b.onResolve({ filter: new RegExp(`^${REGISTRY}$`) }, () => ({
+          path: 'registry',
+          namespace: 'registry',
+        }));
+        b.onLoad({ filter: /.*/, namespace: 'registry' }, () => registry);
+        // A module of a later part: one of its roots, which the part exports.
+        b.onLoad({ filter: /.*/, namespace: 'later' }, (args) => {
+          const later = PARTS[owner.get(args.path)];
+          return code(
+            `require('${REGISTRY}');\n` +
+              `module.exports = globalThis.${LOAD}(${JSON.stringify(later)})[${JSON.stringify(args.path)}]();\n`,
+          );
+        });
+        // A module of an earlier part: its own instance, once the part is loaded.
+        b.onLoad({ filter: /.*/, namespace: 'earlier' }, (args) => {
+          const earlier = owner.get(args.path);
+          const load =
+            earlier > 0 ? `globalThis.${LOAD}(${JSON.stringify(PARTS[earlier])});\n` : '';
+          return code(
+            `${load}module.exports = globalThis.${HOST}(${JSON.stringify(args.path)});\n`,
+          );
+        });
+      },
+    };
+    const redirect = redirecting(`part-${part}`, (path) => {
+      const holder = owner.get(path);
+      if (holder === undefined || holder === part) return undefined;
+      if (holder > part && !roots[holder].includes(path))
+        throw new Error(`${path} is imported by ${asset} but is not a root of ${PARTS[holder]}`);
+      return { path, namespace: holder > part ? 'later' : 'earlier' };
+    });
     // The redirection first: it sees every import, and resolves it through the other plugins.
-    plugins: [
-      redirecting('lazy-roots', (path, from) =>
-        isRoot(path) && !isRoot(from) ? { path, namespace: 'lazy-root' } : undefined,
-      ),
-      ...plugins,
-      {
-        name: 'lazy-host',
-        setup(b) {
-          b.onResolve({ filter: /^antrea-certs:host$/ }, () => ({
-            path: 'host',
-            namespace: 'host',
-          }));
-          b.onLoad({ filter: /.*/, namespace: 'host' }, () => hostModule);
-          b.onLoad({ filter: /.*/, namespace: 'lazy-root' }, (args) =>
-            code(
-              `require('antrea-certs:host');\n` +
-                `module.exports = globalThis.${LOAD}(${JSON.stringify(LAZY_ASSET)})[${JSON.stringify(args.path)}]();\n`,
-            ),
-          );
-        },
-      },
-    ],
-  };
-  const lazySplitOptions = {
-    stdin: code(
-      `module.exports = {\n${entries
-        .map((p) => `  ${JSON.stringify(p)}: () => require(${JSON.stringify(resolve(p))}),`)
-        .join('\n')}\n};\n`,
-    ),
-    plugins: [
-      redirecting('from-main', (path) =>
-        main.has(path) ? { path, namespace: 'main' } : undefined,
-      ),
-      ...plugins,
-      {
-        name: 'from-main',
-        setup(b) {
-          b.onLoad({ filter: /.*/, namespace: 'main' }, (args) =>
-            code(`module.exports = globalThis.${HOST}(${JSON.stringify(args.path)});\n`),
-          );
-        },
-      },
-    ],
-  };
-  return { main: mainSplit, lazy: lazySplitOptions, entries, shared };
+    const partPlugins = [redirect, ...plugins, stubs];
+    if (part === 0) return { entryPoints: [ENTRY], plugins: partPlugins };
+    return {
+      stdin: code(`require('${REGISTRY}');\nmodule.exports = ${requireMap(roots[part])};\n`),
+      plugins: partPlugins,
+    };
+  });
+  return { parts: partOptions, roots, owner };
 }

@@ -58,8 +58,10 @@ const { values: args } = parseArgs({
 const root = resolve(import.meta.dirname, '..');
 const at = (...parts: string[]) => join(root, ...parts);
 const LAUNCHER = at('dist/bin/kubectl-antrea_certs');
-/** The bundles the launcher runs: every command's, and the lazily loaded one. */
-const BUNDLES = [at('dist/bin/plugin.cjs'), at('dist/bin/lazy.cjs')];
+/** The launcher's assets: the command line, the commands, the lazily loaded part, the help texts. */
+const BUNDLES = ['plugin.cjs', 'commands.cjs', 'lazy.cjs', 'help.json'].map((f) =>
+  at('dist/bin', f),
+);
 const SEA_DIR = at('dist/sea');
 const RELEASE_DIR = at('dist/release');
 /** Archive timestamps: SOURCE_DATE_EPOCH, else 1980-01-01 (the earliest zip can hold), never the clock. */
@@ -99,7 +101,9 @@ function inputsKey(): string {
   for (const file of [
     'dist/bin/kubectl-antrea_certs',
     'dist/bin/plugin.cjs',
+    'dist/bin/commands.cjs',
     'dist/bin/lazy.cjs',
+    'dist/bin/help.json',
     'LICENSE',
     'README.md',
     'package.json',

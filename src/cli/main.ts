@@ -7,6 +7,7 @@ import { createContext, type Streams } from '../framework/context.ts';
 import { ExitCode, exitCodeFor, messageFor } from '../errors.ts';
 import { finishing } from './exit-guard.ts';
 import { terminalSafeNote } from '../terminal-safe.ts';
+import { HELP_WIDTH } from './help-width.ts';
 
 const defaultStreams = (): Streams => ({
   stdout: process.stdout,
@@ -35,7 +36,7 @@ export async function main(
     return completeCommandLine(argv.slice(1), streams);
   }
   let verbose = false;
-  const width = Math.min(100, streams.stdout.columns ?? 100);
+  const width = Math.min(HELP_WIDTH, streams.stdout.columns ?? HELP_WIDTH);
   try {
     const { command, flags } = await parseCommandLine(argv, width);
     if (!command) return ExitCode.ok;

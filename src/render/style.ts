@@ -72,4 +72,4 @@ export const visibleLength = (s: string) => {
   // measure, whose Unicode tables cost about 35 ms to load.
   return NARROW.test(plain) ? plain.length : stringWidth(plain);
 };
-const NARROW = /^[\x20-\x7e✔‼×…→—–·]*$/;
+const NARROW = /^[\x20-\x7e\u2714\u203c\u00d7\u2026\u2192\u2014\u2013\u00b7]*$/;
