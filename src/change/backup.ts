@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { InputError, errorCode } from '../errors.ts';
 import { Sensitive } from '../sensitive.ts';
 import type { Installation } from '../antrea/installation.ts';
@@ -44,6 +45,8 @@ export interface Backup {
     readonly otherData?: Readonly<Record<string, string>>;
   };
   readonly configMap?: { readonly name: string; readonly key: string; readonly text: string };
+  /** Read from a file whose digest does not match its content, as the user accepted. */
+  readonly edited?: true;
 }
 
 /** The backup of an installation as read from `cluster`, taken before anything is written. */
@@ -122,7 +125,16 @@ function serialize(backup: Backup): string {
     secret: { ...backup.secret, ...(backup.secret.key ? { key: backup.secret.key.reveal() } : {}) },
     ...(backup.configMap ? { configMap: backup.configMap } : {}),
   };
-  return `${JSON.stringify(file, null, 2)}\n`;
+  return `${JSON.stringify({ ...file, digest: digestOf(file) }, null, 2)}\n`;
+}
+
+/**
+ * The digest of a backup file's content: sha256 of its compact JSON without the digest, so that
+ * reformatting keeps it and any edit of a value breaks it.
+ */
+export function digestOf(content: Readonly<Record<string, unknown>>): string {
+  const { digest: _digest, ...rest } = content;
+  return `sha256:${createHash('sha256').update(JSON.stringify(rest)).digest('hex')}`;
 }
 
 /** Replaces a backup this run saved (a change planned again holds what it overwrites now). */
@@ -131,14 +143,19 @@ export function replaceBackup(path: string, backup: Backup): void {
   chmodSync(path, 0o600);
 }
 
+/** What restore accepts: a file whose digest does not match, on purpose. */
+export interface BackupReading {
+  readonly acceptEdited?: boolean;
+}
+
 /** Reads a backup file for restore; an InputError for a file that is not one or is damaged. */
-export function loadBackup(path: string): Backup {
+export function loadBackup(path: string, reading: BackupReading = {}): Backup {
   if (!existsSync(path)) throw new InputError(`the backup file ${path} does not exist.`);
-  return parseBackup(readFileSync(path, 'utf8'), path);
+  return parseBackup(readFileSync(path, 'utf8'), path, reading);
 }
 
 /** A backup file's text as a Backup; `path` names it in the InputError for anything else. */
-export function parseBackup(text: string, path: string): Backup {
+export function parseBackup(text: string, path: string, reading: BackupReading = {}): Backup {
   let parsed: Record<string, unknown>;
   try {
     const value: unknown = JSON.parse(text);
@@ -146,12 +163,23 @@ export function parseBackup(text: string, path: string): Backup {
     parsed = value as Record<string, unknown>;
   } catch {
     throw new InputError(
-      `${path} is not a backup of kubectl antrea-certs (it is not a JSON object).`,
+      `${path} is not a backup of kubectl antrea-certs (it is not a JSON object); nothing was written.`,
     );
   }
   if (parsed.kind !== BACKUP_KIND || parsed.apiVersion !== BACKUP_API_VERSION) {
     throw new InputError(
-      `${path} is not a backup of kubectl antrea-certs (kind ${JSON.stringify(parsed.kind ?? null)}).`,
+      `${path} is not a backup of kubectl antrea-certs (kind ${JSON.stringify(parsed.kind ?? null)}); nothing was written.`,
+    );
+  }
+  const edited = parsed.digest !== digestOf(parsed);
+  if (edited && !reading.acceptEdited) {
+    const why =
+      typeof parsed.digest === 'string'
+        ? 'its digest does not match its content'
+        : 'it has no digest';
+    throw new InputError(
+      `${path} was edited or damaged: ${why}. Take a backup you trust, or pass ` +
+        '--accept-edited-backup to restore it anyway (every check still runs). Nothing was written.',
     );
   }
   const secret = parsed.secret as
@@ -175,7 +203,9 @@ export function parseBackup(text: string, path: string): Backup {
     typeof secret?.name !== 'string' ||
     typeof secret.existed !== 'boolean'
   ) {
-    throw new InputError(`${path} is a damaged backup: namespace or secret is missing.`);
+    throw new InputError(
+      `${path} is a damaged backup: namespace or secret is missing; nothing was written.`,
+    );
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const server = str(cluster?.server);
@@ -183,6 +213,7 @@ export function parseBackup(text: string, path: string): Backup {
   const caSha256 = str(cluster?.antreaCaSha256);
   const otherData = stringMap(secret.otherData);
   return {
+    ...(edited ? { edited: true as const } : {}),
     namespace: parsed.namespace,
     createdAt: str(parsed.createdAt) ?? '',
     ...(server !== undefined

@@ -8,6 +8,8 @@ export interface RestoreOptions {
   readonly change: ChangeOptions;
   /** Restore a backup that another cluster's objects fill. */
   readonly forceOtherCluster: boolean;
+  /** Restore a backup whose digest does not match its content (its checks still run). */
+  readonly acceptEdited: boolean;
 }
 
 /**
@@ -30,13 +32,21 @@ export const restore = defineCommand({
     'force-other-cluster': {
       type: 'boolean',
       default: false,
-      describe: 'Restore a backup of another cluster (its key and config) into this one',
+      describe:
+        'Restore a backup of another cluster (its key and config), or of no recorded cluster, into this one',
+    },
+    'accept-edited-backup': {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Restore a backup whose digest does not match its content (edited); every check still runs',
     },
     ...changeFlags,
   },
   optionsFrom: (flags): RestoreOptions => ({
     file: flags.file,
     forceOtherCluster: flags['force-other-cluster'],
+    acceptEdited: flags['accept-edited-backup'],
     // Restoring is itself the way back: nothing to roll back to.
     change: { ...changeOptionsFrom(flags), rollbackOnFailure: false },
   }),

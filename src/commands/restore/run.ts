@@ -16,6 +16,8 @@ import {
 } from '../../change/cluster-identity.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { certificateLine } from '../../render/certificate-line.ts';
+import { findingLines } from '../../render/findings.ts';
+import { backupFindings } from '../../change/backup-checks.ts';
 import { unifiedDiff } from '../../render/unified-diff.ts';
 import type { RestoreOptions } from './command.ts';
 
@@ -25,9 +27,11 @@ import type { RestoreOptions } from './command.ts';
  */
 export async function run(
   ctx: CommandContext,
-  { file, change, forceOtherCluster }: RestoreOptions,
+  { file, change, forceOtherCluster, acceptEdited }: RestoreOptions,
 ): Promise<ExitCode> {
-  const backup = loadBackup(file);
+  const backup = loadBackup(file, { acceptEdited });
+  if (backup.edited)
+    ctx.note(`‼ ${file} was edited (its digest does not match): restoring it as asked.`);
   const client = await ctx.connect();
   const inst = await readBeforeWriting(client, ctx.flags.namespace ?? backup.namespace);
   if (inst.namespace !== backup.namespace) {
@@ -37,6 +41,7 @@ export async function run(
     );
   }
   checkCluster(ctx, file, backup.cluster, identityOf(inst, client.server), forceOtherCluster);
+  checkContent(ctx, file, backup, inst);
   const plan = {
     lines: restoredLines(backup, inst),
     restarts: true,
@@ -59,11 +64,15 @@ function checkCluster(
   const verdict = sameCluster(from, here);
   if (verdict === 'same') return;
   if (!from) {
-    ctx.note(
-      `‼ ${file} does not record which cluster it came from (written by an older version): ` +
-        `check that it is a backup of this cluster, ${describeCluster(here)}.`,
+    if (force) {
+      ctx.note(`‼ ${file} does not record which cluster it came from; restoring it here as asked.`);
+      return;
+    }
+    throw new InputError(
+      `${file} does not record which cluster it came from, so it may be another cluster's; ` +
+        `pass --force-other-cluster if it is a backup of this one, ${describeCluster(here)}. ` +
+        'Nothing was written.',
     );
-    return;
   }
   const both = `it was read from ${describeCluster(from)}, and this is ${describeCluster(here)}`;
   if (verdict === 'unknown') {
@@ -77,6 +86,21 @@ function checkCluster(
   throw new InputError(
     `${file} is a backup of another cluster: ${both}; restoring it would put that cluster's key ` +
       'and configuration here. Pass --force-other-cluster if you mean to. Nothing was written.',
+  );
+}
+
+/** Refuses a backup the controller could not use, with import's checks; notes the warnings. */
+function checkContent(ctx: CommandContext, file: string, backup: Backup, inst: Installation) {
+  const findings = backupFindings(backup, inst.config?.text, new Date());
+  if (!findings.length) return;
+  const errors = findings.filter((f) => f.severity === 'error');
+  ctx.note(errors.length ? `${file} fails these checks:` : `${file}: warnings`);
+  findingLines(findings, ctx.textOptions.style).forEach((line) => ctx.note(line));
+  const [first] = errors;
+  if (!first) return;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more above)` : '';
+  throw new InputError(
+    `${file} would not work: ${first.message.replace(/\.$/, '')}${more}. Nothing was written.`,
   );
 }
 

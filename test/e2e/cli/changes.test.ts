@@ -19,6 +19,7 @@ import { testbed, controllerPods, userProvidedPair, type Testbed } from '../../t
 import { issue, usage, extendedUsage, type IssueOptions } from '../../testbed/pki.ts';
 import { plugin, json } from '../plugin.ts';
 import type { ConnectionFlags } from '../../../src/framework/global-flags.ts';
+import { digestOf } from '../../../src/change/backup.ts';
 
 const bed: Testbed = await testbed({
   version: 'v2.7.0',
@@ -39,6 +40,10 @@ const runBackingUpTo = (dir: string, ...args: string[]) =>
   plugin(bed.kubeconfig, [...args, '--backup-dir', dir]);
 let backupDirs = 0;
 const freshBackupDir = () => join(work, `backups-${backupDirs++}`);
+
+/** A backup file's content with the digest it would have if the plugin had written it. */
+const signed = (content: Record<string, unknown>) =>
+  JSON.stringify({ ...content, digest: digestOf(content) });
 
 async function versions() {
   const [secret, config] = await Promise.all([
@@ -509,12 +514,10 @@ test('restore puts a backup back: the self-signed pair from before an import', a
   assert.match(saved.cluster.kubeSystemUid, /^[0-9a-f-]{36}$/);
   const other = join(work, 'other-cluster.json');
   const otherUid = '00000000-0000-4000-8000-000000000000';
+  // As another cluster's own backup would be: its digest matches its content.
   writeFileSync(
     other,
-    JSON.stringify({
-      ...saved,
-      cluster: { server: 'https://b.example:6443', kubeSystemUid: otherUid },
-    }),
+    signed({ ...saved, cluster: { server: 'https://b.example:6443', kubeSystemUid: otherUid } }),
   );
   const before = await versions();
   const foreign = plugin(bed.kubeconfig, ['restore', other, '--yes']);
@@ -527,12 +530,20 @@ test('restore puts a backup back: the self-signed pair from before an import', a
     ),
   );
   assert.equal(await versions(), before, 'nothing was written');
+  // Without a cluster identity it may be any cluster's: refused unless forced.
   const { cluster: _cluster, ...older } = saved;
   const unlabelled = join(work, 'older-backup.json');
-  writeFileSync(unlabelled, JSON.stringify(older));
-  const dry = plugin(bed.kubeconfig, ['restore', unlabelled, '--dry-run=server']);
+  writeFileSync(unlabelled, signed(older));
+  const unknown = plugin(bed.kubeconfig, ['restore', unlabelled, '--dry-run=server']);
+  assert.equal(unknown.status, 1, unknown.stderr);
+  assert.match(unknown.stderr, /does not record which cluster it came from.*--force-other-cluster/);
+  const forced = ['restore', unlabelled, '--dry-run=server', '--force-other-cluster'];
+  const dry = plugin(bed.kubeconfig, forced);
   assert.equal(dry.status, 0, dry.stderr);
-  assert.match(dry.stderr, /does not record which cluster it came from/);
+  assert.match(
+    dry.stderr,
+    /does not record which cluster it came from; restoring it here as asked/,
+  );
 
   const result = run('restore', backup, '--yes');
   assert.equal(result.status, 0, result.stderr + result.stdout);
@@ -593,7 +604,7 @@ test('a Secret owned by cert-manager is refused without --force, and a backup of
   const elsewhere = join(work, 'elsewhere.json');
   writeFileSync(
     elsewhere,
-    JSON.stringify({
+    signed({
       apiVersion: 'antrea-certs.antrea.io/v1',
       kind: 'AntreaCertsBackup',
       namespace: 'elsewhere',

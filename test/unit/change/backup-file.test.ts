@@ -83,3 +83,29 @@ test('the same cluster by kube-system UID; another only when UID, or server and 
   for (const [backed, verdict] of cases)
     assert.equal(sameCluster(backed, here), verdict, JSON.stringify(backed));
 });
+
+test('a backup carries a digest: reformatting keeps it, any edited value is refused unless accepted', () => {
+  const path = saveBackup(backup, mkdtempSync(join(tmpdir(), 'antrea-certs-digest-')));
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  assert.match(String(saved.digest), /^sha256:[0-9a-f]{64}$/);
+  // Compact, as jq -c writes it: the same content, the same digest.
+  writeFileSync(path, JSON.stringify(saved));
+  assert.equal(loadBackup(path).edited, undefined);
+  const edits: [string, Record<string, unknown>, RegExp][] = [
+    ['a value changed', { ...saved, namespace: 'other' }, /its digest does not match its content/],
+    ['the digest changed', { ...saved, digest: `sha256:${'0'.repeat(64)}` }, /does not match/],
+    ['no digest', { ...saved, digest: undefined }, /it has no digest/],
+  ];
+  for (const [what, content, reason] of edits) {
+    writeFileSync(path, JSON.stringify(content));
+    assert.throws(
+      () => loadBackup(path),
+      (error: unknown) =>
+        error instanceof InputError &&
+        reason.test(error.message) &&
+        /was edited or damaged: .*--accept-edited-backup/.test(error.message),
+      what,
+    );
+    assert.equal(loadBackup(path, { acceptEdited: true }).edited, true, what);
+  }
+});
