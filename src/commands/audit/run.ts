@@ -9,11 +9,19 @@ import { renderChecks } from '../../render/checks.ts';
 import { renderAuditPrometheus } from '../../render/prometheus.ts';
 import { checkedSuite, renderJunit } from '../../render/junit.ts';
 import type { AuditOptions } from './command.ts';
+import { readingCluster } from '../../framework/junit-read.ts';
 
 /** Reads the cluster, runs the checks and prints them; returns verify's exit codes. */
 export async function run(ctx: CommandContext, options: AuditOptions): Promise<ExitCode> {
-  const client = await ctx.connect();
-  const snapshot = await readSnapshot(client, ctx.flags.namespace, AUDIT_READS);
+  const { client, snapshot } = await readingCluster(
+    ctx,
+    'audit',
+    async (client) => ({
+      client,
+      snapshot: await readSnapshot(client, ctx.flags.namespace, AUDIT_READS),
+    }),
+    options.clusterLabel,
+  );
   const report = auditOf(snapshot, new Date(), {
     warnWithinMs: options.warnWithinMs,
     failWithinMs: options.failWithinMs,

@@ -21,7 +21,7 @@ import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
 import type { Change, Planner } from '../../change/change.ts';
 import { readPair, type PairInput } from '../../input/pair.ts';
 import { findingLines } from '../../render/findings.ts';
-import { certificateLine } from '../../render/certificate-line.ts';
+import { certificateLine, certificatesLine } from '../../render/certificate-line.ts';
 import type { ImportOptions } from './command.ts';
 
 const DAY_MS = 86_400_000;
@@ -125,7 +125,7 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
     basis: inst,
     lines: [
       `Secret ${secretName}${created}: tls.crt ${result.leaf ? certificateLine(result.leaf) : ''}`,
-      `Secret ${secretName}: ca.crt ${result.cas.map(certificateLine).join('; ')}`,
+      `Secret ${secretName}: ca.crt ${certificatesLine(result.cas)}`,
       `Secret ${secretName}: tls.key replaced (not shown)`,
       ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${oldSetting} -> false`] : []),
       ...whenStopped,

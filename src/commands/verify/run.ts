@@ -7,6 +7,7 @@ import { verifyOf } from '../../report/verify/verify.ts';
 import { renderChecks } from '../../render/checks.ts';
 import { checkedSuite, renderJunit } from '../../render/junit.ts';
 import { contextsGiven, readsFleet } from '../../fleet/fleet-flags.ts';
+import { readingCluster } from '../../framework/junit-read.ts';
 import type { VerifyOptions } from './command.ts';
 
 /**
@@ -31,8 +32,10 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
       strict,
     });
   }
-  const client = await ctx.connect();
-  const snapshot = await readSnapshot(client, ctx.flags.namespace, VERIFY_READS);
+  const { client, snapshot } = await readingCluster(ctx, 'verify', async (client) => ({
+    client,
+    snapshot: await readSnapshot(client, ctx.flags.namespace, VERIFY_READS),
+  }));
   const report = verifyOf(snapshot, new Date(), { warnWithinMs, failWithinMs });
   const exitCode = exitCodeForChecks(report, strict);
   ctx.debug(`${client.requestCount} API requests`);

@@ -352,4 +352,29 @@ test('-o junit: a testsuite per context, valid for Jenkins and GitLab; one clust
   const refused = plugin(kubeconfig, ['status', '--context', 'healthy', '-o', 'junit']);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /-o junit is for verify and audit/);
+  // One cluster that cannot be read is still a document: one `read` testcase with its error,
+  // and the sentence on stderr.
+  const unreadable: [string[], string, string][] = [
+    [['--context', 'dead'], 'dead', 'unreachable'],
+    [['--context', 'healthy', '--server', 'https://127.0.0.1:1'], 'healthy', 'unreachable'],
+    [['--context', 'forbidden'], 'forbidden', 'forbidden'],
+    [['--context', 'nope'], 'nope', 'kubeconfig'],
+  ];
+  for (const [args, name, type] of unreadable) {
+    for (const command of ['verify', 'audit']) {
+      const what = `${command} ${args.join(' ')}`;
+      const read = plugin(kubeconfig, [command, ...args, '-o', 'junit']);
+      assert.equal(read.status, 1, `${what}: ${read.stderr}`);
+      valid(read.stdout, what);
+      assert.match(
+        read.stdout,
+        new RegExp(
+          `<testsuite name="${name}" tests="1" failures="0" errors="1"[^]*?` +
+            `<testcase name="read" [^]*?<error type="${type}"`,
+        ),
+        what,
+      );
+      assert.match(read.stderr, /^error: /, what);
+    }
+  }
 });
