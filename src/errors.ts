@@ -75,6 +75,8 @@ export class TimeoutError extends CliError {
   constructor(
     message: string,
     readonly waitingFor?: string,
+    /** A controller Pod that cannot start, as the wait last saw it: it will not converge alone. */
+    readonly cannotStart?: string,
   ) {
     super(message, ExitCode.timeout);
   }

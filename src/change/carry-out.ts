@@ -133,7 +133,7 @@ async function waitAndVerify(
         await applied.undo?.();
       });
     }
-    ctx.note(whereItStands(applied, inst, error));
+    ctx.note(whereItStands(applied, inst, error, backup.file));
     throw error;
   }
   // The checks run on what the wait last read: no second read round.
@@ -162,8 +162,18 @@ const FINISHES_BY_ITSELF =
   'The controller finishes the change by itself once it and the API server run; ' +
   'kubectl antrea-certs verify shows where it is, and running the same command again completes it.';
 
+/** A controller that cannot start will not finish the change: what to look at, how to go back. */
+const cannotFinish = (pod: string, backupFile: string | undefined) =>
+  `The controller cannot start (${pod}), so it will not finish the change by itself: ` +
+  `fix what its log says${backupFile ? `, or go back with kubectl antrea-certs restore ${backupFile}` : ''}.`;
+
 /** After a wait stopped short: what was done, what was not seen yet, and how to finish. */
-function whereItStands(change: Change, inst: Installation, error: unknown): string {
+function whereItStands(
+  change: Change,
+  inst: Installation,
+  error: unknown,
+  backupFile: string | undefined,
+): string {
   const restart = change.restarts ? [`Deployment ${inst.deployment.name}: restart requested`] : [];
   const notSeen =
     (error instanceof TimeoutError || error instanceof InterruptedError) && error.waitingFor
@@ -173,6 +183,8 @@ function whereItStands(change: Change, inst: Installation, error: unknown): stri
     'Where the change stands:',
     ...[...change.lines, ...restart].map((line) => `  done: ${line}`),
     `  not seen yet: ${notSeen}`,
-    FINISHES_BY_ITSELF,
+    error instanceof TimeoutError && error.cannotStart
+      ? cannotFinish(error.cannotStart, backupFile)
+      : FINISHES_BY_ITSELF,
   ].join('\n');
 }

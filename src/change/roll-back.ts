@@ -23,6 +23,7 @@ export async function rollBack(
   undo?: () => Promise<void>,
 ): Promise<never> {
   ctx.note(`${timedOut.message}`);
+  if (timedOut.cannotStart) ctx.note(`The controller cannot start: ${timedOut.cannotStart}.`);
   ctx.note('Rolling back to the objects in the backup (--rollback-on-failure).');
   let rolledBack = false;
   try {

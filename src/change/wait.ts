@@ -19,6 +19,7 @@ import { installationTargets } from '../read/watch-targets.ts';
 import { controllerServes } from '../read/controller-serves.ts';
 import { isTransient, PASSING_REFUSAL_MS } from '../kube/errors.ts';
 import { stillAwaited, type ConvergenceGoal } from '../report/convergence.ts';
+import { podThatCannotStart } from '../report/pods.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { NOT_SERVED_YET } from '../antrea/reload.ts';
 import { createProgress } from '../framework/progress.ts';
@@ -65,6 +66,7 @@ export async function waitForConvergence(
   ]);
   const deadline = Date.now() + timeoutMs;
   let waitingFor = 'the first read';
+  let cannotStart: string | undefined;
   let unreachableSince: number | undefined;
   /** Since when reads have been refused (403), while they are. */
   let refusedSince: number | undefined;
@@ -96,6 +98,7 @@ export async function waitForConvergence(
       feed.settle();
       try {
         const current = await readInstallation(client, namespace);
+        cannotStart = podThatCannotStart(current.pods);
         unreachableSince = undefined;
         refusedSince = undefined;
         const objectsLeft = stillAwaited(current, goal);
@@ -143,6 +146,7 @@ export async function waitForConvergence(
         throw new TimeoutError(
           `timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${waitingFor}.`,
           waitingFor,
+          cannotStart,
         );
       progress.update(`waiting for ${waitingFor}`);
       const polling = probing || unreachableSince !== undefined || !feed.complete;

@@ -2,7 +2,7 @@
 import { defineCommand } from '../../framework/command.ts';
 import { changeFlags, changeOptionsFrom, type ChangeOptions } from '../../change/change-flags.ts';
 
-/** restore's options: the backup file and how to carry out the change, never with a rollback. */
+/** restore's options: the backup file and how to carry out the change. */
 export interface RestoreOptions {
   readonly file: string;
   readonly change: ChangeOptions;
@@ -13,8 +13,8 @@ export interface RestoreOptions {
 }
 
 /**
- * restore FILE: puts back the Secret and config file of a backup; it does not roll back, since it
- * is itself the way back.
+ * restore FILE: puts back the Secret and config file of a backup; when the controller does not
+ * come up on it, rolls back to what the cluster held before, as every change does.
  */
 export const restore = defineCommand({
   name: 'restore',
@@ -47,8 +47,7 @@ export const restore = defineCommand({
     file: flags.file,
     forceOtherCluster: flags['force-other-cluster'],
     acceptEdited: flags['accept-edited-backup'],
-    // Restoring is itself the way back: nothing to roll back to.
-    change: { ...changeOptionsFrom(flags), rollbackOnFailure: false },
+    change: changeOptionsFrom(flags),
   }),
   load: () => import('./run.ts'),
 });

@@ -15,7 +15,8 @@ import {
   type ClusterIdentity,
 } from '../../change/cluster-identity.ts';
 import { tryParse } from '../../certs/try-parse.ts';
-import { certificateLine } from '../../render/certificate-line.ts';
+import type { Certificate } from '../../certs/certificate.ts';
+import { certificatesLine } from '../../render/certificate-line.ts';
 import { findingLines } from '../../render/findings.ts';
 import { backupFindings } from '../../change/backup-checks.ts';
 import { unifiedDiff } from '../../render/unified-diff.ts';
@@ -108,14 +109,15 @@ function checkContent(ctx: CommandContext, file: string, backup: Backup, inst: I
 function restoredLines(backup: Backup, inst: Installation): string[] {
   const { secret, configMap, createdAt } = backup;
   const now = inst.tlsSecret;
-  const certificates = (pem: string | undefined, what: string) =>
-    tryParse(pem, what).certs.map(certificateLine).join('; ') || 'none';
+  const certificates = (pem: string | undefined, what: string) => tryParse(pem, what).certs;
+  const fingerprints = (certs: readonly Certificate[]) => certs.map((c) => c.info.sha256).join();
   const pemLine = (key: 'ca.crt' | 'tls.crt', saved?: string, current?: string) => {
     if (saved === undefined) return [];
     const restored = certificates(saved, `the backup's ${key}`);
     const replaced = certificates(current, `the ${key} of Secret ${secret.name}`);
-    const was = now ? (restored === replaced ? ' (unchanged)' : `, replacing ${replaced}`) : '';
-    return [`Secret ${secret.name}: ${key} ${restored}${was}`];
+    const same = fingerprints(restored) === fingerprints(replaced);
+    const was = now ? (same ? ' (unchanged)' : `, replacing ${certificatesLine(replaced)}`) : '';
+    return [`Secret ${secret.name}: ${key} ${certificatesLine(restored)}${was}`];
   };
   const retype =
     now && secret.type !== undefined && now.type !== secret.type

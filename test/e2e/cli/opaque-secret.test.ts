@@ -15,6 +15,7 @@ import {
   restartController,
   setSelfSignedCert,
   testbed,
+  userProvidedPair,
   type Testbed,
 } from '../../testbed/fixture.ts';
 import { plugin } from '../plugin.ts';
@@ -22,10 +23,20 @@ import { plugin } from '../plugin.ts';
 const bed: Testbed = await testbed({ version: 'v1.14.3', timings: FAST_TIMINGS });
 const ns = bed.namespace;
 const run = (...args: string[]) => plugin(bed.kubeconfig, args);
+const secretVersion = () =>
+  bed.kubectl(
+    '-n',
+    ns,
+    'get',
+    'secret',
+    'antrea-controller-tls',
+    '-o',
+    'jsonpath={.metadata.resourceVersion}',
+  );
 const secretType = () =>
   bed.kubectl('-n', ns, 'get', 'secret', 'antrea-controller-tls', '-o', 'jsonpath={.type}');
 // The controller recreates a deleted Secret at once: it is paused while the Secret is replaced.
-const opaqueSecret = () => {
+const opaqueSecret = (pair: Record<string, string> = {}) => {
   bed.pauseController();
   try {
     bed.kubectl('-n', ns, 'delete', 'secret', 'antrea-controller-tls', '--ignore-not-found');
@@ -37,6 +48,7 @@ const opaqueSecret = () => {
       'generic',
       'antrea-controller-tls',
       '--from-literal=note=left-over',
+      ...Object.entries(pair).map(([key, pem]) => `--from-literal=${key}=${pem}`),
     );
   } finally {
     bed.resumeController();
@@ -76,7 +88,27 @@ test('mode self-signed from a broken user-provided setup deletes the Opaque Secr
   assert.equal(backup.secret.existed, true);
   assert.equal(run('verify').status, 0);
 
-  // restore puts back the Secret as it was: Opaque, with its key, not a kubernetes.io/tls one.
+  // That backup holds the broken setup (user-provided, no pair): restore refuses to put it back.
+  const before = secretVersion();
+  const refused = run('restore', join(backups, file ?? ''), '--yes', '--no-wait');
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.match(refused.stderr, /would not work: the backup's tls\.crt is missing/);
+  assert.equal(secretVersion(), before, 'nothing was written');
+});
+
+test('restore puts back an Opaque Secret as it was: Opaque, with its pair and its other keys', async () => {
+  // User-provided, serving a pair from an Opaque Secret (the type does not matter there).
+  await setSelfSignedCert(bed, false);
+  const pair = await userProvidedPair(ns, 'opaque');
+  opaqueSecret({ 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
+  await restartController(bed);
+  assert.equal(run('verify').status, 0);
+  const backups = mkdtempSync(join(tmpdir(), 'opaque-'));
+  const switched = run('mode', 'self-signed', '--regenerate', '--yes', '--backup-dir', backups);
+  assert.equal(switched.status, 0, switched.stderr);
+  assert.equal(secretType(), 'kubernetes.io/tls');
+  const [file] = readdirSync(backups);
+
   const restored = run('restore', join(backups, file ?? ''), '--yes', '--no-wait');
   assert.equal(restored.status, 0, restored.stderr);
   assert.match(
@@ -87,5 +119,17 @@ test('mode self-signed from a broken user-provided setup deletes the Opaque Secr
   assert.equal(
     bed.kubectl('-n', ns, 'get', 'secret', 'antrea-controller-tls', '-o', 'jsonpath={.data.note}'),
     Buffer.from('left-over').toString('base64'),
+  );
+  assert.equal(
+    bed.kubectl(
+      '-n',
+      ns,
+      'get',
+      'secret',
+      'antrea-controller-tls',
+      '-o',
+      "jsonpath={.data['tls\\.crt']}",
+    ),
+    Buffer.from(pair.cert).toString('base64'),
   );
 });

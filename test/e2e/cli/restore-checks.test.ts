@@ -12,6 +12,7 @@ import { testbed, type Testbed } from '../../testbed/fixture.ts';
 import { issue, usage, extendedUsage, type IssueOptions } from '../../testbed/pki.ts';
 import { plugin } from '../plugin.ts';
 import { digestOf } from '../../../src/change/backup.ts';
+import { REFUSED_COMMON_NAME } from '../../testbed/model/controller.ts';
 
 const bed: Testbed = await testbed({
   version: 'v2.7.0',
@@ -43,6 +44,7 @@ const good = await serving();
 const another = await serving();
 const rsa = await serving({ keyKind: 'rsa-2048' });
 const unnamed = await serving({ dnsNames: ['example.com'] });
+const refused = await serving({ commonName: REFUSED_COMMON_NAME });
 const expired = await serving({
   notBefore: new Date(Date.now() - 30 * DAY),
   notAfter: new Date(Date.now() - DAY),
@@ -221,4 +223,41 @@ test('--accept-edited-backup restores an edited file only if it passes every che
     '--accept-edited-backup',
   ]);
   assert.equal(dry.status, 0, dry.stderr);
+});
+
+test('a backup that passes every check but the controller does not come up on: rolled back within --timeout', async () => {
+  const file = join(work, 'refused.json');
+  writeFileSync(file, signed(withSecret({ cert: refused.certPem, key: refused.keyPem })));
+  const started = Date.now();
+  const result = plugin(bed.kubeconfig, [
+    'restore',
+    file,
+    '--yes',
+    '--timeout',
+    '1m',
+    '--backup-dir',
+    work,
+  ]);
+  assert.equal(result.status, 124, result.stderr);
+  assert.ok(Date.now() - started < 70_000, `took ${Date.now() - started} ms`);
+  assert.match(
+    result.stderr,
+    /Waits up to 30s for the controller; if it does not come up, rolls back within the 30s left of --timeout 1m/,
+  );
+  assert.match(
+    result.stderr,
+    new RegExp(
+      `The controller cannot start: Pod \\S+ \\((CrashLoopBackOff|Error|NotReady): .*refuses to load CN=${REFUSED_COMMON_NAME}`,
+    ),
+  );
+  assert.match(result.stderr, /Rolled back: the controller runs with the objects it had before/);
+  assert.match(result.stderr, /it was rolled back to the backup\./);
+  assert.doesNotMatch(result.stderr, /finishes the change by itself/);
+  // The admin's pair again, served and verified.
+  const secret = await bed.api.core.readNamespacedSecret({
+    name: 'antrea-controller-tls',
+    namespace: ns,
+  });
+  assert.equal(Buffer.from(secret.data?.['tls.crt'] ?? '', 'base64').toString(), good.certPem);
+  assert.equal(plugin(bed.kubeconfig, ['verify']).status, 0);
 });

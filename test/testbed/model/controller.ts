@@ -12,10 +12,18 @@ import {
 } from './kube.ts';
 import { generateSelfSignedPair, firstCertificateExpiry, type ServingPair } from './selfsigned.ts';
 import type { ModelServer } from './server.ts';
+import { X509Certificate } from 'node:crypto';
 import type { Publisher } from './publisher.ts';
 import type { ModelSettings } from './settings.ts';
 import type { SecretVolume } from './secret-volume.ts';
 import { parseRelease, persistsSelfSignedPair, rewritesSecretType } from '../antrea/versions.ts';
+
+/**
+ * A certificate the model refuses to load, as a controller refuses a pair its TLS library cannot
+ * use: a valid pair that passes every check, for the tests of what a change does when the
+ * controller does not come up on it.
+ */
+export const REFUSED_COMMON_NAME = 'antrea-certs-testbed-refused';
 
 export const TLS_SECRET = 'antrea-controller-tls';
 const REGENERATE_WITHIN_MS = 90 * 24 * 3600 * 1000;
@@ -89,6 +97,8 @@ abstract class Base implements Container {
   /** Serves a pair and publishes its CA bundle when that changed. */
   protected async serve(pair: ServingPair, caPem: string): Promise<void> {
     if (this.stopped) return;
+    if (new X509Certificate(pair.certPem).subject.split('\n').includes(`CN=${REFUSED_COMMON_NAME}`))
+      throw new Error(`the testbed's controller refuses to load CN=${REFUSED_COMMON_NAME}`);
     this.ctx.server.serve(pair);
     this.ctx.setReady(true);
     if (caPem !== this.servedCa) {

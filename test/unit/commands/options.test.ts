@@ -135,7 +135,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
       file: 'backup.json',
       forceOtherCluster: false,
       acceptEdited: false,
-      change: { ...change, backupDir: '/tmp/b', timeoutMs: 90_000, rollbackOnFailure: false },
+      change: { ...change, backupDir: '/tmp/b', timeoutMs: 90_000 },
     },
   ],
   [
