@@ -82,6 +82,16 @@ function translateStatus(error: StatusError, what: RequestDescription, target: T
   }
   if (code === 403) {
     const scope = what.namespace ? ` in namespace ${what.namespace}` : '';
+    // No credentials it accepts: RBAC is not the cause, the kubeconfig is.
+    if (/User "system:anonymous"/.test(error.serverMessage ?? ''))
+      return new ForbiddenError(
+        `the API server at ${target.server} took context "${target.contextName}" as anonymous ` +
+          `(system:anonymous), so it may not ${what.verb} ${what.resource}${scope} (403 Forbidden); ` +
+          'give its kubeconfig user a token, a client certificate or an exec credential plugin.',
+        what.verb,
+        what.resource,
+        what.namespace,
+      );
     return new ForbiddenError(
       `you are not allowed to ${what.verb} ${what.resource}${scope} (403 Forbidden); ` +
         'ask for that RBAC permission (README lists what each command needs).',
@@ -125,6 +135,19 @@ function translateNetwork(error: Error, what: RequestDescription, target: Target
     return new ConnectionError(
       `${error.message} (${describeRequest(what)} to ${target.server}); ` +
         'the API server may have restarted: check that it is up, then run the command again.',
+    );
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    // As kubectl says it: the names the certificate holds, and the one asked for.
+    const { host, cert } = error as { host?: string; cert?: { subjectaltname?: string } };
+    const names = (cert?.subjectaltname ?? '')
+      .split(', ')
+      .map((name) => name.replace(/^(DNS|IP Address):/, ''))
+      .filter(Boolean);
+    return new ConnectionError(
+      `the API server's certificate at ${target.server} is valid for ` +
+        `${names.join(', ') || 'no name'}, not ${host ?? 'the name asked for'}; ` +
+        'check tls-server-name in your kubeconfig or --tls-server-name, and the server address.',
     );
   }
   if (code && TLS_CODES.has(code)) {

@@ -32,6 +32,8 @@ interface ExecConfig {
   readonly args?: readonly string[];
   readonly env?: readonly { readonly name: string; readonly value: string }[];
   readonly apiVersion?: string;
+  /** What the kubeconfig says to install when the command is missing, as kubectl shows it. */
+  readonly installHint?: string;
 }
 
 /** How long a credential without an expiry is kept: the command's life. */
@@ -61,7 +63,7 @@ export class BoundedExecAuth {
   /** Kills any plugin still running: its requests fail, and nothing waits on it. */
   stop(): void {
     this.stopped = true;
-    for (const child of this.running.keys()) child.kill('SIGKILL');
+    for (const child of this.running.keys()) killGroup(child);
   }
 
   /** The command of a plugin still running (what a request waits on), if any. */
@@ -107,20 +109,25 @@ export class BoundedExecAuth {
       const child = builtins.childProcess().spawn(exec.command, [...(exec.args ?? [])], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: a script's children die with it (see killGroup).
+        detached: process.platform !== 'win32',
       });
       this.running.set(child, exec.command);
+      plugins.add(child);
+      killPluginsAtExit();
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         this.running.delete(child);
+        plugins.delete(child);
         outcome();
       };
       const timeoutMs = this.settings.timeoutMs;
       const timer =
         timeoutMs > 0
           ? setTimeout(() => {
-              child.kill('SIGKILL');
+              killGroup(child);
               finish(() =>
                 reject(
                   fail(
@@ -139,7 +146,9 @@ export class BoundedExecAuth {
             error.code === 'ENOENT'
               ? fail(
                   'was not found',
-                  `install it, or fix users[].user.exec.command in the kubeconfig`,
+                  typeof exec.installHint === 'string' && exec.installHint.trim()
+                    ? `${exec.installHint.trim().replace(/\s*\n\s*/g, ' ')} (its installHint)`
+                    : `install it, or fix users[].user.exec.command in the kubeconfig`,
                 )
               : fail(
                   `could not be started (${error.code ?? error.message})`,
@@ -174,6 +183,38 @@ export class BoundedExecAuth {
       );
     });
   }
+}
+
+/** Every plugin running in this process, for the exit hook. */
+const plugins = new Set<ChildProcess>();
+let exitHook = false;
+
+/**
+ * Ctrl-C and SIGTERM reach the plugin's group no more (it has its own), so what still runs when
+ * the process exits is killed then.
+ */
+function killPluginsAtExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const child of plugins) killGroup(child);
+  });
+}
+
+/**
+ * Kills a plugin with what it started (a shell script's `sleep`, say): its whole process group.
+ * Its pipes are closed too, so nothing waits on a grandchild that still holds them.
+ */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined && process.platform !== 'win32')
+      process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+  child.stdout?.destroy();
+  child.stderr?.destroy();
 }
 
 function execOf(user: User): ExecConfig | undefined {

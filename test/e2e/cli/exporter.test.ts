@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -263,4 +263,45 @@ test('SIGTERM: exit 0 within 5 s; then AntreaCertsExporterDown becomes pending',
   );
   assert.equal(alert.state, 'pending');
   assert.equal(alert.labels.job, 'antrea-certs-exporter');
+});
+
+test('a fleet with a script credential plugin that hangs: ready within --request-timeout, SIGTERM within 5 s, nothing left', async () => {
+  const sleepFor = `40.${process.pid}`;
+  const script = join(work, 'hanging-login');
+  writeFileSync(script, `#!/bin/sh\nsleep ${sleepFor}\n`);
+  chmodSync(script, 0o755);
+  const doc = yaml.load(readFileSync(kubeconfig, 'utf8')) as {
+    clusters: { name: string; cluster: object }[];
+    users: { name: string; user: object }[];
+    contexts: { name: string; context: object }[];
+  };
+  doc.users.push({
+    name: 'hanging',
+    user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: script } },
+  });
+  doc.contexts.push({ name: 'hanging', context: { cluster: 'testbed', user: 'hanging' } });
+  const fleet = join(work, 'hanging.kubeconfig');
+  writeFileSync(fleet, yaml.dump(doc), { mode: 0o600 });
+  const sleeping = () =>
+    spawnSync('pgrep', ['-f', `sleep ${sleepFor}`], { encoding: 'utf8' }).stdout.trim();
+
+  const started = Date.now();
+  const { running, url } = await startExporter(fleet, '--all-contexts', '--request-timeout', '3s');
+  try {
+    await eventually('ready', async () => (await get(`${url}/readyz`)).status === 200 || undefined);
+    const ready = (Date.now() - started) / 1000;
+    assert.ok(ready < 3 + 2, `ready after ${ready}s`);
+    const metrics = (await get(`${url}/metrics`)).text;
+    assert.match(metrics, /antrea_certs_up\{cluster="hanging"\} 0/);
+    assert.match(metrics, /antrea_certs_up\{cluster="testbed"\} 1/);
+    // The next attempt at the hanging context may be running now: SIGTERM ends it with the rest.
+    const stopping = Date.now();
+    running.kill('SIGTERM');
+    const result = await running.done;
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(Date.now() - stopping < 5000, `exited after ${Date.now() - stopping} ms`);
+    assert.equal(sleeping(), '', "the script's sleep was killed with it");
+  } finally {
+    running.kill('SIGKILL');
+  }
 });

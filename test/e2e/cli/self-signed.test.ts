@@ -235,7 +235,23 @@ test('bad connections: unknown context, no kubeconfig, unreachable server, untru
   assert.equal(untrusted.status, 1);
   assert.match(untrusted.stderr, /^error: the API server's certificate at .* was not accepted/);
 
-  for (const r of [unknown, none, unreachable, untrusted])
+  // A name the certificate does not hold: named as kubectl names it, beside kubectl.
+  const misnamed = run('status', '--tls-server-name', 'wrong.example');
+  assert.equal(misnamed.status, 1);
+  const kubectl = bed.kubectlResult('get', 'ns', '--tls-server-name', 'wrong.example');
+  assert.notEqual(kubectl.status, 0);
+  const kubectlNames = /certificate is valid for (.*), not wrong\.example/.exec(
+    kubectl.stderr,
+  )?.[1];
+  assert.ok(kubectlNames, kubectl.stderr);
+  assert.match(
+    misnamed.stderr,
+    /^error: the API server's certificate at \S+ is valid for .*, not wrong\.example; check tls-server-name/,
+  );
+  for (const name of kubectlNames.split(', '))
+    assert.ok(misnamed.stderr.includes(name), `${name} is named, as kubectl names it`);
+
+  for (const r of [unknown, none, unreachable, untrusted, misnamed])
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
 
