@@ -41,8 +41,7 @@ export const connectionFlags = {
   'as-group': {
     type: 'string',
     group: CONNECTION,
-    describe:
-      'Group to impersonate (one group: the client library sends a single Impersonate-Group header)',
+    describe: 'Group to impersonate; repeat it for several groups',
   },
   'certificate-authority': {
     type: 'string',

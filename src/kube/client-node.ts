@@ -6,6 +6,7 @@
 // installed version no longer has what is used here.
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js';
+import { FileAuth } from '@kubernetes/client-node/dist/file_auth.js';
 
 export { KubeConfig };
 export type { Cluster, Context, User } from '@kubernetes/client-node/dist/config_types.js';
@@ -22,10 +23,18 @@ export const KUBECONFIG_METHODS = [
   'applyToHTTPSOptions',
 ] as const;
 
-/** Puts `auth` in the place of client-node's ExecAuth among a KubeConfig's authenticators. */
-export function replaceExecAuth(config: KubeConfig, auth: object): void {
+/**
+ * Puts the plugin's authenticators in the place of client-node's ExecAuth (exec plugins) and
+ * FileAuth (tokenFile) among a KubeConfig's authenticators.
+ */
+export function replaceAuthenticators(
+  config: KubeConfig,
+  auth: { readonly exec: object; readonly tokenFile: object },
+): void {
   const holder = config as unknown as { authenticators: unknown[] };
-  holder.authenticators = holder.authenticators.map((a) => (a instanceof ExecAuth ? auth : a));
+  holder.authenticators = holder.authenticators.map((a) =>
+    a instanceof ExecAuth ? auth.exec : a instanceof FileAuth ? auth.tokenFile : a,
+  );
 }
 
 /** client-node's PortForward (over a WebSocket), loaded only when a command forwards a port. */

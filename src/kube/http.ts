@@ -10,7 +10,12 @@ import type { LoadedConfig } from './kubeconfig.ts';
 import * as builtins from '../io/builtins.ts';
 import { ConnectionClosedError, type Incoming, type Method, type Transport } from './transport.ts';
 import { BoundedExecAuth } from './exec-credential.ts';
-import { replaceExecAuth } from './client-node.ts';
+import { replaceAuthenticators } from './client-node.ts';
+import { TokenFileAuth } from './token-file.ts';
+import { pluginVersion } from '../version.ts';
+
+/** As kubectl names itself to the API server (its audit log shows it): name/version (os/arch). */
+const USER_AGENT = `kubectl-antrea_certs/${pluginVersion} (${process.platform}/${process.arch})`;
 
 /** Milliseconds from an arbitrary origin; `performance` would load perf_hooks at the first request. */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -79,7 +84,10 @@ export class Http {
       contextName: loaded.contextName,
       timeoutMs: options.timeoutMs,
     });
-    replaceExecAuth(loaded.config, this.credentials);
+    replaceAuthenticators(loaded.config, {
+      exec: this.credentials,
+      tokenFile: new TokenFileAuth(loaded.contextName),
+    });
   }
 
   get server(): string {
@@ -95,12 +103,19 @@ export class Http {
     if (this.verbose) this.options.log(line);
   }
 
-  /** The headers that make every request act as --as and --as-group. */
-  impersonation(): Record<string, string> {
-    const { user, group } = this.loaded.impersonate;
+  /** The headers that make every request act as --as, --as-group and the kubeconfig's as*. */
+  impersonation(): Record<string, string | string[]> {
+    const { user, groups, extra } = this.loaded.impersonate;
     return {
       ...(user ? { 'Impersonate-User': user } : {}),
-      ...(group ? { 'Impersonate-Group': group } : {}),
+      ...(groups.length ? { 'Impersonate-Group': [...groups] } : {}),
+      // As client-go sends them: the key escaped into the header's name, one value a header line.
+      ...Object.fromEntries(
+        Object.entries(extra).map(([key, values]) => [
+          `Impersonate-Extra-${encodeURIComponent(key)}`,
+          [...values],
+        ]),
+      ),
     };
   }
 
@@ -186,11 +201,15 @@ export class Http {
   ): Promise<Incoming> {
     const options: RequestOptions = { headers: {} };
     await this.loaded.config.applyToHTTPSOptions(options);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       if (value !== undefined) headers[name] = String(value);
     }
-    Object.assign(headers, { Accept: 'application/json' }, this.impersonation());
+    Object.assign(
+      headers,
+      { Accept: 'application/json', 'User-Agent': USER_AGENT },
+      this.impersonation(),
+    );
     if (payload !== undefined) {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));

@@ -8,6 +8,7 @@ import { KubeConfig, type Cluster, type Context, type User } from './client-node
 import { CredentialError, KubeconfigError, UsageError, errorCode, messageOf } from '../errors.ts';
 import { kubeconfigFiles } from './kubeconfig-files.ts';
 import { proxyEnvOf, proxyFor, type ProxyEnv } from './proxy-env.ts';
+import { userExtrasOf, type UserExtras } from './kubeconfig-users.ts';
 
 /** kubectl's connection flags as given on the command line (declared for the parser in framework/global-flags.ts). */
 export interface ConnectionFlags {
@@ -18,7 +19,8 @@ export interface ConnectionFlags {
   readonly server?: string;
   readonly token?: string;
   readonly as?: string;
-  readonly 'as-group'?: string;
+  /** Given once or more (yargs makes a repeated string flag an array). */
+  readonly 'as-group'?: string | readonly string[];
   readonly 'certificate-authority'?: string;
   readonly 'client-certificate'?: string;
   readonly 'client-key'?: string;
@@ -37,7 +39,14 @@ export interface LoadedConfig {
   readonly source: string;
   readonly contextName: string;
   readonly server: string;
-  readonly impersonate: { readonly user?: string; readonly group?: string };
+  readonly impersonate: Impersonation;
+}
+
+/** Who every request acts as: --as and --as-group, else the kubeconfig's as, as-groups, as-user-extra. */
+export interface Impersonation {
+  readonly user?: string;
+  readonly groups: readonly string[];
+  readonly extra: Readonly<Record<string, readonly string[]>>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -79,27 +88,38 @@ function findSources(flags: ConnectionFlags, env: Env): Sources {
   return { files: [], inCluster };
 }
 
-function loadFile(file: string): KubeConfig {
+interface LoadedFile {
+  readonly config: KubeConfig;
+  readonly extras: Map<string, UserExtras>;
+}
+
+function loadFile(file: string): LoadedFile {
   const config = new KubeConfig();
   try {
     // An empty file is an empty kubeconfig to kubectl (client-node fails on it with a TypeError).
-    if (readFileSync(file, 'utf8').trim() === '') return config;
+    const text = readFileSync(file, 'utf8');
+    if (text.trim() === '') return { config, extras: new Map() };
     config.loadFromFile(file);
+    return { config, extras: userExtrasOf(text, file) };
   } catch (error) {
     throw new KubeconfigError(
       `the kubeconfig file ${file} cannot be read: ${messageOf(error).split('\n')[0]}.`,
     );
   }
-  return config;
 }
 
 /** kubectl's merge: the first file that defines a name wins; the first current-context wins. */
-function merge(configs: readonly KubeConfig[]): {
+function merge(files: readonly LoadedFile[]): {
   clusters: Cluster[];
   users: User[];
+  userExtras: Map<string, UserExtras>;
   contexts: Context[];
   currentContext: string;
 } {
+  const configs = files.map((f) => f.config);
+  const userExtras = new Map<string, UserExtras>();
+  for (const [name, extras] of files.flatMap((f) => [...f.extras]))
+    if (!userExtras.has(name)) userExtras.set(name, extras);
   const firstByName = <T extends { name: string }>(lists: T[][]) => {
     const seen = new Map<string, T>();
     for (const item of lists.flat()) if (!seen.has(item.name)) seen.set(item.name, item);
@@ -108,6 +128,7 @@ function merge(configs: readonly KubeConfig[]): {
   return {
     clusters: firstByName(configs.map((c) => c.getClusters())),
     users: firstByName(configs.map((c) => c.getUsers())),
+    userExtras,
     contexts: firstByName(configs.map((c) => c.getContexts())),
     currentContext: configs.map((c) => c.getCurrentContext()).find((name) => name) ?? '',
   };
@@ -142,16 +163,6 @@ function checkConnectionFlags(flags: ConnectionFlags): void {
       '--insecure-skip-tls-verify and --certificate-authority cannot be used together (as with kubectl).',
     );
   }
-  const asGroup: unknown = flags['as-group'];
-  if (Array.isArray(asGroup)) {
-    throw new UsageError(
-      '--as-group can be given once: the Kubernetes client library sends a single Impersonate-Group header.',
-    );
-  }
-  if (asGroup !== undefined && !flags.as)
-    throw new UsageError(
-      '--as-group needs --as: impersonating groups requires impersonating a user (as with kubectl).',
-    );
 }
 
 /** Reads the kubeconfig files kubectl would read, merged as kubectl merges them. */
@@ -163,7 +174,7 @@ export function readKubeconfig(flags: ConnectionFlags, env: Env = process.env): 
   if (sources.inCluster && sources.files.length === 0) {
     const config = new KubeConfig();
     config.loadFromCluster();
-    base = merge([config]);
+    base = merge([{ config, extras: new Map() }]);
     source = 'in-cluster configuration';
   } else {
     base = merge(sources.files.map(loadFile));
@@ -256,10 +267,24 @@ export function configFor(
 
   const certFile = requireFile(flags['client-certificate'], '--client-certificate');
   const keyFile = requireFile(flags['client-key'], '--client-key');
+  const named = contextName || '(flags)';
+  const extras = userName ? base.userExtras.get(userName) : undefined;
+  const tokenFile = flags.token ? undefined : extras?.tokenFile;
+  const provider = flags.token ? undefined : extras?.authProvider;
+  if (provider !== undefined && provider !== 'oidc') throw unsupportedProvider(provider, named);
   const user: User = {
     ...(flags.token ? {} : baseUser),
     name: userName ?? 'antrea-certs',
     ...(flags.token ? { token: flags.token } : {}),
+    // tokenFile wins over token and is read again every minute, as client-go does.
+    ...(tokenFile
+      ? { token: undefined, authProvider: { name: 'tokenFile', config: { tokenFile } } }
+      : {}),
+    // The plugin sends the impersonation headers itself (impersonationOf), groups and extra too.
+    impersonateUser: undefined,
+    ...(extras?.execCommand && baseUser?.exec && !flags.token
+      ? { exec: { ...(baseUser.exec as object), command: extras.execCommand } }
+      : {}),
     ...(certFile ? { certFile, certData: undefined } : {}),
     ...(keyFile ? { keyFile, keyData: undefined } : {}),
   };
@@ -267,8 +292,9 @@ export function configFor(
   for (const [file, field] of [
     [user.certFile, 'client-certificate'],
     [user.keyFile, 'client-key'],
+    [tokenFile, 'tokenFile'],
   ] as const)
-    if (file) checkCredentialFile(file, field, contextName || '(flags)');
+    if (file) checkCredentialFile(file, field, named);
 
   const config = new KubeConfig();
   const effectiveContext = 'antrea-certs';
@@ -283,9 +309,46 @@ export function configFor(
     source,
     contextName: contextName || '(flags)',
     server: cluster.server,
-    impersonate: {
-      ...(flags.as ? { user: flags.as } : {}),
-      ...(flags['as-group'] ? { group: flags['as-group'] } : {}),
-    },
+    impersonate: impersonationOf(flags, baseUser?.impersonateUser, extras, userName ?? named),
   };
+}
+
+/**
+ * Who the requests act as: --as and --as-group (repeatable) override the kubeconfig's as and
+ * as-groups; as-user-extra comes from the kubeconfig. Groups or extra need a user, as in kubectl.
+ */
+function impersonationOf(
+  flags: ConnectionFlags,
+  kubeconfigAs: string | undefined,
+  extras: UserExtras | undefined,
+  userName: string,
+): Impersonation {
+  const flagGroups = [flags['as-group'] ?? []].flat().map(String);
+  const user = flags.as ?? kubeconfigAs ?? undefined;
+  const groups = flagGroups.length ? flagGroups : [...(extras?.asGroups ?? [])];
+  const extra = extras?.asUserExtra ?? {};
+  if (!user && flagGroups.length)
+    throw new UsageError(
+      '--as-group needs --as: impersonating groups requires impersonating a user (as with kubectl).',
+    );
+  if (!user && (groups.length || Object.keys(extra).length))
+    throw new KubeconfigError(
+      `user "${userName}" sets as-groups or as-user-extra without as: impersonating them requires ` +
+        'impersonating a user (kubectl refuses it too); add as, or remove them.',
+    );
+  return { ...(user ? { user } : {}), groups, extra };
+}
+
+/** An auth-provider the plugin does not run: one sentence naming it and what to use instead. */
+function unsupportedProvider(provider: string, context: string): CredentialError {
+  const instead =
+    provider === 'gcp'
+      ? 'the exec plugin gke-gcloud-auth-plugin'
+      : provider === 'azure'
+        ? 'the exec plugin kubelogin'
+        : 'an exec credential plugin';
+  return new CredentialError(
+    `users[].user.auth-provider "${provider}" of context "${context}" is not supported by ` +
+      `kubectl antrea-certs (kubectl 1.26 and later run only oidc); use ${instead}.`,
+  );
 }

@@ -61,7 +61,7 @@ export async function openPortForward(
 }
 
 /** The kubeconfig as client-node's WebSocket client reads it, plus the impersonation headers. */
-function impersonating(config: KubeConfig, headers: Record<string, string>): KubeConfig {
+function impersonating(config: KubeConfig, headers: Record<string, string | string[]>): KubeConfig {
   const adapted = Object.create(config) as KubeConfig;
   adapted.applyToHTTPSOptions = async (options) => {
     await config.applyToHTTPSOptions(options);

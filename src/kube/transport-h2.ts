@@ -34,7 +34,7 @@ export class Http2Transport implements Transport {
     const session = await this.connect(request);
     if (session === 'http/1.1') return this.fallback.exchange(request);
     const { constants } = builtins.http2();
-    const headers: Record<string, string> = {
+    const headers: Record<string, string | string[]> = {
       ':method': request.method,
       ':path': new URL(request.url).pathname + new URL(request.url).search,
     };

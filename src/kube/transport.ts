@@ -12,7 +12,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface Outgoing {
   readonly method: Method;
   readonly url: string;
-  readonly headers: Record<string, string>;
+  readonly headers: Record<string, string | string[]>;
   readonly payload?: string;
   readonly options: RequestOptions;
   /** 0: none. When it passes without a byte, the request fails with a RequestTimeoutError. */

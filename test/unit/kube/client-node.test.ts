@@ -45,12 +45,17 @@ test('a kubeconfig loaded through it gives contexts, clusters and users', () => 
   );
 });
 
-test("client-node still keeps its ExecAuth among a KubeConfig's authenticators, which the plugin replaces", async () => {
-  const { replaceExecAuth } = await import('../../../src/kube/client-node.ts');
+test("client-node still keeps its ExecAuth and FileAuth among a KubeConfig's authenticators, which the plugin replaces", async () => {
+  const { replaceAuthenticators } = await import('../../../src/kube/client-node.ts');
   const config = new KubeConfig();
-  const ours = { isAuthProvider: () => false, applyAuthentication: async () => undefined };
-  replaceExecAuth(config, ours);
+  const exec = { isAuthProvider: () => false, applyAuthentication: async () => undefined };
+  const tokenFile = { isAuthProvider: () => false, applyAuthentication: async () => undefined };
+  replaceAuthenticators(config, { exec, tokenFile });
   const list = (config as unknown as { authenticators?: unknown[] }).authenticators;
   assert.ok(Array.isArray(list), moved('KubeConfig.authenticators'));
-  assert.ok(list.includes(ours), moved('ExecAuth in dist/exec_auth.js among the authenticators'));
+  assert.ok(list.includes(exec), moved('ExecAuth in dist/exec_auth.js among the authenticators'));
+  assert.ok(
+    list.includes(tokenFile),
+    moved('FileAuth in dist/file_auth.js among the authenticators'),
+  );
 });

@@ -352,13 +352,16 @@ test('getRaw: any answer is returned with its status; no answer is a ConnectionE
 
 test('--as and --as-group reach the server as impersonation headers, and only when given', async (t) => {
   const server = await apiServer(t, ok);
-  const jane = await clientFor(server.url, { flags: { as: 'jane', 'as-group': 'admins' } });
+  const jane = await clientFor(server.url, {
+    flags: { as: 'jane', 'as-group': ['admins', 'devs'] as unknown as string },
+  });
   await jane.secrets(ns).get('antrea-controller-tls');
   const plain = await clientFor(server.url);
   await plain.secrets(ns).get('antrea-controller-tls');
   const [asJane, asItself] = server.seen;
   assert.equal(asJane?.headers['impersonate-user'], 'jane');
-  assert.equal(asJane?.headers['impersonate-group'], 'admins');
+  // Two groups: two header lines, which Node joins with a comma for the server's request.
+  assert.equal(asJane?.headers['impersonate-group'], 'admins, devs');
   assert.equal(asItself?.headers['impersonate-user'], undefined);
   assert.equal(asItself?.headers['impersonate-group'], undefined);
 });
