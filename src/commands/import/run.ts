@@ -22,6 +22,8 @@ import type { Change, Planner } from '../../change/change.ts';
 import { readPair, type PairInput } from '../../input/pair.ts';
 import { findingLines } from '../../render/findings.ts';
 import { certificateLine, certificatesLine } from '../../render/certificate-line.ts';
+import { tryParse } from '../../certs/try-parse.ts';
+import { switchNotApplied } from '../../report/verify/unfinished-change.ts';
 import type { ImportOptions } from './command.ts';
 
 const DAY_MS = 86_400_000;
@@ -81,6 +83,11 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
   }
   const mode = modeOf(inst);
   const switching = options.switchToUserProvided && mode.mode !== 'user-provided';
+  // An earlier switch wrote selfSignedCert: false and stopped before its restart: the controller
+  // still runs self-signed, so this run restarts it (the config says the mode already).
+  const published = tryParse(inst.caConfigMap?.bundle, 'antrea-ca').certs;
+  const restartPending =
+    options.switchToUserProvided && !switching && switchNotApplied(inst, published);
   if (mode.mode === 'self-signed' && !switching) throw new InputError(SELF_SIGNED_NEEDS_SWITCH);
   if (mode.certManagerCertificate && !options.force) {
     throw new InputError(
@@ -128,10 +135,16 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
       `Secret ${secretName}: ca.crt ${certificatesLine(result.cas)}`,
       `Secret ${secretName}: tls.key replaced (not shown)`,
       ...(switching ? [`ConfigMap ${conf?.name}: selfSignedCert ${oldSetting} -> false`] : []),
+      ...(restartPending
+        ? [
+            `Deployment ${inst.deployment.name}: restarted, to run the selfSignedCert: false an ` +
+              'earlier change wrote and did not restart on',
+          ]
+        : []),
       ...whenStopped,
     ],
-    restarts: switching,
-    ...(switching ? {} : { waitNote: reloadWaitNote() }),
+    restarts: switching || restartPending,
+    ...(switching || restartPending ? {} : { waitNote: reloadWaitNote() }),
     goal: { expectedCa: pair.ca.pem, servedMatchesSecret: true },
     apply: async (dryRun) => {
       if (!afterStop) await writeSecret(dryRun);
