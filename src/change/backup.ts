@@ -168,7 +168,8 @@ export function parseBackup(text: string, path: string, reading: BackupReading =
   }
   if (parsed.kind !== BACKUP_KIND || parsed.apiVersion !== BACKUP_API_VERSION) {
     throw new InputError(
-      `${path} is not a backup of kubectl antrea-certs (kind ${JSON.stringify(parsed.kind ?? null)}); nothing was written.`,
+      `${path} is not a backup of kubectl antrea-certs ` +
+        `(kind ${JSON.stringify(parsed.kind ?? null)}); nothing was written.`,
     );
   }
   const edited = parsed.digest !== digestOf(parsed);
