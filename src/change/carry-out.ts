@@ -6,7 +6,7 @@ import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
 import { restartController } from './controller-writes.ts';
 import type { Installation } from '../antrea/installation.ts';
-import { ExitCode, InterruptedError, TimeoutError } from '../errors.ts';
+import { ExitCode, InterruptedError, LeaseLostError, TimeoutError } from '../errors.ts';
 import { backupOf, backupPathFor, saveBackup } from './backup.ts';
 import { identityOf } from './cluster-identity.ts';
 import { describeChange, confirmChange } from './confirm.ts';
@@ -20,6 +20,7 @@ import { hostname } from 'node:os';
 import { listenForInterrupts } from './interrupts.ts';
 import type { Change } from './change.ts';
 import { timeBudget, type ChangeOptions } from './change-flags.ts';
+import { ChangeRecord, type WaitRecord } from './change-record.ts';
 
 /**
  * How a change ended: its exit code and, when it ran to the end, the installation the closing
@@ -33,7 +34,8 @@ export interface ChangeResult {
 
 /**
  * Carries out a planned change: show, confirm, back up, write, wait, then verify; rolls back when
- * the controller does not come up after a restart.
+ * the controller does not come up after a restart. With -o json or yaml, prints the change's
+ * document once it ended, however it ended.
  */
 export async function carryOut(
   ctx: CommandContext,
@@ -42,11 +44,32 @@ export async function carryOut(
   change: Change,
   options: ChangeOptions,
 ): Promise<ChangeResult> {
+  const record = new ChangeRecord(ctx, client, inst, options.dryRun);
+  try {
+    const result = await carryOutRecorded(ctx, client, inst, change, options, record);
+    await record.print(result.exitCode);
+    return result;
+  } catch (error) {
+    await record.printFailure(error);
+    throw error;
+  }
+}
+
+async function carryOutRecorded(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  change: Change,
+  options: ChangeOptions,
+  record: ChangeRecord,
+): Promise<ChangeResult> {
   // --timeout bounds the whole change from here, a rollback included.
   const deadline = Date.now() + options.timeoutMs;
   describeChange(ctx, inst, change, options);
+  await record.planned(change);
   if (options.dryRun !== 'none') {
     await dryRun(ctx, client, inst, change, options.dryRun);
+    record.outcome = 'dry-run';
     return { exitCode: ExitCode.ok };
   }
   let backupFile: string | undefined;
@@ -61,8 +84,10 @@ export async function carryOut(
     const backupPath = options.backupDir ? backupPathFor(content, options.backupDir) : undefined;
     // The Lease names the backup, so that a run taking it over from this one finds it.
     const lock = await lockChange(ctx, client, inst.namespace, options.forceUnlock, backupPath);
+    record.leased(lock.holder, lock.unfinished?.holder);
     try {
       backupFile = options.backupDir ? saveBackup(content, options.backupDir) : undefined;
+      record.backup = backupFile ?? null;
       const earlier = lock.unfinished?.undo;
       undoFile = earlier ? earlier.path : backupFile;
       if (lock.unfinished) ctx.note(unfinishedNote(lock.unfinished));
@@ -74,13 +99,30 @@ export async function carryOut(
         ctx.note(`Backup of the objects this changes: ${backupFile} (${undo})`);
       }
       const backup: BackupRef = { content, ...(backupFile ? { file: backupFile } : {}) };
-      const applied = await applyChange(ctx, client, inst, change, backup, interrupts, lock.guard);
+      const applied = await applyChange(
+        ctx,
+        client,
+        inst,
+        change,
+        backup,
+        interrupts,
+        lock.guard,
+      ).catch((error: unknown) => {
+        record.writingFailed();
+        throw error;
+      });
+      if (applied !== change) await record.replanned(applied);
+      record.outcome = 'stopped';
       ctx.note('Written.');
-      if (!options.wait) return { exitCode: ExitCode.ok };
+      if (!options.wait) {
+        record.outcome = 'written';
+        return { exitCode: ExitCode.ok };
+      }
       interrupts.enter('waiting');
       // A signal, or another run taking the Lease over, stops the wait at once.
       const stop = AbortSignal.any([interrupts.signal, lock.lost]);
-      return await waitAndVerify(ctx, client, inst, applied, options, backup, stop, deadline);
+      const waited = { options, backup, signal: stop, deadline, record };
+      return await waitAndVerify(ctx, client, inst, applied, waited);
     } finally {
       await lock.release();
     }
@@ -106,20 +148,28 @@ const leftBehind = (backupFile: string | undefined) =>
   'The cluster may hold part of the change: run kubectl antrea-certs verify, then the same command ' +
   `again to complete it${backupFile ? `, or kubectl antrea-certs restore ${backupFile} to go back` : ''}.`;
 
+/** How a change waits: its flags, backup, what stops it, its deadline and its record. */
+interface Waiting {
+  readonly options: ChangeOptions;
+  readonly backup: BackupRef;
+  readonly signal: AbortSignal;
+  readonly deadline: number;
+  readonly record: ChangeRecord;
+}
+
 /** The wait, the rollback when a restarted controller does not converge, then the checks. */
 async function waitAndVerify(
   ctx: CommandContext,
   client: Client,
   inst: Installation,
   applied: Change,
-  options: ChangeOptions,
-  backup: BackupRef,
-  signal: AbortSignal,
-  deadline: number,
+  { options, backup, signal, deadline, record }: Waiting,
 ): Promise<ChangeResult> {
   if (applied.waitNote) ctx.note(applied.waitNote);
   const rollbackPossible = applied.restarts && options.rollbackOnFailure;
   const { rollbackMs } = timeBudget(options.timeoutMs, rollbackPossible);
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   let converged: Installation;
   try {
     const waitMs = Math.max(0, deadline - rollbackMs - Date.now());
@@ -128,16 +178,39 @@ async function waitAndVerify(
       signal,
     });
   } catch (error) {
+    record.wait = waitRecord(error, seconds());
     if (error instanceof TimeoutError && rollbackPossible) {
-      return rollBack(ctx, client, inst, backup, { ...options, deadline }, error, async () => {
+      const undo = async () => {
         await applied.undo?.();
-      });
+      };
+      return rollBack(ctx, client, inst, backup, { ...options, deadline }, error, undo, record);
     }
     ctx.note(whereItStands(applied, inst, error, backup.file));
     throw error;
   }
+  record.wait = { result: 'converged', seconds: seconds() };
   // The checks run on what the wait last read: no second read round.
-  return verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged);
+  const verified = await verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged);
+  record.verify = verified.report;
+  record.outcome = 'converged';
+  return verified;
+}
+
+/** How a wait that did not converge ended, in the document's words. */
+function waitRecord(error: unknown, seconds: number): WaitRecord {
+  const waitingFor =
+    (error instanceof TimeoutError || error instanceof InterruptedError) && error.waitingFor
+      ? { waitingFor: error.waitingFor }
+      : {};
+  const result =
+    error instanceof TimeoutError
+      ? 'timed-out'
+      : error instanceof InterruptedError
+        ? 'interrupted'
+        : error instanceof LeaseLostError
+          ? 'lease-lost'
+          : 'failed';
+  return { result, seconds, ...waitingFor };
 }
 
 /** --dry-run: client shows the plan only; server has the API server check every write. */

@@ -10,6 +10,8 @@ import { ExitCode } from '../errors.ts';
 import { releaseEndedLease } from './lock.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
+import { ChangeRecord } from './change-record.ts';
+import type { ChangeOptions } from './change-flags.ts';
 
 /**
  * With nothing to write: ok when the cluster is where the change leads; else waits for it (within
@@ -20,18 +22,44 @@ export async function finishEarlierChange(
   client: Client,
   inst: Installation,
   done: string,
-  options: { readonly timeoutMs: number; readonly failWithinMs: number },
+  options: Pick<ChangeOptions, 'timeoutMs' | 'failWithinMs' | 'dryRun'>,
+): Promise<ExitCode> {
+  const record = new ChangeRecord(ctx, client, inst, options.dryRun);
+  record.nothingToWrite();
+  try {
+    const exitCode = await finish(ctx, client, inst, done, options, record);
+    await record.print(exitCode);
+    return exitCode;
+  } catch (error) {
+    await record.printFailure(error);
+    throw error;
+  }
+}
+
+async function finish(
+  ctx: CommandContext,
+  client: Client,
+  inst: Installation,
+  done: string,
+  options: Pick<ChangeOptions, 'timeoutMs' | 'failWithinMs'>,
+  record: ChangeRecord,
 ): Promise<ExitCode> {
   await releaseEndedLease(ctx, client, inst.namespace);
   const goal = goalOfMode(inst);
   const left = stillAwaited(inst, goal);
   if (left === undefined) {
     ctx.note(`${done}; nothing to do.`);
+    record.outcome = 'unchanged';
     return ExitCode.ok;
   }
   ctx.note(`${done}, but an earlier change has not converged yet: waiting for ${left}.`);
+  const started = Date.now();
   const converged = await waitForConvergence(ctx, client, inst, goal, options.timeoutMs);
-  return (await verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged)).exitCode;
+  record.wait = { result: 'converged', seconds: Math.round((Date.now() - started) / 100) / 10 };
+  const verified = await verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged);
+  record.verify = verified.report;
+  record.outcome = 'converged';
+  return verified.exitCode;
 }
 
 /** Where the mode leads: antrea-ca publishing the Secret's pair (self-signed, kept in the Secret) or its ca.crt. */

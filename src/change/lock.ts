@@ -34,6 +34,8 @@ export interface Unfinished {
 
 /** A change's hold on the installation, to give back when it ends. */
 export interface ChangeLock {
+  /** This run, as the Lease names it. */
+  readonly holder: string;
   /** The change this run took the Lease over from, if it did not finish. */
   readonly unfinished?: Unfinished;
   /** Between steps: throws when another run took the Lease over (--force-unlock). */
@@ -155,6 +157,7 @@ export async function lockChange(
   };
   schedule();
   return {
+    holder: identity,
     ...(unfinished ? { unfinished } : {}),
     lost: lost.signal,
     guard: (what) => {

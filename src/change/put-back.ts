@@ -62,7 +62,7 @@ export async function applyBackup(
     if (retype) await deleteSecret(client, ns, secret.name, secret.resourceVersion, dryRun);
     const read = secret && !retype ? { resourceVersion: secret.resourceVersion } : undefined;
     // Under --dry-run=server the delete is not kept, so a create would meet the old Secret.
-    if (!retype || dryRun === 'none')
+    if (!retype || dryRun !== 'server')
       await writeTlsSecret(client, ns, saved.name, data, read, dryRun, {
         ...(saved.annotations ? { annotations: saved.annotations } : {}),
         ...(saved.type ? { type: saved.type } : {}),

@@ -10,6 +10,7 @@ import { applyBackup, goalForBackup } from './put-back.ts';
 import { verifyNow } from './verify-now.ts';
 import { waitForConvergence } from './wait.ts';
 import type { Backup } from './backup.ts';
+import type { ChangeRecord, VerifyDocument } from './change-record.ts';
 import { timeBudget } from './change-flags.ts';
 
 /** Rolls back after `timedOut`, then throws the timeout, saying whether the rollback completed. */
@@ -21,6 +22,7 @@ export async function rollBack(
   options: { readonly timeoutMs: number; readonly failWithinMs: number; readonly deadline: number },
   timedOut: TimeoutError,
   undo?: () => Promise<void>,
+  record?: ChangeRecord,
 ): Promise<never> {
   ctx.note(`${timedOut.message}`);
   if (timedOut.cannotStart) ctx.note(`The controller cannot start: ${timedOut.cannotStart}.`);
@@ -40,11 +42,20 @@ export async function rollBack(
       : '';
     ctx.note(`The rollback did not complete: ${messageOf(rollbackError)}${byHand}`);
   }
+  let verified: VerifyDocument | null = null;
   if (rolledBack) {
     ctx.note('Rolled back: the controller runs with the objects it had before. The cluster now:');
-    await verifyNow(ctx, client, inst.namespace, options.failWithinMs).catch(
-      (verifyError: unknown) => ctx.note(`(the checks could not run: ${messageOf(verifyError)})`),
+    verified = await verifyNow(ctx, client, inst.namespace, options.failWithinMs).then(
+      ({ report }) => report,
+      (verifyError: unknown) => {
+        ctx.note(`(the checks could not run: ${messageOf(verifyError)})`);
+        return null;
+      },
     );
+  }
+  if (record) {
+    record.rollback = { completed: rolledBack, verify: verified };
+    record.outcome = rolledBack ? 'rolled-back' : 'stopped';
   }
   const seconds = Math.round(timeBudget(options.timeoutMs, true).waitMs / 1000);
   const waitingFor = timedOut.waitingFor ?? 'the controller';

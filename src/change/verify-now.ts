@@ -7,15 +7,20 @@ import { verifyFrom } from '../report/verify/verify.ts';
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import { renderChecks } from '../render/checks.ts';
 import { exitCodeForChecks, type ExitCode } from '../errors.ts';
+import { printsData } from '../framework/printer.ts';
+import type { VerifyDocument } from './change-record.ts';
 
-/** `read`: what the wait last read, so the checks need no second read round. */
+/**
+ * `read`: what the wait last read, so the checks need no second read round. The checks are printed
+ * as text, or returned for the change's document (-o json, yaml).
+ */
 export async function verifyNow(
   ctx: CommandContext,
   client: Client,
   namespace: string,
   failWithinMs: number,
   read?: Installation,
-): Promise<{ exitCode: ExitCode; installation: Installation }> {
+): Promise<{ exitCode: ExitCode; installation: Installation; report: VerifyDocument }> {
   const installation = read ?? (await readInstallation(client, namespace));
   const probes = await probeAggregatedApis(client, installation);
   const now = new Date();
@@ -26,6 +31,7 @@ export async function verifyNow(
     warnWithinMs: EXPIRY_WARNING_MS,
     failWithinMs,
   });
-  ctx.print(renderChecks(report, ctx.textOptions));
-  return { exitCode: exitCodeForChecks(report, false), installation };
+  const exitCode = exitCodeForChecks(report, false);
+  if (!printsData(ctx)) ctx.print(renderChecks(report, ctx.textOptions));
+  return { exitCode, installation, report: { ...report, exitCode } };
 }

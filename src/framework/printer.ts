@@ -7,6 +7,10 @@ import { terminalSafeDeep } from '../terminal-safe.ts';
 /** How a command shows its report as text, with the context's style and width. */
 export type TextRenderer<R> = (report: R, options: TextOptions) => string;
 
+/** Whether -o asks for data (json, yaml) rather than text. */
+export const printsData = (ctx: Pick<CommandContext, 'flags'>) =>
+  ctx.flags.output === 'json' || ctx.flags.output === 'yaml';
+
 /** The formats only some commands print: Prometheus metrics, JUnit XML. */
 export interface MachineFormats<R> {
   readonly prometheus?: (report: R) => string;

@@ -10,10 +10,10 @@ import { PLUGIN_FIELD_MANAGER } from './field-owners.ts';
 import type * as k8s from './objects.ts';
 
 /**
- * none, or server: the API server checks the write and keeps nothing (--dry-run=client writes
- * nothing at all).
+ * none; server: the API server checks the write and keeps nothing; client: nothing is sent, and
+ * the object that would have been sent is kept in the client's `intended` list.
  */
-export type DryRun = 'none' | 'server';
+export type DryRun = 'none' | 'server' | 'client';
 
 /** A kind of object: where the API server serves it. */
 export interface ResourceKind {
@@ -79,6 +79,18 @@ export interface Written {
   readonly resourceVersion?: string;
 }
 
+/** A write not sent (--dry-run=client): the object as it would have been sent. */
+export interface Intended {
+  readonly verb: 'create' | 'update' | 'delete';
+  readonly resource: string;
+  readonly namespace?: string;
+  readonly name: string;
+  /** The status subresource was written. */
+  readonly status?: boolean;
+  /** What a create or update would send (none for a delete). */
+  readonly body?: k8s.KubeObject;
+}
+
 /** One event of a watch; a BOOKMARK's object carries only its resourceVersion. */
 export interface WatchEvent {
   readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -110,6 +122,7 @@ export class Resource<T extends k8s.KubeObject> {
   }
 
   create(body: T, dryRun: DryRun): Promise<T> {
+    if (dryRun === 'client') return this.intend('create', body.metadata?.name ?? '', body);
     const path = `${this.path}${writeQuery(dryRun)}`;
     return this.recorded('create', body.metadata?.name ?? '', dryRun, () =>
       this.call('create', undefined, () => this.client.http.json<T>('POST', path, body)),
@@ -119,6 +132,7 @@ export class Resource<T extends k8s.KubeObject> {
   /** A replace with the resourceVersion the body carries: a concurrent change is a 409. */
   update(body: T, dryRun: DryRun): Promise<T> {
     const name = body.metadata?.name ?? '';
+    if (dryRun === 'client') return this.intend('update', name, body);
     const path = `${this.at(name)}${writeQuery(dryRun)}`;
     return this.recorded('update', name, dryRun, () =>
       this.call('update', name, () => this.client.http.json<T>('PUT', path, body)),
@@ -128,6 +142,7 @@ export class Resource<T extends k8s.KubeObject> {
   /** The same, on the status subresource. */
   updateStatus(body: T, dryRun: DryRun): Promise<T> {
     const name = body.metadata?.name ?? '';
+    if (dryRun === 'client') return this.intend('update', name, body, true);
     const path = `${this.at(name)}/status${writeQuery(dryRun)}`;
     const what = this.describe('update', name, `${this.resource}/status`);
     return this.client.call(what, () => this.client.http.json<T>('PUT', path, body));
@@ -135,13 +150,36 @@ export class Resource<T extends k8s.KubeObject> {
 
   /** A delete that only happens while the object still has this resourceVersion. */
   delete(name: string, resourceVersion: string, dryRun: DryRun): Promise<void> {
-    const body: k8s.DeleteOptions = { preconditions: { resourceVersion } };
+    if (dryRun === 'client') return this.intend('delete', name).then(() => undefined);
+    // With a body, the API server takes the options from it alone: ?dryRun=All would be ignored.
+    const body: k8s.DeleteOptions = {
+      preconditions: { resourceVersion },
+      ...(dryRun === 'server' ? { dryRun: ['All'] } : {}),
+    };
     const path = `${this.at(name)}${dryRunQuery(dryRun)}`;
     return this.recorded('delete', name, dryRun, () =>
       this.call('delete', name, async () => {
         await this.client.http.json('DELETE', path, body);
       }),
     );
+  }
+
+  /** A write not sent: kept in the client's `intended` list, the body given back as sent. */
+  private intend<B extends k8s.KubeObject | undefined>(
+    verb: Intended['verb'],
+    name: string,
+    body?: B,
+    status = false,
+  ): Promise<B> {
+    this.client.intended.push({
+      verb,
+      resource: this.resource,
+      ...(this.namespace ? { namespace: this.namespace } : {}),
+      name,
+      ...(status ? { status } : {}),
+      ...(body ? { body: structuredClone(body) } : {}),
+    });
+    return Promise.resolve(body as B);
   }
 
   /** Runs a write and, when it took effect, notes it in the client's journal. */
@@ -198,6 +236,8 @@ export class Resource<T extends k8s.KubeObject> {
 export class Client implements Target {
   /** Every write that took effect, in order: a put-back restores only what this run wrote. */
   readonly journal: Written[] = [];
+  /** Every write --dry-run=client kept instead of sending, in order. */
+  readonly intended: Intended[] = [];
   readonly server: string;
   readonly contextName: string;
   readonly http: Http;

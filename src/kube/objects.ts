@@ -229,6 +229,8 @@ export type Namespace = KubeObject;
 /** Status, for a delete with a precondition. */
 export interface DeleteOptions {
   preconditions?: { resourceVersion?: string };
+  /** ["All"]: a dry run. The API server reads a DELETE's options from its body when it has one. */
+  dryRun?: string[];
 }
 
 /** A coordination.k8s.io Lease: who holds it, since when, and until when it counts. */

@@ -7,6 +7,7 @@ import { readSelfSignedCert } from '../../antrea/config.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { loadBackup, type Backup } from '../../change/backup.ts';
 import { carryOut } from '../../change/carry-out.ts';
+import type { Change } from '../../change/change.ts';
 import { applyBackup, goalForBackup } from '../../change/put-back.ts';
 import {
   describeCluster,
@@ -43,11 +44,11 @@ export async function run(
   }
   checkCluster(ctx, file, backup.cluster, identityOf(inst, client.server), forceOtherCluster);
   checkContent(ctx, file, backup, inst);
-  const plan = {
+  const plan: Change = {
     lines: restoredLines(backup, inst),
     restarts: true,
     goal: goalForBackup(backup),
-    apply: async (dryRun: 'none' | 'server') => {
+    apply: async (dryRun) => {
       await applyBackup(client, inst, backup, dryRun);
     },
   };
