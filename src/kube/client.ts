@@ -7,6 +7,7 @@ import { Http, StatusError, type HttpOptions } from './http.ts';
 import { translate, type RequestDescription, type Target } from './errors.ts';
 import type { LoadedConfig } from './kubeconfig.ts';
 import { PLUGIN_FIELD_MANAGER } from './field-owners.ts';
+import { clientCertificateOf, type Validity } from './tls-peer.ts';
 import type * as k8s from './objects.ts';
 
 /**
@@ -253,6 +254,11 @@ export class Client implements Target {
 
   get requestCount(): number {
     return this.http.requestCount;
+  }
+
+  /** The client certificate the context's user authenticates with, if that is how it does. */
+  clientCertificate(): Validity | undefined {
+    return clientCertificateOf(this.loaded.config.getCurrentUser());
   }
 
   /** Ends the client's connection to the API server (what is in flight fails). */

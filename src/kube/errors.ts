@@ -2,6 +2,7 @@
 // and what to do.
 import { terminalSafe } from '../terminal-safe.ts';
 import { StatusError } from './http.ts';
+import { OUT_OF_VALIDITY, type Validity } from './tls-peer.ts';
 import {
   AuthenticationError,
   ConnectionError,
@@ -30,18 +31,18 @@ export interface RequestDescription {
 export interface Target {
   readonly server: string;
   readonly contextName: string;
+  /** The client certificate the kubeconfig user authenticates with, read when a 401 needs it. */
+  clientCertificate?(): Validity | undefined;
 }
 
-const TLS_CODES = new Set([
+/** The server's certificate does not chain to the CA the kubeconfig trusts. */
+const UNKNOWN_AUTHORITY = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_SIGNATURE_FAILURE',
 ]);
+const TLS_CODES = new Set(['CERT_SIGNATURE_FAILURE', 'CERT_REVOKED', 'CERT_UNTRUSTED']);
 
 /** No such object: a 404, translated or not yet. */
 export const isNotFound = (error: unknown) =>
@@ -73,6 +74,8 @@ export function describeRequest(what: RequestDescription): string {
 /** An answer that is not 2xx, as one sentence. */
 function translateStatus(error: StatusError, what: RequestDescription, target: Target): CliError {
   const code = error.status;
+  const cert = code === 401 ? target.clientCertificate?.() : undefined;
+  if (cert) return refusedClientCertificate(cert, target);
   if (code === 401) {
     return new AuthenticationError(
       `the API server at ${target.server} did not accept the credentials of context ` +
@@ -122,6 +125,28 @@ function translateStatus(error: StatusError, what: RequestDescription, target: T
   return new CliError(`the API server answered ${code} to ${request}${detail}.`);
 }
 
+const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** A 401 to a user who authenticates with a client certificate: expired, or not the cluster's. */
+function refusedClientCertificate(cert: Validity, target: Target): AuthenticationError {
+  const user = `the client certificate of context "${target.contextName}" (${cert.subject})`;
+  const now = Date.now();
+  if (now > Date.parse(cert.notAfter) || now < Date.parse(cert.notBefore)) {
+    const when =
+      now > Date.parse(cert.notAfter)
+        ? `expired at ${cert.notAfter}`
+        : `is valid only from ${cert.notBefore}`;
+    return new AuthenticationError(
+      `the API server at ${target.server} refused ${user}: it ${when} (401 Unauthorized); ` +
+        'renew it, or get a new kubeconfig for this cluster.',
+    );
+  }
+  return new AuthenticationError(
+    `the API server at ${target.server} refused ${user}, valid until ${cert.notAfter} (401 Unauthorized): ` +
+      'it is not signed by a CA the cluster trusts for clients; get a kubeconfig made for this cluster.',
+  );
+}
+
 /** No answer at all: a timeout, a TLS failure, or no connection. */
 function translateNetwork(error: Error, what: RequestDescription, target: Target): Error {
   const code = errorCode(error);
@@ -148,6 +173,24 @@ function translateNetwork(error: Error, what: RequestDescription, target: Target
       `the API server's certificate at ${target.server} is valid for ` +
         `${names.join(', ') || 'no name'}, not ${host ?? 'the name asked for'}; ` +
         'check tls-server-name in your kubeconfig or --tls-server-name, and the server address.',
+    );
+  }
+  if (code && UNKNOWN_AUTHORITY.has(code)) {
+    // kubectl: "x509: certificate signed by unknown authority".
+    return new ConnectionError(
+      `the API server's certificate at ${target.server} is signed by an unknown authority (${code}); ` +
+        'check certificate-authority in your kubeconfig or --certificate-authority.',
+    );
+  }
+  if (code && OUT_OF_VALIDITY.has(code)) {
+    // kubectl: "x509: certificate has expired or is not yet valid: current time … is after …".
+    const validity = (error as { validity?: Validity }).validity;
+    const dates = validity
+      ? `: it is valid from ${validity.notBefore} until ${validity.notAfter}, and the time here is ${nowIso()}`
+      : ` (${code})`;
+    return new ConnectionError(
+      `the API server's certificate at ${target.server} has expired or is not yet valid${dates}; ` +
+        "renew the API server's certificate, or set this machine's clock right.",
     );
   }
   if (code && TLS_CODES.has(code)) {

@@ -6,9 +6,10 @@
 // ExecAuth has no timeout, spawns one process per request of the first round,
 // and reports a failure as a bare stderr text or JSON.parse message.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as builtins from '../io/builtins.ts';
 import type { User } from './client-node.ts';
-import { CredentialError } from '../errors.ts';
+import { CredentialError, errorCode } from '../errors.ts';
 import { formatDuration } from '../duration.ts';
 
 /** What a plugin prints: the status of a client.authentication.k8s.io ExecCredential. */
@@ -34,6 +35,20 @@ interface ExecConfig {
   readonly apiVersion?: string;
   /** What the kubeconfig says to install when the command is missing, as kubectl shows it. */
   readonly installHint?: string;
+  /** Hand the plugin the cluster it authenticates to, in KUBERNETES_EXEC_INFO. */
+  readonly provideClusterInfo?: boolean;
+  readonly interactiveMode?: 'Never' | 'IfAvailable' | 'Always';
+}
+
+/** The cluster as client-go hands it to a plugin with provideClusterInfo (spec.cluster). */
+export interface ExecCluster {
+  readonly server: string;
+  readonly tlsServerName?: string;
+  readonly skipTLSVerify?: boolean;
+  /** The CA certificates' PEM, base64 (from certificate-authority-data, or the file read). */
+  readonly caData?: string;
+  readonly caFile?: string;
+  readonly proxyUrl?: string;
 }
 
 /** How long a credential without an expiry is kept: the command's life. */
@@ -46,7 +61,13 @@ export class BoundedExecAuth {
   private stopped = false;
 
   constructor(
-    private readonly settings: { readonly contextName: string; readonly timeoutMs: number },
+    private readonly settings: {
+      readonly contextName: string;
+      readonly timeoutMs: number;
+      readonly cluster?: ExecCluster;
+      /** Whether the plugin's user is at a terminal: stdin is one (client-go's test). */
+      readonly stdinIsTerminal?: boolean;
+    },
   ) {}
 
   isAuthProvider(user: User): boolean {
@@ -93,13 +114,28 @@ export class BoundedExecAuth {
     const plugin = `the credential plugin "${exec.command}" of context "${this.settings.contextName}"`;
     const fail = (what: string, fix: string) => new CredentialError(`${plugin} ${what}; ${fix}`);
     if (this.stopped) return Promise.reject(fail('was not started', 'the command stopped'));
+    const interactive = interactivity(exec, this.settings.stdinIsTerminal ?? false);
+    if (typeof interactive !== 'boolean')
+      return Promise.reject(fail(interactive.what, interactive.fix));
+    let cluster: Record<string, unknown> | undefined;
+    try {
+      cluster = exec.provideClusterInfo ? execClusterOf(this.settings.cluster) : undefined;
+    } catch (error) {
+      const why = errorCode(error) ?? 'error';
+      return Promise.reject(
+        fail(
+          `was not started: its cluster's certificate-authority cannot be read (${why})`,
+          'fix clusters[].cluster.certificate-authority in the kubeconfig',
+        ),
+      );
+    }
     const env = {
       ...process.env,
       ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])),
       KUBERNETES_EXEC_INFO: JSON.stringify({
         apiVersion: exec.apiVersion,
         kind: 'ExecCredential',
-        spec: { interactive: false },
+        spec: { ...(cluster ? { cluster } : {}), interactive },
       }),
     };
     return new Promise((resolve, reject) => {
@@ -108,9 +144,11 @@ export class BoundedExecAuth {
       let settled = false;
       const child = builtins.childProcess().spawn(exec.command, [...(exec.args ?? [])], {
         env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group: a script's children die with it (see killGroup).
-        detached: process.platform !== 'win32',
+        // An interactive plugin reads the user's terminal, in the terminal's process group (a
+        // group of its own would be stopped reading it); any other in its own group, so that a
+        // script's children die with it (see killGroup).
+        stdio: [interactive ? 'inherit' : 'ignore', 'pipe', 'pipe'],
+        detached: !interactive && process.platform !== 'win32',
       });
       this.running.set(child, exec.command);
       plugins.add(child);
@@ -215,6 +253,45 @@ function killGroup(child: ChildProcess): void {
   }
   child.stdout?.destroy();
   child.stderr?.destroy();
+}
+
+/**
+ * Whether the plugin may talk to the user, as client-go decides: Never no; IfAvailable and Always
+ * when stdin is a terminal; Always without one is refused, as is a v1 exec without interactiveMode.
+ */
+function interactivity(
+  exec: ExecConfig,
+  stdinIsTerminal: boolean,
+): boolean | { what: string; fix: string } {
+  const mode = exec.interactiveMode;
+  if (!mode && exec.apiVersion === 'client.authentication.k8s.io/v1') {
+    return {
+      what: 'has no interactiveMode, which client.authentication.k8s.io/v1 requires (kubectl refuses it too)',
+      fix: 'set users[].user.exec.interactiveMode to Never, IfAvailable or Always',
+    };
+  }
+  if (mode === 'Always' && !stdinIsTerminal) {
+    return {
+      what: 'needs a terminal (interactiveMode Always) and standard input is not one',
+      fix: 'run the command in a terminal, or set interactiveMode to IfAvailable',
+    };
+  }
+  return mode !== 'Never' && mode !== undefined ? stdinIsTerminal : false;
+}
+
+/** spec.cluster of KUBERNETES_EXEC_INFO, as client-go fills it; throws when the CA file cannot be read. */
+function execClusterOf(cluster: ExecCluster | undefined): Record<string, unknown> | undefined {
+  if (!cluster) return undefined;
+  const caData =
+    cluster.caData ??
+    (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : undefined);
+  return {
+    server: cluster.server,
+    ...(cluster.tlsServerName ? { 'tls-server-name': cluster.tlsServerName } : {}),
+    ...(cluster.skipTLSVerify ? { 'insecure-skip-tls-verify': true } : {}),
+    ...(caData ? { 'certificate-authority-data': caData } : {}),
+    ...(cluster.proxyUrl ? { 'proxy-url': cluster.proxyUrl } : {}),
+  };
 }
 
 function execOf(user: User): ExecConfig | undefined {

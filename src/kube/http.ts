@@ -8,6 +8,7 @@ import type { RequestOptions } from 'node:https';
 import type { Readable } from 'node:stream';
 import type { LoadedConfig } from './kubeconfig.ts';
 import * as builtins from '../io/builtins.ts';
+import { OUT_OF_VALIDITY, peerValidity } from './tls-peer.ts';
 import { ConnectionClosedError, type Incoming, type Method, type Transport } from './transport.ts';
 import { BoundedExecAuth } from './exec-credential.ts';
 import { replaceAuthenticators } from './client-node.ts';
@@ -80,9 +81,23 @@ export class Http {
     private readonly loaded: LoadedConfig,
     private readonly options: HttpOptions,
   ) {
+    const cluster = loaded.config.getCurrentCluster();
     this.credentials = new BoundedExecAuth({
       contextName: loaded.contextName,
       timeoutMs: options.timeoutMs,
+      stdinIsTerminal: Boolean(process.stdin.isTTY),
+      ...(cluster
+        ? {
+            cluster: {
+              server: cluster.server,
+              ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
+              ...(cluster.skipTLSVerify ? { skipTLSVerify: true } : {}),
+              ...(cluster.caData ? { caData: cluster.caData } : {}),
+              ...(cluster.caFile ? { caFile: cluster.caFile } : {}),
+              ...(cluster.proxyUrl ? { proxyUrl: cluster.proxyUrl } : {}),
+            },
+          }
+        : {}),
     });
     replaceAuthenticators(loaded.config, {
       exec: this.credentials,
@@ -159,7 +174,7 @@ export class Http {
         this.log(
           `${line} failed after ${ms} ms: ${error instanceof Error ? error.name : 'error'}${then}`,
         );
-        if (!retry) throw error;
+        if (!retry) throw await this.withPeerValidity(error);
       }
     }
   }
@@ -177,6 +192,18 @@ export class Http {
     const incoming = await this.exchange('GET', `${path}?${watching}`, undefined, 0);
     if (incoming.status !== 200) throw new StatusError(incoming.status, await readAll(incoming));
     return incoming;
+  }
+
+  /** A server certificate out of its validity: its dates, for the message (Node's names none). */
+  private async withPeerValidity(error: unknown): Promise<unknown> {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (!code || !OUT_OF_VALIDITY.has(code) || !this.url('/').startsWith('https:')) return error;
+    const validity = await peerValidity(
+      this.url('/'),
+      this.loaded.config.getCurrentCluster()?.tlsServerName,
+    );
+    if (validity) Object.assign(error as object, { validity });
+    return error;
   }
 
   /** The exec credential plugin a request waits on now, if any. */

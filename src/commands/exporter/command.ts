@@ -30,7 +30,11 @@ export interface ExporterOptions {
 
 const INTERVALS = 'Schedules:';
 const { 'warn-within': warnWithin, 'fail-within': failWithin } = expiryFlags('a certificate');
-const { 'all-contexts': allContexts, 'contexts-matching': matching } = fleetFlags;
+const {
+  'all-contexts': allContexts,
+  'contexts-matching': matching,
+  'cluster-timeout': clusterTimeout,
+} = fleetFlags;
 
 /** exporter: a Prometheus exporter that keeps the clusters in view with watches. */
 export const exporter = defineCommand({
@@ -46,6 +50,12 @@ export const exporter = defineCommand({
     },
     'all-contexts': allContexts,
     'contexts-matching': matching,
+    'cluster-timeout': {
+      ...clusterTimeout,
+      describe:
+        'Give up on a read of a cluster (a request, or its credential plugin) after this: it is ' +
+        'reported as not readable, and /readyz waits for it no longer',
+    },
     'cluster-label': {
       type: 'string',
       describe:
@@ -103,7 +113,7 @@ flight are answered.`,
       return ms;
     };
     const inventory = parseDuration(flags['inventory-interval'], '--inventory-interval');
-    const fleet = fleetOptionsFrom({ ...flags, parallel: 1, 'cluster-timeout': '30s' });
+    const fleet = fleetOptionsFrom({ ...flags, parallel: 1 });
     if (fleet.clusterLabel && (fleet.all || fleet.matching)) throw severalLabelled();
     const { warnWithinMs, failWithinMs } = expiryOptionsFrom({ ...flags, strict: false });
     return {

@@ -19,7 +19,6 @@ import { WatchCounters, type Watched } from './watch-counters.ts';
 const DRAIN_MS = 4000;
 /** Reports are recomputed at least this often: expiry moves with time. */
 const REFRESH_MS = 60_000;
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Runs until SIGTERM or SIGINT; exits 0 then. */
 export async function run(ctx: CommandContext, options: ExporterOptions): Promise<ExitCode> {
@@ -104,7 +103,11 @@ function startWatches(ctx: CommandContext, options: ExporterOptions): Watched[] 
   return contexts.map((context) => {
     const loaded = configFor(kubeconfig, { ...flags, context });
     const client = new Client(loaded, {
-      timeoutMs: requestTimeout > 0 ? requestTimeout : DEFAULT_REQUEST_TIMEOUT_MS,
+      // --request-timeout when it is shorter: each request and credential plugin run is bounded.
+      timeoutMs:
+        requestTimeout > 0
+          ? Math.min(requestTimeout, options.fleet.clusterTimeoutMs)
+          : options.fleet.clusterTimeoutMs,
       verbosity: ctx.flags.verbose,
       log: (line) => ctx.debug(line),
     });

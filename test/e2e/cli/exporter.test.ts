@@ -265,7 +265,7 @@ test('SIGTERM: exit 0 within 5 s; then AntreaCertsExporterDown becomes pending',
   assert.equal(alert.labels.job, 'antrea-certs-exporter');
 });
 
-test('a fleet with a script credential plugin that hangs: ready within --request-timeout, SIGTERM within 5 s, nothing left', async () => {
+test('a fleet with a script credential plugin that hangs: ready within --cluster-timeout, SIGTERM within 5 s, nothing left', async () => {
   const sleepFor = `40.${process.pid}`;
   const script = join(work, 'hanging-login');
   writeFileSync(script, `#!/bin/sh\nsleep ${sleepFor}\n`);
@@ -277,7 +277,13 @@ test('a fleet with a script credential plugin that hangs: ready within --request
   };
   doc.users.push({
     name: 'hanging',
-    user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: script } },
+    user: {
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: script,
+        interactiveMode: 'Never',
+      },
+    },
   });
   doc.contexts.push({ name: 'hanging', context: { cluster: 'testbed', user: 'hanging' } });
   const fleet = join(work, 'hanging.kubeconfig');
@@ -286,7 +292,7 @@ test('a fleet with a script credential plugin that hangs: ready within --request
     spawnSync('pgrep', ['-f', `sleep ${sleepFor}`], { encoding: 'utf8' }).stdout.trim();
 
   const started = Date.now();
-  const { running, url } = await startExporter(fleet, '--all-contexts', '--request-timeout', '3s');
+  const { running, url } = await startExporter(fleet, '--all-contexts', '--cluster-timeout', '3s');
   try {
     await eventually('ready', async () => (await get(`${url}/readyz`)).status === 200 || undefined);
     const ready = (Date.now() - started) / 1000;

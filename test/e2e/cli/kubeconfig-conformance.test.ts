@@ -3,9 +3,10 @@
 // either both reach the API server as the same user, with the same groups and
 // extra, impersonating the same identity, or both fail, and the plugin's
 // sentence names the cause. The matrix is printed.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -13,6 +14,7 @@ import * as yaml from 'js-yaml';
 import { testbed, type Testbed } from '../../testbed/fixture.ts';
 import { findBinaries } from '../../testbed/binaries.ts';
 import { plugin } from '../plugin.ts';
+import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-conformance-'));
 const AUDIT_LOG = join(dir, 'audit.log');
@@ -40,6 +42,88 @@ const adminUser = admin.users[0]?.user ?? {};
 const pem = (field: string) => Buffer.from(String(adminUser[field]), 'base64').toString();
 const caPem = Buffer.from(String(cluster['certificate-authority-data']), 'base64').toString();
 const server = String(cluster.server);
+
+const DAY = 86_400_000;
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const clientUsages = { usages: usage.digitalSignature, extendedUsages: [extendedUsage.clientAuth] };
+// Client certificates the API server refuses: of a CA it does not trust, and expired.
+const strangerCert = await issue({
+  commonName: 'stranger',
+  organizations: ['system:masters'],
+  ...clientUsages,
+});
+const expiredCert = await issue({
+  commonName: 'expired-admin',
+  ...clientUsages,
+  notBefore: new Date(Date.now() - 30 * DAY),
+  notAfter: new Date(Date.now() - DAY),
+});
+const certUser = (c: { certPem: string; keyPem: string }) => ({
+  'client-certificate-data': b64(c.certPem),
+  'client-key-data': b64(c.keyPem),
+});
+
+// TLS servers whose certificate has expired, or is not valid yet (openssl s_server, in a process
+// of its own: kubectl runs with spawnSync, which blocks this one).
+const serverCa = await issue({ commonName: 'Server CA', isCA: true, usages: usage.keyCertSign });
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+async function tlsServer(name: string, notBefore: Date, notAfter: Date): Promise<string> {
+  const leaf = await issue({
+    commonName: name,
+    issuer: serverCa,
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: [extendedUsage.serverAuth],
+    ipAddresses: ['127.0.0.1'],
+    notBefore,
+    notAfter,
+  });
+  writeFileSync(join(dir, `${name}.crt`), leaf.certPem);
+  writeFileSync(join(dir, `${name}.key`), leaf.keyPem, { mode: 0o600 });
+  const port = await freePort();
+  const child = spawn(
+    'openssl',
+    [
+      's_server',
+      '-quiet',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      join(dir, `${name}.crt`),
+      '-key',
+      join(dir, `${name}.key`),
+    ],
+    { stdio: 'ignore' },
+  );
+  after(() => child.kill());
+  for (let i = 0; i < 50; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      }).on('error', () => resolve(false));
+    });
+    if (open) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return `https://127.0.0.1:${port}`;
+}
+const expiredServer = await tlsServer(
+  'expired-server',
+  new Date(Date.now() - 30 * DAY),
+  new Date(Date.now() - DAY),
+);
+const futureServer = await tlsServer(
+  'future-server',
+  new Date(Date.now() + DAY),
+  new Date(Date.now() + 30 * DAY),
+);
+const serverCaData = b64(serverCa.certPem);
 
 // A ServiceAccount bound to cluster-admin, for the token forms and the exec plugins.
 bed.kubectl('-n', 'kube-system', 'create', 'serviceaccount', 'conformance');
@@ -73,6 +157,12 @@ interface Form {
   readonly split?: boolean;
   /** How the plugin's sentence names the cause, when both fail. */
   readonly cause?: RegExp;
+  /**
+   * The kubectl minor release that brought the field (client.authentication.k8s.io/v1 and
+   * interactiveMode: 22). An older kubectl ignores it: the plugin is held to client-go's rule
+   * (`cause`, or success) instead.
+   */
+  readonly since?: number;
 }
 
 const adminFiles = {
@@ -159,6 +249,50 @@ const FORMS = (formDir: (name: string) => string): Form[] => [
     cause: /credential plugin .* exited 3: login expired/,
   },
   {
+    name: 'exec plugin v1 without interactiveMode',
+    user: {
+      exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin' },
+    },
+    scripts: { plugin: `#!/bin/sh\necho '${credential('client.authentication.k8s.io/v1')}'` },
+    cause: /has no interactiveMode, which client\.authentication\.k8s\.io\/v1 requires/,
+    since: 22,
+  },
+  {
+    name: 'exec plugin v1, interactiveMode Always without a terminal',
+    user: {
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: './plugin',
+        interactiveMode: 'Always',
+      },
+    },
+    scripts: { plugin: `#!/bin/sh\necho '${credential('client.authentication.k8s.io/v1')}'` },
+    cause: /needs a terminal \(interactiveMode Always\) and standard input is not one/,
+    since: 22,
+  },
+  {
+    // The plugin answers only when KUBERNETES_EXEC_INFO names the cluster and its CA.
+    name: 'exec plugin with provideClusterInfo',
+    user: {
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: './plugin',
+        interactiveMode: 'IfAvailable',
+        provideClusterInfo: true,
+      },
+    },
+    scripts: {
+      plugin: [
+        '#!/bin/sh',
+        `for want in '"interactive":false' '"cluster":{' '"server":"https://' '"certificate-authority-data":"'; do`,
+        '  case "$KUBERNETES_EXEC_INFO" in *"$want"*) ;; *) echo "no $want: $KUBERNETES_EXEC_INFO" >&2; exit 4 ;; esac',
+        'done',
+        `echo '${credential('client.authentication.k8s.io/v1')}'`,
+      ].join('\n'),
+    },
+    since: 22,
+  },
+  {
     name: 'exec plugin that is missing',
     user: execUser('./absent-plugin'),
     cause: /credential plugin .*absent-plugin.* was not found/,
@@ -220,7 +354,30 @@ const FORMS = (formDir: (name: string) => string): Form[] => [
     user: adminUser,
     cluster: { server, 'certificate-authority': 'other-ca.crt' },
     files: { 'other-ca.crt': pem('client-certificate-data') },
-    cause: /certificate at .* was not accepted/,
+    cause: /certificate at .* is signed by an unknown authority \(/,
+  },
+  {
+    name: 'an API server certificate that has expired',
+    user: adminUser,
+    cluster: { server: expiredServer, 'certificate-authority-data': serverCaData },
+    cause: /has expired or is not yet valid: it is valid from \S+ until \S+, and the time here is /,
+  },
+  {
+    name: 'an API server certificate not valid yet',
+    user: adminUser,
+    cluster: { server: futureServer, 'certificate-authority-data': serverCaData },
+    cause: /has expired or is not yet valid: it is valid from \S+ until \S+, and the time here is /,
+  },
+  {
+    name: 'a client certificate of a CA the cluster does not trust',
+    user: certUser(strangerCert),
+    cause:
+      /refused the client certificate of context "ctx" \(CN=stranger\), valid until .*not signed by a CA the cluster trusts/,
+  },
+  {
+    name: 'an expired client certificate',
+    user: certUser(expiredCert),
+    cause: /refused the client certificate of context "ctx" \(CN=expired-admin\): it expired at /,
   },
   { name: 'user and cluster in two merged files', user: { token }, split: true },
   {
@@ -259,6 +416,12 @@ function audited(offset: number, agent: string): Identity | undefined {
 
 const size = () => statSync(AUDIT_LOG).size;
 
+const versionRun = spawnSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+const kubectlVersion =
+  (JSON.parse(versionRun.stdout || '{}') as { clientVersion?: { gitVersion?: string } })
+    .clientVersion?.gitVersion ?? 'unknown';
+const kubectlMinor = Number(/^v1\.(\d+)\./.exec(kubectlVersion)?.[1] ?? 0);
+
 test('kubeconfig forms: the plugin reaches the API server as kubectl does, or fails as it does', () => {
   const rows: string[] = [];
   const disagreements: string[] = [];
@@ -292,6 +455,17 @@ test('kubeconfig forms: the plugin reaches the API server as kubectl does, or fa
     }
     // Both run from elsewhere: relative paths must be taken from the kubeconfig's directory.
     const env = { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig };
+    if (form.since && kubectlMinor < form.since) {
+      const ours = plugin(kubeconfig, [...(form.flags ?? []), 'status'], { HOME: dir });
+      const held =
+        (ours.status === 0) === !form.cause && (!form.cause || form.cause.test(ours.stderr));
+      rows.push(
+        `${held ? 'agree   ' : 'DISAGREE'} ${form.name.padEnd(52)} kubectl ${kubectlVersion} predates it: ` +
+          `held to client-go's rule, plugin ${ours.status === 0 ? 'ok' : 'fail'}`,
+      );
+      if (!held) disagreements.push(`${form.name}: plugin ${ours.status} ${ours.stderr.trim()}`);
+      continue;
+    }
     const before = size();
     const kubectl = spawnSync(KUBECTL, [...(form.flags ?? []), 'get', 'ns', '-o', 'name'], {
       env,
@@ -330,10 +504,6 @@ test('kubeconfig forms: the plugin reaches the API server as kubectl does, or fa
       );
   }
   const agreed = rows.filter((r) => r.startsWith('agree')).length;
-  const version = spawnSync(KUBECTL, ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
-  const kubectlVersion =
-    (JSON.parse(version.stdout || '{}') as { clientVersion?: { gitVersion?: string } })
-      .clientVersion?.gitVersion ?? 'unknown';
   console.log(
     `\n${agreed} of ${rows.length} kubeconfig forms agree with kubectl ${kubectlVersion}:\n${rows.join('\n')}\n`,
   );

@@ -288,7 +288,7 @@ test('TLS: a server certificate from the CA given is accepted; one from another 
   assert.ok(error instanceof ConnectionError);
   assert.equal(
     error.message,
-    `the API server's certificate at ${server.url} was not accepted (UNABLE_TO_VERIFY_LEAF_SIGNATURE); check certificate-authority in your kubeconfig or --certificate-authority.`,
+    `the API server's certificate at ${server.url} is signed by an unknown authority (UNABLE_TO_VERIFY_LEAF_SIGNATURE); check certificate-authority in your kubeconfig or --certificate-authority.`,
   );
   assert.equal(server.seen.length, 1, 'no request was sent over the refused connection');
 });

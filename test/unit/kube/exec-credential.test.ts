@@ -20,7 +20,12 @@ function script(name: string, body: string): string {
 const user = (command: string, extra: Record<string, unknown> = {}): User =>
   ({
     name: `u-${command}`,
-    exec: { apiVersion: 'client.authentication.k8s.io/v1', command, ...extra },
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      command,
+      interactiveMode: 'Never',
+      ...extra,
+    },
   }) as User;
 const auth = (timeoutMs = 2000) => new BoundedExecAuth({ contextName: 'prod', timeoutMs });
 const TOKEN =
@@ -111,4 +116,62 @@ test('a hung plugin is killed at the timeout, and at stop(): nothing is left run
   a.stop();
   await assert.rejects(pending, /was stopped; the command gave up on the cluster/);
   assert.equal(await alive(Number(readFileSync(`${pidFile}2`, 'utf8'))), false);
+});
+
+test('provideClusterInfo: KUBERNETES_EXEC_INFO carries the cluster as client-go fills it, the CA file read', async () => {
+  const info = join(dir, 'cluster-info');
+  const plugin = script('cluster', `echo "$KUBERNETES_EXEC_INFO" > ${info}; echo '${TOKEN}'`);
+  const caFile = join(dir, 'ca.crt');
+  writeFileSync(caFile, 'CA PEM');
+  const a = new BoundedExecAuth({
+    contextName: 'prod',
+    timeoutMs: 2000,
+    cluster: { server: 'https://10.0.0.1:6443', tlsServerName: 'kubernetes', caFile },
+  });
+  await a.applyAuthentication(user(plugin, { provideClusterInfo: true }), {});
+  assert.deepEqual(JSON.parse(readFileSync(info, 'utf8')), {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    spec: {
+      cluster: {
+        server: 'https://10.0.0.1:6443',
+        'tls-server-name': 'kubernetes',
+        'certificate-authority-data': Buffer.from('CA PEM').toString('base64'),
+      },
+      interactive: false,
+    },
+  });
+});
+
+test('interactiveMode as client-go reads it: Always needs a terminal, IfAvailable uses one, v1 needs it', async () => {
+  const info = join(dir, 'interactive-info');
+  const plugin = script('interactive', `echo "$KUBERNETES_EXEC_INFO" > ${info}; echo '${TOKEN}'`);
+  await refused(
+    user(plugin, { interactiveMode: 'Always' }),
+    /needs a terminal \(interactiveMode Always\) and standard input is not one; run the command in a terminal/,
+  );
+  await refused(
+    user(plugin, { interactiveMode: undefined }),
+    /has no interactiveMode, which client\.authentication\.k8s\.io\/v1 requires/,
+  );
+  const atTerminal = new BoundedExecAuth({
+    contextName: 'prod',
+    timeoutMs: 2000,
+    stdinIsTerminal: true,
+  });
+  await atTerminal.applyAuthentication(user(plugin, { interactiveMode: 'IfAvailable' }), {});
+  assert.equal(
+    (JSON.parse(readFileSync(info, 'utf8')) as { spec: { interactive: boolean } }).spec.interactive,
+    true,
+  );
+  const never = new BoundedExecAuth({
+    contextName: 'prod',
+    timeoutMs: 2000,
+    stdinIsTerminal: true,
+  });
+  await never.applyAuthentication(user(plugin), {});
+  assert.equal(
+    (JSON.parse(readFileSync(info, 'utf8')) as { spec: { interactive: boolean } }).spec.interactive,
+    false,
+  );
 });
