@@ -45,14 +45,10 @@ export async function carryOut(
   options: ChangeOptions,
 ): Promise<ChangeResult> {
   const record = new ChangeRecord(ctx, client, inst, options.dryRun);
-  try {
-    const result = await carryOutRecorded(ctx, client, inst, change, options, record);
-    await record.print(result.exitCode);
-    return result;
-  } catch (error) {
-    await record.printFailure(error);
-    throw error;
-  }
+  return record.around(
+    () => carryOutRecorded(ctx, client, inst, change, options, record),
+    (result) => result.exitCode,
+  );
 }
 
 async function carryOutRecorded(

@@ -151,6 +151,19 @@ export class ChangeRecord {
     return this.print(exitCodeFor(error), error);
   }
 
+  /** Runs the change, then prints its document, however it ended. */
+  async around<T>(run: () => Promise<T>, exitCodeOf: (result: T) => ExitCode): Promise<T> {
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      await this.printFailure(error);
+      throw error;
+    }
+    await this.print(exitCodeOf(result));
+    return result;
+  }
+
   /** This run's writes, the Lease's left out. */
   private written(): ChangeDocument['written'] {
     return this.client.journal

@@ -26,14 +26,10 @@ export async function finishEarlierChange(
 ): Promise<ExitCode> {
   const record = new ChangeRecord(ctx, client, inst, options.dryRun);
   record.nothingToWrite();
-  try {
-    const exitCode = await finish(ctx, client, inst, done, options, record);
-    await record.print(exitCode);
-    return exitCode;
-  } catch (error) {
-    await record.printFailure(error);
-    throw error;
-  }
+  return record.around(
+    () => finish(ctx, client, inst, done, options, record),
+    (exitCode) => exitCode,
+  );
 }
 
 async function finish(
