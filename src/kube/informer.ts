@@ -6,6 +6,7 @@
 // by the client, so a dead connection that sends nothing is noticed. A 403 or
 // 404 for a collection that was listed before is first taken as passing: an
 // API server that has just started answers 403 until its RBAC caches fill.
+import { allowed as allowedTo } from './access-review.ts';
 import {
   collectionPath,
   Resource,
@@ -47,6 +48,11 @@ export interface InformerTiming {
   readonly refusedRetryMs: number;
   /** How long a collection listed before may be refused before the refusal replaces its items. */
   readonly refusalGraceMs: number;
+  /**
+   * While a list is refused, how often to ask whether it is allowed now (a SelfSubjectAccessReview,
+   * never a denied request): granted RBAC is seen within this.
+   */
+  readonly accessReviewMs: number;
 }
 
 export const DEFAULT_TIMING: InformerTiming = {
@@ -56,6 +62,7 @@ export const DEFAULT_TIMING: InformerTiming = {
   backoffMaxMs: 10_000,
   refusedRetryMs: 60_000,
   refusalGraceMs: PASSING_REFUSAL_MS,
+  accessReviewMs: 10_000,
 };
 
 type State =
@@ -182,8 +189,10 @@ export class Informer<T extends k8s.KubeObject> {
         if (settled) return;
         settled = true;
         clearTimeout(guard);
+        // Current until now only if this watch was open: a failed attempt to open one (the API
+        // server down) does not make the items younger.
+        if (this.watching) this.currentAt = Date.now();
         this.watching = false;
-        this.currentAt = Date.now();
         this.stopWatch = undefined;
         outcome();
       };
@@ -243,18 +252,42 @@ export class Informer<T extends k8s.KubeObject> {
     // Nothing serves the kind (an API group of older releases): not a read error.
     if (refusal?.phase !== 'notServed') this.events.onError?.(error);
     if (!refusal) {
-      this.setState({ phase: 'failing', error });
-      await this.sleep(this.nextBackoff());
+      // A refusal (or a kind not served) stays the last answer while its retry cannot reach the
+      // server: an outage does not turn it into "never read", which would drop what it stood for.
+      const answered = this.state.phase === 'refused' || this.state.phase === 'notServed';
+      if (!answered) this.setState({ phase: 'failing', error });
+      await this.sleep(this.nextBackoff(answered ? this.timing.refusedRetryMs : undefined));
       return;
     }
     const now = Date.now();
     this.refusedSince ??= now;
     // Items listed before are kept, stale, through a passing refusal (an API server starting up).
-    if (!this.listed || now - this.refusedSince >= this.timing.refusalGraceMs)
+    if (!this.listed || now - this.refusedSince >= this.timing.refusalGraceMs) {
       this.refusedOrNotServed(refusal);
-    else this.setState({ phase: 'failing', error });
+      if (refusal.phase === 'refused' && (await this.untilAllowed())) return;
+    } else this.setState({ phase: 'failing', error });
     // Soon at first, then each refusedRetryMs: a refusal that lasts costs one list a minute.
     await this.sleep(this.nextBackoff(this.timing.refusedRetryMs));
+  }
+
+  /**
+   * While the list is refused, asks every accessReviewMs whether it is allowed now, and returns
+   * true once it is (the loop lists again); false when the server cannot say (the review itself
+   * refused or failing), and the list is then simply tried again later.
+   */
+  private async untilAllowed(): Promise<boolean> {
+    while (!this.stopped) {
+      await this.sleep(this.timing.accessReviewMs);
+      if (this.stopped) return true;
+      let allowed: boolean | undefined;
+      try {
+        allowed = await allowedTo(this.client, 'list', this.kind, this.namespace);
+      } catch {
+        return false;
+      }
+      if (allowed !== false) return allowed === true;
+    }
+    return true;
   }
 
   /** A lasting 403 or 404 drops what was kept: it is no longer what RBAC or the API allow. */

@@ -1,7 +1,7 @@
 // Clusters as Prometheus metrics, in the text exposition format (for
 // node_exporter's textfile collector): one family per fact, every sample
 // labelled with its cluster and Antrea namespace.
-import type { ClusterRead } from '../report/cluster.ts';
+import type { ClusterRead, ReadFailure } from '../report/cluster.ts';
 import type { Check, CheckStatus } from '../report/check.ts';
 
 interface Family {
@@ -131,6 +131,11 @@ export const renderPrometheus = (reads: readonly ClusterRead[], clusterLabel?: s
 /** What the exporter knows of one cluster: what status and verify print, and audit and status --all when run. */
 export interface WatchedCluster {
   readonly read: ClusterRead;
+  /**
+   * The cluster cannot be read now (its watches broken for a while): its last reports are still
+   * rendered, with up 0 and read_error_info saying why, so alerts on them hold through an outage.
+   */
+  readonly outage?: ReadFailure;
   readonly audit?: AuditLike;
   readonly inventory?: InventoryLike;
 }
@@ -138,14 +143,22 @@ export interface WatchedCluster {
 /** Every cluster the exporter watches, in the families of the one-shot commands, each family once. */
 export const renderWatchedPrometheus = (clusters: readonly WatchedCluster[]): string =>
   exposition([
-    ...clusterFamilies(clusters.map((c) => c.read)),
+    ...clusterFamilies(
+      clusters.map((c) => c.read),
+      undefined,
+      new Map(clusters.flatMap((c) => (c.outage ? [[c.read.context, c.outage] as const] : []))),
+    ),
     ...clusters.flatMap(({ read, audit }) => (audit ? [auditFamily(audit, read.context)] : [])),
     ...clusters.flatMap(({ read, inventory }) =>
       inventory ? [inventoryFamily(inventory, read.context)] : [],
     ),
   ]);
 
-function clusterFamilies(reads: readonly ClusterRead[], clusterLabel?: string): Family[] {
+function clusterFamilies(
+  reads: readonly ClusterRead[],
+  clusterLabel?: string,
+  outages: ReadonlyMap<string, ReadFailure> = new Map(),
+): Family[] {
   const f = families();
   for (const read of reads) {
     const cluster = clusterLabel ?? read.context;
@@ -156,7 +169,9 @@ function clusterFamilies(reads: readonly ClusterRead[], clusterLabel?: string): 
     }
     const { status, verify } = read;
     const base = { cluster, namespace: status.namespace };
-    f.up.samples.push(sample(f.up.name, { cluster }, 1));
+    const outage = outages.get(read.context);
+    f.up.samples.push(sample(f.up.name, { cluster }, outage ? 0 : 1));
+    if (outage) f.readError.samples.push(sample(f.readError.name, { cluster, kind: outage }, 1));
     const version = status.antreaVersion ?? '';
     f.mode.samples.push(
       sample(f.mode.name, { ...base, mode: status.mode, antrea_version: version }, 1),

@@ -58,8 +58,21 @@ export interface WatchEvents {
 const UNHEARD: WatchEvents = { readError: () => undefined, restart: () => undefined };
 
 const now = () => Date.now();
+/**
+ * Stale this long (a watch broken and not opened again): the cluster is in an outage. A watch
+ * that ends on its timeout is open again within a second.
+ */
+export const OUTAGE_AFTER_MS = 5_000;
 /** A burst of watch events is one recompute, this long after its first event. */
 const RECOMPUTE_AFTER_MS = 100;
+
+/**
+ * The reports' fields that move with the clock alone (the time left of each certificate): left out
+ * of the key that says whether the reports changed, so that last_change_timestamp_seconds moves
+ * only when the cluster did.
+ */
+const CLOCK_FIELDS = new Set(['expiresIn', 'expiresInSeconds']);
+const withoutClock = (key: string, value: unknown) => (CLOCK_FIELDS.has(key) ? undefined : value);
 
 /** A check that makes requests of its own, and how often it runs. */
 interface Check {
@@ -78,6 +91,8 @@ export class ClusterWatch {
   inventory: InventoryReport | undefined;
   /** When the reports last changed. */
   lastChangeAt: number | undefined;
+  /** What the last failed list or watch said, kept until one succeeds again. */
+  private lastReadFailure: ReadFailure | undefined;
   /** Called when the reports changed, and after each check that makes requests. */
   onUpdate: (watch: ClusterWatch) => void = () => undefined;
   private readonly informed: InformedSnapshot;
@@ -108,7 +123,11 @@ export class ClusterWatch {
       namespace,
       {
         onChange: () => this.changed(),
-        onError: (resource, error) => this.events.readError(resource, failureOf(error).kind),
+        onError: (resource, error) => {
+          const { kind } = failureOf(error);
+          if (kind !== 'forbidden') this.lastReadFailure = kind;
+          this.events.readError(resource, kind);
+        },
         onRestart: (resource, reason: RestartReason) => this.events.restart(resource, reason),
       },
       settings.timing,
@@ -157,6 +176,19 @@ export class ClusterWatch {
   }
 
   /**
+   * Why the cluster cannot be read now, when its data has been stale for OUTAGE_AFTER_MS or more
+   * (its last reports stay what is known of it); undefined while its watches are open.
+   */
+  outage(at = now()): ReadFailure | undefined {
+    const since = this.informed.synced ? this.informed.staleSince() : undefined;
+    if (since === undefined) {
+      this.lastReadFailure = undefined;
+      return undefined;
+    }
+    return at - since >= OUTAGE_AFTER_MS ? (this.lastReadFailure ?? 'unreachable') : undefined;
+  }
+
+  /**
    * What a change to the watched objects does: recompute soon, once for a burst of events (a
    * rollout, a churning annotation), which keeps both the work and the garbage bounded.
    */
@@ -172,7 +204,7 @@ export class ClusterWatch {
   private recompute(always = false): void {
     if (this.stopped) return;
     const { read, snapshot } = this.readNow();
-    const key = read ? JSON.stringify(read) : '';
+    const key = read ? JSON.stringify(read, withoutClock) : '';
     const changed = key !== this.readKey;
     this.read = read;
     if (changed) {

@@ -25,20 +25,43 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
   const watched = startWatches(ctx, options);
   const watches = watched.map((w) => w.watch);
   let text = '';
+  /** Which clusters are in an outage, as last rendered. */
+  let outages = '';
+  const outagesNow = () => watches.map((w) => w.outage() ?? '').join('/');
   const render = () => {
-    const clusters = watches.flatMap((w): WatchedCluster[] =>
-      w.read
+    outages = outagesNow();
+    const clusters = watches.flatMap((w): WatchedCluster[] => {
+      const outage = w.outage();
+      return w.read
         ? [
             {
               read: w.read,
+              ...(outage ? { outage } : {}),
               ...(w.audit ? { audit: w.audit } : {}),
               ...(w.inventory ? { inventory: w.inventory } : {}),
             },
           ]
-        : [],
-    );
+        : [];
+    });
     text = renderWatchedPrometheus(clusters);
   };
+  // An outage starts or ends without any event: looked for every second, rendered when it moved.
+  const inOutage = new Map<ClusterWatch, string>();
+  const outageTimer = setInterval(() => {
+    if (outagesNow() === outages) return;
+    for (const watch of watches) {
+      const kind = watch.outage() ?? '';
+      if (kind === (inOutage.get(watch) ?? '')) continue;
+      inOutage.set(watch, kind);
+      const cluster = terminalSafe(watch.context);
+      ctx.note(
+        kind
+          ? `${cluster}: cannot be read (${kind}); its last known values are kept, up is 0.`
+          : `${cluster}: read again.`,
+      );
+    }
+    render();
+  }, 1000).unref();
   const logged = new Map<ClusterWatch, string>();
   for (const watch of watches) {
     watch.onUpdate = () => {
@@ -62,6 +85,7 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   ctx.debug(`${signal}: stopping the watches and answering the scrapes in flight.`);
+  clearInterval(outageTimer);
   for (const watch of watches) watch.stop();
   await new Promise<void>((resolve) => {
     const force = setTimeout(() => {

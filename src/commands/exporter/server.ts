@@ -18,18 +18,31 @@ export interface Endpoints {
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/**
+ * How long a client may take to send its headers, and its whole request: a scraper sends them at
+ * once, and a client that trickles them (a byte a second) does not hold a socket for minutes.
+ * Node checks for them every connectionsCheckingInterval.
+ */
+export const HEADERS_TIMEOUT_MS = 5_000;
+const LIMITS = {
+  headersTimeout: HEADERS_TIMEOUT_MS,
+  requestTimeout: 10_000,
+  connectionsCheckingInterval: 500,
+} as const;
+
 /** Serves the endpoints; resolves once listening, with the address actually bound. */
 export async function serve(
   listen: Listen,
   endpoints: Endpoints,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer((request, response) => {
+  const server = createServer(LIMITS, (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const answer = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
       response.writeHead(status, { 'Content-Type': type });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
       answer(405, 'only GET and HEAD\n');
       return;
     }

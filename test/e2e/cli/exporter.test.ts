@@ -175,6 +175,62 @@ test('after the Secret is deleted, the CA the controller makes anew is seen', as
   );
 });
 
+test('through 12 s without an API server: the last known series stay, up 0, data_age rising from the break', async () => {
+  const value = (text: string, pattern: RegExp) => {
+    const match = pattern.exec(text);
+    return match ? Number(match[1]) : undefined;
+  };
+  const AGE = /^antrea_certs_exporter_data_age_seconds\{cluster="testbed"\} (\S+)$/m;
+  const UP = /^antrea_certs_up\{cluster="testbed"\} (\S+)$/m;
+  const NOT_AFTER =
+    /^antrea_certs_certificate_not_after_timestamp_seconds\{[^}]*cluster="testbed"[^}]*\} (\S+)$/m;
+  const before = (await get(`${exporter.url}/metrics`)).text;
+  assert.equal(value(before, UP), 1);
+  const notAfter = value(before, NOT_AFTER);
+  assert.ok(notAfter);
+  await bed.killApiserver();
+  const down = Date.now();
+  const samples: { at: number; age?: number; up?: number; notAfter?: number; text: string }[] = [];
+  try {
+    while (Date.now() - down < 12_000) {
+      const { text } = await get(`${exporter.url}/metrics`);
+      samples.push({
+        at: Date.now() - down,
+        age: value(text, AGE),
+        up: value(text, UP),
+        notAfter: value(text, NOT_AFTER),
+        text,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await bed.startApiserver();
+  }
+  const ages = samples.map((x) => x.age ?? -1);
+  for (let i = 1; i < ages.length; i++)
+    assert.ok((ages[i] ?? 0) >= (ages[i - 1] ?? 0), `data_age fell back: ${ages.join(' ')}`);
+  const last = samples.at(-1);
+  assert.ok(last && (last.age ?? 0) >= 10, `data_age at the end: ${last?.age}`);
+  for (const x of samples) assert.equal(x.notAfter, notAfter, `series gone at ${x.at} ms`);
+  const outage = samples.filter((x) => x.at > 7_000);
+  assert.ok(outage.length > 0);
+  for (const x of outage) {
+    assert.equal(x.up, 0, `up at ${x.at} ms`);
+    assert.match(
+      x.text,
+      /^antrea_certs_read_error_info\{cluster="testbed",kind="unreachable"\} 1$/m,
+    );
+  }
+  await eventually(
+    'up 1 and data_age 0 again',
+    async () => {
+      const { text } = await get(`${exporter.url}/metrics`);
+      return value(text, UP) === 1 && value(text, AGE) === 0;
+    },
+    30_000,
+  );
+});
+
 test('after kube-apiserver restarts, the exporter resumes its watches and reports a change made after it', async () => {
   await bed.stopApiserver();
   await bed.startApiserver();
@@ -236,9 +292,41 @@ test('a refused list is a read-error metric and up 0 with the reason; the proces
       text,
       /^antrea_certs_exporter_read_errors_total\{cluster="testbed",resource="secrets",kind="forbidden"\} [1-9]/m,
     );
-    // What RBAC refuses is an answer, asked again each minute, not stale data for the stale alert.
+    // What RBAC refuses is an answer, not stale data for the stale alert.
     assert.match(text, /^antrea_certs_exporter_data_age_seconds\{cluster="testbed"\} 0$/m);
     assert.equal((await get(`${limitedRun.url}/healthz`)).status, 200);
+    // A refused list is not sent again while a SelfSubjectAccessReview says it would be refused;
+    // RBAC granted is seen at the next review.
+    const refusedSecretLists = (metrics: string) =>
+      Number(
+        /^antrea_certs_exporter_read_errors_total\{cluster="testbed",resource="secrets",kind="forbidden"\} (\d+)$/m.exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    const refusedBefore = refusedSecretLists(text);
+    const grant = join(work, 'grant.json');
+    writeFileSync(
+      grant,
+      JSON.stringify(
+        clusterRoleBinding('antrea-certs-exporter-granted', role.metadata.name, 'no-apiservices'),
+      ),
+    );
+    bed.kubectl('apply', '-f', grant);
+    const granted = Date.now();
+    const upAgain = await eventually(
+      'up 1 once apiservices may be listed',
+      async () => {
+        const now = (await get(`${limitedRun.url}/metrics`)).text;
+        return /^antrea_certs_up\{cluster="testbed"\} 1$/m.test(now) ? now : undefined;
+      },
+      30_000,
+    );
+    assert.ok(Date.now() - granted < 15_000, `seen after ${Date.now() - granted} ms`);
+    assert.equal(
+      refusedSecretLists(upAgain),
+      refusedBefore,
+      'the refused Secret list was not sent again',
+    );
   } finally {
     limitedRun.running.kill('SIGTERM');
     const { status, stderr } = await limitedRun.running.done;

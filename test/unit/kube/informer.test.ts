@@ -19,6 +19,7 @@ const FAST: InformerTiming = {
   backoffMaxMs: 200,
   refusedRetryMs: 200,
   refusalGraceMs: 400,
+  accessReviewMs: 100,
 };
 
 const pod = (name: string, resourceVersion: string) => ({
@@ -163,4 +164,82 @@ test('a 403 after a list is taken as passing: the items are kept, stale; one tha
   refuse = false;
   await until('listed again', () => watches.length === 2);
   assert.deepEqual(informer.outcome(), { value: [pod('a', '5')] });
+});
+
+test('stale since the watch broke: failed attempts to open another do not make the items younger', async (t) => {
+  let down = false;
+  const watches: ServerResponse[] = [];
+  const server = await apiServer(t, (request, response) => {
+    if (down) return answer(response, 500, failure(500, 'etcd is gone'));
+    if (!isWatch(request))
+      return answer(response, 200, { metadata: { resourceVersion: '5' }, items: [pod('a', '5')] });
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.flushHeaders();
+    watches.push(response);
+  });
+  const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
+  const informer = await informerFor(t, server.url, events);
+  await until('the watch open', () => watches.length === 1 && informer.staleSince() === undefined);
+  down = true;
+  const broke = Date.now();
+  watches[0]?.destroy();
+  await until('stale', () => informer.staleSince() !== undefined);
+  const since = informer.staleSince() ?? 0;
+  assert.ok(since >= broke - 50 && since <= Date.now(), 'stale from the break');
+  await until('three failed attempts', () => events.errors.length >= 3);
+  assert.equal(informer.staleSince(), since, 'the failed attempts did not move it');
+  assert.deepEqual(informer.outcome(), { value: [pod('a', '5')] }, 'the items are kept');
+  down = false;
+  await until('current again', () => watches.length === 2 && informer.staleSince() === undefined);
+});
+
+test('a refusal stays the answer while its retry cannot reach the server', async (t) => {
+  let status = 403;
+  const server = await apiServer(t, (_request, response) =>
+    answer(response, status, failure(status, 'no')),
+  );
+  const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
+  const informer = await informerFor(t, server.url, events);
+  await until('the refusal', () => informer.hasSynced);
+  status = 503;
+  const before = events.errors.length;
+  await until('two retries that fail', () => events.errors.length >= before + 2);
+  const outcome = informer.outcome();
+  assert.ok(outcome && 'refused' in outcome, JSON.stringify(outcome));
+  assert.ok(informer.hasSynced);
+  assert.equal(informer.staleSince(), undefined);
+});
+
+test('a refused list is not asked again while a SelfSubjectAccessReview says no; a grant is seen at the next one', async (t) => {
+  let granted = false;
+  let lists = 0;
+  let reviews = 0;
+  const server = await apiServer(t, (request, response) => {
+    if (request.method === 'POST' && /selfsubjectaccessreviews/.test(request.url ?? '')) {
+      reviews++;
+      return answer(response, 201, { status: { allowed: granted } });
+    }
+    if (isWatch(request)) {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.flushHeaders();
+      return;
+    }
+    lists++;
+    if (!granted) return answer(response, 403, failure(403, 'no'));
+    return answer(response, 200, { metadata: { resourceVersion: '5' }, items: [pod('a', '5')] });
+  });
+  const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
+  const informer = await informerFor(t, server.url, events);
+  await until('five reviews', () => reviews >= 5);
+  assert.equal(lists, 1, 'one refused list, then reviews only');
+  const outcome = informer.outcome();
+  assert.ok(outcome && 'refused' in outcome);
+  granted = true;
+  const grantedAt = Date.now();
+  await until('listed', () => {
+    const now = informer.outcome();
+    return now !== undefined && 'value' in now;
+  });
+  assert.ok(Date.now() - grantedAt < 1000, `seen after ${Date.now() - grantedAt} ms`);
+  assert.equal(lists, 2);
 });

@@ -206,3 +206,26 @@ test('the exporter merges every cluster, audit and inventory into one family eac
   for (const line of alone.split('\n').filter((l) => l && !l.startsWith('#')))
     assert.ok(watched.includes(`${line}\n`), line);
 });
+
+test('an outage keeps the last known series: up 0 and read_error_info say it, the rest stays', async () => {
+  const { renderWatchedPrometheus } = await import('../../../src/render/prometheus.ts');
+  const known = renderWatchedPrometheus([{ read: healthy }]);
+  const out = renderWatchedPrometheus([{ read: healthy, outage: 'unreachable' }]);
+  assert.match(out, new RegExp(`^antrea_certs_up\\{cluster="${healthy.context}"\\} 0$`, 'm'));
+  assert.match(
+    out,
+    new RegExp(
+      `^antrea_certs_read_error_info\\{cluster="${healthy.context}",kind="unreachable"\\} 1$`,
+      'm',
+    ),
+  );
+  const series = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) =>
+        /^antrea_certs_(certificate_not_after|consumer_ca_bundle|check_status|mode)/.test(l),
+      );
+  assert.ok(series(known).length > 3);
+  assert.deepEqual(series(out), series(known));
+  assert.equal(promtool(out).status, 0, promtool(out).stderr);
+});
