@@ -13,6 +13,11 @@ import {
   type Transport,
 } from './transport.ts';
 
+/** How often a connection with open requests is pinged. */
+const PING_EVERY_MS = 10_000;
+/** How long a ping may go unanswered before the connection is given up. */
+const PING_TIMEOUT_MS = 5_000;
+
 /** Whether the server negotiated HTTP/2; undefined until the first connection says. */
 export type Negotiated = ClientHttp2Session | 'http/1.1';
 
@@ -124,13 +129,51 @@ export class Http2Transport implements Transport {
     }
     const session = http2.connect(url.origin, { createConnection: () => socket });
     session.unref();
+    const health = this.watchHealth(session);
     const forget = () => {
+      clearInterval(health);
       this.session = undefined;
     };
     session.once('close', forget);
     session.once('goaway', forget);
     session.on('error', forget);
     return session;
+  }
+
+  /**
+   * As client-go's HTTP/2 health check: while requests are open (watches), the connection is
+   * pinged every PING_EVERY_MS, and one that does not answer within PING_TIMEOUT_MS (an API server
+   * frozen, a peer gone without a FIN) is given up: its requests fail and the watches open again
+   * on a new connection, instead of waiting out their timeout.
+   */
+  private watchHealth(session: ClientHttp2Session): NodeJS.Timeout {
+    let pinging = false;
+    return setInterval(() => {
+      if (pinging || session.destroyed || (this.open.get(session) ?? 0) === 0) return;
+      const dead = setTimeout(() => this.giveUp(session), PING_TIMEOUT_MS);
+      try {
+        pinging = session.ping(() => {
+          clearTimeout(dead);
+          pinging = false;
+        });
+      } catch {
+        pinging = false; // the session is closing: its own close ends the requests
+      }
+      if (!pinging) clearTimeout(dead);
+    }, PING_EVERY_MS).unref();
+  }
+
+  /** Cancels the connection's requests, then ends it: nothing answers on it any more. */
+  private giveUp(session: ClientHttp2Session): void {
+    const { constants } = builtins.http2();
+    this.session = undefined;
+    for (const stream of this.streams)
+      if (stream.session === session) stream.close(constants.NGHTTP2_CANCEL);
+    session.destroy(
+      new ConnectionClosedError(
+        `after the API server left a ping unanswered for ${PING_TIMEOUT_MS / 1000}s`,
+      ),
+    );
   }
 
   /** An open request keeps the process alive; an idle connection does not. */

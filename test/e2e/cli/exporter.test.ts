@@ -231,6 +231,37 @@ test('through 12 s without an API server: the last known series stay, up 0, data
   );
 });
 
+test('a frozen API server (SIGSTOP) is an outage within 20 s: pings go unanswered, the last series stay', async () => {
+  const pid = bed.apiserverPid();
+  process.kill(pid, 'SIGSTOP');
+  const frozen = Date.now();
+  let seen: number | undefined;
+  let text = '';
+  try {
+    while (Date.now() - frozen < 25_000) {
+      text = (await get(`${exporter.url}/metrics`)).text;
+      if (/^antrea_certs_up\{cluster="testbed"\} 0$/m.test(text)) {
+        seen = Date.now() - frozen;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+  assert.ok(seen !== undefined && seen < 20_000, `up 0 after ${seen ?? 'more than 25000'} ms`);
+  assert.match(
+    text,
+    /^antrea_certs_certificate_not_after_timestamp_seconds\{[^}]*cluster="testbed"/m,
+  );
+  await eventually(
+    'up 1 again',
+    async () =>
+      /^antrea_certs_up\{cluster="testbed"\} 1$/m.test((await get(`${exporter.url}/metrics`)).text),
+    30_000,
+  );
+});
+
 test('after kube-apiserver restarts, the exporter resumes its watches and reports a change made after it', async () => {
   await bed.stopApiserver();
   await bed.startApiserver();
