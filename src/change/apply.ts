@@ -67,6 +67,7 @@ async function applyWithReplan(
   backup: BackupRef,
   since: number,
   signal?: AbortSignal,
+  onReplan?: (change: Change) => Promise<void>,
 ): Promise<Change> {
   for (let attempt = 1; ; attempt++) {
     const current = planned.current;
@@ -78,6 +79,7 @@ async function applyWithReplan(
       if (!retry || !current.replan) throw error;
       ctx.note(`${error.message.split(';')[0]}: reading it again and re-checking.`);
       planned.current = await current.replan();
+      await onReplan?.(planned.current);
       const basis = planned.current.basis;
       if (basis) {
         backup.content = backupAfterReplan(backup.content, basis, writesSince(client, since));
@@ -99,6 +101,7 @@ export async function applyChange(
   backup: BackupRef,
   interrupts?: Interrupts,
   guard: StepGuard = () => undefined,
+  onReplan?: (change: Change) => Promise<void>,
 ): Promise<Change> {
   const since = client.journal.length;
   const planned = { current: change };
@@ -108,7 +111,8 @@ export async function applyChange(
   };
   try {
     between('before the first write');
-    const applied = await applyWithReplan(ctx, client, planned, backup, since, interrupts?.signal);
+    const signal = interrupts?.signal;
+    const applied = await applyWithReplan(ctx, client, planned, backup, since, signal, onReplan);
     between('while writing');
     if (applied.restarts) await restartController(client, inst.namespace, 'none');
     between('while writing');

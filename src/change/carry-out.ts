@@ -103,11 +103,12 @@ async function carryOutRecorded(
         backup,
         interrupts,
         lock.guard,
+        // Planned again after a conflict: the document's plan is the one about to be written.
+        (replanned) => record.replanned(replanned),
       ).catch((error: unknown) => {
         record.writingFailed();
         throw error;
       });
-      if (applied !== change) await record.replanned(applied);
       record.outcome = 'stopped';
       ctx.note('Written.');
       if (!options.wait) {

@@ -113,7 +113,7 @@ export class ChangeRecord {
     this.plan = {
       lines: change.lines,
       restartsController: change.restarts,
-      writes: plannedWrites(this.inst, this.client.intended.slice(from)),
+      writes: plannedWrites(change.basis ?? this.inst, this.client.intended.slice(from)),
     };
   }
 
@@ -122,7 +122,7 @@ export class ChangeRecord {
     this.plan = { lines: [], restartsController: false, writes: [] };
   }
 
-  /** The change was planned again after a conflict: the plan is the one written. */
+  /** The change was planned again after a conflict, before its writes: the plan is the new one. */
   async replanned(change: Change): Promise<void> {
     if (this.plan) await this.planned(change);
   }

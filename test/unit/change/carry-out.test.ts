@@ -187,3 +187,34 @@ test('after a re-plan, an object this run already wrote keeps its original backu
   };
   assert.equal(saved.configMap.text, 'selfSignedCert: true # before\n');
 });
+
+test('-o json: a change planned again after a conflict is planned as data before it is written', async () => {
+  const json = testContext({ overrides: { output: 'json' } });
+  const client = withLeaseInMemory({
+    journal: [],
+    intended: [],
+    contextName: 'c',
+  } as unknown as Client);
+  const log: string[] = [];
+  const step = (name: string, conflicts: number, replan?: () => Promise<Change>): Change => {
+    let left = conflicts;
+    return {
+      lines: [name],
+      restarts: false,
+      goal: {},
+      apply: async (dryRun) => {
+        log.push(`${name}:${dryRun}`);
+        if (dryRun === 'none' && left-- > 0) throw new ConflictError('Secret changed meanwhile');
+      },
+      ...(replan ? { replan } : {}),
+    };
+  };
+  const second = step('second', 0);
+  const first = step('first', 1, async () => second);
+  const result = await carryOut(json.ctx, client, inst, first, options);
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(log, ['first:client', 'first:none', 'second:client', 'second:none']);
+  const document = JSON.parse(json.stdout()) as { plan: { lines: string[] }; outcome: string };
+  assert.deepEqual(document.plan.lines, ['second']);
+  assert.equal(document.outcome, 'written');
+});
