@@ -48,3 +48,7 @@ export function formatDurationExact(ms: number): string {
   if (left > 0 || parts.length === 0) parts.push(`${left / 1000}s`);
   return `${ms < 0 ? '-' : ''}${parts.join('')}`;
 }
+
+/** A time as ISO 8601 to the second (2026-12-06T18:00:00Z), as Kubernetes writes times. */
+export const isoSeconds = (at: Date | string | number): string =>
+  new Date(at).toISOString().replace(/\.\d+Z$/, 'Z');

@@ -5,7 +5,7 @@
 // error before the plan prints nothing (nothing was planned).
 import type { CommandContext } from '../framework/context.ts';
 import { printsData } from '../framework/printer.ts';
-import type { Client } from '../kube/client.ts';
+import { KINDS, resourceName, type Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
 import { CHANGE_LEASE } from '../antrea/change-lease.ts';
 import { plannedWrites, kindOf, type PlannedWrite } from '../report/change-plan.ts';
@@ -75,7 +75,7 @@ export interface ChangeDocument {
   readonly exitCode: ExitCode;
 }
 
-const LEASES = 'leases.coordination.k8s.io';
+const LEASES = resourceName(KINDS.leases);
 
 /** The record of one change, filled in as carryOut goes; printed only for -o json and yaml. */
 export class ChangeRecord {
@@ -138,7 +138,7 @@ export class ChangeRecord {
   }
 
   /** Prints the document, when it is wanted and a plan was made. */
-  async print(exitCode: ExitCode, error?: unknown): Promise<void> {
+  private async print(exitCode: ExitCode, error?: unknown): Promise<void> {
     if (!this.wanted || !this.plan) return;
     const document = this.document(exitCode, error);
     // The YAML library loads only when something is printed as data.
@@ -147,7 +147,7 @@ export class ChangeRecord {
   }
 
   /** Prints the document of a change that ended with `error`. */
-  printFailure(error: unknown): Promise<void> {
+  private printFailure(error: unknown): Promise<void> {
     return this.print(exitCodeFor(error), error);
   }
 

@@ -8,7 +8,7 @@ import type { Client } from '../kube/client.ts';
 import { readLease, releaseLease, renewLease, takeLease, type HeldLease } from '../kube/lease.ts';
 import { InputError, LeaseLostError, messageOf } from '../errors.ts';
 import { isConflict } from '../kube/errors.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration, isoSeconds } from '../duration.ts';
 import type { Lease } from '../kube/objects.ts';
 import { liveHolder } from '../kube/lease-holder.ts';
 import {
@@ -94,7 +94,7 @@ export async function lockChange(
     result = await takeLease(client, lease, identity, LEASE_SECONDS, true, backup);
   }
   if ('holder' in result) {
-    const since = result.since ? ` since ${result.since.replace(/\.\d+Z$/, 'Z')}` : '';
+    const since = result.since ? ` since ${isoSeconds(result.since)}` : '';
     const renewed =
       result.renewedAgoMs !== undefined
         ? `, renewed ${formatDuration(result.renewedAgoMs)} ago`

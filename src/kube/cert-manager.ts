@@ -8,6 +8,7 @@ import { CERT_MANAGER_CERTIFICATE_ANNOTATION, TLS_KEYS } from './objects.ts';
 
 import { ForbiddenError, InputError } from '../errors.ts';
 import { watchTarget, type WatchTarget } from './watch.ts';
+import { isoSeconds } from '../duration.ts';
 
 const GROUP = 'cert-manager.io';
 export const CERTIFICATES: ResourceKind = { group: GROUP, version: 'v1', plural: 'certificates' };
@@ -130,7 +131,7 @@ export async function triggerIssuance(
     status: 'True',
     reason: 'ManuallyTriggered',
     message: 'Certificate re-issuance manually triggered',
-    lastTransitionTime: now.toISOString().replace(/\.\d+Z$/, 'Z'),
+    lastTransitionTime: isoSeconds(now),
     ...(certificate.generation !== undefined ? { observedGeneration: certificate.generation } : {}),
   };
   const body: CertificateObject = {

@@ -14,6 +14,7 @@ import {
   UnavailableError,
   errorCode,
 } from '../errors.ts';
+import { isoSeconds } from '../duration.ts';
 
 /**
  * What a request asked for, for the sentence that says what was refused and for kubectl's RBAC
@@ -125,8 +126,6 @@ function translateStatus(error: StatusError, what: RequestDescription, target: T
   return new CliError(`the API server answered ${code} to ${request}${detail}.`);
 }
 
-const nowIso = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-
 /** A 401 to a user who authenticates with a client certificate: expired, or not the cluster's. */
 function refusedClientCertificate(cert: Validity, target: Target): AuthenticationError {
   const user = `the client certificate of context "${target.contextName}" (${cert.subject})`;
@@ -186,7 +185,7 @@ function translateNetwork(error: Error, what: RequestDescription, target: Target
     // kubectl: "x509: certificate has expired or is not yet valid: current time … is after …".
     const validity = (error as { validity?: Validity }).validity;
     const dates = validity
-      ? `: it is valid from ${validity.notBefore} until ${validity.notAfter}, and the time here is ${nowIso()}`
+      ? `: it is valid from ${validity.notBefore} until ${validity.notAfter}, and the time here is ${isoSeconds(Date.now())}`
       : ` (${code})`;
     return new ConnectionError(
       `the API server's certificate at ${target.server} has expired or is not yet valid${dates}; ` +

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import * as builtins from '../io/builtins.ts';
 import type { User } from './client-node.ts';
+import { isoSeconds } from '../duration.ts';
 
 /** Node's codes of a server certificate outside its validity (which name no dates). */
 export const OUT_OF_VALIDITY: ReadonlySet<string> = new Set([
@@ -18,8 +19,6 @@ export interface Validity {
   readonly notBefore: string;
   readonly notAfter: string;
 }
-
-const iso = (date: string) => new Date(date).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /**
  * The validity of the certificate a TLS server presents, from a second handshake that accepts it
@@ -51,8 +50,8 @@ export function peerValidity(
         cert.valid_from
           ? {
               subject: subjectOf(cert.subject),
-              notBefore: iso(cert.valid_from),
-              notAfter: iso(cert.valid_to),
+              notBefore: isoSeconds(cert.valid_from),
+              notAfter: isoSeconds(cert.valid_to),
             }
           : undefined,
       );
@@ -81,8 +80,8 @@ export function clientCertificateOf(user: User | null | undefined): Validity | u
     const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
     return {
       subject: cn ? `CN=${cn}` : cert.subject.replace(/\n/g, ', '),
-      notBefore: iso(cert.validFrom),
-      notAfter: iso(cert.validTo),
+      notBefore: isoSeconds(cert.validFrom),
+      notAfter: isoSeconds(cert.validTo),
     };
   } catch {
     return undefined;

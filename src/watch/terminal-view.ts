@@ -13,6 +13,7 @@ import { renderStatus } from '../render/status.ts';
 import { renderChecks } from '../render/checks.ts';
 import { changeLine } from '../render/fleet.ts';
 import { ClusterWatch } from './cluster-watch.ts';
+import { isoSeconds } from '../duration.ts';
 
 /** What --watch shows, with verify's thresholds. */
 export interface WatchRun {
@@ -62,13 +63,12 @@ export async function watchInTerminal(ctx: CommandContext, run: WatchRun): Promi
 type Show = (read: ClusterRead, at: Date) => { key: string; text: string };
 
 async function printerFor(ctx: CommandContext, command: WatchRun['command']): Promise<Show> {
-  const time = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z');
   if (ctx.flags.output === 'json' || ctx.flags.output === 'yaml') {
     const { renderData } = await import('../render/data.ts');
     return (read, at) => {
       const report = 'error' in read ? { error: read.error } : { report: read[command] };
       const key = JSON.stringify(report);
-      const document = { time: time(at), context: read.context, ...report };
+      const document = { time: isoSeconds(at), context: read.context, ...report };
       return {
         key,
         text:
@@ -87,13 +87,13 @@ async function printerFor(ctx: CommandContext, command: WatchRun['command']): Pr
             ? renderStatus(terminalSafeDeep(read.status), ctx.textOptions)
             : renderChecks(terminalSafeDeep(read.verify), ctx.textOptions);
       const head = ctx.textOptions.style.dim(
-        `${terminalSafe(read.context)}: last change ${time(at)}; watching (Ctrl-C to stop)`,
+        `${terminalSafe(read.context)}: last change ${isoSeconds(at)}; watching (Ctrl-C to stop)`,
       );
       return { key: body, text: `${CLEAR}${head}\n\n${body}` };
     };
   }
   return (read, at) => {
     const line = changeLine(terminalSafeDeep(read), verdictOf(read), ctx.textOptions);
-    return { key: line, text: `${time(at)}  ${line}\n` };
+    return { key: line, text: `${isoSeconds(at)}  ${line}\n` };
   };
 }

@@ -9,6 +9,7 @@ import { Client } from '../../kube/client.ts';
 import { fleetContexts } from '../../fleet/run.ts';
 import { ClusterWatch, type WatchSettings } from '../../watch/cluster-watch.ts';
 import { renderWatchedPrometheus, type WatchedCluster } from '../../render/prometheus.ts';
+import type { ReadFailure } from '../../report/cluster.ts';
 import { terminalSafe } from '../../terminal-safe.ts';
 import type { ExporterOptions } from './command.ts';
 import { serve } from './server.ts';
@@ -25,13 +26,11 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
   const watched = startWatches(ctx, options);
   const watches = watched.map((w) => w.watch);
   let text = '';
-  /** Which clusters are in an outage, as last rendered. */
-  let outages = '';
-  const outagesNow = () => watches.map((w) => w.outage() ?? '').join('/');
+  /** The clusters in an outage, and why, as last looked at (at most a second ago). */
+  const outages = new Map<ClusterWatch, ReadFailure>();
   const render = () => {
-    outages = outagesNow();
     const clusters = watches.flatMap((w): WatchedCluster[] => {
-      const outage = w.outage();
+      const outage = outages.get(w);
       return w.read
         ? [
             {
@@ -45,14 +44,16 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
     });
     text = renderWatchedPrometheus(clusters);
   };
-  // An outage starts or ends without any event: looked for every second, rendered when it moved.
-  const inOutage = new Map<ClusterWatch, string>();
+  // An outage starts or ends without any event: looked for every second, said and rendered when
+  // it moved.
   const outageTimer = setInterval(() => {
-    if (outagesNow() === outages) return;
+    let moved = false;
     for (const watch of watches) {
-      const kind = watch.outage() ?? '';
-      if (kind === (inOutage.get(watch) ?? '')) continue;
-      inOutage.set(watch, kind);
+      const kind = watch.outage();
+      if (kind === outages.get(watch)) continue;
+      moved = true;
+      if (kind) outages.set(watch, kind);
+      else outages.delete(watch);
       const cluster = terminalSafe(watch.context);
       ctx.note(
         kind
@@ -60,7 +61,7 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
           : `${cluster}: read again.`,
       );
     }
-    render();
+    if (moved) render();
   }, 1000).unref();
   const logged = new Map<ClusterWatch, string>();
   for (const watch of watches) {

@@ -11,9 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { FAST_TIMINGS, eventually, testbed, type Testbed } from '../../testbed/fixture.ts';
+import {
+  FAST_TIMINGS,
+  eventually,
+  testbed,
+  userProvidedPair,
+  type Testbed,
+} from '../../testbed/fixture.ts';
 import { CertManager } from '../../testbed/cert-manager.ts';
-import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
+import { issue, usage } from '../../testbed/pki.ts';
 import { pluginAsync, pluginInBackground, type Run } from '../plugin.ts';
 import type { ChangeDocument } from '../../../src/change/change-record.ts';
 import { REFUSED_COMMON_NAME } from '../../testbed/model/controller.ts';
@@ -29,23 +35,17 @@ const work = mkdtempSync(join(tmpdir(), 'antrea-certs-change-docs-'));
 const backups = join(work, 'backups');
 const caUsages = usage.keyCertSign | usage.cRLSign | usage.digitalSignature;
 const adminCa = await issue({ commonName: 'Admin CA', isCA: true, usages: caUsages });
-const pairs: string[] = [];
+const pairs: string[] = [adminCa.keyPem];
 
-/** A serving pair of the admin CA in a directory, for --from-dir. */
+/** A CA and serving pair an admin brings, in a directory, for --from-dir. */
 async function pairDir(commonName = 'antrea'): Promise<string> {
-  const pair = await issue({
-    commonName,
-    issuer: adminCa,
-    usages: usage.digitalSignature | usage.keyEncipherment,
-    extendedUsages: [extendedUsage.serverAuth],
-    dnsNames: [`antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`],
-  });
+  const pair = await userProvidedPair(ns, commonName);
   const dir = join(work, `pair-${pairs.length}`);
   mkdirSync(dir);
-  writeFileSync(join(dir, 'tls.crt'), pair.certPem);
-  writeFileSync(join(dir, 'tls.key'), pair.keyPem);
-  writeFileSync(join(dir, 'ca.crt'), adminCa.certPem);
-  pairs.push(pair.keyPem, adminCa.keyPem);
+  writeFileSync(join(dir, 'tls.crt'), pair.cert);
+  writeFileSync(join(dir, 'tls.key'), pair.key);
+  writeFileSync(join(dir, 'ca.crt'), pair.ca);
+  pairs.push(pair.key);
   return dir;
 }
 
