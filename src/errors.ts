@@ -62,6 +62,11 @@ export class ForbiddenError extends CliError {
     super(message);
   }
 }
+/**
+ * A read this client was told never to send (the exporter's --read-secrets=false): it stands for a
+ * refusal by design, so readers treat it as one, and no denied request reaches the API server.
+ */
+export class WithheldError extends ForbiddenError {}
 /** No antrea-controller Deployment where the plugin looked. */
 export class NotInstalledError extends CliError {}
 /** Someone else changed the object between the plugin's read and its write (409). */

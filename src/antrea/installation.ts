@@ -57,6 +57,8 @@ export interface Installation {
   readonly certManager?: CertificateState;
   /** Reads that only add detail and were refused (403): said in a note, never a failure. */
   readonly refusedDetails?: readonly RefusedDetail[];
+  /** Of the refused details, those never asked for (the exporter's --read-secrets=false). */
+  readonly withheldDetails?: readonly RefusedDetail[];
   /** The change Lease, when it was read (verify): a change in progress, or one that did not finish. */
   readonly changeLease?: k8s.Lease;
   /** A change: the UID of the kube-system Namespace, which names the cluster (when it may be read). */
@@ -93,6 +95,10 @@ export function installationOf(snapshot: Snapshot): Installation {
     ...(certificateRefused ? ['Certificate' as const] : []),
     ...('refused' in snapshot.tlsSecret ? ['Secret' as const] : []),
     ...('refused' in snapshot.pods ? ['Pods' as const] : []),
+  ];
+  const withheldDetails: RefusedDetail[] = [
+    ...('withheld' in snapshot.tlsSecret ? ['Secret' as const] : []),
+    ...('withheld' in snapshot.pods ? ['Pods' as const] : []),
   ];
   return {
     namespace,
@@ -136,6 +142,7 @@ export function installationOf(snapshot: Snapshot): Installation {
         }
       : {}),
     ...(refusedDetails.length ? { refusedDetails } : {}),
+    ...(withheldDetails.length ? { withheldDetails } : {}),
     ...(snapshot.served ? { served: snapshot.served } : {}),
     ...(snapshot.changeLease && 'value' in snapshot.changeLease && snapshot.changeLease.value
       ? { changeLease: snapshot.changeLease.value }

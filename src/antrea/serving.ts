@@ -1,5 +1,5 @@
-// Where the plugin can see the serving certificate: the Secret's tls.crt, or,
-// when the self-signed pair lives only in the controller Pod, the first
+// Where the plugin can see the serving certificate: the Secret's tls.crt, what
+// the controller serves (a handshake), or, in self-signed mode, the
 // certificate of the bundle antrea-ca publishes.
 import type { Certificate } from '../certs/certificate.ts';
 import { tryParse } from '../certs/try-parse.ts';
@@ -24,7 +24,7 @@ export function servingChain(
     if (parsed.certs.length)
       return {
         certs: parsed.certs,
-        source: `served by Pod ${served.pod}, seen through a port-forward; the Secret may not be read`,
+        source: `served by Pod ${served.pod}, seen through a port-forward; the Secret is not read`,
       };
   }
   if (mode.mode === 'self-signed') {
@@ -37,4 +37,23 @@ export function servingChain(
       };
   }
   return undefined;
+}
+
+/**
+ * Whether to see what the controller serves (a handshake through a port-forward). In user-provided
+ * mode: `always` (verify must see the Secret's pair served) or when the Secret is not read. In
+ * self-signed mode: when nothing else shows the serving certificate (the Secret not read, or
+ * holding no pair, and antrea-ca gone); `always` also whenever the Secret is not read, so that a
+ * watcher already knows it when antrea-ca goes.
+ */
+export function servedWanted(
+  inst: Installation,
+  mode: ModeInfo,
+  when: 'always' | 'when-secret-refused',
+): boolean {
+  const secretRefused = inst.refusedDetails?.includes('Secret') ?? false;
+  if (mode.mode === 'user-provided') return when === 'always' || secretRefused;
+  if (when === 'always' && secretRefused) return true;
+  const { served: _seen, ...withoutServed } = inst;
+  return servingChain(withoutServed, mode) === undefined;
 }

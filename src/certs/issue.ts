@@ -271,3 +271,30 @@ export function issueLeaf(request: {
   );
   return exportPair(cert, key);
 }
+
+/** A self-signed serving certificate (not a CA) with a new key: for a server that makes its own. */
+export function issueSelfSignedServing(request: {
+  readonly commonName: string;
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+  readonly validityMs: number;
+  readonly now: Date;
+}): IssuedPair {
+  const key = newKey('ecdsa-p256');
+  const publicKey = createPublicKey(key);
+  const subject = commonName(request.commonName);
+  const cert = signCertificate(
+    {
+      subject,
+      dnsNames: request.dnsNames,
+      ipAddresses: request.ipAddresses,
+      keyUsages: ['digitalSignature'],
+      extendedKeyUsages: ['serverAuth'],
+      isCA: false,
+    },
+    publicKey,
+    validFrom(request.now, request.validityMs),
+    { subject, publicKeyInfo: publicKey.export({ type: 'spki', format: 'der' }), key },
+  );
+  return exportPair(cert, key);
+}

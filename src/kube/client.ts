@@ -5,6 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { Http, StatusError, type HttpOptions } from './http.ts';
 import { translate, type RequestDescription, type Target } from './errors.ts';
+import { WithheldError } from '../errors.ts';
 import type { LoadedConfig } from './kubeconfig.ts';
 import { PLUGIN_FIELD_MANAGER } from './field-owners.ts';
 import { clientCertificateOf, type Validity } from './tls-peer.ts';
@@ -230,6 +231,15 @@ export class Resource<T extends k8s.KubeObject> {
   }
 }
 
+/** How the client makes requests, and which it never makes. */
+export interface ClientOptions extends HttpOptions {
+  /**
+   * Resources never requested (e.g. "secrets"): a read of one fails with WithheldError at once,
+   * which readers take as a refusal by design.
+   */
+  readonly withheld?: readonly string[];
+}
+
 /**
  * The API client every command shares: typed accessors that describe their own requests, so a
  * refusal names the verb, resource and namespace.
@@ -243,10 +253,14 @@ export class Client implements Target {
   readonly contextName: string;
   readonly http: Http;
 
+  /** The resources (as resourceName gives them) this client never sends a request for. */
+  private readonly withheld: ReadonlySet<string>;
+
   constructor(
     private readonly loaded: LoadedConfig,
-    options: HttpOptions,
+    options: ClientOptions,
   ) {
+    this.withheld = new Set(options.withheld);
     this.server = loaded.server;
     this.contextName = loaded.contextName;
     this.http = new Http(loaded, options);
@@ -354,6 +368,15 @@ export class Client implements Target {
 
   /** Runs an API call; a failure becomes a typed error that names what was refused. */
   async call<T>(what: RequestDescription, run: () => Promise<T>): Promise<T> {
+    if (this.withheld.has(what.resource)) {
+      const { verb, resource, namespace } = what;
+      throw new WithheldError(
+        `${verb} ${resource} was not asked: this run does not read ${resource}`,
+        verb,
+        resource,
+        namespace,
+      );
+    }
     try {
       return await run();
     } catch (error) {

@@ -18,8 +18,8 @@ import {
 import type { RequestDescription } from './errors.ts';
 import { isGone, isNotFound, PASSING_REFUSAL_MS } from './errors.ts';
 import type * as k8s from './objects.ts';
-import type { Outcome } from './outcome.ts';
-import { ForbiddenError } from '../errors.ts';
+import { refusedOutcome, type Outcome } from './outcome.ts';
+import { ForbiddenError, WithheldError } from '../errors.ts';
 import { backoffDelay } from './backoff.ts';
 
 /**
@@ -65,6 +65,9 @@ export const DEFAULT_TIMING: InformerTiming = {
   accessReviewMs: 10_000,
 };
 
+/** The longest setTimeout: a withheld collection waits for stop(). */
+const NEVER_MS = 2 ** 31 - 1;
+
 type State =
   | { readonly phase: 'syncing' }
   | { readonly phase: 'synced' }
@@ -105,7 +108,7 @@ export class Informer<T extends k8s.KubeObject> {
   /** The items, or why there are none: refused, not served, or (never listed) the error. */
   outcome(): Outcome<T[]> | { readonly error: Error } | undefined {
     const { state } = this;
-    if (state.phase === 'refused') return { refused: state.error.message };
+    if (state.phase === 'refused') return refusedOutcome(state.error);
     if (state.phase === 'notServed') return { notServed: true };
     if (this.listed) return { value: [...this.store.values()] };
     if (state.phase === 'failing') return { error: state.error };
@@ -248,6 +251,12 @@ export class Informer<T extends k8s.KubeObject> {
   }
 
   private async failed(error: Error): Promise<void> {
+    if (error instanceof WithheldError) {
+      // Never asked, by the client's settings: the answer for as long as the informer runs.
+      this.setState({ phase: 'refused', error });
+      await this.sleep(NEVER_MS);
+      return;
+    }
     const refusal = refusalOf(error);
     // Nothing serves the kind (an API group of older releases): not a read error.
     if (refusal?.phase !== 'notServed') this.events.onError?.(error);

@@ -8,7 +8,7 @@
 import type { Client } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
 import { attempt } from '../kube/attempt.ts';
-import type { Outcome } from '../kube/outcome.ts';
+import { refusedOutcome, type Outcome } from '../kube/outcome.ts';
 import { probeGroupVersions } from '../kube/probe.ts';
 import { CHANGE_LEASE } from '../antrea/change-lease.ts';
 import type * as k8s from '../kube/objects.ts';
@@ -31,6 +31,7 @@ import {
   type Installation,
 } from '../antrea/installation.ts';
 import { describeDeployment } from '../antrea/controller-objects.ts';
+import { servedWanted } from '../antrea/serving.ts';
 import { modeOf } from '../antrea/mode.ts';
 import { selectsIpsec } from '../antrea/ipsec.ts';
 import type { ControllerInfoObject, ServedCertificate, Snapshot } from '../antrea/snapshot.ts';
@@ -48,8 +49,9 @@ export interface Wanted {
   /** status, verify and audit: a refused Secret or Pod list becomes a note, not an error. */
   readonly viewing?: boolean;
   /**
-   * What the controller serves, in user-provided mode: status only when the Secret is refused
-   * (it stands in for the Secret); verify always (it must be the Secret's pair once reloaded).
+   * What the controller serves (servedWanted): in user-provided mode, status only when the Secret
+   * is refused (it stands in for the Secret), verify always (it must be the Secret's pair once
+   * reloaded); in self-signed mode, when nothing else shows the serving certificate.
    */
   readonly served?: 'when-secret-refused' | 'user-provided';
   /** verify: the discovery probe of each APIService. */
@@ -313,10 +315,14 @@ export async function readCertificate(client: Client, snapshot: Snapshot) {
 async function readSteps(client: Client, snapshot: Snapshot, wanted: Wanted) {
   const inst = installationOf(snapshot);
   const serve =
-    wanted.served === 'user-provided' ||
-    (wanted.served === 'when-secret-refused' && inst.refusedDetails?.includes('Secret'));
+    wanted.served !== undefined &&
+    servedWanted(
+      inst,
+      modeOf(inst),
+      wanted.served === 'user-provided' ? 'always' : 'when-secret-refused',
+    );
   const [served, probes, ipsec] = await Promise.all([
-    serve && modeOf(inst).mode === 'user-provided' ? readServed(client, inst) : undefined,
+    serve ? readServed(client, inst) : undefined,
     wanted.probes ? probeAggregatedApis(client, inst) : undefined,
     wanted.ipsec === 'when-selected' && selectsIpsec(inst.config?.agentText)
       ? readIpsecObjects(client, inst.namespace)
@@ -360,7 +366,7 @@ async function tolerated<T>(read: Promise<T>, tolerate: boolean): Promise<Outcom
   try {
     return { value: await read };
   } catch (error) {
-    if (tolerate && error instanceof ForbiddenError) return { refused: error.message };
+    if (tolerate && error instanceof ForbiddenError) return refusedOutcome(error);
     throw error;
   }
 }

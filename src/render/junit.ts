@@ -3,8 +3,9 @@
 // per check named by its stable id. A failed check is a <failure>; a warning
 // is a failure only when it fails the run (--strict), else a passing
 // testcase that says so in <system-out> - JUnit has no warning, and CI gates
-// on the exit code, which this mirrors. A cluster that could not be read is
-// one <testcase> with an <error>.
+// on the exit code, which this mirrors. A check not run by choice is
+// <skipped>. A cluster that could not be read is one <testcase> with an
+// <error>.
 import type { Check } from '../report/check.ts';
 import { terminalSafe } from '../terminal-safe.ts';
 
@@ -61,6 +62,7 @@ function renderSuite(
     tests: suite.error ? 1 : suite.checks.length,
     failures: suite.error ? 0 : suite.checks.filter(failing).length,
     errors: suite.error ? 1 : 0,
+    skipped: suite.error ? 0 : suite.checks.filter((c) => c.status === 'skip').length,
   };
   const properties = Object.entries(suite.properties).map(
     ([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`,
@@ -69,7 +71,7 @@ function renderSuite(
     counts,
     lines: [
       `  <testsuite name="${attr(suite.name)}" tests="${counts.tests}" failures="${counts.failures}" ` +
-        `errors="${counts.errors}" skipped="0" time="0" ` +
+        `errors="${counts.errors}" skipped="${counts.skipped}" time="0" ` +
         `timestamp="${options.timestamp.toISOString().slice(0, 19)}">`,
       ...(properties.length ? ['    <properties>', ...properties, '    </properties>'] : []),
       ...cases,
@@ -86,6 +88,8 @@ function testcase(classname: string, check: Check, warningsFail: boolean): strin
     ...(check.detail ?? []),
   ];
   if (check.status === 'pass') return [`${open}</testcase>`];
+  if (check.status === 'skip')
+    return [open, `      <skipped message="${attr(check.message)}"/>`, '    </testcase>'];
   if (check.status === 'warn' && !warningsFail)
     return [
       open,

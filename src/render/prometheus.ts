@@ -20,7 +20,8 @@ const sample = (name: string, labels: Labels, value: number) => {
   return `${name}{${pairs.join(',')}} ${value}`;
 };
 
-const CHECK_VALUE: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2 };
+/** A check not run by choice (-1) is shown, so that what was left out is seen, and alerts on > 0 ignore it. */
+const CHECK_VALUE: Record<CheckStatus, number> = { pass: 0, warn: 1, fail: 2, skip: -1 };
 
 const families = () => ({
   up: {
@@ -52,7 +53,7 @@ const families = () => ({
   },
   check: {
     name: 'antrea_certs_check_status',
-    help: 'The result of each verify check: 0 passed, 1 warning, 2 failed.',
+    help: 'The result of each verify check: 0 passed, 1 warning, 2 failed, -1 not checked by choice.',
     samples: [] as string[],
   },
 });
@@ -69,7 +70,7 @@ interface AuditLike {
 function auditFamily(report: AuditLike, cluster: string): Family {
   return {
     name: 'antrea_certs_audit_check_status',
-    help: 'The result of each audit check: 0 passed, 1 warning, 2 failed.',
+    help: 'The result of each audit check: 0 passed, 1 warning, 2 failed, -1 not checked by choice.',
     samples: numbered(report.checks).map(({ id, check }) =>
       sample(
         'antrea_certs_audit_check_status',

@@ -56,7 +56,7 @@ export const tableWidth = (out: { terminal: boolean; wide: boolean; columns?: nu
   out.terminal && !out.wide ? (out.columns ?? 80) : Number.MAX_SAFE_INTEGER;
 
 /** The marks of a check's outcome, the same in every output. */
-export const STATUS_MARKS = { pass: '✔', warn: '‼', fail: '×' } as const;
+export const STATUS_MARKS = { pass: '✔', warn: '‼', fail: '×', skip: '–' } as const;
 
 // eslint-disable-next-line no-control-regex -- matching the colour codes this module writes
 const ANSI = /\u001b\[\d+m/g;

@@ -1,8 +1,11 @@
 // One check, as verify and audit report it: what was checked, its outcome,
 // its sentence and a hint. Every renderer and exporter reads this shape.
 
-/** The outcome of a check; a fail makes verify exit 2, a warn exit 3 with --strict. */
-export type CheckStatus = 'pass' | 'warn' | 'fail';
+/**
+ * The outcome of a check; a fail makes verify exit 2, a warn exit 3 with --strict. A skip is a
+ * check not run by choice (what it needs is not read by design): it never changes the exit code.
+ */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 /** One check: its outcome, its sentence, and a hint on what to do when it did not pass. */
 export interface Check {
@@ -22,6 +25,7 @@ export interface CheckSummary {
   readonly passed: number;
   readonly warnings: number;
   readonly failed: number;
+  readonly skipped: number;
 }
 
 /** The counts of a list of checks. */
@@ -29,6 +33,7 @@ export const summaryOf = (checks: readonly Check[]): CheckSummary => ({
   passed: checks.filter((c) => c.status === 'pass').length,
   warnings: checks.filter((c) => c.status === 'warn').length,
   failed: checks.filter((c) => c.status === 'fail').length,
+  skipped: checks.filter((c) => c.status === 'skip').length,
 });
 
 /** A check; the hint and the object only when given. */

@@ -278,9 +278,10 @@ function notesOn(inst: Installation, mode: ModeInfo): string[] {
         : served
           ? `the serving certificate cannot be seen (${served.unseen})`
           : `the serving certificate comes from ConfigMap ${CA_CONFIGMAP}`;
-    notes.push(
-      `you may not get Secret ${secret} (403 Forbidden): ${standIn}; its key and ca.crt are not checked.`,
-    );
+    const why = inst.withheldDetails?.includes('Secret')
+      ? `Secret ${secret} is not read by choice (--read-secrets=false)`
+      : `you may not get Secret ${secret} (403 Forbidden)`;
+    notes.push(`${why}: ${standIn}; its key and ca.crt are not checked.`);
   }
   if (inst.refusedDetails?.includes('Pods')) {
     notes.push(

@@ -21,6 +21,7 @@ import {
 import { readIpsecObjects } from '../read/ipsec.ts';
 import { installationOf } from '../antrea/installation.ts';
 import { modeOf } from '../antrea/mode.ts';
+import { servedWanted } from '../antrea/serving.ts';
 import { selectsIpsec } from '../antrea/ipsec.ts';
 import type { Snapshot } from '../antrea/snapshot.ts';
 import { CA_CONFIGMAP } from '../antrea/names.ts';
@@ -283,14 +284,14 @@ export class ClusterWatch {
     this.extras = { ...this.extras, probes };
   }
 
-  /** What the controller serves (user-provided mode), the IPsec objects and the cert-manager Certificate. */
+  /** What the controller serves (when servedWanted), the IPsec objects and the cert-manager Certificate. */
   private async serve(): Promise<void> {
     const snapshot = this.snapshotOrUndefined();
     if (!snapshot) return;
     this.servedFor = this.servedKey(snapshot);
     const inst = installationOf(snapshot);
     const [served, ipsec, certificate] = await Promise.all([
-      modeOf(inst).mode === 'user-provided' ? readServed(this.client, inst) : undefined,
+      servedWanted(inst, modeOf(inst), 'always') ? readServed(this.client, inst) : undefined,
       selectsIpsec(inst.config?.agentText)
         ? readIpsecObjects(this.client, inst.namespace)
         : undefined,

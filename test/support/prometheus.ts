@@ -32,19 +32,22 @@ export interface Prometheus {
   stop(): Promise<void>;
 }
 
+/** A job's targets, or its targets with scrape settings (scheme, authorization, tls_config, …). */
+export type Job = string[] | { readonly targets: string[]; readonly [setting: string]: unknown };
+
 /** Starts Prometheus scraping the targets every second and evaluating the rule files every second. */
 export async function startPrometheus(
-  jobs: Record<string, string[]>,
+  jobs: Record<string, Job>,
   ruleFiles: string[],
 ): Promise<Prometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-prometheus-'));
   const config = {
     global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
     rule_files: ruleFiles,
-    scrape_configs: Object.entries(jobs).map(([job, targets]) => ({
-      job_name: job,
-      static_configs: [{ targets }],
-    })),
+    scrape_configs: Object.entries(jobs).map(([job, given]) => {
+      const { targets, ...settings } = Array.isArray(given) ? { targets: given } : given;
+      return { job_name: job, ...settings, static_configs: [{ targets }] };
+    }),
   };
   writeFileSync(join(dir, 'prometheus.yml'), yaml.dump(config));
   const port = await freePort();

@@ -1,11 +1,12 @@
 // A testbed for one test file: brought up in a temporary directory, taken down
 // after the file's tests (and by the watchdog if the test process dies).
 import { after } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import yaml from 'js-yaml';
 import {
   up,
   down,
@@ -312,6 +313,29 @@ export async function serviceAccountToken(
     const token = field('token');
     return token ? { token, ca: field('ca\\.crt') } : undefined;
   });
+}
+
+/** A kubeconfig at `path` whose only credential is the ServiceAccount's token. */
+export async function serviceAccountKubeconfig(
+  bed: Testbed,
+  namespace: string,
+  name: string,
+  path: string,
+): Promise<string> {
+  const { token } = await serviceAccountToken(bed, namespace, name);
+  const admin = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as {
+    clusters: { cluster: Record<string, string> }[];
+  };
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'testbed', cluster: admin.clusters[0]?.cluster }],
+    users: [{ name, user: { token } }],
+    contexts: [{ name: 'testbed', context: { cluster: 'testbed', user: name } }],
+    'current-context': 'testbed',
+  };
+  writeFileSync(path, yaml.dump(config), { mode: 0o600 });
+  return path;
 }
 
 /** A ClusterRoleBinding of a ClusterRole to a user, as a test's RBAC list holds it. */

@@ -26,9 +26,16 @@ export interface ExporterOptions {
   readonly auditIntervalMs?: number;
   readonly trustedNamespaces: readonly string[];
   readonly inventoryIntervalMs?: number;
+  /** false: Secrets are never asked for (deploy/base's RBAC refuses them by design). */
+  readonly readSecrets: boolean;
+  /** rbac: /metrics only to a bearer token that may get it (TokenReview, SubjectAccessReview). */
+  readonly metricsAuth: 'none' | 'rbac';
+  /** HTTPS from these files; without them, HTTPS with a self-made certificate under rbac. */
+  readonly tlsFiles?: { readonly cert: string; readonly key: string };
 }
 
 const INTERVALS = 'Schedules:';
+const SERVING = 'Serving:';
 const { 'warn-within': warnWithin, 'fail-within': failWithin } = expiryFlags('a certificate');
 const {
   'all-contexts': allContexts,
@@ -55,6 +62,33 @@ export const exporter = defineCommand({
       describe:
         'Give up on a read of a cluster (a request, or its credential plugin) after this: it is ' +
         'reported as not readable, and /readyz waits for it no longer',
+    },
+    'read-secrets': {
+      type: 'boolean',
+      default: true,
+      describe:
+        "Read the controller's TLS Secret (its key, ca.crt and pair checks); false: never ask " +
+        "(RBAC that refuses Secrets by design, as deploy/base's): its checks show as not checked",
+    },
+    'metrics-auth': {
+      choices: ['none', 'rbac'] as const,
+      default: 'none' as const,
+      group: SERVING,
+      describe:
+        'rbac: serve /metrics over HTTPS only to a bearer token that may get the URL /metrics ' +
+        '(TokenReview and SubjectAccessReview, as kube-rbac-proxy); /healthz and /readyz stay open',
+    },
+    'tls-cert-file': {
+      type: 'string',
+      group: SERVING,
+      describe:
+        'Serve HTTPS with this certificate (PEM; re-read when it changes). Without it, ' +
+        '--metrics-auth rbac makes a self-signed one and replaces it every 3.5 days',
+    },
+    'tls-private-key-file': {
+      type: 'string',
+      group: SERVING,
+      describe: 'The key of --tls-cert-file (PEM)',
     },
     'cluster-label': {
       type: 'string',
@@ -101,11 +135,12 @@ export const exporter = defineCommand({
     ['$0 exporter', 'in a Pod: its ServiceAccount; elsewhere: the current context'],
     ['$0 exporter --all-contexts --listen 127.0.0.1:10027', 'every context of the kubeconfig'],
     ['$0 exporter --audit --audit-interval 6h', 'audit as well, four times a day'],
+    ['$0 exporter --metrics-auth rbac', 'HTTPS, /metrics only to tokens that may get it'],
   ],
   epilogue: `Endpoints: /metrics (Prometheus text format), /healthz (the process serves), /readyz
 (every cluster has its first answer: its reports after the first full sync, or why it cannot be
-read). A scrape makes no API request. SIGTERM stops the watches and exits 0 once the scrapes in
-flight are answered.`,
+read). A scrape makes no API request (with --metrics-auth rbac: its token's reviews, kept 10 s).
+SIGTERM stops the watches and exits 0 once the scrapes in flight are answered.`,
   optionsFrom: (flags): ExporterOptions => {
     const interval = (name: string, value: string) => {
       const ms = parseDuration(value, `--${name}`);
@@ -116,6 +151,10 @@ flight are answered.`,
     const fleet = fleetOptionsFrom({ ...flags, parallel: 1 });
     if (fleet.clusterLabel && (fleet.all || fleet.matching)) throw severalLabelled();
     const { warnWithinMs, failWithinMs } = expiryOptionsFrom({ ...flags, strict: false });
+    const cert = flags['tls-cert-file'];
+    const key = flags['tls-private-key-file'];
+    if (Boolean(cert) !== Boolean(key))
+      throw new UsageError('give --tls-cert-file and --tls-private-key-file together.');
     return {
       listen: parseListen(flags.listen),
       fleet,
@@ -130,6 +169,9 @@ flight are answered.`,
       ...(inventory > 0
         ? { inventoryIntervalMs: interval('inventory-interval', flags['inventory-interval']) }
         : {}),
+      readSecrets: flags['read-secrets'],
+      metricsAuth: flags['metrics-auth'],
+      ...(cert && key ? { tlsFiles: { cert, key } } : {}),
     };
   },
   load: () => import('./run.ts'),

@@ -12,7 +12,7 @@ import { renderWatchedPrometheus, type WatchedCluster } from '../../render/prome
 import type { ReadFailure } from '../../report/cluster.ts';
 import { terminalSafe } from '../../terminal-safe.ts';
 import type { ExporterOptions } from './command.ts';
-import { serve } from './server.ts';
+import { serve, type Security } from './server.ts';
 import { selfMetrics } from './self-metrics.ts';
 import { WatchCounters, type Watched } from './watch-counters.ts';
 
@@ -71,15 +71,22 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
     };
   }
   const registry = selfMetrics(watched, Date.now());
-  const { server, port } = await serve(options.listen, {
-    metrics: async () => text + (await registry.metrics()),
-    unanswered: () => watches.filter((w) => !w.read).map((w) => w.context),
-  });
+  const security = await securityOf(ctx, options);
+  const { server, port } = await serve(
+    options.listen,
+    {
+      metrics: async () => text + (await registry.metrics()),
+      unanswered: () => watches.filter((w) => !w.read).map((w) => w.context),
+    },
+    security,
+  );
   const release = claimSignals();
   ctx.note(
-    `Serving /metrics, /healthz and /readyz on ${options.listen.host ?? '*'}:${port} for ` +
+    `Serving /metrics, /healthz and /readyz on ${security.tls ? 'https' : 'http'}://` +
+      `${options.listen.host ?? '*'}:${port} for ` +
       `${watches.map((w) => terminalSafe(w.context)).join(', ')}.`,
   );
+  if (security.tls) ctx.note(`TLS: ${security.tls.describe}.`);
   for (const watch of watches) watch.start();
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -87,6 +94,8 @@ export async function run(ctx: CommandContext, options: ExporterOptions): Promis
   });
   ctx.debug(`${signal}: stopping the watches and answering the scrapes in flight.`);
   clearInterval(outageTimer);
+  security.tls?.stop();
+  security.stop?.();
   for (const watch of watches) watch.stop();
   await new Promise<void>((resolve) => {
     const force = setTimeout(() => {
@@ -135,6 +144,7 @@ function startWatches(ctx: CommandContext, options: ExporterOptions): Watched[] 
           : options.fleet.clusterTimeoutMs,
       verbosity: ctx.flags.verbose,
       log: (line) => ctx.debug(line),
+      ...(options.readSecrets ? {} : { withheld: ['secrets'] }),
     });
     const label =
       options.fleet.clusterLabel ?? (kubeconfig.inCluster ? 'in-cluster' : loaded.contextName);
@@ -144,4 +154,36 @@ function startWatches(ctx: CommandContext, options: ExporterOptions): Watched[] 
       counters,
     };
   });
+}
+
+/**
+ * HTTPS (from files, or self-made under --metrics-auth rbac) and the scrape reviews, made by the
+ * cluster the exporter runs in (in a Pod) or the kubeconfig's current context.
+ */
+async function securityOf(
+  ctx: CommandContext,
+  options: ExporterOptions,
+): Promise<Security & { stop?: () => void }> {
+  const { filePair, selfMadePair } = await import('./serving-tls.ts');
+  const log = (line: string) => ctx.note(line);
+  const tls = options.tlsFiles
+    ? filePair(options.tlsFiles.cert, options.tlsFiles.key, log)
+    : options.metricsAuth === 'rbac'
+      ? selfMadePair()
+      : undefined;
+  if (options.metricsAuth !== 'rbac') return tls ? { tls } : {};
+  const { ScrapeAuth } = await import('./scrape-auth.ts');
+  const { tokenUser, userMay } = await import('../../kube/access-review.ts');
+  const { kubeconfig, flags, contexts, requestTimeout } = fleetContexts(ctx, options.fleet);
+  const context = contexts.length === 1 ? contexts[0] : undefined;
+  const client = new Client(configFor(kubeconfig, { ...flags, context }), {
+    timeoutMs: requestTimeout > 0 ? requestTimeout : options.fleet.clusterTimeoutMs,
+    verbosity: ctx.flags.verbose,
+    log: (line) => ctx.debug(line),
+  });
+  const auth = new ScrapeAuth({
+    user: (token) => tokenUser(client, token),
+    may: (user, verb, path) => userMay(client, user, verb, path),
+  });
+  return { ...(tls ? { tls } : {}), auth, stop: () => client.close() };
 }

@@ -3,6 +3,8 @@
 // that it exists, that its ca.crt is published and that its pair is usable.
 import { CA_CONFIGMAP, serviceDnsName } from '../../antrea/names.ts';
 import type { Installation } from '../../antrea/installation.ts';
+import { modeOf } from '../../antrea/mode.ts';
+import { servingChain } from '../../antrea/serving.ts';
 import type { Certificate } from '../../certs/certificate.ts';
 import { preflight } from '../../certs/preflight.ts';
 import { tryParse } from '../../certs/try-parse.ts';
@@ -38,21 +40,31 @@ export function secretChecks(
 
 type Add = (aspect: string, status: CheckStatus, message: string, hint?: string) => void;
 
-/** A Secret that may not be read: warnings for what was not checked. */
+/**
+ * A Secret that may not be read: warnings for what was not checked; skipped checks when it is not
+ * read by choice (the exporter's --read-secrets=false, as deploy/base runs it).
+ */
 function notReadable(inst: Installation, object: string): Check[] {
+  const unchecked = 'its key, its ca.crt and what antrea-ca publishes of it were not checked';
   const checks: Check[] = [
-    {
-      id: `not-checked:${object}`,
-      status: 'warn',
-      message:
-        `${object} may not be read (403 Forbidden): its key, its ca.crt and what antrea-ca ` +
-        'publishes of it were not checked',
-      hint: `with get on secrets/${inst.deployment.secretName} (README: antrea-certs-reader) verify checks them`,
-      object,
-    },
+    inst.withheldDetails?.includes('Secret')
+      ? {
+          id: `not-checked:${object}`,
+          status: 'skip',
+          message: `${object} is not read by choice (--read-secrets=false): ${unchecked}`,
+          hint: 'the exporter reads it with --read-secrets and get on the Secret (deploy/overlays/secret-reads)',
+          object,
+        }
+      : {
+          id: `not-checked:${object}`,
+          status: 'warn',
+          message: `${object} may not be read (403 Forbidden): ${unchecked}`,
+          hint: `with get on secrets/${inst.deployment.secretName} (README: antrea-certs-reader) verify checks them`,
+          object,
+        },
   ];
   const served = inst.served;
-  if (served && 'unseen' in served) {
+  if (served && 'unseen' in served && !servingChain(inst, modeOf(inst))) {
     checks.push({
       id: 'not-checked:serving-certificate',
       status: 'warn',

@@ -14,7 +14,7 @@ import yaml from 'js-yaml';
 import {
   clusterRoleBinding,
   eventually,
-  serviceAccountToken,
+  serviceAccountKubeconfig,
   testbed,
   withForeignCaBundle,
   type Testbed,
@@ -37,25 +37,6 @@ for (const file of [
 ])
   bed.kubectl('apply', '-f', new URL(file, root).pathname);
 
-/** A kubeconfig whose only credential is the ServiceAccount's token (the token controller's Secret). */
-async function serviceAccountKubeconfig(): Promise<string> {
-  const { token } = await serviceAccountToken(bed, 'antrea-certs', 'antrea-certs-exporter');
-  const admin = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as {
-    clusters: { cluster: Record<string, string> }[];
-  };
-  const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'testbed', cluster: admin.clusters[0]?.cluster }],
-    users: [{ name: 'exporter', user: { token } }],
-    contexts: [{ name: 'testbed', context: { cluster: 'testbed', user: 'exporter' } }],
-    'current-context': 'testbed',
-  };
-  const path = join(work, 'exporter.kubeconfig');
-  writeFileSync(path, yaml.dump(config), { mode: 0o600 });
-  return path;
-}
-
 async function startExporter(
   kubeconfig: string,
   ...args: string[]
@@ -75,7 +56,12 @@ const get = async (url: string) => {
   return { status: response.status, text: await response.text() };
 };
 
-const kubeconfig = await serviceAccountKubeconfig();
+const kubeconfig = await serviceAccountKubeconfig(
+  bed,
+  'antrea-certs',
+  'antrea-certs-exporter',
+  join(work, 'exporter.kubeconfig'),
+);
 const exporter = await startExporter(kubeconfig, '--cluster-label', 'testbed');
 let stopped = false;
 after(() => {

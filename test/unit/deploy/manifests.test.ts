@@ -208,3 +208,38 @@ test('AntreaCertsExporterDown and AntreaCertsDataStale fire after their for:, on
   const result = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
   assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
 });
+
+test('the base admits scrapes only from the monitoring namespace; secure-metrics reviews tokens and scrapes over HTTPS', () => {
+  const policy = first(docs('deploy/base/networkpolicy.yaml'));
+  assert.equal(policy.kind, 'NetworkPolicy');
+  const spec = policy.spec as {
+    policyTypes: string[];
+    ingress: {
+      from: { namespaceSelector: { matchLabels: Record<string, string> } }[];
+      ports: { port: string }[];
+    }[];
+  };
+  assert.deepEqual(spec.policyTypes, ['Ingress']);
+  const rule = first(spec.ingress);
+  assert.deepEqual(first(rule.from).namespaceSelector.matchLabels, {
+    'kubernetes.io/metadata.name': 'monitoring',
+  });
+  assert.deepEqual(rule.ports, [{ port: 'metrics' }]);
+  const rbac = docs('deploy/overlays/secure-metrics/rbac.yaml') as (Doc & {
+    roleRef?: { name: string };
+    subjects?: { name: string; namespace: string }[];
+  })[];
+  const delegator = rbac.find((d) => d.roleRef?.name === 'system:auth-delegator');
+  assert.equal(delegator?.subjects?.[0]?.name, 'antrea-certs-exporter');
+  const reader = rbac.find((d) => d.kind === 'ClusterRole') as unknown as {
+    rules: { nonResourceURLs: string[]; verbs: string[] }[];
+  };
+  assert.deepEqual(reader.rules, [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+  const monitor = first(docs('deploy/overlays/secure-metrics/servicemonitor.yaml'));
+  const endpoint = first((monitor.spec as { endpoints: Record<string, unknown>[] }).endpoints);
+  assert.equal(endpoint.scheme, 'https');
+  assert.match(String(endpoint.bearerTokenFile), /serviceaccount\/token$/);
+  const overlay = read('deploy/overlays/secure-metrics/kustomization.yaml');
+  assert.match(overlay, /value: --metrics-auth=rbac/);
+  assert.match(overlay, /readinessProbe\/httpGet\/scheme, value: HTTPS/);
+});

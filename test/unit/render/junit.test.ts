@@ -30,6 +30,11 @@ const checks: Check[] = [
     hint: 'restart',
     detail: ['spec:', '  ignoreDifferences:'],
   },
+  {
+    id: 'not-checked:Secret/antrea-controller-tls',
+    status: 'skip',
+    message: 'Secret/antrea-controller-tls is not read by choice',
+  },
 ];
 const suites: JunitSuite[] = [
   { name: 'prod', properties: { namespace: 'kube-system' }, checks },
@@ -59,11 +64,15 @@ test('a suite per cluster, a testcase per check id; failures, errors and warning
   const xml = renderJunit('verify', suites, { warningsFail: false, timestamp });
   assert.match(
     xml,
-    /<testsuites name="kubectl antrea-certs verify" tests="4" failures="1" errors="1"/,
+    /<testsuites name="kubectl antrea-certs verify" tests="5" failures="1" errors="1"/,
   );
   assert.match(
     xml,
-    /<testsuite name="prod" tests="3" failures="1" errors="0" skipped="0" time="0" timestamp="2026-12-03T10:00:00">/,
+    /<testsuite name="prod" tests="4" failures="1" errors="0" skipped="1" time="0" timestamp="2026-12-03T10:00:00">/,
+  );
+  assert.match(
+    xml,
+    /<testcase name="not-checked:Secret\/antrea-controller-tls" classname="antrea-certs\.verify">\n\s+<skipped message="Secret\/antrea-controller-tls is not read by choice"\/>/,
   );
   assert.match(xml, /<property name="namespace" value="kube-system"\/>/);
   assert.match(
@@ -84,7 +93,7 @@ test('a suite per cluster, a testcase per check id; failures, errors and warning
     /<testsuite name="dead" tests="1" failures="0" errors="1"[^>]*>\n {4}<testcase name="read"[^>]*>\n {6}<error type="unreachable" message="no route &lt;x&gt;"\/>/,
   );
   const strict = renderJunit('verify', suites, { warningsFail: true, timestamp });
-  assert.match(strict, /<testsuite name="prod" tests="3" failures="2"/);
+  assert.match(strict, /<testsuite name="prod" tests="4" failures="2"/);
   assert.match(
     strict,
     /<failure type="warn" message="certificate &quot;CN=antrea&quot; expires in 12d">/,

@@ -9,8 +9,11 @@ import { auditOf } from '../../../src/report/audit/audit.ts';
 import { inventoryOf } from '../../../src/report/inventory.ts';
 import { statusOf } from '../../../src/report/status.ts';
 import { verifyOf } from '../../../src/report/verify/verify.ts';
-import { exitCodeForChecks } from '../../../src/errors.ts';
-import { NotInstalledError } from '../../../src/errors.ts';
+import { ExitCode, NotInstalledError, exitCodeForChecks } from '../../../src/errors.ts';
+import { modeOf } from '../../../src/antrea/mode.ts';
+import { servedWanted } from '../../../src/antrea/serving.ts';
+import { renderChecks } from '../../../src/render/checks.ts';
+import { createStyle } from '../../../src/render/style.ts';
 import type * as k8s from '../../../src/kube/objects.ts';
 import { DAY, now, servingPair } from '../../support/certificates.ts';
 import {
@@ -245,6 +248,42 @@ test('verifyOf: user-provided mode without its Secret fails; a refused Secret is
   });
   assert.equal(viewer.status('not-checked:Secret/antrea-controller-tls'), 'warn');
   assert.equal(viewer.status('not-checked:serving-certificate'), 'warn');
+});
+
+test('verifyOf and statusOf: a Secret withheld by choice is skipped, not a warning; exit 0 under --strict', () => {
+  const withheld = selfSignedSnapshot(pair, {
+    tlsSecret: { refused: 'get secrets was not asked', withheld: true },
+  });
+  const { report, status } = verify(withheld);
+  assert.equal(status('not-checked:Secret/antrea-controller-tls'), 'skip');
+  assert.equal(report.summary.skipped, 1);
+  assert.equal(report.summary.warnings, 0);
+  assert.equal(exitCodeForChecks(report, true), ExitCode.ok);
+  const text = renderChecks(report, { style: createStyle(false) });
+  assert.match(text, /^– Secret\/antrea-controller-tls is not read by choice/m);
+  assert.match(text, /, 1 not checked by choice$/m);
+  const statusReport = statusOf(withheld, now, 30 * DAY);
+  assert.ok(
+    statusReport.notes.some((n) => /is not read by choice \(--read-secrets=false\)/.test(n)),
+  );
+  // Self-signed: antrea-ca still shows the serving certificate.
+  assert.ok(statusReport.servingCertificate);
+});
+
+test('servedWanted: a handshake when nothing else shows the serving certificate', () => {
+  const inst = (extra: Partial<Snapshot>) => installationOf(selfSignedSnapshot(pair, extra));
+  const refused = { tlsSecret: { refused: 'forbidden' } } as const;
+  const gone = {
+    ...refused,
+    configMaps: selfSignedSnapshot(pair).configMaps.filter((c) => c.metadata?.name !== 'antrea-ca'),
+  };
+  const seen = inst(refused);
+  assert.equal(servedWanted(seen, modeOf(seen), 'when-secret-refused'), false);
+  assert.equal(servedWanted(seen, modeOf(seen), 'always'), true);
+  const caGone = inst(gone);
+  assert.equal(servedWanted(caGone, modeOf(caGone), 'when-secret-refused'), true);
+  const readable = inst({});
+  assert.equal(servedWanted(readable, modeOf(readable), 'always'), false);
 });
 
 test('verifyOf: a caBundle another field manager owns warns; so do weak keys and SHA-1', async () => {
