@@ -6,20 +6,28 @@
 // It runs the linux executable (npm run package) if there is one, as the image
 // does (its entrypoint's --node-options, the Deployment's environment); else
 // the bundle under this Node.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import yaml from 'js-yaml';
 import { up, down } from '../test/testbed/testbed.ts';
 import { ensureBinaries } from '../test/testbed/binaries.ts';
 import { writeFleetKubeconfig } from '../test/testbed/kubeconfigs.ts';
-import { freePort } from '../test/support/prometheus.ts';
 import { loadKubeconfig } from '../src/kube/kubeconfig.ts';
 import { Client } from '../src/kube/client.ts';
 import type * as k8s from '../src/kube/objects.ts';
+import {
+  closeMetrics,
+  cpuSeconds,
+  metrics,
+  percentile,
+  rss,
+  runsAs,
+  sampleOf,
+  sleep,
+  startExporter,
+} from './exporter-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,26 +36,6 @@ const { values } = parseArgs({
     version: { type: 'string', default: 'v2.7.0' },
   },
 });
-
-const EXECUTABLE = resolve('dist/sea/linux_amd64/kubectl-antrea_certs');
-const BUNDLE = resolve('dist/bin/kubectl-antrea_certs');
-const DEPLOYMENT = yaml.loadAll(readFileSync('deploy/base/deployment.yaml', 'utf8'))[0] as {
-  spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } };
-};
-/** The Deployment's environment that tunes the process (NODE_OPTIONS, MALLOC_ARENA_MAX), as the Pod has it. */
-const TUNING = Object.fromEntries(
-  (DEPLOYMENT.spec.template.spec.containers[0]?.env ?? [])
-    .filter((e) => e.name !== 'CLUSTER_NAME')
-    .map((e) => [e.name, e.value]),
-);
-/** The image's entrypoint after the executable: its --node-options, then exporter. */
-const ENTRYPOINT_ARGS = (
-  JSON.parse(
-    /^ENTRYPOINT (.*)$/m.exec(readFileSync('Containerfile', 'utf8'))?.[1] ?? '[]',
-  ) as string[]
-).slice(1);
-const useExecutable = existsSync(EXECUTABLE);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const { kubectl } = ensureBinaries();
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-bench-exporter-'));
@@ -58,74 +46,8 @@ const row = (name: string, value: string) => {
   console.log(`${name}: ${value}`);
 };
 
-/** Starts the exporter; resolves once /readyz answers 200, with the time that took. */
-async function startExporter(kubeconfig: string, args: string[]) {
-  const port = await freePort();
-  const command = useExecutable ? EXECUTABLE : process.execPath;
-  const started = performance.now();
-  const child: ChildProcess = spawn(
-    command,
-    [
-      ...(useExecutable ? ENTRYPOINT_ARGS : [BUNDLE, 'exporter']),
-      '--listen',
-      `127.0.0.1:${port}`,
-      ...args,
-    ],
-    {
-      env: { ...process.env, KUBECONFIG: kubeconfig, ...TUNING },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(10);
-  }
-  return { child, url, readyMs: performance.now() - started };
-}
-
-// One keep-alive connection, as Prometheus scrapes (fetch's own overhead would be measured too).
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const metrics = (url: string) =>
-  new Promise<string>((resolve, reject) => {
-    http
-      .get(`${url}/metrics`, { agent }, (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve(text));
-      })
-      .on('error', reject);
-  });
-const sampleOf = (text: string, name: string) =>
-  Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
-/** RSS in MiB, and its anonymous part (the heap; the rest is the executable's clean, shared pages). */
-function rss(pid: number): { total: number; anon: number; text: string } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kB = (field: string) =>
-    Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1]) / 1024;
-  const total = kB('VmRSS');
-  const anon = kB('RssAnon');
-  return { total, anon, text: `${total.toFixed(1)} MiB (anonymous ${anon.toFixed(1)} MiB)` };
-}
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
-};
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
 try {
-  row(
-    'runs',
-    useExecutable
-      ? `the linux executable as the image runs it: ${ENTRYPOINT_ARGS.join(' ')}, ${JSON.stringify(TUNING)}`
-      : `the bundle under node, ${JSON.stringify(TUNING)}`,
-  );
+  row('runs', runsAs());
   // Checks on long schedules: what is measured is the watches and the scrapes.
   const quiet = ['--probe-interval', '1h', '--served-interval', '1h', '--inventory-interval', '0'];
   const one = await startExporter(bed.kubeconfig, quiet);
@@ -239,7 +161,7 @@ try {
   }
   client.close();
   one.child.kill('SIGTERM');
-  agent.destroy();
+  closeMetrics();
 
   // A fleet of contexts, all on the testbed (each its own client, connection and watches).
   const n = Number(values.fleet);

@@ -1,6 +1,7 @@
 // The checks a user-provided pair must pass before antrea-controller can
 // serve it: every problem at once, each one sentence. Pure: used by `import`
 // before anything is written, and by `verify` on the Secret in the cluster.
+import { withinMs, type Within } from './within.ts';
 import { parseCertificates, type Certificate } from './certificate.ts';
 import { buildChain } from './chain.ts';
 import { keyMatchesCertificate } from './keys.ts';
@@ -28,9 +29,9 @@ export interface PreflightInput {
   readonly requiredName: string;
   readonly recommendedNames: readonly string[];
   readonly now: Date;
-  /** Check validity dates and expiry (with failWithinMs); verify checks expiry on its own. */
+  /** Check validity dates and expiry (with failWithin); verify checks expiry on its own. */
   readonly checkValidity?: boolean;
-  readonly failWithinMs?: number;
+  readonly failWithin?: Within;
 }
 
 /**
@@ -158,7 +159,7 @@ export function preflight(input: PreflightInput): PreflightResult {
       if (cert.notBefore.getTime() > now)
         error(`${what} is not valid before ${cert.info.notBefore}.`);
       else if (left <= 0) error(`${what} expired ${formatDuration(-left)} ago.`);
-      else if (left < (input.failWithinMs ?? 0))
+      else if (left < withinMs(input.failWithin ?? 0, cert))
         error(`${what} expires in ${formatDuration(left)}, within --fail-within.`);
     }
     if (hasWeakRsaKey(cert))

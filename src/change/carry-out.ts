@@ -187,7 +187,7 @@ async function waitAndVerify(
   }
   record.wait = { result: 'converged', seconds: seconds() };
   // The checks run on what the wait last read: no second read round.
-  const verified = await verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged);
+  const verified = await verifyNow(ctx, client, inst.namespace, options.failWithin, converged);
   record.verify = verified.report;
   record.outcome = 'converged';
   return verified;

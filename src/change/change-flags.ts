@@ -1,7 +1,9 @@
 // The flags every writing command shares (import, mode, rotate, restore), and
 // the options they become: how to confirm, back up, wait and roll back.
+import type { Within } from '../certs/within.ts';
 import type { InferredOptionTypes } from 'yargs';
 import type { FlagTable } from '../framework/flag-table.ts';
+import { parseWithin } from '../framework/expiry-flags.ts';
 import { parseDuration } from '../duration.ts';
 import { UsageError } from '../errors.ts';
 import { defaultBackupDir } from './backup-dir.ts';
@@ -71,7 +73,7 @@ export const changeFlags = {
     group: CHANGE,
     default: '7d',
     describe:
-      'Refuse certificates that expire within this duration, and fail the final verify for them',
+      'Refuse certificates that expire within this duration (or share of their lifetime, 20%), and fail the final verify for them',
   },
 } as const satisfies FlagTable;
 
@@ -87,7 +89,7 @@ export interface ChangeOptions {
   readonly wait: boolean;
   readonly timeoutMs: number;
   readonly rollbackOnFailure: boolean;
-  readonly failWithinMs: number;
+  readonly failWithin: Within;
   /** Take the change Lease even when another run holds it. */
   readonly forceUnlock: boolean;
 }
@@ -110,7 +112,7 @@ export function changeOptionsFrom(flags: ChangeFlags): ChangeOptions {
     wait: flags.wait,
     timeoutMs,
     rollbackOnFailure: flags['rollback-on-failure'],
-    failWithinMs: parseDuration(flags['fail-within'], '--fail-within'),
+    failWithin: parseWithin(flags['fail-within'], '--fail-within'),
     forceUnlock: flags['force-unlock'],
   };
 }

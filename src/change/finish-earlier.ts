@@ -22,7 +22,7 @@ export async function finishEarlierChange(
   client: Client,
   inst: Installation,
   done: string,
-  options: Pick<ChangeOptions, 'timeoutMs' | 'failWithinMs' | 'dryRun'>,
+  options: Pick<ChangeOptions, 'timeoutMs' | 'failWithin' | 'dryRun'>,
 ): Promise<ExitCode> {
   const record = new ChangeRecord(ctx, client, inst, options.dryRun);
   record.nothingToWrite();
@@ -37,7 +37,7 @@ async function finish(
   client: Client,
   inst: Installation,
   done: string,
-  options: Pick<ChangeOptions, 'timeoutMs' | 'failWithinMs'>,
+  options: Pick<ChangeOptions, 'timeoutMs' | 'failWithin'>,
   record: ChangeRecord,
 ): Promise<ExitCode> {
   await releaseEndedLease(ctx, client, inst.namespace);
@@ -52,7 +52,7 @@ async function finish(
   const started = Date.now();
   const converged = await waitForConvergence(ctx, client, inst, goal, options.timeoutMs);
   record.wait = { result: 'converged', seconds: Math.round((Date.now() - started) / 100) / 10 };
-  const verified = await verifyNow(ctx, client, inst.namespace, options.failWithinMs, converged);
+  const verified = await verifyNow(ctx, client, inst.namespace, options.failWithin, converged);
   record.verify = verified.report;
   record.outcome = 'converged';
   return verified.exitCode;

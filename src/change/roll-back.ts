@@ -1,5 +1,6 @@
 // When a restarted controller does not converge: the backup goes back, the
 // controller restarts on it, and the wait starts again on the old goal.
+import type { Within } from '../certs/within.ts';
 import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
@@ -19,7 +20,7 @@ export async function rollBack(
   client: Client,
   inst: Installation,
   backup: { readonly content: Backup; readonly file?: string },
-  options: { readonly timeoutMs: number; readonly failWithinMs: number; readonly deadline: number },
+  options: { readonly timeoutMs: number; readonly failWithin: Within; readonly deadline: number },
   timedOut: TimeoutError,
   undo?: () => Promise<void>,
   record?: ChangeRecord,
@@ -45,7 +46,7 @@ export async function rollBack(
   let verified: VerifyDocument | null = null;
   if (rolledBack) {
     ctx.note('Rolled back: the controller runs with the objects it had before. The cluster now:');
-    verified = await verifyNow(ctx, client, inst.namespace, options.failWithinMs).then(
+    verified = await verifyNow(ctx, client, inst.namespace, options.failWithin).then(
       ({ report }) => report,
       (verifyError: unknown) => {
         ctx.note(`(the checks could not run: ${messageOf(verifyError)})`);

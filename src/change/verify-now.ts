@@ -1,4 +1,5 @@
 // The closing step of every change: the verify checks, printed, and their exit code.
+import type { Within } from '../certs/within.ts';
 import type { CommandContext } from '../framework/context.ts';
 import type { Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
@@ -18,7 +19,7 @@ export async function verifyNow(
   ctx: CommandContext,
   client: Client,
   namespace: string,
-  failWithinMs: number,
+  failWithin: Within,
   read?: Installation,
 ): Promise<{ exitCode: ExitCode; installation: Installation; report: VerifyDocument }> {
   const installation = read ?? (await readInstallation(client, namespace));
@@ -28,8 +29,8 @@ export async function verifyNow(
     installation,
     probes,
     now,
-    warnWithinMs: EXPIRY_WARNING_MS,
-    failWithinMs,
+    warnWithin: EXPIRY_WARNING_MS,
+    failWithin,
   });
   const exitCode = exitCodeForChecks(report, false);
   if (!printsData(ctx)) ctx.print(renderChecks(report, ctx.textOptions));

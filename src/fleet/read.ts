@@ -1,6 +1,7 @@
 // Reading one cluster of a run: its installation and discovery probes, into
 // the same status and verify reports a single-cluster run prints; within its
 // own deadline, so a dead cluster costs that deadline once.
+import type { Within } from '../certs/within.ts';
 import { Client } from '../kube/client.ts';
 import { configFor, type Kubeconfig } from '../kube/kubeconfig.ts';
 import { FLEET_READS, readSnapshot } from '../read/snapshot.ts';
@@ -20,8 +21,8 @@ export interface ReadSettings {
   /** The connection flags of the command line, --context aside. */
   readonly flags: ConnectionFlags;
   readonly namespace?: string;
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
   /** --request-timeout, or the deadline when none is given. */
   readonly requestTimeoutMs: number;
   readonly deadlineMs: number;
@@ -75,9 +76,9 @@ export async function readCluster(
 async function read(client: Client, settings: ReadSettings) {
   const snapshot = await readSnapshot(client, settings.namespace, FLEET_READS);
   const now = new Date();
-  const { warnWithinMs, failWithinMs } = settings;
+  const { warnWithin, failWithin } = settings;
   return {
-    status: statusOf(snapshot, now, warnWithinMs),
-    verify: verifyOf(snapshot, now, { warnWithinMs, failWithinMs }),
+    status: statusOf(snapshot, now, warnWithin),
+    verify: verifyOf(snapshot, now, { warnWithin, failWithin }),
   };
 }

@@ -1,6 +1,7 @@
 // status and verify over several clusters (or -o prometheus for one): the
 // contexts chosen, read concurrently each within its deadline, printed as one
 // table, one document or one set of metrics, with the worst exit code.
+import type { Within } from '../certs/within.ts';
 import { terminalSafeDeep } from '../terminal-safe.ts';
 import type { JunitSuite } from '../render/junit.ts';
 import type { CommandContext } from '../framework/context.ts';
@@ -16,8 +17,8 @@ import { readCluster } from './read.ts';
 export interface FleetRun {
   readonly command: 'status' | 'verify';
   readonly fleet: FleetOptions;
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
   readonly strict: boolean;
 }
 
@@ -69,8 +70,8 @@ export async function runFleet(ctx: CommandContext, run: FleetRun): Promise<Exit
     kubeconfig,
     flags,
     ...(ctx.flags.namespace ? { namespace: ctx.flags.namespace } : {}),
-    warnWithinMs: run.warnWithinMs,
-    failWithinMs: run.failWithinMs,
+    warnWithin: run.warnWithin,
+    failWithin: run.failWithin,
     requestTimeoutMs: requestTimeout > 0 ? requestTimeout : run.fleet.clusterTimeoutMs,
     deadlineMs: run.fleet.clusterTimeoutMs,
     verbosity: ctx.flags.verbose,

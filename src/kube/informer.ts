@@ -35,6 +35,8 @@ export interface InformerEvents {
   /** A list or watch failed (counted, then retried). */
   readonly onError?: (error: Error) => void;
   readonly onRestart?: (reason: RestartReason) => void;
+  /** A list succeeded after failures: the API server is back (its peers may try at once). */
+  readonly onRecovered?: () => void;
 }
 
 export interface InformerTiming {
@@ -59,7 +61,7 @@ export const DEFAULT_TIMING: InformerTiming = {
   watchTimeoutSeconds: 300,
   silenceMarginMs: 30_000,
   backoffInitialMs: 800,
-  backoffMaxMs: 10_000,
+  backoffMaxMs: 5_000,
   refusedRetryMs: 60_000,
   refusalGraceMs: PASSING_REFUSAL_MS,
   accessReviewMs: 10_000,
@@ -145,6 +147,11 @@ export class Informer<T extends k8s.KubeObject> {
     this.wakeSleep?.();
   }
 
+  /** Tries again now if it is waiting out a failure (not a refusal): the server is known back. */
+  retryNow(): void {
+    if (this.state.phase === 'failing') this.wakeSleep?.();
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopped) {
       try {
@@ -172,7 +179,9 @@ export class Informer<T extends k8s.KubeObject> {
     this.listed = true;
     this.refusedSince = undefined;
     this.currentAt = Date.now();
+    const recovered = this.state.phase === 'failing';
     this.setState({ phase: 'synced' });
+    if (recovered) this.events.onRecovered?.();
   }
 
   /** One watch, until it ends; resolves with why it ended, rejects on a failure to open or a broken stream. */
@@ -233,8 +242,10 @@ export class Informer<T extends k8s.KubeObject> {
             this.watching = true;
             this.failures = 0;
             this.refusedSince = undefined;
+            const recovered = this.state.phase === 'failing';
             if (this.state.phase !== 'synced') this.setState({ phase: 'synced' });
             else this.events.onChange();
+            if (recovered) this.events.onRecovered?.();
           },
           (error: unknown) => finish(() => (isGone(error) ? resolve('gone') : reject(error))),
         );

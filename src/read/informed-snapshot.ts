@@ -240,6 +240,10 @@ export class InformedSnapshot {
         },
         onError: (error) => this.events.onError?.(resource, error),
         onRestart: (reason) => this.events.onRestart?.(resource, reason),
+        // One list through again: the others need not wait out their backoff.
+        onRecovered: () => {
+          for (const other of this.all()) other.retryNow();
+        },
       },
       this.timing,
     );

@@ -46,6 +46,13 @@ const families = () => ({
     help: 'When a certificate expires: the serving certificate and each CA that antrea-ca publishes.',
     samples: [] as string[],
   },
+  renewalDue: {
+    name: 'antrea_certs_certificate_renewal_due_timestamp_seconds',
+    help:
+      'When its renewer (the renewer label) should renew a certificate: past it by more than an ' +
+      'hour and not renewed, the renewer failed. None for a certificate nobody renews.',
+    samples: [] as string[],
+  },
   inSync: {
     name: 'antrea_certs_consumer_ca_bundle_in_sync',
     help: 'Whether the caBundle of an APIService, webhook or CRD conversion carries the CA of antrea-ca.',
@@ -181,9 +188,19 @@ function clusterFamilies(
       ...(status.servingCertificate ? [{ kind: 'serving', cert: status.servingCertificate }] : []),
       ...status.caBundle.certificates.filter((c) => c.isCA).map((cert) => ({ kind: 'ca', cert })),
     ];
+    // The serving certificate's renewer renews its CA with it in self-signed mode (one pair).
+    const renewal = status.servingRenewal?.renewer ? status.servingRenewal : undefined;
     for (const { kind, cert } of certificates) {
       const labels = { ...base, certificate: kind, subject: cert.subject, sha256: cert.sha256 };
       f.notAfter.samples.push(sample(f.notAfter.name, labels, epochSeconds(cert.notAfter)));
+      if (renewal && (kind === 'serving' || status.mode === 'self-signed'))
+        f.renewalDue.samples.push(
+          sample(
+            f.renewalDue.name,
+            { ...labels, renewer: renewal.renewer },
+            epochSeconds(renewal.dueAt),
+          ),
+        );
     }
     for (const consumer of status.consumers) {
       const labels = {

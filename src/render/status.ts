@@ -3,6 +3,7 @@
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import type { StatusReport, CertificateReport, ConsumerReport } from '../report/status.ts';
 import { STATUS_MARKS, type Style, type TextOptions } from './style.ts';
+import type { NoRenewer, Renewal } from '../antrea/renewal.ts';
 import { alignColumns } from './table.ts';
 import type { IpsecReport } from '../report/ipsec.ts';
 
@@ -14,6 +15,16 @@ const SHORT_KIND: Record<ConsumerReport['kind'], string> = {
 };
 
 const shortDate = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+
+/** Who renews the serving certificate and when: due, overdue (warned), or nobody. */
+function renewalLine(renewal: Renewal | NoRenewer, { style }: TextOptions): string {
+  if (renewal.renewer === null) return style.dim(`by nobody: ${renewal.note}`);
+  if (renewal.overdueSince)
+    return style.warn(
+      `overdue since ${shortDate(renewal.overdueSince)}, by ${renewal.renewer} (due ${shortDate(renewal.dueAt)})`,
+    );
+  return `by ${renewal.renewer} at ${shortDate(renewal.dueAt)}`;
+}
 
 function certificateLines(cert: CertificateReport, opts: TextOptions): string[][] {
   const { style } = opts;
@@ -138,7 +149,17 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
     `Serving certificate${report.servingCertificateSource ? ` (${report.servingCertificateSource})` : ''}`,
   );
   if (report.servingCertificate) {
-    out.push(...alignColumns(certificateLines(report.servingCertificate, opts), width));
+    out.push(
+      ...alignColumns(
+        [
+          ...certificateLines(report.servingCertificate, opts),
+          ...(report.servingRenewal
+            ? [['  Renewal', renewalLine(report.servingRenewal, opts)]]
+            : []),
+        ],
+        width,
+      ),
+    );
     const chain = report.servingChain;
     if (chain) {
       out.push(

@@ -1,6 +1,7 @@
 // status --all as data: every certificate and key Antrea keeps, kubeadm-style
 // (where it lives, when it expires, its CA, who manages it), then the CAs.
 // Pure: built from the status report and the other reads.
+import type { Within } from '../certs/within.ts';
 import { FLOW_AGGREGATOR, MEMBERLIST_KEYS } from '../antrea/names.ts';
 import { IPSEC } from '../antrea/ipsec.ts';
 import { tryParse } from '../certs/try-parse.ts';
@@ -224,7 +225,7 @@ export function inventoryOf(
   snapshot: Snapshot & Required<Pick<Snapshot, 'keyMaterial' | 'agentInfos'>>,
   now: Date,
   options: {
-    readonly warnWithinMs: number;
+    readonly warnWithin: Within;
     readonly expiringWithinMs?: number;
     readonly expiringWithin?: string;
   },
@@ -232,7 +233,7 @@ export function inventoryOf(
   const { keyMaterial, agentInfos } = snapshot;
   const installation = installationOf(snapshot);
   return inventoryFrom({
-    status: statusFrom({ installation, now, warnWithinMs: options.warnWithinMs }),
+    status: statusFrom({ installation, now, warnWithin: options.warnWithin }),
     encryption: encryptionFrom({
       agentConf: installation.config?.agentText,
       controllerConf: installation.config?.text,

@@ -1,11 +1,13 @@
 // The status report: what `status` shows, as data (rendered elsewhere).
 // Pure: built from what the cluster layer read, at a given time.
+import { withinMs, type Within } from '../certs/within.ts';
 import { sameCertificates, type Certificate } from '../certs/certificate.ts';
 import { buildChain } from '../certs/chain.ts';
 import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from '../certs/strength.ts';
 import { tryParse } from '../certs/try-parse.ts';
 import { describeMode, modeOf, type ModeInfo } from '../antrea/mode.ts';
-import { CA_CONFIGMAP, SELF_SIGNED_REGENERATE_WITHIN_MS, serviceDnsName } from '../antrea/names.ts';
+import { CA_CONFIGMAP, serviceDnsName } from '../antrea/names.ts';
+import { renewalOf, servingRenewer, type NoRenewer, type Renewal } from '../antrea/renewal.ts';
 import { servingChain } from '../antrea/serving.ts';
 import {
   installationOf,
@@ -60,6 +62,8 @@ export interface StatusReport {
   readonly configMap: string | null;
   readonly secret: { readonly name: string; readonly type: string; readonly keys: string[] } | null;
   readonly servingCertificate: CertificateReport | null;
+  /** Who renews the serving certificate and when; or that nobody does (null: no certificate). */
+  readonly servingRenewal: Renewal | NoRenewer | null;
   readonly servingCertificateSource: string | null;
   readonly servingChain: {
     readonly chainsToPublishedCA: boolean;
@@ -95,7 +99,7 @@ export interface StatusInputs {
   readonly installation: Installation;
   readonly now: Date;
   /** Expiry warning threshold (status: 30 days). */
-  readonly warnWithinMs: number;
+  readonly warnWithin: Within;
 }
 
 /**
@@ -124,7 +128,7 @@ export function consumerReport(consumer: Consumer, published: Certificate[]): Co
 }
 
 /** Builds the status report, warnings included, from one read of the installation. */
-export function statusFrom({ installation: inst, now, warnWithinMs }: StatusInputs): StatusReport {
+export function statusFrom({ installation: inst, now, warnWithin }: StatusInputs): StatusReport {
   const mode = modeOf(inst);
   const warnings: string[] = [];
   const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
@@ -168,16 +172,14 @@ export function statusFrom({ installation: inst, now, warnWithinMs }: StatusInpu
       warnings.push(
         `the serving certificate does not carry the DNS name ${serviceName} that clients verify.`,
       );
-    if (mode.mode === 'self-signed' && mode.pairStorage === 'secret') {
-      const left = leaf.notAfter.getTime() - now.getTime();
-      if (left < SELF_SIGNED_REGENERATE_WITHIN_MS) {
-        warnings.push(
-          `the self-signed certificate has ${formatDuration(Math.max(left, 0))} left, ` +
-            'inside the 90-day window: the controller replaces it at its next check (within an hour).',
-        );
-      }
-    }
   }
+  const renewal = leaf ? servingRenewal(inst, mode, leaf, now) : null;
+  if (renewal && 'dueAt' in renewal && Date.parse(renewal.dueAt) <= now.getTime())
+    warnings.push(
+      renewal.overdueSince
+        ? `renewal overdue since ${renewal.overdueSince}, by ${renewal.renewer} (it ${renewal.rule}); look at ${renewal.causes}.`
+        : `the serving certificate's renewal is due since ${renewal.dueAt}: ${renewal.renewer} ${renewal.rule}.`,
+    );
 
   const certs = [
     ...new Map(
@@ -188,7 +190,8 @@ export function statusFrom({ installation: inst, now, warnWithinMs }: StatusInpu
     const left = cert.notAfter.getTime() - now.getTime();
     const what = `certificate "${cert.info.subject}"`;
     if (left <= 0) warnings.push(`${what} expired ${formatDuration(-left)} ago.`);
-    else if (left < warnWithinMs) warnings.push(`${what} expires in ${formatDuration(left)}.`);
+    else if (left < withinMs(warnWithin, cert))
+      warnings.push(`${what} expires in ${formatDuration(left)}.`);
     if (cert.notBefore.getTime() > now.getTime())
       warnings.push(`${what} is not valid before ${cert.info.notBefore}.`);
     if (hasWeakRsaKey(cert)) {
@@ -239,6 +242,7 @@ export function statusFrom({ installation: inst, now, warnWithinMs }: StatusInpu
         }
       : null,
     servingCertificate: leaf ? certificateReport(leaf, now) : null,
+    servingRenewal: renewal,
     servingCertificateSource: serving?.source ?? null,
     servingChain: chain,
     caBundle: {
@@ -257,6 +261,22 @@ export function statusFrom({ installation: inst, now, warnWithinMs }: StatusInpu
     warnings,
     notes: notesOn(inst, mode),
   };
+}
+
+/** The serving certificate's renewal under its renewer's rule (cert-manager: its renewalTime). */
+function servingRenewal(
+  inst: Installation,
+  mode: ModeInfo,
+  leaf: Certificate,
+  now: Date,
+): Renewal | NoRenewer {
+  const renewer = servingRenewer(mode);
+  if (renewer.renewer === null) return renewer;
+  const renewalTime = inst.certManager?.renewalTime;
+  return renewalOf(renewer, leaf, now, {
+    namespace: inst.namespace,
+    ...(renewalTime ? { renewalTime: new Date(renewalTime) } : {}),
+  });
 }
 
 /** What a refused detail read leaves out, and what stands in for it. */
@@ -301,11 +321,11 @@ function notesOn(inst: Installation, mode: ModeInfo): string[] {
 export function statusOf(
   snapshot: Snapshot,
   now: Date,
-  warnWithinMs: number,
+  warnWithin: Within,
 ): StatusReport & { readonly ipsec: IpsecReport | null } {
   const installation = installationOf(snapshot);
   return {
-    ...statusFrom({ installation, now, warnWithinMs }),
+    ...statusFrom({ installation, now, warnWithin }),
     ipsec: ipsecBlock(installation, snapshot.ipsec, now),
   };
 }

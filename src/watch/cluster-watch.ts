@@ -3,6 +3,7 @@
 // serves, the aggregated-API probes, audit, the status --all inventory). Each
 // change recomputes the reports that status and verify print, with the same
 // functions; reading them makes no request.
+import type { Within } from '../certs/within.ts';
 import type { Client } from '../kube/client.ts';
 import type { InformerTiming, RestartReason } from '../kube/informer.ts';
 import {
@@ -33,8 +34,8 @@ import { failureOf, type ClusterRead, type ReadFailure } from '../report/cluster
 
 /** How a cluster is watched: the thresholds, and how often each check that makes requests runs. */
 export interface WatchSettings {
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
   /** The handshake with the controller (user-provided mode), the IPsec objects, the cert-manager Certificate. */
   readonly servedIntervalMs: number;
   readonly probeIntervalMs: number;
@@ -235,14 +236,14 @@ export class ClusterWatch {
     // Before the first probes and handshake, verify would report them missing, not failed.
     if (!this.finished.has('probes') || !this.finished.has('served')) return { snapshot };
     const at = new Date();
-    const { warnWithinMs, failWithinMs } = this.settings;
+    const { warnWithin, failWithin } = this.settings;
     try {
       return {
         snapshot,
         read: {
           context: this.context,
-          status: statusOf(snapshot, at, warnWithinMs),
-          verify: verifyOf(snapshot, at, { warnWithinMs, failWithinMs }),
+          status: statusOf(snapshot, at, warnWithin),
+          verify: verifyOf(snapshot, at, { warnWithin, failWithin }),
         },
       };
     } catch (error) {
@@ -308,20 +309,25 @@ export class ClusterWatch {
 
   private async runAudit(): Promise<void> {
     const snapshot = await readSnapshot(this.client, this.namespace, AUDIT_READS);
-    const { warnWithinMs, failWithinMs, trustedNamespaces = [] } = this.settings;
-    this.audit = auditOf(snapshot, new Date(), { warnWithinMs, failWithinMs, trustedNamespaces });
+    const { warnWithin, failWithin, trustedNamespaces = [] } = this.settings;
+    this.audit = auditOf(snapshot, new Date(), { warnWithin, failWithin, trustedNamespaces });
   }
 
   private async runInventory(): Promise<void> {
     const snapshot = await readSnapshot(this.client, this.namespace, INVENTORY_READS);
     this.inventory = inventoryOf(snapshot, new Date(), {
-      warnWithinMs: this.settings.warnWithinMs,
+      warnWithin: this.settings.warnWithin,
     });
   }
 
-  /** Runs a check unless it is running; a failure is told to `events`, and the last result kept. */
+  /**
+   * Runs a check unless it is running; a failure is told to `events`, and the last result kept.
+   * While a watch is broken (an outage) a check that has a result keeps it and is not run: its
+   * requests would fail too, and what was last known stays true until the cluster can be read.
+   */
   private async runCheck({ name, run }: Check): Promise<void> {
     if (this.stopped || this.running.has(name) || !this.informed.synced) return;
+    if (this.finished.has(name) && this.informed.staleSince() !== undefined) return;
     this.running.add(name);
     try {
       await run();

@@ -3,6 +3,7 @@
 // terminal the report is redrawn in place; in a pipe each change is one line
 // with a timestamp (-o json: one JSON document a line; -o yaml: a document
 // each), as kubectl get -w streams. Ctrl-C exits 130, SIGTERM 143.
+import type { Within } from '../certs/within.ts';
 import type { CommandContext } from '../framework/context.ts';
 import { ExitCode, UsageError } from '../errors.ts';
 import { claimSignals } from '../signals.ts';
@@ -18,8 +19,8 @@ import { isoSeconds } from '../duration.ts';
 /** What --watch shows, with verify's thresholds. */
 export interface WatchRun {
   readonly command: 'status' | 'verify';
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
 }
 
 const CLEAR = '\u001b[H\u001b[2J';
@@ -33,8 +34,8 @@ export async function watchInTerminal(ctx: CommandContext, run: WatchRun): Promi
     );
   const client = await ctx.connect();
   const watch = new ClusterWatch(client.contextName, client, ctx.flags.namespace, {
-    warnWithinMs: run.warnWithinMs,
-    failWithinMs: run.failWithinMs,
+    warnWithin: run.warnWithin,
+    failWithin: run.failWithin,
     servedIntervalMs: 5 * MINUTE,
     probeIntervalMs: MINUTE,
     refreshMs: MINUTE,

@@ -18,7 +18,7 @@ export type ReadCluster = Extract<ClusterRead, { readonly status: unknown }>;
 function read(context: string, installation: ReturnType<typeof selfSigned>): ReadCluster {
   return {
     context,
-    status: statusFrom({ installation, now, warnWithinMs: 30 * DAY }),
+    status: statusFrom({ installation, now, warnWithin: 30 * DAY }),
     verify: verify(installation),
   };
 }

@@ -28,6 +28,13 @@ export interface Alert {
 export interface Prometheus {
   /** The value of each series an instant query gives, by its labels. */
   query(expr: string): Promise<{ metric: Record<string, string>; value: number }[]>;
+  /** Each series a range query gives, with its points (seconds, value) at each step. */
+  queryRange(
+    expr: string,
+    startSeconds: number,
+    endSeconds: number,
+    stepSeconds: number,
+  ): Promise<{ metric: Record<string, string>; values: [number, number][] }[]>;
   alerts(): Promise<Alert[]>;
   stop(): Promise<void>;
 }
@@ -85,6 +92,17 @@ export async function startPrometheus(
         result: { metric: Record<string, string>; value: [number, string] }[];
       }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
       return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+    },
+    queryRange: async (expr, start, end, step) => {
+      const data = await api<{
+        result: { metric: Record<string, string>; values: [number, string][] }[];
+      }>(
+        `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${start}&end=${end}&step=${step}`,
+      );
+      return data.result.map((r) => ({
+        metric: r.metric,
+        values: r.values.map(([t, v]): [number, number] => [t, Number(v)]),
+      }));
     },
     alerts: async () => (await api<{ alerts: Alert[] }>('/api/v1/alerts')).alerts,
     stop: () =>

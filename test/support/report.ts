@@ -7,4 +7,4 @@ import { DAY, now } from './certificates.ts';
 export const probesOk: Probe[] = [{ groupVersion: 'controlplane.antrea.io/v1beta2', status: 200 }];
 
 export const verify = (installation: Installation, probes = probesOk) =>
-  verifyFrom({ installation, probes, now, warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY });
+  verifyFrom({ installation, probes, now, warnWithin: 30 * DAY, failWithin: 7 * DAY });

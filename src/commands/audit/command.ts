@@ -1,12 +1,13 @@
 // kubectl antrea-certs audit
+import type { Within } from '../../certs/within.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { trustFlag, trustedNamespacesFrom } from '../../framework/trust-flags.ts';
 import { expiryFlags, expiryOptionsFrom } from '../../framework/expiry-flags.ts';
 
 /** audit's options: the expiry thresholds, whether warnings fail, and the trusted namespaces. */
 export interface AuditOptions {
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
   readonly strict: boolean;
   readonly trustedNamespaces: readonly string[];
   readonly clusterLabel?: string;

@@ -23,8 +23,8 @@ export async function run(ctx: CommandContext, options: AuditOptions): Promise<E
     options.clusterLabel,
   );
   const report = auditOf(snapshot, new Date(), {
-    warnWithinMs: options.warnWithinMs,
-    failWithinMs: options.failWithinMs,
+    warnWithin: options.warnWithin,
+    failWithin: options.failWithin,
     trustedNamespaces: options.trustedNamespaces,
   });
   const exitCode = exitCodeForChecks(report, options.strict);

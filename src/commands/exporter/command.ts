@@ -1,4 +1,5 @@
 // kubectl antrea-certs exporter
+import type { Within } from '../../certs/within.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { expiryFlags, expiryOptionsFrom } from '../../framework/expiry-flags.ts';
 import {
@@ -19,8 +20,8 @@ export const DEFAULT_PORT = 10027;
 export interface ExporterOptions {
   readonly listen: Listen;
   readonly fleet: FleetOptions;
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
   readonly servedIntervalMs: number;
   readonly probeIntervalMs: number;
   readonly auditIntervalMs?: number;
@@ -150,7 +151,7 @@ SIGTERM stops the watches and exits 0 once the scrapes in flight are answered.`,
     const inventory = parseDuration(flags['inventory-interval'], '--inventory-interval');
     const fleet = fleetOptionsFrom({ ...flags, parallel: 1 });
     if (fleet.clusterLabel && (fleet.all || fleet.matching)) throw severalLabelled();
-    const { warnWithinMs, failWithinMs } = expiryOptionsFrom({ ...flags, strict: false });
+    const { warnWithin, failWithin } = expiryOptionsFrom({ ...flags, strict: false });
     const cert = flags['tls-cert-file'];
     const key = flags['tls-private-key-file'];
     if (Boolean(cert) !== Boolean(key))
@@ -158,8 +159,8 @@ SIGTERM stops the watches and exits 0 once the scrapes in flight are answered.`,
     return {
       listen: parseListen(flags.listen),
       fleet,
-      warnWithinMs,
-      failWithinMs,
+      warnWithin,
+      failWithin,
       servedIntervalMs: interval('served-interval', flags['served-interval']),
       probeIntervalMs: interval('probe-interval', flags['probe-interval']),
       ...(flags.audit

@@ -104,7 +104,7 @@ export async function generateFiles(
     requiredName: serviceDnsName(names.namespace),
     recommendedNames: [fqdnServiceName(names.namespace, names.clusterDomain)],
     now,
-    failWithinMs: 0,
+    failWithin: 0,
   });
   if (!check.ok) {
     findingLines(check.findings, ctx.textOptions.style).forEach((line) => ctx.note(line));

@@ -66,7 +66,7 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
     requiredName: serviceDnsName(ns),
     recommendedNames: [fqdnServiceName(ns, options.clusterDomain)],
     now: new Date(),
-    failWithinMs: options.change.failWithinMs,
+    failWithin: options.change.failWithin,
   });
   const errors = result.findings.filter((f) => f.severity === 'error');
   if (errors.length) {

@@ -88,7 +88,7 @@ function planSwitch(planning: Planning, inst: Installation, quiet: boolean): Cha
       requiredName: serviceDnsName(ns),
       recommendedNames: [],
       now: new Date(),
-      failWithinMs: options.change.failWithinMs,
+      failWithin: options.change.failWithin,
     });
     if (!result.ok && !options.force) {
       ctx.note(`Secret ${secretName} is not ready for user-provided mode:`);

@@ -73,7 +73,7 @@ export async function issueFromCa(
     requiredName: serviceDnsName(ns),
     recommendedNames: [fqdnServiceName(ns, options.clusterDomain)],
     now: new Date(),
-    failWithinMs: options.change.failWithinMs,
+    failWithin: options.change.failWithin,
   });
   if (!check.ok) {
     findingLines(check.findings, ctx.textOptions.style).forEach((line) => ctx.note(line));

@@ -15,7 +15,7 @@ export async function runInventory(ctx: CommandContext, options: StatusOptions):
   const client = await ctx.connect();
   const snapshot = await readSnapshot(client, ctx.flags.namespace, INVENTORY_READS);
   const report = inventoryOf(snapshot, new Date(), {
-    warnWithinMs: EXPIRY_WARNING_MS,
+    warnWithin: EXPIRY_WARNING_MS,
     ...(options.expiringWithinMs !== undefined
       ? { expiringWithinMs: options.expiringWithinMs, expiringWithin: options.expiringWithin }
       : {}),

@@ -19,8 +19,8 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
     const { watchInTerminal } = await import('../../watch/terminal-view.ts');
     return watchInTerminal(ctx, {
       command: 'status',
-      warnWithinMs: EXPIRY_WARNING_MS,
-      failWithinMs: EXPIRY_FAILURE_MS,
+      warnWithin: EXPIRY_WARNING_MS,
+      failWithin: EXPIRY_FAILURE_MS,
     });
   }
   if (options.all) {
@@ -33,7 +33,7 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
   }
   if (ctx.flags.output === 'prometheus' || several) {
     const { runFleet } = await import('../../fleet/run.ts');
-    const thresholds = { warnWithinMs: EXPIRY_WARNING_MS, failWithinMs: EXPIRY_FAILURE_MS };
+    const thresholds = { warnWithin: EXPIRY_WARNING_MS, failWithin: EXPIRY_FAILURE_MS };
     return runFleet(ctx, { command: 'status', fleet: options.fleet, ...thresholds, strict: false });
   }
   const client = await ctx.connect();

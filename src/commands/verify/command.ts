@@ -1,4 +1,5 @@
 // kubectl antrea-certs verify
+import type { Within } from '../../certs/within.ts';
 import { defineCommand } from '../../framework/command.ts';
 import { expiryFlags, expiryOptionsFrom } from '../../framework/expiry-flags.ts';
 import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/fleet-flags.ts';
@@ -8,8 +9,8 @@ import { fleetFlags, fleetOptionsFrom, type FleetOptions } from '../../fleet/fle
  * read.
  */
 export interface VerifyOptions {
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
   readonly strict: boolean;
   readonly fleet: FleetOptions;
   readonly watch: boolean;

@@ -15,20 +15,20 @@ import type { VerifyOptions } from './command.ts';
  * Several clusters and -o prometheus go to the fleet run.
  */
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<ExitCode> {
-  const { warnWithinMs, failWithinMs, strict } = options;
+  const { warnWithin, failWithin, strict } = options;
   const several = readsFleet(options.fleet, contextsGiven(ctx.flags.context));
   if (options.watch) {
     if (several) throw new UsageError('--watch follows one cluster; the exporter watches several.');
     const { watchInTerminal } = await import('../../watch/terminal-view.ts');
-    return watchInTerminal(ctx, { command: 'verify', warnWithinMs, failWithinMs });
+    return watchInTerminal(ctx, { command: 'verify', warnWithin, failWithin });
   }
   if (ctx.flags.output === 'prometheus' || several) {
     const { runFleet } = await import('../../fleet/run.ts');
     return runFleet(ctx, {
       command: 'verify',
       fleet: options.fleet,
-      warnWithinMs,
-      failWithinMs,
+      warnWithin,
+      failWithin,
       strict,
     });
   }
@@ -36,7 +36,7 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
     client,
     snapshot: await readSnapshot(client, ctx.flags.namespace, VERIFY_READS),
   }));
-  const report = verifyOf(snapshot, new Date(), { warnWithinMs, failWithinMs });
+  const report = verifyOf(snapshot, new Date(), { warnWithin, failWithin });
   const exitCode = exitCodeForChecks(report, strict);
   ctx.debug(`${client.requestCount} API requests`);
   await printReport(ctx, { ...report, exitCode }, renderChecks, {

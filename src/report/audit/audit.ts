@@ -11,7 +11,7 @@ import { agentApiCertificates, type AgentApiCertificate } from '../agent-api.ts'
 import { encryptionFrom, type EncryptionReport } from '../ipsec.ts';
 import type { CertificateReport } from '../certificate-report.ts';
 import { summaryOf, type Check, type CheckSummary } from '../check.ts';
-import { formatDuration } from '../../duration.ts';
+import { describeWithin } from '../../certs/within.ts';
 import type { NamespaceGuard } from './admission.ts';
 import { expiryChecks, notReadWarning, plural, type Thresholds } from './common.ts';
 import { encryptionChecks, ipsecCertificateChecks } from './encryption.ts';
@@ -115,7 +115,7 @@ function agentApiChecks(certs: readonly AgentApiCertificate[], inputs: Threshold
       status: 'pass',
       message:
         `${plural(certs.length, 'agent API certificate')} valid for more than ` +
-        `${formatDuration(inputs.warnWithinMs)}; the first expires ${earliest(certs)}`,
+        `${describeWithin(inputs.warnWithin)}; the first expires ${earliest(certs)}`,
     },
   ];
 }

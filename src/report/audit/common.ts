@@ -1,13 +1,14 @@
 // What the audit checks share: a read that was refused, counts in words, and
 // certificate expiry measured against --warn-within and --fail-within.
+import { withinMs, type Within } from '../../certs/within.ts';
 import type { Outcome } from '../../kube/outcome.ts';
 import type { CertificateReport } from '../certificate-report.ts';
 import type { Check, CheckStatus } from '../check.ts';
 
 /** The expiry thresholds of a run, in milliseconds. */
 export interface Thresholds {
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
 }
 
 /** A warning that something could not be checked, with the refusal's sentence. */
@@ -29,8 +30,8 @@ export function expiryChecks(
 ): Check[] {
   return items.flatMap(({ cert, id, what }): Check[] => {
     const left = cert.expiresInSeconds * 1000;
-    if (left > inputs.warnWithinMs) return [];
-    const status: CheckStatus = left <= inputs.failWithinMs ? 'fail' : 'warn';
+    if (left > withinMs(inputs.warnWithin, cert)) return [];
+    const status: CheckStatus = left <= withinMs(inputs.failWithin, cert) ? 'fail' : 'warn';
     const when =
       left <= 0 ? `expired ${cert.notAfter}` : `expires ${cert.notAfter} (in ${cert.expiresIn})`;
     return [{ id, status, message: `${what} ${when}`, hint }];

@@ -1,5 +1,6 @@
 // verify's checks of each certificate served or published: how long it is
 // valid, and whether its key or signature is too weak.
+import { withinMs, type Within } from '../../certs/within.ts';
 import { SELF_SIGNED_REGENERATE_WITHIN_MS } from '../../antrea/names.ts';
 import type { Certificate } from '../../certs/certificate.ts';
 import { MIN_RSA_BITS, hasWeakRsaKey, isSha1Signed } from '../../certs/strength.ts';
@@ -10,8 +11,8 @@ import type { Check } from '../check.ts';
 /** What expiry is judged by: the time and both thresholds. */
 export interface ExpiryInputs {
   readonly now: Date;
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
 }
 
 /** expiry: fails when not yet valid, expired or inside --fail-within; warns inside --warn-within. */
@@ -37,14 +38,14 @@ export function expiryCheck(cert: Certificate, inputs: ExpiryInputs, status: Sta
       message: `${what} expired ${formatDuration(-left)} ago`,
       hint: renewHint,
     };
-  if (left < inputs.failWithinMs)
+  if (left < withinMs(inputs.failWithin, cert))
     return {
       id,
       status: 'fail',
       message: `${what} expires in ${formatDuration(left)}`,
       hint: renewHint,
     };
-  if (left < inputs.warnWithinMs) {
+  if (left < withinMs(inputs.warnWithin, cert)) {
     const selfRenews =
       status.mode === 'self-signed' &&
       status.selfSignedPairStorage === 'secret' &&

@@ -1,10 +1,12 @@
 // The checks of `verify`, as data: each passes, warns or fails, with a hint.
 // Pure: built from the installation and the discovery probes, one family of
 // checks per module of this folder, in the order verify prints them.
+import type { Within } from '../../certs/within.ts';
 import { CA_CONFIGMAP } from '../../antrea/names.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { modeOf } from '../../antrea/mode.ts';
 import { servingChain } from '../../antrea/serving.ts';
+import { renewalChecks } from './renewal.ts';
 import { installationOf, type Installation } from '../../antrea/installation.ts';
 import type { Snapshot } from '../../antrea/snapshot.ts';
 import { statusFrom } from '../status.ts';
@@ -29,8 +31,8 @@ export interface VerifyInputs {
   readonly installation: Installation;
   readonly probes: readonly Probe[];
   readonly now: Date;
-  readonly warnWithinMs: number;
-  readonly failWithinMs: number;
+  readonly warnWithin: Within;
+  readonly failWithin: Within;
 }
 
 /**
@@ -54,7 +56,7 @@ export function verifyFrom(inputs: VerifyInputs): VerifyReport {
   const status = statusFrom({
     installation: inst,
     now: inputs.now,
-    warnWithinMs: inputs.warnWithinMs,
+    warnWithin: inputs.warnWithin,
   });
   const published = tryParse(inst.caConfigMap?.bundle, `ConfigMap ${CA_CONFIGMAP}`);
   const serving = servingChain(inst, modeOf(inst));
@@ -65,6 +67,7 @@ export function verifyFrom(inputs: VerifyInputs): VerifyReport {
     ...secretChecks(inst, status, published.certs, inputs.now),
     ...answerChecks(inst, inputs.probes),
     ...certificateChecks([...(serving?.certs ?? []), ...published.certs], inputs, status),
+    ...renewalChecks(status, serving?.certs[0], inputs),
     ...certManagerChecks(inst.certManager, ns),
     ...unfinishedChecks(inst, published.certs, inputs.now),
     controllerReadyCheck(inst),

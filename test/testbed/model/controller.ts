@@ -26,6 +26,8 @@ import { parseRelease, persistsSelfSignedPair, rewritesSecretType } from '../ant
 export const REFUSED_COMMON_NAME = 'antrea-certs-testbed-refused';
 
 export const TLS_SECRET = 'antrea-controller-tls';
+/** On the Secret, "true": the controller's renewal of its pair is refused (its renewer is broken). */
+export const REFUSE_RENEWAL_ANNOTATION = 'testbed.antrea-certs.io/refuse-renewal';
 const REGENERATE_WITHIN_MS = 90 * 24 * 3600 * 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -182,6 +184,20 @@ class SelfSignedPersisted extends Base {
       const certPem = decode(secret?.data?.['tls.crt']);
       const keyPem = decode(secret?.data?.['tls.key']);
       const expiry = certPem ? firstCertificateExpiry(certPem) : undefined;
+      // A renewal the cluster refuses (RBAC, an admission policy, a GitOps tool putting the old
+      // Secret back): the controller logs it, keeps serving the pair it has, and checks again.
+      const refused = secret?.metadata?.annotations?.[REFUSE_RENEWAL_ANNOTATION] === 'true';
+      if (
+        refused &&
+        certPem &&
+        keyPem &&
+        expiry &&
+        expiry.getTime() - Date.now() < REGENERATE_WITHIN_MS
+      ) {
+        log(`cannot replace the pair in ${TLS_SECRET}: the write is refused (testbed annotation)`);
+        await this.serve({ certPem, keyPem }, certPem);
+        return;
+      }
       if (certPem && keyPem && expiry && expiry.getTime() - Date.now() >= REGENERATE_WITHIN_MS) {
         try {
           await this.serve({ certPem, keyPem }, certPem);

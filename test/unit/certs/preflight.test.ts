@@ -39,7 +39,7 @@ function input(
     requiredName: `antrea.${ns}.svc`,
     recommendedNames: [`antrea.${ns}.svc.cluster.local`],
     now: new Date(),
-    failWithinMs: 7 * DAY,
+    failWithin: 7 * DAY,
   };
 }
 

@@ -28,7 +28,7 @@ const options = {
   wait: false,
   timeoutMs: 1000,
   rollbackOnFailure: true,
-  failWithinMs: 0,
+  failWithin: 0,
   forceUnlock: false,
 };
 

@@ -22,7 +22,7 @@ const change = {
   wait: true,
   timeoutMs: 5 * 60_000,
   rollbackOnFailure: true,
-  failWithinMs: 7 * DAY,
+  failWithin: 7 * DAY,
   forceUnlock: false,
 };
 
@@ -35,10 +35,10 @@ const pairFiles = {
 const fleet = { all: false, parallel: 8, clusterTimeoutMs: 30_000 };
 
 const cases: readonly (readonly [argv: string, expected: unknown])[] = [
-  ['verify', { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, strict: false, fleet, watch: false }],
+  ['verify', { warnWithin: 30 * DAY, failWithin: 7 * DAY, strict: false, fleet, watch: false }],
   [
     'verify --warn-within 720h --fail-within 1d --strict -w',
-    { warnWithinMs: 30 * DAY, failWithinMs: DAY, strict: true, fleet, watch: true },
+    { warnWithin: 30 * DAY, failWithin: DAY, strict: true, fleet, watch: true },
   ],
   ['verify --fail-within soon', /--fail-within takes a duration like 30d, 720h or 90s, not "soon"/],
   ['version', { clientOnly: false }],
@@ -53,15 +53,12 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
   ],
   ['status --expiring-within 30d', /--expiring-within goes with --all/],
   ['status --all --expiring-within soon', /--expiring-within takes a duration/],
-  [
-    'audit',
-    { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, strict: false, trustedNamespaces: [] },
-  ],
+  ['audit', { warnWithin: 30 * DAY, failWithin: 7 * DAY, strict: false, trustedNamespaces: [] }],
   [
     'audit --trust-namespace a,b --trust-namespace c --strict --cluster-label eu-1 --warn-within 60d',
     {
-      warnWithinMs: 60 * DAY,
-      failWithinMs: 7 * DAY,
+      warnWithin: 60 * DAY,
+      failWithin: 7 * DAY,
       strict: true,
       trustedNamespaces: ['a', 'b', 'c'],
       clusterLabel: 'eu-1',
@@ -85,8 +82,8 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     {
       listen: { host: '127.0.0.1', port: 9000 },
       fleet: { ...fleet, parallel: 1, all: true },
-      warnWithinMs: 30 * DAY,
-      failWithinMs: 7 * DAY,
+      warnWithin: 30 * DAY,
+      failWithin: 7 * DAY,
       servedIntervalMs: 300_000,
       probeIntervalMs: 60_000,
       auditIntervalMs: 3_600_000,
@@ -100,8 +97,8 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
     {
       listen: { port: 10027 },
       fleet: { ...fleet, parallel: 1 },
-      warnWithinMs: 30 * DAY,
-      failWithinMs: 7 * DAY,
+      warnWithin: 30 * DAY,
+      failWithin: 7 * DAY,
       servedIntervalMs: 300_000,
       probeIntervalMs: 60_000,
       trustedNamespaces: [],
@@ -141,7 +138,7 @@ const cases: readonly (readonly [argv: string, expected: unknown])[] = [
         wait: false,
         timeoutMs: 5 * 60_000,
         rollbackOnFailure: true,
-        failWithinMs: 7 * DAY,
+        failWithin: 7 * DAY,
         forceUnlock: true,
       },
     },

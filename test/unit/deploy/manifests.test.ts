@@ -243,3 +243,62 @@ test('the base admits scrapes only from the monitoring namespace; secure-metrics
   assert.match(overlay, /value: --metrics-auth=rbac/);
   assert.match(overlay, /readinessProbe\/httpGet\/scheme, value: HTTPS/);
 });
+
+test('AntreaCertsRenewalOverdue fires an hour after a renewal an hour past due, and not for one not due', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-renewal-'));
+  const file = join(dir, 'rules.test.yaml');
+  const labels =
+    'cluster="prod",namespace="kube-system",certificate="serving",subject="CN=antrea",' +
+    'sha256="ab",renewer="antrea-controller"';
+  const tests = {
+    rule_files: [new URL(ALERTS, root).pathname],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: [
+          // Due at 0 (the epoch, as the test clock starts there); one due in ten days.
+          {
+            series: `antrea_certs_certificate_renewal_due_timestamp_seconds{${labels}}`,
+            values: '0x200',
+          },
+          {
+            series:
+              'antrea_certs_certificate_renewal_due_timestamp_seconds{cluster="lab",certificate="serving",renewer="cert-manager"}',
+            values: '864000x200',
+          },
+        ],
+        alert_rule_test: [
+          // Past due by more than an hour at 61 m: pending until 121 m.
+          { eval_time: '100m', alertname: 'AntreaCertsRenewalOverdue', exp_alerts: [] },
+          {
+            eval_time: '125m',
+            alertname: 'AntreaCertsRenewalOverdue',
+            exp_alerts: [
+              {
+                exp_labels: {
+                  severity: 'warning',
+                  cluster: 'prod',
+                  namespace: 'kube-system',
+                  certificate: 'serving',
+                  subject: 'CN=antrea',
+                  sha256: 'ab',
+                  renewer: 'antrea-controller',
+                },
+                exp_annotations: {
+                  summary:
+                    'antrea-controller has not renewed the Antrea serving certificate CN=antrea of cluster prod: due 2h 5m 0s ago.',
+                  action:
+                    'kubectl antrea-certs verify --context prod (renewal-overdue) says where to look; kubectl antrea-certs rotate renews it now.',
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  writeFileSync(file, yaml.dump(tests, { lineWidth: -1 }));
+  const result = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
+  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+});

@@ -52,8 +52,8 @@ function settingsFor(servers: Record<string, string>, deadlineMs: number): ReadS
   return {
     kubeconfig: readKubeconfig(connection, {}),
     flags: connection,
-    warnWithinMs: 30 * DAY,
-    failWithinMs: 7 * DAY,
+    warnWithin: 30 * DAY,
+    failWithin: 7 * DAY,
     // Far beyond the deadline: only the cluster's deadline can end these reads (the tests' own
     // timeout fails them long before this would).
     requestTimeoutMs: 60_000,

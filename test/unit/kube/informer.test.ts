@@ -243,3 +243,42 @@ test('a refused list is not asked again while a SelfSubjectAccessReview says no;
   assert.ok(Date.now() - grantedAt < 1000, `seen after ${Date.now() - grantedAt} ms`);
   assert.equal(lists, 2);
 });
+
+test('back after failures: onRecovered once, and retryNow cuts a long backoff short', async (t) => {
+  let down = false;
+  const watches: ServerResponse[] = [];
+  const server = await apiServer(t, (request, response) => {
+    if (down) return answer(response, 500, failure(500, 'etcd is gone'));
+    if (!isWatch(request))
+      return answer(response, 200, { metadata: { resourceVersion: '5' }, items: [pod('a', '5')] });
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.flushHeaders();
+    watches.push(response);
+  });
+  const client = await clientFor(server.url, { ca: ca.certPem });
+  let recovered = 0;
+  let errors = 0;
+  const informer = new Informer(
+    client,
+    KINDS.pods,
+    'kube-system',
+    {},
+    { onChange: () => undefined, onError: () => errors++, onRecovered: () => recovered++ },
+    // A backoff that would outlast the test: only retryNow brings it back in time.
+    { ...FAST, backoffInitialMs: 60_000, backoffMaxMs: 60_000 },
+  );
+  informer.start();
+  t.after(() => {
+    informer.stop();
+    client.close();
+  });
+  await until('the watch open', () => watches.length === 1);
+  down = true;
+  watches[0]?.destroy();
+  await until('a failed attempt', () => errors >= 1);
+  down = false;
+  assert.equal(recovered, 0);
+  informer.retryNow();
+  await until('current again', () => watches.length === 2 && informer.staleSince() === undefined);
+  assert.equal(recovered, 1);
+});

@@ -24,6 +24,7 @@ test('every family has one HELP and one TYPE line, before its samples, and passe
     'antrea_certs_read_error_info',
     'antrea_certs_mode_info',
     'antrea_certs_certificate_not_after_timestamp_seconds',
+    'antrea_certs_certificate_renewal_due_timestamp_seconds',
     'antrea_certs_consumer_ca_bundle_in_sync',
     'antrea_certs_check_status',
   ]);
@@ -88,9 +89,14 @@ test('a check is 0 passed, 1 warning, 2 failed; a check id seen again is numbere
       .filter((l) => l.startsWith('antrea_certs_check_status{'))
       .map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));
   assert.ok(statuses(healthy).length > 0 && statuses(healthy).every((v) => v === 0));
+  // Expiring within 30 days, and so past the controller's 90-day renewal point: two warnings.
   assert.deepEqual(
     statuses(expiring).filter((v) => v !== 0),
-    [1],
+    [1, 1],
+  );
+  assert.match(
+    renderPrometheus([expiring]),
+    /^antrea_certs_certificate_renewal_due_timestamp_seconds\{[^}]*certificate="serving"[^}]*renewer="antrea-controller"\} \d+$/m,
   );
   assert.ok(statuses(failing).includes(2) && !statuses(failing).includes(1));
   const [first] = healthy.verify.checks;

@@ -17,7 +17,7 @@ const healthy = await servingPair();
 
 test('no private key appears in any rendering', () => {
   const inst = selfSigned(healthy);
-  const status = statusFrom({ installation: inst, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: inst, now, warnWithin: 30 * DAY });
   const report = verify(inst);
   const outputs = [
     renderStatus(status, { style: createStyle(false), width: 100, wide: true }),
@@ -50,7 +50,7 @@ test('the status table fits 100 columns even with long names, and json/yaml carr
       },
     ],
   };
-  const status = statusFrom({ installation: long, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: long, now, warnWithin: 30 * DAY });
   for (const style of [createStyle(false), createStyle(true)]) {
     const text = renderStatus(status, { style, width: 100, wide: false });
     const widths = text

@@ -77,9 +77,9 @@ for (const hostile of HOSTILE) {
     const snapshot = selfSignedSnapshot(pair, {
       configMaps: [configMap('antrea-ca', { 'ca.crt': pair.ca.certPem + extra.ca.certPem })],
     });
-    const thresholds = { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY };
+    const thresholds = { warnWithin: 30 * DAY, failWithin: 7 * DAY };
     assertSafe(
-      await printed(statusOf(snapshot, now, thresholds.warnWithinMs), renderStatus),
+      await printed(statusOf(snapshot, now, thresholds.warnWithin), renderStatus),
       'status',
     );
     assertSafe(await printed(verifyOf(snapshot, now, thresholds), renderChecks), 'verify');
@@ -99,7 +99,7 @@ for (const hostile of HOSTILE) {
         },
       },
       now,
-      { warnWithinMs: thresholds.warnWithinMs },
+      { warnWithin: thresholds.warnWithin },
     );
     assertSafe(await printed(inventory, renderInventory), 'status --all');
   });
@@ -123,7 +123,7 @@ for (const hostile of HOSTILE) {
         ipsec: noIpsec,
       }),
       now,
-      { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY, trustedNamespaces: [] },
+      { warnWithin: 30 * DAY, failWithin: 7 * DAY, trustedNamespaces: [] },
     );
     const output = await printed(report, renderChecks);
     assert.match(output, /ds /, 'the owner is named');

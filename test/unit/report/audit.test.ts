@@ -35,8 +35,8 @@ function audit(options: {
     security: { ...noSecurity, ...options.security },
     ipsec: { ...noIpsec, ...options.ipsec },
     now,
-    warnWithinMs: 30 * DAY,
-    failWithinMs: 7 * DAY,
+    warnWithin: 30 * DAY,
+    failWithin: 7 * DAY,
     trustedNamespaces: [],
   };
   const report = auditFrom(inputs);

@@ -29,7 +29,7 @@ import {
 const pair = await servingPair();
 const foreign = await servingPair({ caName: 'someone-else' });
 const healthy = selfSignedSnapshot(pair);
-const thresholds = { warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY };
+const thresholds = { warnWithin: 30 * DAY, failWithin: 7 * DAY };
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 const verify = (snapshot: Snapshot) => {
@@ -136,7 +136,7 @@ test('installationOf: a missing cert-manager Certificate is "not found", a prese
 });
 
 test('statusOf: mode, serving certificate and consumers; the IPsec block only with IPsec objects', () => {
-  const report = statusOf(healthy, now, thresholds.warnWithinMs);
+  const report = statusOf(healthy, now, thresholds.warnWithin);
   assert.equal(report.mode, 'self-signed');
   assert.equal(report.selfSignedPairStorage, 'secret');
   assert.equal(report.servingCertificate?.subject, 'CN=antrea@1');
@@ -153,7 +153,7 @@ test('statusOf: mode, serving certificate and consumers; the IPsec block only wi
       ipsec,
     }),
     now,
-    thresholds.warnWithinMs,
+    thresholds.warnWithin,
   );
   assert.equal(withIpsec.ipsec?.authenticationMode, 'psk');
   assert.equal(
@@ -177,6 +177,7 @@ test('verifyOf: a healthy installation passes every check', () => {
       'answers:APIService/v1beta2.controlplane.antrea.io pass',
       'expiry:<sha256> pass',
       'expiry:<sha256> pass',
+      'renewal-overdue:serving pass',
       'controller-ready pass',
     ],
   );
@@ -363,7 +364,7 @@ test('inventoryOf: the key material in the snapshot becomes rows; a refusal a no
       },
     }),
     now,
-    { warnWithinMs: thresholds.warnWithinMs },
+    { warnWithin: thresholds.warnWithin },
   );
   const names = [...report.certificates, ...report.authorities].map((e) => e.name);
   assert.ok(
@@ -526,7 +527,7 @@ test('verifyOf: a change Lease is a change in progress while renewed, an unfinis
     left.find('unfinished-change')?.hint ?? '',
     /run the same kubectl antrea-certs command again to complete it, or undo all of it with kubectl antrea-certs restore \/backups\/first\.json \(a backup on host host-a\)/,
   );
-  assert.equal(verify({ ...healthy, changeLease: { value: undefined } }).report.checks.length, 9);
+  assert.equal(verify({ ...healthy, changeLease: { value: undefined } }).report.checks.length, 10);
 });
 
 test('verifyOf: in user-provided mode the controller must serve the pair of its Secret', () => {
@@ -564,4 +565,30 @@ test('verifyOf: in user-provided mode the controller must serve the pair of its 
     undefined,
     'self-signed mode: the Secret holds the controller own pair',
   );
+});
+
+test('renewal: overdue past the renewer point and grace warns, fails inside --fail-within; nobody renews user-provided', async () => {
+  // Self-signed in the Secret: antrea-controller replaces it with 90 days left, checking hourly.
+  const due = await servingPair({ days: 90 });
+  const fresh = verify(selfSignedSnapshot(due));
+  assert.equal(fresh.status('renewal-overdue:serving'), 'pass');
+  const overdue = await servingPair({ days: 80 });
+  const late = verify(selfSignedSnapshot(overdue));
+  assert.equal(late.status('renewal-overdue:serving'), 'warn');
+  const check = late.find('renewal-overdue:serving');
+  assert.match(
+    check?.message ?? '',
+    /overdue since .* antrea-controller replaces its self-signed pair/,
+  );
+  assert.match(check?.hint ?? '', /kubectl -n kube-system logs deploy\/antrea-controller/);
+  const last = await servingPair({ days: 5 });
+  assert.equal(verify(selfSignedSnapshot(last)).status('renewal-overdue:serving'), 'fail');
+  const status = statusOf(selfSignedSnapshot(overdue), now, 30 * DAY);
+  assert.equal(status.servingRenewal?.renewer, 'antrea-controller');
+  assert.ok(status.servingRenewal && 'overdueSince' in status.servingRenewal);
+  const userProvided = selfSignedSnapshot(overdue, {
+    configMaps: withConfig('selfSignedCert: false\n'),
+  });
+  assert.equal(statusOf(userProvided, now, 30 * DAY).servingRenewal?.renewer, null);
+  assert.equal(verify(userProvided).find('renewal-overdue:serving'), undefined);
 });

@@ -15,7 +15,7 @@ import { probesOk, verify } from '../../support/report.ts';
 const healthy = await servingPair();
 
 test('a healthy self-signed installation: all consumers match, no warnings, verify passes', () => {
-  const status = statusFrom({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: selfSigned(healthy), now, warnWithin: 30 * DAY });
   assert.equal(status.mode, 'self-signed');
   assert.equal(status.selfSignedPairStorage, 'secret');
   assert.equal(status.antreaVersion, 'v2.7.0');
@@ -29,30 +29,33 @@ test('a healthy self-signed installation: all consumers match, no warnings, veri
   assert.equal(exitCodeForChecks(report, false), 0);
 });
 
-test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a missing SAN', async () => {
+test('warnings: expiring soon, a renewal overdue, weak keys, SHA-1 signatures, a missing SAN', async () => {
   const soon = statusFrom({
     installation: selfSigned(await servingPair({ days: 20 })),
     now,
-    warnWithinMs: 30 * DAY,
+    warnWithin: 30 * DAY,
   }).warnings.join('\n');
   assert.match(soon, /"CN=antrea@1" expires in 19d/);
-  assert.match(soon, /inside the 90-day window/);
+  assert.match(
+    soon,
+    /renewal overdue since \S+, by antrea-controller \(it replaces its self-signed pair when less than 90 days remain/,
+  );
   const weak = statusFrom({
     installation: selfSigned(await servingPair({ keyKind: 'rsa-1024' })),
     now,
-    warnWithinMs: 30 * DAY,
+    warnWithin: 30 * DAY,
   }).warnings.join('\n');
   assert.match(weak, /1024-bit RSA key/);
   const sha1 = statusFrom({
     installation: selfSigned(await servingPair({ keyKind: 'rsa-2048-sha1' })),
     now,
-    warnWithinMs: 30 * DAY,
+    warnWithin: 30 * DAY,
   }).warnings.join('\n');
   assert.match(sha1, /signed with SHA-1/);
   const noSan = statusFrom({
     installation: selfSigned(await servingPair({ dnsNames: ['antrea'] })),
     now,
-    warnWithinMs: 30 * DAY,
+    warnWithin: 30 * DAY,
   });
   assert.equal(noSan.servingChain?.hasServiceName, false);
   assert.match(noSan.warnings.join('\n'), /does not carry the DNS name antrea\.kube-system\.svc/);
@@ -64,8 +67,8 @@ test('warnings: expiring soon, the 90-day window, weak keys, SHA-1 signatures, a
     installation: selfSigned(future),
     probes: probesOk,
     now: new Date(now.getTime() - 2 * DAY),
-    warnWithinMs: 30 * DAY,
-    failWithinMs: 7 * DAY,
+    warnWithin: 30 * DAY,
+    failWithin: 7 * DAY,
   });
   assert.equal(
     early.checks.some((c) => /not valid before/.test(c.message)),
@@ -88,7 +91,7 @@ test('a refused AntreaControllerInfo is a note: the version from the image tag, 
     refusedDetails: ['AntreaControllerInfo' as const],
   };
   const { controllerInfoVersion: _dropped, ...withoutInfo } = installation;
-  const status = statusFrom({ installation: withoutInfo, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: withoutInfo, now, warnWithin: 30 * DAY });
   assert.equal(status.antreaVersion, 'v2.7.0');
   assert.equal(status.versionSource, 'image tag');
   assert.deepEqual(status.notes, [
@@ -98,7 +101,7 @@ test('a refused AntreaControllerInfo is a note: the version from the image tag, 
   const text = renderStatus(status, { style: createStyle(false), width: 100, wide: false });
   assert.match(text, /\nNotes\n {2}you may not get antreacontrollerinfos/);
   assert.deepEqual(
-    statusFrom({ installation: selfSigned(healthy), now, warnWithinMs: 30 * DAY }).notes,
+    statusFrom({ installation: selfSigned(healthy), now, warnWithin: 30 * DAY }).notes,
     [],
   );
 });
@@ -106,7 +109,7 @@ test('a refused AntreaControllerInfo is a note: the version from the image tag, 
 test('Pods that may not be listed: readiness from the Deployment, a note, no warning of a missing Pod', () => {
   const base = selfSigned(healthy);
   const installation = { ...base, pods: [], refusedDetails: ['Pods' as const] };
-  const status = statusFrom({ installation, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation, now, warnWithin: 30 * DAY });
   assert.deepEqual(status.warnings, []);
   assert.deepEqual(status.notes, [
     "you may not list pods (403 Forbidden): the controller's readiness comes from Deployment antrea-controller.",
@@ -114,7 +117,7 @@ test('Pods that may not be listed: readiness from the Deployment, a note, no war
   const text = renderStatus(status, { style: createStyle(false), width: 100, wide: false });
   assert.match(text, /\nController +1 of 1 ready\n/);
   const checks = (i: typeof installation) =>
-    verifyFrom({ installation: i, probes: [], now, warnWithinMs: 30 * DAY, failWithinMs: 7 * DAY })
+    verifyFrom({ installation: i, probes: [], now, warnWithin: 30 * DAY, failWithin: 7 * DAY })
       .checks.filter((c) => c.id === 'controller-ready')
       .map((c) => `${c.status}: ${c.message}`);
   assert.deepEqual(checks(installation), [
@@ -125,7 +128,7 @@ test('Pods that may not be listed: readiness from the Deployment, a note, no war
     'fail: Deployment antrea-controller has 0 of 1 replicas ready (its Pods may not be listed)',
   ]);
   assert.match(
-    statusFrom({ installation: down, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    statusFrom({ installation: down, now, warnWithin: 30 * DAY }).warnings.join('\n'),
     /Deployment antrea-controller has no ready replica\./,
   );
 });
@@ -142,7 +145,7 @@ test('a cert-manager Certificate that may not be read is a note; one that is rea
   const refused = statusFrom({
     installation: { ...owned, refusedDetails: ['Certificate' as const] },
     now,
-    warnWithinMs: 30 * DAY,
+    warnWithin: 30 * DAY,
   });
   assert.deepEqual(refused.notes, [
     'you may not get certificates.cert-manager.io (403 Forbidden): the readiness and renewal of Certificate antrea-controller-tls are not shown.',
@@ -158,7 +161,7 @@ test('a cert-manager Certificate that may not be read is a note; one that is rea
   const read = statusFrom({
     installation: { ...owned, certManager },
     now,
-    warnWithinMs: 30 * DAY,
+    warnWithin: 30 * DAY,
   });
   const text = renderStatus(read, { style: createStyle(false), width: 100, wide: false });
   assert.match(text, /\nCertificate +Ready, ClusterIssuer ca-issuer, renews 2027-10-29\n/);

@@ -43,7 +43,7 @@ test('a differing webhook and an unanswered APIService fail verify and are named
     ),
   );
   assert.equal(exitCodeForChecks(report, false), 2);
-  const status = statusFrom({ installation: changed, now, warnWithinMs: 30 * DAY });
+  const status = statusFrom({ installation: changed, now, warnWithin: 30 * DAY });
   assert.deepEqual(
     status.consumers.filter((c) => !c.caBundleMatches).map((c) => c.webhook),
     ['acnpvalidator.antrea.io'],
@@ -56,7 +56,7 @@ test('a missing antrea-ca fails and its consumers are not compared', () => {
   assert.equal(report.checks[0]?.status, 'fail');
   assert.match(report.checks[0]?.message ?? '', /ConfigMap antrea-ca does not exist/);
   assert.match(
-    statusFrom({ installation: rest, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    statusFrom({ installation: rest, now, warnWithin: 30 * DAY }).warnings.join('\n'),
     /antrea-ca is missing/,
   );
 });
@@ -77,15 +77,12 @@ test('user-provided: ca.crt missing, wrong key, wrong usages and a tls.crt from 
     0,
     renderChecks(verify(good), { style: createStyle(false) }),
   );
-  assert.equal(
-    statusFrom({ installation: good, now, warnWithinMs: 30 * DAY }).mode,
-    'user-provided',
-  );
+  assert.equal(statusFrom({ installation: good, now, warnWithin: 30 * DAY }).mode, 'user-provided');
 
   const { ca: _ca, ...withoutCa } = good.tlsSecret as NonNullable<Installation['tlsSecret']>;
   const noCa = { ...good, tlsSecret: withoutCa };
   assert.match(
-    statusFrom({ installation: noCa, now, warnWithinMs: 30 * DAY }).warnings.join('\n'),
+    statusFrom({ installation: noCa, now, warnWithin: 30 * DAY }).warnings.join('\n'),
     /has no ca\.crt: the controller cannot start/,
   );
   assert.ok(

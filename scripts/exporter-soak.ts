@@ -1,0 +1,433 @@
+// npm run soak:exporter: the exporter's truth through outages, measured as
+// issue #33 asks (here, not in CI: the scenarios take minutes). On a testbed
+// with an audit log, the exporter runs as deploy/base deploys it (its
+// ServiceAccount's token, the Deployment's arguments) with a real Prometheus
+// and the shipped rules.
+//   --scenario outage: the API server unreachable for --outage (3m) through a
+//     TCP proxy (the exporter's own path to it: a caBundle can change meanwhile,
+//     as through another API server of an HA control plane); then RBAC taken
+//     away and given back.
+//   --scenario steady: refused requests of the exporter in the audit log over
+//     --steady (5m), the inventory every minute.
+//   --scenario soak: --soak (30m), kube-apiserver restarted every 3 minutes and
+//     a caBundle changed every 10 s: every change seen, and RSS.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import yaml from 'js-yaml';
+import {
+  down,
+  startApiserverAgain,
+  stopApiserver,
+  up,
+  type TestbedState,
+} from '../test/testbed/testbed.ts';
+import { ensureBinaries } from '../test/testbed/binaries.ts';
+import { FAST_TIMINGS } from '../test/testbed/model/settings.ts';
+import { issue, usage, extendedUsage } from '../test/testbed/pki.ts';
+import { freePort, startPrometheus } from '../test/support/prometheus.ts';
+import { parseDuration } from '../src/duration.ts';
+import {
+  DEPLOYED_ARGS,
+  closeMetrics,
+  metrics,
+  rss,
+  runsAs,
+  sampleOf,
+  sleep,
+  startExporter,
+  useExecutable,
+} from './exporter-process.ts';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', multiple: true, default: ['outage', 'steady'] },
+    outage: { type: 'string', default: '3m' },
+    steady: { type: 'string', default: '5m' },
+    soak: { type: 'string', default: '30m' },
+    version: { type: 'string', default: 'v2.7.0' },
+  },
+});
+const EXPORTER_USER = 'system:serviceaccount:antrea-certs:antrea-certs-exporter';
+const APISERVICE = 'v1beta2.controlplane.antrea.io';
+const ALERTS = resolve('examples/prometheus/antrea-certs-alerts.yaml');
+
+const { kubectl } = ensureBinaries();
+const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-soak-'));
+const bedDir = join(dir, 'bed');
+const auditLog = join(dir, 'audit.log');
+writeFileSync(
+  join(dir, 'audit-policy.yaml'),
+  yaml.dump({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }),
+);
+const bed: TestbedState = await up({
+  dir: bedDir,
+  version: values.version,
+  ownerPid: process.pid,
+  timings: FAST_TIMINGS,
+  apiserverArgs: [
+    `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`,
+    `--audit-log-path=${auditLog}`,
+    '--audit-log-mode=blocking',
+  ],
+});
+const rows: [string, string][] = [];
+const row = (name: string, value: string) => {
+  rows.push([name, value]);
+  console.log(`${name}: ${value}`);
+};
+const run = (...args: string[]) => {
+  const result = spawnSync(kubectl, ['--kubeconfig', bed.kubeconfig, ...args], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+};
+const tryRun = (...args: string[]) =>
+  spawnSync(kubectl, ['--kubeconfig', bed.kubeconfig, ...args], { encoding: 'utf8' }).status === 0;
+
+/** A TCP proxy to the API server: the exporter's path to it, which an outage cuts. */
+class ApiPath {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  constructor(
+    readonly port: number,
+    private readonly target: number,
+  ) {}
+  open(): Promise<void> {
+    const server = createServer((socket) => {
+      const upstream = connect(this.target, '127.0.0.1');
+      for (const s of [socket, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      socket.pipe(upstream).pipe(socket);
+    });
+    this.server = server;
+    return new Promise((resolve) => server.listen(this.port, '127.0.0.1', () => resolve()));
+  }
+  /** Every connection dropped, new ones refused. */
+  cut(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** The exporter's kubeconfig: its ServiceAccount's token, through `path`. */
+async function exporterKubeconfig(port: number): Promise<string> {
+  let token = '';
+  while (!token) {
+    const secret = spawnSync(kubectl, [
+      ...['--kubeconfig', bed.kubeconfig, '-n', 'antrea-certs', 'get', 'sa'],
+      ...['antrea-certs-exporter', '-o', 'jsonpath={.secrets[0].name}'],
+    ]).stdout.toString();
+    if (secret)
+      token = Buffer.from(
+        run('-n', 'antrea-certs', 'get', 'secret', secret, '-o', 'jsonpath={.data.token}'),
+        'base64',
+      ).toString();
+    else await sleep(200);
+  }
+  const admin = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as {
+    clusters: { cluster: Record<string, string> }[];
+  };
+  const cluster = { ...admin.clusters[0]?.cluster, server: `https://127.0.0.1:${port}` };
+  const path = join(dir, 'exporter.kubeconfig');
+  writeFileSync(
+    path,
+    yaml.dump({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'testbed', cluster }],
+      users: [{ name: 'exporter', user: { token } }],
+      contexts: [{ name: 'testbed', context: { cluster: 'testbed', user: 'exporter' } }],
+      'current-context': 'testbed',
+    }),
+    { mode: 0o600 },
+  );
+  return path;
+}
+
+const foreignCa = Buffer.from(
+  spawnSync('openssl', [
+    ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+    ...['-subj', '/CN=foreign', '-days', '1', '-keyout', '/dev/null'],
+  ]).stdout,
+).toString('base64');
+const caBundleOf = () => run('get', 'apiservice', APISERVICE, '-o', 'jsonpath={.spec.caBundle}');
+const patchCaBundle = (bundle: string) =>
+  tryRun(
+    ...['patch', 'apiservice', APISERVICE, '--type', 'merge'],
+    ...['-p', JSON.stringify({ spec: { caBundle: bundle } })],
+  );
+const inSyncOf = (text: string) =>
+  new RegExp(
+    `^antrea_certs_consumer_ca_bundle_in_sync\\{[^}]*name="${APISERVICE}"[^}]*\\} (\\d)$`,
+    'm',
+  ).exec(text)?.[1];
+const servingOf = (text: string) =>
+  /^antrea_certs_certificate_not_after_timestamp_seconds\{[^}]*certificate="serving"/m.test(text);
+const model = (signal: NodeJS.Signals) => {
+  const pid = bed.processes.model?.pid;
+  if (pid) process.kill(pid, signal);
+};
+/** Refused requests of the exporter in the audit log since `since`, by URI. */
+function refusedSince(since: number): { total: number; refused: string[] } {
+  const events = readFileSync(auditLog, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(EXPORTER_USER))
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          stage: string;
+          user?: { username?: string };
+          requestURI: string;
+          responseStatus?: { code?: number };
+          requestReceivedTimestamp: string;
+        },
+    )
+    .filter(
+      (e) =>
+        e.stage === 'ResponseComplete' &&
+        e.user?.username === EXPORTER_USER &&
+        Date.parse(e.requestReceivedTimestamp) >= since,
+    );
+  return {
+    total: events.length,
+    refused: events
+      .filter((e) => e.responseStatus?.code === 403 || e.responseStatus?.code === 401)
+      .map((e) => e.requestURI),
+  };
+}
+
+/** A serving pair that expires in 20 days, imported: AntreaCertificateExpiresSoon fires. */
+async function importShortLivedPair(): Promise<void> {
+  const ns = bed.namespace;
+  const ca = await issue({ commonName: 'soak-ca', isCA: true, usages: usage.keyCertSign });
+  const leaf = await issue({
+    commonName: 'antrea',
+    issuer: ca,
+    usages: usage.digitalSignature | usage.keyEncipherment,
+    extendedUsages: [extendedUsage.serverAuth],
+    dnsNames: ['antrea', `antrea.${ns}`, `antrea.${ns}.svc`, `antrea.${ns}.svc.cluster.local`],
+    notAfter: new Date(Date.now() + 20 * 86_400_000),
+  });
+  const files = { cert: leaf.certPem, key: leaf.keyPem, ca: ca.certPem };
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(join(dir, `${name}.pem`), text, { mode: 0o600 });
+  const executable = useExecutable
+    ? (process.env.EXPORTER_EXECUTABLE ?? 'dist/sea/linux_amd64/kubectl-antrea_certs')
+    : 'dist/bin/kubectl-antrea_certs';
+  const imported = spawnSync(
+    executable,
+    [
+      ...['import', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem')],
+      ...['--ca', join(dir, 'ca.pem'), '--mode', 'user-provided', '--yes'],
+    ],
+    { env: { ...process.env, KUBECONFIG: bed.kubeconfig }, encoding: 'utf8' },
+  );
+  if (imported.status !== 0) throw new Error(`import: ${imported.stderr}`);
+}
+
+async function outage(url: string, path: ApiPath, pid: number): Promise<void> {
+  const outageMs = parseDuration(values.outage, '--outage');
+  const prometheus = await startPrometheus(
+    { 'antrea-certs-exporter': [url.replace('http://', '')] },
+    [ALERTS],
+  );
+  try {
+    const firing = async () =>
+      (await prometheus.alerts()).some(
+        (a) => a.labels.alertname === 'AntreaCertificateExpiresSoon' && a.state === 'firing',
+      );
+    while (!(await firing())) await sleep(500);
+    const original = caBundleOf();
+    model('SIGSTOP'); // the controller would put its CA back
+    const samples: { at: number; age: number; up: number; serving: boolean }[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const text = await metrics(url);
+        samples.push({
+          at: Date.now(),
+          age: sampleOf(text, 'antrea_certs_exporter_data_age_seconds'),
+          up: sampleOf(text, 'antrea_certs_up'),
+          serving: servingOf(text),
+        });
+        await sleep(1000);
+      }
+    })();
+    await sleep(5_000);
+    const start = Date.now();
+    await path.cut();
+    await sleep(outageMs / 3);
+    if (!patchCaBundle(foreignCa)) throw new Error('the caBundle patch failed');
+    await sleep(outageMs - outageMs / 3);
+    await path.open();
+    const end = Date.now();
+    let seenMs = NaN;
+    for (;;) {
+      if (inSyncOf(await metrics(url)) === '0') {
+        seenMs = Date.now() - end;
+        break;
+      }
+      await sleep(50);
+    }
+    await sleep(3_000);
+    sampling = false;
+    await sampler;
+    const during = samples.filter((s) => s.at > start && s.at < end);
+    let falls = 0;
+    for (let i = 1; i < during.length; i++)
+      if ((during[i]?.age ?? 0) < (during[i - 1]?.age ?? 0)) falls++;
+    const last = during.at(-1);
+    row(
+      `outage of ${values.outage}: data_age_seconds sampled every second`,
+      `${during.length} samples, ${falls} falls; last ${last?.age.toFixed(1)} s ` +
+        `(outage ${(outageMs / 1000).toFixed(0)} s); up 0 from ` +
+        `${((during.find((s) => s.up === 0)?.at ?? NaN) - start) / 1000} s; ` +
+        `serving series in ${during.filter((s) => s.serving).length}/${during.length}`,
+    );
+    row('caBundle changed during the outage: seen after recovery in', `${seenMs} ms`);
+    const [from, to] = [Math.ceil(start / 1000), Math.floor(end / 1000)];
+    const points = async (expr: string) =>
+      (await prometheus.queryRange(expr, from, to, 1)).reduce((n, s) => n + s.values.length, 0);
+    const steps = to - from + 1;
+    row(
+      'Prometheus over the outage (1 s steps)',
+      `${steps} steps; AntreaCertificateExpiresSoon firing at ` +
+        `${await points('ALERTS{alertname="AntreaCertificateExpiresSoon",alertstate="firing",certificate="serving"}')}; ` +
+        `serving not_after at ${await points('antrea_certs_certificate_not_after_timestamp_seconds{certificate="serving"}')}; ` +
+        `in_sync of ${APISERVICE} at ${await points(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`)}; ` +
+        `AntreaCertsDataStale pending or firing at ${await points('ALERTS{alertname="AntreaCertsDataStale"}')}`,
+    );
+    patchCaBundle(original);
+    model('SIGCONT');
+
+    // RBAC taken away: seen once the watches reopen (the path cut again), then given back.
+    run('delete', 'clusterrolebinding', 'antrea-certs-exporter');
+    await path.cut();
+    await path.open();
+    while (sampleOf(await metrics(url), 'antrea_certs_up') !== 0) await sleep(100);
+    const granted = Date.now();
+    run('apply', '-f', 'deploy/base/rbac.yaml');
+    while (sampleOf(await metrics(url), 'antrea_certs_up') !== 1) await sleep(100);
+    row('RBAC given back: up 1 after', `${Date.now() - granted} ms`);
+  } finally {
+    await prometheus.stop();
+    void pid;
+  }
+}
+
+async function steady(url: string): Promise<void> {
+  const ms = parseDuration(values.steady, '--steady');
+  await sleep(30_000);
+  const since = Date.now();
+  await sleep(ms);
+  const { total, refused } = refusedSince(since);
+  row(
+    `steady state, ${values.steady} (inventory every minute)`,
+    `${total} requests of the exporter in the audit log, ${refused.length} refused` +
+      (refused.length ? `: ${[...new Set(refused)].join(', ')}` : ''),
+  );
+  void url;
+}
+
+async function soak(url: string, pid: number): Promise<void> {
+  const ms = parseDuration(values.soak, '--soak');
+  model('SIGSTOP');
+  const original = caBundleOf();
+  const start = Date.now();
+  const changes: { at: number; expected: string }[] = [];
+  const seen: { at: number; value: string }[] = [];
+  const memory: { at: number; total: number; anon: number }[] = [];
+  let restarts = 0;
+  let running = true;
+  const watcher = (async () => {
+    let last: string | undefined;
+    while (running) {
+      const value = inSyncOf(await metrics(url).catch(() => ''));
+      if (value && value !== last) seen.push({ at: Date.now(), value });
+      last = value ?? last;
+      await sleep(100);
+    }
+  })();
+  const restarter = (async () => {
+    while (running) {
+      await sleep(180_000);
+      if (!running) break;
+      await stopApiserver(bedDir);
+      await sleep(5_000);
+      await startApiserverAgain(bedDir);
+      restarts++;
+    }
+  })();
+  let n = 0;
+  while (Date.now() - start < ms) {
+    const foreign = n++ % 2 === 0;
+    if (patchCaBundle(foreign ? foreignCa : original))
+      changes.push({ at: Date.now(), expected: foreign ? '0' : '1' });
+    memory.push({ at: Date.now(), ...rss(pid) });
+    await sleep(10_000);
+  }
+  running = false;
+  await Promise.all([watcher, restarter]);
+  const latencies = changes.map((change) => {
+    const first = seen.find((s) => s.at >= change.at && s.value === change.expected);
+    return first ? first.at - change.at : Infinity;
+  });
+  const missed = latencies.filter((l) => !Number.isFinite(l)).length;
+  const sorted = latencies.filter(Number.isFinite).sort((a, b) => a - b);
+  row(
+    `soak ${values.soak}: kube-apiserver restarted ${restarts} times, caBundle changed ${changes.length} times`,
+    `${changes.length - missed} seen, ${missed} missed; median ${sorted[Math.floor(sorted.length / 2)]} ms, ` +
+      `max ${sorted.at(-1)} ms`,
+  );
+  const window = (from: number, to: number) => {
+    const m = memory.filter((s) => s.at - start >= from && s.at - start < to).map((s) => s.total);
+    return m.sort((a, b) => a - b)[Math.floor(m.length / 2)] ?? NaN;
+  };
+  const peak = Math.max(...memory.map((s) => s.total));
+  const anonPeak = Math.max(...memory.map((s) => s.anon));
+  row(
+    'soak RSS (MiB)',
+    `median of the first 5 min ${window(0, 300_000).toFixed(1)}, of the last 5 min ` +
+      `${window(ms - 300_000, ms).toFixed(1)}; peak ${peak.toFixed(1)} (anonymous peak ${anonPeak.toFixed(1)})`,
+  );
+  patchCaBundle(original);
+  model('SIGCONT');
+}
+
+try {
+  row('runs', `${runsAs()}; ${DEPLOYED_ARGS.join(' ')}`);
+  for (const file of ['deploy/base/namespace.yaml', 'deploy/base/rbac.yaml'])
+    run('apply', '-f', file);
+  const apiPort = Number(new URL(bed.server).port);
+  const path = new ApiPath(await freePort(), apiPort);
+  await path.open();
+  if (values.scenario.includes('outage')) await importShortLivedPair();
+  const kubeconfig = await exporterKubeconfig(path.port);
+  const exporter = await startExporter(kubeconfig, [
+    ...DEPLOYED_ARGS,
+    ...['--inventory-interval', '1m', '--served-interval', '1m'],
+  ]);
+  const pid = exporter.child.pid ?? 0;
+  while (!(await metrics(exporter.url)).includes('antrea_certs_up{')) await sleep(100);
+  for (const scenario of values.scenario) {
+    if (scenario === 'outage') await outage(exporter.url, path, pid);
+    else if (scenario === 'steady') await steady(exporter.url);
+    else if (scenario === 'soak') await soak(exporter.url, pid);
+    else throw new Error(`no scenario ${scenario}: outage, steady or soak`);
+  }
+  exporter.child.kill('SIGTERM');
+  await path.cut();
+  closeMetrics();
+} finally {
+  await down(bedDir);
+}
+console.log('\n| measure | result |\n| --- | --- |');
+for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
