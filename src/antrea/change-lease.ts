@@ -34,3 +34,78 @@ export function undoBackupOf(lease: Lease | undefined): NamedBackup | undefined 
   if (!value || at < 0) return undefined;
   return { host: value.slice(0, at), path: value.slice(at + 1) };
 }
+
+/**
+ * On the antrea-controller Deployment: the last change the plugin made, as JSON. It outlives the
+ * change's Event (the API server keeps Events an hour by default), so status can show it.
+ */
+export const LAST_CHANGE_ANNOTATION = 'kubectl-antrea-certs/last-change';
+
+/** The last change, as the annotation holds it. */
+export interface LastChange {
+  readonly at: string;
+  readonly command: string;
+  readonly reason: string;
+  /** Who ran it: user@host of the Lease holder. */
+  readonly by: string;
+  readonly outcome: string;
+  /** host:path of the backup that undoes it. */
+  readonly backup?: string;
+  /** The serving certificate's SHA-256 before and after. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The last change an annotation names, or undefined when there is none or it is not one. */
+export function lastChangeOf(
+  annotations: Readonly<Record<string, string>>,
+): LastChange | undefined {
+  const text = annotations[LAST_CHANGE_ANNOTATION];
+  if (!text) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const fields = value as Record<string, unknown>;
+  const field = (key: string) => (typeof fields[key] === 'string' ? fields[key] : undefined);
+  const [at, command, reason, by, outcome] = ['at', 'command', 'reason', 'by', 'outcome'].map(
+    field,
+  );
+  if (!at || !command || !reason || !by || !outcome) return undefined;
+  const optional = (key: 'backup' | 'from' | 'to') => {
+    const v = field(key);
+    return v ? { [key]: v } : {};
+  };
+  return {
+    at,
+    command,
+    reason,
+    by,
+    outcome,
+    ...optional('backup'),
+    ...optional('from'),
+    ...optional('to'),
+  };
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  rotate: 'CertificateRotated',
+  import: 'CertificateImported',
+  mode: 'ModeChanged',
+  restore: 'ChangeRestored',
+  generate: 'CertificateGenerated',
+};
+
+/** The Event of a change that wrote: a reason per command; a Warning when it did not end well. */
+export function changeEventOf(
+  command: string,
+  outcome: string,
+): { readonly reason: string; readonly type: 'Normal' | 'Warning' } {
+  if (outcome === 'rolled-back') return { reason: 'ChangeRolledBack', type: 'Warning' };
+  if (outcome === 'put-back') return { reason: 'ChangePutBack', type: 'Warning' };
+  if (outcome === 'stopped') return { reason: 'ChangeStopped', type: 'Warning' };
+  return { reason: REASONS[command] ?? 'CertificatesChanged', type: 'Normal' };
+}

@@ -48,6 +48,7 @@ export async function carryOut(
   return record.around(
     () => carryOutRecorded(ctx, client, inst, change, options, record),
     (result) => result.exitCode,
+    (result) => result.installation,
   );
 }
 

@@ -4,10 +4,11 @@
 // checks and the exit code. A change that stops part-way prints it too; an
 // error before the plan prints nothing (nothing was planned).
 import type { CommandContext } from '../framework/context.ts';
+import { hostname } from 'node:os';
 import { printsData } from '../framework/printer.ts';
 import { KINDS, resourceName, type Client } from '../kube/client.ts';
 import type { Installation } from '../antrea/installation.ts';
-import { CHANGE_LEASE } from '../antrea/change-lease.ts';
+import { CHANGE_LEASE, backupAnnotation } from '../antrea/change-lease.ts';
 import { plannedWrites, kindOf, type PlannedWrite } from '../report/change-plan.ts';
 import type { VerifyReport } from '../report/verify/verify.ts';
 import { restartController } from './controller-writes.ts';
@@ -76,6 +77,14 @@ export interface ChangeDocument {
 }
 
 const LEASES = resourceName(KINDS.leases);
+/** The outcomes of a change that wrote something: recorded in the cluster. */
+const WROTE: ReadonlySet<ChangeOutcome> = new Set([
+  'put-back',
+  'written',
+  'converged',
+  'rolled-back',
+  'stopped',
+]);
 
 /** The record of one change, filled in as carryOut goes; printed only for -o json and yaml. */
 export class ChangeRecord {
@@ -151,17 +160,42 @@ export class ChangeRecord {
     return this.print(exitCodeFor(error), error);
   }
 
-  /** Runs the change, then prints its document, however it ended. */
-  async around<T>(run: () => Promise<T>, exitCodeOf: (result: T) => ExitCode): Promise<T> {
+  /**
+   * Runs the change, then prints its document, however it ended; a change that wrote is recorded
+   * in the cluster (an Event and the Deployment's last-change annotation). `afterOf`: the
+   * installation the closing checks read.
+   */
+  async around<T>(
+    run: () => Promise<T>,
+    exitCodeOf: (result: T) => ExitCode,
+    afterOf: (result: T) => Installation | undefined = () => undefined,
+  ): Promise<T> {
     let result: T;
     try {
       result = await run();
     } catch (error) {
       await this.printFailure(error);
+      await this.recordInCluster();
       throw error;
     }
     await this.print(exitCodeOf(result));
+    await this.recordInCluster(afterOf(result));
     return result;
+  }
+
+  /** The Event and annotation of a change that wrote (not a dry run, not one refused before). */
+  private async recordInCluster(after?: Installation): Promise<void> {
+    if (!WROTE.has(this.outcome) || !this.lease) return;
+    const { recordChange } = await import('./change-event.ts');
+    // Best effort: the change is made whatever its record does, and its own error stands.
+    await recordChange(this.ctx, this.client, {
+      command: this.ctx.commandName,
+      outcome: this.outcome,
+      holder: this.lease.holder,
+      backup: this.backup ? backupAnnotation({ host: hostname(), path: this.backup }) : null,
+      before: this.inst,
+      ...(after ? { after } : {}),
+    });
   }
 
   /** This run's writes, the Lease's left out. */

@@ -52,6 +52,7 @@ export const KINDS = {
   mutatingWebhooks: kind('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations'),
   crds: kind('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'),
   leases: kind('coordination.k8s.io', 'v1', 'leases'),
+  events: kind('', 'v1', 'events'),
   replicaSets: kind('apps', 'v1', 'replicasets'),
   certificateSigningRequests: kind('certificates.k8s.io', 'v1', 'certificatesigningrequests'),
   podSecurityPolicies: kind('policy', 'v1beta1', 'podsecuritypolicies'),
@@ -295,6 +296,7 @@ export class Client implements Target {
   mutatingWebhooks = () => new Resource<k8s.WebhookConfiguration>(this, KINDS.mutatingWebhooks);
   crds = () => new Resource<k8s.CustomResourceDefinition>(this, KINDS.crds);
   leases = (namespace: string) => new Resource<k8s.Lease>(this, KINDS.leases, namespace);
+  events = (namespace: string) => new Resource<k8s.Event>(this, KINDS.events, namespace);
   /** Without a namespace: the ReplicaSets of every namespace (list only). */
   replicaSets = (namespace?: string) =>
     new Resource<k8s.ReplicaSet>(this, KINDS.replicaSets, namespace);

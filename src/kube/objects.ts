@@ -8,6 +8,7 @@
  */
 export interface ObjectMeta {
   name?: string;
+  generateName?: string;
   namespace?: string;
   resourceVersion?: string;
   uid?: string;
@@ -241,6 +242,26 @@ export interface Lease extends KubeObject {
     acquireTime?: string;
     renewTime?: string;
   };
+}
+
+/** A core/v1 Event: what happened to an object, as kubectl get events and describe show it. */
+export interface Event extends KubeObject {
+  involvedObject: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+    uid?: string;
+  };
+  reason: string;
+  message: string;
+  type: 'Normal' | 'Warning';
+  source?: { component?: string; host?: string };
+  reportingComponent?: string;
+  reportingInstance?: string;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  count?: number;
 }
 
 /** The type of a Secret that holds a TLS pair. */

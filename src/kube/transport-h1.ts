@@ -3,7 +3,14 @@
 // kubeconfig's proxy-url) is kept as it is.
 import type { Agent as HttpAgent } from 'node:http';
 import * as builtins from '../io/builtins.ts';
-import { RequestTimeoutError, type Incoming, type Outgoing, type Transport } from './transport.ts';
+import {
+  HandshakeTimeoutError,
+  RequestTimeoutError,
+  handshakeBound,
+  type Incoming,
+  type Outgoing,
+  type Transport,
+} from './transport.ts';
 
 /**
  * HTTP/1.1 with one keep-alive agent for every request, or the proxy agent the kubeconfig gives.
@@ -28,6 +35,14 @@ export class Http1Transport implements Transport {
       if (request.timeoutMs > 0) {
         req.setTimeout(request.timeoutMs, () => req.destroy(new RequestTimeoutError()));
       }
+      // A new connection is bounded by the handshake's timeout even when the request has none.
+      req.on('socket', (socket) => {
+        if (!socket.connecting || plain) return;
+        const bound = handshakeBound(request.timeoutMs);
+        const late = setTimeout(() => req.destroy(new HandshakeTimeoutError(bound)), bound);
+        socket.once('secureConnect', () => clearTimeout(late));
+        socket.once('close', () => clearTimeout(late));
+      });
       req.on('error', reject);
       req.end(request.payload);
     });

@@ -7,7 +7,9 @@ import type { TLSSocket } from 'node:tls';
 import * as builtins from '../io/builtins.ts';
 import {
   ConnectionClosedError,
+  HandshakeTimeoutError,
   RequestTimeoutError,
+  handshakeBound,
   type Incoming,
   type Outgoing,
   type Transport,
@@ -190,15 +192,18 @@ export class Http2Transport implements Transport {
   }
 }
 
-function secured(socket: TLSSocket, timeoutMs: number): Promise<void> {
+/** Resolves once the socket is secured; a handshake past its bound destroys it. */
+function secured(socket: TLSSocket, requestTimeoutMs: number): Promise<void> {
+  const bound = handshakeBound(requestTimeoutMs);
   return new Promise((resolve, reject) => {
-    if (timeoutMs > 0) {
-      socket.setTimeout(timeoutMs, () => socket.destroy(new RequestTimeoutError()));
-    }
+    const late = setTimeout(() => socket.destroy(new HandshakeTimeoutError(bound)), bound);
     socket.once('secureConnect', () => {
-      socket.setTimeout(0);
+      clearTimeout(late);
       resolve();
     });
-    socket.once('error', reject);
+    socket.once('error', (error) => {
+      clearTimeout(late);
+      reject(error);
+    });
   });
 }

@@ -46,6 +46,25 @@ export class RequestTimeoutError extends Error {
 }
 
 /**
+ * How long a new connection may take to be secured, whatever the request's timeout (a watch has
+ * none): client-go's TLSHandshakeTimeout. A server that accepts the connection and never answers
+ * (a frozen process, a load balancer in front of a dead one) is given up, and tried again.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** The bound of a new connection's handshake for a request: the shorter of the two. */
+export const handshakeBound = (requestTimeoutMs: number) =>
+  requestTimeoutMs > 0 ? Math.min(requestTimeoutMs, HANDSHAKE_TIMEOUT_MS) : HANDSHAKE_TIMEOUT_MS;
+
+/** A new connection was not secured within its bound. */
+export class HandshakeTimeoutError extends Error {
+  readonly code = 'ECONNCLOSED';
+  constructor(ms: number) {
+    super(`the connection was given up: no TLS handshake within ${ms / 1000}s`);
+  }
+}
+
+/**
  * The connection ended before the API server answered, or in the middle of its answer (a stream
  * closed without a response, a GOAWAY, a session that died): the request's own error, so that no
  * request is left pending.

@@ -130,3 +130,26 @@ export async function restartDeployment(
     }
   }
 }
+
+/** Sets one annotation on a Deployment's own metadata (not its Pod template: no rollout). */
+export async function annotateDeployment(
+  client: Client,
+  namespace: string,
+  name: string,
+  annotation: { readonly key: string; readonly value: string },
+): Promise<void> {
+  const deployments = client.deployments(namespace);
+  for (let attempt = 0; ; attempt++) {
+    const deployment = await deployments.get(name);
+    deployment.metadata = {
+      ...deployment.metadata,
+      annotations: { ...deployment.metadata?.annotations, [annotation.key]: annotation.value },
+    };
+    try {
+      await deployments.update(deployment, 'none');
+      return;
+    } catch (error) {
+      if (!isConflict(error) || attempt >= 5) throw error;
+    }
+  }
+}

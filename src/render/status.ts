@@ -4,6 +4,7 @@ import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import type { StatusReport, CertificateReport, ConsumerReport } from '../report/status.ts';
 import { STATUS_MARKS, type Style, type TextOptions } from './style.ts';
 import type { NoRenewer, Renewal } from '../antrea/renewal.ts';
+import type { LastChange } from '../antrea/change-lease.ts';
 import { alignColumns } from './table.ts';
 import type { IpsecReport } from '../report/ipsec.ts';
 
@@ -15,6 +16,12 @@ const SHORT_KIND: Record<ConsumerReport['kind'], string> = {
 };
 
 const shortDate = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+
+/** "2026-12-06 10:12 UTC: rotate by alice@laptop (converged), backup laptop:/path". */
+function lastChangeLine(last: LastChange): string {
+  const backup = last.backup ? `, backup ${last.backup}` : ', no backup';
+  return `${shortDate(last.at)}: ${last.command} by ${last.by} (${last.outcome})${backup}`;
+}
 
 /** Who renews the serving certificate and when: due, overdue (warned), or nobody. */
 function renewalLine(renewal: Renewal | NoRenewer, { style }: TextOptions): string {
@@ -140,6 +147,7 @@ export function renderStatus(report: StatusReport, opts: TextOptions): string {
           report.configMap ? `ConfigMap ${report.configMap}` : style.warn('ConfigMap not found'),
         ],
         ['Controller', controllerLine(report, style)],
+        ...(report.lastChange ? [['Last change', lastChangeLine(report.lastChange)]] : []),
       ],
       width,
     ),

@@ -8,6 +8,7 @@ import { tryParse } from '../certs/try-parse.ts';
 import { describeMode, modeOf, type ModeInfo } from '../antrea/mode.ts';
 import { CA_CONFIGMAP, serviceDnsName } from '../antrea/names.ts';
 import { renewalOf, servingRenewer, type NoRenewer, type Renewal } from '../antrea/renewal.ts';
+import { lastChangeOf, type LastChange } from '../antrea/change-lease.ts';
 import { servingChain } from '../antrea/serving.ts';
 import {
   installationOf,
@@ -62,6 +63,8 @@ export interface StatusReport {
   readonly configMap: string | null;
   readonly secret: { readonly name: string; readonly type: string; readonly keys: string[] } | null;
   readonly servingCertificate: CertificateReport | null;
+  /** The last change this plugin made, from the Deployment's annotation (null: none recorded). */
+  readonly lastChange: LastChange | null;
   /** Who renews the serving certificate and when; or that nobody does (null: no certificate). */
   readonly servingRenewal: Renewal | NoRenewer | null;
   readonly servingCertificateSource: string | null;
@@ -243,6 +246,7 @@ export function statusFrom({ installation: inst, now, warnWithin }: StatusInputs
       : null,
     servingCertificate: leaf ? certificateReport(leaf, now) : null,
     servingRenewal: renewal,
+    lastChange: lastChangeOf(inst.deployment.annotations) ?? null,
     servingCertificateSource: serving?.source ?? null,
     servingChain: chain,
     caBundle: {

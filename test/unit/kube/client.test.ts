@@ -4,7 +4,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import * as yaml from 'js-yaml';
 import { issue, usage } from '../../testbed/pki.ts';
 import {
@@ -29,6 +29,7 @@ import { isTransient } from '../../../src/kube/errors.ts';
 import { readInstallation } from '../../../src/read/snapshot.ts';
 import type { Client } from '../../../src/kube/client.ts';
 import type { RequestDescription } from '../../../src/kube/errors.ts';
+import { HANDSHAKE_TIMEOUT_MS } from '../../../src/kube/transport.ts';
 import { clientFor, writeTemporary } from '../../support/context.ts';
 import { NAMESPACE as ns } from '../../support/installation.ts';
 
@@ -647,3 +648,24 @@ test(
     client.close();
   },
 );
+
+test('a server that accepts the connection and never answers is given up after the handshake bound, even without a request timeout', async (t) => {
+  const sockets: Socket[] = [];
+  const silent = createNetServer((socket) => void sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as AddressInfo;
+  const client = await clientFor(`https://127.0.0.1:${port}`, {
+    flags: { 'request-timeout': '0' },
+  });
+  const started = Date.now();
+  const error = await rejection(client.namespaces().list());
+  const took = Date.now() - started;
+  assert.ok(error instanceof ConnectionError, String(error));
+  assert.match(error.message, /no TLS handshake within 10s/);
+  assert.ok(took >= HANDSHAKE_TIMEOUT_MS - 100 && took < HANDSHAKE_TIMEOUT_MS + 2000, `${took} ms`);
+  client.close();
+});
