@@ -29,6 +29,7 @@ import { ensureBinaries } from '../test/testbed/binaries.ts';
 import { FAST_TIMINGS } from '../test/testbed/model/settings.ts';
 import { issue, usage, extendedUsage } from '../test/testbed/pki.ts';
 import { freePort, startPrometheus } from '../test/support/prometheus.ts';
+import { auditLog, isRefused, requestsOf } from '../test/testbed/audit-log.ts';
 import { parseDuration } from '../src/duration.ts';
 import {
   DEPLOYED_ARGS,
@@ -58,21 +59,13 @@ const ALERTS = resolve('examples/prometheus/antrea-certs-alerts.yaml');
 const { kubectl } = ensureBinaries();
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-soak-'));
 const bedDir = join(dir, 'bed');
-const auditLog = join(dir, 'audit.log');
-writeFileSync(
-  join(dir, 'audit-policy.yaml'),
-  yaml.dump({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }),
-);
+const audit = auditLog(dir);
 const bed: TestbedState = await up({
   dir: bedDir,
   version: values.version,
   ownerPid: process.pid,
   timings: FAST_TIMINGS,
-  apiserverArgs: [
-    `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`,
-    `--audit-log-path=${auditLog}`,
-    '--audit-log-mode=blocking',
-  ],
+  apiserverArgs: audit.apiserverArgs,
 });
 const rows: [string, string][] = [];
 const row = (name: string, value: string) => {
@@ -177,31 +170,8 @@ const model = (signal: NodeJS.Signals) => {
 };
 /** Refused requests of the exporter in the audit log since `since`, by URI. */
 function refusedSince(since: number): { total: number; refused: string[] } {
-  const events = readFileSync(auditLog, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes(EXPORTER_USER))
-    .map(
-      (line) =>
-        JSON.parse(line) as {
-          stage: string;
-          user?: { username?: string };
-          requestURI: string;
-          responseStatus?: { code?: number };
-          requestReceivedTimestamp: string;
-        },
-    )
-    .filter(
-      (e) =>
-        e.stage === 'ResponseComplete' &&
-        e.user?.username === EXPORTER_USER &&
-        Date.parse(e.requestReceivedTimestamp) >= since,
-    );
-  return {
-    total: events.length,
-    refused: events
-      .filter((e) => e.responseStatus?.code === 403 || e.responseStatus?.code === 401)
-      .map((e) => e.requestURI),
-  };
+  const requests = requestsOf(audit.path, EXPORTER_USER, since);
+  return { total: requests.length, refused: requests.filter(isRefused).map((r) => r.uri) };
 }
 
 /** A serving pair that expires in 20 days, imported: AntreaCertificateExpiresSoon fires. */

@@ -18,25 +18,15 @@ import {
   testbed,
   type Testbed,
 } from '../../testbed/fixture.ts';
+import { auditLog, isRefused, requestsOf } from '../../testbed/audit-log.ts';
 import { pluginInBackground } from '../plugin.ts';
 import { freePort, startPrometheus } from '../../support/prometheus.ts';
 
 const root = new URL('../../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-exporter-base-'));
-const AUDIT_LOG = join(work, 'audit.log');
-writeFileSync(
-  join(work, 'audit-policy.yaml'),
-  yaml.dump({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }),
-);
-const bed: Testbed = await testbed({
-  version: 'v2.7.0',
-  apiserverArgs: [
-    `--audit-policy-file=${join(work, 'audit-policy.yaml')}`,
-    `--audit-log-path=${AUDIT_LOG}`,
-    '--audit-log-mode=blocking',
-  ],
-});
+const audit = auditLog(work);
+const bed: Testbed = await testbed({ version: 'v2.7.0', apiserverArgs: audit.apiserverArgs });
 const EXPORTER_USER = 'system:serviceaccount:antrea-certs:antrea-certs-exporter';
 
 // The base without overlays/secret-reads, and the RBAC of overlays/secure-metrics, which binds
@@ -114,29 +104,6 @@ const metrics = async () => {
   return answer.body;
 };
 
-/** The exporter's requests in the audit log since it started, with their answer's code. */
-function exporterRequests(since: Date): { verb: string; uri: string; code: number }[] {
-  type Event = {
-    stage: string;
-    user?: { username?: string };
-    verb: string;
-    requestURI: string;
-    responseStatus?: { code?: number };
-    requestReceivedTimestamp: string;
-  };
-  return readFileSync(AUDIT_LOG, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes(EXPORTER_USER))
-    .map((line) => JSON.parse(line) as Event)
-    .filter(
-      (e) =>
-        e.stage === 'ResponseComplete' &&
-        e.user?.username === EXPORTER_USER &&
-        Date.parse(e.requestReceivedTimestamp) >= since.getTime(),
-    )
-    .map((e) => ({ verb: e.verb, uri: e.requestURI, code: e.responseStatus?.code ?? 0 }));
-}
-
 test('/metrics over HTTPS: 401 without a token or with one of no one, 403 for a token that may not, 200 for Prometheus', async () => {
   await eventually('/readyz', async () => (await get('/readyz')).status === 200, 30_000);
   assert.equal((await get('/healthz')).status, 200);
@@ -158,9 +125,9 @@ test('deploy/base: the Secret shows as not checked by choice (-1), and the API s
   // Three inventory runs at least (every 5 s) since the first sync, and the watches.
   await new Promise((resolve) => setTimeout(resolve, 16_000));
   assert.match(await metrics(), /^antrea_certs_inventory_not_after_timestamp_seconds\{/m);
-  const requests = exporterRequests(startedAt);
+  const requests = requestsOf(audit.path, EXPORTER_USER, startedAt.getTime());
   assert.ok(requests.length > 20, `${requests.length} requests in the audit log`);
-  const refused = requests.filter((r) => r.code === 403 || r.code === 401);
+  const refused = requests.filter(isRefused);
   assert.deepEqual(refused, [], 'refused requests of the exporter');
   assert.ok(!requests.some((r) => /\/secrets/.test(r.uri)), 'no Secret is asked for');
   assert.ok(

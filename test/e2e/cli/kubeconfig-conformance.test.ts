@@ -14,22 +14,13 @@ import * as yaml from 'js-yaml';
 import { testbed, type Testbed } from '../../testbed/fixture.ts';
 import { findBinaries } from '../../testbed/binaries.ts';
 import { plugin } from '../plugin.ts';
+import { auditLog } from '../../testbed/audit-log.ts';
 import { issue, usage, extendedUsage } from '../../testbed/pki.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-conformance-'));
-const AUDIT_LOG = join(dir, 'audit.log');
-writeFileSync(
-  join(dir, 'audit-policy.yaml'),
-  yaml.dump({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', rules: [{ level: 'Metadata' }] }),
-);
-const bed: Testbed = await testbed({
-  version: 'v2.7.0',
-  apiserverArgs: [
-    `--audit-policy-file=${join(dir, 'audit-policy.yaml')}`,
-    `--audit-log-path=${AUDIT_LOG}`,
-    '--audit-log-mode=blocking',
-  ],
-});
+const audit = auditLog(dir);
+const AUDIT_LOG = audit.path;
+const bed: Testbed = await testbed({ version: 'v2.7.0', apiserverArgs: audit.apiserverArgs });
 const KUBECTL = findBinaries()?.kubectl ?? 'kubectl';
 
 interface KubeconfigDoc {

@@ -111,102 +111,105 @@ test('the PrometheusRule carries the shipped alert rules unchanged', () => {
   assert.deepEqual(rule.spec, yaml.load(read(ALERTS)));
 });
 
-test('AntreaCertsExporterDown and AntreaCertsDataStale fire after their for:, on the exporter and on a textfile', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-alerts-'));
-  const file = join(dir, 'rules.test.yaml');
-  const tests = {
+/** Runs `promtool test rules` on the tests given, against the shipped rules. */
+function promtoolTest(tests: readonly Record<string, unknown>[]): void {
+  const file = join(mkdtempSync(join(tmpdir(), 'antrea-certs-alerts-')), 'rules.test.yaml');
+  const document = {
     rule_files: [new URL(ALERTS, root).pathname],
     evaluation_interval: '1m',
-    tests: [
-      {
-        interval: '1m',
-        input_series: [
-          {
-            series: 'up{job="antrea-certs-exporter",instance="10.0.0.5:10027"}',
-            values: '1x4 0x10',
-          },
-          { series: 'up{job="node",instance="n1"}', values: '0x14' },
-          {
-            series: 'antrea_certs_exporter_data_age_seconds{cluster="prod"}',
-            values: '0x4 0+60x10',
-          },
-          { series: 'antrea_certs_exporter_data_age_seconds{cluster="lab"}', values: '0x14' },
-          // A textfile written at time 0 and never again.
-          {
-            series: 'node_textfile_mtime_seconds{file="/var/lib/node_exporter/antrea-certs.prom"}',
-            values: '0x80',
-          },
-        ],
-        alert_rule_test: [
-          { eval_time: '8m', alertname: 'AntreaCertsExporterDown', exp_alerts: [] },
-          {
-            eval_time: '10m',
-            alertname: 'AntreaCertsExporterDown',
-            exp_alerts: [
-              {
-                exp_labels: {
-                  severity: 'warning',
-                  job: 'antrea-certs-exporter',
-                  instance: '10.0.0.5:10027',
-                },
-                exp_annotations: {
-                  summary:
-                    "The antrea-certs exporter 10.0.0.5:10027 cannot be scraped: Antrea's certificates are not watched.",
-                  action:
-                    'kubectl -n antrea-certs describe pod -l app.kubernetes.io/name=antrea-certs-exporter',
-                },
-              },
-            ],
-          },
-          // prod's age passes 900 s at 20 m (4 m at 0, then +60 s a minute); firing 5 m later.
-          { eval_time: '14m', alertname: 'AntreaCertsDataStale', exp_alerts: [] },
-          {
-            eval_time: '80m',
-            alertname: 'AntreaCertsDataStale',
-            exp_alerts: [
-              {
-                exp_labels: {
-                  severity: 'warning',
-                  file: '/var/lib/node_exporter/antrea-certs.prom',
-                },
-                exp_annotations: {
-                  summary:
-                    'The Antrea certificate data is 1h 20m 0s old: alerts on it may be late.',
-                  action: STALE_ACTION,
-                },
-              },
-            ],
-          },
-        ],
-      },
-      {
-        interval: '1m',
-        input_series: [
-          { series: 'antrea_certs_exporter_data_age_seconds{cluster="prod"}', values: '0+60x30' },
-        ],
-        alert_rule_test: [
-          { eval_time: '19m', alertname: 'AntreaCertsDataStale', exp_alerts: [] },
-          {
-            eval_time: '21m',
-            alertname: 'AntreaCertsDataStale',
-            exp_alerts: [
-              {
-                exp_labels: { severity: 'warning', cluster: 'prod' },
-                exp_annotations: {
-                  summary:
-                    'The Antrea certificate data of cluster prod is 21m 0s old: alerts on it may be late.',
-                  action: STALE_ACTION,
-                },
-              },
-            ],
-          },
-        ],
-      },
-    ],
+    tests,
   };
-  writeFileSync(file, yaml.dump(tests, { lineWidth: -1 }));
+  writeFileSync(file, yaml.dump(document, { lineWidth: -1 }));
   const result = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
   assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+}
+
+test('AntreaCertsExporterDown and AntreaCertsDataStale fire after their for:, on the exporter and on a textfile', () => {
+  promtoolTest([
+    {
+      interval: '1m',
+      input_series: [
+        {
+          series: 'up{job="antrea-certs-exporter",instance="10.0.0.5:10027"}',
+          values: '1x4 0x10',
+        },
+        { series: 'up{job="node",instance="n1"}', values: '0x14' },
+        {
+          series: 'antrea_certs_exporter_data_age_seconds{cluster="prod"}',
+          values: '0x4 0+60x10',
+        },
+        { series: 'antrea_certs_exporter_data_age_seconds{cluster="lab"}', values: '0x14' },
+        // A textfile written at time 0 and never again.
+        {
+          series: 'node_textfile_mtime_seconds{file="/var/lib/node_exporter/antrea-certs.prom"}',
+          values: '0x80',
+        },
+      ],
+      alert_rule_test: [
+        { eval_time: '8m', alertname: 'AntreaCertsExporterDown', exp_alerts: [] },
+        {
+          eval_time: '10m',
+          alertname: 'AntreaCertsExporterDown',
+          exp_alerts: [
+            {
+              exp_labels: {
+                severity: 'warning',
+                job: 'antrea-certs-exporter',
+                instance: '10.0.0.5:10027',
+              },
+              exp_annotations: {
+                summary:
+                  "The antrea-certs exporter 10.0.0.5:10027 cannot be scraped: Antrea's certificates are not watched.",
+                action:
+                  'kubectl -n antrea-certs describe pod -l app.kubernetes.io/name=antrea-certs-exporter',
+              },
+            },
+          ],
+        },
+        // prod's age passes 900 s at 20 m (4 m at 0, then +60 s a minute); firing 5 m later.
+        { eval_time: '14m', alertname: 'AntreaCertsDataStale', exp_alerts: [] },
+        {
+          eval_time: '80m',
+          alertname: 'AntreaCertsDataStale',
+          exp_alerts: [
+            {
+              exp_labels: {
+                severity: 'warning',
+                file: '/var/lib/node_exporter/antrea-certs.prom',
+              },
+              exp_annotations: {
+                summary: 'The Antrea certificate data is 1h 20m 0s old: alerts on it may be late.',
+                action: STALE_ACTION,
+              },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      interval: '1m',
+      input_series: [
+        { series: 'antrea_certs_exporter_data_age_seconds{cluster="prod"}', values: '0+60x30' },
+      ],
+      alert_rule_test: [
+        { eval_time: '19m', alertname: 'AntreaCertsDataStale', exp_alerts: [] },
+        {
+          eval_time: '21m',
+          alertname: 'AntreaCertsDataStale',
+          exp_alerts: [
+            {
+              exp_labels: { severity: 'warning', cluster: 'prod' },
+              exp_annotations: {
+                summary:
+                  'The Antrea certificate data of cluster prod is 21m 0s old: alerts on it may be late.',
+                action: STALE_ACTION,
+              },
+            },
+          ],
+        },
+      ],
+    },
+  ]);
 });
 
 test('the base admits scrapes only from the monitoring namespace; secure-metrics reviews tokens and scrapes over HTTPS', () => {
@@ -245,60 +248,51 @@ test('the base admits scrapes only from the monitoring namespace; secure-metrics
 });
 
 test('AntreaCertsRenewalOverdue fires an hour after a renewal an hour past due, and not for one not due', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'antrea-certs-renewal-'));
-  const file = join(dir, 'rules.test.yaml');
   const labels =
     'cluster="prod",namespace="kube-system",certificate="serving",subject="CN=antrea",' +
     'sha256="ab",renewer="antrea-controller"';
-  const tests = {
-    rule_files: [new URL(ALERTS, root).pathname],
-    evaluation_interval: '1m',
-    tests: [
-      {
-        interval: '1m',
-        input_series: [
-          // Due at 0 (the epoch, as the test clock starts there); one due in ten days.
-          {
-            series: `antrea_certs_certificate_renewal_due_timestamp_seconds{${labels}}`,
-            values: '0x200',
-          },
-          {
-            series:
-              'antrea_certs_certificate_renewal_due_timestamp_seconds{cluster="lab",certificate="serving",renewer="cert-manager"}',
-            values: '864000x200',
-          },
-        ],
-        alert_rule_test: [
-          // Past due by more than an hour at 61 m: pending until 121 m.
-          { eval_time: '100m', alertname: 'AntreaCertsRenewalOverdue', exp_alerts: [] },
-          {
-            eval_time: '125m',
-            alertname: 'AntreaCertsRenewalOverdue',
-            exp_alerts: [
-              {
-                exp_labels: {
-                  severity: 'warning',
-                  cluster: 'prod',
-                  namespace: 'kube-system',
-                  certificate: 'serving',
-                  subject: 'CN=antrea',
-                  sha256: 'ab',
-                  renewer: 'antrea-controller',
-                },
-                exp_annotations: {
-                  summary:
-                    'antrea-controller has not renewed the Antrea serving certificate CN=antrea of cluster prod: due 2h 5m 0s ago.',
-                  action:
-                    'kubectl antrea-certs verify --context prod (renewal-overdue) says where to look; kubectl antrea-certs rotate renews it now.',
-                },
+  promtoolTest([
+    {
+      interval: '1m',
+      input_series: [
+        // Due at 0 (the epoch, as the test clock starts there); one due in ten days.
+        {
+          series: `antrea_certs_certificate_renewal_due_timestamp_seconds{${labels}}`,
+          values: '0x200',
+        },
+        {
+          series:
+            'antrea_certs_certificate_renewal_due_timestamp_seconds{cluster="lab",certificate="serving",renewer="cert-manager"}',
+          values: '864000x200',
+        },
+      ],
+      alert_rule_test: [
+        // Past due by more than an hour at 61 m: pending until 121 m.
+        { eval_time: '100m', alertname: 'AntreaCertsRenewalOverdue', exp_alerts: [] },
+        {
+          eval_time: '125m',
+          alertname: 'AntreaCertsRenewalOverdue',
+          exp_alerts: [
+            {
+              exp_labels: {
+                severity: 'warning',
+                cluster: 'prod',
+                namespace: 'kube-system',
+                certificate: 'serving',
+                subject: 'CN=antrea',
+                sha256: 'ab',
+                renewer: 'antrea-controller',
               },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-  writeFileSync(file, yaml.dump(tests, { lineWidth: -1 }));
-  const result = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
-  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+              exp_annotations: {
+                summary:
+                  'antrea-controller has not renewed the Antrea serving certificate CN=antrea of cluster prod: due 2h 5m 0s ago.',
+                action:
+                  'kubectl antrea-certs verify --context prod (renewal-overdue) says where to look; kubectl antrea-certs rotate renews it now.',
+              },
+            },
+          ],
+        },
+      ],
+    },
+  ]);
 });

@@ -35,6 +35,21 @@ async function until(what: string, condition: () => boolean): Promise<void> {
   }
 }
 
+/** A server with pod a listed and watches held open, answering 500 while `etcd.down`. */
+async function serverThatGoesDown(t: TestContext) {
+  const etcd = { down: false };
+  const watches: ServerResponse[] = [];
+  const server = await apiServer(t, (request, response) => {
+    if (etcd.down) return answer(response, 500, failure(500, 'etcd is gone'));
+    if (!isWatch(request))
+      return answer(response, 200, { metadata: { resourceVersion: '5' }, items: [pod('a', '5')] });
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.flushHeaders();
+    watches.push(response);
+  });
+  return { server, watches, etcd };
+}
+
 /** An informer of kube-system's Pods labelled app=antrea on the server, started; stopped when the test ends. */
 async function informerFor(
   t: TestContext,
@@ -167,20 +182,11 @@ test('a 403 after a list is taken as passing: the items are kept, stale; one tha
 });
 
 test('stale since the watch broke: failed attempts to open another do not make the items younger', async (t) => {
-  let down = false;
-  const watches: ServerResponse[] = [];
-  const server = await apiServer(t, (request, response) => {
-    if (down) return answer(response, 500, failure(500, 'etcd is gone'));
-    if (!isWatch(request))
-      return answer(response, 200, { metadata: { resourceVersion: '5' }, items: [pod('a', '5')] });
-    response.writeHead(200, { 'Content-Type': 'application/json' });
-    response.flushHeaders();
-    watches.push(response);
-  });
+  const { server, watches, etcd } = await serverThatGoesDown(t);
   const events = { restarts: [] as RestartReason[], errors: [] as Error[] };
   const informer = await informerFor(t, server.url, events);
   await until('the watch open', () => watches.length === 1 && informer.staleSince() === undefined);
-  down = true;
+  etcd.down = true;
   const broke = Date.now();
   watches[0]?.destroy();
   await until('stale', () => informer.staleSince() !== undefined);
@@ -189,7 +195,7 @@ test('stale since the watch broke: failed attempts to open another do not make t
   await until('three failed attempts', () => events.errors.length >= 3);
   assert.equal(informer.staleSince(), since, 'the failed attempts did not move it');
   assert.deepEqual(informer.outcome(), { value: [pod('a', '5')] }, 'the items are kept');
-  down = false;
+  etcd.down = false;
   await until('current again', () => watches.length === 2 && informer.staleSince() === undefined);
 });
 
@@ -245,16 +251,7 @@ test('a refused list is not asked again while a SelfSubjectAccessReview says no;
 });
 
 test('back after failures: onRecovered once, and retryNow cuts a long backoff short', async (t) => {
-  let down = false;
-  const watches: ServerResponse[] = [];
-  const server = await apiServer(t, (request, response) => {
-    if (down) return answer(response, 500, failure(500, 'etcd is gone'));
-    if (!isWatch(request))
-      return answer(response, 200, { metadata: { resourceVersion: '5' }, items: [pod('a', '5')] });
-    response.writeHead(200, { 'Content-Type': 'application/json' });
-    response.flushHeaders();
-    watches.push(response);
-  });
+  const { server, watches, etcd } = await serverThatGoesDown(t);
   const client = await clientFor(server.url, { ca: ca.certPem });
   let recovered = 0;
   let errors = 0;
@@ -273,10 +270,10 @@ test('back after failures: onRecovered once, and retryNow cuts a long backoff sh
     client.close();
   });
   await until('the watch open', () => watches.length === 1);
-  down = true;
+  etcd.down = true;
   watches[0]?.destroy();
   await until('a failed attempt', () => errors >= 1);
-  down = false;
+  etcd.down = false;
   assert.equal(recovered, 0);
   informer.retryNow();
   await until('current again', () => watches.length === 2 && informer.staleSince() === undefined);
