@@ -46,18 +46,17 @@ export const runsAs = () =>
     : `the bundle under node, ${JSON.stringify(TUNING)}`;
 
 /** Starts the exporter; resolves once /readyz answers 200, with the time that took. */
-export async function startExporter(
-  kubeconfig: string,
-  args: string[],
-  env: Record<string, string> = TUNING,
-) {
+export async function startExporter(kubeconfig: string, args: string[], tuned = true) {
   const port = await freePort();
   const command = useExecutable ? EXECUTABLE : process.execPath;
   const started = performance.now();
+  // Untuned: the executable's own defaults, without the image's --node-options and environment.
+  const env = tuned ? TUNING : {};
+  const entrypoint = tuned ? ENTRYPOINT_ARGS : ['exporter'];
   const child: ChildProcess = spawn(
     command,
     [
-      ...(useExecutable ? ENTRYPOINT_ARGS : [BUNDLE, 'exporter']),
+      ...(useExecutable ? entrypoint : [BUNDLE, 'exporter']),
       '--listen',
       `127.0.0.1:${port}`,
       ...args,
@@ -97,13 +96,19 @@ export const sampleOf = (text: string, name: string) =>
   Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
 
 /** RSS in MiB, and its anonymous part (the heap; the rest is the executable's clean, shared pages). */
-export function rss(pid: number): { total: number; anon: number; text: string } {
+export function rss(pid: number): { total: number; anon: number; peak: number; text: string } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kB = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1]) / 1024;
   const total = kB('VmRSS');
   const anon = kB('RssAnon');
-  return { total, anon, text: `${total.toFixed(1)} MiB (anonymous ${anon.toFixed(1)} MiB)` };
+  const peak = kB('VmHWM');
+  return {
+    total,
+    anon,
+    peak,
+    text: `${total.toFixed(1)} MiB (anonymous ${anon.toFixed(1)} MiB; peak so far ${peak.toFixed(1)} MiB)`,
+  };
 }
 export const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
