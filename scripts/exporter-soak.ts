@@ -312,13 +312,14 @@ async function soak(url: string, pid: number): Promise<void> {
   model('SIGSTOP');
   const original = caBundleOf();
   const start = Date.now();
-  const changes: { at: number; expected: string }[] = [];
+  const changes: { at: number; expected: string; shown: string | undefined }[] = [];
+  const restartedAt: number[] = [];
   const seen: { at: number; value: string }[] = [];
   const memory: { at: number; total: number; anon: number }[] = [];
   let restarts = 0;
   let running = true;
+  let last: string | undefined;
   const watcher = (async () => {
-    let last: string | undefined;
     while (running) {
       const value = inSyncOf(await metrics(url).catch(() => ''));
       if (value && value !== last) seen.push({ at: Date.now(), value });
@@ -330,6 +331,7 @@ async function soak(url: string, pid: number): Promise<void> {
     while (running) {
       await sleep(180_000);
       if (!running) break;
+      restartedAt.push(Date.now());
       await stopApiserver(bedDir);
       await sleep(5_000);
       await startApiserverAgain(bedDir);
@@ -339,16 +341,29 @@ async function soak(url: string, pid: number): Promise<void> {
   let n = 0;
   while (Date.now() - start < ms) {
     const foreign = n++ % 2 === 0;
+    // A patch that failed (the API server down) leaves the next one a no-op: what /metrics shows
+    // then is kept, and such a change counts as seen at once.
     if (patchCaBundle(foreign ? foreignCa : original))
-      changes.push({ at: Date.now(), expected: foreign ? '0' : '1' });
+      changes.push({ at: Date.now(), expected: foreign ? '0' : '1', shown: last });
     memory.push({ at: Date.now(), ...rss(pid) });
     await sleep(10_000);
   }
   running = false;
   await Promise.all([watcher, restarter]);
   const latencies = changes.map((change) => {
+    if (change.shown === change.expected) return 0;
     const first = seen.find((s) => s.at >= change.at && s.value === change.expected);
     return first ? first.at - change.at : Infinity;
+  });
+  // The slow ones, each with the restart it followed: what to look at.
+  changes.forEach((change, i) => {
+    const latency = latencies[i] ?? 0;
+    if (latency < 15_000) return;
+    const restart = restartedAt.filter((r) => r <= change.at).at(-1);
+    console.log(
+      `slow: a change at +${((change.at - start) / 1000).toFixed(0)} s seen after ${latency} ms` +
+        (restart ? `, ${((change.at - restart) / 1000).toFixed(0)} s after a restart began` : ''),
+    );
   });
   const missed = latencies.filter((l) => !Number.isFinite(l)).length;
   const sorted = latencies.filter(Number.isFinite).sort((a, b) => a - b);
