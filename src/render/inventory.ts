@@ -1,5 +1,6 @@
 // status --all as text: kubeadm's `certs check-expiration` layout, the
-// certificates and keys first, then the CAs, then what could not be read.
+// certificates and keys first, then the CAs, then what could not be read;
+// RENEWED says when each one's renewer renews it (or never).
 import type { InventoryEntry, InventoryReport } from '../report/inventory.ts';
 import { EXPIRY_WARNING_MS } from '../report/thresholds.ts';
 import type { TextOptions } from './style.ts';
@@ -15,18 +16,36 @@ function residual(e: InventoryEntry, { style }: TextOptions): string {
     : (e.expiresIn ?? '');
 }
 
+/** When its renewer renews it: the day, overdue (warned), or never (nobody renews it). */
+function renews(e: InventoryEntry, { style }: TextOptions): string {
+  const renewal = e.renewal;
+  if (!renewal) return '-';
+  if (renewal.renewer === null) return style.dim('never');
+  if (renewal.overdueSince) return style.warn(`overdue since ${day(renewal.overdueSince)}`);
+  return day(renewal.dueAt);
+}
+
 /** The two tables and the notes. */
 export function renderInventory(report: InventoryReport, opts: TextOptions): string {
   const { style } = opts;
   const head = (cells: string[]) => cells.map((c) => style.dim(c));
   const lines = alignColumns(
     [
-      head(['CERTIFICATE OR KEY', 'WHERE', 'EXPIRES', 'RESIDUAL TIME', 'CA', 'MANAGED BY']),
+      head([
+        'CERTIFICATE OR KEY',
+        'WHERE',
+        'EXPIRES',
+        'RESIDUAL TIME',
+        'RENEWED',
+        'CA',
+        'MANAGED BY',
+      ]),
       ...report.certificates.map((e) => [
         e.name,
         e.location,
         day(e.notAfter),
         residual(e, opts),
+        renews(e, opts),
         e.ca ?? '-',
         e.managedBy,
       ]),
@@ -39,12 +58,20 @@ export function renderInventory(report: InventoryReport, opts: TextOptions): str
   lines.push(
     ...alignColumns(
       [
-        head(['CERTIFICATE AUTHORITY', 'WHERE', 'EXPIRES', 'RESIDUAL TIME', 'MANAGED BY']),
+        head([
+          'CERTIFICATE AUTHORITY',
+          'WHERE',
+          'EXPIRES',
+          'RESIDUAL TIME',
+          'RENEWED',
+          'MANAGED BY',
+        ]),
         ...report.authorities.map((e) => [
           e.name,
           e.location,
           day(e.notAfter),
           residual(e, opts),
+          renews(e, opts),
           e.managedBy,
         ]),
       ],

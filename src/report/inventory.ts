@@ -12,6 +12,14 @@ import { encryptionFrom, type EncryptionReport } from './ipsec.ts';
 import { statusFrom, type StatusReport } from './status.ts';
 import { installationOf } from '../antrea/installation.ts';
 import { certificateReport, type CertificateReport } from './certificate-report.ts';
+import {
+  RENEWAL_RULES,
+  renewalOf,
+  type NoRenewer,
+  type Renewal,
+  type RenewalRule,
+} from '../antrea/renewal.ts';
+import { parseRelease } from '../antrea/versions.ts';
 
 /** One certificate or key of the inventory. */
 export interface InventoryEntry {
@@ -28,6 +36,8 @@ export interface InventoryEntry {
   readonly managedBy: string;
   readonly sha256?: string;
   readonly note?: string;
+  /** Who renews it and when, or that nobody does; absent when the plugin cannot tell. */
+  readonly renewal?: Renewal | NoRenewer;
 }
 
 /** status --all: the certificates and keys, the CAs, and what could not be read. */
@@ -69,6 +79,27 @@ const entry = (
   sha256: cert.sha256,
 });
 
+/** A renewal under `renewer` of a certificate as reports hold it (ISO dates), or nobody. */
+function renewalFor(
+  renewer: RenewalRule | NoRenewer,
+  cert: { readonly notBefore: string; readonly notAfter: string },
+  now: Date,
+  namespace: string,
+): Renewal | NoRenewer {
+  if (renewer.renewer === null) return renewer;
+  const validity = { notBefore: new Date(cert.notBefore), notAfter: new Date(cert.notAfter) };
+  return renewalOf(renewer, validity, now, { namespace });
+}
+
+/** The flow-aggregator renews its certificates from v2.6 (by the release of the controller). */
+function flowAggregatorRenewer(status: StatusReport): RenewalRule | NoRenewer {
+  const release = parseRelease(status.antreaVersion ?? undefined);
+  const renews = release && (release.major > 2 || (release.major === 2 && release.minor >= 6));
+  return renews
+    ? RENEWAL_RULES.flowAggregator
+    : { renewer: null, note: 'made anew only when the flow-aggregator starts (before v2.6)' };
+}
+
 /** Builds the inventory; CA names replace issuer subjects where the CA is listed. */
 export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
   const { status, now } = inputs;
@@ -79,16 +110,23 @@ export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
   const note = (what: string, outcome: Outcome<unknown>) => {
     if ('refused' in outcome) notRead.push({ what, reason: outcome.refused });
   };
-  const bundle = (found: FoundBundle, name: string, managedBy: string, into: InventoryEntry[]) =>
+  const bundle = (
+    found: FoundBundle,
+    name: string,
+    managedBy: string,
+    into: InventoryEntry[],
+    renewer?: RenewalRule | NoRenewer,
+  ) =>
     tryParse(found.pem, found.location).certs.forEach((c, i) =>
-      into.push(
-        entry(
+      into.push({
+        ...entry(
           i ? `${name} #${i + 1}` : name,
           found.location,
           certificateReport(c, now),
           found.managedBy ?? managedBy,
         ),
-      ),
+        ...(renewer ? { renewal: renewalFor(renewer, c.info, now, ns) } : {}),
+      }),
     );
 
   const controllerManager = status.certManagerCertificate
@@ -96,26 +134,30 @@ export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
     : status.mode === 'user-provided'
       ? 'you (user-provided)'
       : 'antrea-controller';
+  const servingRenewal = status.servingRenewal ? { renewal: status.servingRenewal } : {};
   if (status.servingCertificate)
-    certificates.push(
-      entry(
+    certificates.push({
+      ...entry(
         'controller serving',
         status.servingCertificateSource ?? '',
         status.servingCertificate,
         controllerManager,
       ),
-    );
+      ...servingRenewal,
+    });
   status.caBundle.certificates
     .filter((c) => c.isCA)
     .forEach((c, i) =>
-      authorities.push(
-        entry(
+      authorities.push({
+        ...entry(
           i ? `antrea-ca #${i + 1}` : 'antrea-ca',
           `ConfigMap ${ns}/${status.caBundle.configMap}`,
           c,
           controllerManager,
         ),
-      ),
+        // Self-signed: one pair, renewed together; otherwise the CA is the admin's or an issuer's.
+        ...(status.mode === 'self-signed' ? servingRenewal : {}),
+      }),
     );
 
   const ipsec = 'error' in inputs.encryption ? null : inputs.encryption.ipsec;
@@ -136,23 +178,25 @@ export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
     if (ca && 'notRead' in ca)
       notRead.push({ what: `ConfigMap ${IPSEC.caConfigMap}`, reason: ca.notRead });
     else if (ca?.certificates[0])
-      authorities.push(
-        entry(
+      authorities.push({
+        ...entry(
           'IPsec CA',
           `ConfigMap ${ns}/${IPSEC.caConfigMap}`,
           ca.certificates[0],
           'antrea-controller (never rotated)',
         ),
-      );
+        renewal: { renewer: null, note: 'never rotated by Antrea' },
+      });
     for (const cert of ipsec.agentCertificates)
-      certificates.push(
-        entry(
+      certificates.push({
+        ...entry(
           `IPsec ${/CN=([^,]+)/.exec(cert.subject)?.[1] ?? cert.subject}`,
           `CertificateSigningRequest ${cert.request}`,
           cert,
           'antrea-agent',
         ),
-      );
+        renewal: renewalFor(RENEWAL_RULES.agentIpsec, cert, now, ns),
+      });
   }
 
   if ('value' in inputs.agentApi)
@@ -160,6 +204,7 @@ export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
       certificates.push({
         ...entry(`agent API ${cert.node}`, `AntreaAgentInfo ${cert.node}`, cert, 'antrea-agent'),
         note: 'in memory, new only when the agent restarts',
+        renewal: { renewer: null, note: 'new only when the agent restarts' },
       });
   else note('AntreaAgentInfos', inputs.agentApi);
 
@@ -194,7 +239,8 @@ export function inventoryFrom(inputs: InventoryInputs): InventoryReport {
       `Secret ${fa.namespace}/${fa.clientSecret}`,
     ],
   ] as const) {
-    if ('value' in outcome && outcome.value) bundle(outcome.value, name, 'flow-aggregator', into);
+    if ('value' in outcome && outcome.value)
+      bundle(outcome.value, name, 'flow-aggregator', into, flowAggregatorRenewer(status));
     else note(what, outcome);
   }
   if ('value' in keys.multiclusterCas)

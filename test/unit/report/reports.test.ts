@@ -378,6 +378,14 @@ test('inventoryOf: the key material in the snapshot becomes rows; a refusal a no
     report.notRead.map((n) => n.reason),
     ['you may not list antreaagentinfos'],
   );
+  // Who renews each: the controller its self-signed pair (serving and CA), the flow-aggregator
+  // its CA (v2.7.0 here; from v2.6 on).
+  const find = (name: string) =>
+    [...report.certificates, ...report.authorities].find((e) => e.name === name);
+  assert.equal(find('controller serving')?.renewal?.renewer, 'antrea-controller');
+  assert.equal(find('antrea-ca')?.renewal?.renewer, 'antrea-controller');
+  assert.equal(find('flow-aggregator CA')?.renewal?.renewer, 'flow-aggregator');
+  assert.equal(find('memberlist gossip keys')?.renewal, undefined);
 });
 
 test('verifyOf: what a change left half done fails, with the command that completes or undoes it', () => {
