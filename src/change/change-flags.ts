@@ -73,7 +73,8 @@ export const changeFlags = {
     group: CHANGE,
     default: '7d',
     describe:
-      'Refuse certificates that expire within this duration (or share of their lifetime, 20%), and fail the final verify for them',
+      'Refuse certificates that expire within this duration (or share of their lifetime, 20%), ' +
+      'and fail the final verify for them',
   },
 } as const satisfies FlagTable;
 

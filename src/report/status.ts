@@ -180,7 +180,8 @@ export function statusFrom({ installation: inst, now, warnWithin }: StatusInputs
   if (renewal && 'dueAt' in renewal && Date.parse(renewal.dueAt) <= now.getTime())
     warnings.push(
       renewal.overdueSince
-        ? `renewal overdue since ${renewal.overdueSince}, by ${renewal.renewer} (it ${renewal.rule}); look at ${renewal.causes}.`
+        ? `renewal overdue since ${renewal.overdueSince}, by ${renewal.renewer} ` +
+            `(it ${renewal.rule}); look at ${renewal.causes}.`
         : `the serving certificate's renewal is due since ${renewal.dueAt}: ${renewal.renewer} ${renewal.rule}.`,
     );
 
