@@ -86,7 +86,8 @@ test('mode self-signed from a broken user-provided setup deletes the Opaque Secr
   };
   assert.deepEqual(backup.secret.name, 'antrea-controller-tls');
   assert.equal(backup.secret.existed, true);
-  assert.equal(run('verify').status, 0);
+  const verified = run('verify');
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
 
   // That backup holds the broken setup (user-provided, no pair): restore refuses to put it back.
   const before = secretVersion();
@@ -102,7 +103,8 @@ test('restore puts back an Opaque Secret as it was: Opaque, with its pair and it
   const pair = await userProvidedPair(ns, 'opaque');
   opaqueSecret({ 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
   await restartController(bed);
-  assert.equal(run('verify').status, 0);
+  const verified = run('verify');
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
   const backups = mkdtempSync(join(tmpdir(), 'opaque-'));
   const switched = run('mode', 'self-signed', '--regenerate', '--yes', '--backup-dir', backups);
   assert.equal(switched.status, 0, switched.stderr);
