@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import {
   FAST_TIMINGS,
   controllerPods,
+  converged,
   eventually,
+  isReady,
   restartController,
   setSelfSignedCert,
   testbed,
@@ -103,6 +105,12 @@ test('restore puts back an Opaque Secret as it was: Opaque, with its pair and it
   const pair = await userProvidedPair(ns, 'opaque');
   opaqueSecret({ 'ca.crt': pair.ca, 'tls.crt': pair.cert, 'tls.key': pair.key });
   await restartController(bed);
+  // restartController returns once the new Pod runs; verify's premise is a controller that is
+  // ready and has published the pair's CA (CI failed here once, verify exiting 2 before it had).
+  await eventually(
+    'the controller ready, publishing the CA of the Opaque pair',
+    async () => (await converged(bed, pair.ca)) && (await controllerPods(bed)).some(isReady),
+  );
   const verified = run('verify');
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
   const backups = mkdtempSync(join(tmpdir(), 'opaque-'));
