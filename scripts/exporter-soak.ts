@@ -203,7 +203,7 @@ async function importShortLivedPair(): Promise<void> {
   if (imported.status !== 0) throw new Error(`import: ${imported.stderr}`);
 }
 
-async function outage(url: string, path: ApiPath, pid: number): Promise<void> {
+async function outage(url: string, path: ApiPath): Promise<void> {
   const outageMs = parseDuration(values.outage, '--outage');
   const prometheus = await startPrometheus(
     { 'antrea-certs-exporter': [url.replace('http://', '')] },
@@ -267,13 +267,19 @@ async function outage(url: string, path: ApiPath, pid: number): Promise<void> {
     const points = async (expr: string) =>
       (await prometheus.queryRange(expr, from, to, 1)).reduce((n, s) => n + s.values.length, 0);
     const steps = to - from + 1;
+    const series = {
+      firing:
+        'ALERTS{alertname="AntreaCertificateExpiresSoon",alertstate="firing",certificate="serving"}',
+      notAfter: 'antrea_certs_certificate_not_after_timestamp_seconds{certificate="serving"}',
+      inSync: `antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`,
+      stale: 'ALERTS{alertname="AntreaCertsDataStale"}',
+    };
     row(
       'Prometheus over the outage (1 s steps)',
-      `${steps} steps; AntreaCertificateExpiresSoon firing at ` +
-        `${await points('ALERTS{alertname="AntreaCertificateExpiresSoon",alertstate="firing",certificate="serving"}')}; ` +
-        `serving not_after at ${await points('antrea_certs_certificate_not_after_timestamp_seconds{certificate="serving"}')}; ` +
-        `in_sync of ${APISERVICE} at ${await points(`antrea_certs_consumer_ca_bundle_in_sync{name="${APISERVICE}"}`)}; ` +
-        `AntreaCertsDataStale pending or firing at ${await points('ALERTS{alertname="AntreaCertsDataStale"}')}`,
+      `${steps} steps; AntreaCertificateExpiresSoon firing at ${await points(series.firing)}; ` +
+        `serving not_after at ${await points(series.notAfter)}; ` +
+        `in_sync of ${APISERVICE} at ${await points(series.inSync)}; ` +
+        `AntreaCertsDataStale pending or firing at ${await points(series.stale)}`,
     );
     patchCaBundle(original);
     model('SIGCONT');
@@ -289,11 +295,10 @@ async function outage(url: string, path: ApiPath, pid: number): Promise<void> {
     row('RBAC given back: up 1 after', `${Date.now() - granted} ms`);
   } finally {
     await prometheus.stop();
-    void pid;
   }
 }
 
-async function steady(url: string): Promise<void> {
+async function steady(): Promise<void> {
   const ms = parseDuration(values.steady, '--steady');
   await sleep(30_000);
   const since = Date.now();
@@ -304,7 +309,6 @@ async function steady(url: string): Promise<void> {
     `${total} requests of the exporter in the audit log, ${refused.length} refused` +
       (refused.length ? `: ${[...new Set(refused)].join(', ')}` : ''),
   );
-  void url;
 }
 
 async function soak(url: string, pid: number): Promise<void> {
@@ -403,8 +407,8 @@ try {
   const pid = exporter.child.pid ?? 0;
   while (!(await metrics(exporter.url)).includes('antrea_certs_up{')) await sleep(100);
   for (const scenario of values.scenario) {
-    if (scenario === 'outage') await outage(exporter.url, path, pid);
-    else if (scenario === 'steady') await steady(exporter.url);
+    if (scenario === 'outage') await outage(exporter.url, path);
+    else if (scenario === 'steady') await steady();
     else if (scenario === 'soak') await soak(exporter.url, pid);
     else throw new Error(`no scenario ${scenario}: outage, steady or soak`);
   }

@@ -185,7 +185,8 @@ function translateNetwork(error: Error, what: RequestDescription, target: Target
     // kubectl: "x509: certificate has expired or is not yet valid: current time … is after …".
     const validity = (error as { validity?: Validity }).validity;
     const dates = validity
-      ? `: it is valid from ${validity.notBefore} until ${validity.notAfter}, and the time here is ${isoSeconds(Date.now())}`
+      ? `: it is valid from ${validity.notBefore} until ${validity.notAfter}, ` +
+        `and the time here is ${isoSeconds(Date.now())}`
       : ` (${code})`;
     return new ConnectionError(
       `the API server's certificate at ${target.server} has expired or is not yet valid${dates}; ` +
