@@ -73,6 +73,12 @@ export interface CertificateState {
   readonly renewBefore?: string;
   readonly renewalTime?: string;
   readonly notAfter?: string;
+  /** The last issuance failed (Issuing=False, Failed): when, how many times in a row, and why. */
+  readonly lastFailure?: {
+    readonly at: string;
+    readonly attempts: number;
+    readonly message?: string;
+  };
 }
 
 /** The Certificate's state from its object (undefined: there is none). */
@@ -99,5 +105,21 @@ export function describeCertificate(name: string, object?: CertificateObject): C
     ...(spec?.renewBefore ? { renewBefore: spec.renewBefore } : {}),
     ...(object.status?.renewalTime ? { renewalTime: object.status.renewalTime } : {}),
     ...(object.status?.notAfter ? { notAfter: object.status.notAfter } : {}),
+    ...lastFailureOf(object),
+  };
+}
+
+/** cert-manager sets lastFailureTime when an issuance fails and clears it on the next success. */
+function lastFailureOf(object: CertificateObject): Pick<CertificateState, 'lastFailure'> {
+  const at = object.status?.lastFailureTime;
+  if (!at) return {};
+  const issuing = object.status?.conditions?.find((c) => c.type === 'Issuing');
+  const message = issuing?.status === 'False' ? issuing.message : undefined;
+  return {
+    lastFailure: {
+      at,
+      attempts: object.status?.failedIssuanceAttempts ?? 1,
+      ...(message ? { message } : {}),
+    },
   };
 }

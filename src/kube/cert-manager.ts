@@ -69,6 +69,8 @@ export interface CertificateObject extends KubeObject {
     conditions?: CertificateCondition[];
     notAfter?: string;
     renewalTime?: string;
+    lastFailureTime?: string;
+    failedIssuanceAttempts?: number;
   };
 }
 

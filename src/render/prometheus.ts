@@ -98,9 +98,9 @@ function numbered(checks: readonly Check[]): { id: string; check: Check }[] {
   });
 }
 
-/** status --all as metrics: when each certificate of the inventory expires. */
+/** status --all as metrics: when each certificate of the inventory expires, and is due a renewal. */
 export const renderInventoryPrometheus = (report: InventoryLike, cluster: string): string =>
-  exposition([inventoryFamily(report, cluster)]);
+  exposition(inventoryFamilies(report, cluster));
 
 interface InventoryLike {
   readonly namespace: string;
@@ -108,26 +108,57 @@ interface InventoryLike {
   readonly authorities: readonly Entry[];
 }
 
-function inventoryFamily(report: InventoryLike, cluster: string): Family {
-  const name = 'antrea_certs_inventory_not_after_timestamp_seconds';
-  const samples = [...report.certificates, ...report.authorities].flatMap((e) =>
-    e.notAfter
-      ? [
-          sample(
-            name,
-            { cluster, namespace: report.namespace, certificate: e.name, location: e.location },
-            epochSeconds(e.notAfter),
-          ),
-        ]
-      : [],
-  );
-  return { name, help: 'When each certificate of status --all expires.', samples };
+function inventoryFamilies(report: InventoryLike, cluster: string): Family[] {
+  const entries = [...report.certificates, ...report.authorities];
+  const labelsOf = (e: Entry) => ({
+    cluster,
+    namespace: report.namespace,
+    certificate: e.name,
+    location: e.location,
+  });
+  const notAfter = 'antrea_certs_inventory_not_after_timestamp_seconds';
+  const renewalDue = 'antrea_certs_inventory_renewal_due_timestamp_seconds';
+  return [
+    {
+      name: notAfter,
+      help: 'When each certificate of status --all expires.',
+      samples: entries.flatMap((e) =>
+        e.notAfter ? [sample(notAfter, labelsOf(e), epochSeconds(e.notAfter))] : [],
+      ),
+    },
+    {
+      name: renewalDue,
+      help:
+        'When its renewer should renew each certificate of status --all (the renewer label), ' +
+        'with its subject and sha256. None for a certificate nobody renews.',
+      samples: entries.flatMap(({ renewal, ...e }) =>
+        renewal?.renewer
+          ? [
+              sample(
+                renewalDue,
+                {
+                  ...labelsOf(e),
+                  subject: e.subject ?? '',
+                  sha256: e.sha256 ?? '',
+                  renewer: renewal.renewer,
+                },
+                epochSeconds(renewal.dueAt),
+              ),
+            ]
+          : [],
+      ),
+    },
+  ];
 }
 
 interface Entry {
   readonly name: string;
   readonly location: string;
   readonly notAfter?: string;
+  readonly subject?: string;
+  readonly sha256?: string;
+  readonly renewal?:
+    { readonly renewer: string; readonly dueAt: string } | { readonly renewer: null };
 }
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -158,7 +189,7 @@ export const renderWatchedPrometheus = (clusters: readonly WatchedCluster[]): st
     ),
     ...clusters.flatMap(({ read, audit }) => (audit ? [auditFamily(audit, read.context)] : [])),
     ...clusters.flatMap(({ read, inventory }) =>
-      inventory ? [inventoryFamily(inventory, read.context)] : [],
+      inventory ? inventoryFamilies(inventory, read.context) : [],
     ),
   ]);
 

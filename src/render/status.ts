@@ -15,7 +15,7 @@ const SHORT_KIND: Record<ConsumerReport['kind'], string> = {
   CustomResourceDefinition: 'CRD conversion',
 };
 
-const shortDate = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+const shortDate = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(?:\.\d+)?Z$/, ' UTC');
 
 /** "2026-12-06 10:12 UTC: rotate by alice@laptop (converged), backup laptop:/path". */
 function lastChangeLine(last: LastChange): string {
@@ -249,7 +249,11 @@ function certificateDetail(state: NonNullable<StatusReport['certManager']>): str
       : `not Ready${state.ready?.reason ? ` (${state.ready.reason})` : ''}`;
   const issuer = state.issuer ? `, ${state.issuer.kind} ${state.issuer.name}` : '';
   const renews = state.renewalTime ? `, renews ${state.renewalTime.slice(0, 10)}` : '';
-  return `${ready}${issuer}${renews}`;
+  const failed = state.lastFailure
+    ? `, issuance failed at ${shortDate(state.lastFailure.at)}` +
+      (state.lastFailure.message ? ` (${state.lastFailure.message})` : '')
+    : '';
+  return `${ready}${issuer}${renews}${failed}`;
 }
 
 /** The IPsec block: authentication, the PSK Secret or the CA, the agents' requests and certificates. */

@@ -6,7 +6,13 @@
 // or its Issuing condition is True, writes the Secret with cert-manager's
 // annotations (a CA issuer's CA in ca.crt, nothing there for an ACME issuer),
 // and sets Ready, the revision and the validity on the status, removing Issuing.
+// At status.renewalTime (renewBefore before expiry, or two thirds into the
+// lifetime) it renews, as cert-manager's trigger controller does; when the
+// issuer is not Ready then, the renewal fails as cert-manager records it
+// (Issuing=False, Failed, lastFailureTime), the old Secret stays, and it is
+// tried again an hour later.
 import { k8s, readOptional, retryOnConflict, describe, log } from './model/kube.ts';
+import { X509Certificate } from 'node:crypto';
 import { issue, usage, extendedUsage, type Issued } from './pki.ts';
 import type { Clients } from './model/kube.ts';
 
@@ -39,6 +45,7 @@ export interface Certificate {
     dnsNames?: string[];
     ipAddresses?: string[];
     duration?: string;
+    renewBefore?: string;
     issuerRef: { name: string; kind?: string; group?: string };
   };
   status?: {
@@ -47,6 +54,8 @@ export interface Certificate {
     notBefore?: string;
     notAfter?: string;
     renewalTime?: string;
+    lastFailureTime?: string;
+    failedIssuanceAttempts?: number;
   };
 }
 
@@ -140,6 +149,7 @@ export const certificateCrd: k8s.V1CustomResourceDefinition = {
                   notAfter: { type: 'string', format: 'date-time' },
                   renewalTime: { type: 'string', format: 'date-time' },
                   lastFailureTime: { type: 'string', format: 'date-time' },
+                  failedIssuanceAttempts: { type: 'integer' },
                   nextPrivateKeySecretName: { type: 'string' },
                 },
               },
@@ -199,6 +209,28 @@ interface IssuerObject {
 }
 
 const stamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+const HOUR_MS = 3_600_000;
+const decode = (base64?: string) => Buffer.from(base64 ?? '', 'base64').toString();
+
+/** Seconds of a Go duration (8760h, 8760h0m0s, 45s); undefined when there is none. */
+function goSeconds(text: string | undefined): number | undefined {
+  const go = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text ?? '');
+  return go?.[0]
+    ? Number(go[1] ?? 0) * 3600 + Number(go[2] ?? 0) * 60 + Number(go[3] ?? 0)
+    : undefined;
+}
+
+/** cert-manager's renewalTime: renewBefore before expiry, or two thirds into the lifetime. */
+function renewalTimeOf(
+  spec: Certificate['spec'],
+  validity: { notBefore: Date; notAfter: Date },
+): Date {
+  const lifetime = validity.notAfter.getTime() - validity.notBefore.getTime();
+  const before = goSeconds(spec.renewBefore);
+  return new Date(
+    validity.notAfter.getTime() - (before !== undefined ? before * 1000 : lifetime / 3),
+  );
+}
 
 export class CertManager {
   /** The reasons of every Issuing=True condition it acted on, in order. */
@@ -382,6 +414,68 @@ export class CertManager {
     });
   }
 
+  /** The validity and renewalTime of the certificate in the Secret, on the status; returns the renewalTime. */
+  private async recordValidity(certificate: Certificate, certPem: string): Promise<Date> {
+    const cert = new X509Certificate(certPem);
+    const validity = { notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+    const renewalTime = renewalTimeOf(certificate.spec, validity);
+    const wanted = {
+      notBefore: stamp(validity.notBefore),
+      notAfter: stamp(validity.notAfter),
+      renewalTime: stamp(renewalTime),
+    };
+    const status = certificate.status ?? {};
+    if (Object.entries(wanted).every(([k, v]) => status[k as keyof typeof wanted] === v))
+      return renewalTime;
+    await this.updateStatus(certificate, (fresh) => ({ ...fresh.status, ...wanted }));
+    return renewalTime;
+  }
+
+  /** A renewal that failed, as cert-manager records it: Issuing=False (Failed), the old Secret kept. */
+  private async recordFailure(certificate: Certificate, why: string): Promise<void> {
+    const failed = certificate.status?.conditions?.find((c) => c.type === 'Issuing');
+    if (failed?.reason === 'Failed' && certificate.status?.lastFailureTime) {
+      const since = Date.parse(certificate.status.lastFailureTime);
+      if (Date.now() < since + HOUR_MS) return;
+    }
+    const now = stamp(new Date());
+    await this.updateStatus(certificate, (fresh) => ({
+      ...fresh.status,
+      conditions: [
+        ...(fresh.status?.conditions ?? []).filter((c) => c.type !== 'Issuing'),
+        {
+          type: 'Issuing',
+          status: 'False',
+          reason: 'Failed',
+          message: `The certificate request has failed to complete and will be retried: ${why}`,
+          lastTransitionTime: now,
+        },
+      ],
+      lastFailureTime: now,
+      failedIssuanceAttempts: (fresh.status?.failedIssuanceAttempts ?? 0) + 1,
+    }));
+    log(`cert-manager helper: renewal of Certificate ${certificate.metadata.name} failed: ${why}`);
+  }
+
+  private async updateStatus(
+    certificate: Certificate,
+    change: (fresh: Certificate) => NonNullable<Certificate['status']>,
+  ): Promise<void> {
+    const { namespace, name } = certificate.metadata;
+    await retryOnConflict(async () => {
+      const fresh = await this.read(namespace, name);
+      fresh.status = change(fresh);
+      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name,
+        body: fresh,
+      });
+    });
+  }
+
   private async reconcileAll(): Promise<void> {
     const list = (await this.bed.api.custom.listNamespacedCustomObject({
       group: GROUP,
@@ -408,27 +502,37 @@ export class CertManager {
       secret.metadata?.annotations?.['cert-manager.io/certificate-name'] === name &&
       secret.metadata.annotations['cert-manager.io/issuer-name'] ===
         certificate.spec.issuerRef.name;
-    if (ours && !issuing) return;
+    let trigger = issuing?.reason;
+    if (ours && !issuing) {
+      // The trigger controller: renew at renewalTime, an hour after a failed attempt at the soonest.
+      const renewalTime = await this.recordValidity(certificate, decode(secret.data?.['tls.crt']));
+      const lastFailure = Date.parse(certificate.status?.lastFailureTime ?? '') || 0;
+      if (Date.now() < Math.max(renewalTime.getTime(), lastFailure + HOUR_MS)) return;
+      trigger = 'Renewing';
+    }
     const issuer = await this.readIssuer(certificate.spec.issuerRef, namespace);
     const issuerReady = issuer?.status?.conditions?.some(
       (c) => c.type === 'Ready' && c.status === 'True',
     );
     if (!issuerReady) {
       const kind = certificate.spec.issuerRef.kind ?? 'Issuer';
+      const ref = `${kind} ${certificate.spec.issuerRef.name}`;
+      if (ours) {
+        await this.recordFailure(certificate, `${ref} ${issuer ? 'is not Ready' : 'not found'}`);
+        return;
+      }
       const message = issuer
-        ? `Issuing certificate as Secret does not exist; ${kind} ${certificate.spec.issuerRef.name} is not Ready`
-        : `Issuing certificate as Secret does not exist; ${kind} ${certificate.spec.issuerRef.name} not found`;
+        ? `Issuing certificate as Secret does not exist; ${ref} is not Ready`
+        : `Issuing certificate as Secret does not exist; ${ref} not found`;
       await this.setNotReady(certificate, message);
       return;
     }
-    if (issuing) this.triggers.push(issuing.reason ?? '');
+    if (trigger) this.triggers.push(trigger);
 
-    const now = new Date();
+    // Whole seconds, as the certificate holds them: the status matches what recordValidity reads.
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
     // cert-manager's default duration is 90 days; spec.duration is a Go duration (8760h, 8760h0m0s).
-    const go = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(certificate.spec.duration ?? '');
-    const seconds = go?.[0]
-      ? Number(go[1] ?? 0) * 3600 + Number(go[2] ?? 0) * 60 + Number(go[3] ?? 0)
-      : 90 * 86_400;
+    const seconds = goSeconds(certificate.spec.duration) ?? 90 * 86_400;
     const days = seconds / 86_400;
     const leaf = await issue({
       commonName: certificate.spec.commonName ?? certificate.spec.dnsNames?.[0] ?? name,
@@ -506,8 +610,10 @@ export class CertManager {
         revision: (fresh.status?.revision ?? 0) + 1,
         notBefore: stamp(now),
         notAfter: stamp(notAfter),
-        renewalTime: stamp(new Date(now.getTime() + ((days * 2) / 3) * 86_400_000)),
+        renewalTime: stamp(renewalTimeOf(fresh.spec, { notBefore: now, notAfter })),
       };
+      delete fresh.status.lastFailureTime;
+      delete fresh.status.failedIssuanceAttempts;
       await this.bed.api.custom.replaceNamespacedCustomObjectStatus({
         group: GROUP,
         version: VERSION,

@@ -243,8 +243,12 @@ export async function userProvidedPair(namespace: string, commonName: string) {
   return { ca: ca.certPem, cert: leaf.certPem, key: leaf.keyPem };
 }
 
-/** Replaces the data of Secret antrea-controller-tls (keys to PEM text). */
-export async function writeTlsSecret(bed: Testbed, data: Record<string, string>): Promise<void> {
+/** Replaces the data of Secret antrea-controller-tls (keys to PEM text), adding annotations. */
+export async function writeTlsSecret(
+  bed: Testbed,
+  data: Record<string, string>,
+  annotations: Record<string, string> = {},
+): Promise<void> {
   const { core } = bed.api;
   const secret = await core.readNamespacedSecret({
     name: 'antrea-controller-tls',
@@ -253,6 +257,10 @@ export async function writeTlsSecret(bed: Testbed, data: Record<string, string>)
   secret.data = Object.fromEntries(
     Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
   );
+  secret.metadata = {
+    ...secret.metadata,
+    annotations: { ...secret.metadata?.annotations, ...annotations },
+  };
   await core.replaceNamespacedSecret({
     name: 'antrea-controller-tls',
     namespace: bed.namespace,

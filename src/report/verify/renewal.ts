@@ -9,7 +9,7 @@ import type { Check } from '../check.ts';
 
 /** renewal-overdue:serving, when the serving certificate has a renewer. */
 export function renewalChecks(
-  status: Pick<StatusReport, 'servingRenewal'>,
+  status: Pick<StatusReport, 'servingRenewal' | 'certManager'>,
   leaf: Certificate | undefined,
   inputs: { readonly now: Date; readonly failWithin: Within },
 ): Check[] {
@@ -32,8 +32,16 @@ export function renewalChecks(
       status: left < withinMs(inputs.failWithin, leaf) ? 'fail' : 'warn',
       message:
         `the serving certificate's renewal is overdue since ${overdueSince}: ${renewer} ` +
-        `${rule}, and it was due at ${dueAt}`,
+        `${rule}, and it was due at ${dueAt}${failureOf(status.certManager)}`,
       hint: `look at ${renewal.causes}`,
     },
   ];
+}
+
+/** What cert-manager recorded of its last failed attempt, if it did. */
+function failureOf(state: StatusReport['certManager']): string {
+  const failure = state?.lastFailure;
+  if (!failure) return '';
+  const times = failure.attempts === 1 ? 'once' : `${failure.attempts} times`;
+  return `; its issuance failed ${times}, last at ${failure.at}${failure.message ? `: ${failure.message}` : ''}`;
 }

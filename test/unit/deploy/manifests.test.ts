@@ -247,6 +247,10 @@ test('the base admits scrapes only from the monitoring namespace; secure-metrics
   assert.match(overlay, /readinessProbe\/httpGet\/scheme, value: HTTPS/);
 });
 
+const RENEWAL_ACTION = (cluster: string) =>
+  `kubectl antrea-certs status --all --context ${cluster} shows since when; for the controller's ` +
+  'certificate, verify (renewal-overdue) says where to look and rotate renews it now.';
+
 test('AntreaCertsRenewalOverdue fires an hour after a renewal an hour past due, and not for one not due', () => {
   const labels =
     'cluster="prod",namespace="kube-system",certificate="serving",subject="CN=antrea",' +
@@ -286,8 +290,71 @@ test('AntreaCertsRenewalOverdue fires an hour after a renewal an hour past due, 
               exp_annotations: {
                 summary:
                   'antrea-controller has not renewed the Antrea serving certificate CN=antrea of cluster prod: due 2h 5m 0s ago.',
-                action:
-                  'kubectl antrea-certs verify --context prod (renewal-overdue) says where to look; kubectl antrea-certs rotate renews it now.',
+                action: RENEWAL_ACTION('prod'),
+              },
+            },
+          ],
+        },
+      ],
+    },
+  ]);
+});
+
+test("AntreaCertsRenewalOverdue from status --all's series, once for a certificate status shows too", () => {
+  const inventory = (certificate: string, sha256: string, renewer: string) =>
+    `antrea_certs_inventory_renewal_due_timestamp_seconds{cluster="prod",namespace="kube-system",` +
+    `certificate="${certificate}",location="L",subject="CN=${certificate}",sha256="${sha256}",` +
+    `renewer="${renewer}"}`;
+  promtoolTest([
+    {
+      interval: '1m',
+      input_series: [
+        { series: inventory('flow-aggregator client', 'fa', 'flow-aggregator'), values: '0x200' },
+        // The serving certificate, in both families: one alert, from status's series.
+        { series: inventory('controller serving', 'cs', 'antrea-controller'), values: '0x200' },
+        {
+          series:
+            'antrea_certs_certificate_renewal_due_timestamp_seconds{cluster="prod",namespace="kube-system",' +
+            'certificate="serving",subject="CN=antrea",sha256="cs",renewer="antrea-controller"}',
+          values: '0x200',
+        },
+      ],
+      alert_rule_test: [
+        {
+          eval_time: '125m',
+          alertname: 'AntreaCertsRenewalOverdue',
+          exp_alerts: [
+            {
+              exp_labels: {
+                severity: 'warning',
+                cluster: 'prod',
+                namespace: 'kube-system',
+                certificate: 'serving',
+                subject: 'CN=antrea',
+                sha256: 'cs',
+                renewer: 'antrea-controller',
+              },
+              exp_annotations: {
+                summary:
+                  'antrea-controller has not renewed the Antrea serving certificate CN=antrea of cluster prod: due 2h 5m 0s ago.',
+                action: RENEWAL_ACTION('prod'),
+              },
+            },
+            {
+              exp_labels: {
+                severity: 'warning',
+                cluster: 'prod',
+                namespace: 'kube-system',
+                certificate: 'flow-aggregator client',
+                location: 'L',
+                subject: 'CN=flow-aggregator client',
+                sha256: 'fa',
+                renewer: 'flow-aggregator',
+              },
+              exp_annotations: {
+                summary:
+                  'flow-aggregator has not renewed the Antrea flow-aggregator client certificate CN=flow-aggregator client of cluster prod: due 2h 5m 0s ago.',
+                action: RENEWAL_ACTION('prod'),
               },
             },
           ],

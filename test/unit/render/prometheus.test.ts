@@ -213,6 +213,46 @@ test('the exporter merges every cluster, audit and inventory into one family eac
     assert.ok(watched.includes(`${line}\n`), line);
 });
 
+test("status --all's renewal points: one per certificate with a renewer, with its subject, sha256 and renewer", async () => {
+  const { renderInventoryPrometheus } = await import('../../../src/render/prometheus.ts');
+  const text = renderInventoryPrometheus(
+    {
+      namespace: 'kube-system',
+      certificates: [
+        {
+          name: 'flow-aggregator client',
+          location: 'Secret flow-aggregator/flow-aggregator-client-tls',
+          notAfter: '2030-01-01T00:00:00Z',
+          subject: 'CN=flow-aggregator',
+          sha256: 'ab12',
+          renewal: { renewer: 'flow-aggregator', dueAt: '2029-10-03T00:00:00.000Z' },
+        },
+        {
+          name: 'agent API node-1',
+          location: 'AntreaAgentInfo node-1',
+          notAfter: '2030-01-01T00:00:00Z',
+          renewal: { renewer: null },
+        },
+      ],
+      authorities: [],
+    },
+    'prod',
+  );
+  const due = text
+    .split('\n')
+    .filter((l) => l.startsWith('antrea_certs_inventory_renewal_due_timestamp_seconds{'));
+  assert.deepEqual(due, [
+    'antrea_certs_inventory_renewal_due_timestamp_seconds{cluster="prod",namespace="kube-system",' +
+      'certificate="flow-aggregator client",location="Secret flow-aggregator/flow-aggregator-client-tls",' +
+      'subject="CN=flow-aggregator",sha256="ab12",renewer="flow-aggregator"} 1885680000',
+  ]);
+  assert.equal(
+    text.split('\n').filter((l) => l.startsWith('antrea_certs_inventory_not_after')).length,
+    2,
+  );
+  assert.equal(promtool(text).status, 0, promtool(text).stderr);
+});
+
 test('an outage keeps the last known series: up 0 and read_error_info say it, the rest stays', async () => {
   const { renderWatchedPrometheus } = await import('../../../src/render/prometheus.ts');
   const known = renderWatchedPrometheus([{ read: healthy }]);
