@@ -4,7 +4,8 @@
 // connection, and its memory and CPU from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { freePort } from '../test/support/prometheus.ts';
@@ -46,7 +47,13 @@ export const runsAs = () =>
     : `the bundle under node, ${JSON.stringify(TUNING)}`;
 
 /** Starts the exporter; resolves once /readyz answers 200, with the time that took. */
-export async function startExporter(kubeconfig: string, args: string[], tuned = true) {
+export async function startExporter(
+  kubeconfig: string,
+  args: string[],
+  tuned = true,
+  /** A file for its stderr, each line stamped with the time; else stderr is this process'. */
+  logFile?: string,
+) {
   const port = await freePort();
   const command = useExecutable ? EXECUTABLE : process.execPath;
   const started = performance.now();
@@ -63,9 +70,15 @@ export async function startExporter(kubeconfig: string, args: string[], tuned = 
     ],
     {
       env: { ...process.env, KUBECONFIG: kubeconfig, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'ignore', logFile ? 'pipe' : 'inherit'],
     },
   );
+  if (logFile && child.stderr) {
+    const log = createWriteStream(logFile);
+    createInterface({ input: child.stderr }).on('line', (line) =>
+      log.write(`${new Date().toISOString()} ${line}\n`),
+    );
+  }
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     try {
@@ -80,15 +93,18 @@ export async function startExporter(kubeconfig: string, args: string[], tuned = 
 
 // One keep-alive connection, as Prometheus scrapes (fetch's own overhead would be measured too).
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-export const metrics = (url: string) =>
+/** /metrics; a scrape without an answer in `timeoutMs` fails, as Prometheus' scrape_timeout does. */
+export const metrics = (url: string, timeoutMs = 10_000) =>
   new Promise<string>((resolve, reject) => {
-    http
-      .get(`${url}/metrics`, { agent }, (response) => {
+    const request = http
+      .get(`${url}/metrics`, { agent, timeout: timeoutMs }, (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () => resolve(text));
+        response.on('error', reject);
       })
+      .on('timeout', () => request.destroy(new Error(`no answer from /metrics in ${timeoutMs} ms`)))
       .on('error', reject);
   });
 export const closeMetrics = () => agent.destroy();

@@ -9,8 +9,10 @@
 //     away and given back.
 //   --scenario steady: refused requests of the exporter in the audit log over
 //     --steady (5m), the inventory every minute.
-//   --scenario soak: --soak (30m), kube-apiserver restarted every 3 minutes and
-//     a caBundle changed every 10 s: every change seen, and RSS.
+//   --scenario soak: --soak (30m), kube-apiserver restarted every
+//     --restart-every (3m) and a caBundle changed every 10 s: every change
+//     seen (a slow one with what the exporter said meanwhile), and RSS.
+// --verbose runs the exporter at -v with its stderr, stamped, in a file.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -49,6 +51,9 @@ const { values } = parseArgs({
     outage: { type: 'string', default: '3m' },
     steady: { type: 'string', default: '5m' },
     soak: { type: 'string', default: '30m' },
+    'restart-every': { type: 'string', default: '3m' },
+    // The exporter at -v, its stderr stamped with the time in DIR/exporter.log (the path is printed).
+    verbose: { type: 'boolean', default: false },
     version: { type: 'string', default: 'v2.7.0' },
   },
 });
@@ -319,21 +324,34 @@ async function soak(url: string, pid: number): Promise<void> {
   const changes: { at: number; expected: string; shown: string | undefined }[] = [];
   const restartedAt: number[] = [];
   const seen: { at: number; value: string }[] = [];
+  // Every sample: what the exporter said of itself (up, data_age), or why /metrics did not answer.
+  const samples: { at: number; up?: number; age?: number; error?: string }[] = [];
   const memory: { at: number; total: number; anon: number }[] = [];
   let restarts = 0;
   let running = true;
   let last: string | undefined;
   const watcher = (async () => {
     while (running) {
-      const value = inSyncOf(await metrics(url).catch(() => ''));
+      const text = await metrics(url).catch((error: Error) => {
+        samples.push({ at: Date.now(), error: error.message });
+        return '';
+      });
+      if (text)
+        samples.push({
+          at: Date.now(),
+          up: sampleOf(text, 'antrea_certs_up'),
+          age: sampleOf(text, 'antrea_certs_exporter_data_age_seconds'),
+        });
+      const value = inSyncOf(text);
       if (value && value !== last) seen.push({ at: Date.now(), value });
       last = value ?? last;
       await sleep(100);
     }
   })();
   const restarter = (async () => {
+    const every = parseDuration(values['restart-every'], '--restart-every');
     while (running) {
-      await sleep(180_000);
+      await sleep(every);
       if (!running) break;
       restartedAt.push(Date.now());
       await stopApiserver(bedDir);
@@ -364,15 +382,24 @@ async function soak(url: string, pid: number): Promise<void> {
     const latency = latencies[i] ?? 0;
     if (latency < 15_000) return;
     const restart = restartedAt.filter((r) => r <= change.at).at(-1);
+    // What the exporter said meanwhile: whether it knew it was behind.
+    const during = samples.filter((s) => s.at >= change.at && s.at <= change.at + latency);
+    const answered = during.filter((s) => s.error === undefined);
+    const errors = [...new Set(during.flatMap((s) => (s.error ? [s.error] : [])))];
     console.log(
       `slow: a change at +${((change.at - start) / 1000).toFixed(0)} s seen after ${latency} ms` +
-        (restart ? `, ${((change.at - restart) / 1000).toFixed(0)} s after a restart began` : ''),
+        (restart ? `, ${((change.at - restart) / 1000).toFixed(0)} s after a restart began` : '') +
+        `; meanwhile ${answered.length} scrapes answered (up 0 in ` +
+        `${answered.filter((s) => s.up === 0).length}, data_age at most ` +
+        `${Math.max(0, ...answered.map((s) => s.age ?? 0)).toFixed(1)} s), ` +
+        `${during.length - answered.length} failed${errors.length ? `: ${errors.join('; ')}` : ''}`,
     );
   });
   const missed = latencies.filter((l) => !Number.isFinite(l)).length;
   const sorted = latencies.filter(Number.isFinite).sort((a, b) => a - b);
   row(
-    `soak ${values.soak}: kube-apiserver restarted ${restarts} times, caBundle changed ${changes.length} times`,
+    `soak ${values.soak}: kube-apiserver restarted ${restarts} times (every ` +
+      `${values['restart-every']}), caBundle changed ${changes.length} times`,
     `${changes.length - missed} seen, ${missed} missed; median ${sorted[Math.floor(sorted.length / 2)]} ms, ` +
       `max ${sorted.at(-1)} ms`,
   );
@@ -400,10 +427,18 @@ try {
   await path.open();
   if (values.scenario.includes('outage')) await importShortLivedPair();
   const kubeconfig = await exporterKubeconfig(path.port);
-  const exporter = await startExporter(kubeconfig, [
-    ...DEPLOYED_ARGS,
-    ...['--inventory-interval', '1m', '--served-interval', '1m'],
-  ]);
+  const log = values.verbose ? join(dir, 'exporter.log') : undefined;
+  if (log) console.log(`the exporter's log: ${log}`);
+  const exporter = await startExporter(
+    kubeconfig,
+    [
+      ...DEPLOYED_ARGS,
+      ...['--inventory-interval', '1m', '--served-interval', '1m'],
+      ...(values.verbose ? ['-v'] : []),
+    ],
+    true,
+    log,
+  );
   const pid = exporter.child.pid ?? 0;
   while (!(await metrics(exporter.url)).includes('antrea_certs_up{')) await sleep(100);
   for (const scenario of values.scenario) {
