@@ -325,13 +325,22 @@ async function soak(url: string, pid: number): Promise<void> {
   const restartedAt: number[] = [];
   const seen: { at: number; value: string }[] = [];
   // Every sample: what the exporter said of itself (up, data_age), or why /metrics did not answer.
-  const samples: { at: number; up?: number; age?: number; error?: string }[] = [];
+  const samples: {
+    at: number;
+    /** How long /metrics took to answer, and the exporter's worst event-loop lag so far. */
+    tookMs?: number;
+    lag?: number;
+    up?: number;
+    age?: number;
+    error?: string;
+  }[] = [];
   const memory: { at: number; total: number; anon: number }[] = [];
   let restarts = 0;
   let running = true;
   let last: string | undefined;
   const watcher = (async () => {
     while (running) {
+      const asked = Date.now();
       const text = await metrics(url).catch((error: Error) => {
         samples.push({ at: Date.now(), error: error.message });
         return '';
@@ -339,6 +348,8 @@ async function soak(url: string, pid: number): Promise<void> {
       if (text)
         samples.push({
           at: Date.now(),
+          tookMs: Date.now() - asked,
+          lag: sampleOf(text, 'nodejs_eventloop_lag_max_seconds'),
           up: sampleOf(text, 'antrea_certs_up'),
           age: sampleOf(text, 'antrea_certs_exporter_data_age_seconds'),
         });
@@ -407,6 +418,15 @@ async function soak(url: string, pid: number): Promise<void> {
     const m = memory.filter((s) => s.at - start >= from && s.at - start < to).map((s) => s.total);
     return m.sort((a, b) => a - b)[Math.floor(m.length / 2)] ?? NaN;
   };
+  // Whether the exporter ever stalled: a slow answer, a long event-loop lag, a failed scrape.
+  const answered = samples.filter((s) => s.tookMs !== undefined);
+  const failures = samples.filter((s) => s.error !== undefined);
+  row(
+    'soak scrapes (every 100 ms)',
+    `${answered.length} answered, the slowest in ${Math.max(0, ...answered.map((s) => s.tookMs ?? 0))} ms; ` +
+      `event-loop lag at most ${Math.max(0, ...answered.map((s) => s.lag ?? 0)).toFixed(3)} s; ` +
+      `${failures.length} failed${failures.length ? `: ${[...new Set(failures.map((f) => f.error))].join('; ')}` : ''}`,
+  );
   const peak = Math.max(...memory.map((s) => s.total));
   const anonPeak = Math.max(...memory.map((s) => s.anon));
   row(
