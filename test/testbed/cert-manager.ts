@@ -386,32 +386,19 @@ export class CertManager {
   private async setNotReady(certificate: Certificate, message: string): Promise<void> {
     const ready = certificate.status?.conditions?.find((c) => c.type === 'Ready');
     if (ready?.status === 'False' && ready.message === message) return;
-    const { namespace, name } = certificate.metadata;
-    await retryOnConflict(async () => {
-      const fresh = await this.read(namespace, name);
-      const others = (fresh.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
-      fresh.status = {
-        ...fresh.status,
-        conditions: [
-          ...others,
-          {
-            type: 'Ready',
-            status: 'False',
-            reason: 'DoesNotExist',
-            message,
-            lastTransitionTime: stamp(new Date()),
-          },
-        ],
-      };
-      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-        name,
-        body: fresh,
-      });
-    });
+    await this.updateStatus(certificate, (fresh) => ({
+      ...fresh.status,
+      conditions: [
+        ...(fresh.status?.conditions ?? []).filter((c) => c.type !== 'Ready'),
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'DoesNotExist',
+          message,
+          lastTransitionTime: stamp(new Date()),
+        },
+      ],
+    }));
   }
 
   /** The validity and renewalTime of the certificate in the Secret, on the status; returns the renewalTime. */
@@ -587,15 +574,13 @@ export class CertManager {
       }
     });
     const notAfter = new Date(now.getTime() + days * 86_400_000);
-    await retryOnConflict(async () => {
-      const fresh = await this.read(namespace, name);
-      const others = (fresh.status?.conditions ?? []).filter(
-        (c) => c.type !== 'Issuing' && c.type !== 'Ready',
-      );
-      fresh.status = {
-        ...fresh.status,
+    await this.updateStatus(certificate, (fresh) => {
+      // An issuance that succeeded clears the record of the failed ones, as cert-manager does.
+      const { lastFailureTime: _t, failedIssuanceAttempts: _n, ...status } = fresh.status ?? {};
+      return {
+        ...status,
         conditions: [
-          ...others,
+          ...(status.conditions ?? []).filter((c) => c.type !== 'Issuing' && c.type !== 'Ready'),
           {
             type: 'Ready',
             status: 'True',
@@ -607,21 +592,11 @@ export class CertManager {
               : {}),
           },
         ],
-        revision: (fresh.status?.revision ?? 0) + 1,
+        revision: (status.revision ?? 0) + 1,
         notBefore: stamp(now),
         notAfter: stamp(notAfter),
         renewalTime: stamp(renewalTimeOf(fresh.spec, { notBefore: now, notAfter })),
       };
-      delete fresh.status.lastFailureTime;
-      delete fresh.status.failedIssuanceAttempts;
-      await this.bed.api.custom.replaceNamespacedCustomObjectStatus({
-        group: GROUP,
-        version: VERSION,
-        namespace,
-        plural: PLURAL,
-        name,
-        body: fresh,
-      });
     });
     log(
       `cert-manager helper: issued revision ${(certificate.status?.revision ?? 0) + 1} of Certificate ${name}`,
