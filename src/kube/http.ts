@@ -189,7 +189,7 @@ export class Http {
     const search = new URLSearchParams(query).toString();
     this.log(`WATCH ${this.url(path)}${search ? `?${search}` : ''}`);
     const watching = new URLSearchParams({ ...query, watch: 'true' }).toString();
-    const incoming = await this.exchange('GET', `${path}?${watching}`, undefined, 0);
+    const incoming = await this.exchange('GET', `${path}?${watching}`, undefined, 0, true);
     if (incoming.status !== 200) throw new StatusError(incoming.status, await readAll(incoming));
     return incoming;
   }
@@ -225,6 +225,7 @@ export class Http {
     path: string,
     payload: string | undefined,
     timeoutMs: number,
+    longRunning = false,
   ): Promise<Incoming> {
     const options: RequestOptions = { headers: {} };
     await this.loaded.config.applyToHTTPSOptions(options);
@@ -242,7 +243,7 @@ export class Http {
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const transport = await this.transportFor(options);
-    const request = { method, url: this.url(path), headers, options, timeoutMs };
+    const request = { method, url: this.url(path), headers, options, timeoutMs, longRunning };
     return transport.exchange(payload === undefined ? request : { ...request, payload });
   }
 

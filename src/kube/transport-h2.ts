@@ -29,9 +29,13 @@ export type Negotiated = ClientHttp2Session | 'http/1.1';
  */
 export class Http2Transport implements Transport {
   private session: Promise<Negotiated> | undefined;
+  /** The connection new requests go on, once made: the one `session` resolves to. */
+  private latest: ClientHttp2Session | undefined;
   private readonly open = new Map<ClientHttp2Session, number>();
   /** The requests in flight, to cancel one by one when the transport is closed. */
   private readonly streams = new Set<ClientHttp2Stream>();
+  /** The watches among them. */
+  private readonly watches = new WeakSet<ClientHttp2Stream>();
   /** The TLS connection while it is being made, to give it up when the transport is closed. */
   private connecting: TLSSocket | undefined;
 
@@ -53,6 +57,7 @@ export class Http2Transport implements Transport {
     this.hold(session);
     const stream = session.request(headers, { endStream: request.payload === undefined });
     this.streams.add(stream);
+    if (request.longRunning) this.watches.add(stream);
     stream.once('close', () => {
       this.streams.delete(stream);
       this.release(session);
@@ -131,15 +136,38 @@ export class Http2Transport implements Transport {
     }
     const session = http2.connect(url.origin, { createConnection: () => socket });
     session.unref();
+    this.latest = session;
     const health = this.watchHealth(session);
-    const forget = () => {
+    session.once('goaway', () => this.goneAway(session));
+    session.on('error', () => this.forget(session));
+    session.once('close', () => {
       clearInterval(health);
-      this.session = undefined;
-    };
-    session.once('close', forget);
-    session.once('goaway', forget);
-    session.on('error', forget);
+      this.open.delete(session);
+      this.forget(session);
+    });
     return session;
+  }
+
+  /**
+   * After a GOAWAY, requests go on a new connection, and the watches on this one are ended so that
+   * they reopen there. kube-apiserver would let them run on (a graceful shutdown, --goaway-chance),
+   * but Node cannot ping a connection that went away: one that then went silent (a shutdown that
+   * never finished, a load balancer that dropped it) would hold its watches open, and their data
+   * stale, until the watches time out, minutes later. The reads in flight finish on it.
+   */
+  private goneAway(session: ClientHttp2Session): void {
+    this.forget(session);
+    const { constants } = builtins.http2();
+    for (const stream of this.streams)
+      if (stream.session === session && this.watches.has(stream))
+        stream.close(constants.NGHTTP2_CANCEL);
+  }
+
+  /** New requests go on a new connection; a later one is kept when an older one goes away. */
+  private forget(session: ClientHttp2Session): void {
+    if (this.latest !== session) return;
+    this.latest = undefined;
+    this.session = undefined;
   }
 
   /**
@@ -168,7 +196,7 @@ export class Http2Transport implements Transport {
   /** Cancels the connection's requests, then ends it: nothing answers on it any more. */
   private giveUp(session: ClientHttp2Session): void {
     const { constants } = builtins.http2();
-    this.session = undefined;
+    this.forget(session);
     for (const stream of this.streams)
       if (stream.session === session) stream.close(constants.NGHTTP2_CANCEL);
     session.destroy(
@@ -187,8 +215,12 @@ export class Http2Transport implements Transport {
 
   private release(session: ClientHttp2Session): void {
     const open = (this.open.get(session) ?? 1) - 1;
+    if (session.destroyed) {
+      this.open.delete(session); // a closed connection is not kept in the count
+      return;
+    }
     this.open.set(session, open);
-    if (open === 0 && !session.destroyed) session.unref();
+    if (open === 0) session.unref();
   }
 }
 

@@ -17,6 +17,8 @@ export interface Outgoing {
   readonly options: RequestOptions;
   /** 0: none. When it passes without a byte, the request fails with a RequestTimeoutError. */
   readonly timeoutMs: number;
+  /** A watch: it lasts until stopped, so it is ended when its connection is told to go away. */
+  readonly longRunning?: boolean;
 }
 
 /** An answer whose headers arrived; its body streams. */

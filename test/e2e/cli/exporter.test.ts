@@ -21,6 +21,7 @@ import {
 } from '../../testbed/fixture.ts';
 import { plugin, pluginInBackground, type Running } from '../plugin.ts';
 import { freePort, startPrometheus, type Prometheus } from '../../support/prometheus.ts';
+import { TcpPath } from '../../support/tcp-path.ts';
 
 const root = new URL('../../../', import.meta.url);
 const ALERTS = new URL('examples/prometheus/antrea-certs-alerts.yaml', root).pathname;
@@ -260,6 +261,41 @@ test('after kube-apiserver restarts, the exporter resumes its watches and report
     'sum(antrea_certs_exporter_watch_restarts_total{reason="gone"})',
   );
   assert.ok((gone[0]?.value ?? 0) > 0, 'watches resumed after 410 Gone by listing again');
+});
+
+test('kube-apiserver shuts down behind a path that then drops the connection silently: the watches leave it at the GOAWAY', async () => {
+  // As a load balancer or NAT that forgets a connection: the API server's GOAWAY reaches the
+  // exporter, its exit does not. Node cannot ping a connection that went away, so watches left
+  // on it would wait out their timeout (5 to 10 minutes) with up 1 and data_age 0.
+  const path = new TcpPath(await freePort(), Number(new URL(bed.server).port), { silent: true });
+  await path.open();
+  const config = yaml.load(readFileSync(kubeconfig, 'utf8')) as {
+    clusters: { cluster: { server: string } }[];
+  };
+  for (const { cluster } of config.clusters) cluster.server = `https://127.0.0.1:${path.port}`;
+  const viaPath = join(work, 'silent-path.kubeconfig');
+  writeFileSync(viaPath, yaml.dump(config), { mode: 0o600 });
+  const behind = await startExporter(viaPath, '--cluster-label', 'testbed');
+  const inSync = async () =>
+    new RegExp(
+      `^antrea_certs_consumer_ca_bundle_in_sync\\{[^}]*name="${APISERVICE}"[^}]*\\} (\\d)$`,
+      'm',
+    ).exec((await get(`${behind.url}/metrics`)).text)?.[1];
+  try {
+    await eventually('in sync through the path', async () => (await inSync()) === '1', 30_000);
+    await bed.stopApiserver();
+    await bed.startApiserver();
+    await withForeignCaBundle(bed, APISERVICE, async () => {
+      await eventually(
+        'the change after the restart',
+        async () => (await inSync()) === '0',
+        30_000,
+      );
+    });
+  } finally {
+    behind.running.kill('SIGKILL');
+    await path.cut();
+  }
 });
 
 test('a refused list is a read-error metric and up 0 with the reason; the process stays up', async () => {

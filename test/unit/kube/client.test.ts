@@ -649,6 +649,56 @@ test(
   },
 );
 
+test(
+  'a watch on a connection told to go away ends at once and reopens on a new connection; a read in flight finishes',
+  settles,
+  async (t) => {
+    const sessions: unknown[] = [];
+    let slowRead: (() => void) | undefined;
+    const { url } = await h2Server(t, (request, response) => {
+      if (!sessions.includes(request.stream.session)) sessions.push(request.stream.session);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      if (!request.url.includes('watch=true')) {
+        // A read still being answered when the GOAWAY comes: it completes on the old connection.
+        slowRead = () => response.end(JSON.stringify({ items: [] }));
+        return;
+      }
+      const event = { type: 'ADDED', object: { metadata: { name: 'p' } } };
+      response.write(JSON.stringify(event) + '\n');
+      if (sessions.length > 1) return;
+      // As kube-apiserver shutting down or --goaway-chance: GOAWAY, the open streams left to run.
+      // Node cannot ping such a connection; if it then went silent, a watch left on it would
+      // wait out its timeout, its data stale meanwhile.
+      setTimeout(() => request.stream.session?.goaway(0, request.stream.id ?? 0), 50);
+    });
+    const client = await clientFor(url, { ca: ca.certPem });
+    const read = client.configMaps(ns).list({});
+    while (!slowRead) await new Promise((resolve) => setTimeout(resolve, 5));
+    const first = await watching(client, watchPods);
+    assert.deepEqual(first.events, ['ADDED']);
+    assert.equal(
+      first.ended,
+      undefined,
+      'a clean end: the watcher reopens from its resourceVersion',
+    );
+    slowRead();
+    assert.deepEqual(await read, { items: [] });
+    const ended: (Error | undefined)[] = [];
+    const stop = await client.watch(
+      watchPods,
+      `/api/v1/namespaces/${ns}/pods`,
+      {},
+      () => undefined,
+      (e) => ended.push(e),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(sessions.length, 2, 'the second watch went over a new connection');
+    assert.deepEqual(ended, [], 'the watch on the new connection stays open');
+    stop();
+    client.close();
+  },
+);
+
 test('a server that accepts the connection and never answers is given up after the handshake bound, even without a request timeout', async (t) => {
   const sockets: Socket[] = [];
   const silent = createNetServer((socket) => void sockets.push(socket));
