@@ -11,11 +11,12 @@
 //     --steady (5m), the inventory every minute.
 //   --scenario soak: --soak (30m), kube-apiserver restarted every
 //     --restart-every (3m) and a caBundle changed every 10 s: every change
-//     seen (a slow one with what the exporter said meanwhile), and RSS.
+//     seen (a slow one with what the exporter said meanwhile), and RSS;
+//     --silent-path: the exporter's path drops the connections the API
+//     server ends without telling the exporter, as a load balancer can.
 // --verbose runs the exporter at -v with its stderr, stamped, in a file.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ import { ensureBinaries } from '../test/testbed/binaries.ts';
 import { FAST_TIMINGS } from '../test/testbed/model/settings.ts';
 import { issue, usage, extendedUsage } from '../test/testbed/pki.ts';
 import { freePort, startPrometheus } from '../test/support/prometheus.ts';
+import { TcpPath } from '../test/support/tcp-path.ts';
 import { auditLog, isRefused, requestsOf } from '../test/testbed/audit-log.ts';
 import { parseDuration } from '../src/duration.ts';
 import {
@@ -54,6 +56,9 @@ const { values } = parseArgs({
     'restart-every': { type: 'string', default: '3m' },
     // The exporter at -v, its stderr stamped with the time in DIR/exporter.log (the path is printed).
     verbose: { type: 'boolean', default: false },
+    // The exporter's path forgets a connection the API server closed instead of closing it (a load
+    // balancer or NAT that lost it): at each restart only the API server's GOAWAY reaches it.
+    'silent-path': { type: 'boolean', default: false },
     version: { type: 'string', default: 'v2.7.0' },
   },
 });
@@ -77,55 +82,42 @@ const row = (name: string, value: string) => {
   rows.push([name, value]);
   console.log(`${name}: ${value}`);
 };
-const run = (...args: string[]) => {
-  const result = spawnSync(kubectl, ['--kubeconfig', bed.kubeconfig, ...args], {
-    encoding: 'utf8',
+// kubectl runs asynchronously, bounded: this process also carries the exporter's path to the API
+// server (a TcpPath) and the sampler, and a kubectl that blocked it (a patch waiting on an API
+// server that has just restarted) would stall the exporter's connection and its scrapes with it.
+const KUBECTL_TIMEOUT_MS = 20_000;
+const kubectlCalls: { args: string[]; ms: number; ok: boolean }[] = [];
+const kubectlRun = (args: string[]) =>
+  new Promise<{ ok: boolean; stdout: string; stderr: string }>((done) => {
+    const started = Date.now();
+    execFile(
+      kubectl,
+      ['--kubeconfig', bed.kubeconfig, '--request-timeout=15s', ...args],
+      { encoding: 'utf8', timeout: KUBECTL_TIMEOUT_MS },
+      (error, stdout, stderr) => {
+        kubectlCalls.push({ args, ms: Date.now() - started, ok: !error });
+        done({ ok: !error, stdout, stderr: error && !stderr ? error.message : stderr });
+      },
+    );
   });
-  if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+const run = async (...args: string[]) => {
+  const result = await kubectlRun(args);
+  if (!result.ok) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
   return result.stdout;
 };
-const tryRun = (...args: string[]) =>
-  spawnSync(kubectl, ['--kubeconfig', bed.kubeconfig, ...args], { encoding: 'utf8' }).status === 0;
-
-/** A TCP proxy to the API server: the exporter's path to it, which an outage cuts. */
-class ApiPath {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  constructor(
-    readonly port: number,
-    private readonly target: number,
-  ) {}
-  open(): Promise<void> {
-    const server = createServer((socket) => {
-      const upstream = connect(this.target, '127.0.0.1');
-      for (const s of [socket, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      socket.pipe(upstream).pipe(socket);
-    });
-    this.server = server;
-    return new Promise((resolve) => server.listen(this.port, '127.0.0.1', () => resolve()));
-  }
-  /** Every connection dropped, new ones refused. */
-  cut(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
+const tryRun = async (...args: string[]) => (await kubectlRun(args)).ok;
 
 /** The exporter's kubeconfig: its ServiceAccount's token, through `path`. */
 async function exporterKubeconfig(port: number): Promise<string> {
   let token = '';
   while (!token) {
-    const secret = spawnSync(kubectl, [
-      ...['--kubeconfig', bed.kubeconfig, '-n', 'antrea-certs', 'get', 'sa'],
-      ...['antrea-certs-exporter', '-o', 'jsonpath={.secrets[0].name}'],
-    ]).stdout.toString();
+    const { stdout: secret } = await kubectlRun([
+      ...['-n', 'antrea-certs', 'get', 'sa', 'antrea-certs-exporter'],
+      ...['-o', 'jsonpath={.secrets[0].name}'],
+    ]);
     if (secret)
       token = Buffer.from(
-        run('-n', 'antrea-certs', 'get', 'secret', secret, '-o', 'jsonpath={.data.token}'),
+        await run('-n', 'antrea-certs', 'get', 'secret', secret, '-o', 'jsonpath={.data.token}'),
         'base64',
       ).toString();
     else await sleep(200);
@@ -208,7 +200,7 @@ async function importShortLivedPair(): Promise<void> {
   if (imported.status !== 0) throw new Error(`import: ${imported.stderr}`);
 }
 
-async function outage(url: string, path: ApiPath): Promise<void> {
+async function outage(url: string, path: TcpPath): Promise<void> {
   const outageMs = parseDuration(values.outage, '--outage');
   const prometheus = await startPrometheus(
     { 'antrea-certs-exporter': [url.replace('http://', '')] },
@@ -220,7 +212,7 @@ async function outage(url: string, path: ApiPath): Promise<void> {
         (a) => a.labels.alertname === 'AntreaCertificateExpiresSoon' && a.state === 'firing',
       );
     while (!(await firing())) await sleep(500);
-    const original = caBundleOf();
+    const original = await caBundleOf();
     model('SIGSTOP'); // the controller would put its CA back
     const samples: { at: number; age: number; up: number; serving: boolean }[] = [];
     let sampling = true;
@@ -240,7 +232,7 @@ async function outage(url: string, path: ApiPath): Promise<void> {
     const start = Date.now();
     await path.cut();
     await sleep(outageMs / 3);
-    if (!patchCaBundle(foreignCa)) throw new Error('the caBundle patch failed');
+    if (!(await patchCaBundle(foreignCa))) throw new Error('the caBundle patch failed');
     await sleep(outageMs - outageMs / 3);
     await path.open();
     const end = Date.now();
@@ -286,16 +278,16 @@ async function outage(url: string, path: ApiPath): Promise<void> {
         `in_sync of ${APISERVICE} at ${await points(series.inSync)}; ` +
         `AntreaCertsDataStale pending or firing at ${await points(series.stale)}`,
     );
-    patchCaBundle(original);
+    await patchCaBundle(original);
     model('SIGCONT');
 
     // RBAC taken away: seen once the watches reopen (the path cut again), then given back.
-    run('delete', 'clusterrolebinding', 'antrea-certs-exporter');
+    await run('delete', 'clusterrolebinding', 'antrea-certs-exporter');
     await path.cut();
     await path.open();
     while (sampleOf(await metrics(url), 'antrea_certs_up') !== 0) await sleep(100);
     const granted = Date.now();
-    run('apply', '-f', 'deploy/base/rbac.yaml');
+    await run('apply', '-f', 'deploy/base/rbac.yaml');
     while (sampleOf(await metrics(url), 'antrea_certs_up') !== 1) await sleep(100);
     row('RBAC given back: up 1 after', `${Date.now() - granted} ms`);
   } finally {
@@ -319,7 +311,7 @@ async function steady(): Promise<void> {
 async function soak(url: string, pid: number): Promise<void> {
   const ms = parseDuration(values.soak, '--soak');
   model('SIGSTOP');
-  const original = caBundleOf();
+  const original = await caBundleOf();
   const start = Date.now();
   const changes: { at: number; expected: string; shown: string | undefined }[] = [];
   const restartedAt: number[] = [];
@@ -376,7 +368,7 @@ async function soak(url: string, pid: number): Promise<void> {
     const foreign = n++ % 2 === 0;
     // A patch that failed (the API server down) leaves the next one a no-op: what /metrics shows
     // then is kept, and such a change counts as seen at once.
-    if (patchCaBundle(foreign ? foreignCa : original))
+    if (await patchCaBundle(foreign ? foreignCa : original))
       changes.push({ at: Date.now(), expected: foreign ? '0' : '1', shown: last });
     memory.push({ at: Date.now(), ...rss(pid) });
     await sleep(10_000);
@@ -427,6 +419,14 @@ async function soak(url: string, pid: number): Promise<void> {
       `event-loop lag at most ${Math.max(0, ...answered.map((s) => s.lag ?? 0)).toFixed(3)} s; ` +
       `${failures.length} failed${failures.length ? `: ${[...new Set(failures.map((f) => f.error))].join('; ')}` : ''}`,
   );
+  // The patches themselves: a slow one is the rig's delay, not the exporter's.
+  const patches = kubectlCalls.filter((c) => c.args[0] === 'patch');
+  const patchMs = patches.map((c) => c.ms).sort((a, b) => a - b);
+  row(
+    'soak caBundle patches (kubectl)',
+    `${patches.length}, median ${patchMs[Math.floor(patchMs.length / 2)]} ms, the slowest ` +
+      `${patchMs.at(-1)} ms; ${patches.filter((c) => !c.ok).length} failed`,
+  );
   const peak = Math.max(...memory.map((s) => s.total));
   const anonPeak = Math.max(...memory.map((s) => s.anon));
   row(
@@ -434,16 +434,22 @@ async function soak(url: string, pid: number): Promise<void> {
     `median of the first 5 min ${window(0, 300_000).toFixed(1)}, of the last 5 min ` +
       `${window(ms - 300_000, ms).toFixed(1)}; peak ${peak.toFixed(1)} (anonymous peak ${anonPeak.toFixed(1)})`,
   );
-  patchCaBundle(original);
+  await patchCaBundle(original);
   model('SIGCONT');
 }
 
 try {
-  row('runs', `${runsAs()}; ${DEPLOYED_ARGS.join(' ')}`);
+  row(
+    'runs',
+    `${runsAs()}; ${DEPLOYED_ARGS.join(' ')}` +
+      (values['silent-path'] ? '; through a path that drops closed connections silently' : ''),
+  );
   for (const file of ['deploy/base/namespace.yaml', 'deploy/base/rbac.yaml'])
-    run('apply', '-f', file);
+    await run('apply', '-f', file);
   const apiPort = Number(new URL(bed.server).port);
-  const path = new ApiPath(await freePort(), apiPort);
+  // The exporter's path to the API server, which an outage cuts; a restart's end travels through
+  // unless --silent-path.
+  const path = new TcpPath(await freePort(), apiPort, { silent: values['silent-path'] });
   await path.open();
   if (values.scenario.includes('outage')) await importShortLivedPair();
   const kubeconfig = await exporterKubeconfig(path.port);
