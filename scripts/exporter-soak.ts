@@ -315,6 +315,8 @@ async function soak(url: string, pid: number): Promise<void> {
   const start = Date.now();
   const changes: { at: number; expected: string; shown: string | undefined }[] = [];
   const restartedAt: number[] = [];
+  /** When each restarted API server answered /readyz. */
+  const readyAt: number[] = [];
   const seen: { at: number; value: string }[] = [];
   // Every sample: what the exporter said of itself (up, data_age), or why /metrics did not answer.
   const samples: {
@@ -360,6 +362,7 @@ async function soak(url: string, pid: number): Promise<void> {
       await stopApiserver(bedDir);
       await sleep(5_000);
       await startApiserverAgain(bedDir);
+      readyAt.push(Date.now());
       restarts++;
     }
   })();
@@ -410,6 +413,30 @@ async function soak(url: string, pid: number): Promise<void> {
     const m = memory.filter((s) => s.at - start >= from && s.at - start < to).map((s) => s.total);
     return m.sort((a, b) => a - b)[Math.floor(m.length / 2)] ?? NaN;
   };
+  // Whether each restart was said on /metrics (up 0), and for how long.
+  const outages = restartedAt.map((begin, i) => {
+    const until = restartedAt[i + 1] ?? Infinity;
+    const after = samples.filter((s) => s.at >= begin && s.at < until && s.up !== undefined);
+    const down = after.findIndex((s) => s.up === 0);
+    const back = after.findIndex((s, j) => j > down && s.up === 1);
+    return {
+      at: (begin - start) / 1000,
+      apiDown: ((readyAt[i] ?? NaN) - begin) / 1000,
+      up0: down < 0 ? undefined : ((after[back]?.at ?? NaN) - (after[down]?.at ?? NaN)) / 1000,
+    };
+  });
+  const said = outages.filter((o) => o.up0 !== undefined).map((o) => o.up0 ?? 0);
+  const unsaid = outages.filter((o) => o.up0 === undefined);
+  row(
+    'soak restarts said on /metrics (up 0)',
+    `${said.length} of ${outages.length}; up 0 for ${Math.min(...said).toFixed(1)} to ` +
+      `${Math.max(...said).toFixed(1)} s; the API server answering /readyz again ` +
+      `${Math.min(...outages.map((o) => o.apiDown)).toFixed(1)} to ` +
+      `${Math.max(...outages.map((o) => o.apiDown)).toFixed(1)} s after its stop began` +
+      unsaid
+        .map((o) => `; not said: +${o.at.toFixed(0)} s (down ${o.apiDown.toFixed(1)} s)`)
+        .join(''),
+  );
   // Whether the exporter ever stalled: a slow answer, a long event-loop lag, a failed scrape.
   const answered = samples.filter((s) => s.tookMs !== undefined);
   const failures = samples.filter((s) => s.error !== undefined);
