@@ -22,6 +22,7 @@ import { isAlive } from '../test/testbed/processes.ts';
 import { findBinaries } from '../test/testbed/binaries.ts';
 import { FAST_TIMINGS } from '../test/testbed/model/settings.ts';
 import { PLUGIN } from '../test/e2e/plugin.ts';
+import { SAYS_WHERE_IT_STANDS } from '../test/e2e/where-it-stands.ts';
 
 const [COMMAND, ...BEFORE] = PLUGIN;
 
@@ -173,21 +174,6 @@ async function inject(fault: Fault, child: ReturnType<typeof spawn>): Promise<vo
   }
 }
 
-/** What a non-zero exit says of where the change stands, in the plugin's words. */
-const SAYS_WHERE = new RegExp(
-  [
-    'Where the change stands',
-    'part of the change',
-    'put back',
-    'nothing had been written',
-    '[Nn]othing was written',
-    'Internal error',
-    'left as it is',
-    'rolled back',
-    'the rollback',
-  ].join('|'),
-);
-
 /** One cell: its outcome in a few words, and whether it kept the invariant. */
 async function cell(
   command: Command,
@@ -225,7 +211,7 @@ async function cell(
       const failing = after.stdout.split('\n').filter((l) => /^\s*×/.test(l));
       problems.push(`exit 0 but verify fails (${failing.join('; ').trim()})`);
     }
-  } else if (!/^(error: |Interrupted)/m.test(stderr) || !SAYS_WHERE.test(stderr)) {
+  } else if (!/^(error: |Interrupted)/m.test(stderr) || !SAYS_WHERE_IT_STANDS.test(stderr)) {
     problems.push(`exit ${status} without saying where the change stands`);
   }
   if (process.env.FAULTS_DEBUG) {

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { clusterRoleBinding, FAST_TIMINGS, testbed, type Testbed } from '../../testbed/fixture.ts';
 import { readOptional } from '../../testbed/model/kube.ts';
 import { plugin, pluginInBackground, type Run, type Running } from '../plugin.ts';
+import { SAYS_WHERE_IT_STANDS } from '../where-it-stands.ts';
 
 const bed: Testbed = await testbed({ version: 'v2.7.0', timings: FAST_TIMINGS });
 const work = mkdtempSync(join(tmpdir(), 'antrea-certs-faults-'));
@@ -91,7 +92,7 @@ function assertInvariant(run: Run, what: string): void {
   assert.match(run.stderr, /\nerror: /, `${what}: a non-zero exit without an error line`);
   assert.match(
     run.stderr,
-    /Where the change stands|put back|nothing had been written|Nothing was written|Internal error|left as it is/,
+    SAYS_WHERE_IT_STANDS,
     `${what}: a non-zero exit that does not say where the change stands:\n${run.stderr}`,
   );
 }
