@@ -16,11 +16,10 @@
 //     server ends without telling the exporter, as a load balancer can.
 // --verbose runs the exporter at -v with its stderr, stamped, in a file.
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import yaml from 'js-yaml';
 import {
   down,
   startApiserverAgain,
@@ -29,6 +28,7 @@ import {
   type TestbedState,
 } from '../test/testbed/testbed.ts';
 import { ensureBinaries } from '../test/testbed/binaries.ts';
+import { writeTokenKubeconfig } from '../test/testbed/kubeconfigs.ts';
 import { FAST_TIMINGS } from '../test/testbed/model/settings.ts';
 import { issue, usage, extendedUsage } from '../test/testbed/pki.ts';
 import { freePort, startPrometheus } from '../test/support/prometheus.ts';
@@ -122,24 +122,12 @@ async function exporterKubeconfig(port: number): Promise<string> {
       ).toString();
     else await sleep(200);
   }
-  const admin = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as {
-    clusters: { cluster: Record<string, string> }[];
-  };
-  const cluster = { ...admin.clusters[0]?.cluster, server: `https://127.0.0.1:${port}` };
-  const path = join(dir, 'exporter.kubeconfig');
-  writeFileSync(
-    path,
-    yaml.dump({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'testbed', cluster }],
-      users: [{ name: 'exporter', user: { token } }],
-      contexts: [{ name: 'testbed', context: { cluster: 'testbed', user: 'exporter' } }],
-      'current-context': 'testbed',
-    }),
-    { mode: 0o600 },
+  return writeTokenKubeconfig(
+    join(dir, 'exporter.kubeconfig'),
+    bed.kubeconfig,
+    { name: 'exporter', token },
+    `https://127.0.0.1:${port}`,
   );
-  return path;
 }
 
 const foreignCa = Buffer.from(

@@ -1,12 +1,11 @@
 // A testbed for one test file: brought up in a temporary directory, taken down
 // after the file's tests (and by the watchdog if the test process dies).
 import { after } from 'node:test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import yaml from 'js-yaml';
 import {
   up,
   down,
@@ -17,6 +16,7 @@ import {
   type TestbedState,
 } from './testbed.ts';
 import { findBinaries } from './binaries.ts';
+import { writeTokenKubeconfig } from './kubeconfigs.ts';
 import { isAlive } from './processes.ts';
 import { clients, readOptional, type Clients } from './model/kube.ts';
 import { issue, usage, extendedUsage } from './pki.ts';
@@ -181,8 +181,15 @@ export async function controllerPods(bed: Testbed) {
 export const isReady = (pod: { status?: { conditions?: { type: string; status: string }[] } }) =>
   pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-/** Sets selfSignedCert in the ConfigMap the controller mounts (its name from the Deployment's volume). */
-export async function setSelfSignedCert(bed: Testbed, value: boolean): Promise<void> {
+/**
+ * Sets selfSignedCert in the ConfigMap the controller mounts (its name from the Deployment's
+ * volume), as `fieldManager` when given (the plugin's: a switch that stopped before its restart).
+ */
+export async function setSelfSignedCert(
+  bed: Testbed,
+  value: boolean,
+  fieldManager?: string,
+): Promise<void> {
   const { core, config } = bed.api;
   const apps = config.makeApiClient((await import('@kubernetes/client-node')).AppsV1Api);
   const deployment = await apps.readNamespacedDeployment({
@@ -198,7 +205,12 @@ export async function setSelfSignedCert(bed: Testbed, value: boolean): Promise<v
     ...cm.data,
     'antrea-controller.conf': conf.replace(/^#?selfSignedCert:.*$/m, `selfSignedCert: ${value}`),
   };
-  await core.replaceNamespacedConfigMap({ name, namespace: bed.namespace, body: cm });
+  await core.replaceNamespacedConfigMap({
+    name,
+    namespace: bed.namespace,
+    body: cm,
+    ...(fieldManager ? { fieldManager } : {}),
+  });
 }
 
 /** Restarts the controller as `kubectl rollout restart` does and returns the new Pod once it runs. */
@@ -323,27 +335,19 @@ export async function serviceAccountToken(
   });
 }
 
-/** A kubeconfig at `path` whose only credential is the ServiceAccount's token. */
+/**
+ * A kubeconfig at `path` whose only credential is the ServiceAccount's token; its server is
+ * `server` when given (a path in front of the API server).
+ */
 export async function serviceAccountKubeconfig(
   bed: Testbed,
   namespace: string,
   name: string,
   path: string,
+  server?: string,
 ): Promise<string> {
   const { token } = await serviceAccountToken(bed, namespace, name);
-  const admin = yaml.load(readFileSync(bed.kubeconfig, 'utf8')) as {
-    clusters: { cluster: Record<string, string> }[];
-  };
-  const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'testbed', cluster: admin.clusters[0]?.cluster }],
-    users: [{ name, user: { token } }],
-    contexts: [{ name: 'testbed', context: { cluster: 'testbed', user: name } }],
-    'current-context': 'testbed',
-  };
-  writeFileSync(path, yaml.dump(config), { mode: 0o600 });
-  return path;
+  return writeTokenKubeconfig(path, bed.kubeconfig, { name, token }, server);
 }
 
 /** A ClusterRoleBinding of a ClusterRole to a user, as a test's RBAC list holds it. */

@@ -1,6 +1,7 @@
-// One kubeconfig holding several testbeds' clusters and users, each under a
-// context of its own name, plus contexts whose API server is a closed port:
-// the fleet tests and the fleet rows of the bench read it.
+// Kubeconfigs the tests write: one holding several testbeds' clusters and
+// users, each under a context of its own name, plus contexts whose API server
+// is a closed port (the fleet tests and the fleet rows of the bench read it);
+// one whose only credential is a token, at the testbed or a path in front of it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 
@@ -34,5 +35,27 @@ export function writeFleetKubeconfig(file: string, contexts: readonly FleetConte
   }
   merged['current-context'] = contexts[0]?.name;
   writeFileSync(file, yaml.dump(merged), { mode: 0o600 });
+  return file;
+}
+
+/**
+ * Writes (mode 0600) a kubeconfig for `admin`'s cluster whose only credential is `token`, at
+ * `server` when given (a path in front of the API server), else at the admin's.
+ */
+export function writeTokenKubeconfig(
+  file: string,
+  admin: string,
+  user: { readonly name: string; readonly token: string },
+  server?: string,
+): string {
+  const doc = yaml.load(readFileSync(admin, 'utf8')) as KubeconfigDoc;
+  const cluster = { ...doc.clusters[0]?.cluster, ...(server ? { server } : {}) };
+  const config: KubeconfigDoc = {
+    clusters: [{ name: 'testbed', cluster }],
+    users: [{ name: user.name, user: { token: user.token } }],
+    contexts: [{ name: 'testbed', context: { cluster: 'testbed', user: user.name } }],
+    'current-context': 'testbed',
+  };
+  writeFileSync(file, yaml.dump({ apiVersion: 'v1', kind: 'Config', ...config }), { mode: 0o600 });
   return file;
 }

@@ -2,10 +2,11 @@
 import type { CommandContext } from '../../framework/context.ts';
 import type { Installation } from '../../antrea/installation.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
-import { UsageError, type ExitCode } from '../../errors.ts';
+import { InputError, UsageError, type ExitCode } from '../../errors.ts';
 import { tryParse } from '../../certs/try-parse.ts';
-import { modeOf } from '../../antrea/mode.ts';
-import { CA_CONFIGMAP } from '../../antrea/names.ts';
+import { modeOf, type Mode } from '../../antrea/mode.ts';
+import { CA_CONFIGMAP, CONTROLLER } from '../../antrea/names.ts';
+import { runsOtherMode } from '../../report/verify/unfinished-change.ts';
 import { servingChain } from '../../antrea/serving.ts';
 import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
 import { renderRotation, type RotationSides } from '../../render/rotation.ts';
@@ -22,6 +23,18 @@ const SELF_SIGNED_TAKES_NO_FILES =
   'the controller is in self-signed mode: it makes its own pair, so rotate takes no files ' +
   '(to bring your own, use import --mode user-provided).';
 
+/**
+ * The config says one mode and antrea-ca shows the controller serving the other: a switch written
+ * without the restart. A rotation planned for the configured mode would wait for what the
+ * controller never does.
+ */
+const otherModeRunning = (configured: Mode, runs: Mode) =>
+  `${CONTROLLER.configKey} says ${configured} mode, but antrea-ca publishes what ${runs} mode ` +
+  'serves: the controller still runs with the configuration from before (a change of mode ' +
+  `written without its restart). Complete it with kubectl antrea-certs mode ${configured}` +
+  `${configured === 'self-signed' ? ' --regenerate' : ''} or restart the controller, then ` +
+  'rotate. Nothing was written.';
+
 /** Rotates as the mode allows, then shows the serving certificate and the CA before and after. */
 export async function run(ctx: CommandContext, options: RotateOptions): Promise<ExitCode> {
   const client = await ctx.connect();
@@ -30,6 +43,8 @@ export async function run(ctx: CommandContext, options: RotateOptions): Promise<
     const { refuseIpsecCaRotation } = await import('./ipsec-ca.ts');
     return refuseIpsecCaRotation(client, inst);
   }
+  const other = runsOtherMode(inst, tryParse(inst.caConfigMap?.bundle, CA_CONFIGMAP).certs);
+  if (other) throw new InputError(otherModeRunning(other.configured, other.runs));
   const result = await rotateIn(ctx, inst, options);
   // The installation the closing checks read: no read of its own.
   if (result.installation) {

@@ -67,6 +67,21 @@ export const switchNotApplied = (inst: Installation, published: readonly Certifi
   switchWritten(inst, published) !== undefined;
 
 /**
+ * The mode antrea-ca shows the controller serving, when it is not the configured one: a switch
+ * written without its restart, or a restart that has not published yet. Unlike switchNotApplied it
+ * needs no write time: before Kubernetes 1.25 a manager's managedFields time stays that of its
+ * first write of a field, however often it changes the value.
+ */
+export function runsOtherMode(
+  inst: Installation,
+  published: readonly Certificate[],
+): { configured: Mode; runs: Mode } | undefined {
+  const configured = modeOf(inst).mode;
+  const runs = modeServed(inst, published);
+  return runs && runs !== configured ? { configured, runs } : undefined;
+}
+
+/**
  * The plugin's own write of antrea-controller.conf after every ready controller Pod started
  * (another manager's write may not touch the controller's key), when antrea-ca does not show the
  * configured mode: `runs` is the mode it shows, undefined when it cannot tell.

@@ -269,12 +269,13 @@ test('kube-apiserver shuts down behind a path that then drops the connection sil
   // on it would wait out their timeout (5 to 10 minutes) with up 1 and data_age 0.
   const path = new TcpPath(await freePort(), Number(new URL(bed.server).port), { silent: true });
   await path.open();
-  const config = yaml.load(readFileSync(kubeconfig, 'utf8')) as {
-    clusters: { cluster: { server: string } }[];
-  };
-  for (const { cluster } of config.clusters) cluster.server = `https://127.0.0.1:${path.port}`;
-  const viaPath = join(work, 'silent-path.kubeconfig');
-  writeFileSync(viaPath, yaml.dump(config), { mode: 0o600 });
+  const viaPath = await serviceAccountKubeconfig(
+    bed,
+    'antrea-certs',
+    'antrea-certs-exporter',
+    join(work, 'silent-path.kubeconfig'),
+    `https://127.0.0.1:${path.port}`,
+  );
   const behind = await startExporter(viaPath, '--cluster-label', 'testbed');
   const inSync = async () =>
     new RegExp(

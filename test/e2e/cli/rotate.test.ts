@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { createHash, X509Certificate } from 'node:crypto';
-import { testbed, userProvidedPair, type Testbed } from '../../testbed/fixture.ts';
+import {
+  setSelfSignedCert,
+  testbed,
+  userProvidedPair,
+  type Testbed,
+} from '../../testbed/fixture.ts';
 import { issue, usage } from '../../testbed/pki.ts';
 import { plugin, json } from '../plugin.ts';
 
@@ -296,4 +301,29 @@ test("RBAC: README's roles are enough for rotate; without watch and pods/portfor
     /converged: the controller is ready, antrea-ca and every caBundle carry the CA, the aggregated APIs answer through it\n/,
   );
   assert.notEqual(serial().sha256, before.sha256);
+});
+
+test('a switch to self-signed written without its restart: rotate refuses and names the command that completes it, which then does', async () => {
+  // User-provided mode (the test before leaves it so), then the plugin's write of the switch alone,
+  // as a run stopped between its writes leaves it.
+  assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^user-provided/);
+  await setSelfSignedCert(bed, true, 'kubectl-antrea-certs');
+  const objects = () =>
+    bed.kubectl(
+      ...['-n', ns, 'get', 'secret/antrea-controller-tls', 'configmap/antrea-config'],
+      ...['-o', 'jsonpath={.items[*].metadata.resourceVersion}'],
+    );
+  const before = objects();
+  const refused = run('rotate', '--yes');
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.match(
+    refused.stderr,
+    /^error: antrea-controller\.conf says self-signed mode, but antrea-ca publishes what user-provided mode serves: the controller still runs with the configuration from before \(a change of mode written without its restart\)\. Complete it with kubectl antrea-certs mode self-signed --regenerate or restart the controller, then rotate\. Nothing was written\.\n$/,
+  );
+  assert.equal(objects(), before, 'nothing was written');
+
+  const completed = run('mode', 'self-signed', '--regenerate', '--yes');
+  assert.equal(completed.status, 0, completed.stderr);
+  assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
+  assert.equal(plugin(bed.kubeconfig, ['verify']).status, 0);
 });

@@ -9,6 +9,8 @@ import { auditOf } from '../../../src/report/audit/audit.ts';
 import { inventoryOf } from '../../../src/report/inventory.ts';
 import { statusOf } from '../../../src/report/status.ts';
 import { verifyOf } from '../../../src/report/verify/verify.ts';
+import { runsOtherMode } from '../../../src/report/verify/unfinished-change.ts';
+import { tryParse } from '../../../src/certs/try-parse.ts';
 import { ExitCode, NotInstalledError, exitCodeForChecks } from '../../../src/errors.ts';
 import { modeOf } from '../../../src/antrea/mode.ts';
 import { servedWanted } from '../../../src/antrea/serving.ts';
@@ -493,6 +495,23 @@ test('verifyOf: what a change left half done fails, with the command that comple
     undefined,
     'a failed change put the old text back: the controller runs with what the config says',
   );
+  // Before Kubernetes 1.25 the plugin's managedFields time stays that of its first write of the key.
+  const halfway = (time: string, text?: string) =>
+    runsOtherMode(
+      installationOf(
+        selfSignedSnapshot(pair, {
+          pods: { value: [running] },
+          tlsSecret: { value: userPair },
+          configMaps: configWrittenBy('kubectl-antrea-certs', time, text),
+        }),
+      ),
+      tryParse(foreign.ca.certPem, 'antrea-ca').certs,
+    );
+  assert.deepEqual(halfway('2026-12-03T09:55:00Z'), {
+    configured: 'self-signed',
+    runs: 'user-provided',
+  });
+  assert.equal(halfway('2026-12-03T09:55:00Z', 'selfSignedCert: false\n'), undefined);
 
   const leafOnly = [
     ...withConfig('selfSignedCert: true\n').slice(0, 1),
