@@ -6,7 +6,7 @@ import { InputError, UsageError, type ExitCode } from '../../errors.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { modeOf, type Mode } from '../../antrea/mode.ts';
 import { CA_CONFIGMAP, CONTROLLER } from '../../antrea/names.ts';
-import { runsOtherMode } from '../../report/verify/unfinished-change.ts';
+import { lastConfigWrite, runsOtherMode } from '../../report/verify/unfinished-change.ts';
 import { servingChain } from '../../antrea/serving.ts';
 import { carryOut, type ChangeResult } from '../../change/carry-out.ts';
 import { renderRotation, type RotationSides } from '../../render/rotation.ts';
@@ -24,16 +24,37 @@ const SELF_SIGNED_TAKES_NO_FILES =
   '(to bring your own, use import --mode user-provided).';
 
 /**
- * The config says one mode and antrea-ca shows the controller serving the other: a switch written
- * without the restart. A rotation planned for the configured mode would wait for what the
- * controller never does.
+ * The config says one mode and antrea-ca shows the controller serving the other (a switch written
+ * without its restart, by this plugin or by hand): a rotation planned for the configured mode would
+ * wait for what the running controller never does. Either mode may be the one the admin wants.
  */
-const otherModeRunning = (configured: Mode, runs: Mode) =>
-  `${CONTROLLER.configKey} says ${configured} mode, but antrea-ca publishes what ${runs} mode ` +
-  'serves: the controller still runs with the configuration from before (a change of mode ' +
-  `written without its restart). Complete it with kubectl antrea-certs mode ${configured}` +
-  `${configured === 'self-signed' ? ' --regenerate' : ''} or restart the controller, then ` +
-  'rotate. Nothing was written.';
+function otherModeRunning(inst: Installation, configured: Mode, runs: Mode): string {
+  const last = lastConfigWrite(inst);
+  const written = last ? ` (last written by ${last.manager} at ${last.time ?? ''})` : '';
+  const regenerate = configured === 'self-signed' && inst.tlsSecret?.ca ? ' --regenerate' : '';
+  return (
+    `${CONTROLLER.configKey} says ${configured} mode${written}, but antrea-ca publishes what ` +
+    `${runs} mode serves: the controller still runs with the configuration from before. Keep ` +
+    `what runs with kubectl antrea-certs mode ${runs}, or complete the switch with kubectl ` +
+    `antrea-certs mode ${configured}${regenerate}; then rotate. Nothing was written.`
+  );
+}
+
+/** Files or flags the mode does not take: the sentence that says so. */
+function usageProblem(inst: Installation, pair: RotateOptions['pair']): string | undefined {
+  const mode = modeOf(inst);
+  const certificate = mode.certManagerCertificate;
+  if (certificate) {
+    return pair.from === 'controller'
+      ? undefined
+      : `cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${certificate}): ` +
+          'rotate renews it through cert-manager and takes no files.';
+  }
+  if (mode.mode === 'self-signed') {
+    return pair.from === 'controller' ? undefined : SELF_SIGNED_TAKES_NO_FILES;
+  }
+  return pair.from === 'controller' ? NEEDS_NEW_PAIR : undefined;
+}
 
 /** Rotates as the mode allows, then shows the serving certificate and the CA before and after. */
 export async function run(ctx: CommandContext, options: RotateOptions): Promise<ExitCode> {
@@ -43,8 +64,10 @@ export async function run(ctx: CommandContext, options: RotateOptions): Promise<
     const { refuseIpsecCaRotation } = await import('./ipsec-ca.ts');
     return refuseIpsecCaRotation(client, inst);
   }
+  const problem = usageProblem(inst, options.pair);
+  if (problem) throw new UsageError(problem);
   const other = runsOtherMode(inst, tryParse(inst.caConfigMap?.bundle, CA_CONFIGMAP).certs);
-  if (other) throw new InputError(otherModeRunning(other.configured, other.runs));
+  if (other) throw new InputError(otherModeRunning(inst, other.configured, other.runs));
   const result = await rotateIn(ctx, inst, options);
   // The installation the closing checks read: no read of its own.
   if (result.installation) {
@@ -55,7 +78,7 @@ export async function run(ctx: CommandContext, options: RotateOptions): Promise<
   return result.exitCode;
 }
 
-/** The rotation each mode allows: cert-manager renews, user-provided takes a new pair, self-signed regenerates. */
+/** The rotation each mode allows (its flags checked): cert-manager renews, user-provided takes a new pair, self-signed regenerates. */
 async function rotateIn(
   ctx: CommandContext,
   inst: Installation,
@@ -66,18 +89,11 @@ async function rotateIn(
   const { pair, change } = options;
   const certificate = mode.certManagerCertificate;
   if (certificate) {
-    if (pair.from !== 'controller') {
-      throw new UsageError(
-        `cert-manager owns Secret ${inst.deployment.secretName} (Certificate ${certificate}): ` +
-          'rotate renews it through cert-manager and takes no files.',
-      );
-    }
     const userProvided = mode.mode === 'user-provided';
     const renewal = await renewWithCertManager(client, inst, certificate, userProvided);
     return carryOut(ctx, client, inst, renewal, change);
   }
   if (mode.mode === 'self-signed') {
-    if (pair.from !== 'controller') throw new UsageError(SELF_SIGNED_TAKES_NO_FILES);
     return carryOut(ctx, client, inst, planSelfSigned(client, inst), change);
   }
   switch (pair.from) {
@@ -95,6 +111,7 @@ async function rotateIn(
       );
     case 'controller':
     case 'ipsec-ca':
+      // Refused before: ipsec-ca in run, controller by usageProblem.
       throw new UsageError(NEEDS_NEW_PAIR);
   }
 }

@@ -66,6 +66,13 @@ function configNotRunning(inst: Installation, published: readonly Certificate[])
 export const switchNotApplied = (inst: Installation, published: readonly Certificate[]) =>
   switchWritten(inst, published) !== undefined;
 
+/** The latest write of antrea-controller.conf that managedFields dates: its manager and time. */
+export const lastConfigWrite = (inst: Installation) =>
+  (inst.config?.writes ?? [])
+    .filter((w) => w.time)
+    .sort((a, b) => Date.parse(a.time ?? '') - Date.parse(b.time ?? ''))
+    .at(-1);
+
 /**
  * The mode antrea-ca shows the controller serving, when it is not the configured one: a switch
  * written without its restart, or a restart that has not published yet. Unlike switchNotApplied it
@@ -87,10 +94,7 @@ export function runsOtherMode(
  * configured mode: `runs` is the mode it shows, undefined when it cannot tell.
  */
 function switchWritten(inst: Installation, published: readonly Certificate[]) {
-  const last = (inst.config?.writes ?? [])
-    .filter((w) => w.time)
-    .sort((a, b) => Date.parse(a.time ?? '') - Date.parse(b.time ?? ''))
-    .at(-1);
+  const last = lastConfigWrite(inst);
   if (!last?.time || last.manager !== PLUGIN_FIELD_MANAGER) return undefined;
   const running = inst.pods.filter((p) => p.ready && !p.deleting && p.startedAt);
   const written = Date.parse(last.time);

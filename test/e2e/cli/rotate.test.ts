@@ -303,11 +303,10 @@ test("RBAC: README's roles are enough for rotate; without watch and pods/portfor
   assert.notEqual(serial().sha256, before.sha256);
 });
 
-test('a switch to self-signed written without its restart: rotate refuses and names the command that completes it, which then does', async () => {
-  // User-provided mode (the test before leaves it so), then the plugin's write of the switch alone,
-  // as a run stopped between its writes leaves it.
+test('a switch to self-signed written without its restart: rotate refuses and names both ways out; mode completes it', async () => {
+  // User-provided mode (the test before leaves it so), then a write of the switch alone, by hand.
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^user-provided/);
-  await setSelfSignedCert(bed, true, 'kubectl-antrea-certs');
+  await setSelfSignedCert(bed, true, 'kubectl-edit');
   const objects = () =>
     bed.kubectl(
       ...['-n', ns, 'get', 'secret/antrea-controller-tls', 'configmap/antrea-config'],
@@ -318,12 +317,14 @@ test('a switch to self-signed written without its restart: rotate refuses and na
   assert.equal(refused.status, 1, refused.stderr);
   assert.match(
     refused.stderr,
-    /^error: antrea-controller\.conf says self-signed mode, but antrea-ca publishes what user-provided mode serves: the controller still runs with the configuration from before \(a change of mode written without its restart\)\. Complete it with kubectl antrea-certs mode self-signed --regenerate or restart the controller, then rotate\. Nothing was written\.\n$/,
+    /^error: antrea-controller\.conf says self-signed mode \(last written by kubectl-edit at \S+Z\), but antrea-ca publishes what user-provided mode serves: the controller still runs with the configuration from before\. Keep what runs with kubectl antrea-certs mode user-provided, or complete the switch with kubectl antrea-certs mode self-signed --regenerate; then rotate\. Nothing was written\.\n$/,
   );
   assert.equal(objects(), before, 'nothing was written');
 
+  // No Lease was left and the plugin did not write the config: mode restarts on what antrea-ca shows.
   const completed = run('mode', 'self-signed', '--regenerate', '--yes');
   assert.equal(completed.status, 0, completed.stderr);
+  assert.match(completed.stderr, /Deployment antrea-controller: restart/);
   assert.match(plugin(bed.kubeconfig, ['mode']).stdout, /^self-signed/);
   assert.equal(plugin(bed.kubeconfig, ['verify']).status, 0);
 });

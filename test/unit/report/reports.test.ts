@@ -495,23 +495,42 @@ test('verifyOf: what a change left half done fails, with the command that comple
     undefined,
     'a failed change put the old text back: the controller runs with what the config says',
   );
-  // Before Kubernetes 1.25 the plugin's managedFields time stays that of its first write of the key.
-  const halfway = (time: string, text?: string) =>
+  // What antrea-ca shows, whoever wrote the config and whenever (the time is not read).
+  const published = tryParse(foreign.ca.certPem, 'antrea-ca').certs;
+  const runsOther = (secret: k8s.Secret | undefined, manager: string, text?: string) =>
     runsOtherMode(
       installationOf(
         selfSignedSnapshot(pair, {
           pods: { value: [running] },
-          tlsSecret: { value: userPair },
-          configMaps: configWrittenBy('kubectl-antrea-certs', time, text),
+          tlsSecret: { value: secret },
+          configMaps: configWrittenBy(manager, '2026-12-03T09:55:00Z', text),
         }),
       ),
-      tryParse(foreign.ca.certPem, 'antrea-ca').certs,
+      published,
     );
-  assert.deepEqual(halfway('2026-12-03T09:55:00Z'), {
+  assert.deepEqual(runsOther(userPair, 'kubectl-antrea-certs'), {
     configured: 'self-signed',
     runs: 'user-provided',
   });
-  assert.equal(halfway('2026-12-03T09:55:00Z', 'selfSignedCert: false\n'), undefined);
+  assert.deepEqual(runsOther(userPair, 'kubectl-edit')?.runs, 'user-provided');
+  assert.equal(
+    runsOther(userPair, 'helm', 'selfSignedCert: false\n'),
+    undefined,
+    'user-provided, as configured',
+  );
+  assert.equal(
+    runsOther(undefined, 'kubectl-antrea-certs'),
+    undefined,
+    'no Secret: it cannot tell',
+  );
+  assert.equal(
+    runsOtherMode(
+      installationOf(selfSignedSnapshot(pair)),
+      tryParse(pair.ca.certPem, 'antrea-ca').certs,
+    ),
+    undefined,
+    'self-signed, as configured',
+  );
 
   const leafOnly = [
     ...withConfig('selfSignedCert: true\n').slice(0, 1),
