@@ -11,7 +11,7 @@ import { tryParse } from '../../certs/try-parse.ts';
 import type { StatusReport } from '../status.ts';
 import type { Check, CheckStatus } from '../check.ts';
 
-/** The Secret's checks: none in self-signed mode without a persisted pair. */
+/** The Secret's checks: none in self-signed mode without a persisted pair; a warning when a persisted pair's Secret is gone. */
 export function secretChecks(
   inst: Installation,
   status: StatusReport,
@@ -30,8 +30,19 @@ export function secretChecks(
     });
   if (inst.refusedDetails?.includes('Secret')) return notReadable(inst, object);
   if (status.mode === 'self-signed') {
-    if (status.selfSignedPairStorage === 'secret' && inst.tlsSecret?.cert && published.length)
+    if (status.selfSignedPairStorage !== 'secret') return checks;
+    if (!inst.tlsSecret) {
+      add(
+        'exists',
+        'warn',
+        `${object} does not exist: this release keeps its self-signed pair there and, once it ` +
+          'sees it gone, writes a new one with a new CA',
+        'a running controller writes it within seconds; if it stays missing, check that the ' +
+          'controller runs and may write it',
+      );
+    } else if (inst.tlsSecret.cert && published.length) {
       selfSignedPublished(inst.tlsSecret.cert, object, published, add);
+    }
     return checks;
   }
   userProvided(inst, object, published, now, add);

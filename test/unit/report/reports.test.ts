@@ -253,6 +253,25 @@ test('verifyOf: user-provided mode without its Secret fails; a refused Secret is
   assert.equal(viewer.status('not-checked:serving-certificate'), 'warn');
 });
 
+test('verifyOf: a persisted self-signed pair whose Secret is gone warns; the same in the Pod says nothing', () => {
+  const gone = verify(selfSignedSnapshot(pair, { tlsSecret: { value: undefined } }));
+  assert.equal(gone.status('exists:Secret/antrea-controller-tls'), 'warn');
+  assert.match(gone.find('exists:Secret')?.message ?? '', /writes a new one with a new CA/);
+  assert.equal(
+    verify(selfSignedSnapshot(pair)).status('exists:Secret/antrea-controller-tls'),
+    undefined,
+  );
+  const podHeld = selfSignedSnapshot(pair, {
+    tlsSecret: { value: undefined },
+    controllerInfos: [{ value: { metadata: { name: 'antrea-controller' }, version: 'v1.10.0' } }],
+  });
+  assert.equal(
+    verify(podHeld).status('exists:Secret'),
+    undefined,
+    'v1.10 keeps its pair in the Pod',
+  );
+});
+
 test('verifyOf and statusOf: a Secret withheld by choice is skipped, not a warning; exit 0 under --strict', () => {
   const withheld = selfSignedSnapshot(pair, {
     tlsSecret: { refused: 'get secrets was not asked', withheld: true },
