@@ -23,7 +23,7 @@ import { readPair, type PairInput } from '../../input/pair.ts';
 import { findingLines } from '../../render/findings.ts';
 import { certificateLine, certificatesLine } from '../../render/certificate-line.ts';
 import { tryParse } from '../../certs/try-parse.ts';
-import { runsOtherMode, switchNotApplied } from '../../report/verify/unfinished-change.ts';
+import { switchNotApplied } from '../../report/verify/unfinished-change.ts';
 import type { ImportOptions } from './command.ts';
 
 const DAY_MS = 86_400_000;
@@ -87,9 +87,7 @@ function planImport(planning: Planning, inst: Installation, quiet: boolean): Cha
   // still runs self-signed, so this run restarts it (the config says the mode already).
   const published = tryParse(inst.caConfigMap?.bundle, 'antrea-ca').certs;
   const restartPending =
-    options.switchToUserProvided &&
-    !switching &&
-    (switchNotApplied(inst, published) || runsOtherMode(inst, published) !== undefined);
+    options.switchToUserProvided && !switching && switchNotApplied(inst, published);
   if (mode.mode === 'self-signed' && !switching) throw new InputError(SELF_SIGNED_NEEDS_SWITCH);
   if (mode.certManagerCertificate && !options.force) {
     throw new InputError(

@@ -6,7 +6,7 @@ import { readInstallation } from '../../read/snapshot.ts';
 import { readBeforeWriting } from '../../change/plan-read.ts';
 import { finishEarlierChange } from '../../change/finish-earlier.ts';
 import { leftUnfinished } from '../../change/lock.ts';
-import { runsOtherMode, switchNotApplied } from '../../report/verify/unfinished-change.ts';
+import { switchNotApplied } from '../../report/verify/unfinished-change.ts';
 import { tryParse } from '../../certs/try-parse.ts';
 import { deleteSecret } from '../../kube/writes.ts';
 import { writeControllerConfig } from '../../change/controller-writes.ts';
@@ -46,13 +46,12 @@ export async function run(ctx: CommandContext, options: ModeOptions): Promise<Ex
     return ExitCode.ok;
   }
   const published = tryParse(inst.caConfigMap?.bundle, 'antrea-ca').certs;
-  // A run that stopped after writing the config leaves its Lease, and antrea-ca still shows the
+  // A run that stopped after writing the config leaves its Lease, or antrea-ca still shows the
   // other mode: its restart may be what is missing, so the switch is carried out again (a restart
   // at most) rather than waited for.
   if (
     target === current.mode &&
     !switchNotApplied(inst, published) &&
-    !runsOtherMode(inst, published) &&
     !(await leftUnfinished(client, inst.namespace))
   ) {
     const done = `The controller is already in ${target} mode`;

@@ -78,7 +78,10 @@ export async function run(ctx: CommandContext, options: RotateOptions): Promise<
   return result.exitCode;
 }
 
-/** The rotation each mode allows (its flags checked): cert-manager renews, user-provided takes a new pair, self-signed regenerates. */
+/**
+ * The rotation each mode allows (its flags checked): cert-manager renews, user-provided takes a new
+ * pair, self-signed regenerates.
+ */
 async function rotateIn(
   ctx: CommandContext,
   inst: Installation,

@@ -11,7 +11,10 @@ import { tryParse } from '../../certs/try-parse.ts';
 import type { StatusReport } from '../status.ts';
 import type { Check, CheckStatus } from '../check.ts';
 
-/** The Secret's checks: none in self-signed mode without a persisted pair; a warning when a persisted pair's Secret is gone. */
+/**
+ * The Secret's checks: none in self-signed mode without a persisted pair; a warning when a
+ * persisted pair's Secret is gone.
+ */
 export function secretChecks(
   inst: Installation,
   status: StatusReport,

@@ -59,12 +59,12 @@ function configNotRunning(inst: Installation, published: readonly Certificate[])
 }
 
 /**
- * Whether a change of mode was written but the controller was not restarted on it: the plugin
- * wrote the config after the running Pod started, and what antrea-ca publishes is the other mode's
- * (or cannot tell, the Secret being gone).
+ * Whether a change of mode was written but the controller was not restarted on it: antrea-ca
+ * publishes what the other mode serves, or the plugin wrote the config after the running Pod
+ * started and antrea-ca cannot tell (the Secret being gone).
  */
 export const switchNotApplied = (inst: Installation, published: readonly Certificate[]) =>
-  switchWritten(inst, published) !== undefined;
+  runsOtherMode(inst, published) !== undefined || switchWritten(inst, published) !== undefined;
 
 /** The latest write of antrea-controller.conf that managedFields dates: its manager and time. */
 export const lastConfigWrite = (inst: Installation) =>
